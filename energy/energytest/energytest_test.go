@@ -1,0 +1,295 @@
+package energytest_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/energy/energytest"
+)
+
+// The fakes below behave well by default; each test case breaks one rule and
+// checks that the contract reports exactly that kind of violation.
+
+var now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+
+func clock() time.Time { return now }
+
+type fakeBattery struct {
+	status      energy.BatteryStatus
+	requests    int
+	skipCtx     bool // ignores cancellation
+	skipVal     bool // does not validate schedules
+	errOnSet    error
+	requestFree bool // validation happens after the "request"
+}
+
+func (b *fakeBattery) BatteryStatus(ctx context.Context) (energy.BatteryStatus, error) {
+	if !b.skipCtx {
+		if err := ctx.Err(); err != nil {
+			return energy.BatteryStatus{}, err
+		}
+	}
+	b.requests++
+	return b.status, nil
+}
+
+func (b *fakeBattery) SetSchedule(ctx context.Context, s energy.Schedule) error {
+	if b.requestFree {
+		b.requests++
+	}
+	if !b.skipVal {
+		if err := s.Validate(); err != nil {
+			return err
+		}
+	}
+	if !b.skipCtx {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	if !b.requestFree {
+		b.requests++
+	}
+	return b.errOnSet
+}
+
+func goodStatus() energy.BatteryStatus {
+	return energy.BatteryStatus{MeasuredAt: now.Add(-time.Minute), StateOfCharge: 0.42, Power: -1500, Capacity: 10100,
+		Voltage: energy.Ptr[energy.Volts](52.1), Temperature: energy.Ptr[energy.Celsius](24)}
+}
+
+func TestBatteryContract(t *testing.T) {
+	b := &fakeBattery{status: goodStatus()}
+	energytest.TestBattery(t, energytest.BatteryHarness{Battery: b, Requests: func() int { return b.requests }, Now: clock, MaxAge: time.Hour})
+}
+
+func TestBatteryContractCatches(t *testing.T) {
+	tests := []struct {
+		name   string
+		break_ func(b *fakeBattery)
+		h      func(h *energytest.BatteryHarness)
+		want   string
+	}{
+		{"percent SoC", func(b *fakeBattery) { b.status.StateOfCharge = 42 }, nil, "percent where a fraction is due"},
+		{"SoC above 100", func(b *fakeBattery) { b.status.StateOfCharge = 420 }, nil, "outside 0..1"},
+		{"no measured-at", func(b *fakeBattery) { b.status.MeasuredAt = time.Time{} }, nil, "MeasuredAt is not set"},
+		{"future measured-at", func(b *fakeBattery) { b.status.MeasuredAt = now.Add(time.Hour) }, nil, "in the future"},
+		{"stale", func(b *fakeBattery) { b.status.MeasuredAt = now.Add(-2 * time.Hour) }, nil, "stale data"},
+		{"kelvin", func(b *fakeBattery) { b.status.Temperature = energy.Ptr[energy.Celsius](297) }, nil, "Temperature"},
+		{"negative capacity", func(b *fakeBattery) { b.status.Capacity = -1 }, nil, "Capacity"},
+		{"ignores cancel", func(b *fakeBattery) { b.skipCtx = true }, nil, "cancelled context returned nil"},
+		{"no validation", func(b *fakeBattery) { b.skipVal = true }, nil, "want a *energy.FieldError"},
+		{"validates after I/O", func(b *fakeBattery) { b.requestFree = true }, nil, "before any I/O"},
+		{"plain error on set", func(b *fakeBattery) { b.errOnSet = context.DeadlineExceeded }, nil, "want nil or an error wrapping energy.ErrUnsupported"},
+		{"bare unsupported", func(b *fakeBattery) { b.errOnSet = energy.ErrUnsupported }, nil, "say why"},
+		{"accepts the unsupported", func(*fakeBattery) {}, func(h *energytest.BatteryHarness) {
+			s := energy.Schedule{}
+			h.Unsupported = &s
+		}, "want an error wrapping energy.ErrUnsupported"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := &fakeBattery{status: goodStatus()}
+			tt.break_(b)
+			h := energytest.BatteryHarness{Battery: b, Requests: func() int { return b.requests }, Now: clock, MaxAge: time.Hour}
+			if tt.h != nil {
+				tt.h(&h)
+			}
+			err := energytest.CheckBattery(context.Background(), h)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("CheckBattery = %v, want a violation containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+type fakeCharger struct {
+	status   energy.ChargerStatus
+	requests int
+	skipCtx  bool
+	skipVal  bool
+}
+
+func (c *fakeCharger) io(ctx context.Context) error {
+	if !c.skipCtx {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	c.requests++
+	return nil
+}
+
+func (c *fakeCharger) ChargerStatus(ctx context.Context) (energy.ChargerStatus, error) {
+	return c.status, c.io(ctx)
+}
+
+func (c *fakeCharger) SetCurrentLimit(ctx context.Context, a energy.Amperes) error {
+	if !c.skipVal && !(a >= 0 && a < 1000) {
+		return energy.Invalid("limit", "%v", a)
+	}
+	return c.io(ctx)
+}
+
+func (c *fakeCharger) SetCharging(ctx context.Context, on bool) error { return c.io(ctx) }
+
+func goodCharger() energy.ChargerStatus {
+	return energy.ChargerStatus{MeasuredAt: now, State: energy.ChargerCharging, Power: 7200, CurrentLimit: 32, SessionEnergy: 5300}
+}
+
+func TestChargerContract(t *testing.T) {
+	c := &fakeCharger{status: goodCharger()}
+	energytest.TestCharger(t, energytest.ChargerHarness{Charger: c, Requests: func() int { return c.requests }, Now: clock})
+}
+
+func TestChargerContractCatches(t *testing.T) {
+	tests := []struct {
+		name   string
+		break_ func(c *fakeCharger)
+		want   string
+	}{
+		{"undefined state", func(c *fakeCharger) { c.status.State = "Preparing" }, "not one of"},
+		{"power while idle", func(c *fakeCharger) { c.status.State = energy.ChargerUnplugged }, "while State"},
+		{"milliamps", func(c *fakeCharger) { c.status.CurrentLimit = 16000 }, "CurrentLimit"},
+		{"negative energy", func(c *fakeCharger) { c.status.SessionEnergy = -5 }, "SessionEnergy"},
+		{"no validation", func(c *fakeCharger) { c.skipVal = true }, "want a *energy.FieldError"},
+		{"ignores cancel", func(c *fakeCharger) { c.skipCtx = true }, "cancelled context returned nil"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &fakeCharger{status: goodCharger()}
+			tt.break_(c)
+			err := energytest.CheckCharger(context.Background(), energytest.ChargerHarness{Charger: c, Requests: func() int { return c.requests }, Now: clock})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("CheckCharger = %v, want a violation containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+type fakePrices struct {
+	prices     []energy.Price
+	requests   int
+	skipVal    bool
+	unfiltered bool // returns intervals outside the range asked for
+}
+
+func (p *fakePrices) Prices(ctx context.Context, from, to time.Time) ([]energy.Price, error) {
+	if !p.skipVal {
+		if from.IsZero() {
+			return nil, energy.Invalid("from", "is zero")
+		}
+		if !to.After(from) {
+			return nil, energy.Invalid("to", "is not after from")
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	p.requests++
+	var out []energy.Price
+	for _, x := range p.prices {
+		if p.unfiltered || x.Start.Before(to) && x.End.After(from) {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
+func goodPrices() []energy.Price {
+	var ps []energy.Price
+	for i := -2; i < 24; i++ {
+		start := now.Add(time.Duration(i) * 30 * time.Minute)
+		ps = append(ps, energy.Price{Start: start, End: start.Add(30 * time.Minute), PerKWh: 0.25 + float64(i)/100,
+			Currency: "AUD", Channel: energy.ChannelImport, Forecast: i >= 0, Descriptor: "neutral"})
+	}
+	return ps
+}
+
+func TestPriceSourceContract(t *testing.T) {
+	p := &fakePrices{prices: goodPrices()}
+	energytest.TestPriceSource(t, energytest.PriceSourceHarness{Source: p, Requests: func() int { return p.requests }, Now: clock, From: now.Add(-time.Hour)})
+}
+
+func TestPriceSourceContractCatches(t *testing.T) {
+	tests := []struct {
+		name   string
+		break_ func(p *fakePrices)
+		want   string
+	}{
+		{"cents", func(p *fakePrices) {
+			for i := range p.prices {
+				p.prices[i].PerKWh *= 100
+			}
+		}, "cents"},
+		{"unsorted", func(p *fakePrices) { p.prices[3], p.prices[4] = p.prices[4], p.prices[3] }, "not sorted"},
+		{"duplicate", func(p *fakePrices) { p.prices = append(p.prices[:5], p.prices[4:]...) }, "duplicates"},
+		{"past forecast", func(p *fakePrices) { p.prices[0].Forecast = true }, "marked Forecast"},
+		{"currency", func(p *fakePrices) { p.prices[1].Currency = "aud" }, "ISO 4217"},
+		{"channel", func(p *fakePrices) { p.prices[1].Channel = "general" }, "Channel"},
+		{"empty interval", func(p *fakePrices) { p.prices[2].End = p.prices[2].Start }, "not after Start"},
+		{"outside range", func(p *fakePrices) {
+			p.prices = append(p.prices, energy.Price{Start: now.Add(48 * time.Hour), End: now.Add(49 * time.Hour), PerKWh: 0.2, Currency: "AUD", Channel: energy.ChannelImport, Forecast: true})
+			p.unfiltered = true
+		}, "does not overlap"},
+		{"no validation", func(p *fakePrices) { p.skipVal = true }, "want a *energy.FieldError"},
+		{"empty", func(p *fakePrices) { p.prices = nil }, "no intervals"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &fakePrices{prices: goodPrices()}
+			tt.break_(p)
+			err := energytest.CheckPriceSource(context.Background(), energytest.PriceSourceHarness{Source: p, Requests: func() int { return p.requests }, Now: clock, From: now.Add(-time.Hour)})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("CheckPriceSource = %v, want a violation containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+type fakeMeter struct {
+	r       energy.MeterReading
+	skipCtx bool
+}
+
+func (m *fakeMeter) MeterReading(ctx context.Context) (energy.MeterReading, error) {
+	if !m.skipCtx && ctx.Err() != nil {
+		return energy.MeterReading{}, ctx.Err()
+	}
+	return m.r, nil
+}
+
+func goodReading() energy.MeterReading {
+	return energy.MeterReading{MeasuredAt: now, PV: 3200, Load: 1100, Grid: -2500, Battery: 400, EV: energy.Ptr[energy.Watts](0)}
+}
+
+func TestMeterContract(t *testing.T) {
+	energytest.TestMeter(t, energytest.MeterHarness{Meter: &fakeMeter{r: goodReading()}, Now: clock})
+}
+
+func TestMeterContractCatches(t *testing.T) {
+	tests := []struct {
+		name   string
+		break_ func(m *fakeMeter)
+		want   string
+	}{
+		{"negative pv", func(m *fakeMeter) { m.r.PV = -20 }, "PV"},
+		{"negative load", func(m *fakeMeter) { m.r.Load = -20 }, "Load"},
+		{"negative ev", func(m *fakeMeter) { m.r.EV = energy.Ptr[energy.Watts](-1) }, "EV"},
+		{"no time", func(m *fakeMeter) { m.r.MeasuredAt = time.Time{} }, "MeasuredAt"},
+		{"ignores cancel", func(m *fakeMeter) { m.skipCtx = true }, "cancelled context returned nil"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &fakeMeter{r: goodReading()}
+			tt.break_(m)
+			err := energytest.CheckMeter(context.Background(), energytest.MeterHarness{Meter: m, Now: clock})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("CheckMeter = %v, want a violation containing %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,87 @@
+package energy
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Mode is what a battery does during a schedule window.
+type Mode string
+
+// The modes of a schedule window.
+const (
+	ModeCharge    Mode = "charge"    // charge (from grid or PV, as the vendor allows)
+	ModeDischarge Mode = "discharge" // discharge to the load or the grid
+	ModeIdle      Mode = "idle"      // hold: neither charge nor discharge
+)
+
+// Valid reports whether m is one of the defined modes.
+func (m Mode) Valid() bool { return m == ModeCharge || m == ModeDischarge || m == ModeIdle }
+
+// Schedule is a battery's plan: windows of charging, discharging or holding.
+// Outside its windows a battery follows the vendor's default behaviour
+// (usually self-consumption). The zero Schedule clears any plan.
+type Schedule struct {
+	Windows []Window
+}
+
+// Window is one period of a Schedule.
+type Window struct {
+	// Start and End bound the window: [Start, End).
+	Start, End time.Time
+	// Mode is what the battery does in the window.
+	Mode Mode
+	// Power is the magnitude of the charge or discharge power; its direction
+	// comes from Mode. 0 means the vendor's default (usually full power).
+	Power Watts
+	// TargetSoC is the state of charge at which to stop charging (or
+	// discharging); 0 means none.
+	TargetSoC Fraction
+}
+
+// Duration returns End - Start.
+func (w Window) Duration() time.Duration { return w.End.Sub(w.Start) }
+
+// Validate checks the schedule and returns a *FieldError naming the first
+// bad field, or nil. Windows must each have a start, an end after it, a
+// defined mode, a finite non-negative power and a target state of charge
+// from 0 to 1, and must not overlap one another (they need not be sorted).
+func (s Schedule) Validate() error {
+	for i, w := range s.Windows {
+		f := func(name string) string { return fmt.Sprintf("Windows[%d].%s", i, name) }
+		switch {
+		case w.Start.IsZero():
+			return Invalid(f("Start"), "is not set")
+		case w.End.IsZero():
+			return Invalid(f("End"), "is not set")
+		case !w.End.After(w.Start):
+			return Invalid(f("End"), "%s is not after Start %s", w.End.Format(time.RFC3339), w.Start.Format(time.RFC3339))
+		case !w.Mode.Valid():
+			return Invalid(f("Mode"), "%q is not charge, discharge or idle", w.Mode)
+		case !finite(float64(w.Power)) || w.Power < 0:
+			return Invalid(f("Power"), "%v must be a finite magnitude ≥ 0 (the direction comes from Mode)", float64(w.Power))
+		case w.Mode == ModeIdle && w.Power != 0:
+			return Invalid(f("Power"), "%v: an idle window has no power", float64(w.Power))
+		case !finite(float64(w.TargetSoC)) || !w.TargetSoC.Valid():
+			return Invalid(f("TargetSoC"), "%v is outside 0..1 (a fraction, not percent)", float64(w.TargetSoC))
+		}
+	}
+	sorted := s.Sorted()
+	for i := 1; i < len(sorted.Windows); i++ {
+		prev, cur := sorted.Windows[i-1], sorted.Windows[i]
+		if cur.Start.Before(prev.End) {
+			j := slices.IndexFunc(s.Windows, func(w Window) bool { return w == cur })
+			return Invalid(fmt.Sprintf("Windows[%d].Start", j), "%s overlaps the window ending %s",
+				cur.Start.Format(time.RFC3339), prev.End.Format(time.RFC3339))
+		}
+	}
+	return nil
+}
+
+// Sorted returns a copy of s with its windows sorted by start time.
+func (s Schedule) Sorted() Schedule {
+	w := slices.Clone(s.Windows)
+	slices.SortStableFunc(w, func(a, b Window) int { return a.Start.Compare(b.Start) })
+	return Schedule{Windows: w}
+}
