@@ -1,0 +1,57 @@
+// Package oadr holds the OpenADR 2.0b wire types of the simple-HTTP profile and an
+// XML codec for them. It knows XML only: registration, queues, reports and events
+// are the business of package openadr (the VTN) and openadr/ven (a VEN client).
+//
+// Every message of the profile is a Go struct (*Poll, *CreatePartyRegistration,
+// *UpdateReport, *DistributeEvent, …) that implements [Message]. [Decode] and
+// [Unmarshal] accept a full oadrPayload envelope (oadrPayload > optional
+// ds:Signature > oadrSignedObject > message) or a bare message element and
+// return the one message; [Marshal] and [Encode] always write the envelope:
+//
+//	msg, err := oadr.Decode(req.Body)
+//	if err != nil {
+//		// *oadr.DecodeError: errors.Is(err, oadr.ErrUnknownMessage), oadr.ErrMissingElement, …
+//	}
+//	switch m := msg.(type) {
+//	case *oadr.Poll:
+//		body, _ := oadr.Marshal(oadr.NewResponse(oadr.CodeOK, "OK", ""))
+//		…
+//	case *oadr.UpdateReport:
+//		…
+//	}
+//
+// # Namespaces
+//
+// Elements are matched by namespace URI and local name, never by prefix: JAXB-style
+// ns2:…ns13: prefixes, default namespaces and prefixes rebound on nested elements
+// all decode alike. Output declares the conventional prefixes (oadr, pyld, ei, emix,
+// power, scale, xcal, strm, gml) once on the root and writes every element in the
+// order of the schema's sequences, so it validates against oadr_20b.xsd.
+//
+// # Decoding rules
+//
+// The decoder is liberal in what it accepts, as real VENs require: children may come
+// in any order, unknown elements are skipped, surrounding blanks in numbers, dates
+// and enumerations are ignored, empty strings (an empty eiReportID, an empty
+// requestID in an eiResponse) are kept as "". It rejects, with a *[DecodeError] that
+// names the element, what a VTN or VEN could not act on: malformed XML, a root or
+// message element that is not an OpenADR 2.0b message ([ErrUnknownMessage]), an
+// element the schema requires that is absent ([ErrMissingElement]), and a value
+// that does not parse as its schema type ([ErrInvalidValue]). A repeated
+// single-valued element keeps its last occurrence.
+//
+// Optional values use the zero value for "absent" where zero carries no meaning of
+// its own (empty strings, zero time.Time, a zero duration or priority) and a
+// pointer where zero is a legitimate value (a payload's confidence, a load-control
+// state's minimum). [Ptr] builds such pointers.
+//
+// Nesting depth and document size are bounded by the caller (the VTN limits the
+// request body). encoding/xml reads tokens iteratively and this package recurses
+// only through the fixed depth of the schema's types, skipping anything deeper
+// without recursion, so deeply nested input costs memory proportional to its
+// size but cannot exhaust the stack. encoding/xml expands only the five predefined
+// entities, so entity-expansion attacks do not apply.
+//
+// XML signatures are not verified: [Payload.Signed] only reports that a
+// ds:Signature preceded the signed object.
+package oadr

@@ -1,0 +1,198 @@
+package oadr
+
+import (
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// encoder appends XML to a byte slice. Every element is written with one of the
+// prefixes declared on the root (see rootOpen), in the order the schema's
+// sequences demand; the encode methods are the single place that order lives.
+type encoder struct {
+	b   []byte
+	err *EncodeError // first value that cannot be encoded validly
+}
+
+func (e *encoder) open(prefix, local string) {
+	e.b = append(e.b, '<')
+	e.b = append(e.b, prefix...)
+	e.b = append(e.b, ':')
+	e.b = append(e.b, local...)
+	e.b = append(e.b, '>')
+}
+
+func (e *encoder) close(prefix, local string) {
+	e.b = append(e.b, '<', '/')
+	e.b = append(e.b, prefix...)
+	e.b = append(e.b, ':')
+	e.b = append(e.b, local...)
+	e.b = append(e.b, '>')
+}
+
+// empty writes <prefix:local/>.
+func (e *encoder) empty(prefix, local string) {
+	e.b = append(e.b, '<')
+	e.b = append(e.b, prefix...)
+	e.b = append(e.b, ':')
+	e.b = append(e.b, local...)
+	e.b = append(e.b, '/', '>')
+}
+
+// text writes an element with escaped character data, even when s is empty.
+func (e *encoder) text(prefix, local, s string) {
+	e.open(prefix, local)
+	e.escape(s)
+	e.close(prefix, local)
+}
+
+// optText writes the element only when s is not empty.
+func (e *encoder) optText(prefix, local, s string) {
+	if s != "" {
+		e.text(prefix, local, s)
+	}
+}
+
+func (e *encoder) texts(prefix, local string, ss []string) {
+	for _, s := range ss {
+		e.text(prefix, local, s)
+	}
+}
+
+func (e *encoder) float(prefix, local string, v float64) {
+	e.open(prefix, local)
+	e.b = appendFloat(e.b, v)
+	e.close(prefix, local)
+}
+
+// decimal writes an xs:decimal, which has no exponent, NaN or infinity.
+func (e *encoder) decimal(prefix, local string, v float64) {
+	e.open(prefix, local)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		e.fail(local, "not a finite decimal")
+		v = 0
+	}
+	e.b = strconv.AppendFloat(e.b, v, 'f', -1, 64)
+	e.close(prefix, local)
+}
+
+func (e *encoder) uint32(prefix, local string, v uint32) {
+	e.open(prefix, local)
+	e.b = strconv.AppendUint(e.b, uint64(v), 10)
+	e.close(prefix, local)
+}
+
+func (e *encoder) boolean(prefix, local string, v bool) {
+	e.open(prefix, local)
+	e.b = strconv.AppendBool(e.b, v)
+	e.close(prefix, local)
+}
+
+func (e *encoder) dateTime(prefix, local string, t time.Time) {
+	e.open(prefix, local)
+	e.b = AppendDateTime(e.b, t)
+	e.close(prefix, local)
+}
+
+func (e *encoder) duration(prefix, local string, d time.Duration) {
+	e.open(prefix, local)
+	e.b = AppendDuration(e.b, d)
+	e.close(prefix, local)
+}
+
+// xcalDateTime writes <prefix:local><xcal:date-time>…</xcal:date-time></prefix:local>.
+func (e *encoder) xcalDateTime(prefix, local string, t time.Time) {
+	e.open(prefix, local)
+	e.dateTime(pXCal, "date-time", t)
+	e.close(prefix, local)
+}
+
+// durationProp writes an xcal:DurationPropType element.
+func (e *encoder) durationProp(prefix, local string, d time.Duration) {
+	e.open(prefix, local)
+	e.duration(pXCal, "duration", d)
+	e.close(prefix, local)
+}
+
+// payloadFloat writes <ei:payloadFloat><ei:value>v</ei:value></ei:payloadFloat>.
+func (e *encoder) payloadFloat(v float64) {
+	e.open(pEI, "payloadFloat")
+	e.float(pEI, "value", v)
+	e.close(pEI, "payloadFloat")
+}
+
+func (e *encoder) fail(field, reason string) {
+	if e.err == nil {
+		e.err = &EncodeError{Field: field, Reason: reason}
+	}
+}
+
+// appendFloat writes an xs:float lexical form: plain decimal notation in the
+// usual range, exponent notation outside it, INF/-INF/NaN spelled as XSD wants.
+func appendFloat(b []byte, v float64) []byte {
+	switch {
+	case math.IsNaN(v):
+		return append(b, "NaN"...)
+	case math.IsInf(v, 1):
+		return append(b, "INF"...)
+	case math.IsInf(v, -1):
+		return append(b, "-INF"...)
+	}
+	if a := math.Abs(v); a != 0 && (a < 1e-6 || a >= 1e21) {
+		return strconv.AppendFloat(b, v, 'E', -1, 64)
+	}
+	return strconv.AppendFloat(b, v, 'f', -1, 64)
+}
+
+// escape appends s as character data. Characters XML 1.0 cannot carry are
+// replaced by U+FFFD, as encoding/xml does, so output is always well-formed.
+func (e *encoder) escape(s string) {
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < utf8.RuneSelf && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'' {
+			i++
+			continue
+		}
+		r, width := utf8.DecodeRuneInString(s[i:])
+		var esc string
+		switch r {
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		case '\t':
+			esc = "&#x9;"
+		case '\n':
+			esc = "&#xA;"
+		case '\r':
+			esc = "&#xD;"
+		default:
+			if isXMLChar(r) && !(r == utf8.RuneError && width == 1) {
+				i += width
+				continue
+			}
+			esc = "\uFFFD"
+		}
+		e.b = append(e.b, s[last:i]...)
+		e.b = append(e.b, esc...)
+		i += width
+		last = i
+	}
+	e.b = append(e.b, s[last:]...)
+}
+
+// isXMLChar reports whether r is in the XML 1.0 Char production.
+func isXMLChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD ||
+		r >= 0x10000 && r <= 0x10FFFF
+}

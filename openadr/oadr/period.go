@@ -1,0 +1,91 @@
+package oadr
+
+import (
+	"encoding/xml"
+	"time"
+)
+
+// Period is xcal:properties: a start and duration with the 2.0b timing
+// extensions. It is an event's eiActivePeriod, a report request's
+// reportInterval and an opt's availability window.
+type Period struct {
+	Start    time.Time
+	Duration time.Duration
+	// StartAfter is tolerance/tolerate/startafter: the window over which a VEN
+	// may randomise its start. Zero means absent.
+	StartAfter time.Duration
+	// Notification, RampUp and Recovery are ei:x-eiNotification,
+	// ei:x-eiRampUp and ei:x-eiRecovery. Zero means absent.
+	Notification time.Duration
+	RampUp       time.Duration
+	Recovery     time.Duration
+}
+
+// End returns Start + Duration.
+func (p *Period) End() time.Time { return p.Start.Add(p.Duration) }
+
+func (p *Period) encode(e *encoder) {
+	e.open(pXCal, "properties")
+	e.xcalDateTime(pXCal, "dtstart", p.Start)
+	e.durationProp(pXCal, "duration", p.Duration)
+	if p.StartAfter != 0 {
+		e.open(pXCal, "tolerance")
+		e.open(pXCal, "tolerate")
+		e.duration(pXCal, "startafter", p.StartAfter)
+		e.close(pXCal, "tolerate")
+		e.close(pXCal, "tolerance")
+	}
+	if p.Notification != 0 {
+		e.durationProp(pEI, "x-eiNotification", p.Notification)
+	}
+	if p.RampUp != 0 {
+		e.durationProp(pEI, "x-eiRampUp", p.RampUp)
+	}
+	if p.Recovery != 0 {
+		e.durationProp(pEI, "x-eiRecovery", p.Recovery)
+	}
+	e.close(pXCal, "properties")
+}
+
+// decode reads the content of an xcal:properties element.
+func (p *Period) decode(d *decoder) error {
+	var haveStart, haveDur bool
+	err := d.children(func(se xml.StartElement) error {
+		switch se.Name {
+		case xcalN("dtstart"):
+			haveStart = true
+			return d.xcalDateTime(&p.Start)
+		case xcalN("duration"):
+			haveDur = true
+			return d.durationProp(&p.Duration)
+		case xcalN("tolerance"):
+			return d.children(func(se xml.StartElement) error {
+				if se.Name != xcalN("tolerate") {
+					return d.skip()
+				}
+				return d.children(func(se xml.StartElement) error {
+					if se.Name == xcalN("startafter") {
+						return d.duration(&p.StartAfter)
+					}
+					return d.skip()
+				})
+			})
+		case eiN("x-eiNotification"):
+			return d.durationProp(&p.Notification)
+		case eiN("x-eiRampUp"):
+			return d.durationProp(&p.RampUp)
+		case eiN("x-eiRecovery"):
+			return d.durationProp(&p.Recovery)
+		}
+		return d.skip()
+	})
+	switch {
+	case err != nil:
+		return err
+	case !haveStart:
+		return missing("dtstart")
+	case !haveDur:
+		return missing("duration")
+	}
+	return nil
+}

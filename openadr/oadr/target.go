@@ -1,0 +1,243 @@
+package oadr
+
+import (
+	"encoding/xml"
+	"strings"
+)
+
+// Target is ei:EiTargetType: what an event, signal, opt or report applies to.
+// It is used by eiTarget, reportSubject, reportDataSource and oadrDeviceClass.
+// Every list is optional; an empty Target is valid and means "everything".
+type Target struct {
+	AggregatedPnodes      []string // power:aggregatedPnode/power:node
+	EndDeviceAssets       []string // power:endDeviceAsset/power:mrid
+	MeterAssets           []string // power:meterAsset/power:mrid
+	Pnodes                []string // power:pnode/power:node
+	ServiceAreas          []FeatureCollection
+	ServiceDeliveryPoints []string // power:serviceDeliveryPoint/power:node
+	ServiceLocations      []FeatureCollection
+	TransportInterfaces   []TransportInterface
+	GroupIDs              []string
+	GroupNames            []string
+	ResourceIDs           []string
+	VenIDs                []string
+	PartyIDs              []string
+}
+
+// TransportInterface is power:transportInterface.
+type TransportInterface struct {
+	PointOfReceipt  string
+	PointOfDelivery string
+}
+
+// FeatureCollection is the gml:FeatureCollection of a service area or service
+// location: one polygon given by its exterior ring.
+type FeatureCollection struct {
+	ID        string    // gml:id of the collection, optional
+	PolygonID string    // gml:id of the polygon, optional
+	PosList   []float64 // gml:posList of the exterior linear ring
+}
+
+// IsZero reports a target with no entries.
+func (t *Target) IsZero() bool {
+	return t == nil || len(t.AggregatedPnodes)+len(t.EndDeviceAssets)+len(t.MeterAssets)+
+		len(t.Pnodes)+len(t.ServiceAreas)+len(t.ServiceDeliveryPoints)+len(t.ServiceLocations)+
+		len(t.TransportInterfaces)+len(t.GroupIDs)+len(t.GroupNames)+len(t.ResourceIDs)+
+		len(t.VenIDs)+len(t.PartyIDs) == 0
+}
+
+func (t *Target) encode(e *encoder, prefix, local string) {
+	e.open(prefix, local)
+	wrapped := func(outer, inner string, vals []string) {
+		for _, v := range vals {
+			e.open(pPower, outer)
+			e.text(pPower, inner, v)
+			e.close(pPower, outer)
+		}
+	}
+	wrapped("aggregatedPnode", "node", t.AggregatedPnodes)
+	wrapped("endDeviceAsset", "mrid", t.EndDeviceAssets)
+	wrapped("meterAsset", "mrid", t.MeterAssets)
+	wrapped("pnode", "node", t.Pnodes)
+	for i := range t.ServiceAreas {
+		e.open(pEMIX, "serviceArea")
+		t.ServiceAreas[i].encode(e)
+		e.close(pEMIX, "serviceArea")
+	}
+	wrapped("serviceDeliveryPoint", "node", t.ServiceDeliveryPoints)
+	for i := range t.ServiceLocations {
+		e.open(pPower, "serviceLocation")
+		t.ServiceLocations[i].encode(e)
+		e.close(pPower, "serviceLocation")
+	}
+	for _, ti := range t.TransportInterfaces {
+		e.open(pPower, "transportInterface")
+		e.text(pPower, "pointOfReceipt", ti.PointOfReceipt)
+		e.text(pPower, "pointOfDelivery", ti.PointOfDelivery)
+		e.close(pPower, "transportInterface")
+	}
+	e.texts(pEI, "groupID", t.GroupIDs)
+	e.texts(pEI, "groupName", t.GroupNames)
+	e.texts(pEI, "resourceID", t.ResourceIDs)
+	e.texts(pEI, "venID", t.VenIDs)
+	e.texts(pEI, "partyID", t.PartyIDs)
+	e.close(prefix, local)
+}
+
+func (t *Target) decode(d *decoder) error {
+	return d.children(func(se xml.StartElement) error {
+		switch se.Name {
+		case powerN("aggregatedPnode"):
+			return d.wrappedStr(powerN("node"), &t.AggregatedPnodes)
+		case powerN("endDeviceAsset"):
+			return d.wrappedStr(powerN("mrid"), &t.EndDeviceAssets)
+		case powerN("meterAsset"):
+			return d.wrappedStr(powerN("mrid"), &t.MeterAssets)
+		case powerN("pnode"):
+			return d.wrappedStr(powerN("node"), &t.Pnodes)
+		case emixN("serviceArea"):
+			var fc FeatureCollection
+			err := fc.decodeIn(d)
+			t.ServiceAreas = append(t.ServiceAreas, fc)
+			return err
+		case powerN("serviceDeliveryPoint"):
+			return d.wrappedStr(powerN("node"), &t.ServiceDeliveryPoints)
+		case powerN("serviceLocation"):
+			var fc FeatureCollection
+			err := fc.decodeIn(d)
+			t.ServiceLocations = append(t.ServiceLocations, fc)
+			return err
+		case powerN("transportInterface"):
+			var ti TransportInterface
+			err := d.children(func(se xml.StartElement) error {
+				switch se.Name {
+				case powerN("pointOfReceipt"):
+					return d.str(&ti.PointOfReceipt)
+				case powerN("pointOfDelivery"):
+					return d.str(&ti.PointOfDelivery)
+				}
+				return d.skip()
+			})
+			t.TransportInterfaces = append(t.TransportInterfaces, ti)
+			return err
+		case eiN("groupID"):
+			return d.appendStr(&t.GroupIDs)
+		case eiN("groupName"):
+			return d.appendStr(&t.GroupNames)
+		case eiN("resourceID"):
+			return d.appendStr(&t.ResourceIDs)
+		case eiN("venID"):
+			return d.appendStr(&t.VenIDs)
+		case eiN("partyID"):
+			return d.appendStr(&t.PartyIDs)
+		}
+		return d.skip()
+	})
+}
+
+// wrappedStr decodes a wrapper with one required text child and appends it.
+func (d *decoder) wrappedStr(child xml.Name, p *[]string) error {
+	var s string
+	if err := d.textChild(child, &s); err != nil {
+		return err
+	}
+	*p = append(*p, s)
+	return nil
+}
+
+func (fc *FeatureCollection) encode(e *encoder) {
+	e.b = append(e.b, "<gml:FeatureCollection"...)
+	if fc.ID != "" {
+		e.b = append(e.b, ` gml:id="`...)
+		e.escape(fc.ID)
+		e.b = append(e.b, '"')
+	}
+	e.b = append(e.b, '>')
+	e.open(pGML, "location")
+	e.b = append(e.b, "<gml:Polygon"...)
+	if fc.PolygonID != "" {
+		e.b = append(e.b, ` gml:id="`...)
+		e.escape(fc.PolygonID)
+		e.b = append(e.b, '"')
+	}
+	e.b = append(e.b, '>')
+	e.open(pGML, "exterior")
+	e.open(pGML, "LinearRing")
+	e.open(pGML, "posList")
+	for i, v := range fc.PosList {
+		if i > 0 {
+			e.b = append(e.b, ' ')
+		}
+		e.b = appendFloat(e.b, v)
+	}
+	e.close(pGML, "posList")
+	e.close(pGML, "LinearRing")
+	e.close(pGML, "exterior")
+	e.close(pGML, "Polygon")
+	e.close(pGML, "location")
+	e.close(pGML, "FeatureCollection")
+}
+
+// decodeIn decodes the gml:FeatureCollection inside a serviceArea or
+// serviceLocation element.
+func (fc *FeatureCollection) decodeIn(d *decoder) error {
+	found := false
+	err := d.children(func(se xml.StartElement) error {
+		if se.Name != gmlN("FeatureCollection") {
+			return d.skip()
+		}
+		found = true
+		fc.ID = gmlID(se)
+		return d.children(func(se xml.StartElement) error {
+			if se.Name != gmlN("location") {
+				return d.skip()
+			}
+			return d.children(func(se xml.StartElement) error {
+				if se.Name != gmlN("Polygon") {
+					return d.skip()
+				}
+				fc.PolygonID = gmlID(se)
+				return d.children(func(se xml.StartElement) error {
+					if se.Name != gmlN("exterior") {
+						return d.skip()
+					}
+					return d.children(func(se xml.StartElement) error {
+						if se.Name != gmlN("LinearRing") {
+							return d.skip()
+						}
+						return d.children(func(se xml.StartElement) error {
+							if se.Name != gmlN("posList") {
+								return d.skip()
+							}
+							s, err := d.text()
+							if err != nil {
+								return err
+							}
+							for _, f := range strings.Fields(s) {
+								v, err := parseFloat(f)
+								if err != nil {
+									return err
+								}
+								fc.PosList = append(fc.PosList, v)
+							}
+							return nil
+						})
+					})
+				})
+			})
+		})
+	})
+	if err == nil && !found {
+		err = missing("FeatureCollection")
+	}
+	return err
+}
+
+func gmlID(se xml.StartElement) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == "id" && (a.Name.Space == NamespaceGML || a.Name.Space == "") {
+			return a.Value
+		}
+	}
+	return ""
+}

@@ -1,0 +1,218 @@
+package oadr
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Nominal lengths for the calendar components of an ISO 8601 duration, which
+// have no fixed length. 2.0b peers use days, hours, minutes and seconds; the
+// Alliance samples write "P5M" where they mean five minutes, which only a
+// nominal month can accept.
+const (
+	nominalDay   = 24 * time.Hour
+	nominalWeek  = 7 * nominalDay
+	nominalMonth = 30 * nominalDay
+	nominalYear  = 365 * nominalDay
+)
+
+// ParseDuration parses an xcal duration (ISO 8601, the 2.0b DurationValueType):
+// "PT1H", "PT15M", "PT0S", "P1D", "P1DT2H30M", "-PT5M", "P2W". Seconds may carry a
+// fraction ("PT0.5S"). Years and months have no fixed length and are read as 365
+// and 30 days. It returns an error wrapping ErrInvalidValue that quotes the input
+// and says what is wrong.
+func ParseDuration(s string) (time.Duration, error) {
+	bad := func(why string) (time.Duration, error) {
+		return 0, fmt.Errorf("%w: duration %q: %s", ErrInvalidValue, s, why)
+	}
+	in := s
+	neg := false
+	switch {
+	case strings.HasPrefix(in, "-"):
+		neg, in = true, in[1:]
+	case strings.HasPrefix(in, "+"):
+		in = in[1:]
+	}
+	if !strings.HasPrefix(in, "P") {
+		// The schema's pattern also admits a bare week count such as "2W".
+		if strings.HasSuffix(in, "W") && len(in) > 1 {
+			in = "P" + in
+		} else {
+			return bad(`must start with "P" (e.g. PT1H)`)
+		}
+	}
+	in = in[1:]
+	if in == "" || in == "T" {
+		return bad("has no components")
+	}
+	var total time.Duration
+	inTime := false
+	const order = "YMWDHMS"
+	lastRank := -1
+	for in != "" {
+		if in[0] == 'T' {
+			if inTime {
+				return bad(`"T" appears twice`)
+			}
+			inTime = true
+			in = in[1:]
+			if in == "" {
+				return bad(`no component after "T"`)
+			}
+			continue
+		}
+		i := 0
+		for i < len(in) && (in[i] >= '0' && in[i] <= '9' || in[i] == '.') {
+			i++
+		}
+		if i == 0 {
+			return bad(fmt.Sprintf("expected a number at %q", in))
+		}
+		if i == len(in) {
+			return bad(fmt.Sprintf("number %q has no unit designator", in))
+		}
+		num, unit := in[:i], in[i]
+		in = in[i+1:]
+
+		var size time.Duration
+		rank := -1
+		switch {
+		case !inTime && unit == 'Y':
+			size, rank = nominalYear, 0
+		case !inTime && unit == 'M':
+			size, rank = nominalMonth, 1
+		case !inTime && unit == 'W':
+			size, rank = nominalWeek, 2
+		case !inTime && unit == 'D':
+			size, rank = nominalDay, 3
+		case inTime && unit == 'H':
+			size, rank = time.Hour, 4
+		case inTime && unit == 'M':
+			size, rank = time.Minute, 5
+		case inTime && unit == 'S':
+			size, rank = time.Second, 6
+		case !inTime && (unit == 'H' || unit == 'S'):
+			return bad(fmt.Sprintf(`%q needs a "T" before it (e.g. PT1H)`, string(unit)))
+		default:
+			return bad(fmt.Sprintf("unknown unit %q", string(unit)))
+		}
+		if rank <= lastRank {
+			return bad(fmt.Sprintf("components out of order (expected %s)", order))
+		}
+		lastRank = rank
+
+		var part time.Duration
+		if strings.Contains(num, ".") {
+			if unit != 'S' {
+				return bad("only seconds may have a fraction")
+			}
+			f, err := strconv.ParseFloat(num, 64)
+			if err != nil || strings.Count(num, ".") > 1 {
+				return bad(fmt.Sprintf("bad number %q", num))
+			}
+			if f*float64(time.Second) >= math.MaxInt64 {
+				return bad("too long for time.Duration")
+			}
+			part = time.Duration(math.Round(f * float64(time.Second)))
+		} else {
+			n, err := strconv.ParseInt(num, 10, 64)
+			if err != nil || n > int64(math.MaxInt64/size) {
+				return bad("too long for time.Duration")
+			}
+			part = time.Duration(n) * size
+		}
+		if total > math.MaxInt64-part {
+			return bad("too long for time.Duration")
+		}
+		total += part
+	}
+	if neg {
+		total = -total
+	}
+	return total, nil
+}
+
+// FormatDuration writes d as an xcal duration: days, hours, minutes and seconds,
+// "PT0S" for zero, a leading "-" when negative, fractional seconds only when d
+// has them (the 2.0b schema's pattern admits whole seconds only, so keep
+// durations on whole seconds for valid output). ParseDuration reads it back.
+func FormatDuration(d time.Duration) string {
+	return string(AppendDuration(make([]byte, 0, 16), d))
+}
+
+// AppendDuration appends FormatDuration(d) to b.
+func AppendDuration(b []byte, d time.Duration) []byte {
+	if d == 0 {
+		return append(b, "PT0S"...)
+	}
+	u := uint64(d)
+	if d < 0 {
+		b = append(b, '-')
+		u = uint64(-d) // also right for math.MinInt64
+	}
+	b = append(b, 'P')
+	days := u / uint64(nominalDay)
+	u -= days * uint64(nominalDay)
+	if days > 0 {
+		b = strconv.AppendUint(b, days, 10)
+		b = append(b, 'D')
+	}
+	if u == 0 {
+		return b
+	}
+	b = append(b, 'T')
+	if h := u / uint64(time.Hour); h > 0 {
+		b = strconv.AppendUint(b, h, 10)
+		b = append(b, 'H')
+		u -= h * uint64(time.Hour)
+	}
+	if m := u / uint64(time.Minute); m > 0 {
+		b = strconv.AppendUint(b, m, 10)
+		b = append(b, 'M')
+		u -= m * uint64(time.Minute)
+	}
+	if u > 0 {
+		sec, frac := u/uint64(time.Second), u%uint64(time.Second)
+		b = strconv.AppendUint(b, sec, 10)
+		if frac > 0 {
+			f := strconv.AppendUint(nil, frac+uint64(time.Second), 10)[1:] // 9 digits, zero-padded
+			for len(f) > 0 && f[len(f)-1] == '0' {
+				f = f[:len(f)-1]
+			}
+			b = append(b, '.')
+			b = append(b, f...)
+		}
+		b = append(b, 'S')
+	}
+	return b
+}
+
+// ParseDateTime parses an xcal date-time (xs:dateTime as 2.0b restricts it):
+// "2025-06-01T13:00:00Z", with optional fractional seconds. Peers also send a
+// numeric offset ("+02:00"), which is honoured, or no zone at all, which is read
+// as UTC. The result is always in UTC.
+func ParseDateTime(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		var err2 error
+		t, err2 = time.ParseInLocation("2006-01-02T15:04:05.999999999", s, time.UTC)
+		if err2 != nil {
+			return time.Time{}, fmt.Errorf("%w: date-time %q: want YYYY-MM-DDThh:mm:ss[.fff]Z", ErrInvalidValue, s)
+		}
+	}
+	return t.UTC(), nil
+}
+
+// FormatDateTime writes t in UTC as the 2.0b schema wants it:
+// "2025-06-01T13:00:00Z", with fractional seconds only when t has them.
+func FormatDateTime(t time.Time) string {
+	return string(AppendDateTime(make([]byte, 0, 32), t))
+}
+
+// AppendDateTime appends FormatDateTime(t) to b.
+func AppendDateTime(b []byte, t time.Time) []byte {
+	return t.UTC().AppendFormat(b, "2006-01-02T15:04:05.999999999Z")
+}
