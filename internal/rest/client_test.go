@@ -440,3 +440,30 @@ func TestStatusSentinel(t *testing.T) {
 		}
 	}
 }
+
+// A signer that covers the body (as SolarNetwork's SNWS2 digest does) must be
+// able to read it on every attempt without consuming what is sent.
+func TestSignerReadsBody(t *testing.T) {
+	s := newServer(t, `{}`, 502, 200)
+	var digests []string
+	c := newClient(s, clock.NewFake(t0), func(c *rest.Config) {
+		c.Sign = func(r *http.Request) error {
+			if r.GetBody == nil {
+				return errors.New("GetBody is nil")
+			}
+			rc, err := r.GetBody()
+			if err != nil {
+				return err
+			}
+			b, _ := io.ReadAll(rc)
+			digests = append(digests, string(b))
+			return nil
+		}
+	})
+	if _, err := c.Do(context.Background(), &rest.Request{Method: "PUT", Path: "/x", Body: map[string]int{"a": 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(digests, "|") != `{"a":1}|{"a":1}` || string(s.got[1]) != `{"a":1}` {
+		t.Errorf("signer saw %q, server got %q", digests, s.got)
+	}
+}
