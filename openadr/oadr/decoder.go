@@ -1,7 +1,6 @@
 package oadr
 
 import (
-	"bufio"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -19,8 +18,12 @@ type decoder struct {
 }
 
 func newDecoder(r io.Reader) *decoder {
+	r, transcoded := prepare(r)
 	x := xml.NewDecoder(r)
-	x.CharsetReader = charsetReader
+	x.CharsetReader = charsetPlain
+	if transcoded {
+		x.CharsetReader = charsetTranscoded
+	}
 	return &decoder{x: x}
 }
 
@@ -327,48 +330,4 @@ func (d *decoder) payloadFloat(p *float64) error {
 		return missing("value")
 	}
 	return nil
-}
-
-// charsetReader lets documents declare ISO-8859-1 (as some XSD-derived samples
-// do) or US-ASCII; OpenADR messages are normally UTF-8.
-func charsetReader(label string, in io.Reader) (io.Reader, error) {
-	switch strings.ToLower(label) {
-	case "iso-8859-1", "iso8859-1", "latin1", "l1", "us-ascii", "ascii":
-		return &latin1Reader{r: bufio.NewReader(in)}, nil
-	}
-	return nil, fmt.Errorf("%w: unsupported encoding %q", ErrMalformed, label)
-}
-
-// latin1Reader converts ISO-8859-1 bytes to UTF-8.
-type latin1Reader struct {
-	r       *bufio.Reader
-	cont    byte // second byte of a two-byte sequence not yet delivered
-	hasCont bool
-}
-
-func (l *latin1Reader) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) {
-		if l.hasCont {
-			p[n] = l.cont
-			n++
-			l.hasCont = false
-			continue
-		}
-		c, err := l.r.ReadByte()
-		if err != nil {
-			if n > 0 {
-				return n, nil
-			}
-			return 0, err
-		}
-		if c < 0x80 {
-			p[n] = c
-		} else {
-			p[n] = 0xC0 | c>>6
-			l.cont, l.hasCont = 0x80|c&0x3F, true
-		}
-		n++
-	}
-	return n, nil
 }
