@@ -275,8 +275,8 @@ func fixtures() []fixture {
 		}},
 		{"oadrCreatedPartyRegistration/registered", &oadr.CreatedPartyRegistration{
 			Response: oadr.OK("REQ_REGISTER_0001"), RegistrationID: "REG_0001", VenID: "VEN_FORTRESS_1", VtnID: "VTN_SANDBOX",
-			Profiles: []oadr.Profile{{Name: oadr.Profile20b, Transports: []oadr.TransportName{oadr.TransportSimpleHTTP}}},
-			PollFreq: 10 * time.Second,
+			Profiles:            []oadr.Profile{{Name: oadr.Profile20b, Transports: []oadr.TransportName{oadr.TransportSimpleHTTP}}},
+			PollFreq:            10 * time.Second,
 			ServiceSpecificInfo: []oadr.Service{{Name: oadr.ServiceEiEvent, Info: []oadr.KeyValue{{Key: "maxEvents", Value: "10"}}}},
 			Extensions:          []oadr.Extension{{Name: "gridwire", Info: []oadr.KeyValue{{Key: "signConvention", Value: "positive=charge"}}}},
 		}},
@@ -313,7 +313,7 @@ func fixtures() []fixture {
 		// Events.
 		{"oadrRequestEvent", &oadr.RequestEvent{RequestID: "REQ_REQ_EVT_0001", VenID: "VEN_FORTRESS_1", ReplyLimit: 5}},
 		{"oadrDistributeEvent", &oadr.DistributeEvent{
-			Response: &oadr.EiResponse{Code: oadr.CodeOK, Description: "OK", RequestID: "REQ_REQ_EVT_0001"},
+			Response:  &oadr.EiResponse{Code: oadr.CodeOK, Description: "OK", RequestID: "REQ_REQ_EVT_0001"},
 			RequestID: "REQ_DIST_EVT_0001", VtnID: "VTN_SANDBOX",
 			Events: []oadr.Event{chargeDischargeEvent(), priceEvent()},
 		}},
