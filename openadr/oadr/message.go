@@ -210,11 +210,15 @@ func newMessage(n xml.Name) Message {
 // oadrSignedObject (oadr:Id="oadrSignedObject") and the message, with the
 // conventional prefixes declared on the root. Errors are *EncodeError.
 func Marshal(msg Message) ([]byte, error) {
-	return AppendMarshal(make([]byte, 0, 1024), msg)
+	b, err := AppendMarshal(make([]byte, 0, 1024), msg)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // AppendMarshal appends the document for msg to b; with a reused b it does not
-// allocate.
+// allocate. On error it returns b unchanged.
 func AppendMarshal(b []byte, msg Message) ([]byte, error) {
 	if isNil(msg) {
 		return b, &EncodeError{Reason: "nil message"}
