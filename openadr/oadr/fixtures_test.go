@@ -1,6 +1,7 @@
 package oadr_test
 
 import (
+	"math"
 	"time"
 
 	"github.com/gridwire/gridwire/openadr/oadr"
@@ -302,6 +303,13 @@ func fixtures() []fixture {
 		{"oadrCreatedReport/none-pending", &oadr.CreatedReport{Response: oadr.OK("REQ_CREATE_REPORT_0002")}},
 		{"oadrUpdateReport/usage", &oadr.UpdateReport{RequestID: "REQ_UPD_REPORT_0001", Reports: []oadr.Report{telemetryUsageData(12)}, VenID: "VEN_FORTRESS_1"}},
 		{"oadrUpdateReport/status", &oadr.UpdateReport{RequestID: "REQ_UPD_REPORT_0002", Reports: []oadr.Report{telemetryStatusData()}, VenID: "VEN_FORTRESS_1"}},
+		{"oadrUpdateReport/extreme-values", &oadr.UpdateReport{RequestID: "REQ_UPD_REPORT_0003", Reports: []oadr.Report{{
+			Intervals: []oadr.ReportInterval{{Payloads: []oadr.ReportPayload{
+				{RID: "big", Value: 1e25}, {RID: "tiny", Value: -1.5e-9}, {RID: "inf", Value: math.Inf(1)}, {RID: "-inf", Value: math.Inf(-1)},
+				{RID: "escaped <&>", Value: 0, DataQuality: "x-vendor \"quality\""},
+			}}},
+			ReportRequestID: "RR_1", ReportSpecifierID: "S_1", CreatedDateTime: t0.Add(1500 * time.Millisecond),
+		}}}},
 		{"oadrUpdatedReport", &oadr.UpdatedReport{Response: oadr.OK("REQ_UPD_REPORT_0001"), VenID: "VEN_FORTRESS_1"}},
 		{"oadrUpdatedReport/cancel", &oadr.UpdatedReport{
 			Response:     oadr.OK("REQ_UPD_REPORT_0001"),

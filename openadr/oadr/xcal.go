@@ -48,9 +48,13 @@ func ParseDuration(s string) (time.Duration, error) {
 	if in == "" || in == "T" {
 		return bad("has no components")
 	}
-	var total time.Duration
+	// The magnitude is summed unsigned so that -P…S can reach math.MinInt64.
+	limit := uint64(math.MaxInt64)
+	if neg {
+		limit++
+	}
+	var total uint64
 	inTime := false
-	const order = "YMWDHMS"
 	lastRank := -1
 	for in != "" {
 		if in[0] == 'T' {
@@ -77,62 +81,66 @@ func ParseDuration(s string) (time.Duration, error) {
 		num, unit := in[:i], in[i]
 		in = in[i+1:]
 
-		var size time.Duration
+		var size uint64
 		rank := -1
 		switch {
 		case !inTime && unit == 'Y':
-			size, rank = nominalYear, 0
+			size, rank = uint64(nominalYear), 0
 		case !inTime && unit == 'M':
-			size, rank = nominalMonth, 1
+			size, rank = uint64(nominalMonth), 1
 		case !inTime && unit == 'W':
-			size, rank = nominalWeek, 2
+			size, rank = uint64(nominalWeek), 2
 		case !inTime && unit == 'D':
-			size, rank = nominalDay, 3
+			size, rank = uint64(nominalDay), 3
 		case inTime && unit == 'H':
-			size, rank = time.Hour, 4
+			size, rank = uint64(time.Hour), 4
 		case inTime && unit == 'M':
-			size, rank = time.Minute, 5
+			size, rank = uint64(time.Minute), 5
 		case inTime && unit == 'S':
-			size, rank = time.Second, 6
+			size, rank = uint64(time.Second), 6
 		case !inTime && (unit == 'H' || unit == 'S'):
 			return bad(fmt.Sprintf(`%q needs a "T" before it (e.g. PT1H)`, string(unit)))
 		default:
 			return bad(fmt.Sprintf("unknown unit %q", string(unit)))
 		}
 		if rank <= lastRank {
-			return bad(fmt.Sprintf("components out of order (expected %s)", order))
+			return bad("components out of order (expected Y M W D T H M S)")
 		}
 		lastRank = rank
 
-		var part time.Duration
-		if strings.Contains(num, ".") {
-			if unit != 'S' {
-				return bad("only seconds may have a fraction")
-			}
-			f, err := strconv.ParseFloat(num, 64)
-			if err != nil || strings.Count(num, ".") > 1 {
-				return bad(fmt.Sprintf("bad number %q", num))
-			}
-			if f*float64(time.Second) >= math.MaxInt64 {
-				return bad("too long for time.Duration")
-			}
-			part = time.Duration(math.Round(f * float64(time.Second)))
-		} else {
-			n, err := strconv.ParseInt(num, 10, 64)
-			if err != nil || n > int64(math.MaxInt64/size) {
-				return bad("too long for time.Duration")
-			}
-			part = time.Duration(n) * size
+		whole, frac, hasFrac := strings.Cut(num, ".")
+		if hasFrac && unit != 'S' {
+			return bad("only seconds may have a fraction")
 		}
-		if total > math.MaxInt64-part {
+		if whole == "" || strings.Contains(frac, ".") || hasFrac && frac == "" {
+			return bad(fmt.Sprintf("bad number %q", num))
+		}
+		n, err := strconv.ParseUint(whole, 10, 64)
+		if err != nil || n > limit/size {
+			return bad("too long for time.Duration")
+		}
+		part := n * size
+		if hasFrac {
+			// Nanoseconds from the first nine fraction digits; the rest is
+			// below time.Duration's resolution.
+			var ns uint64
+			for k := 0; k < 9; k++ {
+				ns *= 10
+				if k < len(frac) {
+					ns += uint64(frac[k] - '0')
+				}
+			}
+			part += ns
+		}
+		if part > limit-total {
 			return bad("too long for time.Duration")
 		}
 		total += part
 	}
 	if neg {
-		total = -total
+		return time.Duration(-total), nil // total <= 2^63; 2^63 wraps to math.MinInt64
 	}
-	return total, nil
+	return time.Duration(total), nil
 }
 
 // FormatDuration writes d as an xcal duration: days, hours, minutes and seconds,
