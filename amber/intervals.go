@@ -1,0 +1,301 @@
+package amber
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+)
+
+// CentsPerKWh is a price in Australian cents per kWh, GST included, as Amber
+// gives every price.
+type CentsPerKWh float64
+
+// DollarsPerKWh returns c in AUD per kWh.
+func (c CentsPerKWh) DollarsPerKWh() float64 { return float64(c) / 100 }
+
+// The interval types, the values of the wire's "type" discriminator.
+const (
+	TypeActualInterval   = "ActualInterval"
+	TypeCurrentInterval  = "CurrentInterval"
+	TypeForecastInterval = "ForecastInterval"
+)
+
+// Interval is one priced interval of one channel: an *ActualInterval,
+// a *CurrentInterval or a *ForecastInterval. Use a type switch for the
+// kind-specific fields and Base for the shared ones:
+//
+//	for _, iv := range intervals {
+//		switch iv := iv.(type) {
+//		case *amber.CurrentInterval:
+//			fmt.Println("now", iv.PerKWh, "estimate:", iv.Estimate)
+//		case *amber.ForecastInterval:
+//			fmt.Println("later", iv.PerKWh, iv.AdvancedPrice)
+//		}
+//	}
+type Interval interface {
+	// Base returns the fields every kind of interval has.
+	Base() *BaseInterval
+	isInterval()
+}
+
+// BaseInterval holds the fields all interval kinds share.
+type BaseInterval struct {
+	// Duration is the interval's length (5, 15 or 30 minutes).
+	Duration time.Duration
+	// SpotPerKWh is the NEM spot price, GST included.
+	SpotPerKWh CentsPerKWh
+	// PerKWh is what the customer pays, GST included. On a feed-in channel
+	// it is negative when the customer is paid.
+	PerKWh CentsPerKWh
+	// Date is the NEM date the interval belongs to. It can differ from
+	// NEMTime's date: the day's last interval ends at midnight.
+	Date Date
+	// NEMTime is the end of the interval in NEM time (UTC+10).
+	NEMTime time.Time
+	// StartTime and EndTime are the interval's bounds as Amber sends them
+	// (UTC). StartTime is one second after the previous interval's end
+	// (…T02:00:01Z); Start gives the boundary itself.
+	StartTime, EndTime time.Time
+	// Renewables is the share of renewables in the grid, in percent.
+	Renewables float64
+	// ChannelType is the meter channel the price is for.
+	ChannelType ChannelType
+	// TariffInformation describes the network tariff in force, or is nil.
+	TariffInformation *TariffInformation
+	// SpikeStatus says whether the interval is, or may become, a spike.
+	SpikeStatus SpikeStatus
+	// Descriptor is Amber's band for the price.
+	Descriptor PriceDescriptor
+}
+
+// Base returns b itself; it lets the kinds embedding it satisfy Interval.
+func (b *BaseInterval) Base() *BaseInterval { return b }
+
+// Start returns the interval's start boundary: EndTime less Duration. Use it
+// rather than StartTime, which Amber sends one second late.
+func (b *BaseInterval) Start() time.Time { return b.EndTime.Add(-b.Duration) }
+
+// End returns the interval's end, EndTime.
+func (b *BaseInterval) End() time.Time { return b.EndTime }
+
+// ActualInterval is a past interval whose price is settled.
+type ActualInterval struct {
+	BaseInterval
+}
+
+// CurrentInterval is the interval under way now.
+type CurrentInterval struct {
+	BaseInterval
+	// Estimate is true until the price is locked in.
+	Estimate bool
+	// Range is the spread of possible spot prices when they are volatile,
+	// or nil.
+	Range *Range
+	// AdvancedPrice is Amber's own forecast band, or nil.
+	AdvancedPrice *AdvancedPrice
+}
+
+// ForecastInterval is a future interval whose price is forecast.
+type ForecastInterval struct {
+	BaseInterval
+	// Range is the spread of possible spot prices when they are volatile,
+	// or nil.
+	Range *Range
+	// AdvancedPrice is Amber's own forecast band, or nil.
+	AdvancedPrice *AdvancedPrice
+}
+
+func (*ActualInterval) isInterval()   {}
+func (*CurrentInterval) isInterval()  {}
+func (*ForecastInterval) isInterval() {}
+
+// Range is a spread of possible NEM spot prices.
+type Range struct {
+	Min CentsPerKWh `json:"min"`
+	Max CentsPerKWh `json:"max"`
+}
+
+// AdvancedPrice is Amber's forecast of the price the customer pays (network
+// and market fees included), with a band around it. It is the number the
+// Amber app shows, and differs from the AEMO-based PerKWh.
+type AdvancedPrice struct {
+	Low       CentsPerKWh `json:"low"`
+	Predicted CentsPerKWh `json:"predicted"`
+	High      CentsPerKWh `json:"high"`
+}
+
+// TariffInformation describes how the network tariff affects an interval.
+// Every field is optional: each applies only to some kinds of tariff.
+type TariffInformation struct {
+	// Period is the time-of-use period, or "".
+	Period TariffPeriod `json:"period,omitempty"`
+	// Season is the time-of-use season, or "".
+	Season TariffSeason `json:"season,omitempty"`
+	// Block is the active block (1 or 2) of a block tariff, or nil.
+	Block *int `json:"block,omitempty"`
+	// DemandWindow says whether a demand tariff's window is in force, or
+	// is nil.
+	DemandWindow *bool `json:"demandWindow,omitempty"`
+}
+
+// Intervals is a list of priced intervals as the price endpoints return it.
+// It decodes Amber's polymorphic JSON array, choosing the Go type by each
+// element's "type" field; an unknown type is an error (the spec allows only
+// the three), and so is an interval that cannot be placed in time.
+type Intervals []Interval
+
+// ByChannel returns the intervals of channel t, in their order.
+func (l Intervals) ByChannel(t ChannelType) Intervals {
+	var out Intervals
+	for _, iv := range l {
+		if iv.Base().ChannelType == t {
+			out = append(out, iv)
+		}
+	}
+	return out
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l *Intervals) UnmarshalJSON(b []byte) error {
+	var wire []wireInterval
+	if err := json.Unmarshal(b, &wire); err != nil {
+		return err
+	}
+	out, err := intervalsFromWire(wire)
+	if err != nil {
+		return err
+	}
+	*l = out
+	return nil
+}
+
+// wireInterval is one element of the wire's interval array: every field of
+// every kind, decoded in one pass.
+type wireInterval struct {
+	wireBase
+	Estimate      *bool          `json:"estimate"`
+	Range         *Range         `json:"range"`
+	AdvancedPrice *AdvancedPrice `json:"advancedPrice"`
+}
+
+// wireBase is the wire form of BaseInterval (and of Usage's base).
+type wireBase struct {
+	Type              string             `json:"type"`
+	Duration          minutes            `json:"duration"`
+	SpotPerKWh        CentsPerKWh        `json:"spotPerKwh"`
+	PerKWh            CentsPerKWh        `json:"perKwh"`
+	Date              Date               `json:"date"`
+	NEMTime           time.Time          `json:"nemTime"`
+	StartTime         time.Time          `json:"startTime"`
+	EndTime           time.Time          `json:"endTime"`
+	Renewables        float64            `json:"renewables"`
+	ChannelType       ChannelType        `json:"channelType"`
+	TariffInformation *TariffInformation `json:"tariffInformation"`
+	SpikeStatus       SpikeStatus        `json:"spikeStatus"`
+	Descriptor        PriceDescriptor    `json:"descriptor"`
+}
+
+func (w *wireBase) base() (BaseInterval, error) {
+	if err := checkSpan(w.Duration, w.EndTime); err != nil {
+		return BaseInterval{}, err
+	}
+	if w.ChannelType == "" {
+		return BaseInterval{}, fmt.Errorf("missing channelType")
+	}
+	return BaseInterval{
+		Duration:          w.Duration.duration(),
+		SpotPerKWh:        w.SpotPerKWh,
+		PerKWh:            w.PerKWh,
+		Date:              w.Date,
+		NEMTime:           w.NEMTime,
+		StartTime:         w.StartTime,
+		EndTime:           w.EndTime,
+		Renewables:        w.Renewables,
+		ChannelType:       w.ChannelType,
+		TariffInformation: w.TariffInformation,
+		SpikeStatus:       w.SpikeStatus,
+		Descriptor:        w.Descriptor,
+	}, nil
+}
+
+// checkSpan rejects an interval that cannot be placed in time: without it
+// we could not say which interval a price is for.
+func checkSpan(d minutes, end time.Time) error {
+	switch {
+	case d <= 0:
+		return fmt.Errorf("missing or invalid duration %d", d)
+	case end.IsZero():
+		return fmt.Errorf("missing endTime")
+	}
+	return nil
+}
+
+// intervalsFromWire converts the decoded array. The concrete values are
+// allocated in one slice per kind, not one allocation per interval.
+func intervalsFromWire(wire []wireInterval) (Intervals, error) {
+	var na, nc, nf int
+	for i := range wire {
+		switch wire[i].Type {
+		case TypeActualInterval:
+			na++
+		case TypeCurrentInterval:
+			nc++
+		case TypeForecastInterval:
+			nf++
+		default:
+			return nil, fmt.Errorf("interval %d: unknown type %q", i, wire[i].Type)
+		}
+	}
+	actual, current, forecast := make([]ActualInterval, na), make([]CurrentInterval, nc), make([]ForecastInterval, nf)
+	out := make(Intervals, len(wire))
+	for i := range wire {
+		w := &wire[i]
+		b, err := w.base()
+		if err != nil {
+			return nil, fmt.Errorf("interval %d (%s): %w", i, w.Type, err)
+		}
+		switch w.Type {
+		case TypeActualInterval:
+			a := &actual[len(actual)-na]
+			na--
+			a.BaseInterval = b
+			out[i] = a
+		case TypeCurrentInterval:
+			c := &current[len(current)-nc]
+			nc--
+			// estimate is required; were it ever missing, the price is not
+			// known to be locked in, so it is an estimate.
+			*c = CurrentInterval{BaseInterval: b, Estimate: w.Estimate == nil || *w.Estimate, Range: w.Range, AdvancedPrice: w.AdvancedPrice}
+			out[i] = c
+		case TypeForecastInterval:
+			f := &forecast[len(forecast)-nf]
+			nf--
+			*f = ForecastInterval{BaseInterval: b, Range: w.Range, AdvancedPrice: w.AdvancedPrice}
+			out[i] = f
+		}
+	}
+	return out, nil
+}
+
+// minutes is a whole number of minutes on the wire. It accepts a JSON
+// number with an integral value in any form (30, 30.0), since the spec
+// types some of these fields as "number".
+type minutes int
+
+func (m *minutes) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	if f != math.Trunc(f) || f < 0 || f > 24*60 {
+		return fmt.Errorf("amber: %s is not a whole number of minutes", b)
+	}
+	*m = minutes(f)
+	return nil
+}
+
+func (m minutes) duration() time.Duration { return time.Duration(m) * time.Minute }
