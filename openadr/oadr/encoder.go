@@ -1,6 +1,7 @@
 package oadr
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"time"
@@ -11,63 +12,92 @@ import (
 // prefixes declared on the root (see rootOpen), in the order the schema's
 // sequences demand; the encode methods are the single place that order lives.
 type encoder struct {
-	b   []byte
-	err *EncodeError // first value that cannot be encoded validly
+	b    []byte
+	used uint16       // bit i set when namespace nsID(i) was written
+	err  *EncodeError // first value that cannot be encoded validly
 }
 
-func (e *encoder) open(prefix, local string) {
-	e.b = append(e.b, '<')
-	e.b = append(e.b, prefix...)
+// name appends prefix:local and records the namespace as used.
+func (e *encoder) name(p nsID, local string) {
+	e.used |= 1 << p
+	e.b = append(e.b, nsPrefix[p]...)
 	e.b = append(e.b, ':')
 	e.b = append(e.b, local...)
+}
+
+func (e *encoder) open(p nsID, local string) {
+	e.b = append(e.b, '<')
+	e.name(p, local)
 	e.b = append(e.b, '>')
 }
 
-func (e *encoder) close(prefix, local string) {
+// openWithAttr writes a start tag with one attribute in the element's own
+// namespace (gml:id), omitted when value is empty.
+func (e *encoder) openWithAttr(p nsID, local, attr, value string) {
+	e.b = append(e.b, '<')
+	e.name(p, local)
+	if value != "" {
+		e.b = append(e.b, ' ')
+		e.name(p, attr)
+		e.b = append(e.b, '=', '"')
+		e.escape(value)
+		e.b = append(e.b, '"')
+	}
+	e.b = append(e.b, '>')
+}
+
+func (e *encoder) close(p nsID, local string) {
 	e.b = append(e.b, '<', '/')
-	e.b = append(e.b, prefix...)
-	e.b = append(e.b, ':')
-	e.b = append(e.b, local...)
+	e.name(p, local)
 	e.b = append(e.b, '>')
 }
 
 // empty writes <prefix:local/>.
-func (e *encoder) empty(prefix, local string) {
+func (e *encoder) empty(p nsID, local string) {
 	e.b = append(e.b, '<')
-	e.b = append(e.b, prefix...)
-	e.b = append(e.b, ':')
-	e.b = append(e.b, local...)
+	e.name(p, local)
 	e.b = append(e.b, '/', '>')
 }
 
+// responseCode writes ei:responseCode with three digits.
+func (e *encoder) responseCode(c ResponseCode, field string) {
+	e.open(pEI, "responseCode")
+	if c < 0 || c > 999 {
+		e.fail(field, fmt.Sprintf("%d is not a three-digit code", int(c)))
+		c = 0
+	}
+	e.b = append(e.b, byte('0'+c/100), byte('0'+c/10%10), byte('0'+c%10))
+	e.close(pEI, "responseCode")
+}
+
 // text writes an element with escaped character data, even when s is empty.
-func (e *encoder) text(prefix, local, s string) {
+func (e *encoder) text(prefix nsID, local, s string) {
 	e.open(prefix, local)
 	e.escape(s)
 	e.close(prefix, local)
 }
 
 // optText writes the element only when s is not empty.
-func (e *encoder) optText(prefix, local, s string) {
+func (e *encoder) optText(prefix nsID, local, s string) {
 	if s != "" {
 		e.text(prefix, local, s)
 	}
 }
 
-func (e *encoder) texts(prefix, local string, ss []string) {
+func (e *encoder) texts(prefix nsID, local string, ss []string) {
 	for _, s := range ss {
 		e.text(prefix, local, s)
 	}
 }
 
-func (e *encoder) float(prefix, local string, v float64) {
+func (e *encoder) float(prefix nsID, local string, v float64) {
 	e.open(prefix, local)
 	e.b = appendFloat(e.b, v)
 	e.close(prefix, local)
 }
 
 // decimal writes an xs:decimal, which has no exponent, NaN or infinity.
-func (e *encoder) decimal(prefix, local string, v float64) {
+func (e *encoder) decimal(prefix nsID, local string, v float64) {
 	e.open(prefix, local)
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		e.fail(local, "not a finite decimal")
@@ -77,39 +107,39 @@ func (e *encoder) decimal(prefix, local string, v float64) {
 	e.close(prefix, local)
 }
 
-func (e *encoder) uint32(prefix, local string, v uint32) {
+func (e *encoder) uint32(prefix nsID, local string, v uint32) {
 	e.open(prefix, local)
 	e.b = strconv.AppendUint(e.b, uint64(v), 10)
 	e.close(prefix, local)
 }
 
-func (e *encoder) boolean(prefix, local string, v bool) {
+func (e *encoder) boolean(prefix nsID, local string, v bool) {
 	e.open(prefix, local)
 	e.b = strconv.AppendBool(e.b, v)
 	e.close(prefix, local)
 }
 
-func (e *encoder) dateTime(prefix, local string, t time.Time) {
+func (e *encoder) dateTime(prefix nsID, local string, t time.Time) {
 	e.open(prefix, local)
 	e.b = AppendDateTime(e.b, t)
 	e.close(prefix, local)
 }
 
-func (e *encoder) duration(prefix, local string, d time.Duration) {
+func (e *encoder) duration(prefix nsID, local string, d time.Duration) {
 	e.open(prefix, local)
 	e.b = AppendDuration(e.b, d)
 	e.close(prefix, local)
 }
 
 // xcalDateTime writes <prefix:local><xcal:date-time>…</xcal:date-time></prefix:local>.
-func (e *encoder) xcalDateTime(prefix, local string, t time.Time) {
+func (e *encoder) xcalDateTime(prefix nsID, local string, t time.Time) {
 	e.open(prefix, local)
 	e.dateTime(pXCal, "date-time", t)
 	e.close(prefix, local)
 }
 
 // durationProp writes an xcal:DurationPropType element.
-func (e *encoder) durationProp(prefix, local string, d time.Duration) {
+func (e *encoder) durationProp(prefix nsID, local string, d time.Duration) {
 	e.open(prefix, local)
 	e.duration(pXCal, "duration", d)
 	e.close(prefix, local)

@@ -605,9 +605,7 @@ func (m *CreatedEvent) encode(e *encoder) {
 		e.open(pEI, "eventResponses")
 		for _, r := range m.EventResponses {
 			e.open(pEI, "eventResponse")
-			e.open(pEI, "responseCode")
-			e.b = fmt.Appendf(e.b, "%03d", int(r.Code))
-			e.close(pEI, "responseCode")
+			e.responseCode(r.Code, "eiCreatedEvent/eventResponses/eventResponse/responseCode")
 			e.optText(pEI, "responseDescription", r.Description)
 			e.text(pPyld, "requestID", r.RequestID)
 			r.QualifiedEventID.encode(e)

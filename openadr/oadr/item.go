@@ -37,7 +37,7 @@ const (
 )
 
 // namespace returns the element namespace of the kind.
-func (k ItemKind) namespace() (space, prefix string) {
+func (k ItemKind) namespace() (space string, prefix nsID) {
 	switch k {
 	case ItemVoltage, ItemEnergyApparent, ItemEnergyReactive, ItemEnergyReal,
 		ItemPowerApparent, ItemPowerReactive, ItemPowerReal:

@@ -207,51 +207,106 @@ func newMessage(n xml.Name) Message {
 }
 
 // Marshal returns msg as a complete document: XML declaration, oadrPayload,
-// oadrSignedObject (oadr:Id="oadrSignedObject") and the message, with the
-// conventional prefixes declared on the root. Errors are *EncodeError.
+// oadrSignedObject (oadr:Id="oadrSignedObject") and the message. The root
+// declares the conventional prefixes of the namespaces the document uses.
+// Errors are *EncodeError.
 func Marshal(msg Message) ([]byte, error) {
-	b, err := AppendMarshal(make([]byte, 0, 1024), msg)
+	body, used, err := encodeBody(msg)
 	if err != nil {
 		return nil, err
 	}
-	return b, nil
-}
-
-// AppendMarshal appends the document for msg to b; with a reused b it does not
-// allocate. On error it returns b unchanged.
-func AppendMarshal(b []byte, msg Message) ([]byte, error) {
-	if isNil(msg) {
-		return b, &EncodeError{Reason: "nil message"}
-	}
-	e := encoder{b: append(b, rootOpen...)}
+	defer putBuf(&bodyPool, body)
 	name := msg.MessageName()
-	e.b = append(e.b, "<oadr:"...)
-	e.b = append(e.b, name...)
-	e.b = append(e.b, ` ei:schemaVersion="`+SchemaVersion+`">`...)
-	msg.encode(&e)
-	e.close(pOADR, name)
-	e.b = append(e.b, rootClose...)
-	if e.err != nil {
-		e.err.Message = name
-		return b, e.err
-	}
-	return e.b, nil
+	return appendDocument(make([]byte, 0, documentLen(name, *body, used)), name, *body, used), nil
 }
 
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+// AppendMarshal appends the document for msg to b; with a b of sufficient
+// capacity it does not allocate. On error it returns b unchanged.
+func AppendMarshal(b []byte, msg Message) ([]byte, error) {
+	body, used, err := encodeBody(msg)
+	if err != nil {
+		return b, err
+	}
+	defer putBuf(&bodyPool, body)
+	return appendDocument(b, msg.MessageName(), *body, used), nil
+}
 
 // Encode writes the document for msg to w (see Marshal).
 func Encode(w io.Writer, msg Message) error {
-	bp := bufPool.Get().(*[]byte)
-	b, err := AppendMarshal((*bp)[:0], msg)
-	if err == nil {
-		_, err = w.Write(b)
+	body, used, err := encodeBody(msg)
+	if err != nil {
+		return err
 	}
-	if cap(b) <= 64<<10 { // do not pin huge buffers
-		*bp = b
-		bufPool.Put(bp)
-	}
+	defer putBuf(&bodyPool, body)
+	doc := docPool.Get().(*[]byte)
+	defer putBuf(&docPool, doc)
+	*doc = appendDocument((*doc)[:0], msg.MessageName(), *body, used)
+	_, err = w.Write(*doc)
 	return err
+}
+
+// Scratch buffers. The body is encoded first because the root can only
+// declare the namespaces once the body has shown which it uses.
+var (
+	bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+	docPool  = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+)
+
+// encodeBody encodes the message's children into a pooled buffer, which the
+// caller returns to bodyPool.
+func encodeBody(msg Message) (*[]byte, uint16, error) {
+	if isNil(msg) {
+		return nil, 0, &EncodeError{Reason: "nil message"}
+	}
+	buf := bodyPool.Get().(*[]byte)
+	e := encoder{b: (*buf)[:0]}
+	msg.encode(&e)
+	*buf = e.b
+	if e.err != nil {
+		putBuf(&bodyPool, buf)
+		e.err.Message = msg.MessageName()
+		return nil, 0, e.err
+	}
+	return buf, e.used | 1<<pOADR | 1<<pEI, nil
+}
+
+// putBuf returns a scratch buffer to its pool unless it grew huge.
+func putBuf(p *sync.Pool, b *[]byte) {
+	if cap(*b) <= 1<<20 {
+		p.Put(b)
+	}
+}
+
+func documentLen(name string, body []byte, used uint16) int {
+	n := len(xmlDecl) + len(rootClose) + 2*len(name) + len(body) + 128
+	for id := range nsCount {
+		if used&(1<<id) != 0 {
+			n += len(nsPrefix[id]) + len(nsURI[id]) + 10
+		}
+	}
+	return n
+}
+
+func appendDocument(b []byte, name string, body []byte, used uint16) []byte {
+	b = append(b, xmlDecl...)
+	b = append(b, "<oadr:oadrPayload"...)
+	for id := range nsCount {
+		if used&(1<<id) != 0 {
+			b = append(b, " xmlns:"...)
+			b = append(b, nsPrefix[id]...)
+			b = append(b, `="`...)
+			b = append(b, nsURI[id]...)
+			b = append(b, '"')
+		}
+	}
+	b = append(b, `><oadr:oadrSignedObject oadr:Id="oadrSignedObject"><oadr:`...)
+	b = append(b, name...)
+	b = append(b, ` ei:schemaVersion="`+SchemaVersion+`">`...)
+	b = append(b, body...)
+	b = append(b, "</oadr:"...)
+	b = append(b, name...)
+	b = append(b, '>')
+	return append(b, rootClose...)
 }
 
 // isNil reports a nil interface or a typed nil pointer inside it.

@@ -21,32 +21,29 @@ const (
 // message.
 const SchemaVersion = "2.0b"
 
-// Prefixes written by the encoder; the root element declares them all.
+// nsID identifies a namespace the encoder writes, with its conventional prefix.
+// The root element declares exactly the namespaces a document uses.
+type nsID uint8
+
 const (
-	pOADR  = "oadr"
-	pEI    = "ei"
-	pPyld  = "pyld"
-	pEMIX  = "emix"
-	pPower = "power"
-	pScale = "scale"
-	pXCal  = "xcal"
-	pStrm  = "strm"
-	pGML   = "gml"
+	pOADR nsID = iota
+	pPyld
+	pEI
+	pEMIX
+	pPower
+	pScale
+	pXCal
+	pStrm
+	pGML
+	nsCount
 )
 
-// rootOpen is the document head up to and including the opening of
-// oadrSignedObject.
-const rootOpen = `<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
-	`<oadr:oadrPayload xmlns:oadr="` + NamespaceOADR +
-	`" xmlns:pyld="` + NamespacePyld +
-	`" xmlns:ei="` + NamespaceEI +
-	`" xmlns:emix="` + NamespaceEMIX +
-	`" xmlns:power="` + NamespacePower +
-	`" xmlns:scale="` + NamespaceScale +
-	`" xmlns:xcal="` + NamespaceXCal +
-	`" xmlns:strm="` + NamespaceStrm +
-	`" xmlns:gml="` + NamespaceGML +
-	`"><oadr:oadrSignedObject oadr:Id="oadrSignedObject">`
+var (
+	nsPrefix = [nsCount]string{"oadr", "pyld", "ei", "emix", "power", "scale", "xcal", "strm", "gml"}
+	nsURI    = [nsCount]string{NamespaceOADR, NamespacePyld, NamespaceEI, NamespaceEMIX, NamespacePower, NamespaceScale, NamespaceXCal, NamespaceStrm, NamespaceGML}
+)
+
+const xmlDecl = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 
 const rootClose = `</oadr:oadrSignedObject></oadr:oadrPayload>` + "\n"
 

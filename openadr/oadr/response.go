@@ -101,12 +101,7 @@ func Err(code ResponseCode, requestID string) EiResponse {
 
 func (r *EiResponse) encode(e *encoder) {
 	e.open(pEI, "eiResponse")
-	e.open(pEI, "responseCode")
-	if r.Code < 0 || r.Code > 999 {
-		e.fail("eiResponse/responseCode", fmt.Sprintf("%d is not a three-digit code", int(r.Code)))
-	}
-	e.b = fmt.Appendf(e.b, "%03d", int(r.Code))
-	e.close(pEI, "responseCode")
+	e.responseCode(r.Code, "eiResponse/responseCode")
 	e.optText(pEI, "responseDescription", r.Description)
 	e.text(pPyld, "requestID", r.RequestID)
 	e.close(pEI, "eiResponse")

@@ -46,7 +46,7 @@ func (t *Target) IsZero() bool {
 		len(t.VenIDs)+len(t.PartyIDs) == 0
 }
 
-func (t *Target) encode(e *encoder, prefix, local string) {
+func (t *Target) encode(e *encoder, prefix nsID, local string) {
 	e.open(prefix, local)
 	wrapped := func(outer, inner string, vals []string) {
 		for _, v := range vals {
@@ -146,21 +146,9 @@ func (d *decoder) wrappedStr(child xml.Name, p *[]string) error {
 }
 
 func (fc *FeatureCollection) encode(e *encoder) {
-	e.b = append(e.b, "<gml:FeatureCollection"...)
-	if fc.ID != "" {
-		e.b = append(e.b, ` gml:id="`...)
-		e.escape(fc.ID)
-		e.b = append(e.b, '"')
-	}
-	e.b = append(e.b, '>')
+	e.openWithAttr(pGML, "FeatureCollection", "id", fc.ID)
 	e.open(pGML, "location")
-	e.b = append(e.b, "<gml:Polygon"...)
-	if fc.PolygonID != "" {
-		e.b = append(e.b, ` gml:id="`...)
-		e.escape(fc.PolygonID)
-		e.b = append(e.b, '"')
-	}
-	e.b = append(e.b, '>')
+	e.openWithAttr(pGML, "Polygon", "id", fc.PolygonID)
 	e.open(pGML, "exterior")
 	e.open(pGML, "LinearRing")
 	e.open(pGML, "posList")

@@ -1,0 +1,152 @@
+package oadr_test
+
+import (
+	"encoding/xml"
+	"testing"
+
+	"github.com/gridwire/gridwire/openadr/oadr"
+)
+
+// Baselines: plain encoding/xml with struct tags matching by local name only
+// (no namespace checks, no required fields, times and durations left as
+// strings), i.e. the least a reflection-based decoder does. They show what the
+// token-walking codec costs or saves.
+
+type stdPoll struct {
+	VenID string `xml:"oadrSignedObject>oadrPoll>venID"`
+}
+
+type stdUpdateReport struct {
+	RequestID string `xml:"oadrSignedObject>oadrUpdateReport>requestID"`
+	Reports   []struct {
+		Start     string `xml:"dtstart>date-time"`
+		Duration  string `xml:"duration>duration"`
+		Intervals []struct {
+			Start    string `xml:"dtstart>date-time"`
+			Duration string `xml:"duration>duration"`
+			Payloads []struct {
+				RID         string  `xml:"rID"`
+				Value       float64 `xml:"payloadFloat>value"`
+				DataQuality string  `xml:"oadrDataQuality"`
+			} `xml:"oadrReportPayload"`
+		} `xml:"intervals>interval"`
+		EiReportID        string `xml:"eiReportID"`
+		ReportRequestID   string `xml:"reportRequestID"`
+		ReportSpecifierID string `xml:"reportSpecifierID"`
+		ReportName        string `xml:"reportName"`
+		CreatedDateTime   string `xml:"createdDateTime"`
+	} `xml:"oadrSignedObject>oadrUpdateReport>oadrReport"`
+	VenID string `xml:"oadrSignedObject>oadrUpdateReport>venID"`
+}
+
+type stdResponse struct {
+	XMLName xml.Name `xml:"http://openadr.org/oadr-2.0b/2012/07 oadrPayload"`
+	Object  struct {
+		Response struct {
+			EiResponse struct {
+				Code        string `xml:"http://docs.oasis-open.org/ns/energyinterop/201110 responseCode"`
+				Description string `xml:"http://docs.oasis-open.org/ns/energyinterop/201110 responseDescription"`
+				RequestID   string `xml:"http://docs.oasis-open.org/ns/energyinterop/201110/payloads requestID"`
+			} `xml:"http://docs.oasis-open.org/ns/energyinterop/201110 eiResponse"`
+		} `xml:"http://openadr.org/oadr-2.0b/2012/07 oadrResponse"`
+	} `xml:"http://openadr.org/oadr-2.0b/2012/07 oadrSignedObject"`
+}
+
+func mustMarshal(b *testing.B, m oadr.Message) []byte {
+	b.Helper()
+	doc, err := oadr.Marshal(m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return doc
+}
+
+func BenchmarkDecodePoll(b *testing.B) {
+	doc := mustMarshal(b, &oadr.Poll{VenID: "VEN_FORTRESS_1"})
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := oadr.Unmarshal(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodePollBaselineEncodingXML(b *testing.B) {
+	doc := mustMarshal(b, &oadr.Poll{VenID: "VEN_FORTRESS_1"})
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var p stdPoll
+		if err := xml.Unmarshal(doc, &p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodeUpdateReport12(b *testing.B) {
+	doc := mustMarshal(b, &oadr.UpdateReport{RequestID: "REQ_UPD_REPORT_0001", Reports: []oadr.Report{telemetryUsageData(12)}, VenID: "VEN_FORTRESS_1"})
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := oadr.Unmarshal(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodeUpdateReport12BaselineEncodingXML(b *testing.B) {
+	doc := mustMarshal(b, &oadr.UpdateReport{RequestID: "REQ_UPD_REPORT_0001", Reports: []oadr.Report{telemetryUsageData(12)}, VenID: "VEN_FORTRESS_1"})
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var r stdUpdateReport
+		if err := xml.Unmarshal(doc, &r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkMarshalResponse(b *testing.B) {
+	msg := oadr.NewResponse(oadr.CodeOK, "OK", "")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := oadr.Marshal(msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAppendMarshalResponseReusedBuffer(b *testing.B) {
+	msg := oadr.NewResponse(oadr.CodeOK, "OK", "")
+	buf := make([]byte, 0, 2048)
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if buf, err = oadr.AppendMarshal(buf[:0], msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkMarshalResponseBaselineEncodingXML(b *testing.B) {
+	var msg stdResponse
+	msg.Object.Response.EiResponse.Code = "200"
+	msg.Object.Response.EiResponse.Description = "OK"
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := xml.Marshal(&msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkMarshalDistributeEvent(b *testing.B) {
+	msg := &oadr.DistributeEvent{RequestID: "REQ_DIST_EVT_0001", VtnID: "VTN_SANDBOX", Events: []oadr.Event{chargeDischargeEvent()}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := oadr.Marshal(msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
