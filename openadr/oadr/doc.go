@@ -24,9 +24,12 @@
 //
 // Elements are matched by namespace URI and local name, never by prefix: JAXB-style
 // ns2:…ns13: prefixes, default namespaces and prefixes rebound on nested elements
-// all decode alike. Output declares the conventional prefixes (oadr, pyld, ei, emix,
-// power, scale, xcal, strm, gml) once on the root and writes every element in the
-// order of the schema's sequences, so it validates against oadr_20b.xsd.
+// all decode alike. Output uses the conventional prefixes (oadr, pyld, ei, emix,
+// power, scale, xcal, strm, gml), declares those the document uses once on the
+// root, and writes every element in the order of the schema's sequences, so it
+// validates against oadr_20b.xsd. Date-times are written in UTC with "Z",
+// durations as ISO 8601 ("PT10S", "P1DT2H"); see [ParseDuration] and
+// [FormatDuration]. [ServiceOf] names the endpoint a message belongs to.
 //
 // # Decoding rules
 //
@@ -39,6 +42,21 @@
 // element the schema requires that is absent ([ErrMissingElement]), and a value
 // that does not parse as its schema type ([ErrInvalidValue]). A repeated
 // single-valued element keeps its last occurrence.
+//
+// Required elements are enforced where they identify or reference something
+// (requestID, venID, vtnID, registrationID, eventID, reportRequestID,
+// reportSpecifierID, rID, optID), carry the value or meaning of the message
+// (responseCode, payloads, signal name and type, dtstart and duration of a
+// period, createdDateTime, the booleans of a registration or resource status)
+// or hold the message together (eiResponse, eiEvent, reportSpecifier). An
+// element that must be present may still be empty: OpenLEADR and EPRI send
+// <pyld:requestID/> in answers to polls, which decodes as "". Inside unit
+// descriptions (itemBase), targets, profiles and oadrInfo lists, absent
+// children decode as zero values: they describe rather than direct, and a VTN
+// checks them against its own expectations anyway. An oadrCreatedEvent with
+// an empty eventResponses and an oadrRegisterReport with no reports are valid.
+// Years and months in durations, which have no fixed length, are read as 365
+// and 30 days (the Alliance samples write "P5M" for five minutes).
 //
 // Optional values use the zero value for "absent" where zero carries no meaning of
 // its own (empty strings, zero time.Time, a zero duration or priority) and a

@@ -137,3 +137,23 @@ func TestFloatsAreWrittenAsXSDFloats(t *testing.T) {
 		assert.Equal(t, tt.v, m.(*oadr.UpdateReport).Reports[0].Intervals[0].Payloads[0].Value)
 	}
 }
+
+func TestServiceOf(t *testing.T) {
+	want := map[string]oadr.ServiceName{
+		"oadrQueryRegistration": oadr.ServiceEiRegisterParty, "oadrCreatePartyRegistration": oadr.ServiceEiRegisterParty,
+		"oadrCreatedPartyRegistration": oadr.ServiceEiRegisterParty, "oadrCancelPartyRegistration": oadr.ServiceEiRegisterParty,
+		"oadrCanceledPartyRegistration": oadr.ServiceEiRegisterParty, "oadrRequestReregistration": oadr.ServiceEiRegisterParty,
+		"oadrResponse":       oadr.ServiceEiRegisterParty,
+		"oadrRegisterReport": oadr.ServiceEiReport, "oadrRegisteredReport": oadr.ServiceEiReport, "oadrCreateReport": oadr.ServiceEiReport,
+		"oadrCreatedReport": oadr.ServiceEiReport, "oadrUpdateReport": oadr.ServiceEiReport, "oadrUpdatedReport": oadr.ServiceEiReport,
+		"oadrCancelReport": oadr.ServiceEiReport, "oadrCanceledReport": oadr.ServiceEiReport,
+		"oadrRequestEvent": oadr.ServiceEiEvent, "oadrDistributeEvent": oadr.ServiceEiEvent, "oadrCreatedEvent": oadr.ServiceEiEvent,
+		"oadrCreateOpt": oadr.ServiceEiOpt, "oadrCreatedOpt": oadr.ServiceEiOpt, "oadrCancelOpt": oadr.ServiceEiOpt, "oadrCanceledOpt": oadr.ServiceEiOpt,
+		"oadrPoll": oadr.ServiceOadrPoll,
+	}
+	require.Len(t, want, len(allMessageNames))
+	for _, f := range fixtures() {
+		assert.Equal(t, want[f.msg.MessageName()], oadr.ServiceOf(f.msg), f.name)
+	}
+	assert.Equal(t, oadr.ServiceName(""), oadr.ServiceOf(nil))
+}
