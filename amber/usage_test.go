@@ -1,0 +1,109 @@
+package amber
+
+import (
+	"encoding/json"
+	"math"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+
+	"github.com/gridwire/gridwire/amber/ambertest"
+	"github.com/gridwire/gridwire/clock"
+)
+
+func TestUsage(t *testing.T) {
+	c, mt, _ := newMock(t)
+	mt.RegisterResponderWithQuery(http.MethodGet, base+"/sites/"+siteID+"/usage",
+		"startDate=2025-07-14&endDate=2025-07-14", respond(t, 200, "usage.json", rateHeaders(50, 47, 60)))
+	us, err := c.Usage(t.Context(), siteID, UsageParams{StartDate: NewDate(2025, 7, 14)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(us) != 3 {
+		t.Fatalf("got %d records, want 3", len(us))
+	}
+	u := us[0]
+	if u.ChannelIdentifier != "E1" || u.KWh != 0.025 || u.Cost != 0.4762 || u.Quality != QualityBillable ||
+		u.PerKWh != 19.04971 || u.Duration != 5*time.Minute || u.TariffInformation == nil || u.TariffInformation.DemandWindow == nil {
+		t.Errorf("usage[0] = %+v", u)
+	}
+	// The spec gives cost no unit; it is cents: kWh × c/kWh.
+	if got := u.KWh * float64(u.PerKWh); math.Abs(got-float64(u.Cost)) > 1e-4 {
+		t.Errorf("cost %v is not kWh × perKwh = %v", u.Cost, got)
+	}
+	if math.Abs(u.Cost.Dollars()-0.004762) > 1e-12 {
+		t.Errorf("Cost.Dollars() = %v", u.Cost.Dollars())
+	}
+	if us[1].Quality != QualityEstimated || us[2].ChannelType != ChannelFeedIn || us[2].KWh >= 0 {
+		t.Errorf("usage[1..2] = %+v, %+v", us[1], us[2])
+	}
+	if !u.Start().Equal(time.Date(2025, 7, 13, 14, 0, 0, 0, time.UTC)) {
+		t.Errorf("Start() = %v", u.Start())
+	}
+}
+
+func TestUsageRejectsOtherTypes(t *testing.T) {
+	var us []Usage
+	err := json.Unmarshal([]byte(`[{"type":"ActualInterval","duration":5,"endTime":"2025-07-13T14:05:00Z","channelType":"general"}]`), &us)
+	if err == nil {
+		t.Fatal("a price interval decoded as usage")
+	}
+	err = json.Unmarshal([]byte(`[{"type":"Usage","duration":5,"channelType":"general"}]`), &us)
+	if err == nil {
+		t.Fatal("usage without endTime decoded")
+	}
+}
+
+func TestUsageLimits(t *testing.T) {
+	cases := []struct {
+		site  string
+		p     UsageParams
+		field string
+	}{
+		{"", UsageParams{StartDate: NewDate(2026, 1, 1)}, "siteID"},
+		{siteID, UsageParams{}, "StartDate"},
+		{siteID, UsageParams{StartDate: NewDate(2026, 1, 5), EndDate: NewDate(2026, 1, 4)}, "EndDate"},
+		// t0 is 10:17 on 28 January in the NEM: the 29th is the future.
+		{siteID, UsageParams{StartDate: NewDate(2026, 1, 29)}, "StartDate"},
+	}
+	for _, tc := range cases {
+		c, mt, _ := newMock(t)
+		mt.RegisterNoResponder(httpmock.NewStringResponder(200, "[]"))
+		_, err := c.Usage(t.Context(), tc.site, tc.p)
+		wantField(t, err, tc.field)
+		if n := mt.GetTotalCallCount(); n != 0 {
+			t.Errorf("%+v: %d requests made", tc.p, n)
+		}
+	}
+}
+
+func TestUsageSplitsAndMerges(t *testing.T) {
+	fc := clock.NewFake(time.Date(2026, 2, 1, 3, 0, 0, 0, time.UTC))
+	srv := ambertest.NewServer(ambertest.WithClock(fc), ambertest.WithIntervalLength(5))
+	defer srv.Close()
+	c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc))
+	us, err := c.Site(srv.SiteID).Usage(t.Context(), UsageParams{StartDate: NewDate(2026, 1, 20), EndDate: NewDate(2026, 1, 29)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Requests(); n != 2 {
+		t.Errorf("%d requests for 10 days, want 2", n)
+	}
+	const perChannel = 10 * 24 * 12
+	if len(us) != 2*perChannel {
+		t.Fatalf("got %d records, want %d", len(us), 2*perChannel)
+	}
+	for i := 1; i < len(us); i++ {
+		if i == perChannel {
+			if us[i].ChannelIdentifier != "B1" {
+				t.Fatalf("records[%d] is %s; want the feed-in channel after the general one", i, us[i].ChannelIdentifier)
+			}
+			continue
+		}
+		if !us[i].Start().Equal(us[i-1].End()) {
+			t.Fatalf("records[%d] starts %v, not where records[%d] ends (%v)", i, us[i].Start(), i-1, us[i-1].End())
+		}
+	}
+}
