@@ -1,0 +1,179 @@
+package alphaess
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/internal/rest"
+)
+
+// APIError is an answer whose envelope carries a code other than 200. It
+// wraps the energy sentinel of its code (see Code.Sentinel), so
+//
+//	errors.Is(err, energy.ErrUnavailable) // true for 6042, system offline
+//
+// holds without importing this package.
+type APIError struct {
+	// Code is the envelope's code.
+	Code Code
+	// Msg is the envelope's message (or its "info" field), localised to the
+	// developer account's language: show it, never branch on it.
+	Msg string
+	// ExpMsg is the envelope's detail, which sometimes says more than Msg
+	// ("time list is null").
+	ExpMsg string
+	// Endpoint is the endpoint called, such as "getLastPowerData".
+	Endpoint string
+	// ServerTime is the server's Date header, when it sent one. For the
+	// timestamp codes (6006, 6009) it shows how far the local clock is off.
+	ServerTime time.Time
+	// LocalTime is the client's clock when the answer arrived.
+	LocalTime time.Time
+}
+
+// Error implements error.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "alphaess: %s: code %d (%s)", e.Endpoint, int(e.Code), e.Code)
+	if e.Msg != "" {
+		fmt.Fprintf(&b, ": %s", e.Msg)
+	}
+	if e.ExpMsg != "" && e.ExpMsg != e.Msg {
+		fmt.Fprintf(&b, " (%s)", e.ExpMsg)
+	}
+	if skew, ok := e.ClockSkew(); ok && (e.Code == CodeTimestampError || e.Code == CodeWhitelistFailed) {
+		fmt.Fprintf(&b, "; the local clock is %s off the server's", skew.Round(time.Second))
+	}
+	return b.String()
+}
+
+// Unwrap returns the energy sentinel of the code, or nil.
+func (e *APIError) Unwrap() error { return e.Code.Sentinel() }
+
+// Retryable reports whether the same request may succeed later.
+func (e *APIError) Retryable() bool { return e.Code.Retryable() }
+
+// ClockSkew returns how far the local clock was ahead of the server's
+// (negative when behind) when the answer arrived, if the server sent a Date
+// header. The Date header has a resolution of one second.
+func (e *APIError) ClockSkew() (time.Duration, bool) {
+	if e.ServerTime.IsZero() || e.LocalTime.IsZero() {
+		return 0, false
+	}
+	return e.LocalTime.Sub(e.ServerTime), true
+}
+
+// HTTPError is an answer without the AlphaESS envelope: an HTTP status of 400
+// or more. AlphaESS answers a wrong method with Spring Boot's 405 body
+// ({"timestamp":…,"status":405,"error":"Method Not Allowed","path":"/api/…"}),
+// an unknown endpoint with 404, and maintenance with 502. 5xx answers wrap
+// energy.ErrUnavailable and 404 wraps energy.ErrUnsupported (the server does
+// not offer the endpoint).
+type HTTPError struct {
+	// Method and Endpoint identify the call.
+	Method, Endpoint string
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Reason and Path come from a Spring Boot error body, when there is one.
+	Reason, Path string
+	// Body is the start of the body, at most 512 bytes.
+	Body string
+
+	err error // the *rest.HTTPError
+}
+
+func newHTTPError(ep endpoint, he *rest.HTTPError) *HTTPError {
+	e := &HTTPError{Method: ep.method, Endpoint: ep.name, StatusCode: he.StatusCode, Body: he.Body, err: he}
+	var spring struct {
+		Status int    `json:"status"`
+		Error  string `json:"error"`
+		Path   string `json:"path"`
+	}
+	if json.Unmarshal([]byte(he.Body), &spring) == nil && spring.Status == he.StatusCode {
+		e.Reason, e.Path = spring.Error, spring.Path
+	}
+	return e
+}
+
+// Error implements error.
+func (e *HTTPError) Error() string {
+	msg := fmt.Sprintf("alphaess: %s %s: HTTP %d %s", e.Method, e.Endpoint, e.StatusCode, http.StatusText(e.StatusCode))
+	switch e.StatusCode {
+	case http.StatusMethodNotAllowed:
+		msg += ": the endpoint does not take " + e.Method
+	case http.StatusNotFound:
+		msg += ": the server has no such endpoint (check the base URL)"
+	default:
+		if e.Reason == "" && e.Body != "" {
+			return msg + ": " + e.Body
+		}
+	}
+	if e.Path != "" {
+		msg += " (path " + e.Path + ")"
+	}
+	return msg
+}
+
+// Unwrap returns the sentinels of the status.
+func (e *HTTPError) Unwrap() []error {
+	if e.StatusCode == http.StatusNotFound {
+		return []error{energy.ErrUnsupported, e.err}
+	}
+	return []error{e.err}
+}
+
+// MissingDataError is a successful answer (code 200) whose values are null:
+// some systems (Storion-S5, some after backend upgrades) answer
+// getLastPowerData with every field null. It wraps energy.ErrUnavailable,
+// since presenting nulls as zeros would show stale or invented data as fresh.
+type MissingDataError struct {
+	// Endpoint is the endpoint called.
+	Endpoint string
+	// Fields are the wire names of the null fields that were needed.
+	Fields []string
+}
+
+// Error implements error.
+func (e *MissingDataError) Error() string {
+	return fmt.Sprintf("alphaess: %s: no data: %s null", e.Endpoint, strings.Join(e.Fields, ", "))
+}
+
+// Unwrap returns energy.ErrUnavailable.
+func (e *MissingDataError) Unwrap() error { return energy.ErrUnavailable }
+
+// ErrNotApplied is wrapped by *NotAppliedError.
+var ErrNotApplied = errors.New("alphaess: write not applied")
+
+// NotAppliedError reports a write that AlphaESS accepted (code 200) but that
+// a read-back shows was not applied: the once-a-day write limit, model
+// restrictions and regional backend migrations all cause this. Only clients
+// made WithVerifyWrites return it. It wraps ErrNotApplied.
+type NotAppliedError struct {
+	// Endpoint is the write endpoint.
+	Endpoint string
+	// Diffs lists each field that differs after the write.
+	Diffs []FieldDiff
+}
+
+// FieldDiff is one field that a read-back shows differs from what was sent.
+type FieldDiff struct {
+	Field     string // the Go field path, such as "Period1.Start"
+	Sent, Got string
+}
+
+// Error implements error.
+func (e *NotAppliedError) Error() string {
+	parts := make([]string, len(e.Diffs))
+	for i, d := range e.Diffs {
+		parts[i] = fmt.Sprintf("%s is %s (sent %s)", d.Field, d.Got, d.Sent)
+	}
+	return fmt.Sprintf("alphaess: %s: accepted but not applied: %s", e.Endpoint, strings.Join(parts, ", "))
+}
+
+// Unwrap returns ErrNotApplied.
+func (e *NotAppliedError) Unwrap() error { return ErrNotApplied }
