@@ -1,0 +1,228 @@
+package alphaess
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/gridwire/gridwire/energy"
+)
+
+// Battery is a system's battery as an energy.Battery. Make it with
+// Client.Battery.
+//
+// SetSchedule maps an energy.Schedule onto the two grid-charge and the two
+// discharge periods of ChargeSettings and DischargeSettings:
+//
+//   - Each window becomes a period in the system's zone. AlphaESS periods
+//     are times of day that repeat every day until the next SetSchedule, so
+//     the windows must lie within one day from now: each must end after
+//     now, start less than 24 h from now, and all together span at most
+//     24 h.
+//   - Charge windows turn grid charging on; their TargetSoC becomes the
+//     charge stop level (batHighCap), 100 % when they set none.
+//   - Discharge windows turn time control on, so the battery discharges
+//     only inside them; their TargetSoC becomes the cut-off (batUseCap).
+//     When they set none the system's cut-off is kept.
+//   - The empty schedule turns both off and clears the periods
+//     (00:00–00:00), keeping the cut-off.
+//
+// What the periods cannot express returns an error wrapping
+// energy.ErrUnsupported that names the limit: a third window of one mode,
+// idle windows (AlphaESS has no hold mode), a Power other than 0 (the
+// periods run at the inverter's own power; TimeCharge has per-period power),
+// boundaries off the 15-minute grid in the system's zone, windows of 24 h
+// or more, windows outside the coming day, and two windows of one mode with
+// different targets.
+type Battery struct {
+	c *Client
+
+	mu       sync.Mutex
+	capacity *energy.WattHours // from getEssList, which does not change
+}
+
+var _ energy.Battery = (*Battery)(nil)
+
+// Battery returns the handle's system as an energy.Battery.
+func (c *Client) Battery() *Battery { return &Battery{c: c} }
+
+// BatteryStatus returns the battery's state of charge (soc) and power (pbat,
+// positive when discharging: AlphaESS's sign is gridwire's) from
+// getLastPowerData, and its capacity (cobat) from getEssList, read on the
+// first call only. MeasuredAt is when getLastPowerData's answer arrived,
+// since it carries no timestamp. A null state of charge or power is a
+// *MissingDataError wrapping energy.ErrUnavailable.
+func (b *Battery) BatteryStatus(ctx context.Context) (energy.BatteryStatus, error) {
+	capacity, err := b.batteryCapacity(ctx)
+	if err != nil {
+		return energy.BatteryStatus{}, err
+	}
+	p, err := b.c.LastPowerData(ctx)
+	if err != nil {
+		return energy.BatteryStatus{}, err
+	}
+	var missing []string
+	if p.StateOfCharge == nil {
+		missing = append(missing, "soc")
+	}
+	if p.Battery == nil {
+		missing = append(missing, "pbat")
+	}
+	if missing != nil {
+		return energy.BatteryStatus{}, &MissingDataError{Endpoint: epLastPower.name, Fields: missing}
+	}
+	return energy.BatteryStatus{
+		MeasuredAt:    p.ReceivedAt,
+		StateOfCharge: *p.StateOfCharge,
+		Power:         *p.Battery,
+		Capacity:      capacity,
+	}, nil
+}
+
+// batteryCapacity returns the capacity of the handle's system from
+// getEssList, once; 0 when AlphaESS does not say.
+func (b *Battery) batteryCapacity(ctx context.Context) (energy.WattHours, error) {
+	if err := b.c.needSN(); err != nil {
+		return 0, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.capacity != nil {
+		return *b.capacity, nil
+	}
+	systems, err := b.c.ListSystems(ctx)
+	if err != nil {
+		return 0, err
+	}
+	b.capacity = energy.Ptr[energy.WattHours](0)
+	for _, s := range systems {
+		if s.SerialNumber == b.c.sn && s.BatteryCapacity != nil {
+			*b.capacity = *s.BatteryCapacity
+		}
+	}
+	return *b.capacity, nil
+}
+
+// SetSchedule writes s as the system's charge and discharge periods; see
+// Battery for how. The charge settings are written first, then the
+// discharge settings (after reading them when the cut-off is kept).
+func (b *Battery) SetSchedule(ctx context.Context, s energy.Schedule) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	if err := b.c.needSN(); err != nil {
+		return err
+	}
+	p, err := plan(s, b.c.Now(), b.c.loc)
+	if err != nil {
+		return err
+	}
+	if err := b.c.SetChargeSettings(ctx, p.charge); err != nil {
+		return err
+	}
+	if p.keepCutOff {
+		return b.c.UpdateDischargeSettings(ctx, func(d *DischargeSettings) error {
+			d.TimeControl, d.Period1, d.Period2 = p.discharge.TimeControl, p.discharge.Period1, p.discharge.Period2
+			return nil
+		})
+	}
+	return b.c.SetDischargeSettings(ctx, p.discharge)
+}
+
+// legacyPlan is a schedule mapped onto the two-period settings.
+type legacyPlan struct {
+	charge     ChargeSettings
+	discharge  DischargeSettings
+	keepCutOff bool // no discharge target: keep the system's batUseCap
+}
+
+// plan maps s, already valid, onto the two-period settings at time now in
+// the system's zone loc.
+func plan(s energy.Schedule, now time.Time, loc *time.Location) (legacyPlan, error) {
+	unsupported := func(format string, args ...any) error {
+		return energy.Unsupported("alphaess: SetSchedule", format, args...)
+	}
+	p := legacyPlan{charge: ChargeSettings{StopAt: 1}, keepCutOff: true}
+	var charge, discharge []Period
+	var chargeTarget, dischargeTarget energy.Fraction
+	for i, w := range s.Windows {
+		start, end := w.Start.In(loc), w.End.In(loc)
+		switch {
+		case w.Mode == energy.ModeIdle:
+			return p, unsupported("window %d is idle: AlphaESS cannot hold a battery idle (outside its windows it runs self-consumption)", i)
+		case w.Power != 0:
+			return p, unsupported("window %d asks for %v: the charge and discharge periods run at the inverter's own power (use Power 0, or Client.SetTimeCharge for per-period power)", i, w.Power)
+		case !end.After(now):
+			return p, unsupported("window %d ended at %s: AlphaESS periods are times of day that repeat daily, so past windows cannot be set", i, end.Format(time.RFC3339))
+		case start.Sub(now) >= 24*time.Hour:
+			return p, unsupported("window %d starts at %s, 24 h or more from now: AlphaESS periods are times of day, so only windows within the coming day can be set", i, start.Format(time.RFC3339))
+		case w.Duration() >= 24*time.Hour:
+			return p, unsupported("window %d lasts %s: AlphaESS periods are shorter than a day", i, w.Duration())
+		case !onGrid(start):
+			return p, unsupported("window %d starts at %s in %s: AlphaESS takes times on the 15-minute grid only", i, start.Format("15:04:05"), loc)
+		case !onGrid(end):
+			return p, unsupported("window %d ends at %s in %s: AlphaESS takes times on the 15-minute grid only", i, end.Format("15:04:05"), loc)
+		}
+		if _, err := wholePercent("TargetSoC", w.TargetSoC); err != nil {
+			return p, unsupported("window %d has TargetSoC %v: AlphaESS takes whole percent", i, float64(w.TargetSoC))
+		}
+		period := Period{TimeOfDayOf(start), TimeOfDayOf(end)}
+		list, target, name := &charge, &chargeTarget, "charge"
+		if w.Mode == energy.ModeDischarge {
+			list, target, name = &discharge, &dischargeTarget, "discharge"
+		}
+		if len(*list) == 2 {
+			return p, unsupported("window %d is a third %s window: AlphaESS has 2 charge and 2 discharge periods", i, name)
+		}
+		*list = append(*list, period)
+		if w.TargetSoC != 0 {
+			if *target != 0 && *target != w.TargetSoC {
+				return p, unsupported("window %d has TargetSoC %v but another %s window %v: AlphaESS has one %s level for both periods", i, w.TargetSoC, name, *target, name)
+			}
+			*target = w.TargetSoC
+		}
+	}
+	if len(s.Windows) > 0 {
+		sorted := s.Sorted().Windows
+		first, last := sorted[0].Start, sorted[0].End
+		for _, w := range sorted {
+			if w.End.After(last) {
+				last = w.End
+			}
+		}
+		if span := last.Sub(first); span > 24*time.Hour {
+			return p, unsupported("the windows span %s: AlphaESS periods are times of day, so all windows must fit in 24 h", span)
+		}
+	}
+	p.charge.GridCharge = len(charge) > 0
+	if chargeTarget != 0 {
+		p.charge.StopAt = chargeTarget
+	}
+	p.charge.Period1, p.charge.Period2 = at(charge, 0), at(charge, 1)
+	p.discharge.TimeControl = len(discharge) > 0
+	if dischargeTarget != 0 {
+		p.discharge.StopAt, p.keepCutOff = dischargeTarget, false
+	}
+	p.discharge.Period1, p.discharge.Period2 = at(discharge, 0), at(discharge, 1)
+	return p, nil
+}
+
+// at returns ps[i], or the "off" period 00:00–00:00.
+func at(ps []Period, i int) Period {
+	if i < len(ps) {
+		return ps[i]
+	}
+	return Period{}
+}
+
+func onGrid(t time.Time) bool {
+	return t.Second() == 0 && t.Nanosecond() == 0 && t.Minute()%15 == 0
+}
+
+// String describes the plan, for logs and tests.
+func (p legacyPlan) String() string {
+	return fmt.Sprintf("charge grid=%v stop=%v %v %v; discharge ctrl=%v stop=%v keep=%v %v %v",
+		p.charge.GridCharge, p.charge.StopAt, p.charge.Period1, p.charge.Period2,
+		p.discharge.TimeControl, p.discharge.StopAt, p.keepCutOff, p.discharge.Period1, p.discharge.Period2)
+}
