@@ -217,8 +217,9 @@ type limiter struct {
 	mu        sync.Mutex
 	limit     int
 	window    time.Duration
-	used      int
-	windowEnd time.Time // zero: no window open
+	used        int
+	windowStart time.Time
+	windowEnd   time.Time // zero: no window open
 
 	srvKnown     bool
 	srvRemaining int
@@ -269,7 +270,7 @@ func (l *limiter) reserve(now time.Time) (time.Duration, bool) {
 		return l.srvResetAt.Sub(now), false
 	}
 	if l.windowEnd.IsZero() {
-		l.windowEnd = now.Add(l.window)
+		l.windowStart, l.windowEnd = now, now.Add(l.window)
 	}
 	l.used++
 	if l.srvKnown {
@@ -284,6 +285,9 @@ func (l *limiter) observe(st RateLimitState) {
 	defer l.mu.Unlock()
 	if !l.explicit && st.Limit > 0 && st.Window > 0 {
 		l.limit, l.window = st.Limit, st.Window
+		if !l.windowEnd.IsZero() {
+			l.windowEnd = l.windowStart.Add(st.Window)
+		}
 	}
 	if st.Remaining >= 0 && !st.ResetAt.IsZero() {
 		l.srvKnown, l.srvRemaining, l.srvResetAt = true, st.Remaining, st.ResetAt
