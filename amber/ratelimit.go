@@ -214,9 +214,9 @@ type limiter struct {
 	noWait   bool // return a *RateLimitError instead of waiting
 	explicit bool // the budget was set by the caller: keep it
 
-	mu        sync.Mutex
-	limit     int
-	window    time.Duration
+	mu          sync.Mutex
+	limit       int
+	window      time.Duration
 	used        int
 	windowStart time.Time
 	windowEnd   time.Time // zero: no window open
