@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -325,6 +326,17 @@ func TestMarshalEscapes(t *testing.T) {
 
 func TestMarshalErrors(t *testing.T) {
 	var nilPoll *oadr.Poll
+	// Each case breaks one thing in an otherwise valid message.
+	event := func(edit func(*oadr.Event)) oadr.Message {
+		ev := chargeDischargeEvent()
+		edit(&ev)
+		return &oadr.DistributeEvent{RequestID: "R", VtnID: "V", Events: []oadr.Event{ev}}
+	}
+	report := func(edit func(*oadr.Report)) oadr.Message {
+		r := telemetryUsageMetadata()
+		edit(&r)
+		return &oadr.RegisterReport{RequestID: "R", Reports: []oadr.Report{r}}
+	}
 	tests := []struct {
 		name  string
 		msg   oadr.Message
@@ -333,15 +345,30 @@ func TestMarshalErrors(t *testing.T) {
 		{"nil", nil, ""},
 		{"typed nil", nilPoll, ""},
 		{"no profiles", &oadr.CreatedPartyRegistration{Response: oadr.OK("R"), VtnID: "VTN"}, "oadrProfiles"},
+		{"empty profile name", &oadr.CreatedPartyRegistration{Response: oadr.OK("R"), VtnID: "VTN", Profiles: []oadr.Profile{{Transports: []oadr.TransportName{oadr.TransportSimpleHTTP}}}}, "oadrProfiles/oadrProfile/oadrProfileName"},
+		{"no transports", &oadr.CreatedPartyRegistration{Response: oadr.OK("R"), VtnID: "VTN", Profiles: []oadr.Profile{{Name: oadr.Profile20b}}}, "oadrProfiles/oadrProfile/oadrTransports"},
+		{"empty transport name", &oadr.CreatePartyRegistration{RequestID: "R", ProfileName: oadr.Profile20b}, "oadrTransportName"},
 		{"no report requests", &oadr.CreateReport{RequestID: "R"}, "oadrReportRequest"},
-		{"power item without attributes", &oadr.DistributeEvent{RequestID: "R", VtnID: "V", Events: []oadr.Event{{
-			Signals: []oadr.EventSignal{{Intervals: []oadr.SignalInterval{{Value: 1}}, ItemBase: &oadr.ItemBase{Kind: oadr.ItemPowerReal}}},
-		}}}, "powerReal/powerAttributes"},
-		{"unknown item kind", &oadr.RegisterReport{RequestID: "R", Reports: []oadr.Report{{Descriptions: []oadr.ReportDescription{{ItemBase: &oadr.ItemBase{Kind: "watts"}}}}}}, "itemBase"},
-		{"greenbutton", &oadr.RegisterReport{RequestID: "R", Reports: []oadr.Report{{Descriptions: []oadr.ReportDescription{{ItemBase: &oadr.ItemBase{Kind: oadr.ItemGreenButton}}}}}}, "oadrGBDataDescription"},
-		{"confidence above 100", &oadr.UpdateReport{RequestID: "R", Reports: []oadr.Report{{Intervals: []oadr.ReportInterval{{Payloads: []oadr.ReportPayload{{Confidence: oadr.Ptr(uint32(101))}}}}}}}, "oadrReportPayload/confidence"},
+		{"no specifier payloads", &oadr.CreateReport{RequestID: "R", ReportRequests: []oadr.ReportRequest{{ReportRequestID: "RR"}}}, "oadrReportRequest/reportSpecifier/specifierPayload"},
+		{"power item without attributes", event(func(ev *oadr.Event) { ev.Signals[0].ItemBase.PowerAttributes = nil }), "powerReal/powerAttributes"},
+		{"unknown item kind", report(func(r *oadr.Report) { r.Descriptions[0].ItemBase.Kind = "watts" }), "itemBase"},
+		{"greenbutton", report(func(r *oadr.Report) { r.Descriptions[0].ItemBase = &oadr.ItemBase{Kind: oadr.ItemGreenButton} }), "oadrGBDataDescription"},
+		{"empty reading type", report(func(r *oadr.Report) { r.Descriptions[1].ReadingType = "" }), "oadrReportDescription/readingType"},
+		{"zero created time", report(func(r *oadr.Report) { r.CreatedDateTime = time.Time{} }), "oadrReport/createdDateTime"},
+		{"year 10000", report(func(r *oadr.Report) { r.CreatedDateTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }), "createdDateTime"},
+		{"confidence above 100", &oadr.UpdateReport{RequestID: "R", Reports: []oadr.Report{{
+			Intervals:       []oadr.ReportInterval{{Payloads: []oadr.ReportPayload{{RID: "r", Confidence: oadr.Ptr(uint32(101))}}}},
+			CreatedDateTime: t0,
+		}}}, "oadrReportPayload/confidence"},
+		{"interval without payload", &oadr.UpdateReport{RequestID: "R", Reports: []oadr.Report{{Intervals: []oadr.ReportInterval{{}}, CreatedDateTime: t0}}}, "oadrReport/intervals/interval"},
 		{"four-digit code", &oadr.Response{Response: oadr.EiResponse{Code: 1000}}, "eiResponse/responseCode"},
-		{"no event signals", &oadr.DistributeEvent{RequestID: "R", VtnID: "V", Events: []oadr.Event{{}}}, "oadrEvent/eiEvent/eiEventSignals"},
+		{"no event signals", event(func(ev *oadr.Event) { ev.Signals = nil }), "oadrEvent/eiEvent/eiEventSignals"},
+		{"signal without intervals", event(func(ev *oadr.Event) { ev.Signals[1].Intervals = nil }), "intervals"},
+		{"empty signal type", event(func(ev *oadr.Event) { ev.Signals[2].SignalType = "" }), "eiEventSignal/signalType"},
+		{"empty event status", event(func(ev *oadr.Event) { ev.Descriptor.Status = "" }), "eventDescriptor/eventStatus"},
+		{"zero active period", event(func(ev *oadr.Event) { ev.ActivePeriod.Start = time.Time{} }), "properties/dtstart"},
+		{"empty opt type", &oadr.CreatedEvent{Response: oadr.OK(""), EventResponses: []oadr.EventResponse{{Code: 200}}, VenID: "V"}, "eventResponse/optType"},
+		{"no cancelled requests", &oadr.CancelReport{RequestID: "R"}, "reportRequestID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -350,7 +377,14 @@ func TestMarshalErrors(t *testing.T) {
 			require.ErrorAs(t, err, &ee)
 			assert.Nil(t, b)
 			assert.Equal(t, tt.field, ee.Field)
+			if tt.msg != nil && tt.field != "" {
+				assert.Equal(t, tt.msg.MessageName(), ee.Message)
+				assert.Contains(t, err.Error(), tt.field)
+			}
 			assert.Error(t, oadr.Encode(io.Discard, tt.msg))
+			out, err := oadr.AppendMarshal([]byte("keep"), tt.msg)
+			assert.Error(t, err)
+			assert.Equal(t, []byte("keep"), out)
 		})
 	}
 }
@@ -361,4 +395,20 @@ func TestMessageNames(t *testing.T) {
 		require.NoError(t, err)
 		assert.Contains(t, string(b), "<oadr:"+f.msg.MessageName()+` ei:schemaVersion="2.0b">`)
 	}
+}
+
+// TestReadErrorsAreNotMalformed: a failing reader (a body limit, a dropped
+// connection) is reported as itself, not as a bad document.
+func TestReadErrorsAreNotMalformed(t *testing.T) {
+	b, err := oadr.Marshal(&oadr.Poll{VenID: "V"})
+	require.NoError(t, err)
+	for _, n := range []int{0, 10, 200} {
+		_, err := oadr.Decode(io.MultiReader(bytes.NewReader(b[:n]), errReader{}))
+		require.Error(t, err)
+		assert.NotErrorIs(t, err, oadr.ErrMalformed, "cut at %d", n)
+		assert.Contains(t, err.Error(), "read past the root element")
+	}
+	_, err = oadr.Unmarshal([]byte(`<?xml version="1.0" encoding="EBCDIC"?><oadrPoll/>`))
+	assert.ErrorIs(t, err, oadr.ErrMalformed)
+	assert.Contains(t, err.Error(), "EBCDIC")
 }

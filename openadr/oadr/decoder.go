@@ -27,20 +27,28 @@ func newDecoder(r io.Reader) *decoder {
 	return &decoder{x: x}
 }
 
-// token returns the next token, turning a premature io.EOF into an error.
+// token returns the next token inside the document element.
 func (d *decoder) token() (xml.Token, error) {
 	tok, err := d.x.Token()
-	if err == io.EOF {
-		return nil, &malformedError{cause: io.ErrUnexpectedEOF}
-	}
 	if err != nil {
-		var se *xml.SyntaxError
-		if errors.As(err, &se) {
-			return nil, &malformedError{cause: err}
-		}
-		return nil, err
+		return nil, readError(err)
 	}
 	return tok, nil
+}
+
+// readError classifies an error of encoding/xml met inside the document
+// element: an end of input or a syntax error is malformed input; anything else
+// is the reader's own error (say an *http.MaxBytesError) and is passed on
+// unchanged, so that callers can tell a bad document from a failed read.
+func readError(err error) error {
+	if err == io.EOF {
+		return &malformedError{cause: io.ErrUnexpectedEOF}
+	}
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		return &malformedError{cause: err}
+	}
+	return err
 }
 
 // children calls fn for every child element of the current element and returns
@@ -66,10 +74,7 @@ func (d *decoder) children(fn func(se xml.StartElement) error) error {
 // skip consumes the current element; encoding/xml's Skip is iterative.
 func (d *decoder) skip() error {
 	if err := d.x.Skip(); err != nil {
-		if err == io.EOF {
-			return &malformedError{cause: io.ErrUnexpectedEOF}
-		}
-		return &malformedError{cause: err}
+		return readError(err)
 	}
 	return nil
 }

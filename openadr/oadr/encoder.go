@@ -119,10 +119,32 @@ func (e *encoder) boolean(prefix nsID, local string, v bool) {
 	e.close(prefix, local)
 }
 
+// dateTime writes a date-time; the schema's pattern has four-digit years.
 func (e *encoder) dateTime(prefix nsID, local string, t time.Time) {
+	if y := t.UTC().Year(); y < 0 || y > 9999 {
+		e.fail(local, fmt.Sprintf("year %d is outside 0000-9999", y))
+	}
 	e.open(prefix, local)
 	e.b = AppendDateTime(e.b, t)
 	e.close(prefix, local)
+}
+
+// requiredDateTime is dateTime for an element whose zero value is a missing
+// value, not a date.
+func (e *encoder) requiredDateTime(prefix nsID, local string, t time.Time, field string) {
+	if t.IsZero() {
+		e.fail(field, "required")
+	}
+	e.dateTime(prefix, local, t)
+}
+
+// enum writes an element of an enumerated or token type, which the schema
+// does not allow to be empty.
+func (e *encoder) enum(prefix nsID, local, s, field string) {
+	if s == "" {
+		e.fail(field, "required")
+	}
+	e.text(prefix, local, s)
 }
 
 func (e *encoder) duration(prefix nsID, local string, d time.Duration) {

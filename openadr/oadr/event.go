@@ -304,8 +304,8 @@ func (ed *EventDescriptor) encode(e *encoder) {
 	e.open(pEI, "eiMarketContext")
 	e.text(pEMIX, "marketContext", ed.MarketContext)
 	e.close(pEI, "eiMarketContext")
-	e.dateTime(pEI, "createdDateTime", ed.CreatedDateTime)
-	e.text(pEI, "eventStatus", string(ed.Status))
+	e.requiredDateTime(pEI, "createdDateTime", ed.CreatedDateTime, "eventDescriptor/createdDateTime")
+	e.enum(pEI, "eventStatus", string(ed.Status), "eventDescriptor/eventStatus")
 	if ed.TestEvent {
 		e.text(pEI, "testEvent", "true")
 	}
@@ -370,8 +370,8 @@ func (s *EventSignal) encode(e *encoder) {
 	if s.Target != nil {
 		s.Target.encode(e, pEI, "eiTarget")
 	}
-	e.text(pEI, "signalName", string(s.SignalName))
-	e.text(pEI, "signalType", string(s.SignalType))
+	e.enum(pEI, "signalName", string(s.SignalName), "eiEventSignal/signalName")
+	e.enum(pEI, "signalType", string(s.SignalType), "eiEventSignal/signalType")
 	e.text(pEI, "signalID", s.SignalID)
 	if s.ItemBase != nil {
 		s.ItemBase.encode(e)
@@ -609,7 +609,7 @@ func (m *CreatedEvent) encode(e *encoder) {
 			e.optText(pEI, "responseDescription", r.Description)
 			e.text(pPyld, "requestID", r.RequestID)
 			r.QualifiedEventID.encode(e)
-			e.text(pEI, "optType", string(r.OptType))
+			e.enum(pEI, "optType", string(r.OptType), "eventResponse/optType")
 			e.close(pEI, "eventResponse")
 		}
 		e.close(pEI, "eventResponses")

@@ -128,7 +128,8 @@ func TestFloatsAreWrittenAsXSDFloats(t *testing.T) {
 		{1.5e-9, "<ei:value>1.5E-09</ei:value>"},
 	} {
 		b, err := oadr.Marshal(&oadr.UpdateReport{RequestID: "R", Reports: []oadr.Report{{
-			Intervals: []oadr.ReportInterval{{Payloads: []oadr.ReportPayload{{RID: "r", Value: tt.v}}}},
+			Intervals:       []oadr.ReportInterval{{Payloads: []oadr.ReportPayload{{RID: "r", Value: tt.v}}}},
+			CreatedDateTime: t0,
 		}}})
 		require.NoError(t, err)
 		assert.Contains(t, string(b), tt.want)

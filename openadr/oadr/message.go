@@ -79,7 +79,7 @@ func (d *decoder) root() (xml.StartElement, error) {
 			return xml.StartElement{}, fmt.Errorf("%w: no root element", ErrMalformed)
 		}
 		if err != nil {
-			return xml.StartElement{}, &malformedError{cause: err}
+			return xml.StartElement{}, readError(err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:

@@ -30,8 +30,8 @@ func (*CreateOpt) MessageName() string { return "oadrCreateOpt" }
 
 func (m *CreateOpt) encode(e *encoder) {
 	e.text(pEI, "optID", m.OptID)
-	e.text(pEI, "optType", string(m.OptType))
-	e.text(pEI, "optReason", string(m.OptReason))
+	e.enum(pEI, "optType", string(m.OptType), "optType")
+	e.enum(pEI, "optReason", string(m.OptReason), "optReason")
 	e.optText(pEMIX, "marketContext", m.MarketContext)
 	e.text(pEI, "venID", m.VenID)
 	if m.Availability != nil {
@@ -49,7 +49,7 @@ func (m *CreateOpt) encode(e *encoder) {
 		}
 		e.close(pXCal, "vavailability")
 	}
-	e.dateTime(pEI, "createdDateTime", m.CreatedDateTime)
+	e.requiredDateTime(pEI, "createdDateTime", m.CreatedDateTime, "createdDateTime")
 	e.text(pPyld, "requestID", m.RequestID)
 	if m.QualifiedEventID != nil {
 		m.QualifiedEventID.encode(e)

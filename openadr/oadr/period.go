@@ -26,6 +26,9 @@ func (p *Period) End() time.Time { return p.Start.Add(p.Duration) }
 
 func (p *Period) encode(e *encoder) {
 	e.open(pXCal, "properties")
+	if p.Start.IsZero() {
+		e.fail("properties/dtstart", "required")
+	}
 	e.xcalDateTime(pXCal, "dtstart", p.Start)
 	e.durationProp(pXCal, "duration", p.Duration)
 	if p.StartAfter != 0 {

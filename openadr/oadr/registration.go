@@ -84,8 +84,8 @@ func (m *CreatePartyRegistration) encode(e *encoder) {
 	e.text(pPyld, "requestID", m.RequestID)
 	e.optText(pEI, "registrationID", m.RegistrationID)
 	e.optText(pEI, "venID", m.VenID)
-	e.text(pOADR, "oadrProfileName", string(m.ProfileName))
-	e.text(pOADR, "oadrTransportName", string(m.TransportName))
+	e.enum(pOADR, "oadrProfileName", string(m.ProfileName), "oadrProfileName")
+	e.enum(pOADR, "oadrTransportName", string(m.TransportName), "oadrTransportName")
 	e.optText(pOADR, "oadrTransportAddress", m.TransportAddress)
 	e.boolean(pOADR, "oadrReportOnly", m.ReportOnly)
 	e.boolean(pOADR, "oadrXmlSignature", m.XMLSignature)
@@ -201,14 +201,14 @@ func (m *CreatedPartyRegistration) encode(e *encoder) {
 	}
 	for _, p := range m.Profiles {
 		e.open(pOADR, "oadrProfile")
-		e.text(pOADR, "oadrProfileName", string(p.Name))
+		e.enum(pOADR, "oadrProfileName", string(p.Name), "oadrProfiles/oadrProfile/oadrProfileName")
 		e.open(pOADR, "oadrTransports")
 		if len(p.Transports) == 0 {
 			e.fail("oadrProfiles/oadrProfile/oadrTransports", "at least one transport is required")
 		}
 		for _, t := range p.Transports {
 			e.open(pOADR, "oadrTransport")
-			e.text(pOADR, "oadrTransportName", string(t))
+			e.enum(pOADR, "oadrTransportName", string(t), "oadrProfiles/oadrProfile/oadrTransports/oadrTransport/oadrTransportName")
 			e.close(pOADR, "oadrTransport")
 		}
 		e.close(pOADR, "oadrTransports")
@@ -222,7 +222,7 @@ func (m *CreatedPartyRegistration) encode(e *encoder) {
 		e.open(pOADR, "oadrServiceSpecificInfo")
 		for _, s := range m.ServiceSpecificInfo {
 			e.open(pOADR, "oadrService")
-			e.text(pOADR, "oadrServiceName", string(s.Name))
+			e.enum(pOADR, "oadrServiceName", string(s.Name), "oadrServiceSpecificInfo/oadrService/oadrServiceName")
 			if len(s.Info) == 0 {
 				e.fail("oadrServiceSpecificInfo/oadrService/oadrInfo", "at least one oadrInfo is required")
 			}

@@ -152,7 +152,7 @@ func (r *Report) encode(e *encoder) {
 	e.text(pEI, "reportRequestID", r.ReportRequestID)
 	e.text(pEI, "reportSpecifierID", r.ReportSpecifierID)
 	e.optText(pEI, "reportName", string(r.ReportName))
-	e.dateTime(pEI, "createdDateTime", r.CreatedDateTime)
+	e.requiredDateTime(pEI, "createdDateTime", r.CreatedDateTime, "oadrReport/createdDateTime")
 	e.close(pOADR, "oadrReport")
 }
 
@@ -213,11 +213,11 @@ func (rd *ReportDescription) encode(e *encoder) {
 	if rd.DataSource != nil {
 		rd.DataSource.encode(e, pEI, "reportDataSource")
 	}
-	e.text(pEI, "reportType", string(rd.ReportType))
+	e.enum(pEI, "reportType", string(rd.ReportType), "oadrReportDescription/reportType")
 	if rd.ItemBase != nil {
 		rd.ItemBase.encode(e)
 	}
-	e.text(pEI, "readingType", string(rd.ReadingType))
+	e.enum(pEI, "readingType", string(rd.ReadingType), "oadrReportDescription/readingType")
 	e.optText(pEMIX, "marketContext", rd.MarketContext)
 	if sr := rd.SamplingRate; sr != nil {
 		e.open(pOADR, "oadrSamplingRate")
@@ -528,7 +528,7 @@ func (rr *ReportRequest) encode(e *encoder) {
 		if sp.ItemBase != nil {
 			sp.ItemBase.encode(e)
 		}
-		e.text(pEI, "readingType", string(sp.ReadingType))
+		e.enum(pEI, "readingType", string(sp.ReadingType), "reportSpecifier/specifierPayload/readingType")
 		e.close(pEI, "specifierPayload")
 	}
 	e.close(pEI, "reportSpecifier")
