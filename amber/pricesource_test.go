@@ -1,0 +1,268 @@
+package amber
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+
+	"github.com/gridwire/gridwire/amber/ambertest"
+	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/energy/energytest"
+)
+
+func TestPriceSourceContract(t *testing.T) {
+	// Late afternoon in the NEM, so that 12 hours ahead cross the evening
+	// peak and midnight.
+	now := time.Date(2026, 1, 28, 6, 7, 0, 0, time.UTC)
+	cases := []struct {
+		name     string
+		server   []ambertest.Option
+		opts     []PriceSourceOption
+		from, to time.Duration // from now; zero: the contract's default (next 12 h)
+	}{
+		{name: "next 12h"},
+		{name: "5-minute site, every channel", server: []ambertest.Option{ambertest.WithIntervalLength(5), ambertest.WithControlledLoad()},
+			opts: []PriceSourceOption{WithChannels(ChannelGeneral, ChannelControlledLoad, ChannelFeedIn)}},
+		{name: "plain prices at 30 minutes", server: []ambertest.Option{ambertest.WithIntervalLength(5)},
+			opts: []PriceSourceOption{WithPlainPrices(), WithPriceResolution(Resolution30)}},
+		{name: "last 6 hours", from: -6 * time.Hour, to: -time.Minute},
+		{name: "three days ago", from: -72 * time.Hour, to: -60 * time.Hour},
+		{name: "past month into the future", from: -30 * 24 * time.Hour, to: 6 * time.Hour},
+		{name: "later today", from: 2 * time.Hour, to: 10 * time.Hour},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fc := clock.NewFake(now)
+			srv := ambertest.NewServer(append(tc.server, ambertest.WithClock(fc))...)
+			defer srv.Close()
+			c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc))
+			h := energytest.PriceSourceHarness{Source: c.Site(srv.SiteID).PriceSource(tc.opts...), Requests: srv.Requests, Now: fc.Now}
+			if tc.from != 0 || tc.to != 0 {
+				h.From, h.To = now.Add(tc.from), now.Add(tc.to)
+			}
+			energytest.TestPriceSource(t, h)
+		})
+	}
+}
+
+// pricesAt returns a PriceSource on the httpmock fixtures.
+func pricesAt(t *testing.T, opts ...PriceSourceOption) *PriceSource {
+	t.Helper()
+	c, mt, _ := newMock(t)
+	mt.RegisterResponder(http.MethodGet, base+"/sites/"+siteID+"/prices/current", respond(t, 200, "prices_current.json", nil))
+	return c.Site(siteID).PriceSource(opts...)
+}
+
+// show renders a price as "HH:MM channel price [low,high] F descriptor".
+func show(p energy.Price) string {
+	s := fmt.Sprintf("%s %s %.7f", p.Start.Format("15:04"), p.Channel, p.PerKWh)
+	if p.Low != nil {
+		s += fmt.Sprintf(" [%.7f,%.7f]", *p.Low, *p.High)
+	}
+	if p.Forecast {
+		s += " F"
+	}
+	if p.Currency != "AUD" || p.End.Sub(p.Start) != 5*time.Minute {
+		s += " BAD " + p.Currency + " " + p.End.Sub(p.Start).String()
+	}
+	return s + " " + p.Descriptor
+}
+
+func TestPriceSourceConversion(t *testing.T) {
+	ps, err := pricesAt(t).Prices(t.Context(), t0.Add(-10*time.Minute), t0.Add(10*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range ps {
+		got = append(got, show(p))
+	}
+	want := []string{
+		// Actual: settled perKwh, c → $.
+		"00:10 import 0.1240211 veryLow",
+		// Export: Amber's −3.18345 c/kWh cost is 3.18345 c/kWh paid.
+		"00:10 export 0.0318345 veryLow",
+		// Current, estimate: advancedPrice.predicted and its band.
+		"00:15 import 0.1001360 [0.0910297,0.1107191] F extremelyLow",
+		"00:15 export 0.0213572 F extremelyLow",
+		"00:20 import 0.4520000 [0.3050000,0.9500000] F high",
+		// No advancedPrice: the spot range (20.5–80.25 around a spot of
+		// 35.1) shifted onto the price paid.
+		"00:20 export 0.3334500 [0.1874500,0.7849500] F high",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestPriceSourceOptions(t *testing.T) {
+	ps, err := pricesAt(t, WithPlainPrices(), WithChannels(ChannelGeneral)).Prices(t.Context(), t0.Add(-10*time.Minute), t0.Add(10*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range ps {
+		got = append(got, show(p))
+	}
+	want := []string{
+		"00:10 import 0.1240211 veryLow",
+		"00:15 import 0.1111343 F extremelyLow",
+		"00:20 import 0.4873012 [0.3413012,0.9388012] F high",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestPriceSourceOverlapsAndRejects(t *testing.T) {
+	src := pricesAt(t)
+	// Only the intervals overlapping [from, to) come back: [00:16, 00:17)
+	// lies within the current interval.
+	ps, err := src.Prices(t.Context(), t0.Add(-time.Minute), t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 2 || !ps[0].Start.Equal(t0.Add(-2*time.Minute)) {
+		t.Errorf("got %d prices from %v; want the current interval on both channels", len(ps), ps[0].Start)
+	}
+	for _, bad := range []struct {
+		from, to time.Time
+		field    string
+	}{{time.Time{}, t0, "from"}, {t0, time.Time{}, "to"}, {t0, t0, "to"}} {
+		_, err := src.Prices(t.Context(), bad.from, bad.to)
+		wantField(t, err, bad.field)
+	}
+	_, err = pricesAt(t, WithChannels("solar")).Prices(t.Context(), t0, t0.Add(time.Hour))
+	wantField(t, err, "channels[0]")
+	_, err = pricesAt(t, WithPriceResolution(15)).Prices(t.Context(), t0, t0.Add(time.Hour))
+	wantField(t, err, "Resolution")
+	c, _, _ := newMock(t)
+	_, err = c.Site("").PriceSource().Prices(t.Context(), t0, t0.Add(time.Hour))
+	wantField(t, err, "siteID")
+}
+
+// TestPriceSourceKeepsTheMostSettled: where intervals overlap on a channel
+// (a current interval the API also returned as actual, a 30-minute forecast
+// over 5-minute ones) the most settled one wins, whatever the order.
+func TestPriceSourceKeepsTheMostSettled(t *testing.T) {
+	c, mt, _ := newMock(t)
+	iv := func(typ string, minutes int, end string, price float64, estimate bool) string {
+		e, _ := time.Parse(time.RFC3339, end)
+		return fmt.Sprintf(`{"type":%q,"duration":%d,"endTime":%q,"startTime":%q,"nemTime":%q,"date":"2026-01-28","perKwh":%v,"spotPerKwh":1,`+
+			`"renewables":40,"channelType":"general","spikeStatus":"none","descriptor":"low","estimate":%v}`,
+			typ, minutes, end, e.Add(-time.Duration(minutes)*time.Minute+time.Second).Format(time.RFC3339), e.In(NEM).Format(time.RFC3339), price, estimate)
+	}
+	body := "[" + strings.Join([]string{
+		iv("ForecastInterval", 30, "2026-01-28T00:30:00Z", 99, false),
+		iv("CurrentInterval", 5, "2026-01-28T00:20:00Z", 30, false),
+		iv("ActualInterval", 5, "2026-01-28T00:20:00Z", 20, false),
+		iv("ActualInterval", 5, "2026-01-28T00:15:00Z", 10, false),
+		iv("ForecastInterval", 5, "2026-01-28T00:35:00Z", 40, false),
+	}, ",") + "]"
+	mt.RegisterResponder(http.MethodGet, base+"/sites/"+siteID+"/prices/current", httpmock.NewStringResponder(200, body))
+	ps, err := c.Site(siteID).PriceSource().Prices(t.Context(), t0.Add(-10*time.Minute), t0.Add(20*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range ps {
+		got = append(got, fmt.Sprintf("%s-%s %.2f %v", p.Start.Format("15:04"), p.End.Format("15:04"), p.PerKWh, p.Forecast))
+	}
+	want := "00:10-00:15 0.10 false|00:15-00:20 0.20 false|00:30-00:35 0.40 true"
+	if strings.Join(got, "|") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, "|"), want)
+	}
+}
+
+func TestPriceSourceChoosesEndpoints(t *testing.T) {
+	cases := []struct {
+		name     string
+		opts     []PriceSourceOption
+		from, to time.Duration
+		want     []string // path?query of each request, in order
+	}{
+		{"near now, sized at 5 minutes", nil, -time.Hour, 12 * time.Hour,
+			[]string{"/prices/current?next=144&previous=12"}},
+		{"near now at 30 minutes", []PriceSourceOption{WithPriceResolution(Resolution30)}, -time.Hour, 12 * time.Hour,
+			[]string{"/prices/current?next=24&previous=2&resolution=30"}},
+		{"the past", nil, -72 * time.Hour, -70 * time.Hour,
+			[]string{"/prices?endDate=2026-01-25&startDate=2026-01-25"}},
+		{"the past into the future", nil, -72 * time.Hour, 2 * time.Hour,
+			[]string{"/prices?endDate=2026-01-28&startDate=2026-01-25", "/prices/current?next=24"}},
+		{"far ahead is capped", nil, time.Hour, 30 * 24 * time.Hour,
+			[]string{"/prices/current?next=2048"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt, _ := newMock(t)
+			var got []string
+			rec := func(r *http.Request) (*http.Response, error) {
+				got = append(got, strings.TrimPrefix(r.URL.Path, "/v1/sites/"+siteID)+"?"+r.URL.Query().Encode())
+				return httpmock.NewStringResponse(200, "[]"), nil
+			}
+			mt.RegisterNoResponder(rec)
+			if _, err := c.Site(siteID).PriceSource(tc.opts...).Prices(t.Context(), t0.Add(tc.from), t0.Add(tc.to)); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("requests %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestPriceSourceLearnsIntervalLength: after an answer in 30-minute
+// intervals, requests are sized for 30 minutes, not 5.
+func TestPriceSourceLearnsIntervalLength(t *testing.T) {
+	c, mt, _ := newMock(t)
+	var queries []url.Values
+	body := `[{"type":"CurrentInterval","duration":30,"endTime":"2026-01-28T00:30:00Z","channelType":"general","estimate":true,"perKwh":20}]`
+	mt.RegisterResponder(http.MethodGet, base+"/sites/"+siteID+"/prices/current", func(r *http.Request) (*http.Response, error) {
+		queries = append(queries, r.URL.Query())
+		return httpmock.NewStringResponse(200, body), nil
+	})
+	src := c.Site(siteID).PriceSource()
+	for range 2 {
+		if _, err := src.Prices(t.Context(), t0, t0.Add(6*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if queries[0].Get("next") != "72" || queries[1].Get("next") != "12" {
+		t.Errorf("next = %s then %s; want 72 (5-minute guess) then 12 (learned 30 minutes)", queries[0].Get("next"), queries[1].Get("next"))
+	}
+}
+
+func TestExportSignAgainstFake(t *testing.T) {
+	// Midday in the NEM on a sunny day the fake's spot price can go
+	// negative; the export price paid is −perKwh either way.
+	fc := clock.NewFake(time.Date(2026, 1, 28, 2, 0, 0, 0, time.UTC))
+	srv := ambertest.NewServer(ambertest.WithClock(fc))
+	defer srv.Close()
+	c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc))
+	ivs, err := c.CurrentPrices(t.Context(), srv.SiteID, CurrentPricesParams{Next: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := c.Site(srv.SiteID).PriceSource(WithPlainPrices(), WithChannels(ChannelFeedIn)).Prices(t.Context(), fc.Now(), fc.Now().Add(2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := ivs.ByChannel(ChannelFeedIn)
+	// Two hours from 02:00 are four 30-minute intervals, the current one
+	// and three of the four forecasts.
+	if len(ps) != 4 || len(feed) != 5 {
+		t.Fatalf("%d prices for %d feed-in intervals; want 4 of 5", len(ps), len(feed))
+	}
+	for i, p := range ps {
+		if want := -feed[i].Base().PerKWh.DollarsPerKWh(); math.Abs(p.PerKWh-want) > 1e-12 || p.Channel != energy.ChannelExport {
+			t.Errorf("price %d = %v %s, want %v export", i, p.PerKWh, p.Channel, want)
+		}
+	}
+}
