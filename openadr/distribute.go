@@ -1,0 +1,158 @@
+package openadr
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gridwire/gridwire/openadr/oadr"
+)
+
+// requestEvent answers oadrRequestEvent with the VEN's current events.
+func (v *VTN) requestEvent(ctx context.Context, c Caller, m *oadr.RequestEvent) (oadr.Message, error) {
+	var answer *oadr.DistributeEvent
+	err := v.updateVEN(ctx, c, m.VenID, func(st *VENState) error {
+		answer = v.distributeEvent(st, oadr.OK(m.RequestID), v.clock.Now())
+		limited := m.ReplyLimit > 0 && int(m.ReplyLimit) < len(answer.Events)
+		if limited {
+			answer.Events = answer.Events[:m.ReplyLimit]
+		} else {
+			// The VEN now has the complete list; a queued notice would
+			// only repeat it.
+			st.Queue = slices.DeleteFunc(st.Queue, func(q Queued) bool { return q.Message == nil })
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return answer, nil
+}
+
+// distributeEvent builds an oadrDistributeEvent with the VEN's events that
+// matter now: pending and active ones, and cancelled ones until their end (so
+// the VEN hears of the cancellation); completed ones are left out. It has a
+// fresh requestID, which the VEN echoes in its eventResponses.
+func (v *VTN) distributeEvent(st *VENState, r oadr.EiResponse, now time.Time) *oadr.DistributeEvent {
+	d := &oadr.DistributeEvent{Response: &r, RequestID: newID(), VtnID: v.id}
+	for i := range st.Events {
+		e := &st.Events[i]
+		s := e.Status(now)
+		if s == oadr.StatusCompleted || s == oadr.StatusCancelled && !now.Before(e.Event.End()) {
+			continue
+		}
+		d.Events = append(d.Events, v.wireEvent(st.Registration.VenID, e, s, now))
+	}
+	slices.SortStableFunc(d.Events, func(a, b oadr.Event) int { return a.ActivePeriod.Start.Compare(b.ActivePeriod.Start) })
+	return d
+}
+
+// wireEvent turns a stored event into its oadrEvent.
+func (v *VTN) wireEvent(venID string, e *EventState, status oadr.EventStatus, now time.Time) oadr.Event {
+	ev := &e.Event
+	mc := ev.MarketContext
+	if mc == "" {
+		mc = v.marketContext
+	}
+	target := ev.Target
+	if target.IsZero() {
+		target = oadr.Target{VenIDs: []string{venID}}
+	}
+	out := oadr.Event{
+		Descriptor: oadr.EventDescriptor{
+			EventID:              ev.ID,
+			ModificationNumber:   e.ModificationNumber,
+			ModificationDateTime: e.ModifiedAt,
+			ModificationReason:   e.ModificationReason,
+			Priority:             ev.Priority,
+			MarketContext:        mc,
+			CreatedDateTime:      e.CreatedAt,
+			Status:               status,
+			TestEvent:            ev.Test,
+			VtnComment:           ev.Comment,
+		},
+		ActivePeriod: oadr.Period{
+			Start:        ev.Start,
+			Duration:     ev.Duration(),
+			StartAfter:   ev.StartAfter,
+			Notification: ev.Notification,
+			RampUp:       ev.RampUp,
+			Recovery:     ev.Recovery,
+		},
+		Target:           target,
+		ResponseRequired: ev.ResponseRequired,
+	}
+	for i, s := range ev.Signals {
+		id := s.ID
+		if id == "" {
+			id = "SIG_" + strconv.Itoa(i)
+		}
+		ws := oadr.EventSignal{SignalName: s.Name, SignalType: s.Type, SignalID: id, ItemBase: s.Item}
+		// Intervals carry their dtstart although the spec's samples omit it:
+		// OpenLEADR's VTN writes it, and both VENs accept it.
+		at := ev.Start
+		current := 0.0 // the value before the event is active, as in the spec's samples
+		for j, iv := range s.Intervals {
+			end := at.Add(iv.Duration)
+			if status == oadr.StatusActive && !now.Before(at) && now.Before(end) {
+				current = iv.Value
+			}
+			ws.Intervals = append(ws.Intervals, oadr.SignalInterval{Start: at, Duration: iv.Duration, UID: strconv.Itoa(j), Value: iv.Value})
+			at = end
+		}
+		ws.CurrentValue = &current
+		out.Signals = append(out.Signals, ws)
+	}
+	return out
+}
+
+// createdEvent takes a VEN's opt-ins and opt-outs. An empty eventResponses
+// is fine (EPRI's VEN sends one once it has answered every event). Answers
+// for events the VEN does not have are refused with 452, after the others
+// are recorded.
+func (v *VTN) createdEvent(ctx context.Context, c Caller, m *oadr.CreatedEvent) (oadr.Message, error) {
+	var (
+		recorded []EventResponse
+		unknown  []string
+	)
+	err := v.updateVEN(ctx, c, m.VenID, func(st *VENState) error {
+		now := v.clock.Now()
+		for _, r := range m.EventResponses {
+			id := r.QualifiedEventID.EventID
+			e := st.event(id)
+			if e == nil || r.QualifiedEventID.ModificationNumber > e.ModificationNumber {
+				unknown = append(unknown, id)
+				continue
+			}
+			er := EventResponse{
+				VenID:              m.VenID,
+				EventID:            id,
+				ModificationNumber: r.QualifiedEventID.ModificationNumber,
+				OptType:            r.OptType,
+				Code:               r.Code,
+				Description:        r.Description,
+				ReceivedAt:         now,
+			}
+			// An answer to an older modification does not replace one to a
+			// newer.
+			if e.Response == nil || er.ModificationNumber >= e.Response.ModificationNumber {
+				e.Response = &er
+			}
+			recorded = append(recorded, er)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if v.hooks.eventResponse != nil {
+		for _, r := range recorded {
+			v.hooks.eventResponse(ctx, r)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, Reject(oadr.CodeInvalidID, "no event %q (at that modification) for this VEN", unknown[0])
+	}
+	return ack(m.Response.RequestID, m.VenID), nil
+}

@@ -1,0 +1,307 @@
+package openadr
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/openadr/oadr"
+)
+
+// TestMain checks that no test leaves a goroutine behind, then validates
+// every distinct message the VTN emitted during the run against the official
+// 2.0b schema with xmllint, in one batch (xmllint takes a while to load the
+// schema, so one run per message would be slow).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
+	}
+	if code == 0 {
+		if err := validateEmitted(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// emitted collects the distinct documents the VTN sent, with the test that
+// first saw each.
+var emitted = struct {
+	sync.Mutex
+	docs map[[32]byte]emittedDoc
+}{docs: make(map[[32]byte]emittedDoc)}
+
+type emittedDoc struct {
+	test string
+	body []byte
+}
+
+// maxEmitted bounds the collection when a fuzzer drives the handler.
+const maxEmitted = 5000
+
+func recordEmitted(test string, body []byte) {
+	sum := sha256.Sum256(body)
+	emitted.Lock()
+	defer emitted.Unlock()
+	if _, ok := emitted.docs[sum]; !ok && len(emitted.docs) < maxEmitted {
+		emitted.docs[sum] = emittedDoc{test: test, body: bytes.Clone(body)}
+	}
+}
+
+// sharedDir finds the project's shared folder: $GRIDWIRE_SHARED, else
+// ../shared beside the module root.
+func sharedDir() string {
+	if d := os.Getenv("GRIDWIRE_SHARED"); d != "" {
+		return d
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "..", "shared")
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+var failsRe = regexp.MustCompile(`^(\S+) fails to validate$`)
+
+// validateEmitted runs xmllint over the collected documents. Without xmllint
+// or the schema it skips, unless CI=true, where it fails.
+func validateEmitted() error {
+	schema := filepath.Join(sharedDir(), "openadr", "schema", "oadr_20b.xsd")
+	_, schemaErr := os.Stat(schema)
+	_, lintErr := exec.LookPath("xmllint")
+	if schemaErr != nil || lintErr != nil {
+		if os.Getenv("CI") == "true" {
+			return fmt.Errorf("XSD validation impossible: schema %v, xmllint %v", schemaErr, lintErr)
+		}
+		fmt.Fprintln(os.Stderr, "openadr: skipping XSD validation of emitted messages (no xmllint or schema)")
+		return nil
+	}
+	dir, err := os.MkdirTemp("", "openadr-xsd")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	emitted.Lock()
+	byFile := make(map[string]emittedDoc)
+	var files []string
+	for sum, d := range emitted.docs {
+		f := filepath.Join(dir, fmt.Sprintf("%x.xml", sum[:8]))
+		if err := os.WriteFile(f, d.body, 0o600); err != nil {
+			emitted.Unlock()
+			return err
+		}
+		byFile[f] = d
+		files = append(files, f)
+	}
+	emitted.Unlock()
+	if len(files) == 0 {
+		return nil // e.g. go test -run '^$' -bench .
+	}
+	sort.Strings(files)
+	var failures []string
+	for len(files) > 0 {
+		n := min(len(files), 200)
+		args := append([]string{"--noout", "--schema", schema}, files[:n]...)
+		out, _ := exec.Command("xmllint", args...).CombinedOutput()
+		var errs []string
+		for _, line := range strings.Split(string(out), "\n") {
+			if line != "" && !strings.HasSuffix(line, " validates") {
+				errs = append(errs, line)
+			}
+			if m := failsRe.FindStringSubmatch(line); m != nil {
+				d := byFile[m[1]]
+				failures = append(failures, fmt.Sprintf("--- from %s:\n%s", d.test, d.body))
+			}
+		}
+		if len(failures) > 0 {
+			return fmt.Errorf("openadr: emitted messages fail oadr_20b.xsd:\n%s\n%s", strings.Join(errs, "\n"), strings.Join(failures, "\n"))
+		}
+		files = files[n:]
+	}
+	fmt.Fprintf(os.Stderr, "openadr: %d distinct emitted messages validate against oadr_20b.xsd\n", len(byFile))
+	return nil
+}
+
+// t0 is the fake clock's start in most tests.
+var t0 = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// newVTN returns a VTN on a fake clock.
+func newVTN(t testing.TB, opts ...Option) (*VTN, *clock.Fake) {
+	t.Helper()
+	clk := clock.NewFake(t0)
+	v, err := NewVTN("VTN_TEST", append([]Option{WithClock(clk)}, opts...)...)
+	require.NoError(t, err)
+	return v, clk
+}
+
+// post sends body to a service in process and returns the HTTP status and
+// the raw answer, recording it for the XSD check.
+func post(t testing.TB, h http.Handler, svc oadr.ServiceName, body []byte) (int, []byte) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, PathPrefix+string(svc), bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/xml")
+	return serve(t, h, req)
+}
+
+func serve(t testing.TB, h http.Handler, req *http.Request) (int, []byte) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if strings.HasPrefix(rec.Header().Get("Content-Type"), "application/xml") {
+		recordEmitted(t.Name(), rec.Body.Bytes())
+	}
+	return rec.Code, rec.Body.Bytes()
+}
+
+// send marshals a VEN message, posts it and decodes the answer, which must
+// come with HTTP 200.
+func send(t testing.TB, h http.Handler, svc oadr.ServiceName, msg oadr.Message) oadr.Message {
+	t.Helper()
+	body, err := oadr.Marshal(msg)
+	require.NoError(t, err)
+	return sendRaw(t, h, svc, body)
+}
+
+func sendRaw(t testing.TB, h http.Handler, svc oadr.ServiceName, body []byte) oadr.Message {
+	t.Helper()
+	status, out := post(t, h, svc, body)
+	require.Equal(t, http.StatusOK, status, "answer: %s", out)
+	answer, err := oadr.Unmarshal(out)
+	require.NoError(t, err, "answer: %s", out)
+	return answer
+}
+
+// as asserts the answer's type.
+func as[T oadr.Message](t testing.TB, msg oadr.Message) T {
+	t.Helper()
+	m, ok := msg.(T)
+	require.True(t, ok, "answer is %s, want %T", msg.MessageName(), *new(T))
+	return m
+}
+
+// code returns the eiResponse code of an answer.
+func code(t testing.TB, msg oadr.Message) oadr.ResponseCode {
+	t.Helper()
+	switch m := msg.(type) {
+	case *oadr.DistributeEvent:
+		require.NotNil(t, m.Response)
+		return m.Response.Code
+	case *oadr.CreatedEvent:
+		return m.Response.Code
+	}
+	r := responseOf(msg)
+	require.NotNil(t, r, "%s has no eiResponse", msg.MessageName())
+	return r.Code
+}
+
+func responseOf(msg oadr.Message) *oadr.EiResponse {
+	switch m := msg.(type) {
+	case *oadr.Response:
+		return &m.Response
+	case *oadr.CreatedPartyRegistration:
+		return &m.Response
+	case *oadr.CanceledPartyRegistration:
+		return &m.Response
+	case *oadr.RegisteredReport:
+		return &m.Response
+	case *oadr.CreatedReport:
+		return &m.Response
+	case *oadr.UpdatedReport:
+		return &m.Response
+	case *oadr.CanceledReport:
+		return &m.Response
+	case *oadr.CreatedOpt:
+		return &m.Response
+	case *oadr.CanceledOpt:
+		return &m.Response
+	case *oadr.DistributeEvent:
+		return m.Response
+	}
+	return nil
+}
+
+// register registers a pull VEN and returns its venID and registrationID.
+func register(t testing.TB, v *VTN, name string) (string, string) {
+	t.Helper()
+	a := as[*oadr.CreatedPartyRegistration](t, send(t, v, oadr.ServiceEiRegisterParty, &oadr.CreatePartyRegistration{
+		RequestID: "REQ_REG_" + name, ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
+		VenName: name, HTTPPullModel: oadr.Ptr(true),
+	}))
+	require.Equal(t, oadr.CodeOK, a.Response.Code, a.Response.Description)
+	require.NotEmpty(t, a.VenID)
+	require.NotEmpty(t, a.RegistrationID)
+	return a.VenID, a.RegistrationID
+}
+
+// pollMsg polls once for venID.
+func pollMsg(t testing.TB, v *VTN, venID string) oadr.Message {
+	t.Helper()
+	return send(t, v, oadr.ServiceOadrPoll, &oadr.Poll{VenID: venID})
+}
+
+// drain polls until the queue is empty and returns what came.
+func drain(t testing.TB, v *VTN, venID string) []oadr.Message {
+	t.Helper()
+	var got []oadr.Message
+	for range 100 {
+		m := pollMsg(t, v, venID)
+		if r, ok := m.(*oadr.Response); ok {
+			require.Equal(t, oadr.CodeOK, r.Response.Code)
+			return got
+		}
+		got = append(got, m)
+	}
+	t.Fatal("queue does not drain")
+	return nil
+}
+
+// sample reads a file of testdata.
+func sample(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	return b
+}
+
+// batteryReports is the battery VEN's offer (testdata/battery), venID
+// replaced.
+func batteryReports(t testing.TB, venID string) *oadr.RegisterReport {
+	t.Helper()
+	m, err := oadr.Unmarshal(sample(t, "battery/oadrRegisterReport_battery_telemetry.xml"))
+	require.NoError(t, err)
+	rr := m.(*oadr.RegisterReport)
+	rr.VenID = venID
+	return rr
+}
+
+var bg = context.Background()

@@ -1,0 +1,114 @@
+package openadr
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/openadr/oadr"
+)
+
+// Defaults of the VTN's options.
+const (
+	// DefaultPollFrequency is the oadrRequestedOadrPollFreq sent to VENs.
+	DefaultPollFrequency = 10 * time.Second
+	// DefaultMaxBodyBytes bounds a request body: ample for update reports
+	// of hundreds of intervals, small enough that a hostile client cannot
+	// make the VTN buffer much.
+	DefaultMaxBodyBytes = 1 << 20
+	// DefaultMarketContext is the eiMarketContext of events that name none.
+	DefaultMarketContext = "http://MarketContext1"
+)
+
+// Option configures a VTN.
+type Option func(*VTN)
+
+// WithStore sets where the VTN keeps its state (default: a new MemStore).
+func WithStore(s Store) Option { return func(v *VTN) { v.store = s } }
+
+// WithLogger sets the logger; nil (the default) discards.
+func WithLogger(l *slog.Logger) Option { return func(v *VTN) { v.log = l } }
+
+// WithClock sets the time source: event statuses, timestamps and the
+// queue's times come from it (default: the system clock).
+func WithClock(c clock.Clock) Option { return func(v *VTN) { v.clock = c } }
+
+// WithPollFrequency sets how often pull VENs are asked to poll (default
+// DefaultPollFrequency); it must be a positive whole number of seconds.
+func WithPollFrequency(d time.Duration) Option { return func(v *VTN) { v.pollFreq = d } }
+
+// WithMaxBodyBytes bounds request bodies (default DefaultMaxBodyBytes). A
+// larger request is answered with HTTP 413 and an oadrResponse with code 413.
+func WithMaxBodyBytes(n int64) Option { return func(v *VTN) { v.maxBody = n } }
+
+// WithMarketContext sets the market context (a URI) of events that do not
+// name one (default DefaultMarketContext).
+func WithMarketContext(uri string) Option { return func(v *VTN) { v.marketContext = uri } }
+
+// WithReportRequestDelivery chooses how report requests reach the VEN
+// (default DeliverByPoll, which every VEN handles).
+func WithReportRequestDelivery(d ReportRequestDelivery) Option {
+	return func(v *VTN) { v.delivery = d }
+}
+
+// RegistrationHook decides on a VEN's oadrCreatePartyRegistration. It is
+// called without any lock held and may call the VTN's methods.
+type RegistrationHook func(ctx context.Context, req RegistrationRequest) (Decision, error)
+
+// WithRegistrationHook sets the hook that approves or rejects registrations
+// and may assign IDs. Without one every VEN is accepted with generated IDs.
+// An error from the hook is answered with 469, or with its code if it is a
+// *ResponseError.
+func WithRegistrationHook(h RegistrationHook) Option {
+	return func(v *VTN) { v.hooks.registration = h }
+}
+
+// WithRegistrationChangeHook sets a hook told after a VEN has registered,
+// re-registered or been cancelled (by either side). It runs after the change
+// is stored, without any lock held, and may call the VTN's methods (for
+// example CreateEvent for a VEN that has just registered).
+func WithRegistrationChangeHook(h func(ctx context.Context, c RegistrationChange)) Option {
+	return func(v *VTN) { v.hooks.registrationChange = h }
+}
+
+// ReportRegistrationHook chooses which of the reports a VEN offers in its
+// oadrRegisterReport the VTN requests. RequestTelemetry returns a ready-made
+// one. It is called without any lock held.
+type ReportRegistrationHook func(ctx context.Context, venID string, offered []oadr.Report) ([]ReportRequest, error)
+
+// WithReportRegistrationHook sets the hook that turns a VEN's offered reports
+// into report requests. Without one the VTN stores the offer and requests
+// nothing; RequestReports can still be called later.
+func WithReportRegistrationHook(h ReportRegistrationHook) Option {
+	return func(v *VTN) { v.hooks.reportRegistration = h }
+}
+
+// WithTelemetryHook sets a hook handed the measurements of every accepted
+// oadrUpdateReport, after they are stored as the latest. It runs in the
+// request, so it should be quick (hand the values to a channel or buffer if
+// they go further).
+func WithTelemetryHook(h func(ctx context.Context, venID string, ms []Measurement)) Option {
+	return func(v *VTN) { v.hooks.telemetry = h }
+}
+
+// WithEventResponseHook sets a hook told of every VEN opt-in or opt-out
+// received in oadrCreatedEvent.
+func WithEventResponseHook(h func(ctx context.Context, r EventResponse)) Option {
+	return func(v *VTN) { v.hooks.eventResponse = h }
+}
+
+// WithOptHook sets a hook told of every oadrCreateOpt and oadrCancelOpt a
+// VEN sends (Opt.Cancelled tells them apart).
+func WithOptHook(h func(ctx context.Context, o Opt)) Option {
+	return func(v *VTN) { v.hooks.opt = h }
+}
+
+type hooks struct {
+	registration       RegistrationHook
+	registrationChange func(context.Context, RegistrationChange)
+	reportRegistration ReportRegistrationHook
+	telemetry          func(context.Context, string, []Measurement)
+	eventResponse      func(context.Context, EventResponse)
+	opt                func(context.Context, Opt)
+}

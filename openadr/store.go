@@ -1,0 +1,104 @@
+package openadr
+
+import (
+	"context"
+	"time"
+
+	"github.com/gridwire/gridwire/openadr/oadr"
+)
+
+// Store keeps the VTN's state: one VENState per registered VEN. The VTN reads
+// and changes a VEN's state only through View and Update, so a durable store
+// (SQL, a key-value store) can replace the in-memory default without touching
+// the handler. Implementations must be safe for concurrent use.
+//
+// The VTN never calls a hook or another Store method from inside fn, and its
+// functions do no I/O, so an implementation may hold a lock (or a transaction)
+// for the duration of fn.
+type Store interface {
+	// Create stores the state of a new VEN. It fails with an error wrapping
+	// ErrDuplicateVEN when st.Registration.VenID is already stored.
+	Create(ctx context.Context, st *VENState) error
+	// View calls fn with the state of venID for reading; fn must not keep
+	// or change it. It fails with an error wrapping ErrUnknownVEN when the
+	// VEN is not stored.
+	View(ctx context.Context, venID string, fn func(*VENState) error) error
+	// Update calls fn with the state of venID and saves what fn leaves,
+	// atomically with respect to other Updates and Views of that VEN. When fn
+	// returns an error nothing must be saved (the VTN's functions validate
+	// before they change anything, so an in-memory store may change the state
+	// in place). It fails with an error wrapping ErrUnknownVEN when the VEN
+	// is not stored.
+	Update(ctx context.Context, venID string, fn func(*VENState) error) error
+	// Delete removes venID and everything about it; deleting an unknown VEN
+	// is not an error.
+	Delete(ctx context.Context, venID string) error
+	// VENByRegistrationID returns the venID holding registrationID, or an
+	// error wrapping ErrUnknownVEN.
+	VENByRegistrationID(ctx context.Context, registrationID string) (string, error)
+	// VENs returns the IDs of all stored VENs in ascending order.
+	VENs(ctx context.Context) ([]string, error)
+}
+
+// VENState is everything the VTN knows about one registered VEN. Its fields
+// are plain data so that a durable Store can serialise them; poll-queue
+// messages round-trip through oadr.Marshal and oadr.Unmarshal.
+type VENState struct {
+	Registration Registration
+	// Reports are the metadata reports the VEN offered in its latest
+	// oadrRegisterReport; they give each data point (rID) its unit.
+	Reports []oadr.Report
+	// ReportRequests are the VTN's requests for the VEN's reports.
+	ReportRequests []ReportRequestState
+	// Queue holds the VTN-initiated messages waiting for the VEN's polls,
+	// oldest first.
+	Queue []Queued
+	// Events are the events created for the VEN, including cancelled and
+	// completed ones until they are pruned (a day after their end).
+	Events []EventState
+	// Opts are the VEN's opt schedules and event opts from EiOpt that it has
+	// not cancelled.
+	Opts []Opt
+	// Telemetry is the latest measurement of every data point, one per
+	// (resource, rID).
+	Telemetry []Measurement
+}
+
+// Registration is a VEN's registration with the VTN.
+type Registration struct {
+	VenID          string
+	RegistrationID string
+	VenName        string // oadrVenName, optional
+	ProfileName    oadr.ProfileName
+	TransportName  oadr.TransportName
+	// TransportAddress is what the VEN sent (push VENs only; OpenLEADR sends
+	// the string "None"). The VTN does not push, so it is informational.
+	TransportAddress string
+	ReportOnly       bool
+	XMLSignature     bool
+	// Fingerprint is the TLS client certificate fingerprint the VEN
+	// registered with (see Caller); when set, every later request for this
+	// venID must come with the same certificate.
+	Fingerprint  string
+	RegisteredAt time.Time
+	// CancelRequestID is the requestID of the VTN's oadrCancelPartyRegistration
+	// while the VTN waits for the VEN's oadrCanceledPartyRegistration.
+	CancelRequestID string
+}
+
+// Queued is one entry of a VEN's poll queue.
+type Queued struct {
+	// Message is delivered as is. A nil Message stands for the VEN's current
+	// event list: it is turned into an oadrDistributeEvent when the VEN polls,
+	// so that statuses and modification numbers are current on delivery.
+	Message  oadr.Message
+	QueuedAt time.Time
+}
+
+// Name returns the element name of the message the entry delivers.
+func (q Queued) Name() string {
+	if q.Message == nil {
+		return "oadrDistributeEvent"
+	}
+	return q.Message.MessageName()
+}

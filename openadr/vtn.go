@@ -1,0 +1,314 @@
+package openadr
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/openadr/oadr"
+)
+
+// PathPrefix is the path under which the simple-HTTP services live; the VTN
+// serves {anything}/OpenADR2/Simple/2.0b/{service}, so it can be mounted
+// under a prefix of its own.
+const PathPrefix = "/OpenADR2/Simple/2.0b/"
+
+// VTN is an OpenADR 2.0b Virtual Top Node for pull-mode VENs over simple
+// HTTP. It is an http.Handler; its methods are the application's side:
+// events, report requests, telemetry, cancellation. It starts no goroutines
+// and is safe for concurrent use.
+type VTN struct {
+	id            string
+	store         Store
+	log           *slog.Logger
+	clock         clock.Clock
+	pollFreq      time.Duration
+	maxBody       int64
+	marketContext string
+	delivery      ReportRequestDelivery
+	hooks         hooks
+	profiles      []oadr.Profile
+}
+
+// NewVTN returns a VTN named vtnID. It does no I/O.
+//
+// OpenLEADR's VEN (main branch) rejects every event from a VTN whose vtnID
+// is all lower case, so NewVTN refuses such an ID: use at least one
+// upper-case letter, e.g. "VTN_GRIDWIRE".
+func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
+	v := &VTN{
+		id:            vtnID,
+		store:         NewMemStore(),
+		clock:         clock.System(),
+		pollFreq:      DefaultPollFrequency,
+		maxBody:       DefaultMaxBodyBytes,
+		marketContext: DefaultMarketContext,
+		delivery:      DeliverByPoll,
+		profiles: []oadr.Profile{{
+			Name:       oadr.Profile20b,
+			Transports: []oadr.TransportName{oadr.TransportSimpleHTTP},
+		}},
+	}
+	for _, o := range opts {
+		o(v)
+	}
+	if err := checkID("vtnID", vtnID); err != nil {
+		return nil, err
+	}
+	if isLowerOnly(vtnID) {
+		return nil, energy.Invalid("vtnID", "%q has no upper-case letter; OpenLEADR VENs opt out of every event from such a VTN", vtnID)
+	}
+	switch {
+	case v.store == nil:
+		return nil, energy.Invalid("WithStore", "nil store")
+	case v.clock == nil:
+		return nil, energy.Invalid("WithClock", "nil clock")
+	case v.pollFreq <= 0 || v.pollFreq%time.Second != 0:
+		return nil, energy.Invalid("WithPollFrequency", "%v is not a positive whole number of seconds", v.pollFreq)
+	case v.maxBody <= 0:
+		return nil, energy.Invalid("WithMaxBodyBytes", "%d is not positive", v.maxBody)
+	case v.marketContext == "":
+		return nil, energy.Invalid("WithMarketContext", "empty market context")
+	case v.delivery != DeliverByPoll && v.delivery != DeliverInRegisteredReport:
+		return nil, energy.Invalid("WithReportRequestDelivery", "unknown delivery %d", v.delivery)
+	}
+	if v.log == nil {
+		v.log = slog.New(slog.DiscardHandler)
+	}
+	return v, nil
+}
+
+// ID returns the VTN's vtnID.
+func (v *VTN) ID() string { return v.id }
+
+// Handler returns the VTN as an http.Handler (the VTN itself).
+func (v *VTN) Handler() http.Handler { return v }
+
+// ServeHTTP answers one OpenADR request: POST {prefix}/OpenADR2/Simple/2.0b/
+// {EiRegisterParty|EiEvent|EiReport|EiOpt|OadrPoll} with one oadrPayload.
+// Protocol problems (garbage, unknown or misplaced messages, unknown venIDs)
+// are answered with HTTP 200 and an eiResponse code in the answer the
+// message calls for; HTTP errors are used only for what is not an OpenADR
+// request at all: 404 for other paths, 405 for other methods, 413 for a body
+// over the limit, 400 for a body that could not be read.
+func (v *VTN) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	svc, ok := serviceOf(r.URL.Path)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "OpenADR services accept POST only", http.StatusMethodNotAllowed)
+		return
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer putBuffer(buf)
+	buf.Reset()
+	if r.ContentLength > v.maxBody {
+		v.tooLarge(w)
+		return
+	}
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, v.maxBody)); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			v.tooLarge(w)
+			return
+		}
+		v.log.DebugContext(r.Context(), "openadr: reading request body", "service", svc, "err", err)
+		v.write(w, http.StatusBadRequest, oadr.NewResponse(oadr.CodeBadRequest, "request body could not be read", ""))
+		return
+	}
+	v.write(w, http.StatusOK, v.handle(r.Context(), svc, identify(r), buf.Bytes()))
+}
+
+// handle decodes one request body and returns the answer to send.
+func (v *VTN) handle(ctx context.Context, svc oadr.ServiceName, c Caller, body []byte) oadr.Message {
+	msg, err := oadr.Unmarshal(body)
+	if err != nil {
+		return v.decodeErrorAnswer(ctx, svc, err)
+	}
+	name := msg.MessageName()
+	var answer oadr.Message
+	if !served(svc, name) {
+		err = Reject(oadr.CodeComplianceError, "%s is not accepted at %s", name, svc)
+	} else {
+		answer, err = v.route(ctx, c, msg)
+	}
+	if err != nil {
+		pe := protocolError(err)
+		if _, ok := errors.AsType[*ResponseError](err); !ok && !errors.Is(err, ErrUnknownVEN) {
+			v.log.ErrorContext(ctx, "openadr: handling request", "message", name, "venID", venIDOf(msg), "err", err)
+		} else {
+			v.log.InfoContext(ctx, "openadr: request refused", "message", name, "venID", venIDOf(msg), "code", int(pe.Code), "reason", pe.Description)
+		}
+		return v.errorAnswer(name, requestIDOf(msg), venIDOf(msg), pe)
+	}
+	return answer
+}
+
+// route calls the handler of a message. Each returns the answer, or an error
+// that handle turns into an eiResponse in the answer the message calls for.
+func (v *VTN) route(ctx context.Context, c Caller, msg oadr.Message) (oadr.Message, error) {
+	switch m := msg.(type) {
+	case *oadr.Poll:
+		return v.poll(ctx, c, m)
+	case *oadr.QueryRegistration:
+		return v.queryRegistration(m), nil
+	case *oadr.CreatePartyRegistration:
+		return v.createPartyRegistration(ctx, c, m)
+	case *oadr.CancelPartyRegistration:
+		return v.cancelPartyRegistration(ctx, c, m)
+	case *oadr.CanceledPartyRegistration:
+		return v.canceledPartyRegistration(ctx, c, m)
+	case *oadr.Response:
+		return v.response(ctx, c, m)
+	case *oadr.RegisterReport:
+		return v.registerReport(ctx, c, m)
+	case *oadr.RegisteredReport:
+		return v.registeredReport(ctx, c, m)
+	case *oadr.CreateReport:
+		return v.createReport(ctx, c, m)
+	case *oadr.CreatedReport:
+		return v.createdReport(ctx, c, m)
+	case *oadr.UpdateReport:
+		return v.updateReport(ctx, c, m)
+	case *oadr.CancelReport:
+		return v.cancelReport(ctx, c, m)
+	case *oadr.CanceledReport:
+		return v.canceledReport(ctx, c, m)
+	case *oadr.RequestEvent:
+		return v.requestEvent(ctx, c, m)
+	case *oadr.CreatedEvent:
+		return v.createdEvent(ctx, c, m)
+	case *oadr.CreateOpt:
+		return v.createOpt(ctx, c, m)
+	case *oadr.CancelOpt:
+		return v.cancelOpt(ctx, c, m)
+	}
+	// served() lets through only the messages above.
+	return nil, Reject(oadr.CodeComplianceError, "%s is not sent to a VTN", msg.MessageName())
+}
+
+// services lists the messages each service accepts from a VEN. A VTN's own
+// messages (oadrDistributeEvent, oadrCreatedPartyRegistration, …) are
+// accepted nowhere.
+var services = map[oadr.ServiceName][]string{
+	oadr.ServiceEiRegisterParty: {"oadrQueryRegistration", "oadrCreatePartyRegistration",
+		"oadrCancelPartyRegistration", "oadrCanceledPartyRegistration", "oadrResponse"},
+	oadr.ServiceEiEvent: {"oadrRequestEvent", "oadrCreatedEvent"},
+	oadr.ServiceEiReport: {"oadrRegisterReport", "oadrRegisteredReport", "oadrCreateReport",
+		"oadrCreatedReport", "oadrUpdateReport", "oadrCancelReport", "oadrCanceledReport"},
+	oadr.ServiceEiOpt:    {"oadrCreateOpt", "oadrCancelOpt"},
+	oadr.ServiceOadrPoll: {"oadrPoll"},
+}
+
+func served(svc oadr.ServiceName, name string) bool {
+	for _, n := range services[svc] {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// serviceOf returns the service a request path names.
+func serviceOf(path string) (oadr.ServiceName, bool) {
+	path = strings.TrimSuffix(path, "/")
+	i := strings.LastIndexByte(path, '/')
+	if i < 0 || !strings.HasSuffix(path[:i+1], PathPrefix) {
+		return "", false
+	}
+	svc := oadr.ServiceName(path[i+1:])
+	_, ok := services[svc]
+	return svc, ok
+}
+
+// write sends msg with the given HTTP status.
+func (v *VTN) write(w http.ResponseWriter, status int, msg oadr.Message) {
+	bp := outPool.Get().(*[]byte)
+	defer putOut(bp)
+	b, err := oadr.AppendMarshal((*bp)[:0], msg)
+	if err != nil {
+		// Only a value the application gave us can cause this (a NaN in an
+		// event, say); the VEN still gets a valid answer.
+		v.log.Error("openadr: encoding answer", "message", msg.MessageName(), "err", err)
+		b, _ = oadr.AppendMarshal((*bp)[:0], oadr.NewResponse(oadr.CodeDeploymentError, "the VTN could not encode its answer", requestIDOfAnswer(msg)))
+	}
+	*bp = b
+	h := w.Header()
+	h["Content-Type"] = contentType
+	w.WriteHeader(status)
+	_, _ = w.Write(b) // a write error means the VEN went away; nothing to do
+}
+
+var contentType = []string{"application/xml"}
+
+func (v *VTN) tooLarge(w http.ResponseWriter) {
+	// The body was not read to its end, so the connection cannot be reused.
+	w.Header().Set("Connection", "close")
+	v.write(w, http.StatusRequestEntityTooLarge, oadr.NewResponse(oadr.CodeEntityTooLarge, "request body over the VTN's limit", ""))
+}
+
+var (
+	bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	outPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+)
+
+// maxPooled keeps one huge request from pinning its buffer for good.
+const maxPooled = 64 << 10
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() <= maxPooled {
+		bufPool.Put(b)
+	}
+}
+
+func putOut(b *[]byte) {
+	if cap(*b) <= maxPooled {
+		outPool.Put(b)
+	}
+}
+
+// newID returns a fresh random identifier for requestIDs, venIDs,
+// registrationIDs and the like.
+func newID() string { return rand.Text() }
+
+// checkID validates an identifier the application supplies.
+func checkID(field, s string) error {
+	switch {
+	case s == "":
+		return energy.Invalid(field, "empty")
+	case strings.TrimSpace(s) != s:
+		return energy.Invalid(field, "%q has surrounding blanks", s)
+	case !utf8.ValidString(s):
+		return energy.Invalid(field, "not valid UTF-8")
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return energy.Invalid(field, "%q contains a control character", s)
+	}
+	return nil
+}
+
+// isLowerOnly mirrors Python's str.islower: at least one cased letter and
+// none upper case.
+func isLowerOnly(s string) bool {
+	cased := false
+	for _, r := range s {
+		if unicode.IsUpper(r) || unicode.IsTitle(r) {
+			return false
+		}
+		if unicode.IsLower(r) {
+			cased = true
+		}
+	}
+	return cased
+}
