@@ -1,6 +1,7 @@
 package oadr_test
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -36,6 +37,31 @@ func telemetryUsageMetadata() oadr.Report {
 		ReportName:        oadr.ReportMetadataTelemetryUsage,
 		CreatedDateTime:   t0,
 	}
+}
+
+// allUnitsMetadata offers one data point per item kind the encoder writes.
+func allUnitsMetadata() oadr.Report {
+	attrs := &oadr.PowerAttributes{Hertz: 50, Voltage: 230, AC: true}
+	items := []*oadr.ItemBase{
+		{Kind: oadr.ItemEnergyApparent, Description: "ApparentEnergy", Units: "VAh", Scale: oadr.ScaleKilo},
+		{Kind: oadr.ItemEnergyReactive, Description: "ReactiveEnergy", Units: "VARh", Scale: oadr.ScaleKilo},
+		{Kind: oadr.ItemPowerApparent, Description: "ApparentPower", Units: "VA", Scale: oadr.ScaleKilo, PowerAttributes: attrs},
+		{Kind: oadr.ItemPowerReactive, Description: "ReactivePower", Units: "VAR", Scale: oadr.ScaleKilo, PowerAttributes: attrs},
+		{Kind: oadr.ItemCurrency, Description: "currency", Units: "EUR", Scale: oadr.ScaleNone},
+		{Kind: oadr.ItemCurrencyPerKW, Description: "currencyPerKW", Units: "AUD", Scale: oadr.ScaleNone},
+		{Kind: oadr.ItemCurrencyPerThm, Description: "currency", Units: "USD", Scale: oadr.ScaleNone}, // the schema has no "currencyPerThm" description
+		oadr.NewCurrencyPerKWh("USD", oadr.ScaleMilli),
+		{Kind: oadr.ItemTherm, Description: "Therm", Units: "thm", Scale: oadr.ScaleNone},
+		{Kind: oadr.ItemPulseCount, Description: "pulse count", Units: "count", PulseFactor: 0.5},
+		oadr.NewTemperature(oadr.Fahrenheit, oadr.ScaleNone),
+	}
+	r := oadr.Report{ReportRequestID: "0", ReportSpecifierID: "all_units", ReportName: "x-allUnits", CreatedDateTime: t0}
+	for i, ib := range items {
+		r.Descriptions = append(r.Descriptions, oadr.ReportDescription{
+			RID: fmt.Sprintf("unit_%d", i), ReportType: oadr.ReportTypeReading, ItemBase: ib, ReadingType: oadr.ReadingDirectRead,
+		})
+	}
+	return r
 }
 
 func telemetryStatusMetadata() oadr.Report {
@@ -291,6 +317,7 @@ func fixtures() []fixture {
 			Reports:   []oadr.Report{telemetryUsageMetadata(), telemetryStatusMetadata()},
 			VenID:     "VEN_FORTRESS_1",
 		}},
+		{"oadrRegisterReport/all-units", &oadr.RegisterReport{RequestID: "REQ_REG_REPORT_0002", Reports: []oadr.Report{allUnitsMetadata()}, VenID: "VEN_FORTRESS_1"}},
 		{"oadrRegisterReport/vtn-empty", &oadr.RegisterReport{RequestID: "REQ_VTN_REG_REPORT_0001", VenID: "VEN_FORTRESS_1", ReportRequestID: "RR_0"}},
 		{"oadrRegisteredReport", &oadr.RegisteredReport{
 			Response:       oadr.OK("REQ_REG_REPORT_0001"),

@@ -27,7 +27,7 @@ const (
 	ItemCurrency       ItemKind = "currency"       // oadr:currency
 	ItemCurrencyPerKWh ItemKind = "currencyPerKWh" // oadr:currencyPerKWh
 	ItemCurrencyPerKW  ItemKind = "currencyPerKW"  // oadr:currencyPerKW
-	ItemCurrencyPerThm ItemKind = "currencyPerThm" // oadr:currencyPerThm
+	ItemCurrencyPerThm ItemKind = "currencyPerThm" // oadr:currencyPerThm; the schema allows only the descriptions currency, currencyPerKW, currencyPerKWh
 	ItemTherm          ItemKind = "Therm"          // oadr:Therm, thm
 	ItemPulseCount     ItemKind = "pulseCount"     // oadr:pulseCount, count
 	// ItemGreenButton is oadr:oadrGBDataDescription, an Atom feed of ESPI data.

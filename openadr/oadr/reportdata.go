@@ -52,7 +52,10 @@ type SamplingRate struct {
 	OnChange  bool
 }
 
-// ReportInterval is an ei:interval of a report stream.
+// ReportInterval is an ei:interval of a report stream. GreenButton payloads
+// (oadrGBPayload, Atom feeds of ESPI data in HISTORY_GREENBUTTON reports) are
+// recognised and skipped: such an interval has no Payloads, and Marshal
+// refuses it.
 type ReportInterval struct {
 	Start    time.Time     // xcal:dtstart, optional (zero = absent)
 	Duration time.Duration // xcal:duration, optional (zero = absent)
@@ -337,12 +340,9 @@ func (iv *ReportInterval) decode(d *decoder) error {
 		case oadrN("oadrReportPayload"):
 			iv.Payloads = append(iv.Payloads, ReportPayload{})
 			return iv.Payloads[len(iv.Payloads)-1].decode(d)
-		case oadrN("oadrGBPayload"):
-			// GreenButton history data (an Atom feed) is outside what this
-			// package models; see ItemGreenButton.
-			return d.skip()
 		}
-		return d.skip()
+		return d.skip() // including oadrGBPayload, see the type's comment
+
 	})
 	return err
 }
