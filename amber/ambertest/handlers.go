@@ -124,6 +124,11 @@ func (s *Server) handleUsage(w http.ResponseWriter, r *http.Request, now time.Ti
 	writeJSON(w, http.StatusOK, out)
 }
 
+// renewableType names the renewable kind of each interval kind.
+var renewableType = map[string]string{
+	"ActualInterval": "ActualRenewable", "CurrentInterval": "CurrentRenewable", "ForecastInterval": "ForecastRenewable",
+}
+
 // stateShift makes each state's grid a little different: South Australia
 // runs on far more wind and sun than Victoria's brown coal.
 var stateShift = map[string]float64{"nsw": -6, "sa": 22, "qld": -2, "vic": -4}
@@ -146,8 +151,7 @@ func (s *Server) handleRenewables(w http.ResponseWriter, r *http.Request) {
 		iv := interval("general", t, length, now)
 		pct := round(math.Min(100, math.Max(0, iv.Renewables+shift)), 3)
 		out = append(out, wireRenewable{
-			Type: map[string]string{"ActualInterval": "ActualRenewable", "CurrentInterval": "CurrentRenewable",
-				"ForecastInterval": "ForecastRenewable"}[iv.Type],
+			Type:     renewableType[iv.Type],
 			Duration: iv.Duration, Date: iv.Date, NEMTime: iv.NEMTime, StartTime: iv.StartTime, EndTime: iv.EndTime,
 			Renewables: pct, Descriptor: renewableDescriptor(pct),
 		})
