@@ -53,8 +53,8 @@ func UnmarshalPayload(data []byte) (*Payload, error) {
 	return DecodePayload(bytes.NewReader(data))
 }
 
-// DecodePayload is Decode that also returns what the envelope said. Reading
-// stops at the end of the root element; anything after it is not read.
+// DecodePayload is Decode that also returns what the envelope said. Parsing
+// stops at the end of the root element; nothing after it is examined.
 func DecodePayload(r io.Reader) (*Payload, error) {
 	d := newDecoder(r)
 	root, err := d.root()
