@@ -104,7 +104,7 @@ func TestEventChargeThenDischarge(t *testing.T) {
 		soc   float64 // stored energy / 19.2 kWh
 		power energy.Watts
 	}{
-		{time.Hour, 0.5, -3000},                      // 13:00 the charge starts
+		{time.Hour, 0.5, -3000},                       // 13:00 the charge starts
 		{90 * time.Minute, (9.6 + 1.5) / 19.2, -3000}, // halfway through
 		{2 * time.Hour, 12.6 / 19.2, 0},               // 14:00 hold
 		{3 * time.Hour, 12.6 / 19.2, 5000},            // 15:00 discharge
@@ -144,7 +144,7 @@ func TestBatteryStaysWithinLimits(t *testing.T) {
 		limitAt  time.Duration // when the battery reaches its limit
 		wantSign float64
 	}{
-		{"charge to full", 0.9, 5, 1, 23 * time.Minute, -1},    // 1.92 kWh at 5 kW = 23.04 min
+		{"charge to full", 0.9, 5, 1, 23 * time.Minute, -1},     // 1.92 kWh at 5 kW = 23.04 min
 		{"discharge to empty", 0.1, -5, 0, 23 * time.Minute, 1}, // 1.92 kWh at 5 kW
 	} {
 		t.Run(tc.name, func(t *testing.T) {
