@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -411,4 +412,43 @@ func TestReadErrorsAreNotMalformed(t *testing.T) {
 	_, err = oadr.Unmarshal([]byte(`<?xml version="1.0" encoding="EBCDIC"?><oadrPoll/>`))
 	assert.ErrorIs(t, err, oadr.ErrMalformed)
 	assert.Contains(t, err.Error(), "EBCDIC")
+}
+
+func TestUTF16Input(t *testing.T) {
+	doc := `<?xml version="1.0" encoding="UTF-16"?><oadrPoll xmlns="` + oadr.NamespaceOADR + `"><venID xmlns="` + oadr.NamespaceEI + `">Vé😀</venID></oadrPoll>`
+	for _, big := range []bool{false, true} {
+		var b []byte
+		b = append(b, 0xFF, 0xFE)
+		if big {
+			b = []byte{0xFE, 0xFF}
+		}
+		for _, u := range utf16.Encode([]rune(doc)) {
+			if big {
+				b = append(b, byte(u>>8), byte(u))
+			} else {
+				b = append(b, byte(u), byte(u>>8))
+			}
+		}
+		for _, r := range []io.Reader{bytes.NewReader(b), io.MultiReader(bytes.NewReader(b))} {
+			m, err := oadr.Decode(r)
+			require.NoError(t, err, "big endian: %v", big)
+			assert.Equal(t, &oadr.Poll{VenID: "Vé😀"}, m)
+		}
+	}
+	_, err := oadr.Unmarshal([]byte{0xFE, 0xFF, 0x00, '<', 0x00})
+	assert.ErrorIs(t, err, oadr.ErrMalformed)
+}
+
+// TestAcceptedButNotWritable: an offset can push a valid date past year 9999
+// in UTC; the decoder accepts it, the encoder refuses to write five digits.
+func TestAcceptedButNotWritable(t *testing.T) {
+	r := telemetryUsageData(1)
+	var err error
+	r.CreatedDateTime, err = oadr.ParseDateTime("9999-12-31T23:59:59-01:00")
+	require.NoError(t, err)
+	assert.Equal(t, 10000, r.CreatedDateTime.Year())
+	_, err = oadr.Marshal(&oadr.UpdateReport{RequestID: "R", Reports: []oadr.Report{r}})
+	var ee *oadr.EncodeError
+	require.ErrorAs(t, err, &ee)
+	assert.Contains(t, ee.Reason, "year 10000")
 }
