@@ -264,7 +264,8 @@ func (v *VEN) State() State {
 	return s
 }
 
-// Run registers the VEN if it is not registered yet and then polls the VTN at
+// Run registers the VEN if it is not registered yet (asking the VTN about
+// itself first with oadrQueryRegistration) and then polls the VTN at
 // the interval the VTN asks for, sends the reports it asked for when they are
 // due and moves the simulated battery along, sleeping on the VEN's clock in
 // between. Failures are logged and retried (registration with a growing
@@ -278,6 +279,17 @@ func (v *VEN) Run(ctx context.Context) error {
 	// drains its queue. The bound keeps a VTN that always has something
 	// from starving the reports.
 	const maxDrain = 16
+	if v.isCanceled() {
+		return ErrRegistrationCanceled
+	}
+	if !v.isReady() {
+		// Optional in 2.0b, but it tells the operator early what the VTN is.
+		if info, err := v.QueryRegistration(ctx); err != nil {
+			v.log.Warn("querying the VTN failed", "err", err)
+		} else {
+			v.log.Info("VTN", "vtnID", info.VTNID, "pollInterval", info.PollInterval)
+		}
+	}
 	for ctx.Err() == nil {
 		if v.isCanceled() {
 			return ErrRegistrationCanceled
