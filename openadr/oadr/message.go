@@ -211,69 +211,77 @@ func newMessage(n xml.Name) Message {
 // declares the conventional prefixes of the namespaces the document uses.
 // Errors are *EncodeError.
 func Marshal(msg Message) ([]byte, error) {
-	body, used, err := encodeBody(msg)
+	e, err := encodeBody(msg)
 	if err != nil {
 		return nil, err
 	}
-	defer putBuf(&bodyPool, body)
+	defer putEncoder(e)
 	name := msg.MessageName()
-	return appendDocument(make([]byte, 0, documentLen(name, *body, used)), name, *body, used), nil
+	return appendDocument(make([]byte, 0, documentLen(name, e.b, e.used)), name, e.b, e.used), nil
 }
 
 // AppendMarshal appends the document for msg to b; with a b of sufficient
 // capacity it does not allocate. On error it returns b unchanged.
 func AppendMarshal(b []byte, msg Message) ([]byte, error) {
-	body, used, err := encodeBody(msg)
+	e, err := encodeBody(msg)
 	if err != nil {
 		return b, err
 	}
-	defer putBuf(&bodyPool, body)
-	return appendDocument(b, msg.MessageName(), *body, used), nil
+	defer putEncoder(e)
+	return appendDocument(b, msg.MessageName(), e.b, e.used), nil
 }
 
 // Encode writes the document for msg to w (see Marshal).
 func Encode(w io.Writer, msg Message) error {
-	body, used, err := encodeBody(msg)
+	e, err := encodeBody(msg)
 	if err != nil {
 		return err
 	}
-	defer putBuf(&bodyPool, body)
+	defer putEncoder(e)
 	doc := docPool.Get().(*[]byte)
-	defer putBuf(&docPool, doc)
-	*doc = appendDocument((*doc)[:0], msg.MessageName(), *body, used)
+	*doc = appendDocument((*doc)[:0], msg.MessageName(), e.b, e.used)
 	_, err = w.Write(*doc)
+	if cap(*doc) <= maxPooled {
+		docPool.Put(doc)
+	}
 	return err
 }
 
-// Scratch buffers. The body is encoded first because the root can only
-// declare the namespaces once the body has shown which it uses.
+// Scratch space. The body is encoded first because the root can only declare
+// the namespaces once the body has shown which it uses. Pooling the encoder
+// itself (not just its buffer) keeps it off the heap: it is passed through an
+// interface method, which escape analysis cannot follow.
 var (
-	bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
-	docPool  = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+	encoderPool = sync.Pool{New: func() any { return &encoder{b: make([]byte, 0, 2048)} }}
+	docPool     = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 )
 
-// encodeBody encodes the message's children into a pooled buffer, which the
-// caller returns to bodyPool.
-func encodeBody(msg Message) (*[]byte, uint16, error) {
+// maxPooled is the largest buffer returned to a pool; rare huge documents
+// should not stay in memory.
+const maxPooled = 1 << 20
+
+// encodeBody encodes the message's children with a pooled encoder, which the
+// caller returns with putEncoder.
+func encodeBody(msg Message) (*encoder, error) {
 	if isNil(msg) {
-		return nil, 0, &EncodeError{Reason: "nil message"}
+		return nil, &EncodeError{Reason: "nil message"}
 	}
-	buf := bodyPool.Get().(*[]byte)
-	e := encoder{b: (*buf)[:0]}
-	msg.encode(&e)
-	*buf = e.b
+	e := encoderPool.Get().(*encoder)
+	e.b, e.used, e.err = e.b[:0], 1<<pOADR|1<<pEI, nil
+	msg.encode(e)
 	if e.err != nil {
-		putBuf(&bodyPool, buf)
-		e.err.Message = msg.MessageName()
-		return nil, 0, e.err
+		err := e.err
+		err.Message = msg.MessageName()
+		putEncoder(e)
+		return nil, err
 	}
-	return buf, e.used | 1<<pOADR | 1<<pEI, nil
+	return e, nil
 }
 
-// putBuf returns a scratch buffer to its pool unless it grew huge.
-func putBuf(p *sync.Pool, b *[]byte) {
-	if cap(*b) <= 1<<20 {
-		p.Put(b)
+func putEncoder(e *encoder) {
+	if cap(e.b) <= maxPooled {
+		e.err = nil
+		encoderPool.Put(e)
 	}
 }
 
