@@ -95,7 +95,7 @@ func (s *MemStore) Update(ctx context.Context, venID string, fn func(*VENState) 
 		if s.byReg[before] == venID {
 			delete(s.byReg, before)
 		}
-		if after != "" {
+		if after != "" && s.vens[venID] == e { // not deleted meanwhile
 			s.byReg[after] = venID
 		}
 		s.mu.Unlock()

@@ -96,8 +96,8 @@ func (b *battery) soc() float64 { return b.stored / float64(b.cfg.Capacity) }
 // ±MaxPower, and to 0 when the battery is full and asked to charge or empty
 // and asked to discharge.
 func (b *battery) setPower(w float64) {
-	if math.IsNaN(w) {
-		w = 0
+	if math.IsNaN(w) || w == 0 {
+		w = 0 // also turns -0 into 0
 	}
 	maxP := float64(b.cfg.MaxPower)
 	w = math.Max(-maxP, math.Min(maxP, w))

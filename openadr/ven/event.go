@@ -356,7 +356,7 @@ func (v *VEN) signalUnit(s *oadr.EventSignal) (func(*Step, float64), oadr.Respon
 		if bad != "" {
 			return unsupported(bad)
 		}
-		return func(st *Step, x float64) { st.Power = energy.Watts(-x * f) }, oadr.CodeOK, ""
+		return func(st *Step, x float64) { st.Power = energy.Watts(noNegZero(-x * f)) }, oadr.CodeOK, ""
 	case oadr.SignalChargeState:
 		if s.SignalType != oadr.SignalTypeSetpoint {
 			return unsupported("want setpoint")
@@ -369,6 +369,14 @@ func (v *VEN) signalUnit(s *oadr.EventSignal) (func(*Step, float64), oadr.Respon
 	default: // SIMPLE
 		return func(st *Step, x float64) { st.Power = energy.Watts(simplePower(x, maxP)) }, oadr.CodeOK, ""
 	}
+}
+
+// noNegZero turns -0 into 0, which prints better.
+func noNegZero(x float64) float64 {
+	if x == 0 {
+		return 0
+	}
+	return x
 }
 
 // simplePower maps a SIMPLE level to a discharge power: a demand-response

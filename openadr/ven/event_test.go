@@ -19,8 +19,8 @@ type interval struct {
 	v float64
 }
 
-// signal returns an event signal with consecutive intervals.
-func signal(name oadr.SignalName, typ oadr.SignalType, item *oadr.ItemBase, ivs ...interval) oadr.EventSignal {
+// sig returns an event signal with consecutive intervals.
+func sig(name oadr.SignalName, typ oadr.SignalType, item *oadr.ItemBase, ivs ...interval) oadr.EventSignal {
 	s := oadr.EventSignal{SignalName: name, SignalType: typ, SignalID: "SIG_" + string(name), ItemBase: item}
 	for _, iv := range ivs {
 		s.Intervals = append(s.Intervals, oadr.SignalInterval{Duration: iv.d, Value: iv.v})
@@ -55,7 +55,7 @@ func event(id string, mod uint32, start time.Time, signals ...oadr.EventSignal) 
 // for an hour, -5 kW (discharge) for two hours, from 13:00.
 func chargeDischarge(id string, mod uint32) oadr.Event {
 	return event(id, mod, t0.Add(time.Hour),
-		signal(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint, kW,
+		sig(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint, kW,
 			interval{time.Hour, 3}, interval{time.Hour, 0}, interval{2 * time.Hour, -5}))
 }
 
@@ -149,7 +149,7 @@ func TestBatteryStaysWithinLimits(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakeVTN(t)
-			f.setEvents(event("EVT", 0, t0, signal(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint, kW, interval{2 * time.Hour, tc.kw})))
+			f.setEvents(event("EVT", 0, t0, sig(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint, kW, interval{2 * time.Hour, tc.kw})))
 			clk := clock.NewFake(t0)
 			v := registered(t, f, clk, nil, ven.WithBattery(withSoC(float64(tc.soc))))
 			socAt(t, v, clk, t0)
@@ -175,7 +175,7 @@ func TestBatteryStaysWithinLimits(t *testing.T) {
 func TestPowerClampsToMaxPower(t *testing.T) {
 	f := newFakeVTN(t)
 	// 8000 W without scale: more than the battery's 5 kW.
-	f.setEvents(event("EVT", 0, t0, signal(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint,
+	f.setEvents(event("EVT", 0, t0, sig(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint,
 		oadr.NewPowerReal(oadr.ScaleNone, oadr.PowerAttributes{Hertz: 60, Voltage: 240, AC: true}), interval{time.Hour, -8000})))
 	clk := clock.NewFake(t0)
 	v := registered(t, f, clk, nil)
@@ -214,7 +214,7 @@ func TestSampleEventReplay(t *testing.T) {
 func TestChargeStateSignal(t *testing.T) {
 	f := newFakeVTN(t)
 	// Reach 12 kWh by 14:00, then 4 kWh by 16:00 (no LOAD_DISPATCH).
-	f.setEvents(event("EVT", 0, t0.Add(time.Hour), signal(oadr.SignalChargeState, oadr.SignalTypeSetpoint,
+	f.setEvents(event("EVT", 0, t0.Add(time.Hour), sig(oadr.SignalChargeState, oadr.SignalTypeSetpoint,
 		oadr.NewEnergyReal(oadr.ScaleKilo), interval{time.Hour, 12}, interval{2 * time.Hour, 4})))
 	clk := clock.NewFake(t0)
 	v := registered(t, f, clk, nil)
@@ -234,7 +234,7 @@ func TestChargeStateSignal(t *testing.T) {
 
 func TestSimpleSignalFallback(t *testing.T) {
 	f := newFakeVTN(t)
-	f.setEvents(event("EVT", 0, t0, signal(oadr.SignalSimple, oadr.SignalTypeLevel, nil,
+	f.setEvents(event("EVT", 0, t0, sig(oadr.SignalSimple, oadr.SignalTypeLevel, nil,
 		interval{time.Hour, 1}, interval{time.Hour, 2}, interval{time.Hour, 0})))
 	clk := clock.NewFake(t0)
 	v := registered(t, f, clk, nil)
@@ -250,15 +250,15 @@ func TestSimpleSignalFallback(t *testing.T) {
 }
 
 func TestOptOut(t *testing.T) {
-	price := signal(oadr.SignalElectricityPrice, oadr.SignalTypePrice, oadr.NewCurrencyPerKWh("USD", oadr.ScaleNone), interval{time.Hour, 0.3})
-	dispatch := signal(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint, kW, interval{time.Hour, -2})
+	price := sig(oadr.SignalElectricityPrice, oadr.SignalTypePrice, oadr.NewCurrencyPerKWh("USD", oadr.ScaleNone), interval{time.Hour, 0.3})
+	dispatch := sig(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint, kW, interval{time.Hour, -2})
 	other := event("EVT_OTHER", 0, t0, dispatch)
 	other.Target = oadr.Target{ResourceIDs: []string{"battery2"}}
 	group := event("EVT_GROUP", 0, t0, dispatch)
 	group.Target = oadr.Target{GroupIDs: []string{"fleet"}}
 	mine := event("EVT_VEN", 0, t0, dispatch)
 	mine.Target = oadr.Target{VenIDs: []string{"VEN_FORTRESS_1"}}
-	energyUnit := event("EVT_UNIT", 0, t0, signal(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint, oadr.NewEnergyReal(oadr.ScaleKilo), interval{time.Hour, 1}))
+	energyUnit := event("EVT_UNIT", 0, t0, sig(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint, oadr.NewEnergyReal(oadr.ScaleKilo), interval{time.Hour, 1}))
 	test := event("EVT_TEST", 0, t0, dispatch)
 	test.Descriptor.TestEvent = true
 
@@ -360,9 +360,9 @@ func TestEventModificationAndCancellation(t *testing.T) {
 }
 
 func TestEventPriority(t *testing.T) {
-	low := event("EVT_LOW", 0, t0, signal(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint, kW, interval{2 * time.Hour, 2}))
+	low := event("EVT_LOW", 0, t0, sig(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint, kW, interval{2 * time.Hour, 2}))
 	low.Descriptor.Priority = 0 // none: lowest
-	high := event("EVT_HIGH", 0, t0.Add(30*time.Minute), signal(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint, kW, interval{30 * time.Minute, -4}))
+	high := event("EVT_HIGH", 0, t0.Add(30*time.Minute), sig(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint, kW, interval{30 * time.Minute, -4}))
 	high.Descriptor.Priority = 1
 	f := newFakeVTN(t)
 	f.setEvents(low, high)

@@ -197,9 +197,10 @@ func (v *VEN) payload(p point, s reading) oadr.ReportPayload {
 	return pl
 }
 
+// round rounds x to decimal places; -0 comes out as 0.
 func round(x float64, places int) float64 {
 	p := math.Pow10(places)
-	return math.Round(x*p) / p
+	return noNegZero(math.Round(x*p) / p)
 }
 
 // sendReport sends one report. After a transport failure it keeps the
