@@ -184,15 +184,15 @@ func TestSetScheduleZone(t *testing.T) {
 
 func TestSetScheduleEmptyClears(t *testing.T) {
 	c, srv, _ := newFake(t, nil)
-	srv.SetChargeConfig(alphaesstest.ChargeConfig{1, 80, "01:00", "05:00", "13:00", "14:00"})
-	srv.SetDischargeConfig(alphaesstest.DischargeConfig{1, 25, "17:00", "21:00", "06:00", "08:00"})
+	srv.SetChargeConfig(alphaesstest.ChargeConfig{GridCharge: 1, BatHighCap: 80, TimeChaf1: "01:00", TimeChae1: "05:00", TimeChaf2: "13:00", TimeChae2: "14:00"})
+	srv.SetDischargeConfig(alphaesstest.DischargeConfig{CtrDis: 1, BatUseCap: 25, TimeDisf1: "17:00", TimeDise1: "21:00", TimeDisf2: "06:00", TimeDise2: "08:00"})
 	if err := c.Battery().SetSchedule(context.Background(), energy.Schedule{}); err != nil {
 		t.Fatal(err)
 	}
-	if got := srv.ChargeConfig(); got != (alphaesstest.ChargeConfig{0, 100, "00:00", "00:00", "00:00", "00:00"}) {
+	if got := srv.ChargeConfig(); got != (alphaesstest.ChargeConfig{GridCharge: 0, BatHighCap: 100, TimeChaf1: "00:00", TimeChae1: "00:00", TimeChaf2: "00:00", TimeChae2: "00:00"}) {
 		t.Errorf("charge = %+v", got)
 	}
-	if got := srv.DischargeConfig(); got != (alphaesstest.DischargeConfig{0, 25, "00:00", "00:00", "00:00", "00:00"}) {
+	if got := srv.DischargeConfig(); got != (alphaesstest.DischargeConfig{CtrDis: 0, BatUseCap: 25, TimeDisf1: "00:00", TimeDise1: "00:00", TimeDisf2: "00:00", TimeDise2: "00:00"}) {
 		t.Errorf("discharge = %+v (the cut-off must be kept)", got)
 	}
 }
