@@ -36,6 +36,7 @@ type DecodeError struct {
 	Err error
 }
 
+// Error returns, e.g., "oadr: decoding oadrPoll: venID: missing required element".
 func (e *DecodeError) Error() string {
 	var b strings.Builder
 	b.WriteString("oadr: decoding ")
@@ -63,6 +64,7 @@ type EncodeError struct {
 	Reason  string
 }
 
+// Error returns, e.g., "oadr: encoding oadrCreateReport: oadrReportRequest: at least one report request is required".
 func (e *EncodeError) Error() string {
 	s := "oadr: encoding " + e.Message
 	if e.Field != "" {
