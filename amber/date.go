@@ -84,6 +84,17 @@ func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (d *Date) UnmarshalText(b []byte) error {
+	// Fast path for the API's "2006-01-02", without allocating; it
+	// accepts only real calendar dates.
+	if len(b) == 10 && b[4] == '-' && b[7] == '-' {
+		y, ok1 := atoi(b[:4])
+		m, ok2 := atoi(b[5:7])
+		day, ok3 := atoi(b[8:])
+		if v := NewDate(y, time.Month(m), day); ok1 && ok2 && ok3 && v == (Date{y, time.Month(m), day}) {
+			*d = v
+			return nil
+		}
+	}
 	v, err := ParseDate(string(b))
 	if err != nil {
 		return err

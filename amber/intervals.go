@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 )
 
@@ -287,15 +288,32 @@ func (m *minutes) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		return nil
 	}
-	var f float64
-	if err := json.Unmarshal(b, &f); err != nil {
-		return err
+	// Fast path for the usual plain integer, without allocating.
+	if n, ok := atoi(b); ok && n <= 24*60 {
+		*m = minutes(n)
+		return nil
 	}
-	if f != math.Trunc(f) || f < 0 || f > 24*60 {
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || f != math.Trunc(f) || f < 0 || f > 24*60 {
 		return fmt.Errorf("amber: %s is not a whole number of minutes", b)
 	}
 	*m = minutes(f)
 	return nil
+}
+
+// atoi parses a short unsigned decimal integer; ok is false for anything
+// else (signs, fractions, exponents, more than 9 digits).
+func atoi(b []byte) (n int, ok bool) {
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }
 
 func (m minutes) duration() time.Duration { return time.Duration(m) * time.Minute }

@@ -3,11 +3,13 @@ package amber
 import (
 	"cmp"
 	"context"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 
 	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/internal/rest"
 )
 
 // MaxIntervals is the most intervals one CurrentPrices call may ask for:
@@ -61,11 +63,7 @@ func (c *Client) CurrentPrices(ctx context.Context, siteID string, p CurrentPric
 		q.Set("previous", strconv.Itoa(p.Previous))
 	}
 	setResolution(q, p.Resolution)
-	var out Intervals
-	if err := c.get(ctx, path, q, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return c.getIntervals(ctx, path, q)
 }
 
 // PricesParams are the options of Prices.
@@ -107,13 +105,29 @@ func (c *Client) Prices(ctx context.Context, siteID string, p PricesParams) (Int
 	for _, span := range splitDates(start, end) {
 		q := dateQuery(span)
 		setResolution(q, p.Resolution)
-		var part Intervals
-		if err := c.get(ctx, path, q, &part); err != nil {
+		part, err := c.getIntervals(ctx, path, q)
+		if err != nil {
 			return nil, err
 		}
 		all = append(all, part...)
 	}
 	return mergeIntervals(all), nil
+}
+
+// getIntervals fetches a list of intervals. It decodes into the wire form
+// directly rather than through Intervals.UnmarshalJSON, which would have
+// encoding/json scan the body twice more (once to validate it, once to skip
+// over it) before the decode proper.
+func (c *Client) getIntervals(ctx context.Context, path string, q url.Values) (Intervals, error) {
+	var wire []wireInterval
+	if err := c.get(ctx, path, q, &wire); err != nil {
+		return nil, err
+	}
+	ivs, err := intervalsFromWire(wire)
+	if err != nil {
+		return nil, &rest.DecodeError{Vendor: "amber", Method: http.MethodGet, Endpoint: path, Err: err}
+	}
+	return ivs, nil
 }
 
 // dateRange applies the defaults of PricesParams and UsageParams and
