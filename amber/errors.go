@@ -100,11 +100,15 @@ func (c *Client) convertError(err error) error {
 	}
 	var body errorBody
 	if json.Unmarshal([]byte(he.Body), &body) != nil {
+		// Not Amber's JSON (a proxy's HTML page, say): the excerpt goes in
+		// Body instead.
 		body.Message = ""
 	}
 	if he.StatusCode == http.StatusTooManyRequests {
 		rle := &RateLimitError{Limit: -1, Remaining: -1, Message: body.Message}
 		now := c.clock.Now()
+		// A malformed header was logged when the answer arrived
+		// (onResponse); here it only means falling back on the last state.
 		if h, ok, _ := parseRateLimit(he.Header, now); ok {
 			rle.Limit, rle.Remaining, rle.Policy, rle.ResetAt = h.Limit, h.Remaining, h.Policy, h.ResetAt
 		} else if st, ok := c.RateLimit(); ok {
