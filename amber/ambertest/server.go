@@ -28,6 +28,9 @@
 //   - usage is available for completed NEM days only (today's is empty), as
 //     meter data arrives late.
 //
+// FailNext simulates an outage behind the gateway (500s, 503s) for testing
+// retries and error handling.
+//
 // Time comes from a clock.Clock (WithClock), so tests control what "now",
 // the current interval and the rate-limit window are.
 package ambertest
@@ -74,10 +77,12 @@ type Server struct {
 	length         int // billing interval, minutes
 	controlledLoad bool
 
-	mu        sync.Mutex
-	requests  int
-	used      int
-	windowEnd time.Time
+	mu         sync.Mutex
+	requests   int
+	used       int
+	windowEnd  time.Time
+	failures   int // how many authenticated requests still to fail
+	failStatus int
 }
 
 // Option configures a Server.
@@ -145,6 +150,16 @@ func (s *Server) Requests() int {
 	return s.requests
 }
 
+// FailNext makes the next n authenticated requests fail with status (such
+// as 500 or 503) and an Amber-style error body, after the token and quota
+// checks, as an outage behind Amber's gateway would. It lets tests exercise
+// a client's retries and error handling against the fake.
+func (s *Server) FailNext(n, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures, s.failStatus = n, status
+}
+
 // Now returns the server's time.
 func (s *Server) Now() time.Time { return s.clock.Now() }
 
@@ -172,17 +187,24 @@ func (s *Server) authed(h handler) http.HandlerFunc {
 			s.used++
 		}
 		remaining, reset := s.quota-s.used, s.windowEnd.Sub(now)
+		fail, failStatus := !limited && s.failures > 0, s.failStatus
+		if fail {
+			s.failures--
+		}
 		s.mu.Unlock()
 		hd := w.Header()
 		hd.Set("RateLimit-Limit", strconv.Itoa(s.quota))
 		hd.Set("RateLimit-Remaining", strconv.Itoa(remaining))
 		hd.Set("RateLimit-Reset", strconv.Itoa(int((reset+time.Second-1)/time.Second)))
 		hd.Set("RateLimit-Policy", strconv.Itoa(s.quota)+";w="+strconv.Itoa(int(s.window/time.Second)))
-		if limited {
+		switch {
+		case limited:
 			writeError(w, http.StatusTooManyRequests, "Too Many Requests")
-			return
+		case fail:
+			writeError(w, failStatus, http.StatusText(failStatus))
+		default:
+			h(w, r, now)
 		}
-		h(w, r, now)
 	}
 }
 

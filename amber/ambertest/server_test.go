@@ -328,3 +328,17 @@ func TestRenewables(t *testing.T) {
 		}
 	}
 }
+
+func TestFailNext(t *testing.T) {
+	f := start(t)
+	f.srv.FailNext(2, http.StatusServiceUnavailable)
+	for range 2 {
+		if status, h, body := f.get("/sites", true); status != 503 || h.Get("RateLimit-Remaining") == "" ||
+			string(body) != `{"message":"Service Unavailable"}` {
+			t.Fatalf("%d %s", status, body)
+		}
+	}
+	if status, _, _ := f.get("/sites", true); status != 200 {
+		t.Errorf("third request: %d", status)
+	}
+}
