@@ -40,9 +40,10 @@
 //
 // The account may make 50 requests per 5 minutes. Every answer's RateLimit
 // headers are recorded (Client.RateLimit), and a client-side limiter makes a
-// burst wait rather than run into 429s. A 429 is waited out (within the
-// context's deadline) and retried once; with WithoutRateLimitWait, or when
-// the retry is refused too, it is a *RateLimitError.
+// burst wait rather than run into 429s. A 429 is waited out until the
+// reported reset and retried once. A wait that the context's deadline would
+// cut short is not begun; that, a second 429, and any wait at all under
+// WithoutRateLimitWait, is a *RateLimitError saying when the quota resets.
 //
 // # Errors
 //

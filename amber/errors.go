@@ -45,10 +45,10 @@ func (e *APIError) Error() string {
 func (e *APIError) Unwrap() error { return rest.StatusSentinel(e.StatusCode) }
 
 // RateLimitError reports that the account's request quota is spent. It is
-// returned for a 429 that was not (or could not be) waited out, and, when
-// waiting is turned off with WithoutRateLimitWait, when the client's own
-// limiter has no budget left (without calling Amber). It wraps
-// energy.ErrRateLimited.
+// returned for a 429 that was not (or could not be) waited out, and when the
+// client's own limiter has no budget left and may not wait for it (waiting
+// is turned off with WithoutRateLimitWait, or would outlast the context's
+// deadline); then no request is sent. It wraps energy.ErrRateLimited.
 type RateLimitError struct {
 	// ResetAt is when the quota is expected to be renewed, or zero when
 	// neither the answer nor earlier ones said.

@@ -230,8 +230,9 @@ func newLimiter(c clock.Clock, limit int, window time.Duration, explicit, noWait
 	return &limiter{clock: c, limit: limit, window: window, explicit: explicit, noWait: noWait}
 }
 
-// Wait blocks until a request may be sent, or ctx is done. With noWait it
-// returns a *RateLimitError at once instead of waiting.
+// Wait blocks until a request may be sent, or ctx is done. With noWait, or
+// when the wait would outlast ctx's deadline, it returns a *RateLimitError at
+// once instead of waiting.
 func (l *limiter) Wait(ctx context.Context) error {
 	for {
 		if err := ctx.Err(); err != nil {
@@ -245,7 +246,10 @@ func (l *limiter) Wait(ctx context.Context) error {
 		if ok {
 			return nil
 		}
-		if l.noWait {
+		// Like rest's handling of 429s, a wait that would outlast the
+		// context's deadline is not begun: the caller learns at once that
+		// the budget is spent, and until when.
+		if dl, has := ctx.Deadline(); l.noWait || (has && now.Add(d).After(dl)) {
 			return &RateLimitError{Local: true, ResetAt: now.Add(d), Limit: lim, Remaining: 0}
 		}
 		if err := l.clock.Sleep(ctx, d); err != nil {

@@ -334,3 +334,37 @@ func TestWithRateLimitOff(t *testing.T) {
 		t.Errorf("slept %v with the limiter off", fc.Sleeps())
 	}
 }
+
+// TestWaitsAreBoundedByTheDeadline uses the real clock: a wait the
+// context's deadline would cut short is not begun, for the client's own
+// budget and for a 429 alike.
+func TestWaitsAreBoundedByTheDeadline(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	c := New(testToken, WithHTTPClient(&http.Client{Transport: mt}), WithRateLimit(1, time.Hour))
+	mt.RegisterResponder(http.MethodGet, base+"/sites", httpmock.NewStringResponder(200, "[]"))
+	if _, err := c.Sites(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := c.Sites(ctx)
+	var rle *RateLimitError
+	if !errors.As(err, &rle) || !rle.Local || time.Until(rle.ResetAt) < 59*time.Minute {
+		t.Errorf("err = %v; want a local *RateLimitError resetting in about an hour", err)
+	}
+
+	if n := mt.GetTotalCallCount(); n != 1 {
+		t.Errorf("%d requests; the refused call must not be sent", n)
+	}
+
+	c = New(testToken, WithHTTPClient(&http.Client{Transport: mt}))
+	mt.RegisterResponder(http.MethodGet, base+"/sites", respond(t, 429, "error_429.json", rateHeaders(50, 0, 120)))
+	_, err = c.Sites(ctx)
+	if n := mt.GetTotalCallCount(); !errors.As(err, &rle) || rle.Local || n != 2 {
+		t.Errorf("err = %v after %d requests in all; want one server 429, not waited out", err, n)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("took %v; nothing should have waited", d)
+	}
+}
