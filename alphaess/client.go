@@ -219,7 +219,11 @@ func (c *Client) snQuery() (url.Values, error) {
 	return url.Values{"sysSn": {c.sn}}, nil
 }
 
+// needSN reports missing credentials, then a missing serial number.
 func (c *Client) needSN() error {
+	if err := c.core.checkCredentials(); err != nil {
+		return err
+	}
 	if c.sn == "" {
 		return energy.Invalid("sysSn", "no system serial number: use Client.System(sn) or WithSerialNumber")
 	}
