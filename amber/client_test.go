@@ -154,6 +154,18 @@ func TestEndpointErrors(t *testing.T) {
 				}
 			})
 		}
+		t.Run(ep.name+"/429", func(t *testing.T) {
+			c, mt, _ := newMock(t, WithoutRateLimitWait())
+			mt.RegisterResponder(http.MethodGet, base+ep.path, respond(t, 429, "error_429.json", rateHeaders(50, 0, 60)))
+			err := ep.call(t.Context(), c)
+			var rle *RateLimitError
+			if !errors.As(err, &rle) || !errors.Is(err, energy.ErrRateLimited) || rle.Message != "Too Many Requests" {
+				t.Fatalf("err = %v (%T); want *RateLimitError", err, err)
+			}
+			if n := mt.GetTotalCallCount(); n != 1 {
+				t.Errorf("%d attempts, want 1", n)
+			}
+		})
 		t.Run(ep.name+"/malformed", func(t *testing.T) {
 			c, mt, _ := newMock(t)
 			mt.RegisterResponder(http.MethodGet, base+ep.path, respond(t, 200, "malformed.json", nil))
