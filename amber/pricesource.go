@@ -85,6 +85,8 @@ func (s *SiteClient) PriceSource(opts ...PriceSourceOption) *PriceSource {
 //     forecasts less far ahead than that anyway).
 //   - older: the date-range endpoint for the NEM dates up to now, split
 //     into 7-day requests, plus a CurrentPrices call for the part after now.
+//     Each request is paced by the rate limiter: a year of history is 53
+//     requests, more than five minutes of Amber's quota.
 //
 // Requests are sized by the interval length: the resolution asked for, or
 // the length the last answer had, or at first 5 minutes (the finest, so
@@ -122,7 +124,12 @@ func (p *PriceSource) Prices(ctx context.Context, from, to time.Time) ([]energy.
 func (p *PriceSource) fetch(ctx context.Context, from, to time.Time) (Intervals, error) {
 	now := p.site.c.clock.Now()
 	length := p.intervalLength()
-	count := func(d time.Duration) int { return int((d + length - 1) / length) }
+	count := func(d time.Duration) int {
+		if d >= MaxIntervals*length { // also keeps d + length from overflowing
+			return MaxIntervals
+		}
+		return int((d + length - 1) / length)
+	}
 	var prev, next int
 	if from.Before(now) {
 		prev = count(now.Sub(from))

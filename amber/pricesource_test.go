@@ -198,6 +198,8 @@ func TestPriceSourceChoosesEndpoints(t *testing.T) {
 			[]string{"/prices?endDate=2026-01-28&startDate=2026-01-25", "/prices/current?next=24"}},
 		{"far ahead is capped", nil, time.Hour, 30 * 24 * time.Hour,
 			[]string{"/prices/current?next=2048"}},
+		{"the end of time is capped", nil, time.Hour, time.Duration(math.MaxInt64),
+			[]string{"/prices/current?next=2048"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
