@@ -22,6 +22,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	_ "time/tzdata" // -tz works on systems without a zoneinfo database
 
 	"github.com/gridwire/gridwire/alphaess"
 	"github.com/gridwire/gridwire/alphaess/alphaesstest"
