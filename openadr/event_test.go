@@ -276,8 +276,8 @@ func TestCreatedEventEmptyResponses(t *testing.T) {
 	assert.Equal(t, oadr.CodeInvalidID, r.Response.Code)
 }
 
-// An event the application built with a value the schema cannot carry is
-// still answered with a valid message.
+// What the application sets reaches the wire; what it leaves out gets
+// defaults.
 func TestEventTargetsAndDefaults(t *testing.T) {
 	v, _ := newVTN(t)
 	venID, _ := register(t, v, "ven")
@@ -287,6 +287,7 @@ func TestEventTargetsAndDefaults(t *testing.T) {
 	ev.ResponseRequired = oadr.ResponseNever
 	ev.Test = true
 	ev.Signals[0].ID = "MY_SIG"
+	ev.StartAfter, ev.Notification, ev.Recovery = 5*time.Minute, 30*time.Minute, 10*time.Minute
 	_, err := v.CreateEvent(bg, venID, ev)
 	require.NoError(t, err)
 	ev.Signals[0].Intervals[0].Value = 2 // the caller's slices are not shared
@@ -299,4 +300,6 @@ func TestEventTargetsAndDefaults(t *testing.T) {
 	assert.Equal(t, "MY_SIG", e.Signals[0].SignalID)
 	assert.Equal(t, 1.0, e.Signals[0].Intervals[0].Value)
 	assert.Equal(t, DefaultMarketContext, e.Descriptor.MarketContext)
+	assert.Equal(t, oadr.Period{Start: t0.Add(time.Hour), Duration: time.Hour, StartAfter: 5 * time.Minute,
+		Notification: 30 * time.Minute, Recovery: 10 * time.Minute}, e.ActivePeriod)
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -146,9 +147,14 @@ func (v *VTN) handle(ctx context.Context, svc oadr.ServiceName, c Caller, body [
 	}
 	if err != nil {
 		pe := protocolError(err)
-		if _, ok := errors.AsType[*ResponseError](err); !ok && !errors.Is(err, ErrUnknownVEN) {
+		_, isResponse := errors.AsType[*ResponseError](err)
+		switch {
+		case ctx.Err() != nil:
+			// The VEN went away mid-request; nobody will read the answer.
+			v.log.DebugContext(ctx, "openadr: request abandoned", "message", name, "venID", venIDOf(msg), "err", err)
+		case !isResponse && !errors.Is(err, ErrUnknownVEN):
 			v.log.ErrorContext(ctx, "openadr: handling request", "message", name, "venID", venIDOf(msg), "err", err)
-		} else {
+		default:
 			v.log.InfoContext(ctx, "openadr: request refused", "message", name, "venID", venIDOf(msg), "code", int(pe.Code), "reason", pe.Description)
 		}
 		return v.errorAnswer(name, requestIDOf(msg), venIDOf(msg), pe)
@@ -247,6 +253,8 @@ func (v *VTN) write(w http.ResponseWriter, status int, msg oadr.Message) {
 	*bp = b
 	h := w.Header()
 	h["Content-Type"] = contentType
+	// An explicit length spares small VEN HTTP stacks a chunked answer.
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	w.WriteHeader(status)
 	_, _ = w.Write(b) // a write error means the VEN went away; nothing to do
 }

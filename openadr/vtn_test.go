@@ -2,9 +2,11 @@ package openadr
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -109,6 +111,17 @@ func TestHTTPLayer(t *testing.T) {
 		rec := httptest.NewRecorder()
 		v.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, PathPrefix+"OadrPoll", bytes.NewReader(poll)))
 		assert.Equal(t, "application/xml", rec.Header().Get("Content-Type"))
+		assert.Equal(t, strconv.Itoa(rec.Body.Len()), rec.Header().Get("Content-Length"))
+	})
+	t.Run("VEN gone mid-request", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(bg)
+		cancel()
+		req := httptest.NewRequestWithContext(ctx, http.MethodPost, PathPrefix+"OadrPoll", bytes.NewReader(poll))
+		status, body := serve(t, v, req)
+		require.Equal(t, http.StatusOK, status)
+		m, err := oadr.Unmarshal(body)
+		require.NoError(t, err)
+		assert.Equal(t, oadr.CodeDeploymentError, code(t, m))
 	})
 }
 
