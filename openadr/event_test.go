@@ -303,3 +303,12 @@ func TestEventTargetsAndDefaults(t *testing.T) {
 	assert.Equal(t, oadr.Period{Start: t0.Add(time.Hour), Duration: time.Hour, StartAfter: 5 * time.Minute,
 		Notification: 30 * time.Minute, Recovery: 10 * time.Minute}, e.ActivePeriod)
 }
+
+func TestReportOnlyVENTakesNoEvents(t *testing.T) {
+	v, _ := newVTN(t)
+	a := as[*oadr.CreatedPartyRegistration](t, send(t, v, oadr.ServiceEiRegisterParty, &oadr.CreatePartyRegistration{
+		RequestID: "R", ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP, ReportOnly: true,
+	}))
+	_, err := v.CreateEvent(bg, a.VenID, simpleEvent(t0.Add(time.Hour)))
+	assert.ErrorIs(t, err, energy.ErrUnsupported)
+}

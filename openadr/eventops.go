@@ -16,7 +16,8 @@ import (
 const eventRetention = 24 * time.Hour
 
 // CreateEvent creates an event for the VEN and queues the VEN's event list
-// (an oadrDistributeEvent) for its next poll. It returns the eventID.
+// (an oadrDistributeEvent) for its next poll. It returns the eventID. A VEN
+// registered as report-only gets an error wrapping energy.ErrUnsupported.
 func (v *VTN) CreateEvent(ctx context.Context, venID string, ev Event) (string, error) {
 	if err := ev.Validate(); err != nil {
 		return "", err
@@ -28,6 +29,9 @@ func (v *VTN) CreateEvent(ctx context.Context, venID string, ev Event) (string, 
 	err := v.store.Update(ctx, venID, func(st *VENState) error {
 		if st.Registration.CancelRequestID != "" {
 			return ErrCancelPending
+		}
+		if st.Registration.ReportOnly {
+			return energy.Unsupported("CreateEvent", "VEN %q registered as report-only (oadrReportOnly) and takes no events", venID)
 		}
 		if st.event(ev.ID) != nil {
 			return energy.Invalid("Event.ID", "the VEN already has an event %q", ev.ID)
