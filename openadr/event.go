@@ -87,6 +87,9 @@ func (e *Event) Validate() error {
 	if e.Start.IsZero() {
 		return energy.Invalid("Event.Start", "missing")
 	}
+	if y := e.Start.UTC().Year(); y < 1970 || y > 9999 {
+		return energy.Invalid("Event.Start", "year %d is out of range", y)
+	}
 	if len(e.Signals) == 0 {
 		return energy.Invalid("Event.Signals", "an event needs at least one signal")
 	}
@@ -114,6 +117,9 @@ func (e *Event) Validate() error {
 		if d != total {
 			return energy.Invalid(f+".Intervals", "they last %v, the first signal's last %v; every signal must span the event", d, total)
 		}
+	}
+	if e.End().UTC().Year() > 9999 {
+		return energy.Invalid("Event.Signals", "the event ends after year 9999")
 	}
 	return nil
 }

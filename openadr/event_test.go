@@ -38,6 +38,8 @@ func TestEventValidate(t *testing.T) {
 	}{
 		{"Event.ID", func(e *Event) { e.ID = "a\nb" }},
 		{"Event.Start", func(e *Event) { e.Start = time.Time{} }},
+		{"Event.Start", func(e *Event) { e.Start = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }},
+		{"Event.Signals", func(e *Event) { e.Start = time.Date(9999, 12, 31, 23, 59, 0, 0, time.UTC) }},
 		{"Event.Signals", func(e *Event) { e.Signals = nil }},
 		{"Event.RampUp", func(e *Event) { e.RampUp = -time.Second }},
 		{"Event.Notification", func(e *Event) { e.Notification = 1500 * time.Millisecond }},

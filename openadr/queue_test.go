@@ -71,3 +71,17 @@ func TestDequeueReleasesMessages(t *testing.T) {
 	_, ok = st.dequeue()
 	assert.False(t, ok)
 }
+
+// A queued message that cannot be encoded (only a Store or code bypassing
+// Enqueue could put one there) still gets the VEN a valid answer.
+func TestUnencodableAnswer(t *testing.T) {
+	v, _ := newVTN(t)
+	venID, _ := register(t, v, "ven")
+	drain(t, v, venID)
+	require.NoError(t, v.store.Update(bg, venID, func(st *VENState) error {
+		st.enqueue(&oadr.CreateReport{RequestID: "R", VenID: venID}, t0) // no report request
+		return nil
+	}))
+	r := as[*oadr.Response](t, pollMsg(t, v, venID))
+	assert.Equal(t, oadr.CodeDeploymentError, r.Response.Code)
+}
