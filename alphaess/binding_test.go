@@ -74,3 +74,19 @@ func TestBindingFailures(t *testing.T) {
 		t.Errorf("%d requests, want 1", n)
 	}
 }
+
+// getVerificationCode e-mails the system's owner: a 502 must not make the
+// client send it again, though it is a GET.
+func TestVerificationCodeNeverRepeated(t *testing.T) {
+	c, m := newMock(t)
+	m.on(http.MethodGet, "getVerificationCode", body(http.StatusBadGateway, "<html>Bad Gateway</html>"), fixture(t, "ok_null.json"))
+	err := c.RequestVerificationCode(context.Background(), "QWE123")
+	if !errors.Is(err, energy.ErrUnavailable) {
+		t.Errorf("err = %v, want ErrUnavailable", err)
+	}
+	if n := len(m.requests()); n != 1 {
+		t.Errorf("getVerificationCode sent %d times, want 1", n)
+	}
+	var de *alphaess.DecodeError
+	_ = errors.As(err, &de) // the alias is nameable outside the module
+}

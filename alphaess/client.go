@@ -63,7 +63,7 @@ func New(appID, appSecret string, opts ...Option) *Client {
 	}
 	c := &core{
 		appID:  strings.TrimSpace(appID),
-		secret: rest.Secret(strings.TrimSpace(appSecret)),
+		secret: rest.NewSecret(strings.TrimSpace(appSecret)),
 		clock:  cfg.clock,
 		pacer:  newPacer(cfg.clock, cfg.minInterval),
 		log:    log,
@@ -155,7 +155,7 @@ var (
 // call sends one request and returns the envelope's data on code 200.
 //
 // Errors: *HTTPError for a status of 400 or more without an envelope,
-// *APIError for any other code, a *rest.DecodeError (message "malformed
+// *APIError for any other code, a *DecodeError (message "malformed
 // response") for a body that is not an envelope, or the context's error.
 // After a 6053 the pacer slows down and a repeatable call is sent once more,
 // after the new interval.
@@ -165,7 +165,7 @@ func (c *Client) call(ctx context.Context, ep endpoint, q url.Values, body any) 
 	}
 	for retried := false; ; retried = true {
 		resp, err := c.core.rest.Do(ctx, &rest.Request{
-			Method: ep.method, Path: ep.name, Query: q, Body: body, Idempotent: ep.repeatable,
+			Method: ep.method, Path: ep.name, Query: q, Body: body, Idempotent: ep.repeatable, NoRetry: !ep.repeatable,
 		})
 		if err != nil {
 			var he *rest.HTTPError
@@ -204,7 +204,7 @@ func (c *core) checkCredentials() error {
 	switch {
 	case c.appID == "":
 		return energy.Invalid("appID", "is empty: pass the AppID from open.alphaess.com to New")
-	case c.secret == "":
+	case c.secret.IsZero():
 		return energy.Invalid("appSecret", "is empty: pass the AppSecret from open.alphaess.com to New")
 	}
 	return nil

@@ -177,3 +177,13 @@ func (e *NotAppliedError) Error() string {
 
 // Unwrap returns ErrNotApplied.
 func (e *NotAppliedError) Unwrap() error { return ErrNotApplied }
+
+// DecodeError is an answer whose body is not the AlphaESS envelope, or whose
+// data does not decode. It is an alias so that callers outside this module
+// can name it in errors.As.
+type DecodeError = rest.DecodeError
+
+// TransportError is a failure to get any answer (DNS, connection refused,
+// reset, TLS, timeout) after the client's retries. It wraps
+// energy.ErrUnavailable and the cause.
+type TransportError = rest.TransportError

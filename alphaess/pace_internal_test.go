@@ -93,9 +93,11 @@ func TestPacerCancelGivesTurnBack(t *testing.T) {
 	}
 }
 
-// Concurrent callers each get their own turn: only the first goes at once.
-// (The fake clock moves on every Sleep, so the exact waits depend on the
-// interleaving; this test is about turns and the race detector.)
+// Concurrent callers each get their own turn. The fake clock moves on every
+// Sleep, so a caller that arrives after another's sleep may find its turn
+// already due and not sleep at all; what holds in every interleaving is that
+// each caller reserved a turn of its own, so the next free turn is at least
+// eight intervals on, and that the first caller never waits.
 func TestPacerConcurrent(t *testing.T) {
 	fc := clock.NewFake(p0)
 	p := newPacer(fc, time.Second)
@@ -108,7 +110,13 @@ func TestPacerConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if s := fc.Sleeps(); len(s) != 7 || slices.Min(s) <= 0 {
-		t.Fatalf("sleeps = %v, want 7 waits", s)
+	p.mu.Lock()
+	next := p.next
+	p.mu.Unlock()
+	if want := p0.Add(8 * time.Second); next.Before(want) {
+		t.Fatalf("next turn %v, want at least %v: callers shared a turn", next, want)
+	}
+	if s := fc.Sleeps(); len(s) > 7 || len(s) == 0 || slices.Min(s) <= 0 {
+		t.Fatalf("sleeps = %v, want 1 to 7 positive waits", s)
 	}
 }

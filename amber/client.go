@@ -21,7 +21,7 @@ type Client struct {
 	// token is behind a pointer: fmt does not call the Secret's redacting
 	// methods on an unexported field, but prints a nested pointer as an
 	// address, so %v of a Client cannot show the token.
-	token   *rest.Secret
+	token   rest.Secret
 	rest    *rest.Client // authenticated, paced, rate-limit aware
 	public  *rest.Client // the token-free renewables endpoint
 	clock   clock.Clock
@@ -49,8 +49,8 @@ func New(token string, opts ...Option) *Client {
 	if o.window <= 0 {
 		o.window = DefaultRateWindow
 	}
-	secret := rest.Secret(token)
-	c := &Client{token: &secret, clock: o.clock, log: o.logger}
+	secret := rest.NewSecret(token)
+	c := &Client{token: secret, clock: o.clock, log: o.logger}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
@@ -89,7 +89,7 @@ func New(token string, opts ...Option) *Client {
 
 // get sends an authenticated GET and decodes the answer into out.
 func (c *Client) get(ctx context.Context, path string, q url.Values, out any) error {
-	if *c.token == "" {
+	if c.token.IsZero() {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("amber: GET %s: %w", path, err)
 		}

@@ -220,7 +220,7 @@ func TestTokenNeverShown(t *testing.T) {
 		t.Fatal("want errors")
 	}
 	site := c.Site(siteID)
-	shown := fmt.Sprintf("%v %+v %#v %s %+v %#v %v %v %q %x", c, c, c, *c.token, site, site, err1, err2, *c.token, *c.token)
+	shown := fmt.Sprintf("%v %+v %#v %s %+v %#v %v %v %q %x", c, c, c, c.token, site, site, err1, err2, c.token, c.token)
 	if logs.Len() == 0 {
 		t.Fatal("the debug logger recorded nothing")
 	}

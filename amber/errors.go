@@ -130,3 +130,13 @@ func (c *Client) convertError(err error) error {
 	}
 	return ae
 }
+
+// DecodeError is an answer whose body is not the JSON the endpoint
+// promises. It is an alias so that callers outside this module can name it
+// in errors.As.
+type DecodeError = rest.DecodeError
+
+// TransportError is a failure to get any answer (DNS, connection refused,
+// reset, TLS, timeout) after the client's retries. It wraps
+// energy.ErrUnavailable and the cause.
+type TransportError = rest.TransportError

@@ -159,6 +159,11 @@ type Request struct {
 	// Idempotent marks a request that is safe to repeat even though its
 	// method is not (a POST that sets a value, for example).
 	Idempotent bool
+	// NoRetry marks a request that must not be repeated after a network
+	// error or a 5xx even though its method is safe (a GET that sends the
+	// owner an e-mail, for example). A 429 is still waited out: the server
+	// did not act on the request.
+	NoRetry bool
 	// Result, when set, receives the JSON body of a 2xx answer.
 	Result any
 }
@@ -184,7 +189,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, c.ctxErr(method, req.Path, err)
 	}
-	idempotent := req.Idempotent || isIdempotent(method)
+	idempotent := (req.Idempotent || isIdempotent(method)) && !req.NoRetry
 	var body []byte
 	if req.Body != nil {
 		if b, ok := req.Body.([]byte); ok {
@@ -240,7 +245,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 				wait = c.backoffDelay(limited + 1)
 			}
 			herr.RetryAfter = wait
-			if c.cfg.NoWaitOnRateLimit || limited >= c.cfg.RateLimitRetries || wait > c.cfg.MaxWait || !fitsDeadline(ctx, c.clock.Now(), wait) {
+			if c.cfg.NoWaitOnRateLimit || limited >= c.cfg.RateLimitRetries || wait > c.cfg.MaxWait || !fitsDeadline(ctx, wait) {
 				return nil, herr
 			}
 			limited++
@@ -332,10 +337,12 @@ func (c *Client) attrs(method, path string, attempt, status int, start time.Time
 }
 
 // fitsDeadline reports whether waiting d still leaves time before ctx's
-// deadline, so we fail fast instead of sleeping into a certain timeout.
-func fitsDeadline(ctx context.Context, now time.Time, d time.Duration) bool {
+// deadline, so we fail fast instead of sleeping into a certain timeout. The
+// deadline is in real time whatever clock we wait on, so it is compared with
+// the real time left.
+func fitsDeadline(ctx context.Context, d time.Duration) bool {
 	dl, ok := ctx.Deadline()
-	return !ok || now.Add(d).Before(dl)
+	return !ok || d < time.Until(dl)
 }
 
 func isIdempotent(method string) bool {

@@ -164,6 +164,21 @@ func TestBackoffCapped(t *testing.T) {
 	}
 }
 
+func TestNoRetryRequest(t *testing.T) {
+	s := newServer(t, `{}`, 503, 429, 200)
+	c := newClient(s, clock.NewFake(t0), nil)
+	if _, err := c.Do(context.Background(), &rest.Request{Path: "/x", NoRetry: true}); !errors.Is(err, energy.ErrUnavailable) {
+		t.Errorf("err = %v", err)
+	}
+	if n := s.n.Load(); n != 1 {
+		t.Errorf("requests = %d, want 1", n)
+	}
+	// a 429 is still waited out
+	if _, err := c.Do(context.Background(), &rest.Request{Path: "/x", NoRetry: true}); err != nil {
+		t.Errorf("after 429: %v", err)
+	}
+}
+
 func TestNoRetries(t *testing.T) {
 	s := newServer(t, `{}`, 503, 200)
 	c := newClient(s, clock.NewFake(t0), func(c *rest.Config) { c.Retries = -1 })
@@ -268,7 +283,7 @@ func TestRateLimit(t *testing.T) {
 		}
 		s2 := newServer(t, `{}`, 429, 200)
 		s2.hdr = func(i int, h http.Header) { h.Set("Retry-After", "60") }
-		c = newClient(s2, clock.NewFake(time.Now()), nil)
+		c = newClient(s2, clock.NewFake(t0), nil) // a fake clock far from real time: the deadline is still real
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if _, err := c.Do(ctx, &rest.Request{Path: "/x"}); !errors.Is(err, energy.ErrRateLimited) {
@@ -397,7 +412,7 @@ func TestLoggingRedactsSecrets(t *testing.T) {
 	s := newServer(t, `{}`, 503, 200)
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	secret := rest.Secret("s3cr3t-token")
+	secret := rest.NewSecret("s3cr3t-token")
 	c := newClient(s, clock.NewFake(t0), func(c *rest.Config) {
 		c.Header = http.Header{"Authorization": {"Bearer " + secret.Reveal()}}
 		c.Logger = logger
@@ -424,6 +439,18 @@ func TestLoggingRedactsSecrets(t *testing.T) {
 		if strings.Contains(v, "s3cr3t") {
 			t.Errorf("secret formatted: %s", v)
 		}
+	}
+	holder := struct {
+		name  string
+		token rest.Secret
+	}{"c", secret}
+	for _, v := range []string{fmt.Sprintf("%v %+v %#v", holder, &holder, holder)} {
+		if strings.Contains(v, "s3cr3t") {
+			t.Errorf("secret in a struct formatted: %s", v)
+		}
+	}
+	if secret.Reveal() != "s3cr3t-token" || (rest.Secret{}).Reveal() != "" || !(rest.Secret{}).IsZero() {
+		t.Error("Reveal")
 	}
 	buf.Reset()
 	logger.Info("x", "token", secret)

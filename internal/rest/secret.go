@@ -5,12 +5,25 @@ import (
 	"log/slog"
 )
 
-// Secret holds a credential. It prints as "[redacted]" with every fmt verb
-// and in slog, so a client struct that holds one can be logged safely.
-type Secret string
+// Secret holds a credential so that it cannot leak through formatting. It
+// prints as "[redacted]" with every fmt verb and in slog. Inside another
+// struct (where fmt cannot call its methods, in an unexported field) it
+// prints as a pointer address, because the value lives behind one.
+type Secret struct{ p *string }
+
+// NewSecret wraps s.
+func NewSecret(s string) Secret { return Secret{p: &s} }
 
 // Reveal returns the secret itself, for signing and headers.
-func (s Secret) Reveal() string { return string(s) }
+func (s Secret) Reveal() string {
+	if s.p == nil {
+		return ""
+	}
+	return *s.p
+}
+
+// IsZero reports whether the secret is empty.
+func (s Secret) IsZero() bool { return s.Reveal() == "" }
 
 // String implements fmt.Stringer.
 func (s Secret) String() string { return "[redacted]" }
