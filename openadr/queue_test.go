@@ -1,6 +1,7 @@
 package openadr
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -84,4 +85,40 @@ func TestUnencodableAnswer(t *testing.T) {
 	}))
 	r := as[*oadr.Response](t, pollMsg(t, v, venID))
 	assert.Equal(t, oadr.CodeDeploymentError, r.Response.Code)
+}
+
+// Polls are decoded once per distinct body; the answers stay the same.
+func TestPollCache(t *testing.T) {
+	v, _ := newVTN(t)
+	venID, _ := register(t, v, "ven")
+	body, err := oadr.Marshal(&oadr.Poll{VenID: venID})
+	require.NoError(t, err)
+	assert.Nil(t, v.polls.get(body))
+	assert.Equal(t, "oadrRegisterReport", sendRaw(t, v, oadr.ServiceOadrPoll, body).MessageName())
+	cached := v.polls.get(body)
+	require.NotNil(t, cached)
+	assert.Equal(t, venID, cached.VenID)
+	assert.Equal(t, "oadrResponse", sendRaw(t, v, oadr.ServiceOadrPoll, body).MessageName())
+	assert.Same(t, cached, v.polls.get(body))
+
+	// Only polls, only at OadrPoll; the cached poll still gets 459 elsewhere
+	// and 452 once the VEN is gone.
+	assert.Equal(t, oadr.CodeComplianceError, code(t, sendRaw(t, v, oadr.ServiceEiEvent, body)))
+	rr, err := oadr.Marshal(&oadr.RequestEvent{RequestID: "E", VenID: venID})
+	require.NoError(t, err)
+	sendRaw(t, v, oadr.ServiceOadrPoll, rr)
+	assert.Nil(t, v.polls.get(rr))
+	require.NoError(t, v.Forget(bg, venID))
+	assert.Equal(t, oadr.CodeInvalidID, code(t, sendRaw(t, v, oadr.ServiceOadrPoll, body)))
+
+	// Bounded: a full cache starts over.
+	var c pollCache
+	for i := range pollCacheMax {
+		c.put([]byte(fmt.Sprint(i)), cached)
+	}
+	assert.NotNil(t, c.get([]byte("0")))
+	assert.Len(t, c.m, pollCacheMax)
+	c.put(body, cached)
+	assert.Nil(t, c.get([]byte("0")))
+	assert.NotNil(t, c.get(body))
 }

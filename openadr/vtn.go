@@ -39,6 +39,7 @@ type VTN struct {
 	delivery      ReportRequestDelivery
 	hooks         hooks
 	profiles      []oadr.Profile
+	polls         pollCache
 }
 
 // NewVTN returns a VTN named vtnID. It does no I/O.
@@ -134,7 +135,7 @@ func (v *VTN) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // handle decodes one request body and returns the answer to send.
 func (v *VTN) handle(ctx context.Context, svc oadr.ServiceName, c Caller, body []byte) oadr.Message {
-	msg, err := oadr.Unmarshal(body)
+	msg, err := v.decode(svc, body)
 	if err != nil {
 		return v.decodeErrorAnswer(ctx, svc, err)
 	}
