@@ -57,6 +57,15 @@
 // reportBackDuration always present, oadrCanceledPartyRegistration in answer
 // to a cancellation, a vtnID with an upper-case letter.
 //
+// # Identity
+//
+// Before it trusts the venID in a message, the VTN resolves who is calling
+// (Caller). A VEN that registers over TLS with a client certificate is bound
+// to it: the certificate's fingerprint (Fingerprint) is recorded, and a
+// request for that venID with another certificate, or none, gets 463. The
+// registration hook sees the Caller, so an application can approve VENs by
+// fingerprint, as OpenADR certification expects.
+//
 // # State
 //
 // State lives behind the Store interface (a MemStore by default): one

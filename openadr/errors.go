@@ -43,6 +43,7 @@ func Reject(code oadr.ResponseCode, format string, args ...any) *ResponseError {
 	return &ResponseError{Code: code, Description: fmt.Sprintf(format, args...)}
 }
 
+// Error returns the code, its meaning and the description.
 func (e *ResponseError) Error() string {
 	if e.Description == "" {
 		return "openadr: " + e.Code.String()

@@ -64,6 +64,7 @@ const (
 	Canceled
 )
 
+// String returns "registered", "reregistered" or "canceled".
 func (k ChangeKind) String() string {
 	switch k {
 	case Registered:
