@@ -34,8 +34,10 @@
 // oadrCreatedReport, oadrCreatedEvent, …), sends its data as
 // oadrUpdateReport, and may opt in or out through EiOpt.
 //
-// The application decides through hooks, all optional, all called without
-// any lock held: WithRegistrationHook (approve, reject, assign IDs),
+// The application decides through hooks, all optional, called in the
+// request that triggers them, without any lock held (so they may call the
+// VTN), and concurrently when requests are: WithRegistrationHook (approve,
+// reject, assign IDs),
 // WithReportRegistrationHook (which reports to request), and notifications
 // for telemetry, event responses, opts and registration changes.
 //
