@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gridwire/gridwire/energy"
@@ -250,7 +251,7 @@ func (v *VTN) cancelReport(ctx context.Context, c Caller, m *oadr.CancelReport) 
 	if err := v.updateVEN(ctx, c, m.VenID, func(*VENState) error { return nil }); err != nil {
 		return nil, err
 	}
-	return nil, Reject(oadr.CodeInvalidID, "no report request %q: this VTN sends no reports", m.ReportRequestIDs[0])
+	return nil, Reject(oadr.CodeInvalidID, "no report request %s: this VTN sends no reports", strings.Join(m.ReportRequestIDs, ", "))
 }
 
 // createdReport is the VEN confirming report requests: PendingReports lists
