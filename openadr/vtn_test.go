@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -204,5 +205,21 @@ func TestServiceOf(t *testing.T) {
 	for _, p := range []string{"", "EiEvent", "/EiEvent", "/OpenADR2/Simple/2.0b", "/xOpenADR2/Simple/2.0b/EiEvent/extra", strings.Repeat("/", 3)} {
 		_, ok := serviceOf(p)
 		assert.False(t, ok, p)
+	}
+}
+
+func TestLoggerAndSmallAPI(t *testing.T) {
+	var logs bytes.Buffer
+	v, _ := newVTN(t, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	assert.Same(t, v, v.Handler())
+	send(t, v.Handler(), oadr.ServiceOadrPoll, &oadr.Poll{VenID: "NOBODY"})
+	assert.Contains(t, logs.String(), "request refused")
+	assert.Contains(t, logs.String(), "code=452")
+
+	assert.Equal(t, "openadr: 452 Invalid ID: no such VEN", Reject(oadr.CodeInvalidID, "no such %s", "VEN").Error())
+	assert.Equal(t, "openadr: 463 Not Registered or Authorized", (&ResponseError{Code: oadr.CodeNotRegisteredOrAuthorized}).Error())
+	assert.Equal(t, "Invalid Data", (&ResponseError{Code: oadr.CodeInvalidData}).eiResponse("R").Description)
+	for k, s := range map[ChangeKind]string{Registered: "registered", Reregistered: "reregistered", Canceled: "canceled", 0: "unknown"} {
+		assert.Equal(t, s, k.String())
 	}
 }
