@@ -1,0 +1,257 @@
+// Command ven points one simulated Fortress-style battery at an OpenADR 2.0b
+// VTN (pull mode, simple HTTP) and prints what it does: the registration, the
+// reports the VTN asks for, the events it opts in to and the battery's state
+// of charge as it follows them.
+//
+//	go run ./examples/ven -vtn http://127.0.0.1:8080
+//	go run ./examples/ven -vtn https://vtn.example.com -cert ven.crt -key ven.key -ca vtn-ca.crt
+//
+// Flags:
+//
+//	-vtn        the VTN's base URL (or its /OpenADR2/Simple/2.0b prefix)
+//	-ven-name   oadrVenName to register with (default gridwire-battery)
+//	-resource   the battery's resourceID (default battery1)
+//	-capacity   usable capacity in kWh (default 19.2)
+//	-max-power  charge/discharge limit in kW (default 5)
+//	-soc        state of charge at start, in % (default 50)
+//	-tries      attempts to reach the VTN before giving up (default 5)
+//	-timeout    stop after this long (default: run until interrupted)
+//	-status     print the battery's state this often (default 10s; 0: never)
+//	-cert, -key a TLS client certificate for the VTN; -ca the VTN's CA
+//	-v          also print every message sent and received
+//
+// It exits with status 1 when the VTN cannot be reached after -tries
+// attempts, refuses the registration or cancels it later, and 2 for bad
+// flags.
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync"
+	"time"
+
+	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/openadr/ven"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// retryGap is the pause between attempts to reach the VTN.
+var retryGap = 2 * time.Second
+
+// config holds the parsed flags.
+type config struct {
+	vtn, name, resource       string
+	capacity, maxPower, soc   float64
+	tries                     int
+	timeout, status, retryGap time.Duration
+	cert, key, ca             string
+	verbose                   bool
+}
+
+// run is the program apart from the process: it returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	stdout = &syncWriter{w: stdout}
+	c := config{retryGap: retryGap}
+	fs := flag.NewFlagSet("ven", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.vtn, "vtn", "http://127.0.0.1:8080", "the VTN's base URL")
+	fs.StringVar(&c.name, "ven-name", ven.DefaultVENName, "oadrVenName to register with")
+	fs.StringVar(&c.resource, "resource", ven.DefaultResourceID, "the battery's resourceID")
+	def := ven.DefaultBattery()
+	fs.Float64Var(&c.capacity, "capacity", def.Capacity.KilowattHours(), "usable capacity in kWh")
+	fs.Float64Var(&c.maxPower, "max-power", def.MaxPower.Kilowatts(), "charge/discharge limit in kW")
+	fs.Float64Var(&c.soc, "soc", def.InitialSoC.Percent(), "state of charge at start, in %")
+	fs.IntVar(&c.tries, "tries", 5, "attempts to reach the VTN before giving up")
+	fs.DurationVar(&c.timeout, "timeout", 0, "stop after this long (0: run until interrupted)")
+	fs.DurationVar(&c.status, "status", 10*time.Second, "print the battery's state this often (0: never)")
+	fs.StringVar(&c.cert, "cert", "", "TLS client certificate (PEM) to present to the VTN")
+	fs.StringVar(&c.key, "key", "", "private key (PEM) of -cert")
+	fs.StringVar(&c.ca, "ca", "", "CA certificate (PEM) to verify the VTN with")
+	fs.BoolVar(&c.verbose, "v", false, "also print every message sent and received")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if c.tries < 1 || c.timeout < 0 || c.status < 0 || (c.cert == "") != (c.key == "") {
+		fmt.Fprintln(stderr, "ven: -tries must be at least 1, -timeout and -status not negative, and -cert and -key go together")
+		return 2
+	}
+	v, err := newVEN(c, stdout)
+	if err != nil {
+		fmt.Fprintln(stderr, "ven:", err)
+		return 2
+	}
+	if c.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
+	if err := connect(ctx, v, c, stdout, stderr); err != nil {
+		switch {
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			fmt.Fprintf(stderr, "ven: not registered with %s within -timeout %v: %v\n", c.vtn, c.timeout, err)
+		case ctx.Err() != nil:
+			fmt.Fprintln(stderr, "ven: interrupted before registering")
+		default:
+			fmt.Fprintln(stderr, "ven:", err)
+		}
+		return 1
+	}
+
+	// Print the battery now and then while Run works; State is safe to call
+	// from another goroutine.
+	var wg sync.WaitGroup
+	runCtx, stopStatus := context.WithCancel(ctx)
+	if c.status > 0 {
+		wg.Go(func() {
+			t := time.NewTicker(c.status)
+			defer t.Stop()
+			for {
+				select {
+				case <-runCtx.Done():
+					return
+				case <-t.C:
+					printStatus(stdout, v.State())
+				}
+			}
+		})
+	}
+	err = v.Run(runCtx)
+	stopStatus()
+	wg.Wait()
+	printStatus(stdout, v.State())
+	if errors.Is(err, ven.ErrRegistrationCanceled) {
+		fmt.Fprintln(stderr, "ven: the VTN cancelled the registration")
+		return 1
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "ven:", err)
+		return 1
+	}
+	return 0
+}
+
+// newVEN builds the VEN from the flags.
+func newVEN(c config, stdout io.Writer) (*ven.VEN, error) {
+	hc, err := httpClient(c)
+	if err != nil {
+		return nil, err
+	}
+	bat := ven.DefaultBattery()
+	bat.Capacity = energy.WattHours(c.capacity * 1000)
+	bat.MaxPower = energy.Watts(c.maxPower * 1000)
+	bat.InitialSoC = energy.FromPercent(c.soc)
+	level := slog.LevelInfo
+	if c.verbose {
+		level = slog.LevelDebug
+	}
+	return ven.New(c.vtn,
+		ven.WithHTTPClient(hc),
+		ven.WithVENName(c.name),
+		ven.WithResourceID(c.resource),
+		ven.WithBattery(bat),
+		ven.WithLogger(slog.New(&lineHandler{w: stdout, level: level})),
+	)
+}
+
+// httpClient returns the client for the VTN, with the TLS files if given.
+func httpClient(c config) (*http.Client, error) {
+	hc := &http.Client{Timeout: 30 * time.Second}
+	if c.cert == "" && c.ca == "" {
+		return hc, nil
+	}
+	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	if c.cert != "" {
+		cert, err := tls.LoadX509KeyPair(c.cert, c.key)
+		if err != nil {
+			return nil, fmt.Errorf("-cert/-key: %w", err)
+		}
+		tc.Certificates = []tls.Certificate{cert}
+	}
+	if c.ca != "" {
+		pem, err := os.ReadFile(c.ca)
+		if err != nil {
+			return nil, fmt.Errorf("-ca: %w", err)
+		}
+		tc.RootCAs = x509.NewCertPool()
+		if !tc.RootCAs.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("-ca: no PEM certificate in %s", c.ca)
+		}
+	}
+	hc.Transport = &http.Transport{TLSClientConfig: tc}
+	return hc, nil
+}
+
+// connect asks the VTN about itself and registers, trying up to c.tries
+// times while the VTN cannot be reached. A VTN that answers with a refusal
+// is not asked again.
+func connect(ctx context.Context, v *ven.VEN, c config, stdout, stderr io.Writer) error {
+	var err error
+	for try := 1; try <= c.tries; try++ {
+		if try > 1 {
+			t := time.NewTimer(c.retryGap)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			case <-t.C:
+			}
+		}
+		info, qerr := v.QueryRegistration(ctx)
+		switch {
+		case qerr == nil:
+			fmt.Fprintf(stdout, "VTN %s at %s asks for a poll every %v\n", info.VTNID, c.vtn, info.PollInterval)
+		case !errors.Is(qerr, energy.ErrUnavailable):
+			// The query is optional; a VTN that fumbles it may still register us.
+			fmt.Fprintln(stderr, "ven: the VTN did not answer oadrQueryRegistration well:", qerr)
+		}
+		if err = qerr; qerr == nil || !errors.Is(qerr, energy.ErrUnavailable) {
+			if err = v.Register(ctx); err == nil {
+				s := v.State()
+				fmt.Fprintf(stdout, "registered as %s (registration %s); battery %s at %v\n", s.VENID, s.RegistrationID, c.resource, s.Battery.StateOfCharge)
+				return nil
+			}
+		}
+		if ctx.Err() != nil || !errors.Is(err, energy.ErrUnavailable) {
+			break // interrupted, or the VTN answered: trying again will not help
+		}
+		fmt.Fprintf(stderr, "ven: try %d of %d: %v\n", try, c.tries, err)
+	}
+	return fmt.Errorf("cannot register with %s: %w", c.vtn, err)
+}
+
+func printStatus(w io.Writer, s ven.State) {
+	b := s.Battery
+	mode := "idle"
+	switch {
+	case b.Power > 0:
+		mode = "discharging"
+	case b.Power < 0:
+		mode = "charging"
+	}
+	fmt.Fprintf(w, "%s SoC %v, %s at %v, %v, %v; %d event(s), %d report request(s)\n",
+		b.MeasuredAt.Local().Format(time.TimeOnly), b.StateOfCharge, mode, abs(b.Power), *b.Voltage, *b.Temperature,
+		len(s.Events), len(s.Reports))
+}
+
+func abs(p energy.Watts) energy.Watts {
+	if p < 0 {
+		return -p
+	}
+	return p
+}
