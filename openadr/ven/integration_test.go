@@ -1,0 +1,218 @@
+package ven_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/openadr"
+	"github.com/gridwire/gridwire/openadr/oadr"
+	"github.com/gridwire/gridwire/openadr/ven"
+)
+
+// TestAgainstVTN runs this VEN against the real VTN handler of package
+// openadr: registration, report registration, report requests by poll,
+// telemetry arriving at the VTN, a charge/discharge event the VEN opts in to
+// and carries out (seen by the VTN in the telemetry, with the signs both
+// sides document), cancellation of the event and of the registration.
+func TestAgainstVTN(t *testing.T) {
+	clk := clock.NewFake(t0)
+	var mu sync.Mutex
+	var responses []openadr.EventResponse
+	vtn, err := openadr.NewVTN("VTN_GRIDWIRE",
+		openadr.WithClock(clk),
+		openadr.WithPollFrequency(10*time.Second),
+		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(time.Minute, 5*time.Minute)),
+		openadr.WithEventResponseHook(func(_ context.Context, r openadr.EventResponse) {
+			mu.Lock()
+			defer mu.Unlock()
+			responses = append(responses, r)
+		}),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Keep what the VEN sends, to validate it against the XSD at the end.
+	var sent [][]byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		mu.Lock()
+		sent = append(sent, body)
+		mu.Unlock()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		vtn.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	defer func() {
+		docs := map[string][]byte{}
+		for i, b := range sent {
+			docs[docName(i, "ven")] = b
+		}
+		validateXSD(t, docs)
+	}()
+
+	v, err := ven.New(srv.URL, ven.WithHTTPClient(srv.Client()), ven.WithClock(clk), ven.WithVENName("fortress-sandbox-battery-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	// drain polls until the VTN's queue is empty, as Run does.
+	drain := func() {
+		t.Helper()
+		for range 20 {
+			got, err := v.PollOnce(ctx)
+			if err != nil {
+				t.Fatalf("PollOnce: %v", err)
+			}
+			if !got || !v.State().Registered {
+				return
+			}
+		}
+		t.Fatal("the VTN's queue never empties")
+	}
+	// step moves the clock on a minute at a time (the VTN asks for a poll
+	// every 10 s; it does not mind fewer), polling and ticking the VEN.
+	step := func(d time.Duration) {
+		t.Helper()
+		for end := clk.Now().Add(d); clk.Now().Before(end); {
+			clk.Advance(min(time.Minute, end.Sub(clk.Now())))
+			drain()
+			if err := v.Tick(ctx); err != nil {
+				t.Fatalf("Tick: %v", err)
+			}
+		}
+	}
+
+	// Registration.
+	if err := v.Register(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s := v.State()
+	if !s.Registered || s.VENID == "" || s.VTNID != "VTN_GRIDWIRE" || s.PollInterval != 10*time.Second {
+		t.Fatalf("State after Register = %+v", s)
+	}
+	venID := s.VENID
+	reg, err := vtn.Registration(ctx, venID)
+	if err != nil || reg.VenName != "fortress-sandbox-battery-1" {
+		t.Fatalf("the VTN's registration = %+v, %v", reg, err)
+	}
+	if offered, err := vtn.OfferedReports(ctx, venID); err != nil || len(offered) != 2 {
+		t.Fatalf("the VTN has %d offered reports (%v), want 2", len(offered), err)
+	}
+
+	// Report requests arrive by poll; the VEN confirms them.
+	drain()
+	if n := len(v.State().Reports); n != 2 {
+		t.Fatalf("the VEN serves %d report requests, want 2 (usage and status)", n)
+	}
+	rrs, err := vtn.ReportRequests(ctx, venID)
+	if err != nil || len(rrs) != 2 {
+		t.Fatalf("the VTN's report requests = %+v, %v", rrs, err)
+	}
+	for _, rr := range rrs {
+		if rr.Status != openadr.ReportActive {
+			t.Errorf("report request %s is %s, want active", rr.Request.ReportRequestID, rr.Status)
+		}
+	}
+
+	// Telemetry arrives at the VTN.
+	step(6 * time.Minute)
+	ms, err := vtn.Telemetry(ctx, venID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, ok := ms.Latest(openadr.QuantityStateOfCharge); !ok || m.Value != 0.5 || m.ResourceID != "battery1" {
+		t.Errorf("SoC at the VTN = %+v, %v; want 0.5 from battery1", m, ok)
+	}
+	if m, ok := ms.Latest(openadr.QuantityVoltage); !ok || math.Abs(m.Value-51.2) > 0.01 {
+		t.Errorf("voltage at the VTN = %+v", m)
+	}
+	if m, ok := ms.Latest(openadr.QuantityStatus); !ok || m.Status == nil || !m.Status.Online {
+		t.Errorf("status at the VTN = %+v", m)
+	}
+
+	// An event: charge at 3 kW for an hour from 13:00, hold, discharge at
+	// 5 kW for two hours.
+	dispatch, err := openadr.LoadDispatch(
+		openadr.DispatchStep{Duration: time.Hour, Mode: energy.ModeCharge, Power: 3000},
+		openadr.DispatchStep{Duration: time.Hour, Mode: energy.ModeIdle},
+		openadr.DispatchStep{Duration: 2 * time.Hour, Mode: energy.ModeDischarge, Power: 5000},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventID, err := vtn.CreateEvent(ctx, venID, openadr.Event{Start: t0.Add(time.Hour), Signals: []openadr.Signal{dispatch}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain()
+	ev, err := vtn.Event(ctx, venID, eventID)
+	if err != nil || ev.Response == nil || ev.Response.OptType != oadr.OptIn || ev.Response.Code != oadr.CodeOK {
+		t.Fatalf("the VTN's event = %+v, %v; want the VEN's optIn", ev, err)
+	}
+	mu.Lock()
+	if len(responses) != 1 || responses[0].EventID != eventID {
+		t.Errorf("event responses = %+v", responses)
+	}
+	mu.Unlock()
+	if evs := v.State().Events; len(evs) != 1 || evs[0].ID != eventID || evs[0].Steps[0].Power != -3000 {
+		t.Fatalf("the VEN's events = %+v", evs)
+	}
+
+	// The VEN charges from 13:00: SoC rises, and the VTN reads +3 kW
+	// (charging, in the load convention both sides use on the wire).
+	step(t0.Add(90 * time.Minute).Sub(clk.Now()))
+	ms, _ = vtn.Telemetry(ctx, venID)
+	if m, _ := ms.Latest(openadr.QuantityPower); m.Value != 3000 {
+		t.Errorf("power at the VTN while charging = %v W, want +3000", m.Value)
+	}
+	mid, _ := ms.Latest(openadr.QuantityStateOfCharge)
+	if mid.Value <= 0.5 {
+		t.Errorf("SoC at the VTN while charging = %v, want above 0.5", mid.Value)
+	}
+	// Then it holds and discharges: SoC falls, and the VTN reads -5 kW.
+	step(2 * time.Hour)
+	ms, _ = vtn.Telemetry(ctx, venID)
+	if m, _ := ms.Latest(openadr.QuantityPower); m.Value != -5000 {
+		t.Errorf("power at the VTN while discharging = %v W, want -5000", m.Value)
+	}
+	if m, _ := ms.Latest(openadr.QuantityStateOfCharge); m.Value >= mid.Value {
+		t.Errorf("SoC at the VTN while discharging = %v, want below %v", m.Value, mid.Value)
+	}
+	if soc := float64(v.State().Battery.StateOfCharge); !near(soc, (12.6-5*0.5)/19.2) {
+		t.Errorf("the VEN's SoC at 15:30 = %v, want %v", soc, (12.6-2.5)/19.2)
+	}
+
+	// The VTN cancels the event: the VEN stops at once.
+	if err := vtn.CancelEvent(ctx, venID, eventID); err != nil {
+		t.Fatal(err)
+	}
+	step(10 * time.Second)
+	if s := v.State(); s.Setpoint != 0 || s.Battery.Power != 0 || len(s.Events) != 0 {
+		t.Errorf("after the cancellation: setpoint %v power %v events %+v", s.Setpoint, s.Battery.Power, s.Events)
+	}
+
+	// The VTN cancels the registration: the VEN lets go.
+	if err := vtn.CancelRegistration(ctx, venID); err != nil {
+		t.Fatal(err)
+	}
+	drain()
+	if v.State().Registered {
+		t.Error("the VEN is still registered")
+	}
+	if err := v.Run(ctx); err != ven.ErrRegistrationCanceled {
+		t.Errorf("Run = %v, want ErrRegistrationCanceled", err)
+	}
+}
