@@ -30,6 +30,10 @@ type Opt struct {
 	Cancelled bool
 }
 
+// maxOpts bounds the opts kept per VEN, so a VEN cannot grow the VTN's
+// memory without bound.
+const maxOpts = 1024
+
 // createOpt records an opt and answers oadrCreatedOpt. A new opt with the
 // ID of a current one replaces it.
 func (v *VTN) createOpt(ctx context.Context, c Caller, m *oadr.CreateOpt) (oadr.Message, error) {
@@ -54,7 +58,11 @@ func (v *VTN) createOpt(ctx context.Context, c Caller, m *oadr.CreateOpt) (oadr.
 			CreatedAt:     m.CreatedDateTime,
 			ReceivedAt:    v.clock.Now(),
 		}
+		n := len(st.Opts)
 		st.Opts = slices.DeleteFunc(st.Opts, func(x Opt) bool { return x.OptID == m.OptID })
+		if n == len(st.Opts) && n >= maxOpts {
+			return Reject(oadr.CodeNotAllowed, "the VEN has %d opts, the most this VTN keeps; cancel some first", n)
+		}
 		st.Opts = append(st.Opts, o)
 		return nil
 	})

@@ -2,6 +2,7 @@ package openadr
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -70,4 +71,19 @@ func TestOpts(t *testing.T) {
 	bad.VenID = "NOBODY"
 	assert.Equal(t, oadr.CodeInvalidID, code(t, send(t, v, oadr.ServiceEiOpt, &bad)))
 	assert.Len(t, seen, 4, "refused opts reach no hook")
+}
+
+func TestOptsBounded(t *testing.T) {
+	v, _ := newVTN(t)
+	venID, _ := register(t, v, "ven")
+	require.NoError(t, v.store.Update(bg, venID, func(st *VENState) error {
+		for i := range maxOpts {
+			st.Opts = append(st.Opts, Opt{OptID: fmt.Sprint(i)})
+		}
+		return nil
+	}))
+	opt := &oadr.CreateOpt{OptID: "ONE_TOO_MANY", OptType: oadr.OptOut, OptReason: oadr.OptReasonEconomic, VenID: venID, RequestID: "O", CreatedDateTime: t0}
+	assert.Equal(t, oadr.CodeNotAllowed, code(t, send(t, v, oadr.ServiceEiOpt, opt)))
+	opt.OptID = "7" // replacing one is fine
+	assert.Equal(t, oadr.CodeOK, code(t, send(t, v, oadr.ServiceEiOpt, opt)))
 }

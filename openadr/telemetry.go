@@ -116,28 +116,41 @@ func (ms Measurements) Latest(q Quantity) (Measurement, bool) {
 	return best, found
 }
 
+// maxTelemetry bounds the latest values kept per VEN (one per resource and
+// rID) for data points the VEN never described, so that it cannot grow the
+// VTN's memory without bound by inventing rIDs. Described data points are
+// always kept (their number is bounded by the offer); values not kept still
+// reach the telemetry hook.
+const maxTelemetry = 4096
+
 // updateReport takes report data: every payload becomes a Measurement, the
 // latest per data point is stored, and the telemetry hook gets them all.
 func (v *VTN) updateReport(ctx context.Context, c Caller, m *oadr.UpdateReport) (oadr.Message, error) {
-	var ms []Measurement
+	var (
+		ms     []Measurement
+		unkept int
+	)
 	err := v.updateVEN(ctx, c, m.VenID, func(st *VENState) error {
 		now := v.clock.Now()
+		descs := indexDescriptions(st.Reports)
 		for i := range m.Reports {
 			r := &m.Reports[i]
-			n := len(ms)
-			ms = st.measure(ms, r, now)
+			ms = st.measure(ms, r, descs, now)
 			if req := st.request(r.ReportRequestID); req != nil {
 				req.LastUpdateAt = now
 				if req.Status == ReportRequested {
 					req.Status = ReportActive
 				}
 			}
-			st.keepLatest(ms[n:])
 		}
+		unkept = st.keepLatest(ms)
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if unkept > 0 {
+		v.log.WarnContext(ctx, "openadr: too many data points to keep as latest", "venID", m.VenID, "notKept", unkept, "limit", maxTelemetry)
 	}
 	if v.hooks.telemetry != nil && len(ms) > 0 {
 		v.hooks.telemetry(ctx, m.VenID, ms)
@@ -145,11 +158,48 @@ func (v *VTN) updateReport(ctx context.Context, c Caller, m *oadr.UpdateReport) 
 	return &oadr.UpdatedReport{Response: oadr.OK(m.RequestID), VenID: m.VenID}, nil
 }
 
+// descriptions finds the description of a data point: in the offered report
+// with the report's specifier, else in any offered report (first wins).
+type descriptions struct {
+	bySpec map[[2]string]*oadr.ReportDescription // {reportSpecifierID, rID}
+	byRID  map[string]*oadr.ReportDescription
+}
+
+// indexDescriptions indexes the offered reports, so that a report with many
+// payloads costs time in proportion to its size.
+func indexDescriptions(reports []oadr.Report) descriptions {
+	n := 0
+	for i := range reports {
+		n += len(reports[i].Descriptions)
+	}
+	d := descriptions{bySpec: make(map[[2]string]*oadr.ReportDescription, n), byRID: make(map[string]*oadr.ReportDescription, n)}
+	for i := range reports {
+		r := &reports[i]
+		for j := range r.Descriptions {
+			desc := &r.Descriptions[j]
+			k := [2]string{r.ReportSpecifierID, desc.RID}
+			if _, ok := d.bySpec[k]; !ok {
+				d.bySpec[k] = desc
+			}
+			if _, ok := d.byRID[desc.RID]; !ok {
+				d.byRID[desc.RID] = desc
+			}
+		}
+	}
+	return d
+}
+
+func (d descriptions) find(specifierID, rid string) *oadr.ReportDescription {
+	if desc := d.bySpec[[2]string{specifierID, rid}]; desc != nil {
+		return desc
+	}
+	return d.byRID[rid]
+}
+
 // measure appends the measurements of report r to ms. Data points the VEN
 // never described are kept too (QuantityOther, raw value): OpenLEADR's VEN
 // may report rIDs of an earlier registration.
-func (st *VENState) measure(ms []Measurement, r *oadr.Report, now time.Time) []Measurement {
-	offer := st.offered(r.ReportSpecifierID)
+func (st *VENState) measure(ms []Measurement, r *oadr.Report, descs descriptions, now time.Time) []Measurement {
 	fallback := r.Start
 	if fallback.IsZero() {
 		fallback = r.CreatedDateTime
@@ -174,7 +224,7 @@ func (st *VENState) measure(ms []Measurement, r *oadr.Report, now time.Time) []M
 				ReceivedAt:        now,
 				DataQuality:       p.DataQuality,
 			}
-			d := st.describe(offer, p.RID)
+			d := descs.find(r.ReportSpecifierID, p.RID)
 			if d != nil {
 				m.ReportType = d.ReportType
 				if d.DataSource != nil && len(d.DataSource.ResourceIDs) > 0 {
@@ -191,22 +241,6 @@ func (st *VENState) measure(ms []Measurement, r *oadr.Report, now time.Time) []M
 		}
 	}
 	return ms
-}
-
-// describe finds the description of rID: in the report with the same
-// specifier, else in any offered report.
-func (st *VENState) describe(offer *oadr.Report, rid string) *oadr.ReportDescription {
-	if offer != nil {
-		if d, ok := offer.Description(rid); ok {
-			return d
-		}
-	}
-	for i := range st.Reports {
-		if d, ok := st.Reports[i].Description(rid); ok {
-			return d
-		}
-	}
-	return nil
 }
 
 // convert turns a payload value into a quantity in its plain unit. The scale
@@ -265,19 +299,28 @@ func isStateOfCharge(d *oadr.ReportDescription) bool {
 }
 
 // keepLatest records ms as the latest of their data points, unless a newer
-// measurement of the same (resource, rID) is already kept.
-func (st *VENState) keepLatest(ms []Measurement) {
+// measurement of the same (resource, rID) is already kept. It returns how
+// many new data points it could not keep (see maxTelemetry).
+func (st *VENState) keepLatest(ms []Measurement) int {
+	at := make(map[[2]string]int, len(st.Telemetry))
+	for i, t := range st.Telemetry {
+		at[[2]string{t.ResourceID, t.RID}] = i
+	}
+	unkept := 0
 	for _, m := range ms {
-		i := slices.IndexFunc(st.Telemetry, func(t Measurement) bool {
-			return t.RID == m.RID && t.ResourceID == m.ResourceID
-		})
+		k := [2]string{m.ResourceID, m.RID}
+		i, ok := at[k]
 		switch {
-		case i < 0:
+		case !ok && m.ReportType == "" && len(st.Telemetry) >= maxTelemetry: // undescribed
+			unkept++
+		case !ok:
+			at[k] = len(st.Telemetry)
 			st.Telemetry = append(st.Telemetry, m)
 		case !m.MeasuredAt.Before(st.Telemetry[i].MeasuredAt):
 			st.Telemetry[i] = m
 		}
 	}
+	return unkept
 }
 
 // Telemetry returns the latest measurement of every data point the VEN has

@@ -2,6 +2,7 @@ package openadr
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -178,4 +179,24 @@ func TestConvertUnits(t *testing.T) {
 		assert.InDelta(t, tc.value, value, 1e-9, tc.name)
 		assert.Equal(t, tc.unit, unit, tc.name)
 	}
+}
+
+// A VEN inventing rIDs cannot grow the VTN's memory without bound, nor make
+// a report cost more than its size: the latest values of undescribed data
+// points stop at maxTelemetry; the hook still gets everything.
+func TestTelemetryBounded(t *testing.T) {
+	var got int
+	v, venID := fortressVTN(t, WithTelemetryHook(func(_ context.Context, _ string, ms []Measurement) { got += len(ms) }))
+	var ps []oadr.ReportPayload
+	for i := range maxTelemetry + 10 {
+		ps = append(ps, oadr.ReportPayload{RID: fmt.Sprint("r", i), Value: float64(i)})
+	}
+	ps = append(ps, oadr.ReportPayload{RID: "battery1_soc", Value: 50})
+	assert.Equal(t, oadr.CodeOK, code(t, send(t, v, oadr.ServiceEiReport, updateWith(venID, "RR", oadr.ReportInterval{Start: t0, Payloads: ps}))))
+	assert.Equal(t, maxTelemetry+11, got)
+	ms, err := v.Telemetry(bg, venID)
+	require.NoError(t, err)
+	assert.Len(t, ms, maxTelemetry+1)
+	_, ok := ms.Latest(QuantityStateOfCharge)
+	assert.True(t, ok, "described data points are kept beyond the limit")
 }
