@@ -219,9 +219,20 @@ func TestOneDayPowerDates(t *testing.T) {
 	if _, err := c.OneDayPower(ctx, c.Today()); err != nil || c.Today().String() != "2026-08-04" {
 		t.Fatalf("Today = %v: %v", c.Today(), err)
 	}
-	late := c.In(mustZone("Pacific/Kiritimati")) // UTC+14: already 5 August
-	if late.Today().String() != "2026-08-05" {
-		t.Errorf("Today in UTC+14 = %v", late.Today())
+	// "Not after today" is judged in the system's zone, not UTC's: in
+	// UTC+14 it is already 5 August (UTC still says the 4th), and that day
+	// may be asked for.
+	late := c.In(mustZone("Pacific/Kiritimati"))
+	if _, err := late.OneDayPower(ctx, alphaess.Date{Year: 2026, Month: 8, Day: 5}); err != nil || late.Today().String() != "2026-08-05" {
+		t.Fatalf("5 August in UTC+14 (Today %v): %v", late.Today(), err)
+	}
+	if q := m.last(t).req.URL.Query().Get("queryDate"); q != "2026-08-05" {
+		t.Errorf("queryDate = %q, want 2026-08-05", q)
+	}
+	// Just after midnight in Sydney (14:30 UTC on the 4th) today is the 5th.
+	m.clock.Set(time.Date(2026, 8, 5, 0, 30, 0, 0, sydney))
+	if _, err := c.OneDayPower(ctx, alphaess.Date{Year: 2026, Month: 8, Day: 5}); err != nil {
+		t.Fatalf("5 August at 00:30 in Sydney: %v", err)
 	}
 }
 
