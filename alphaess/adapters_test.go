@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -94,6 +95,42 @@ func TestBatteryStatusSign(t *testing.T) {
 	}
 	if lists != 1 {
 		t.Errorf("getEssList read %d times, want once", lists)
+	}
+}
+
+// The first BatteryStatus reads the capacity from getEssList. A second
+// caller meanwhile must not queue behind that call where its own context
+// cannot reach it.
+func TestBatteryStatusHonoursContextDuringCapacityRead(t *testing.T) {
+	c, m := newMock(t, alphaess.WithMinInterval(0))
+	entered, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	defer free()
+	m.on(http.MethodGet, "getEssList", func(req *http.Request) (*http.Response, error) {
+		close(entered)
+		<-release
+		return fixture(t, "getEssList.json")(req)
+	})
+	m.on(http.MethodGet, "getLastPowerData", fixture(t, "getLastPowerData.json"))
+	b := c.Battery()
+	first := make(chan error, 1)
+	go func() {
+		_, err := b.BatteryStatus(context.Background())
+		first <- err
+	}()
+	<-entered
+	timer := time.AfterFunc(2*time.Second, free) // only matters when the test fails
+	defer timer.Stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	if _, err := b.BatteryStatus(ctx); !errors.Is(err, context.Canceled) || time.Since(start) > time.Second {
+		t.Errorf("cancelled caller: %v after %v, want context.Canceled at once", err, time.Since(start))
+	}
+	free()
+	if err := <-first; err != nil {
+		t.Fatalf("first caller: %v", err)
 	}
 }
 

@@ -81,27 +81,33 @@ func (b *Battery) BatteryStatus(ctx context.Context) (energy.BatteryStatus, erro
 }
 
 // batteryCapacity returns the capacity of the handle's system from
-// getEssList, once; 0 when AlphaESS does not say.
+// getEssList, read once; 0 when AlphaESS does not say. The lock is not held
+// during the call, so a caller waiting for it still honours its own
+// context; two first calls at once may both read the list, harmlessly.
 func (b *Battery) batteryCapacity(ctx context.Context) (energy.WattHours, error) {
 	if err := b.c.needSN(); err != nil {
 		return 0, err
 	}
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.capacity != nil {
-		return *b.capacity, nil
+	known := b.capacity
+	b.mu.Unlock()
+	if known != nil {
+		return *known, nil
 	}
 	systems, err := b.c.ListSystems(ctx)
 	if err != nil {
 		return 0, err
 	}
-	b.capacity = energy.Ptr[energy.WattHours](0)
+	var capacity energy.WattHours
 	for _, s := range systems {
 		if s.SerialNumber == b.c.sn && s.BatteryCapacity != nil {
-			*b.capacity = *s.BatteryCapacity
+			capacity = *s.BatteryCapacity
 		}
 	}
-	return *b.capacity, nil
+	b.mu.Lock()
+	b.capacity = &capacity
+	b.mu.Unlock()
+	return capacity, nil
 }
 
 // SetSchedule writes s as the system's charge and discharge periods; see

@@ -89,25 +89,30 @@ func (ch *Charger) ChargerStatus(ctx context.Context) (energy.ChargerStatus, err
 }
 
 // position returns the charger's index among the system's chargers (the
-// list does not change, so it is read once) and how many there are.
+// list does not change, so it is read once) and how many there are. As in
+// Battery, the lock is not held during the call.
 func (ch *Charger) position(ctx context.Context) (index, count int, err error) {
 	ch.mu.Lock()
-	defer ch.mu.Unlock()
-	if ch.index < 0 || ch.count == 0 {
+	index, count = ch.index, ch.count
+	ch.mu.Unlock()
+	if index < 0 || count == 0 {
 		list, err := ch.c.EVChargers(ctx)
 		if err != nil {
 			return 0, 0, err
 		}
-		ch.index = slices.IndexFunc(list, func(e EVCharger) bool { return e.SerialNumber == ch.sn })
-		ch.count = len(list)
+		index = slices.IndexFunc(list, func(e EVCharger) bool { return e.SerialNumber == ch.sn })
+		count = len(list)
+		ch.mu.Lock()
+		ch.index, ch.count = index, count
+		ch.mu.Unlock()
 	}
 	switch {
-	case ch.index < 0:
+	case index < 0:
 		return 0, 0, fmt.Errorf("alphaess: EV charger %s is not among system %s's chargers", ch.sn, ch.c.sn)
-	case ch.index >= 4:
-		return 0, 0, fmt.Errorf("alphaess: EV charger %s is number %d; getLastPowerData reports 4", ch.sn, ch.index+1)
+	case index >= 4:
+		return 0, 0, fmt.Errorf("alphaess: EV charger %s is number %d; getLastPowerData reports 4", ch.sn, index+1)
 	}
-	return ch.index, ch.count, nil
+	return index, count, nil
 }
 
 // SetCurrentLimit sets the charging current (setEvChargerCurrentsBySn).
