@@ -29,6 +29,8 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{"ftp://vtn.example.com", nil, "vtnURL"},
 		{"http://", nil, "vtnURL"},
 		{"http://vtn.example.com/?x=1", nil, "vtnURL"},
+		{"http://user:secret@vtn.example.com", nil, "vtnURL"},
+		{"http://user:secret@vtn.example.com/%zz", nil, "vtnURL"},
 		{"://", nil, "vtnURL"},
 		{"http://vtn", ven.WithVENName(" "), "WithVENName"},
 		{"http://vtn", ven.WithResourceID(""), "WithResourceID"},
@@ -47,6 +49,9 @@ func TestNewRejectsBadInput(t *testing.T) {
 		var fe *energy.FieldError
 		if !errors.As(err, &fe) || fe.Field != tc.field || !errors.Is(err, energy.ErrInvalid) {
 			t.Errorf("New(%q) = %v, want a FieldError for %s", tc.url, err, tc.field)
+		}
+		if err != nil && strings.Contains(err.Error(), "secret") {
+			t.Errorf("the error shows the URL's password: %v", err)
 		}
 	}
 }

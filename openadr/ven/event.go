@@ -292,8 +292,13 @@ func (v *VEN) signalSteps(p *oadr.Period, s *oadr.EventSignal) ([]Step, oadr.Res
 	if code != oadr.CodeOK {
 		return nil, code, reason
 	}
-	if len(s.Intervals) == 0 {
+	switch {
+	case len(s.Intervals) == 0:
 		return nil, oadr.CodeInvalidData, string(s.SignalName) + " has no intervals"
+	case len(s.Intervals) > maxIntervals:
+		// The plan is searched at every step of the simulation; a VTN must
+		// not be able to make that arbitrarily slow.
+		return nil, oadr.CodeInvalidData, fmt.Sprintf("%s has %d intervals; this VEN follows at most %d", s.SignalName, len(s.Intervals), maxIntervals)
 	}
 	var periodEnd time.Time
 	if p.Duration > 0 {
@@ -324,6 +329,10 @@ func (v *VEN) signalSteps(p *oadr.Period, s *oadr.EventSignal) ([]Step, oadr.Res
 	}
 	return steps, oadr.CodeOK, ""
 }
+
+// maxIntervals bounds the intervals of a signal the VEN follows: a day at one
+// per minute.
+const maxIntervals = 1440
 
 // signalUnit checks a signal's type and unit and returns the function that
 // sets a step from one interval value.

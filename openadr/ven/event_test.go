@@ -420,3 +420,17 @@ func TestEventAnswerRetriedAfterFailure(t *testing.T) {
 		t.Errorf("answers: %+v", ces)
 	}
 }
+
+func TestEventWithTooManyIntervals(t *testing.T) {
+	ivs := make([]interval, 1441)
+	for i := range ivs {
+		ivs[i] = interval{time.Minute, 1}
+	}
+	f := newFakeVTN(t)
+	f.setEvents(event("EVT", 0, t0, sig(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint, kW, ivs...)))
+	registered(t, f, clock.NewFake(t0), nil)
+	r := last[*oadr.CreatedEvent](t, f).EventResponses[0]
+	if r.OptType != oadr.OptOut || r.Code != oadr.CodeInvalidData || !strings.Contains(r.Description, "1441 intervals") {
+		t.Errorf("eventResponse = %+v", r)
+	}
+}

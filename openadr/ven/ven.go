@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -181,7 +182,12 @@ func New(vtnURL string, opts ...Option) (*VEN, error) {
 func endpointURL(vtnURL string) (string, error) {
 	u, err := url.Parse(vtnURL)
 	if err != nil {
-		return "", energy.Invalid("vtnURL", "%v", err)
+		// The reason only: the URL itself may carry credentials.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return "", energy.Invalid("vtnURL", "not a URL: %v", err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return "", energy.Invalid("vtnURL", "scheme must be http or https, got %q", u.Scheme)
@@ -192,7 +198,10 @@ func endpointURL(vtnURL string) (string, error) {
 	if u.RawQuery != "" || u.Fragment != "" {
 		return "", energy.Invalid("vtnURL", "must not have a query or fragment")
 	}
-	u.User = nil // credentials in a URL would end up in logs; use WithHTTPClient
+	if u.User != nil {
+		// They would end up in logs and errors; a transport can add them.
+		return "", energy.Invalid("vtnURL", "must not carry credentials; set them on the client given to WithHTTPClient")
+	}
 	p := strings.TrimRight(u.Path, "/")
 	if !strings.HasSuffix(p, servicePrefix) {
 		p += servicePrefix
