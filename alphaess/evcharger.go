@@ -90,7 +90,7 @@ func (c *Client) SetEVChargerCurrent(ctx context.Context, a energy.Amperes) erro
 	}
 	got, err := c.EVChargerCurrent(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("alphaess: reading back %s: %w", epSetEVCurrent.name, err)
 	}
 	if got != a {
 		return notApplied(epSetEVCurrent, []FieldDiff{{"currentsetting", a.String(), got.String()}})

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/gridwire/gridwire/alphaess"
@@ -73,6 +74,14 @@ func TestEVChargerCurrentVerify(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	if err := c.SetEVChargerCurrent(context.Background(), 32); err != nil {
+		t.Fatalf("err = %v", err)
+	}
+	// A failed read-back says so, and keeps the cause inspectable.
+	c, m = newMock(t, alphaess.WithVerifyWrites(true))
+	m.on(http.MethodPost, "setEvChargerCurrentsBySn", fixture(t, "ok_null.json"))
+	m.on(http.MethodGet, "getEvChargerCurrentsBySn", fixture(t, "error_6042.json"))
+	if err := c.SetEVChargerCurrent(context.Background(), 16); !errors.Is(err, energy.ErrUnavailable) ||
+		!strings.Contains(err.Error(), "reading back setEvChargerCurrentsBySn") {
 		t.Fatalf("err = %v", err)
 	}
 }
