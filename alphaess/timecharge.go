@@ -365,11 +365,16 @@ func (c *Client) SetTimeCharge(ctx context.Context, t TimeCharge) error {
 	return notApplied(epSetTimeCharge, diffs)
 }
 
+// bodyPeriods returns ps in wire form. Sent periods hold whole percents and
+// watts already (Validate); read-back ones (periodsDiff) are rounded to the
+// wire's whole units, so an odd value read back is reported, not zeroed.
 func bodyPeriods(ps []TimePeriod) []periodBody {
 	out := make([]periodBody, len(ps))
 	for i, p := range ps {
-		pct, _ := wholePercent("Limit", p.Limit)
-		b := periodBody{BeginTime: p.Start.String(), EndTime: p.End.String(), ChargePower: int64(p.Power), ChargeLimit: pct}
+		b := periodBody{
+			BeginTime: p.Start.String(), EndTime: p.End.String(),
+			ChargePower: int64(math.Round(float64(p.Power))), ChargeLimit: int(math.Round(p.Limit.Percent())),
+		}
 		for _, d := range p.Days {
 			b.Weeks = append(b.Weeks, wireDay(d))
 		}

@@ -212,4 +212,15 @@ func TestSetTimeChargeVerify(t *testing.T) {
 	if err := c.SetTimeCharge(context.Background(), tc); err != nil {
 		t.Fatalf("err = %v", err)
 	}
+	// Sent daily, read back weekly: the cycle did not stick.
+	daily := alphaess.TimeCharge{
+		Cycle:     alphaess.CycleDaily,
+		Charge:    []alphaess.TimePeriod{{Start: alphaess.At(1, 0), End: alphaess.At(5, 0), Power: 3000, Limit: 0.9}},
+		Discharge: []alphaess.TimePeriod{{Start: alphaess.At(17, 0), End: alphaess.At(21, 0), Power: 5000, Limit: 0.1}},
+	}
+	var na *alphaess.NotAppliedError
+	if err := c.SetTimeCharge(context.Background(), daily); !errors.As(err, &na) || na.Diffs[0].Field != "Cycle" ||
+		na.Diffs[0].Sent != "daily" || na.Diffs[0].Got != "weekly" {
+		t.Fatalf("err = %v, want Cycle first among the differences", err)
+	}
 }
