@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // The three headers every Open API request carries. Only these values are
@@ -17,7 +18,7 @@ const (
 
 // MaxClockSkew is how far a request's timeStamp may lie from the server's
 // clock before AlphaESS answers 6006 (or 6009).
-const MaxClockSkew = 300 // seconds
+const MaxClockSkew = 300 * time.Second
 
 // Sign returns the signature AlphaESS expects for a request: the lower-case
 // hex SHA-512 of appID + appSecret + timeStamp, concatenated without
