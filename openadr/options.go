@@ -57,7 +57,9 @@ func WithReportRequestDelivery(d ReportRequestDelivery) Option {
 type RegistrationHook func(ctx context.Context, req RegistrationRequest) (Decision, error)
 
 // WithRegistrationHook sets the hook that approves or rejects registrations
-// and may assign IDs. Without one every VEN is accepted with generated IDs.
+// and may assign IDs. Without one every VEN is accepted with generated IDs,
+// which suits a sandbox; in production any client could then register, so
+// approve VENs by their client certificate (RegistrationRequest.Caller).
 // An error from the hook is answered with 469, or with its code if it is a
 // *ResponseError.
 func WithRegistrationHook(h RegistrationHook) Option {

@@ -175,27 +175,34 @@ func (st *VENState) resolve(wanted []ReportRequest, now time.Time) ([]oadr.Repor
 		if w.ReportBackDuration == 0 {
 			w.ReportBackDuration = w.Granularity
 		}
-		if w.RIDs == nil {
-			for _, d := range report.Descriptions {
-				w.RIDs = append(w.RIDs, d.RID)
-			}
-		}
 		spec := oadr.ReportSpecifier{
 			ReportSpecifierID:  w.ReportSpecifierID,
 			Granularity:        w.Granularity,
 			ReportBackDuration: w.ReportBackDuration,
 			ReportInterval:     w.Interval,
 		}
-		for _, rid := range w.RIDs {
-			d, ok := report.Description(rid)
-			if !ok {
-				return nil, nil, energy.Invalid(field+".RIDs", "report %q offers no rID %q", w.ReportSpecifierID, rid)
+		var wanted []*oadr.ReportDescription
+		if w.RIDs == nil {
+			// All of them, without a lookup each: offers can be large.
+			for i := range report.Descriptions {
+				wanted = append(wanted, &report.Descriptions[i])
+				w.RIDs = append(w.RIDs, report.Descriptions[i].RID)
 			}
+		} else {
+			for _, rid := range w.RIDs {
+				d, ok := report.Description(rid)
+				if !ok {
+					return nil, nil, energy.Invalid(field+".RIDs", "report %q offers no rID %q", w.ReportSpecifierID, rid)
+				}
+				wanted = append(wanted, d)
+			}
+		}
+		for _, d := range wanted {
 			rt := d.ReadingType
 			if rt == "" {
 				rt = oadr.ReadingDirectRead
 			}
-			spec.Payloads = append(spec.Payloads, oadr.SpecifierPayload{RID: rid, ReadingType: rt})
+			spec.Payloads = append(spec.Payloads, oadr.SpecifierPayload{RID: d.RID, ReadingType: rt})
 		}
 		if len(spec.Payloads) == 0 {
 			return nil, nil, energy.Invalid(field+".RIDs", "report %q offers no data points", w.ReportSpecifierID)
