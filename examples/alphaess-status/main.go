@@ -101,13 +101,18 @@ func status(ctx context.Context, c *alphaess.Client, out io.Writer) error {
 		row := []string{s.SerialNumber, s.InverterModel, orDash(s.BatteryCapacity)}
 		p, err := c.System(s.SerialNumber).LastPowerData(ctx)
 		var me *alphaess.MissingDataError
+		var ae *alphaess.APIError
 		switch {
 		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 			return err
 		case errors.As(err, &me):
 			row = append(row, "no data", "", "", "", "", "", "")
-		case errors.Is(err, energy.ErrUnavailable):
+		case errors.As(err, &ae) && ae.Code == alphaess.CodeSystemOffline:
 			row = append(row, "offline", "", "", "", "", "", "")
+		case errors.Is(err, energy.ErrUnavailable):
+			// A 502 during maintenance or a network failure: the system
+			// may well be online.
+			row = append(row, "unavailable", "", "", "", "", "", "")
 		case err != nil:
 			row = append(row, "error: "+err.Error(), "", "", "", "", "", "")
 		case p.StateOfCharge == nil && p.PV == nil && p.Load == nil && p.Grid == nil && p.Battery == nil:

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -70,6 +71,14 @@ func TestBaseURL(t *testing.T) {
 		t.Errorf("offline: exit %d\n%s", code, out.String())
 	}
 	srv.SetOffline(false)
+	for range 3 { // the first try and two retries
+		srv.FailNextHTTP(http.StatusBadGateway, "getLastPowerData")
+	}
+	out.Reset()
+	if code := run(context.Background(), args, creds, &out, &errb); code != 0 || !strings.Contains(out.String(), "unavailable") ||
+		strings.Contains(out.String(), "offline") {
+		t.Errorf("502: exit %d\n%s", code, out.String())
+	}
 	srv.SetNullPower(true)
 	out.Reset()
 	if code := run(context.Background(), args, creds, &out, &errb); code != 0 || !strings.Contains(out.String(), "no data") {
