@@ -18,7 +18,7 @@
 //	-timeout    stop after this long (default: run until interrupted)
 //	-status     print the battery's state this often (default 10s; 0: never)
 //	-cert, -key a TLS client certificate for the VTN; -ca the VTN's CA
-//	-v          also print every message sent and received
+//	-v          also print every message sent and received, and every report
 //
 // It exits with status 1 when the VTN cannot be reached after -tries
 // attempts, refuses the registration or cancels it later, and 2 for bad

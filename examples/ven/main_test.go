@@ -68,7 +68,7 @@ func vtn(t *testing.T, cancelAfterPolls int) *httptest.Server {
 func TestRunsAgainstAVTN(t *testing.T) {
 	srv := vtn(t, 0)
 	var out, errs bytes.Buffer
-	args := []string{"-vtn", srv.URL, "-resource", "battery7", "-soc", "40", "-timeout", "2500ms", "-status", "500ms"}
+	args := []string{"-vtn", srv.URL, "-resource", "battery7", "-soc", "40", "-timeout", "2500ms", "-status", "500ms", "-v"}
 	if code := run(t.Context(), args, &out, &errs); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs.String())
 	}
@@ -79,7 +79,8 @@ func TestRunsAgainstAVTN(t *testing.T) {
 		"report requested reportRequestID=RR_SOC",
 		"event eventID=EVT_1", "opt=optIn",
 		"setpoint power=\"-3000 W\"",
-		"report sent reportRequestID=RR_SOC",
+		"report sent reportRequestID=RR_SOC", // -v
+		"send service=OadrPoll message=oadrPoll",
 		"charging at 3000 W",
 	} {
 		if !strings.Contains(s, want) {

@@ -237,7 +237,7 @@ func (v *VEN) sendReport(ctx context.Context, o *outgoing, now time.Time) error 
 	default:
 		return v.unexpected(o.msg, ans)
 	}
-	v.log.Info("report sent", "reportRequestID", o.job.requestID, "report", o.job.report.name,
+	v.log.Debug("report sent", "reportRequestID", o.job.requestID, "report", o.job.report.name,
 		"intervals", len(o.msg.Reports[0].Intervals), "soc", energy.Fraction(soc))
 	if cancel != nil {
 		return v.handleCancelReport(ctx, cancel)

@@ -102,7 +102,7 @@ func WithClock(c clock.Clock) Option { return func(o *options) { o.clock = c } }
 
 // WithLogger sets the logger. The default discards everything. At Info the
 // VEN logs what it does (registered, report requested, event opted in…); at
-// Debug every message it sends and receives.
+// Debug every message it sends and receives and every report.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
 
 // WithBattery sets the simulated battery; the default is DefaultBattery().
