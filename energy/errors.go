@@ -20,8 +20,10 @@ var (
 	// ErrUnavailable: the vendor or device cannot be reached or has no
 	// current data (offline, maintenance, 5xx, network failure, stale data).
 	ErrUnavailable = errors.New("energy: unavailable")
-	// ErrInvalid: the caller's input is invalid. It is returned before any
-	// I/O, wrapped in a *FieldError that names the field.
+	// ErrInvalid: the caller's input is invalid; sending it again unchanged
+	// cannot succeed. What a package can check itself it rejects before any
+	// I/O, with a *FieldError that names the field; a vendor's own refusal
+	// of a parameter (AlphaESS code 6001, say) wraps ErrInvalid too.
 	ErrInvalid = errors.New("energy: invalid input")
 )
 
