@@ -160,6 +160,9 @@ func (v *VTN) handle(ctx context.Context, svc oadr.ServiceName, c Caller, body [
 		}
 		return v.errorAnswer(name, requestIDOf(msg), venIDOf(msg), pe)
 	}
+	if v.log.Enabled(ctx, slog.LevelDebug) {
+		v.log.DebugContext(ctx, "openadr: request", "message", name, "venID", venIDOf(msg), "remote", c.RemoteAddr, "answer", answer.MessageName())
+	}
 	return answer
 }
 

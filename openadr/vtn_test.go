@@ -215,6 +215,9 @@ func TestLoggerAndSmallAPI(t *testing.T) {
 	send(t, v.Handler(), oadr.ServiceOadrPoll, &oadr.Poll{VenID: "NOBODY"})
 	assert.Contains(t, logs.String(), "request refused")
 	assert.Contains(t, logs.String(), "code=452")
+	send(t, v, oadr.ServiceEiRegisterParty, &oadr.QueryRegistration{RequestID: "Q"})
+	assert.Contains(t, logs.String(), "message=oadrQueryRegistration")
+	assert.Contains(t, logs.String(), "answer=oadrCreatedPartyRegistration")
 
 	assert.Equal(t, "openadr: 452 Invalid ID: no such VEN", Reject(oadr.CodeInvalidID, "no such %s", "VEN").Error())
 	assert.Equal(t, "openadr: 463 Not Registered or Authorized", (&ResponseError{Code: oadr.CodeNotRegisteredOrAuthorized}).Error())

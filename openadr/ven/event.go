@@ -457,7 +457,7 @@ func (v *VEN) applyPlanLocked() {
 			w = v.chargeStatePower(st, b.at)
 		}
 	}
-	if w != v.setpoint {
+	if math.Abs(w-v.setpoint) >= 1 { // not the drift of a CHARGE_STATE rate
 		v.log.Info("setpoint", "power", energy.Watts(w), "at", b.at, "soc", energy.Fraction(b.soc()))
 	}
 	v.setpoint = w
