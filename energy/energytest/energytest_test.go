@@ -2,6 +2,8 @@ package energytest_test
 
 import (
 	"context"
+	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -20,14 +22,14 @@ func clock() time.Time { return now }
 type fakeBattery struct {
 	status      energy.BatteryStatus
 	requests    int
-	skipCtx     bool // ignores cancellation
-	skipVal     bool // does not validate schedules
+	ignoreCtx   string // the method that ignores cancellation, or ""
+	skipVal     bool   // does not validate schedules
 	errOnSet    error
 	requestFree bool // validation happens after the "request"
 }
 
 func (b *fakeBattery) BatteryStatus(ctx context.Context) (energy.BatteryStatus, error) {
-	if !b.skipCtx {
+	if b.ignoreCtx != "BatteryStatus" {
 		if err := ctx.Err(); err != nil {
 			return energy.BatteryStatus{}, err
 		}
@@ -45,7 +47,7 @@ func (b *fakeBattery) SetSchedule(ctx context.Context, s energy.Schedule) error 
 			return err
 		}
 	}
-	if !b.skipCtx {
+	if b.ignoreCtx != "SetSchedule" {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -80,7 +82,9 @@ func TestBatteryContractCatches(t *testing.T) {
 		{"stale", func(b *fakeBattery) { b.status.MeasuredAt = now.Add(-2 * time.Hour) }, nil, "stale data"},
 		{"kelvin", func(b *fakeBattery) { b.status.Temperature = energy.Ptr[energy.Celsius](297) }, nil, "Temperature"},
 		{"negative capacity", func(b *fakeBattery) { b.status.Capacity = -1 }, nil, "Capacity"},
-		{"ignores cancel", func(b *fakeBattery) { b.skipCtx = true }, nil, "cancelled context returned nil"},
+		{"NaN power", func(b *fakeBattery) { b.status.Power = energy.Watts(math.NaN()) }, nil, "Power is NaN"},
+		{"status ignores cancel", func(b *fakeBattery) { b.ignoreCtx = "BatteryStatus" }, nil, "BatteryStatus with a cancelled context"},
+		{"set ignores cancel", func(b *fakeBattery) { b.ignoreCtx = "SetSchedule" }, nil, "SetSchedule with a cancelled context"},
 		{"no validation", func(b *fakeBattery) { b.skipVal = true }, nil, "want a *energy.FieldError"},
 		{"validates after I/O", func(b *fakeBattery) { b.requestFree = true }, nil, "before any I/O"},
 		{"plain error on set", func(b *fakeBattery) { b.errOnSet = context.DeadlineExceeded }, nil, "want nil or an error wrapping energy.ErrUnsupported"},
@@ -107,34 +111,37 @@ func TestBatteryContractCatches(t *testing.T) {
 }
 
 type fakeCharger struct {
-	status   energy.ChargerStatus
-	requests int
-	skipCtx  bool
-	skipVal  bool
+	status    energy.ChargerStatus
+	requests  int
+	ignoreCtx string           // the method that ignores cancellation, or ""
+	skipVal   bool             // does not validate the current limit
+	errOn     map[string]error // what each method returns after its I/O
 }
 
-func (c *fakeCharger) io(ctx context.Context) error {
-	if !c.skipCtx {
+func (c *fakeCharger) io(ctx context.Context, method string) error {
+	if c.ignoreCtx != method {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 	}
 	c.requests++
-	return nil
+	return c.errOn[method]
 }
 
 func (c *fakeCharger) ChargerStatus(ctx context.Context) (energy.ChargerStatus, error) {
-	return c.status, c.io(ctx)
+	return c.status, c.io(ctx, "ChargerStatus")
 }
 
 func (c *fakeCharger) SetCurrentLimit(ctx context.Context, a energy.Amperes) error {
 	if !c.skipVal && !(a >= 0 && a < 1000) {
 		return energy.Invalid("limit", "%v", a)
 	}
-	return c.io(ctx)
+	return c.io(ctx, "SetCurrentLimit")
 }
 
-func (c *fakeCharger) SetCharging(ctx context.Context, on bool) error { return c.io(ctx) }
+func (c *fakeCharger) SetCharging(ctx context.Context, on bool) error {
+	return c.io(ctx, "SetCharging")
+}
 
 func goodCharger() energy.ChargerStatus {
 	return energy.ChargerStatus{MeasuredAt: now, State: energy.ChargerCharging, Power: 7200, CurrentLimit: 32, SessionEnergy: 5300}
@@ -156,7 +163,12 @@ func TestChargerContractCatches(t *testing.T) {
 		{"milliamps", func(c *fakeCharger) { c.status.CurrentLimit = 16000 }, "CurrentLimit"},
 		{"negative energy", func(c *fakeCharger) { c.status.SessionEnergy = -5 }, "SessionEnergy"},
 		{"no validation", func(c *fakeCharger) { c.skipVal = true }, "want a *energy.FieldError"},
-		{"ignores cancel", func(c *fakeCharger) { c.skipCtx = true }, "cancelled context returned nil"},
+		{"status ignores cancel", func(c *fakeCharger) { c.ignoreCtx = "ChargerStatus" }, "ChargerStatus with a cancelled context"},
+		{"limit ignores cancel", func(c *fakeCharger) { c.ignoreCtx = "SetCurrentLimit" }, "SetCurrentLimit with a cancelled context"},
+		{"charging ignores cancel", func(c *fakeCharger) { c.ignoreCtx = "SetCharging" }, "SetCharging with a cancelled context"},
+		{"plain error on limit", func(c *fakeCharger) { c.errOn = map[string]error{"SetCurrentLimit": errors.New("boom")} },
+			"SetCurrentLimit(16.0 A) returned \"boom\""},
+		{"bare unsupported on charging", func(c *fakeCharger) { c.errOn = map[string]error{"SetCharging": energy.ErrUnsupported} }, "say why"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,13 +183,18 @@ func TestChargerContractCatches(t *testing.T) {
 }
 
 type fakePrices struct {
-	prices     []energy.Price
-	requests   int
-	skipVal    bool
-	unfiltered bool // returns intervals outside the range asked for
+	prices       []energy.Price
+	requests     int
+	skipVal      bool
+	skipCtx      bool // ignores cancellation
+	validateLate bool // validates after the "request"
+	unfiltered   bool // returns intervals outside the range asked for
 }
 
 func (p *fakePrices) Prices(ctx context.Context, from, to time.Time) ([]energy.Price, error) {
+	if p.validateLate {
+		p.requests++
+	}
 	if !p.skipVal {
 		if from.IsZero() {
 			return nil, energy.Invalid("from", "is zero")
@@ -186,10 +203,12 @@ func (p *fakePrices) Prices(ctx context.Context, from, to time.Time) ([]energy.P
 			return nil, energy.Invalid("to", "is not after from")
 		}
 	}
-	if err := ctx.Err(); err != nil {
+	if err := ctx.Err(); err != nil && !p.skipCtx {
 		return nil, err
 	}
-	p.requests++
+	if !p.validateLate {
+		p.requests++
+	}
 	var out []energy.Price
 	for _, x := range p.prices {
 		if p.unfiltered || x.Start.Before(to) && x.End.After(from) {
@@ -236,6 +255,9 @@ func TestPriceSourceContractCatches(t *testing.T) {
 			p.unfiltered = true
 		}, "does not overlap"},
 		{"no validation", func(p *fakePrices) { p.skipVal = true }, "want a *energy.FieldError"},
+		{"validates after I/O", func(p *fakePrices) { p.validateLate = true }, "before any I/O"},
+		{"ignores cancel", func(p *fakePrices) { p.skipCtx = true }, "Prices with a cancelled context"},
+		{"band upside down", func(p *fakePrices) { p.prices[5].Low, p.prices[5].High = energy.Ptr(0.4), energy.Ptr(0.3) }, "Low 0.4 above High 0.3"},
 		{"empty", func(p *fakePrices) { p.prices = nil }, "no intervals"},
 	}
 	for _, tt := range tests {
