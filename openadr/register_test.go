@@ -1,13 +1,8 @@
 package openadr
 
 import (
-	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -228,52 +223,6 @@ func TestCancelByVTN(t *testing.T) {
 	require.NoError(t, v.Forget(bg, other))
 	_, err = v.Registration(bg, other)
 	assert.ErrorIs(t, err, ErrUnknownVEN)
-}
-
-// A VEN that registered with a TLS client certificate is bound to it: the
-// same venID from another certificate (or none) is refused with 463.
-func TestClientCertificateBindsVenID(t *testing.T) {
-	v, _ := newVTN(t)
-	certA := &x509.Certificate{Raw: []byte("certificate A")}
-	certB := &x509.Certificate{Raw: []byte("certificate B")}
-	postAs := func(cert *x509.Certificate, svc oadr.ServiceName, msg oadr.Message) oadr.Message {
-		body, err := oadr.Marshal(msg)
-		require.NoError(t, err)
-		req := httptest.NewRequest(http.MethodPost, PathPrefix+string(svc), bytes.NewReader(body))
-		if cert != nil {
-			req.TLS = &tls.ConnectionState{PeerCertificates: []*x509.Certificate{cert}}
-		}
-		status, out := serve(t, v, req)
-		require.Equal(t, http.StatusOK, status)
-		m, err := oadr.Unmarshal(out)
-		require.NoError(t, err)
-		return m
-	}
-	a := as[*oadr.CreatedPartyRegistration](t, postAs(certA, oadr.ServiceEiRegisterParty, &oadr.CreatePartyRegistration{
-		RequestID: "R", ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
-	}))
-	reg, err := v.Registration(bg, a.VenID)
-	require.NoError(t, err)
-	assert.Equal(t, Fingerprint(certA), reg.Fingerprint)
-
-	assert.Equal(t, "oadrRegisterReport", postAs(certA, oadr.ServiceOadrPoll, &oadr.Poll{VenID: a.VenID}).MessageName())
-	assert.Equal(t, oadr.CodeNotRegisteredOrAuthorized, code(t, postAs(certB, oadr.ServiceOadrPoll, &oadr.Poll{VenID: a.VenID})))
-	assert.Equal(t, oadr.CodeNotRegisteredOrAuthorized, code(t, postAs(nil, oadr.ServiceOadrPoll, &oadr.Poll{VenID: a.VenID})))
-	assert.Equal(t, oadr.CodeNotRegisteredOrAuthorized, code(t, postAs(certB, oadr.ServiceEiRegisterParty, &oadr.CreatePartyRegistration{
-		RequestID: "R", RegistrationID: a.RegistrationID, ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
-	})), "nor may it re-register")
-}
-
-func TestFingerprint(t *testing.T) {
-	// sha256("certificate A"), last 10 bytes.
-	fp := Fingerprint(&x509.Certificate{Raw: []byte("certificate A")})
-	assert.Len(t, fp, 29)
-	assert.Regexp(t, `^([0-9A-F]{2}:){9}[0-9A-F]{2}$`, fp)
-	assert.Equal(t, fp, NormalizeFingerprint(fp))
-	plain := bytes.ToLower(bytes.ReplaceAll([]byte(fp), []byte(":"), nil))
-	assert.Equal(t, fp, NormalizeFingerprint(string(plain)), "avob's 20 lower-case hex digits")
-	assert.Empty(t, NormalizeFingerprint("AB:CD"))
-	assert.Empty(t, NormalizeFingerprint("zz"+string(plain[2:])))
 }
 
 // Many VENs registering and polling at once: run with -race.

@@ -216,3 +216,76 @@ func TestAgainstVTN(t *testing.T) {
 		t.Errorf("Run = %v, want ErrRegistrationCanceled", err)
 	}
 }
+
+// TestFleetAgainstVTN drives a fleet of VENs step by step on one fake clock
+// against the real VTN, as a large-scale test would: every VEN registers,
+// reports, opts in to a discharge event and discharges.
+func TestFleetAgainstVTN(t *testing.T) {
+	const fleet = 25 // enough to show the pattern; CI time is shared
+	clk := clock.NewFake(t0)
+	vtn, err := openadr.NewVTN("VTN_GRIDWIRE", openadr.WithClock(clk),
+		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(time.Minute, time.Minute)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(vtn)
+	defer srv.Close()
+	ctx := context.Background()
+	vens := make([]*ven.VEN, fleet)
+	for i := range vens {
+		bat := ven.DefaultBattery()
+		bat.InitialSoC = energy.Fraction(0.2 + 0.6*float64(i)/fleet)
+		v, err := ven.New(srv.URL, ven.WithHTTPClient(srv.Client()), ven.WithClock(clk), ven.WithBattery(bat))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := v.Register(ctx); err != nil {
+			t.Fatalf("VEN %d: %v", i, err)
+		}
+		vens[i] = v
+	}
+	drainAll := func() {
+		for i, v := range vens {
+			for got := true; got; {
+				if got, err = v.PollOnce(ctx); err != nil {
+					t.Fatalf("VEN %d: %v", i, err)
+				}
+			}
+		}
+	}
+	drainAll()
+	discharge, err := openadr.LoadDispatch(openadr.DispatchStep{Duration: time.Hour, Mode: energy.ModeDischarge, Power: 4800})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vens {
+		if _, err := vtn.CreateEvent(ctx, v.State().VENID, openadr.Event{Start: t0.Add(time.Minute), Signals: []openadr.Signal{discharge}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	drainAll()
+	for range 6 {
+		clk.Advance(time.Minute)
+		drainAll()
+		for i, v := range vens {
+			if err := v.Tick(ctx); err != nil {
+				t.Fatalf("VEN %d: %v", i, err)
+			}
+		}
+	}
+	for i, v := range vens {
+		s := v.State()
+		start := 0.2 + 0.6*float64(i)/fleet
+		// 5 minutes at 4.8 kW: 0.4 kWh of 19.2.
+		if want := start - 0.4/19.2; !near(float64(s.Battery.StateOfCharge), want) || len(s.Events) != 1 || s.Events[0].Opt != oadr.OptIn {
+			t.Fatalf("VEN %d: SoC %v (want %v), events %+v", i, s.Battery.StateOfCharge, want, s.Events)
+		}
+		ms, err := vtn.Telemetry(ctx, s.VENID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m, ok := ms.Latest(openadr.QuantityPower); !ok || m.Value != -4800 {
+			t.Fatalf("VEN %d: power at the VTN %+v", i, m)
+		}
+	}
+}
