@@ -170,9 +170,12 @@ type Request struct {
 
 // Response is a 2xx answer.
 type Response struct {
+	// StatusCode is the HTTP status, from 200 to 299.
 	StatusCode int
-	Header     http.Header
-	Body       []byte
+	// Header holds the answer's headers.
+	Header http.Header
+	// Body is the whole body, at most Config.MaxBodyBytes.
+	Body []byte
 	// Attempts is how many times the request was sent.
 	Attempts int
 }

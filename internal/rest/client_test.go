@@ -164,6 +164,30 @@ func TestBackoffCapped(t *testing.T) {
 	}
 }
 
+// TestBackoffJitter: retries spread out. Ten waits at the cap (each half
+// fixed, half random) are not all the same unless the jitter is gone; the
+// chance that they are by luck is nil for practical purposes.
+func TestBackoffJitter(t *testing.T) {
+	s := newServer(t, `{}`, 503)
+	f := clock.NewFake(t0)
+	c := newClient(s, f, func(c *rest.Config) { c.Retries = 10; c.BackoffBase = time.Second; c.BackoffMax = time.Second })
+	_, _ = c.Do(context.Background(), &rest.Request{Path: "/x"})
+	sl := f.Sleeps()
+	if len(sl) != 10 {
+		t.Fatalf("sleeps = %v, want 10", sl)
+	}
+	distinct := map[time.Duration]bool{}
+	for _, d := range sl {
+		if d < 500*time.Millisecond || d > time.Second {
+			t.Errorf("sleep %v outside [500ms, 1s]", d)
+		}
+		distinct[d] = true
+	}
+	if len(distinct) < 2 {
+		t.Errorf("sleeps %v: no jitter", sl)
+	}
+}
+
 func TestNoRetryRequest(t *testing.T) {
 	s := newServer(t, `{}`, 503, 429, 200)
 	c := newClient(s, clock.NewFake(t0), nil)
@@ -435,7 +459,8 @@ func TestLoggingRedactsSecrets(t *testing.T) {
 	if n != 3 { // attempt 1, retry warning, attempt 2
 		t.Errorf("%d log records: %s", n, out)
 	}
-	for _, v := range []string{fmt.Sprint(secret), fmt.Sprintf("%v %+v %#v %s %q %x", secret, secret, secret, secret, secret, secret)} {
+	for _, v := range []string{fmt.Sprint(secret), fmt.Sprintf("%v %+v %#v %s %q %x", secret, secret, secret, secret, secret, secret),
+		secret.String(), secret.GoString(), "token=" + secret.String()} {
 		if strings.Contains(v, "s3cr3t") {
 			t.Errorf("secret formatted: %s", v)
 		}

@@ -60,6 +60,7 @@ func StatusSentinel(status int) error {
 // TransportError is a failure to get any answer: DNS, connection refused,
 // reset, TLS, timeout. It wraps both energy.ErrUnavailable and the cause.
 type TransportError struct {
+	// Vendor, Method and Endpoint identify the call, as in HTTPError.
 	Vendor, Method, Endpoint string
 	// Attempts is how many times the request was tried.
 	Attempts int
@@ -77,6 +78,7 @@ func (e *TransportError) Unwrap() []error { return []error{energy.ErrUnavailable
 
 // DecodeError is an answer whose body could not be decoded.
 type DecodeError struct {
+	// Vendor, Method and Endpoint identify the call, as in HTTPError.
 	Vendor, Method, Endpoint string
 	// Body is the start of the body, at most 512 bytes.
 	Body string
