@@ -289,3 +289,42 @@ func TestFleetAgainstVTN(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkMinuteAgainstVTN is one VEN-minute against the real VTN: a poll
+// and the minute's two reports (usage and status, sampled every 10 s), with
+// the battery discharging. Compare with BenchmarkTickMinute (the scripted
+// VTN) to see what the VTN costs; multiply by a fleet to size a test.
+func BenchmarkMinuteAgainstVTN(b *testing.B) {
+	clk := clock.NewFake(t0)
+	vtn, err := openadr.NewVTN("VTN_GRIDWIRE", openadr.WithClock(clk),
+		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(10*time.Second, time.Minute)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(vtn)
+	defer srv.Close()
+	ctx := context.Background()
+	v, err := ven.New(srv.URL, ven.WithHTTPClient(srv.Client()), ven.WithClock(clk))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := v.Register(ctx); err != nil {
+		b.Fatal(err)
+	}
+	discharge, _ := openadr.LoadDispatch(openadr.DispatchStep{Duration: 1000 * time.Hour, Mode: energy.ModeDischarge, Power: 1})
+	if _, err := vtn.CreateEvent(ctx, v.State().VENID, openadr.Event{Start: t0, Signals: []openadr.Signal{discharge}}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		clk.Advance(time.Minute)
+		for got := true; got; {
+			if got, err = v.PollOnce(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := v.Tick(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
