@@ -45,13 +45,16 @@ func WithPriceResolution(r Resolution) PriceSourceOption {
 // are paid, so its sign is flipped (and an advancedPrice band's low and
 // high swap places).
 //
-// A forecast's price is Amber's advancedPrice.predicted when present (what
-// the Amber app shows), else perKwh; WithPlainPrices always uses perKwh.
-// Low and High come from advancedPrice, or else from Amber's spot-price
-// range, shifted by the difference between the price and the spot price so
-// that the band is in the same terms as PerKWh. Descriptor is Amber's price
-// descriptor. Forecast is false for an actual interval, true for a forecast
-// one, and the estimate flag for the current interval.
+// A forecast's price (and that of the current interval while it is an
+// estimate) is Amber's advancedPrice.predicted when present (what the Amber
+// app shows), else perKwh; WithPlainPrices always uses perKwh. Their Low
+// and High come from advancedPrice, or else from Amber's spot-price range,
+// shifted by the difference between the price and the spot price so that
+// the band is in the same terms as PerKWh. A settled price (an actual
+// interval, or the current one once locked in) is perKwh, without a band.
+// Descriptor is Amber's price descriptor. Forecast is false for an actual
+// interval, true for a forecast one, and the estimate flag for the current
+// interval.
 type PriceSource struct {
 	site     *SiteClient
 	channels []ChannelType
@@ -240,7 +243,11 @@ func (p *PriceSource) price(iv Interval, ch energy.Channel) energy.Price {
 	)
 	switch v := iv.(type) {
 	case *CurrentInterval:
-		forecast, adv, rng = v.Estimate, v.AdvancedPrice, v.Range
+		// Once locked in, perKwh is the price billed; Amber's prediction
+		// and the spot range no longer say anything about it.
+		if forecast = v.Estimate; forecast {
+			adv, rng = v.AdvancedPrice, v.Range
+		}
 	case *ForecastInterval:
 		forecast, adv, rng = true, v.AdvancedPrice, v.Range
 	}

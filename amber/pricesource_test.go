@@ -181,6 +181,25 @@ func TestPriceSourceKeepsTheMostSettled(t *testing.T) {
 	}
 }
 
+// TestPriceSourceLockedInCurrentPrice: once the current interval's price is
+// locked in (estimate false) it is the price billed, perKwh, not Amber's
+// prediction, and it has no forecast band.
+func TestPriceSourceLockedInCurrentPrice(t *testing.T) {
+	c, mt, _ := newMock(t)
+	body := `[{"type":"CurrentInterval","duration":5,"endTime":"2026-01-28T00:20:00Z","startTime":"2026-01-28T00:15:01Z",` +
+		`"nemTime":"2026-01-28T10:20:00+10:00","date":"2026-01-28","perKwh":12.5,"spotPerKwh":3,"renewables":40,` +
+		`"channelType":"general","spikeStatus":"none","descriptor":"low","estimate":false,` +
+		`"range":{"min":1,"max":9},"advancedPrice":{"low":9,"predicted":10,"high":11}}]`
+	mt.RegisterResponder(http.MethodGet, base+"/sites/"+siteID+"/prices/current", httpmock.NewStringResponder(200, body))
+	ps, err := c.Site(siteID).PriceSource().Prices(t.Context(), t0, t0.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 1 || ps[0].PerKWh != 0.125 || ps[0].Forecast || ps[0].Low != nil || ps[0].High != nil {
+		t.Errorf("prices = %v; want one settled price of 0.125 AUD/kWh without a band", ps)
+	}
+}
+
 func TestPriceSourceChoosesEndpoints(t *testing.T) {
 	cases := []struct {
 		name     string
