@@ -215,10 +215,12 @@ func TestPricesMergeDropsBoundaryDuplicates(t *testing.T) {
 			"nemTime": e.In(NEM).Format(time.RFC3339), "date": DateOf(e.Add(-time.Minute)).String(), "perKwh": 20, "spotPerKwh": 5,
 			"renewables": 40, "channelType": ch, "spikeStatus": "none", "descriptor": "low", "estimate": true}
 	}
+	// The settled version comes first on the general channel and last on
+	// the feed-in one: the merge must not depend on the order.
 	first := []any{iv("ActualInterval", "general", "2026-01-07T13:30:00Z"), iv("ActualInterval", "general", "2026-01-07T14:00:00Z"),
-		iv("ActualInterval", "feedIn", "2026-01-07T14:00:00Z")}
+		iv("ForecastInterval", "feedIn", "2026-01-07T14:00:00Z")}
 	second := []any{iv("CurrentInterval", "general", "2026-01-07T14:00:00Z"), iv("ForecastInterval", "general", "2026-01-07T14:30:00Z"),
-		iv("ForecastInterval", "feedIn", "2026-01-07T14:00:00Z"), iv("ForecastInterval", "feedIn", "2026-01-07T14:30:00Z")}
+		iv("ActualInterval", "feedIn", "2026-01-07T14:00:00Z"), iv("ForecastInterval", "feedIn", "2026-01-07T14:30:00Z")}
 	mt.RegisterResponderWithQuery(http.MethodGet, base+"/sites/"+siteID+"/prices", "startDate=2026-01-01&endDate=2026-01-07",
 		httpmock.NewJsonResponderOrPanic(200, first))
 	mt.RegisterResponderWithQuery(http.MethodGet, base+"/sites/"+siteID+"/prices", "startDate=2026-01-08&endDate=2026-01-10",

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,5 +106,37 @@ func TestUsageSplitsAndMerges(t *testing.T) {
 		if !us[i].Start().Equal(us[i-1].End()) {
 			t.Fatalf("records[%d] starts %v, not where records[%d] ends (%v)", i, us[i].Start(), i-1, us[i-1].End())
 		}
+	}
+}
+
+// TestUsageMergeDropsBoundaryDuplicates: a record that two neighbouring
+// requests both return (the interval ending at midnight, say) appears once.
+func TestUsageMergeDropsBoundaryDuplicates(t *testing.T) {
+	c, mt, _ := newMock(t)
+	rec := func(ch, id, end string, kwh float64) map[string]any {
+		e, _ := time.Parse(time.RFC3339, end)
+		return map[string]any{"type": "Usage", "duration": 30, "endTime": end, "startTime": e.Add(-29*time.Minute - 59*time.Second).Format(time.RFC3339),
+			"nemTime": e.In(NEM).Format(time.RFC3339), "date": DateOf(e.Add(-time.Minute)).String(), "perKwh": 20, "spotPerKwh": 5,
+			"renewables": 40, "channelType": ch, "channelIdentifier": id, "kwh": kwh, "cost": kwh * 20, "quality": "billable",
+			"spikeStatus": "none", "descriptor": "low"}
+	}
+	first := []any{rec("general", "E1", "2026-01-07T13:30:00Z", 0.5), rec("general", "E1", "2026-01-07T14:00:00Z", 0.6),
+		rec("feedIn", "B1", "2026-01-07T14:00:00Z", -0.2)}
+	second := []any{rec("general", "E1", "2026-01-07T14:00:00Z", 0.6), rec("general", "E1", "2026-01-07T14:30:00Z", 0.7),
+		rec("feedIn", "B1", "2026-01-07T14:00:00Z", -0.2)}
+	mt.RegisterResponderWithQuery(http.MethodGet, base+"/sites/"+siteID+"/usage", "startDate=2026-01-01&endDate=2026-01-07",
+		httpmock.NewJsonResponderOrPanic(200, first))
+	mt.RegisterResponderWithQuery(http.MethodGet, base+"/sites/"+siteID+"/usage", "startDate=2026-01-08&endDate=2026-01-10",
+		httpmock.NewJsonResponderOrPanic(200, second))
+	us, err := c.Usage(t.Context(), siteID, UsageParams{StartDate: NewDate(2026, 1, 1), EndDate: NewDate(2026, 1, 10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range us {
+		got = append(got, u.ChannelIdentifier+" "+u.EndTime.Format("15:04"))
+	}
+	if want := "E1 13:30|E1 14:00|E1 14:30|B1 14:00"; strings.Join(got, "|") != want {
+		t.Errorf("merged %s, want %s", strings.Join(got, "|"), want)
 	}
 }
