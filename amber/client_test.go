@@ -57,6 +57,18 @@ func TestSites(t *testing.T) {
 	}
 }
 
+func TestSitesWithoutAnID(t *testing.T) {
+	for _, body := range []string{`[null]`, `[{"nmi":"3052282872","status":"active","channels":[]}]`} {
+		c, mt, _ := newMock(t)
+		mt.RegisterResponder(http.MethodGet, base+"/sites", httpmock.NewStringResponder(200, body))
+		sites, err := c.Sites(t.Context())
+		var de *rest.DecodeError
+		if !errors.As(err, &de) {
+			t.Errorf("%s: Sites = %v, %v; want a decode error", body, sites, err)
+		}
+	}
+}
+
 func TestActiveSite(t *testing.T) {
 	older := Site{ID: "old", Status: SiteActive, ActiveFrom: NewDate(2020, 1, 1)}
 	newer := Site{ID: "new", Status: SiteActive, ActiveFrom: NewDate(2024, 1, 1)}

@@ -3,6 +3,7 @@ package amber
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"time"
 
@@ -42,7 +43,8 @@ type Channel struct {
 }
 
 // UnmarshalJSON implements json.Unmarshaler: intervalLength is minutes on
-// the wire, and the optional dates may be absent.
+// the wire, and the optional dates may be absent. A site without an id (or
+// a null in place of a site) is an error: no other call could name it.
 func (s *Site) UnmarshalJSON(b []byte) error {
 	type plain Site
 	var w struct {
@@ -53,6 +55,9 @@ func (s *Site) UnmarshalJSON(b []byte) error {
 	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
+	}
+	if w.ID == "" {
+		return errors.New("amber: site without an id")
 	}
 	*s = Site(w.plain)
 	s.IntervalLength = w.IntervalLength.duration()
