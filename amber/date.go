@@ -1,6 +1,7 @@
 package amber
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 )
@@ -16,9 +17,9 @@ var NEM = time.FixedZone("AEST", 10*60*60)
 // dates are NEM dates: the day, in NEM time, that an interval belongs to.
 // The zero Date means "not set".
 type Date struct {
-	Year  int
-	Month time.Month
-	Day   int
+	Year  int        // such as 2026
+	Month time.Month // January is 1
+	Day   int        // day of the month, from 1
 }
 
 // DateOf returns the NEM date that the instant t falls on.
@@ -59,14 +60,7 @@ func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
 
 // Compare returns -1, 0 or +1 as d is before, equal to or after e.
 func (d Date) Compare(e Date) int {
-	switch {
-	case d.Year != e.Year:
-		return cmpInt(d.Year, e.Year)
-	case d.Month != e.Month:
-		return cmpInt(int(d.Month), int(e.Month))
-	default:
-		return cmpInt(d.Day, e.Day)
-	}
+	return cmp.Or(cmp.Compare(d.Year, e.Year), cmp.Compare(d.Month, e.Month), cmp.Compare(d.Day, e.Day))
 }
 
 // DaysUntil returns the number of days from d to e (negative when e is
@@ -101,16 +95,6 @@ func (d *Date) UnmarshalText(b []byte) error {
 	}
 	*d = v
 	return nil
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // dateSpan is an inclusive range of NEM dates, one request's worth.

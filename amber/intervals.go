@@ -113,17 +113,17 @@ func (*ForecastInterval) isInterval() {}
 
 // Range is a spread of possible NEM spot prices.
 type Range struct {
-	Min CentsPerKWh `json:"min"`
-	Max CentsPerKWh `json:"max"`
+	Min CentsPerKWh `json:"min"` // lowest expected spot price
+	Max CentsPerKWh `json:"max"` // highest expected spot price
 }
 
 // AdvancedPrice is Amber's forecast of the price the customer pays (network
 // and market fees included), with a band around it. It is the number the
 // Amber app shows, and differs from the AEMO-based PerKWh.
 type AdvancedPrice struct {
-	Low       CentsPerKWh `json:"low"`
-	Predicted CentsPerKWh `json:"predicted"`
-	High      CentsPerKWh `json:"high"`
+	Low       CentsPerKWh `json:"low"`       // bottom of the band
+	Predicted CentsPerKWh `json:"predicted"` // Amber's prediction
+	High      CentsPerKWh `json:"high"`      // top of the band
 }
 
 // TariffInformation describes how the network tariff affects an interval.

@@ -55,15 +55,21 @@ func (c *Client) CurrentPrices(ctx context.Context, siteID string, p CurrentPric
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
+	return c.getIntervals(ctx, path, countQuery(p.Next, p.Previous, p.Resolution))
+}
+
+// countQuery is the query of the endpoints that count intervals around
+// now: next, previous and resolution, each left out when zero.
+func countQuery(next, previous int, r Resolution) url.Values {
 	q := url.Values{}
-	if p.Next > 0 {
-		q.Set("next", strconv.Itoa(p.Next))
+	if next > 0 {
+		q.Set("next", strconv.Itoa(next))
 	}
-	if p.Previous > 0 {
-		q.Set("previous", strconv.Itoa(p.Previous))
+	if previous > 0 {
+		q.Set("previous", strconv.Itoa(previous))
 	}
-	setResolution(q, p.Resolution)
-	return c.getIntervals(ctx, path, q)
+	setResolution(q, r)
+	return q
 }
 
 // PricesParams are the options of Prices.

@@ -129,16 +129,9 @@ func (c *Client) CurrentRenewables(ctx context.Context, state State, p Renewable
 	case !p.Resolution.valid():
 		return nil, energy.Invalid("Resolution", "%d is not 5 or 30 minutes", p.Resolution)
 	}
-	q := url.Values{}
-	if p.Next > 0 {
-		q.Set("next", strconv.Itoa(p.Next))
-	}
-	if p.Previous > 0 {
-		q.Set("previous", strconv.Itoa(p.Previous))
-	}
-	setResolution(q, p.Resolution)
 	var out []Renewable
-	if err := c.do(ctx, c.public, "/state/"+url.PathEscape(string(state))+"/renewables/current", q, &out); err != nil {
+	path := "/state/" + url.PathEscape(string(state)) + "/renewables/current"
+	if err := c.do(ctx, c.public, path, countQuery(p.Next, p.Previous, p.Resolution), &out); err != nil {
 		return nil, err
 	}
 	return out, nil
