@@ -131,3 +131,39 @@ func TestRunRetriesRegistration(t *testing.T) {
 		t.Error("not registered")
 	}
 }
+
+func TestStateWhileRunning(t *testing.T) {
+	// State from another goroutine while Run works (run with -race).
+	f := newFakeVTN(t)
+	f.pollFreq = time.Minute
+	f.reportRequests = []oadr.ReportRequest{usageRequest("RR", time.Minute, time.Minute)}
+	f.setEvents(chargeDischarge("EVT", 0)) // charges from 13:00
+	clk := clock.NewFake(t0)
+	v := f.newVEN(clk)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.setOverride(func(_ string, msg oadr.Message) *reply {
+		if _, ok := msg.(*oadr.Poll); ok && clk.Now().After(t0.Add(70*time.Minute)) {
+			cancel()
+		}
+		return nil
+	})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for ctx.Err() == nil {
+			s := v.State()
+			if !s.Battery.StateOfCharge.Valid() {
+				t.Errorf("SoC %v", s.Battery.StateOfCharge)
+				return
+			}
+			time.Sleep(100 * time.Microsecond) // a reader, not a spinner
+		}
+	})
+	if err := v.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if soc := float64(v.State().Battery.StateOfCharge); soc <= 0.5 {
+		t.Errorf("SoC after the charge = %v", soc)
+	}
+}
