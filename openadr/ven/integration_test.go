@@ -205,6 +205,36 @@ func TestAgainstVTN(t *testing.T) {
 		t.Errorf("after the cancellation: setpoint %v power %v events %+v", s.Setpoint, s.Battery.Power, s.Events)
 	}
 
+	// The VTN stops the status report, asking for a last one.
+	var statusID string
+	for _, r := range v.State().Reports {
+		if r.Name == oadr.ReportTelemetryStatus {
+			statusID = r.RequestID
+		}
+	}
+	if err := vtn.CancelReports(ctx, venID, true, statusID); err != nil {
+		t.Fatal(err)
+	}
+	step(time.Minute)
+	if rs := v.State().Reports; len(rs) != 1 || rs[0].Name != oadr.ReportTelemetryUsage {
+		t.Errorf("the VEN's reports after the cancellation = %+v", rs)
+	}
+	if rrs, _ := vtn.ReportRequests(ctx, venID); len(rrs) != 1 {
+		t.Errorf("the VTN's report requests after the cancellation = %+v", rrs)
+	}
+
+	// The VTN asks the VEN to register again: it does, keeping its IDs.
+	if err := vtn.RequestReregistration(ctx, venID); err != nil {
+		t.Fatal(err)
+	}
+	drain()
+	if s := v.State(); !s.Registered || s.VENID != venID {
+		t.Errorf("after re-registration: %+v", s)
+	}
+	if n := len(v.State().Reports); n != 1 {
+		t.Errorf("re-registration changed the reports: %d", n)
+	}
+
 	// The VTN cancels the registration: the VEN lets go.
 	if err := vtn.CancelRegistration(ctx, venID); err != nil {
 		t.Fatal(err)
