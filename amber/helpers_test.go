@@ -74,6 +74,19 @@ func respond(t testing.TB, status int, file string, h http.Header) httpmock.Resp
 	}
 }
 
+// wantRejected runs call against a fresh client and checks that it fails
+// with a *energy.FieldError naming field before any request; what says which
+// case failed.
+func wantRejected(t *testing.T, what any, field string, call func(c *Client) error) {
+	t.Helper()
+	c, mt, _ := newMock(t)
+	mt.RegisterNoResponder(httpmock.NewStringResponder(200, "[]"))
+	wantField(t, call(c), field)
+	if n := mt.GetTotalCallCount(); n != 0 {
+		t.Errorf("%+v: %d requests made", what, n)
+	}
+}
+
 // wantField checks that err is a *energy.FieldError naming field.
 func wantField(t *testing.T, err error, field string) {
 	t.Helper()

@@ -88,13 +88,10 @@ func TestCurrentPricesLimits(t *testing.T) {
 		{siteID, CurrentPricesParams{Resolution: 15}, "Resolution"},
 	}
 	for _, tc := range cases {
-		c, mt, _ := newMock(t)
-		mt.RegisterNoResponder(httpmock.NewStringResponder(200, "[]"))
-		_, err := c.CurrentPrices(t.Context(), tc.site, tc.p)
-		wantField(t, err, tc.field)
-		if n := mt.GetTotalCallCount(); n != 0 {
-			t.Errorf("%+v: %d requests made", tc.p, n)
-		}
+		wantRejected(t, tc.p, tc.field, func(c *Client) error {
+			_, err := c.CurrentPrices(t.Context(), tc.site, tc.p)
+			return err
+		})
 	}
 	// The limit itself is allowed.
 	c, mt, _ := newMock(t)
@@ -150,13 +147,10 @@ func TestPricesLimits(t *testing.T) {
 		{siteID, PricesParams{Resolution: 60}, "Resolution"},
 	}
 	for _, tc := range cases {
-		c, mt, _ := newMock(t)
-		mt.RegisterNoResponder(httpmock.NewStringResponder(200, "[]"))
-		_, err := c.Prices(t.Context(), tc.site, tc.p)
-		wantField(t, err, tc.field)
-		if n := mt.GetTotalCallCount(); n != 0 {
-			t.Errorf("%+v: %d requests made", tc.p, n)
-		}
+		wantRejected(t, tc.p, tc.field, func(c *Client) error {
+			_, err := c.Prices(t.Context(), tc.site, tc.p)
+			return err
+		})
 	}
 }
 

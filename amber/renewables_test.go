@@ -54,13 +54,10 @@ func TestCurrentRenewablesLimits(t *testing.T) {
 		{SA, RenewablesParams{Resolution: 10}, "Resolution"},
 	}
 	for _, tc := range cases {
-		c, mt, _ := newMock(t)
-		mt.RegisterNoResponder(httpmock.NewStringResponder(200, "[]"))
-		_, err := c.CurrentRenewables(t.Context(), tc.state, tc.p)
-		wantField(t, err, tc.field)
-		if n := mt.GetTotalCallCount(); n != 0 {
-			t.Errorf("%v %+v: %d requests made", tc.state, tc.p, n)
-		}
+		wantRejected(t, tc, tc.field, func(c *Client) error {
+			_, err := c.CurrentRenewables(t.Context(), tc.state, tc.p)
+			return err
+		})
 	}
 }
 

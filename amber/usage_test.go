@@ -70,13 +70,10 @@ func TestUsageLimits(t *testing.T) {
 		{siteID, UsageParams{StartDate: NewDate(2026, 1, 29)}, "StartDate"},
 	}
 	for _, tc := range cases {
-		c, mt, _ := newMock(t)
-		mt.RegisterNoResponder(httpmock.NewStringResponder(200, "[]"))
-		_, err := c.Usage(t.Context(), tc.site, tc.p)
-		wantField(t, err, tc.field)
-		if n := mt.GetTotalCallCount(); n != 0 {
-			t.Errorf("%+v: %d requests made", tc.p, n)
-		}
+		wantRejected(t, tc.p, tc.field, func(c *Client) error {
+			_, err := c.Usage(t.Context(), tc.site, tc.p)
+			return err
+		})
 	}
 }
 
