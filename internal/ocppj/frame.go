@@ -32,6 +32,7 @@ func (t MessageType) String() string {
 
 // Frame is one OCPP-J message.
 type Frame struct {
+	// Type says whether the frame is a call, a result or an error.
 	Type MessageType
 	// ID correlates a call with its answer.
 	ID string

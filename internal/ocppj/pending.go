@@ -50,11 +50,12 @@ func (e *Error) Status() string {
 	return ""
 }
 
-// Answer is what a pending call receives: a result payload or an error
-// (*Error for a CallError, or the error passed to FailAll).
+// Answer is what a pending call receives: a result payload or an error.
 type Answer struct {
+	// Payload is the CallResult's payload, when Err is nil.
 	Payload json.RawMessage
-	Err     error
+	// Err is an *Error for a CallError, or the error passed to Close.
+	Err error
 }
 
 // ErrClosed is what pending calls receive when the Pending set is closed
