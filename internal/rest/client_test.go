@@ -381,6 +381,36 @@ func TestCancelledContextNoIO(t *testing.T) {
 	}
 }
 
+// TestContextReachesTheRequest: cancelling the context aborts a request in
+// flight, and the server sees its request's context end.
+func TestContextReachesTheRequest(t *testing.T) {
+	got, gone := make(chan struct{}), make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(got)
+		select {
+		case <-r.Context().Done():
+			close(gone)
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	defer srv.Close()
+	c := rest.New(rest.Config{Vendor: "test", BaseURL: srv.URL, Clock: clock.NewFake(t0)})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-got
+		cancel()
+	}()
+	_, err := c.Do(ctx, &rest.Request{Path: "/x"})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v; want context.Canceled", err)
+	}
+	select {
+	case <-gone:
+	case <-time.After(5 * time.Second):
+		t.Error("the server's request context did not end")
+	}
+}
+
 func TestCancelDuringBackoff(t *testing.T) {
 	s := newServer(t, `{}`, 503)
 	ctx, cancel := context.WithCancel(context.Background())
