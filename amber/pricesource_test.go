@@ -52,6 +52,45 @@ func TestPriceSourceContract(t *testing.T) {
 	}
 }
 
+// TestPriceSourceCoversTheRange: against the fake, which prices every
+// interval, the answer covers [from, to) on each channel without a gap,
+// whichever endpoints serve it (history crossing into tomorrow takes the
+// date-range endpoint and the current one).
+func TestPriceSourceCoversTheRange(t *testing.T) {
+	now := time.Date(2026, 1, 28, 6, 7, 0, 0, time.UTC) // 16:07 in the NEM
+	for _, r := range []struct{ from, to time.Duration }{
+		{-time.Hour, 12 * time.Hour},
+		{-72 * time.Hour, 12 * time.Hour},
+		{-10 * 24 * time.Hour, -9 * 24 * time.Hour},
+		{2 * time.Hour, 20 * time.Hour},
+	} {
+		fc := clock.NewFake(now)
+		srv := ambertest.NewServer(ambertest.WithClock(fc))
+		c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc))
+		from, to := now.Add(r.from), now.Add(r.to)
+		ps, err := c.Site(srv.SiteID).PriceSource().Prices(t.Context(), from, to)
+		srv.Close()
+		if err != nil {
+			t.Fatalf("%v..%v: %v", r.from, r.to, err)
+		}
+		for _, ch := range []energy.Channel{energy.ChannelImport, energy.ChannelExport} {
+			var at time.Time
+			for _, p := range ps {
+				if p.Channel != ch {
+					continue
+				}
+				if at.IsZero() && p.Start.After(from) || !at.IsZero() && !p.Start.Equal(at) {
+					t.Fatalf("%v..%v: %s prices have a gap before %v", r.from, r.to, ch, p.Start)
+				}
+				at = p.End
+			}
+			if at.Before(to) {
+				t.Errorf("%v..%v: %s prices end at %v, before %v", r.from, r.to, ch, at, to)
+			}
+		}
+	}
+}
+
 // pricesAt returns a PriceSource on the httpmock fixtures.
 func pricesAt(t *testing.T, opts ...PriceSourceOption) *PriceSource {
 	t.Helper()

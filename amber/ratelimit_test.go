@@ -309,6 +309,25 @@ func Test429WithoutHeaders(t *testing.T) {
 	}
 }
 
+// Test429WithoutHeadersAfterQuotaSpent: with the limiter off, a bare 429
+// after an answer that reported the quota spent is waited out until that
+// answer's reset, not just briefly.
+func Test429WithoutHeadersAfterQuotaSpent(t *testing.T) {
+	c, mt, fc := newMock(t, WithRateLimit(0, 0))
+	mt.RegisterResponder(http.MethodGet, base+"/sites",
+		respond(t, 200, "sites.json", rateHeaders(50, 0, 200)).Once().
+			Then(respond(t, 429, "error_429.json", nil).Once()).
+			Then(respond(t, 200, "sites.json", nil)))
+	for range 2 {
+		if _, err := c.Sites(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := fc.Sleeps(); !slices.Equal(got, []time.Duration{201 * time.Second}) {
+		t.Errorf("slept %v, want [3m21s] (the last reported reset + 1 s margin)", got)
+	}
+}
+
 func TestRetryAfterHeader(t *testing.T) {
 	c, mt, fc := newMock(t)
 	h := http.Header{"Retry-After": {"7"}}
