@@ -205,7 +205,8 @@ func countParams(w http.ResponseWriter, r *http.Request, defLength int) (next, p
 		writeError(w, http.StatusBadRequest, err.Error())
 		return 0, 0, 0, false
 	}
-	if next+prev > maxIntervals {
+	// Compared so that huge values cannot overflow the sum past the check.
+	if next > maxIntervals || prev > maxIntervals-next {
 		writeError(w, http.StatusUnprocessableEntity, "Requested number of intervals is greater than 2048")
 		return 0, 0, 0, false
 	}

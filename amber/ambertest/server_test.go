@@ -224,6 +224,8 @@ func TestLimits(t *testing.T) {
 	}{
 		{site + "/prices/current?next=2000&previous=49", 422},
 		{site + "/prices/current?next=2000&previous=48", 200},
+		{site + "/prices/current?next=9223372036854775807&previous=1", 422},
+		{"/state/sa/renewables/current?next=1&previous=9223372036854775807", 422},
 		{site + "/prices/current?next=-1", 400},
 		{site + "/prices/current?next=ten", 400},
 		{site + "/prices/current?resolution=15", 400},
