@@ -51,8 +51,8 @@ func (v *VTN) decode(svc oadr.ServiceName, body []byte) (oadr.Message, error) {
 
 // pollCache remembers the decoding of oadrPoll bodies. A VEN's polls are
 // byte-for-byte the same (oadrPoll carries nothing but the venID), polls are
-// most of a VTN's traffic, and decoding is most of the cost of answering
-// one, so each distinct body is decoded once. Decoding is a pure function of
+// most of a VTN's traffic, and decoding is a large part of the cost of
+// answering one, so each distinct body is decoded once. Decoding is a pure function of
 // the bytes, and the cached *oadr.Poll is never modified, so sharing it is
 // safe.
 type pollCache struct {
