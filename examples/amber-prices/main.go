@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gridwire/gridwire/amber"
@@ -135,7 +136,7 @@ func printTable(w io.Writer, prices []energy.Price, now time.Time) {
 			r.exp = p
 		}
 	}
-	fmt.Fprintf(w, "%-15s %9s %9s  %-13s %s\n", "Interval", "Import", "Export", "Descriptor", "")
+	fmt.Fprintf(w, "%-15s %9s %9s  %s\n", "Interval", "Import", "Export", "Descriptor")
 	for _, r := range rows {
 		desc := ""
 		if r.imp != nil {
@@ -150,8 +151,9 @@ func printTable(w io.Writer, prices []energy.Price, now time.Time) {
 		case r.forecast:
 			mark = "forecast"
 		}
-		fmt.Fprintf(w, "%-15s %9s %9s  %-13s %s\n",
+		line := fmt.Sprintf("%-15s %9s %9s  %-13s %s",
 			r.start.Local().Format("Mon 15:04")+"–"+r.end.Local().Format("15:04"), cents(r.imp), cents(r.exp), desc, mark)
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
 }
 
