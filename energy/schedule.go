@@ -23,6 +23,8 @@ func (m Mode) Valid() bool { return m == ModeCharge || m == ModeDischarge || m =
 // Outside its windows a battery follows the vendor's default behaviour
 // (usually self-consumption). The zero Schedule clears any plan.
 type Schedule struct {
+	// Windows are the schedule's periods, in any order; they must not
+	// overlap.
 	Windows []Window
 }
 
