@@ -1,39 +1,136 @@
 package oadr
 
 import (
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
-// decoder walks the token stream of encoding/xml. Every decode method is handed
+// decoder walks the token stream of a document. Every decode method is handed
 // the start element it owns and consumes everything up to and including the
-// matching end element, so the recursion depth follows the schema, not the input.
+// matching end element, so the recursion depth follows the schema, not the
+// input.
+//
+// Tokens come from the scanner (scan.go) or, when the scanner gives up, from
+// encoding/xml's Token, the reference the scanner is measured against.
 type decoder struct {
-	x *xml.Decoder
+	s scanner
+	x *xml.Decoder // non-nil: tokens come from encoding/xml
+
+	// The slow path's current token.
+	start xml.StartElement
+	data  xml.CharData
+
+	scratch []byte     // text gathered from several pieces
+	attrs   []xml.Attr // the fast path's attributes, when asked for
+	read    []byte     // the scanner's buffer for input read from an io.Reader
 }
 
-func newDecoder(r io.Reader) *decoder {
+// start is a start element as the decode methods see it: its name, with the
+// namespace resolved. The attributes, which two elements of the schema
+// carry, are read with decoder.attributes before the next token.
+type start struct {
+	Name xml.Name
+}
+
+var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
+
+func getDecoder() *decoder { return decoderPool.Get().(*decoder) }
+
+// putDecoder returns d to the pool without references to the input or the
+// output. The scanner's buffer is kept when it is the decoder's own (input
+// read from an io.Reader), never when it is the caller's document.
+func putDecoder(d *decoder) {
+	own := d.s.src != nil
+	buf := d.s.release()
+	read := d.read
+	if own && cap(buf) <= maxPooled && cap(buf) > cap(read) {
+		read = buf
+	}
+	scratch := d.scratch
+	if cap(scratch) > maxPooled {
+		scratch = nil
+	}
+	clear(d.attrs[:cap(d.attrs)])
+	*d = decoder{s: d.s, scratch: scratch[:0], attrs: d.attrs[:0], read: read[:0]}
+	decoderPool.Put(d)
+}
+
+// useEncodingXML points the decoder at encoding/xml reading r.
+func (d *decoder) useEncodingXML(r io.Reader) {
 	r, transcoded := prepare(r)
-	x := xml.NewDecoder(r)
-	x.CharsetReader = charsetPlain
+	d.x = xml.NewDecoder(r)
+	d.x.CharsetReader = charsetPlain
 	if transcoded {
-		x.CharsetReader = charsetTranscoded
+		d.x.CharsetReader = charsetTranscoded
 	}
-	return &decoder{x: x}
 }
 
-// token returns the next token inside the document element.
-func (d *decoder) token() (xml.Token, error) {
-	tok, err := d.x.Token()
-	if err != nil {
-		return nil, readError(err)
+// token returns the next start element, end element or, if text is set,
+// character data. Errors from encoding/xml are returned as they are.
+func (d *decoder) token(text bool) (tokKind, error) {
+	if d.x == nil {
+		return d.s.next(text)
 	}
-	return tok, nil
+	for {
+		tok, err := d.x.Token()
+		if err != nil {
+			return 0, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			d.start = t
+			return tokStart, nil
+		case xml.EndElement:
+			return tokEnd, nil
+		case xml.CharData:
+			if text {
+				d.data = t
+				return tokText, nil
+			}
+		}
+	}
+}
+
+// next is token inside the document element.
+func (d *decoder) next(text bool) (tokKind, error) {
+	k, err := d.token(text)
+	if err != nil {
+		return 0, readError(err)
+	}
+	return k, nil
+}
+
+// name returns the name of the current start element.
+func (d *decoder) name() xml.Name {
+	if d.x == nil {
+		return d.s.elementName()
+	}
+	return d.start.Name
+}
+
+// attributes returns the attributes of the current start element, valid
+// until the next token is read.
+func (d *decoder) attributes() []xml.Attr {
+	if d.x == nil {
+		d.attrs = d.s.appendAttrs(d.attrs[:0])
+		return d.attrs
+	}
+	return d.start.Attr
+}
+
+// appendText appends the current character data to dst.
+func (d *decoder) appendText(dst []byte) []byte {
+	if d.x == nil {
+		return d.s.appendText(dst)
+	}
+	return append(dst, d.data...)
 }
 
 // readError classifies an error of encoding/xml met inside the document
@@ -54,66 +151,94 @@ func readError(err error) error {
 // children calls fn for every child element of the current element and returns
 // at its end tag. fn must consume the child entirely (decode it or d.skip()).
 // Errors from fn are attributed to the child's local name.
-func (d *decoder) children(fn func(se xml.StartElement) error) error {
+func (d *decoder) children(fn func(se start) error) error {
 	for {
-		tok, err := d.token()
+		k, err := d.next(false)
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if err := fn(t); err != nil {
-				return at(t.Name.Local, err)
+		switch k {
+		case tokStart:
+			se := start{Name: d.name()}
+			if err := fn(se); err != nil {
+				return at(se.Name.Local, err)
 			}
-		case xml.EndElement:
+		case tokEnd:
 			return nil
 		}
 	}
 }
 
-// skip consumes the current element; encoding/xml's Skip is iterative.
+// skip consumes the current element, iteratively.
 func (d *decoder) skip() error {
-	if err := d.x.Skip(); err != nil {
-		return readError(err)
+	if d.x != nil {
+		if err := d.x.Skip(); err != nil {
+			return readError(err)
+		}
+		return nil
 	}
-	return nil
+	depth := 0
+	for {
+		k, err := d.s.next(false)
+		if err != nil {
+			return err
+		}
+		switch k {
+		case tokStart:
+			depth++
+		case tokEnd:
+			if depth == 0 {
+				return nil
+			}
+			depth--
+		}
+	}
 }
 
-// text returns the character data of a simple-typed element, exactly as written.
-// A child element inside is an error: the schema gives these elements no children.
-func (d *decoder) text() (string, error) {
-	var s string
-	var buf []byte // only when the text arrives in several pieces (comments, CDATA)
+// textBytes returns the character data of a simple-typed element, exactly as
+// written, valid until the next token is read. A child element inside is an
+// error: the schema gives these elements no children.
+func (d *decoder) textBytes() ([]byte, error) {
+	var out []byte
+	pieces := 0 // more than one when comments or CDATA sections split the text
 	for {
-		tok, err := d.token()
+		k, err := d.next(true)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			switch {
-			case buf != nil:
-				buf = append(buf, t...)
-			case s == "":
-				s = string(t)
-			default:
-				buf = append([]byte(s), t...)
+		switch k {
+		case tokText:
+			if pieces == 0 && d.x == nil {
+				// Usually the one piece is in the input as it is.
+				if raw, plain := d.s.rawText(); plain {
+					out, pieces = raw, 1
+					continue
+				}
 			}
-		case xml.StartElement:
-			return "", fmt.Errorf("%w: unexpected element <%s> in text content", ErrInvalidValue, t.Name.Local)
-		case xml.EndElement:
-			if buf != nil {
-				return string(buf), nil
+			if pieces <= 1 {
+				d.scratch = append(d.scratch[:0], out...)
 			}
-			return s, nil
+			d.scratch = d.appendText(d.scratch)
+			out = d.scratch
+			pieces = 2
+		case tokStart:
+			return nil, fmt.Errorf("%w: unexpected element <%s> in text content", ErrInvalidValue, d.name().Local)
+		case tokEnd:
+			return out, nil
 		}
 	}
+}
+
+// text returns the character data of a simple-typed element as a string.
+func (d *decoder) text() (string, error) {
+	b, err := d.textBytes()
+	return string(b), err
 }
 
 // trimmed returns the text with the blanks the schema's token types collapse.
-func (d *decoder) trimmed() (string, error) {
-	s, err := d.text()
-	return strings.TrimSpace(s), err
+func (d *decoder) trimmed() ([]byte, error) {
+	b, err := d.textBytes()
+	return bytes.TrimSpace(b), err
 }
 
 func (d *decoder) str(p *string) error {
@@ -137,20 +262,20 @@ func (d *decoder) appendStr(p *[]string) error {
 
 // enum decodes a token-typed value (enumerations, IDs with blanks trimmed).
 func enum[T ~string](d *decoder, p *T) error {
-	s, err := d.trimmed()
+	b, err := d.trimmed()
 	if err != nil {
 		return err
 	}
-	*p = T(s)
+	*p = T(b)
 	return nil
 }
 
 func (d *decoder) float(p *float64) error {
-	s, err := d.trimmed()
+	b, err := d.trimmed()
 	if err != nil {
 		return err
 	}
-	v, err := parseFloat(s)
+	v, err := parseFloat(string(b))
 	if err != nil {
 		return err
 	}
@@ -182,42 +307,48 @@ func parseFloat(s string) (float64, error) {
 		for i := 0; i < len(s); i++ {
 			c := s[i]
 			if !(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E') {
-				return 0, fmt.Errorf("%w: %q is not a number", ErrInvalidValue, s)
+				return 0, notANumber(s)
 			}
 		}
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %q is not a number", ErrInvalidValue, s)
+		return 0, notANumber(s)
 	}
 	return v, nil
 }
 
+// notANumber is the error of parseFloat. Its own function, and a copy of s,
+// so that s does not escape: callers convert []byte to string for free.
+func notANumber(s string) error {
+	return fmt.Errorf("%w: %q is not a number", ErrInvalidValue, strings.Clone(s))
+}
+
 func (d *decoder) uint32(p *uint32) error {
-	s, err := d.trimmed()
+	b, err := d.trimmed()
 	if err != nil {
 		return err
 	}
-	v, err := strconv.ParseUint(strings.TrimPrefix(s, "+"), 10, 32)
+	v, err := strconv.ParseUint(string(bytes.TrimPrefix(b, []byte("+"))), 10, 32)
 	if err != nil {
-		return fmt.Errorf("%w: %q is not an unsigned 32-bit integer", ErrInvalidValue, s)
+		return fmt.Errorf("%w: %q is not an unsigned 32-bit integer", ErrInvalidValue, string(b))
 	}
 	*p = uint32(v)
 	return nil
 }
 
 func (d *decoder) boolean(p *bool) error {
-	s, err := d.trimmed()
+	b, err := d.trimmed()
 	if err != nil {
 		return err
 	}
-	switch s {
+	switch string(b) {
 	case "true", "1":
 		*p = true
 	case "false", "0":
 		*p = false
 	default:
-		return fmt.Errorf("%w: %q is not a boolean", ErrInvalidValue, s)
+		return fmt.Errorf("%w: %q is not a boolean", ErrInvalidValue, string(b))
 	}
 	return nil
 }
@@ -233,11 +364,11 @@ func (d *decoder) boolPtr(p **bool) error {
 
 // dateTime decodes an element whose text is a date-time.
 func (d *decoder) dateTime(p *time.Time) error {
-	s, err := d.trimmed()
+	b, err := d.trimmed()
 	if err != nil {
 		return err
 	}
-	t, err := ParseDateTime(s)
+	t, err := ParseDateTime(string(b))
 	if err != nil {
 		return err
 	}
@@ -247,11 +378,11 @@ func (d *decoder) dateTime(p *time.Time) error {
 
 // duration decodes an element whose text is a duration (xcal:DurationValueType).
 func (d *decoder) duration(p *time.Duration) error {
-	s, err := d.trimmed()
+	b, err := d.trimmed()
 	if err != nil {
 		return err
 	}
-	v, err := ParseDuration(s)
+	v, err := ParseDuration(string(b))
 	if err != nil {
 		return err
 	}
@@ -262,7 +393,7 @@ func (d *decoder) duration(p *time.Duration) error {
 // xcalDateTime decodes an element such as xcal:dtstart that wraps xcal:date-time.
 func (d *decoder) xcalDateTime(p *time.Time) error {
 	found := false
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		if se.Name == xcalN("date-time") {
 			found = true
 			return d.dateTime(p)
@@ -282,7 +413,7 @@ func (d *decoder) xcalDateTime(p *time.Time) error {
 // xcal:duration (x-eiNotification, granularity, reportBackDuration, …).
 func (d *decoder) durationProp(p *time.Duration) error {
 	found := false
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		if se.Name == xcalN("duration") {
 			found = true
 			return d.duration(p)
@@ -302,7 +433,7 @@ func (d *decoder) durationProp(p *time.Duration) error {
 // (xcal:uid > xcal:text, power:endDeviceAsset > power:mrid, …).
 func (d *decoder) textChild(name xml.Name, p *string) error {
 	found := false
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		if se.Name == name {
 			found = true
 			return d.str(p)
@@ -321,7 +452,7 @@ func (d *decoder) textChild(name xml.Name, p *string) error {
 // payloadFloat decodes ei:payloadFloat > ei:value.
 func (d *decoder) payloadFloat(p *float64) error {
 	found := false
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		if se.Name == eiN("value") {
 			found = true
 			return d.float(p)

@@ -1,7 +1,6 @@
 package oadr
 
 import (
-	"encoding/xml"
 	"fmt"
 	"time"
 )
@@ -29,12 +28,12 @@ func (m *RequestEvent) encode(e *encoder) {
 
 func (m *RequestEvent) decode(d *decoder) error {
 	var found, haveReq, haveVen bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		if se.Name != pyldN("eiRequestEvent") {
 			return d.skip()
 		}
 		found = true
-		err := d.children(func(se xml.StartElement) error {
+		err := d.children(func(se start) error {
 			switch se.Name {
 			case pyldN("requestID"):
 				haveReq = true
@@ -90,7 +89,7 @@ func (m *DistributeEvent) encode(e *encoder) {
 
 func (m *DistributeEvent) decode(d *decoder) error {
 	var haveReq, haveVtn bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("eiResponse"):
 			m.Response = &EiResponse{}
@@ -211,7 +210,7 @@ func (ev *Event) encode(e *encoder) {
 
 func (ev *Event) decode(d *decoder) error {
 	var haveEvent, haveRR bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("eiEvent"):
 			haveEvent = true
@@ -235,7 +234,7 @@ func (ev *Event) decode(d *decoder) error {
 
 func (ev *Event) decodeEiEvent(d *decoder) error {
 	var haveDesc, havePeriod, haveSignals, haveTarget bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("eventDescriptor"):
 			haveDesc = true
@@ -243,7 +242,7 @@ func (ev *Event) decodeEiEvent(d *decoder) error {
 		case eiN("eiActivePeriod"):
 			havePeriod = true
 			found := false
-			err := d.children(func(se xml.StartElement) error {
+			err := d.children(func(se start) error {
 				if se.Name == xcalN("properties") {
 					found = true
 					return ev.ActivePeriod.decode(d)
@@ -256,7 +255,7 @@ func (ev *Event) decodeEiEvent(d *decoder) error {
 			return err
 		case eiN("eiEventSignals"):
 			haveSignals = true
-			err := d.children(func(se xml.StartElement) error {
+			err := d.children(func(se start) error {
 				switch se.Name {
 				case eiN("eiEventSignal"):
 					ev.Signals = append(ev.Signals, EventSignal{})
@@ -315,7 +314,7 @@ func (ed *EventDescriptor) encode(e *encoder) {
 
 func (ed *EventDescriptor) decode(d *decoder) error {
 	var haveID, haveMod, haveMC, haveCreated, haveStatus bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("eventID"):
 			haveID = true
@@ -340,7 +339,7 @@ func (ed *EventDescriptor) decode(d *decoder) error {
 			return enum(d, &ed.Status)
 		case eiN("testEvent"):
 			s, err := d.trimmed()
-			ed.TestEvent = s == "true" || s == "1"
+			ed.TestEvent = string(s) == "true" || string(s) == "1"
 			return err
 		case eiN("vtnComment"):
 			return d.str(&ed.VtnComment)
@@ -386,7 +385,7 @@ func (s *EventSignal) encode(e *encoder) {
 
 func (s *EventSignal) decode(d *decoder) error {
 	var haveIntervals, haveName, haveType, haveID bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case strmN("intervals"):
 			haveIntervals = true
@@ -406,7 +405,7 @@ func (s *EventSignal) decode(d *decoder) error {
 		case eiN("currentValue"):
 			var v float64
 			found := false
-			err := d.children(func(se xml.StartElement) error {
+			err := d.children(func(se start) error {
 				if se.Name == eiN("payloadFloat") {
 					found = true
 					return d.payloadFloat(&v)
@@ -469,13 +468,13 @@ func encodeSignalIntervals(e *encoder, ivs []SignalInterval) {
 
 // decodeSignalIntervals decodes strm:intervals of an event signal or baseline.
 func decodeSignalIntervals(d *decoder, ivs *[]SignalInterval) error {
-	return d.children(func(se xml.StartElement) error {
+	return d.children(func(se start) error {
 		if se.Name != eiN("interval") {
 			return d.skip()
 		}
 		var iv SignalInterval
 		payloads := 0
-		err := d.children(func(se xml.StartElement) error {
+		err := d.children(func(se start) error {
 			switch se.Name {
 			case xcalN("dtstart"):
 				return d.xcalDateTime(&iv.Start)
@@ -489,7 +488,7 @@ func decodeSignalIntervals(d *decoder, ivs *[]SignalInterval) error {
 					return fmt.Errorf("%w: more than one signalPayload in an interval is not supported", ErrInvalidValue)
 				}
 				found := false
-				err := d.children(func(se xml.StartElement) error {
+				err := d.children(func(se start) error {
 					if se.Name == eiN("payloadFloat") {
 						found = true
 						return d.payloadFloat(&iv.Value)
@@ -527,7 +526,7 @@ func (b *Baseline) encode(e *encoder) {
 
 func (b *Baseline) decode(d *decoder) error {
 	var haveStart, haveDur, haveIntervals, haveID, haveName bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case xcalN("dtstart"):
 			haveStart = true
@@ -620,18 +619,18 @@ func (m *CreatedEvent) encode(e *encoder) {
 
 func (m *CreatedEvent) decode(d *decoder) error {
 	var found, haveResp, haveVen bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		if se.Name != pyldN("eiCreatedEvent") {
 			return d.skip()
 		}
 		found = true
-		err := d.children(func(se xml.StartElement) error {
+		err := d.children(func(se start) error {
 			switch se.Name {
 			case eiN("eiResponse"):
 				haveResp = true
 				return m.Response.decode(d)
 			case eiN("eventResponses"):
-				return d.children(func(se xml.StartElement) error {
+				return d.children(func(se start) error {
 					if se.Name != eiN("eventResponse") {
 						return d.skip()
 					}
@@ -662,7 +661,7 @@ func (m *CreatedEvent) decode(d *decoder) error {
 
 func (r *EventResponse) decode(d *decoder) error {
 	var haveCode, haveReq, haveQID, haveOpt bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("responseCode"):
 			haveCode = true
@@ -705,7 +704,7 @@ func (q *QualifiedEventID) encode(e *encoder) {
 
 func (q *QualifiedEventID) decode(d *decoder) error {
 	var haveID, haveMod bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("eventID"):
 			haveID = true

@@ -284,7 +284,7 @@ func (d *decoder) item(k ItemKind, space string) (*ItemBase, error) {
 	if k == ItemGreenButton {
 		return ib, d.skip()
 	}
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch {
 		case se.Name.Space == space && se.Name.Local == "itemDescription":
 			return d.str(&ib.Description)
@@ -304,7 +304,7 @@ func (d *decoder) item(k ItemKind, space string) (*ItemBase, error) {
 }
 
 func (a *PowerAttributes) decode(d *decoder) error {
-	return d.children(func(se xml.StartElement) error {
+	return d.children(func(se start) error {
 		switch se.Name {
 		case powerN("hertz"):
 			return d.float(&a.Hertz)

@@ -1,6 +1,7 @@
 package oadr
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"fmt"
@@ -45,18 +46,67 @@ func Decode(r io.Reader) (Message, error) {
 
 // Unmarshal is Decode for a document held in memory.
 func Unmarshal(data []byte) (Message, error) {
-	return Decode(bytes.NewReader(data))
+	p, err := UnmarshalPayload(data)
+	if err != nil {
+		return nil, err
+	}
+	return p.Message, nil
 }
 
 // UnmarshalPayload is DecodePayload for a document held in memory.
 func UnmarshalPayload(data []byte) (*Payload, error) {
-	return DecodePayload(bytes.NewReader(data))
+	d := getDecoder()
+	defer putDecoder(d)
+	d.s.reset(data, nil)
+	if p, err := d.payload(); !d.s.failed {
+		return p, err
+	}
+	d.useEncodingXML(bytes.NewReader(data))
+	return d.payload()
 }
 
 // DecodePayload is Decode that also returns what the envelope said. Parsing
 // stops at the end of the root element; nothing after it is examined.
 func DecodePayload(r io.Reader) (*Payload, error) {
-	d := newDecoder(r)
+	d := getDecoder()
+	defer putDecoder(d)
+	switch v := r.(type) {
+	case *bytes.Reader:
+		// encoding/xml reads a bytes.Reader (an io.ByteReader) byte by byte:
+		// the reader is left just after the root element, or wherever
+		// encoding/xml stopped on an error. The scanner reads a copy and
+		// seeks; an error is left to encoding/xml to stop at its place.
+		off := v.Size() - int64(v.Len())
+		d.s.reset(d.read, io.NewSectionReader(v, off, int64(v.Len())))
+		p, err := d.payload()
+		if !d.s.failed && err == nil {
+			_, err = v.Seek(off+int64(d.s.pos), io.SeekStart)
+			return p, err
+		}
+		if _, err := v.Seek(off, io.SeekStart); err != nil {
+			return nil, err
+		}
+		d.useEncodingXML(v)
+	case *bufio.Reader:
+		// Likewise, but a bufio.Reader cannot be rewound: encoding/xml
+		// decodes it.
+		d.useEncodingXML(v)
+	default:
+		// encoding/xml would read through a bufio.Reader (ahead of the
+		// root's end); the scanner reads ahead as much, and replays what it
+		// read to encoding/xml if it gives up.
+		d.s.reset(d.read, r)
+		p, err := d.payload()
+		if !d.s.failed {
+			return p, err
+		}
+		d.useEncodingXML(d.s.replay())
+	}
+	return d.payload()
+}
+
+// payload decodes the document.
+func (d *decoder) payload() (*Payload, error) {
 	root, err := d.root()
 	if err != nil {
 		return nil, toDecodeError(xml.Name{}, err)
@@ -72,21 +122,26 @@ func DecodePayload(r io.Reader) (*Payload, error) {
 }
 
 // root returns the document element, skipping the prolog.
-func (d *decoder) root() (xml.StartElement, error) {
+func (d *decoder) root() (start, error) {
 	for {
-		tok, err := d.x.Token()
+		k, err := d.token(true)
 		if err == io.EOF {
-			return xml.StartElement{}, fmt.Errorf("%w: no root element", ErrMalformed)
+			return start{}, fmt.Errorf("%w: no root element", ErrMalformed)
 		}
 		if err != nil {
-			return xml.StartElement{}, readError(err)
+			return start{}, readError(err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			return t, nil
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) != 0 {
-				return xml.StartElement{}, fmt.Errorf("%w: text before the root element", ErrMalformed)
+		switch k {
+		case tokStart:
+			return start{Name: d.name()}, nil
+		case tokText:
+			if d.x == nil {
+				d.scratch = d.appendText(d.scratch[:0])
+				if len(bytes.TrimSpace(d.scratch)) != 0 {
+					return start{}, fmt.Errorf("%w: text before the root element", ErrMalformed)
+				}
+			} else if len(bytes.TrimSpace(d.data)) != 0 {
+				return start{}, fmt.Errorf("%w: text before the root element", ErrMalformed)
 			}
 		}
 	}
@@ -97,7 +152,7 @@ func (d *decoder) envelope() (*Payload, error) {
 	p := &Payload{}
 	var msgErr error
 	seenObject := false
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case xml.Name{Space: NamespaceDS, Local: "Signature"}:
 			p.Signed = true
@@ -107,12 +162,12 @@ func (d *decoder) envelope() (*Payload, error) {
 				return fmt.Errorf("%w: more than one oadrSignedObject", ErrMalformed)
 			}
 			seenObject = true
-			for _, a := range se.Attr {
+			for _, a := range d.attributes() {
 				if a.Name.Local == "Id" && (a.Name.Space == NamespaceOADR || a.Name.Space == "") {
 					p.SignedObjectID = a.Value
 				}
 			}
-			return d.children(func(se xml.StartElement) error {
+			return d.children(func(se start) error {
 				if p.Message != nil || msgErr != nil {
 					return fmt.Errorf("%w: more than one message in oadrSignedObject", ErrMalformed)
 				}
@@ -139,7 +194,7 @@ func (d *decoder) envelope() (*Payload, error) {
 }
 
 // message decodes the message element se. Errors are *DecodeError.
-func (d *decoder) message(se xml.StartElement) (Message, error) {
+func (d *decoder) message(se start) (Message, error) {
 	msg := newMessage(se.Name)
 	if msg == nil {
 		return nil, &DecodeError{Element: se.Name, Err: fmt.Errorf("%w: {%s}%s", ErrUnknownMessage, se.Name.Space, se.Name.Local)}

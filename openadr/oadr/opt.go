@@ -1,7 +1,6 @@
 package oadr
 
 import (
-	"encoding/xml"
 	"time"
 )
 
@@ -62,7 +61,7 @@ func (m *CreateOpt) encode(e *encoder) {
 
 func (m *CreateOpt) decode(d *decoder) error {
 	var haveID, haveType, haveReason, haveVen, haveCreated, haveReq, haveTarget bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("optID"):
 			haveID = true
@@ -80,16 +79,16 @@ func (m *CreateOpt) decode(d *decoder) error {
 			return d.str(&m.VenID)
 		case xcalN("vavailability"):
 			m.Availability = []Period{}
-			return d.children(func(se xml.StartElement) error {
+			return d.children(func(se start) error {
 				if se.Name != xcalN("components") {
 					return d.skip()
 				}
-				return d.children(func(se xml.StartElement) error {
+				return d.children(func(se start) error {
 					if se.Name != xcalN("available") {
 						return d.skip()
 					}
 					found := false
-					err := d.children(func(se xml.StartElement) error {
+					err := d.children(func(se start) error {
 						if se.Name != xcalN("properties") {
 							return d.skip()
 						}
@@ -158,7 +157,7 @@ func (m *CreatedOpt) encode(e *encoder) {
 
 func (m *CreatedOpt) decode(d *decoder) error {
 	var haveResp, haveID bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("eiResponse"):
 			haveResp = true
@@ -198,7 +197,7 @@ func (m *CancelOpt) encode(e *encoder) {
 
 func (m *CancelOpt) decode(d *decoder) error {
 	var haveReq, haveID, haveVen bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case pyldN("requestID"):
 			haveReq = true
@@ -241,7 +240,7 @@ func (m *CanceledOpt) encode(e *encoder) {
 
 func (m *CanceledOpt) decode(d *decoder) error {
 	var haveResp bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("eiResponse"):
 			haveResp = true

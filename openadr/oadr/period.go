@@ -1,7 +1,6 @@
 package oadr
 
 import (
-	"encoding/xml"
 	"time"
 )
 
@@ -53,7 +52,7 @@ func (p *Period) encode(e *encoder) {
 // decode reads the content of an xcal:properties element.
 func (p *Period) decode(d *decoder) error {
 	var haveStart, haveDur bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case xcalN("dtstart"):
 			haveStart = true
@@ -62,11 +61,11 @@ func (p *Period) decode(d *decoder) error {
 			haveDur = true
 			return d.durationProp(&p.Duration)
 		case xcalN("tolerance"):
-			return d.children(func(se xml.StartElement) error {
+			return d.children(func(se start) error {
 				if se.Name != xcalN("tolerate") {
 					return d.skip()
 				}
-				return d.children(func(se xml.StartElement) error {
+				return d.children(func(se start) error {
 					if se.Name == xcalN("startafter") {
 						return d.duration(&p.StartAfter)
 					}

@@ -1,7 +1,6 @@
 package oadr
 
 import (
-	"encoding/xml"
 	"time"
 )
 
@@ -49,7 +48,7 @@ func (m *QueryRegistration) encode(e *encoder) { e.text(pPyld, "requestID", m.Re
 
 func (m *QueryRegistration) decode(d *decoder) error {
 	var haveReq bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		if se.Name == pyldN("requestID") {
 			haveReq = true
 			return d.str(&m.RequestID)
@@ -97,7 +96,7 @@ func (m *CreatePartyRegistration) encode(e *encoder) {
 
 func (m *CreatePartyRegistration) decode(d *decoder) error {
 	var haveReq, haveProfile, haveTransport, haveReportOnly, haveSig bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case pyldN("requestID"):
 			haveReq = true
@@ -254,7 +253,7 @@ func encodeInfo(e *encoder, kvs []KeyValue) {
 
 func (m *CreatedPartyRegistration) decode(d *decoder) error {
 	var haveResp, haveVtn, haveProfiles bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("eiResponse"):
 			haveResp = true
@@ -268,7 +267,7 @@ func (m *CreatedPartyRegistration) decode(d *decoder) error {
 			return d.str(&m.VtnID)
 		case oadrN("oadrProfiles"):
 			haveProfiles = true
-			return d.children(func(se xml.StartElement) error {
+			return d.children(func(se start) error {
 				if se.Name != oadrN("oadrProfile") {
 					return d.skip()
 				}
@@ -283,12 +282,12 @@ func (m *CreatedPartyRegistration) decode(d *decoder) error {
 			return d.durationProp(&m.PollFreq)
 		case oadrN("oadrServiceSpecificInfo"):
 			m.ServiceSpecificInfo = []Service{}
-			return d.children(func(se xml.StartElement) error {
+			return d.children(func(se start) error {
 				if se.Name != oadrN("oadrService") {
 					return d.skip()
 				}
 				var s Service
-				err := d.children(func(se xml.StartElement) error {
+				err := d.children(func(se start) error {
 					switch se.Name {
 					case oadrN("oadrServiceName"):
 						return enum(d, &s.Name)
@@ -302,12 +301,12 @@ func (m *CreatedPartyRegistration) decode(d *decoder) error {
 			})
 		case oadrN("oadrExtensions"):
 			m.Extensions = []Extension{}
-			return d.children(func(se xml.StartElement) error {
+			return d.children(func(se start) error {
 				if se.Name != oadrN("oadrExtension") {
 					return d.skip()
 				}
 				var x Extension
-				err := d.children(func(se xml.StartElement) error {
+				err := d.children(func(se start) error {
 					switch se.Name {
 					case oadrN("oadrExtensionName"):
 						return d.str(&x.Name)
@@ -337,18 +336,18 @@ func (m *CreatedPartyRegistration) decode(d *decoder) error {
 
 func (p *Profile) decode(d *decoder) error {
 	var haveName bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case oadrN("oadrProfileName"):
 			haveName = true
 			return enum(d, &p.Name)
 		case oadrN("oadrTransports"):
-			return d.children(func(se xml.StartElement) error {
+			return d.children(func(se start) error {
 				if se.Name != oadrN("oadrTransport") {
 					return d.skip()
 				}
 				var t TransportName
-				err := d.children(func(se xml.StartElement) error {
+				err := d.children(func(se start) error {
 					if se.Name == oadrN("oadrTransportName") {
 						return enum(d, &t)
 					}
@@ -368,7 +367,7 @@ func (p *Profile) decode(d *decoder) error {
 
 func (d *decoder) info(p *[]KeyValue) error {
 	var kv KeyValue
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case oadrN("oadrKey"):
 			return d.str(&kv.Key)
@@ -399,7 +398,7 @@ func (m *CancelPartyRegistration) encode(e *encoder) {
 
 func (m *CancelPartyRegistration) decode(d *decoder) error {
 	var haveReq, haveReg bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case pyldN("requestID"):
 			haveReq = true
@@ -442,7 +441,7 @@ func (m *CanceledPartyRegistration) encode(e *encoder) {
 
 func (m *CanceledPartyRegistration) decode(d *decoder) error {
 	var haveResp bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("eiResponse"):
 			haveResp = true
@@ -473,7 +472,7 @@ func (m *RequestReregistration) encode(e *encoder) { e.text(pEI, "venID", m.VenI
 
 func (m *RequestReregistration) decode(d *decoder) error {
 	var haveVen bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		if se.Name == eiN("venID") {
 			haveVen = true
 			return d.str(&m.VenID)

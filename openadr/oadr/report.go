@@ -1,7 +1,5 @@
 package oadr
 
-import "encoding/xml"
-
 // RegisterReport is oadrRegisterReport: a party offering its reports (metadata
 // reports, one oadrReport per report). VENs send it after registering; the VTN
 // sends its own, possibly empty, through the poll queue.
@@ -28,7 +26,7 @@ func (m *RegisterReport) encode(e *encoder) {
 
 func (m *RegisterReport) decode(d *decoder) error {
 	var haveReq bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case pyldN("requestID"):
 			haveReq = true
@@ -70,7 +68,7 @@ func (m *RegisteredReport) encode(e *encoder) {
 
 func (m *RegisteredReport) decode(d *decoder) error {
 	var haveResp bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("eiResponse"):
 			haveResp = true
@@ -113,7 +111,7 @@ func (m *CreateReport) encode(e *encoder) {
 
 func (m *CreateReport) decode(d *decoder) error {
 	var haveReq bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case pyldN("requestID"):
 			haveReq = true
@@ -179,7 +177,7 @@ func (m *UpdateReport) encode(e *encoder) {
 
 func (m *UpdateReport) decode(d *decoder) error {
 	var haveReq bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case pyldN("requestID"):
 			haveReq = true
@@ -221,7 +219,7 @@ func (m *UpdatedReport) encode(e *encoder) {
 
 func (m *UpdatedReport) decode(d *decoder) error {
 	var haveResp bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("eiResponse"):
 			haveResp = true
@@ -264,7 +262,7 @@ func (m *CancelReport) encode(e *encoder) {
 
 func (m *CancelReport) decode(d *decoder) error {
 	var haveReq, haveFollow bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case pyldN("requestID"):
 			haveReq = true
@@ -327,14 +325,14 @@ func encodePending(e *encoder, ids []string) {
 // oadrCanceledReport.
 func decodeResponsePending(d *decoder, resp *EiResponse, pending *[]string, venID *string) error {
 	var haveResp, havePending bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("eiResponse"):
 			haveResp = true
 			return resp.decode(d)
 		case oadrN("oadrPendingReports"):
 			havePending = true
-			return d.children(func(se xml.StartElement) error {
+			return d.children(func(se start) error {
 				if se.Name == eiN("reportRequestID") {
 					return d.appendStr(pending)
 				}

@@ -1,7 +1,6 @@
 package oadr
 
 import (
-	"encoding/xml"
 	"fmt"
 	"time"
 )
@@ -161,14 +160,14 @@ func (r *Report) encode(e *encoder) {
 
 func (r *Report) decode(d *decoder) error {
 	var haveReqID, haveSpecID, haveCreated bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case xcalN("dtstart"):
 			return d.xcalDateTime(&r.Start)
 		case xcalN("duration"):
 			return d.durationProp(&r.Duration)
 		case strmN("intervals"):
-			return d.children(func(se xml.StartElement) error {
+			return d.children(func(se start) error {
 				if se.Name != eiN("interval") {
 					return d.skip()
 				}
@@ -234,7 +233,7 @@ func (rd *ReportDescription) encode(e *encoder) {
 
 func (rd *ReportDescription) decode(d *decoder) error {
 	var haveRID, haveType, haveReading bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("rID"):
 			haveRID = true
@@ -279,7 +278,7 @@ func (rd *ReportDescription) decode(d *decoder) error {
 
 func (sr *SamplingRate) decode(d *decoder) error {
 	var haveMin, haveMax, haveOnChange bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case oadrN("oadrMinPeriod"):
 			haveMin = true
@@ -329,7 +328,7 @@ func (iv *ReportInterval) encode(e *encoder) {
 }
 
 func (iv *ReportInterval) decode(d *decoder) error {
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case xcalN("dtstart"):
 			return d.xcalDateTime(&iv.Start)
@@ -370,7 +369,7 @@ func (p *ReportPayload) encode(e *encoder) {
 
 func (p *ReportPayload) decode(d *decoder) error {
 	var haveRID, havePayload bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("rID"):
 			haveRID = true
@@ -424,7 +423,7 @@ func (s *ResourceStatus) encode(e *encoder) {
 
 func (s *ResourceStatus) decode(d *decoder) error {
 	var haveOnline, haveOverride bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case oadrN("oadrOnline"):
 			haveOnline = true
@@ -435,7 +434,7 @@ func (s *ResourceStatus) decode(d *decoder) error {
 		case oadrN("oadrLoadControlState"):
 			l := &LoadControlState{}
 			s.LoadControlState = l
-			return d.children(func(se xml.StartElement) error {
+			return d.children(func(se start) error {
 				var dst **LoadControlValue
 				switch se.Name {
 				case oadrN("oadrCapacity"):
@@ -486,7 +485,7 @@ func (v *LoadControlValue) encode(e *encoder, local string) {
 
 func (v *LoadControlValue) decode(d *decoder) error {
 	var haveCurrent bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case oadrN("oadrMin"):
 			return d.floatPtr(&v.Min)
@@ -537,7 +536,7 @@ func (rr *ReportRequest) encode(e *encoder) {
 
 func (rr *ReportRequest) decode(d *decoder) error {
 	var haveID, haveSpec bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("reportRequestID"):
 			haveID = true
@@ -561,7 +560,7 @@ func (rr *ReportRequest) decode(d *decoder) error {
 
 func (s *ReportSpecifier) decode(d *decoder) error {
 	var haveID, haveGran, haveBack bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("reportSpecifierID"):
 			haveID = true
@@ -575,7 +574,7 @@ func (s *ReportSpecifier) decode(d *decoder) error {
 		case eiN("reportInterval"):
 			s.ReportInterval = &Period{}
 			found := false
-			err := d.children(func(se xml.StartElement) error {
+			err := d.children(func(se start) error {
 				if se.Name == xcalN("properties") {
 					found = true
 					return s.ReportInterval.decode(d)
@@ -609,7 +608,7 @@ func (s *ReportSpecifier) decode(d *decoder) error {
 
 func (sp *SpecifierPayload) decode(d *decoder) error {
 	var haveRID, haveReading bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("rID"):
 			haveRID = true

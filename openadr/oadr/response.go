@@ -1,7 +1,6 @@
 package oadr
 
 import (
-	"encoding/xml"
 	"fmt"
 	"strconv"
 )
@@ -109,7 +108,7 @@ func (r *EiResponse) encode(e *encoder) {
 
 func (r *EiResponse) decode(d *decoder) error {
 	var haveCode, haveReq bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("responseCode"):
 			haveCode = true
@@ -139,7 +138,7 @@ func (d *decoder) responseCode(p *ResponseCode) error {
 		return err
 	}
 	if len(s) != 3 || s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' || s[2] < '0' || s[2] > '9' {
-		return fmt.Errorf("%w: response code %q is not three digits", ErrInvalidValue, s)
+		return fmt.Errorf("%w: response code %q is not three digits", ErrInvalidValue, string(s))
 	}
 	*p = ResponseCode(int(s[0]-'0')*100 + int(s[1]-'0')*10 + int(s[2]-'0'))
 	return nil
@@ -167,7 +166,7 @@ func (m *Response) encode(e *encoder) {
 
 func (m *Response) decode(d *decoder) error {
 	var haveResp bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		switch se.Name {
 		case eiN("eiResponse"):
 			haveResp = true
@@ -195,7 +194,7 @@ func (m *Poll) encode(e *encoder) { e.text(pEI, "venID", m.VenID) }
 
 func (m *Poll) decode(d *decoder) error {
 	var haveVen bool
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		if se.Name == eiN("venID") {
 			haveVen = true
 			return d.str(&m.VenID)

@@ -85,7 +85,7 @@ func (t *Target) encode(e *encoder, prefix nsID, local string) {
 }
 
 func (t *Target) decode(d *decoder) error {
-	return d.children(func(se xml.StartElement) error {
+	return d.children(func(se start) error {
 		switch se.Name {
 		case powerN("aggregatedPnode"):
 			return d.wrappedStr(powerN("node"), &t.AggregatedPnodes)
@@ -109,7 +109,7 @@ func (t *Target) decode(d *decoder) error {
 			return err
 		case powerN("transportInterface"):
 			var ti TransportInterface
-			err := d.children(func(se xml.StartElement) error {
+			err := d.children(func(se start) error {
 				switch se.Name {
 				case powerN("pointOfReceipt"):
 					return d.str(&ti.PointOfReceipt)
@@ -170,30 +170,30 @@ func (fc *FeatureCollection) encode(e *encoder) {
 // serviceLocation element.
 func (fc *FeatureCollection) decodeIn(d *decoder) error {
 	found := false
-	err := d.children(func(se xml.StartElement) error {
+	err := d.children(func(se start) error {
 		if se.Name != gmlN("FeatureCollection") {
 			return d.skip()
 		}
 		found = true
-		fc.ID = gmlID(se)
-		return d.children(func(se xml.StartElement) error {
+		fc.ID = gmlID(d.attributes())
+		return d.children(func(se start) error {
 			if se.Name != gmlN("location") {
 				return d.skip()
 			}
-			return d.children(func(se xml.StartElement) error {
+			return d.children(func(se start) error {
 				if se.Name != gmlN("Polygon") {
 					return d.skip()
 				}
-				fc.PolygonID = gmlID(se)
-				return d.children(func(se xml.StartElement) error {
+				fc.PolygonID = gmlID(d.attributes())
+				return d.children(func(se start) error {
 					if se.Name != gmlN("exterior") {
 						return d.skip()
 					}
-					return d.children(func(se xml.StartElement) error {
+					return d.children(func(se start) error {
 						if se.Name != gmlN("LinearRing") {
 							return d.skip()
 						}
-						return d.children(func(se xml.StartElement) error {
+						return d.children(func(se start) error {
 							if se.Name != gmlN("posList") {
 								return d.skip()
 							}
@@ -221,8 +221,8 @@ func (fc *FeatureCollection) decodeIn(d *decoder) error {
 	return err
 }
 
-func gmlID(se xml.StartElement) string {
-	for _, a := range se.Attr {
+func gmlID(attrs []xml.Attr) string {
+	for _, a := range attrs {
 		if a.Name.Local == "id" && (a.Name.Space == NamespaceGML || a.Name.Space == "") {
 			return a.Value
 		}

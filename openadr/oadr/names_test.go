@@ -1,0 +1,111 @@
+package oadr
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestInternedNames: every local name the decoding code matches is interned,
+// so that decoding it does not allocate. The names are the string literals
+// passed to oadrN, eiN, …, given as Local in an xml.Name, compared with or
+// switched on a .Local, and the ItemKind constants.
+func TestInternedNames(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	qualifiers := map[string]bool{"oadrN": true, "eiN": true, "pyldN": true, "emixN": true, "powerN": true, "scaleN": true, "xcalN": true, "strmN": true, "gmlN": true}
+	isLocal := func(e ast.Expr) bool {
+		sel, ok := e.(*ast.SelectorExpr)
+		return ok && sel.Sel.Name == "Local"
+	}
+	want := map[string]bool{}
+	add := func(e ast.Expr) {
+		if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[s] = true
+		}
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				if id, ok := n.Fun.(*ast.Ident); ok && qualifiers[id.Name] && len(n.Args) == 1 {
+					add(n.Args[0])
+				}
+			case *ast.KeyValueExpr:
+				if id, ok := n.Key.(*ast.Ident); ok && id.Name == "Local" {
+					add(n.Value)
+				}
+			case *ast.BinaryExpr:
+				if n.Op == token.EQL || n.Op == token.NEQ {
+					if isLocal(n.X) {
+						add(n.Y)
+					}
+					if isLocal(n.Y) {
+						add(n.X)
+					}
+				}
+			case *ast.SwitchStmt:
+				if n.Tag != nil && isLocal(n.Tag) {
+					for _, c := range n.Body.List {
+						for _, e := range c.(*ast.CaseClause).List {
+							add(e)
+						}
+					}
+				}
+			case *ast.ValueSpec:
+				if id, ok := n.Type.(*ast.Ident); ok && id.Name == "ItemKind" {
+					for _, v := range n.Values {
+						add(v)
+					}
+				}
+			}
+			return true
+		})
+	}
+	if len(want) < 150 {
+		t.Fatalf("found only %d names; has the decoding code changed shape?", len(want))
+	}
+	// Attribute names (read rarely and copied), the empty name and the
+	// scanner's own "xmlns" are not element names to intern.
+	for _, name := range []string{"Id", "id", "", "xmlns"} {
+		delete(want, name)
+	}
+	for name := range want {
+		if _, ok := localNames[name]; !ok {
+			t.Errorf("%q is not in knownLocalNames", name)
+		}
+	}
+	for _, name := range knownLocalNames {
+		if !want[name] {
+			t.Errorf("knownLocalNames lists %q, which the decoding code does not use", name)
+		}
+	}
+}
+
+func TestLocalNameDoesNotAllocate(t *testing.T) {
+	b := []byte("oadrReportPayload")
+	if n := testing.AllocsPerRun(100, func() { _ = localName(b) }); n != 0 {
+		t.Errorf("localName allocates %v times", n)
+	}
+	if s := localName([]byte("unknown")); s != "unknown" {
+		t.Errorf("localName(unknown) = %q", s)
+	}
+}

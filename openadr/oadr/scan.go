@@ -1,0 +1,855 @@
+package oadr
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// The scanner is the decoder's fast path: a tokenizer for the XML that
+// OpenADR peers actually send, about ten times faster than encoding/xml's
+// Token, which spends its time reading byte by byte through an interface,
+// checking names against Unicode tables and copying every name and attribute.
+//
+// It is exact by construction rather than by imitation. It produces a token
+// only where encoding/xml's Token would produce the same token (the same
+// name in the same namespace, the same character data) without an error; at
+// anything else, from a DOCTYPE, another entity, a non-ASCII name or an
+// encoding declaration to every kind of malformed input, it gives up
+// (errFallback), and the document is decoded again from the start by
+// encoding/xml. The decoding methods are deterministic functions of the token
+// sequence, so the result, error messages included, is the one encoding/xml
+// would have given. Giving up costs a second decode, on input that is rare in
+// practice (and mostly invalid). TestScannerMatchesEncodingXML and
+// FuzzScannerMatchesEncodingXML check the rule token by token.
+//
+// Checks kept from encoding/xml (Strict mode): names, end tags matching start
+// tags by their prefixed name, quoted attribute values, the five predefined
+// entities and character references, "]]>" outside CDATA, "--" inside comments, UTF-8 and the XML
+// character range in text and attribute values, the version and encoding of
+// an XML declaration. Its translations too: "\r\n" and "\r" become "\n" in
+// text and attribute values, namespace prefixes are resolved the way Token
+// resolves them (an unbound prefix is its own namespace, an element without
+// prefix and default namespace has none, attributes without prefix have none).
+
+// errFallback reports that the scanner met something only encoding/xml
+// should judge. It never leaves the package: DecodePayload starts over.
+var errFallback = errors.New("oadr: input needs encoding/xml")
+
+// tokKind is a kind of token the decoder acts on; comments and processing
+// instructions are checked and passed over.
+type tokKind uint8
+
+const (
+	tokStart tokKind = iota + 1
+	tokEnd
+	tokText
+)
+
+// scan results: a construct was read, or the input ended inside it (read
+// more and scan it again), or it needs encoding/xml.
+type status uint8
+
+const (
+	scanOK status = iota
+	scanShort
+	scanBad
+)
+
+type scanner struct {
+	buf  []byte    // the input read so far; never modified and never discarded
+	pos  int       // where the next token starts
+	src  io.Reader // more input, or nil when buf holds all of it
+	rerr error     // the error that ended src (io.EOF included)
+
+	failed    bool // errFallback was returned; it is returned from now on
+	closing   bool // the last start element was self-closing; its end is next
+	rescanned int  // bytes scanned again after reading more (see next)
+
+	stack []frame   // open elements
+	ns    []binding // namespace declarations in scope, innermost last
+	attrs []rawAttr // attributes of the last start element
+
+	// The last start element's qualified name, and its text for tokText.
+	name0, colon, name1 int // colon < 0: no prefix
+	text0, text1        int
+	textPlain           bool // text is exactly buf[text0:text1]
+	textCDATA           bool // text is a CDATA section: no entities in it
+}
+
+// frame is an open element.
+type frame struct {
+	name0, name1 int // prefixed name in buf, to match the end tag
+	nsLen        int // len(ns) outside the element
+}
+
+// binding is a namespace declaration: prefix (buf[p0:p1], empty for xmlns=)
+// to URI.
+type binding struct {
+	p0, p1 int
+	uri    string
+}
+
+type rawAttr struct {
+	name0, colon, name1 int // colon < 0: no prefix
+	val0, val1          int // between the quotes
+	plain               bool
+}
+
+// reset prepares the scanner for a document held in data, or read from src
+// (then data is a buffer to reuse).
+func (s *scanner) reset(data []byte, src io.Reader) {
+	*s = scanner{buf: data, src: src, stack: s.stack[:0], ns: s.ns[:0], attrs: s.attrs[:0]}
+}
+
+// release drops references to the input and returns the buffer, keeping
+// other reusable memory.
+func (s *scanner) release() (buf []byte) {
+	buf = s.buf
+	clear(s.ns)
+	*s = scanner{stack: s.stack[:0], ns: s.ns[:0], attrs: s.attrs[:0]}
+	return buf
+}
+
+// next returns the next start element, end element or, if text is set,
+// character data (which is otherwise checked and passed over).
+func (s *scanner) next(text bool) (tokKind, error) {
+	if s.failed {
+		return 0, errFallback
+	}
+	if s.closing {
+		s.closing = false
+		s.pop()
+		return tokEnd, nil
+	}
+	for {
+		start := s.pos
+		if start < len(s.buf) {
+			k, st := s.scan(text)
+			if st == scanOK {
+				if k != 0 {
+					return k, nil
+				}
+				continue
+			}
+			if st == scanBad {
+				break
+			}
+		}
+		// The token is incomplete: it is scanned again from its start once
+		// more is read. A source that trickles in a few bytes at a time
+		// would make that quadratic; past a budget linear in the input,
+		// encoding/xml, which reads byte by byte, takes over.
+		if s.rescanned += len(s.buf) - start; s.rescanned > len(s.buf)+rescanAllowance {
+			break
+		}
+		if !s.fill() {
+			break
+		}
+	}
+	s.failed = true
+	return 0, errFallback
+}
+
+// rescanAllowance is what the scanner may rescan beyond the size of its
+// input (see next).
+const rescanAllowance = 4096
+
+// maxBindings bounds the namespace declarations in scope, which the scanner
+// searches linearly: real documents declare a dozen; encoding/xml, with a
+// map, takes documents that declare thousands.
+const maxBindings = 64
+
+// scan reads one construct at s.pos and advances past it when it is
+// complete. When the input ends inside it (scanShort) it changes nothing a
+// second scan depends on.
+func (s *scanner) scan(text bool) (tokKind, status) {
+	buf, i := s.buf, s.pos
+	if buf[i] != '<' {
+		return s.scanText(i, text)
+	}
+	if i+1 >= len(buf) {
+		return 0, scanShort
+	}
+	switch buf[i+1] {
+	case '/':
+		return s.scanEnd(i + 2)
+	case '?':
+		return 0, s.scanPI(i + 2)
+	case '!':
+		return s.scanBang(i+2, text)
+	}
+	return s.scanStart(i + 1)
+}
+
+// scanStart reads a start tag from i (after "<").
+func (s *scanner) scanStart(i int) (tokKind, status) {
+	buf := s.buf
+	name0 := i
+	name1, colon, st := scanName(buf, i)
+	if st != scanOK {
+		return 0, st
+	}
+	i = name1
+	s.attrs = s.attrs[:0]
+	selfClosing := false
+	for {
+		i = skipSpace(buf, i)
+		if i >= len(buf) {
+			return 0, scanShort
+		}
+		c := buf[i]
+		if c == '>' {
+			i++
+			break
+		}
+		if c == '/' {
+			if i+1 >= len(buf) {
+				return 0, scanShort
+			}
+			if buf[i+1] != '>' {
+				return 0, scanBad
+			}
+			i += 2
+			selfClosing = true
+			break
+		}
+		a := rawAttr{name0: i}
+		a.name1, a.colon, st = scanName(buf, i)
+		if st != scanOK {
+			return 0, st
+		}
+		i = skipSpace(buf, a.name1)
+		if i >= len(buf) {
+			return 0, scanShort
+		}
+		if buf[i] != '=' {
+			return 0, scanBad
+		}
+		i = skipSpace(buf, i+1)
+		if i >= len(buf) {
+			return 0, scanShort
+		}
+		q := buf[i]
+		if q != '"' && q != '\'' {
+			return 0, scanBad
+		}
+		a.val0 = i + 1
+		a.val1, a.plain, st = scanValue(buf, a.val0, q)
+		if st != scanOK {
+			return 0, st
+		}
+		s.attrs = append(s.attrs, a)
+		i = a.val1 + 1
+	}
+
+	// Complete: declare the element's namespaces, as Token does before it
+	// resolves the element's own name.
+	nsLen := len(s.ns)
+	for k := range s.attrs {
+		a := &s.attrs[k]
+		switch {
+		case a.colon >= 0 && string(buf[a.name0:a.colon]) == "xmlns":
+			s.ns = append(s.ns, binding{p0: a.colon + 1, p1: a.name1, uri: s.uri(a)})
+		case a.colon < 0 && string(buf[a.name0:a.name1]) == "xmlns":
+			s.ns = append(s.ns, binding{uri: s.uri(a)})
+		}
+	}
+	if len(s.ns) > maxBindings {
+		return 0, scanBad
+	}
+	s.stack = append(s.stack, frame{name0: name0, name1: name1, nsLen: nsLen})
+	s.name0, s.colon, s.name1 = name0, colon, name1
+	s.closing = selfClosing
+	s.pos = i
+	return tokStart, scanOK
+}
+
+// scanEnd reads an end tag from i (after "</"), which must close the
+// innermost open element with the same prefixed name.
+func (s *scanner) scanEnd(i int) (tokKind, status) {
+	buf := s.buf
+	name0 := i
+	name1, _, st := scanName(buf, i)
+	if st != scanOK {
+		return 0, st
+	}
+	i = skipSpace(buf, name1)
+	if i >= len(buf) {
+		return 0, scanShort
+	}
+	if buf[i] != '>' || len(s.stack) == 0 {
+		return 0, scanBad
+	}
+	f := s.stack[len(s.stack)-1]
+	if string(buf[name0:name1]) != string(buf[f.name0:f.name1]) {
+		return 0, scanBad
+	}
+	s.pop()
+	s.pos = i + 1
+	return tokEnd, scanOK
+}
+
+func (s *scanner) pop() {
+	f := s.stack[len(s.stack)-1]
+	s.stack = s.stack[:len(s.stack)-1]
+	s.ns = s.ns[:f.nsLen]
+}
+
+// scanText reads character data from i up to the next "<".
+func (s *scanner) scanText(i int, text bool) (tokKind, status) {
+	buf := s.buf
+	plain := true
+	j := i
+	for {
+		if j >= len(buf) {
+			return 0, scanShort
+		}
+		c := buf[j]
+		switch charClass[c] {
+		case cPlain:
+			j++
+			continue
+		case cLT:
+		case cAmp:
+			n, _, st := entity(buf[j:])
+			if st != scanOK {
+				return 0, st
+			}
+			plain = false
+			j += n
+			continue
+		case cCR:
+			plain = false
+			j++
+			continue
+		case cBracket:
+			// "]]>" may only end a CDATA section.
+			if j+2 >= len(buf) {
+				return 0, scanShort
+			}
+			if buf[j+1] == ']' && buf[j+2] == '>' {
+				return 0, scanBad
+			}
+			j++
+			continue
+		case cHigh:
+			n, st := runeLen(buf[j:])
+			if st != scanOK {
+				return 0, st
+			}
+			j += n
+			continue
+		default: // a control character
+			return 0, scanBad
+		}
+		break
+	}
+	s.pos = j
+	if !text {
+		return 0, scanOK
+	}
+	s.text0, s.text1, s.textPlain, s.textCDATA = i, j, plain, false
+	return tokText, scanOK
+}
+
+// scanValue reads an attribute value from i (after the opening quote q) and
+// returns the position of the closing quote.
+func scanValue(buf []byte, i int, q byte) (int, bool, status) {
+	plain := true
+	for {
+		if i >= len(buf) {
+			return 0, false, scanShort
+		}
+		c := buf[i]
+		if c == q {
+			return i, plain, scanOK
+		}
+		switch charClass[c] {
+		case cPlain, cBracket:
+			i++
+		case cAmp:
+			n, _, st := entity(buf[i:])
+			if st != scanOK {
+				return 0, false, st
+			}
+			plain = false
+			i += n
+		case cCR:
+			plain = false
+			i++
+		case cHigh:
+			n, st := runeLen(buf[i:])
+			if st != scanOK {
+				return 0, false, st
+			}
+			i += n
+		default: // "<" or a control character
+			return 0, false, scanBad
+		}
+	}
+}
+
+// scanBang reads a comment or a CDATA section from i (after "<!"). Anything
+// else (a DOCTYPE or another declaration) is left to encoding/xml.
+func (s *scanner) scanBang(i int, text bool) (tokKind, status) {
+	buf := s.buf
+	const cdata = "[CDATA["
+	switch {
+	case len(buf)-i < 2:
+		return 0, scanShort
+	case buf[i] == '-' && buf[i+1] == '-':
+		// The first "--" must end the comment.
+		i += 2
+		k := bytes.Index(buf[i:], []byte("--"))
+		if k < 0 || i+k+2 >= len(buf) {
+			return 0, scanShort
+		}
+		if buf[i+k+2] != '>' {
+			return 0, scanBad
+		}
+		s.pos = i + k + 3
+		return 0, scanOK
+	case buf[i] == '[':
+		if len(buf)-i < len(cdata) {
+			if !bytes.HasPrefix([]byte(cdata), buf[i:]) {
+				return 0, scanBad
+			}
+			return 0, scanShort
+		}
+		if string(buf[i:i+len(cdata)]) != cdata {
+			return 0, scanBad
+		}
+		i += len(cdata)
+		k := bytes.Index(buf[i:], []byte("]]>"))
+		if k < 0 {
+			return 0, scanShort
+		}
+		plain := true
+		for j := i; j < i+k; {
+			switch charClass[buf[j]] {
+			case cHigh:
+				n, st := runeLen(buf[j : i+k])
+				if st != scanOK {
+					return 0, scanBad // a truncated sequence before "]]>"
+				}
+				j += n
+				continue
+			case cCR:
+				plain = false
+			case cCtl:
+				return 0, scanBad
+			}
+			j++
+		}
+		s.pos = i + k + 3
+		if !text {
+			return 0, scanOK
+		}
+		s.text0, s.text1, s.textPlain, s.textCDATA = i, i+k, plain, true
+		return tokText, scanOK
+	}
+	return 0, scanBad
+}
+
+// scanPI reads a processing instruction from i (after "<?"). An XML
+// declaration must declare version 1.0 (or none) and UTF-8 (or nothing):
+// other encodings are converted by encoding/xml's CharsetReader.
+func (s *scanner) scanPI(i int) status {
+	buf := s.buf
+	target0 := i
+	target1, _, st := scanName(buf, i)
+	if st != scanOK {
+		return st
+	}
+	i = skipSpace(buf, target1)
+	k := bytes.Index(buf[i:], []byte("?>"))
+	if k < 0 {
+		return scanShort
+	}
+	if string(buf[target0:target1]) == "xml" {
+		content := buf[i : i+k]
+		if v := procInst("version=", content); v != nil && string(v) != "1.0" {
+			return scanBad
+		}
+		if e := procInst("encoding=", content); e != nil && !strings.EqualFold(string(e), "utf-8") {
+			return scanBad
+		}
+	}
+	s.pos = i + k + 2
+	return scanOK
+}
+
+// procInst is encoding/xml's procInst on bytes: the value of a pseudo-attribute
+// (param is its name and "=") of an XML declaration, nil if absent or empty.
+func procInst(param string, s []byte) []byte {
+	lenp := len(param)
+	i := 0
+	var sep byte
+	for i < len(s) {
+		sub := s[i:]
+		k := bytes.Index(sub, []byte(param))
+		if k < 0 || lenp+k >= len(sub) {
+			return nil
+		}
+		i += lenp + k + 1
+		if c := sub[lenp+k]; c == '\'' || c == '"' {
+			sep = c
+			break
+		}
+	}
+	if sep == 0 {
+		return nil
+	}
+	j := bytes.IndexByte(s[i:], sep)
+	if j <= 0 {
+		return nil
+	}
+	return s[i : i+j]
+}
+
+// fill reads more input into buf, which keeps all of it for replay.
+func (s *scanner) fill() bool {
+	if s.src == nil || s.rerr != nil {
+		return false
+	}
+	n := len(s.buf)
+	if cap(s.buf)-n < minRead {
+		b := make([]byte, n, max(2*cap(s.buf), 4096))
+		copy(b, s.buf)
+		s.buf = b
+	}
+	// Like bufio.Reader, tolerate a few empty reads.
+	for range 100 {
+		m, err := s.src.Read(s.buf[n:cap(s.buf)])
+		s.buf = s.buf[:n+m]
+		if err != nil {
+			s.rerr = err
+		}
+		if m > 0 {
+			return true
+		}
+		if err != nil {
+			return false
+		}
+	}
+	s.rerr = io.ErrNoProgress
+	return false
+}
+
+// minRead is the least room fill offers a read.
+const minRead = 512
+
+// replay returns a reader that yields the input from its first byte: what
+// was buffered, then the rest of the source (or the error that ended it).
+func (s *scanner) replay() io.Reader {
+	switch {
+	case s.src == nil, s.rerr == io.EOF:
+		return bytes.NewReader(s.buf)
+	case s.rerr != nil:
+		return io.MultiReader(bytes.NewReader(s.buf), failedReader{s.rerr})
+	}
+	return io.MultiReader(bytes.NewReader(s.buf), s.src)
+}
+
+type failedReader struct{ err error }
+
+func (r failedReader) Read([]byte) (int, error) { return 0, r.err }
+
+// The names and namespaces of the current start element.
+
+// elementName returns the current start element's name with its namespace
+// resolved as Token resolves it.
+func (s *scanner) elementName() xml.Name {
+	buf := s.buf
+	if s.colon < 0 {
+		local := buf[s.name0:s.name1]
+		if string(local) == "xmlns" {
+			return xml.Name{Local: "xmlns"}
+		}
+		space, _ := s.lookup(s.name0, s.name0)
+		return xml.Name{Space: space, Local: localName(local)}
+	}
+	return xml.Name{Space: s.prefixSpace(s.name0, s.colon), Local: localName(buf[s.colon+1 : s.name1])}
+}
+
+// prefixSpace resolves the prefix buf[p0:p1] of a prefixed name.
+func (s *scanner) prefixSpace(p0, p1 int) string {
+	switch p := s.buf[p0:p1]; string(p) {
+	case "xmlns":
+		return "xmlns"
+	case "xml":
+		return xmlURL
+	default:
+		if uri, ok := s.lookup(p0, p1); ok {
+			return uri
+		}
+		return string(p)
+	}
+}
+
+// lookup returns the URI bound to the prefix buf[p0:p1] ("" for the default
+// namespace).
+func (s *scanner) lookup(p0, p1 int) (string, bool) {
+	p := s.buf[p0:p1]
+	for k := len(s.ns) - 1; k >= 0; k-- {
+		b := &s.ns[k]
+		if string(s.buf[b.p0:b.p1]) == string(p) {
+			return b.uri, true
+		}
+	}
+	return "", false
+}
+
+// uri returns the value of a namespace declaration.
+func (s *scanner) uri(a *rawAttr) string {
+	if a.plain {
+		return namespaceURI(s.buf[a.val0:a.val1])
+	}
+	return namespaceURI(appendDecoded(nil, s.buf[a.val0:a.val1]))
+}
+
+// appendAttrs appends the current start element's attributes to dst, named
+// and valued as Token gives them.
+func (s *scanner) appendAttrs(dst []xml.Attr) []xml.Attr {
+	buf := s.buf
+	for _, a := range s.attrs {
+		var n xml.Name
+		if a.colon < 0 {
+			n.Local = string(buf[a.name0:a.name1])
+		} else {
+			n.Space = s.prefixSpace(a.name0, a.colon)
+			n.Local = string(buf[a.colon+1 : a.name1])
+		}
+		dst = append(dst, xml.Attr{Name: n, Value: string(appendDecoded(nil, buf[a.val0:a.val1]))})
+	}
+	return dst
+}
+
+// appendText appends the current character data, decoded, to dst.
+func (s *scanner) appendText(dst []byte) []byte {
+	raw := s.buf[s.text0:s.text1]
+	switch {
+	case s.textPlain:
+		return append(dst, raw...)
+	case s.textCDATA:
+		return appendNewlines(dst, raw)
+	}
+	return appendDecoded(dst, raw)
+}
+
+// rawText returns the current character data when it needs no decoding.
+func (s *scanner) rawText() ([]byte, bool) {
+	return s.buf[s.text0:s.text1], s.textPlain
+}
+
+// appendDecoded appends checked text or attribute value raw to dst with its
+// entities replaced and its line ends normalised.
+func appendDecoded(dst, raw []byte) []byte {
+	for i := 0; i < len(raw); {
+		switch c := raw[i]; c {
+		case '&':
+			n, r, _ := entity(raw[i:])
+			dst = utf8.AppendRune(dst, r)
+			i += n
+		case '\r':
+			dst = append(dst, '\n')
+			i++
+			if i < len(raw) && raw[i] == '\n' {
+				i++
+			}
+		default:
+			dst = append(dst, c)
+			i++
+		}
+	}
+	return dst
+}
+
+// appendNewlines appends raw to dst with "\r\n" and "\r" turned into "\n".
+func appendNewlines(dst, raw []byte) []byte {
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c == '\r' {
+			c = '\n'
+			if i+1 < len(raw) && raw[i+1] == '\n' {
+				i++
+			}
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// Byte-level helpers.
+
+const (
+	cPlain   = iota // allowed as is in text and attribute values
+	cCtl            // a control character the XML character range excludes
+	cLT             // <
+	cAmp            // &
+	cCR             // \r
+	cBracket        // ]
+	cHigh           // start of a multi-byte sequence
+)
+
+var charClass = func() (t [256]uint8) {
+	for c := range 0x20 {
+		t[c] = cCtl
+	}
+	t['\t'], t['\n'] = cPlain, cPlain
+	t['\r'] = cCR
+	t['<'] = cLT
+	t['&'] = cAmp
+	t[']'] = cBracket
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = cHigh
+	}
+	return t
+}()
+
+// Name bytes. The scanner accepts ASCII names only; encoding/xml judges the
+// others against the Unicode tables of the XML specification.
+const (
+	nameByte  = 1 << iota // letters, digits, '_', '-', '.', ':'
+	nameStart             // letters and '_'
+)
+
+var nameClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', c == '_':
+			t[c] = nameByte | nameStart
+		case '0' <= c && c <= '9', c == '-', c == '.', c == ':':
+			t[c] = nameByte
+		}
+	}
+	return t
+}()
+
+// scanName reads a name at i: an ASCII letter or '_', then letters, digits,
+// '_', '-', '.' and at most one ':', not at the end. It returns the end of
+// the name and the position of the colon (-1 if none).
+func scanName(buf []byte, i int) (end, colon int, st status) {
+	if i >= len(buf) {
+		return 0, 0, scanShort
+	}
+	if nameClass[buf[i]]&nameStart == 0 {
+		return 0, 0, scanBad
+	}
+	colon = -1
+	j := i + 1
+	for ; j < len(buf) && nameClass[buf[j]] != 0; j++ {
+		if buf[j] == ':' {
+			if colon >= 0 {
+				return 0, 0, scanBad
+			}
+			colon = j
+		}
+	}
+	switch {
+	case j >= len(buf):
+		return 0, 0, scanShort
+	case buf[j] >= utf8.RuneSelf, colon == j-1:
+		return 0, 0, scanBad
+	}
+	return j, colon, scanOK
+}
+
+func skipSpace(buf []byte, i int) int {
+	for i < len(buf) {
+		switch buf[i] {
+		case ' ', '\n', '\t', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// entities are the predefined entity references.
+var entities = [...]struct {
+	ref string
+	c   rune
+}{{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&apos;", '\''}, {"&quot;", '"'}}
+
+// entity reads the entity or character reference at the start of b (which
+// starts with '&') and returns its length and the character it stands for.
+// Like encoding/xml it knows the predefined entities and character
+// references, "&#65;" and "&#x41;" (lower-case x), which must stand for a
+// character in the XML range; a surrogate stands for U+FFFD, because that is
+// what encoding/xml's string(rune(n)) makes of it.
+func entity(b []byte) (int, rune, status) {
+	if len(b) < 2 {
+		return 0, 0, scanShort
+	}
+	if b[1] != '#' {
+		for _, e := range entities {
+			if len(b) >= len(e.ref) && string(b[:len(e.ref)]) == e.ref {
+				return len(e.ref), e.c, scanOK
+			}
+		}
+		if len(b) < len("&apos;") {
+			return 0, 0, scanShort
+		}
+		return 0, 0, scanBad
+	}
+	i, base := 2, rune(10)
+	if i < len(b) && b[i] == 'x' {
+		i, base = i+1, 16
+	}
+	digits := i
+	var r rune
+	for ; i < len(b); i++ {
+		var d rune
+		switch c := rune(b[i]); {
+		case '0' <= c && c <= '9':
+			d = c - '0'
+		case base == 16 && 'a' <= c && c <= 'f':
+			d = c - 'a' + 10
+		case base == 16 && 'A' <= c && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			d = -1
+		}
+		if d < 0 {
+			break
+		}
+		if r = r*base + d; r > utf8.MaxRune {
+			return 0, 0, scanBad
+		}
+	}
+	switch {
+	case i >= len(b):
+		return 0, 0, scanShort
+	case b[i] != ';' || i == digits:
+		return 0, 0, scanBad
+	case 0xD800 <= r && r <= 0xDFFF:
+		r = utf8.RuneError
+	case !(r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000):
+		return 0, 0, scanBad
+	}
+	return i + 1, r, scanOK
+}
+
+// runeLen returns the length of the multi-byte UTF-8 sequence at the start of
+// b, which must be in the XML character range.
+func runeLen(b []byte) (int, status) {
+	r, n := utf8.DecodeRune(b)
+	if r == utf8.RuneError && n == 1 {
+		if !utf8.FullRune(b) {
+			return 0, scanShort
+		}
+		return 0, scanBad
+	}
+	if r == 0xFFFE || r == 0xFFFF {
+		return 0, scanBad
+	}
+	return n, scanOK
+}
+
+const xmlURL = "http://www.w3.org/XML/1998/namespace"
