@@ -266,7 +266,7 @@ func enum[T ~string](d *decoder, p *T) error {
 	if err != nil {
 		return err
 	}
-	*p = T(b)
+	*p = T(value(b))
 	return nil
 }
 

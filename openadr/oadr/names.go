@@ -65,6 +65,60 @@ func localName(b []byte) string {
 	return string(b)
 }
 
+// knownValues are the values of the schema's enumerations (and the units of
+// the ItemBase constructors), which come back in every report and event.
+var knownValues = func() map[string]string {
+	m := make(map[string]string, len(enumValues)+len(unitValues))
+	for _, v := range enumValues {
+		m[v] = v
+	}
+	for _, v := range unitValues {
+		m[v] = v
+	}
+	return m
+}()
+
+// enumValues are the constants of the enumerated types decoded with enum.
+var enumValues = [...]string{
+	"2.0a", "2.0b", "Allocated", "BID_ENERGY", "BID_LOAD", "BID_PRICE", "CHARGE_STATE",
+	"Contract", "DEMAND_CHARGE", "Derived", "Direct Read", "ELECTRICITY_PRICE", "ENERGY_PRICE",
+	"Estimated", "G", "HISTORY_GREENBUTTON", "HISTORY_USAGE", "Hybrid", "LOAD_CONTROL",
+	"LOAD_DISPATCH", "M", "METADATA_HISTORY_GREENBUTTON", "METADATA_HISTORY_USAGE",
+	"METADATA_TELEMETRY_STATUS", "METADATA_TELEMETRY_USAGE", "Mean", "Net",
+	"No New Value - Previous Value Used", "No Quality - No Value", "Peak", "Projected",
+	"Quality Bad - Comm Failure", "Quality Bad - Configuration Error",
+	"Quality Bad - Device Failure", "Quality Bad - Last Known Value",
+	"Quality Bad - Non Specific", "Quality Bad - Not Connected", "Quality Bad - Out of Service",
+	"Quality Bad - Sensor Failure", "Quality Good - Local Override",
+	"Quality Good - Non Specific", "Quality Limit - Field/Constant", "Quality Limit - Field/High",
+	"Quality Limit - Field/Low", "Quality Limit - Field/Not",
+	"Quality Uncertain - EU Units Exceeded", "Quality Uncertain - Last Usable Value",
+	"Quality Uncertain - Non Specific", "Quality Uncertain - Sensor Not Accurate",
+	"Quality Uncertain - Sub Normal", "SIMPLE", "Summed", "T", "TELEMETRY_STATUS",
+	"TELEMETRY_USAGE", "active", "always", "availableEnergyStorage", "avgDemand", "avgUsage",
+	"baseline", "c", "cancelled", "celsius", "completed", "d", "delta", "deltaDemand",
+	"deltaSetPoint", "deltaUsage", "demand", "deviation", "downRegulationCapacityAvailable",
+	"economic", "emergency", "fahrenheit", "far", "k", "level", "m", "micro", "multiplier",
+	"mustRun", "n", "near", "never", "none", "notParticipating", "operatingState", "optIn",
+	"optOut", "outageRunStatus", "overrideStatus", "p", "participating", "percentDemand",
+	"percentUsage", "powerFactor", "price", "priceMultiplier", "priceRelative", "reading",
+	"regulationSetpoint", "setPoint", "setpoint", "simple", "simpleHttp", "storedEnergy",
+	"targetEnergyStorage", "upRegulationCapacityAvailable", "usage", "x-RMS",
+	"x-loadControlCapacity", "x-loadControlLevelOffset", "x-loadControlPercentOffset",
+	"x-loadControlSetpoint", "x-notApplicable", "x-resourceStatus", "x-schedule",
+	"x-stateOfCharge", "xmpp",
+}
+
+var unitValues = [...]string{"V", "A", "W", "Wh", "Hz", "VA", "VAR", "VAh", "VARh", "%"}
+
+// value returns b as a string, shared when it is a known value.
+func value(b []byte) string {
+	if s, ok := knownValues[string(b)]; ok {
+		return s
+	}
+	return string(b)
+}
+
 // namespaceURI returns b as a string, shared when it is a namespace the
 // decoder knows.
 func namespaceURI(b []byte) string {

@@ -100,6 +100,49 @@ func TestInternedNames(t *testing.T) {
 	}
 }
 
+// TestInternedValues: every constant of the enumerated types is interned.
+func TestInternedValues(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	enumTypes := map[string]bool{}
+	for _, name := range strings.Fields("EventStatus ResponseRequired OptType OptReason SignalName SignalType ReportName ReportType ReadingType DataQuality SIScaleCode TemperatureUnit ProfileName TransportName") {
+		enumTypes[name] = true
+	}
+	fset := token.NewFileSet()
+	found := map[string]bool{}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if vs, ok := n.(*ast.ValueSpec); ok {
+				if id, ok := vs.Type.(*ast.Ident); ok && enumTypes[id.Name] {
+					for _, v := range vs.Values {
+						s, err := strconv.Unquote(v.(*ast.BasicLit).Value)
+						if err != nil {
+							t.Fatal(err)
+						}
+						found[s] = true
+						if _, ok := knownValues[s]; !ok {
+							t.Errorf("%s value %q is not in enumValues", id.Name, s)
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	if len(found) != len(enumValues) {
+		t.Errorf("found %d values, enumValues lists %d", len(found), len(enumValues))
+	}
+}
+
 func TestLocalNameDoesNotAllocate(t *testing.T) {
 	b := []byte("oadrReportPayload")
 	if n := testing.AllocsPerRun(100, func() { _ = localName(b) }); n != 0 {

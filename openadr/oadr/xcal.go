@@ -25,8 +25,10 @@ const (
 // and 30 days. It returns an error wrapping ErrInvalidValue that quotes the input
 // and says what is wrong.
 func ParseDuration(s string) (time.Duration, error) {
+	// Errors quote copies (strings.Clone), so that s does not escape and
+	// the decoder can pass a []byte converted to string without copying it.
 	bad := func(why string) (time.Duration, error) {
-		return 0, fmt.Errorf("%w: duration %q: %s", ErrInvalidValue, s, why)
+		return 0, fmt.Errorf("%w: duration %q: %s", ErrInvalidValue, strings.Clone(s), why)
 	}
 	in := s
 	neg := false
@@ -73,10 +75,10 @@ func ParseDuration(s string) (time.Duration, error) {
 			i++
 		}
 		if i == 0 {
-			return bad(fmt.Sprintf("expected a number at %q", in))
+			return bad(fmt.Sprintf("expected a number at %q", strings.Clone(in)))
 		}
 		if i == len(in) {
-			return bad(fmt.Sprintf("number %q has no unit designator", in))
+			return bad(fmt.Sprintf("number %q has no unit designator", strings.Clone(in)))
 		}
 		num, unit := in[:i], in[i]
 		in = in[i+1:]
@@ -113,7 +115,7 @@ func ParseDuration(s string) (time.Duration, error) {
 			return bad("only seconds may have a fraction")
 		}
 		if whole == "" || strings.Contains(frac, ".") || hasFrac && frac == "" {
-			return bad(fmt.Sprintf("bad number %q", num))
+			return bad(fmt.Sprintf("bad number %q", strings.Clone(num)))
 		}
 		n, err := strconv.ParseUint(whole, 10, 64)
 		if err != nil || n > limit/size {
@@ -208,7 +210,8 @@ func ParseDateTime(s string) (time.Time, error) {
 		var err2 error
 		t, err2 = time.ParseInLocation("2006-01-02T15:04:05.999999999", s, time.UTC)
 		if err2 != nil {
-			return time.Time{}, fmt.Errorf("%w: date-time %q: want YYYY-MM-DDThh:mm:ss[.fff]Z", ErrInvalidValue, s)
+			// A copy of s, so that s does not escape (see ParseDuration).
+			return time.Time{}, fmt.Errorf("%w: date-time %q: want YYYY-MM-DDThh:mm:ss[.fff]Z", ErrInvalidValue, strings.Clone(s))
 		}
 	}
 	return t.UTC(), nil
