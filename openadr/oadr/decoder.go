@@ -100,6 +100,9 @@ func (d *decoder) token(text bool) (tokKind, error) {
 
 // next is token inside the document element.
 func (d *decoder) next(text bool) (tokKind, error) {
+	if d.x == nil {
+		return d.s.next(text) // errFallback needs no classifying
+	}
 	k, err := d.token(text)
 	if err != nil {
 		return 0, readError(err)

@@ -59,10 +59,44 @@ var knownLocalNames = [...]string{
 
 // localName returns b as a string, shared when it is a known name.
 func localName(b []byte) string {
+	// Known names are found in a small hash table, faster than the map,
+	// at one of two places.
+	h := nameHash(b)
+	if s := nameTable[h%nameSlots]; s == string(b) {
+		return s
+	}
+	if s := nameTable[h>>16%nameSlots]; s == string(b) {
+		return s
+	}
 	if s, ok := localNames[string(b)]; ok {
 		return s
 	}
 	return string(b)
+}
+
+const nameSlots = 1024
+
+var nameTable = func() (t [nameSlots]string) {
+	for _, n := range knownLocalNames {
+		h := nameHash([]byte(n))
+		if i := h % nameSlots; t[i] == "" {
+			t[i] = n
+		} else if i := h >> 16 % nameSlots; t[i] == "" {
+			t[i] = n
+		}
+	}
+	return t
+}()
+
+// nameHash mixes the length and three bytes of a name: cheap, and enough to
+// tell most of the schema's names apart.
+func nameHash(b []byte) uint32 {
+	n := len(b)
+	if n == 0 {
+		return 0
+	}
+	h := uint32(n)*0x9E3779B1 ^ uint32(b[0])*0x85EBCA77 ^ uint32(b[n-1])*0xC2B2AE3D ^ uint32(b[n/2])*0x27D4EB2F ^ uint32(b[n*3/4])*0x165667B1
+	return h ^ h>>15
 }
 
 // knownValues are the values of the schema's enumerations (and the units of

@@ -152,3 +152,12 @@ func TestLocalNameDoesNotAllocate(t *testing.T) {
 		t.Errorf("localName(unknown) = %q", s)
 	}
 }
+
+func BenchmarkLocalName(b *testing.B) {
+	names := [][]byte{[]byte("interval"), []byte("dtstart"), []byte("date-time"), []byte("oadrReportPayload"), []byte("rID"), []byte("payloadFloat"), []byte("value")}
+	for b.Loop() {
+		for _, n := range names {
+			_ = localName(n)
+		}
+	}
+}

@@ -87,9 +87,10 @@ type frame struct {
 }
 
 // binding is a namespace declaration: prefix (buf[p0:p1], empty for xmlns=)
-// to URI.
+// to URI. key is prefixKey of the prefix.
 type binding struct {
 	p0, p1 int
+	key    uint64
 	uri    string
 }
 
@@ -253,7 +254,7 @@ func (s *scanner) scanStart(i int) (tokKind, status) {
 		a := &s.attrs[k]
 		switch {
 		case a.colon >= 0 && string(buf[a.name0:a.colon]) == "xmlns":
-			s.ns = append(s.ns, binding{p0: a.colon + 1, p1: a.name1, uri: s.uri(a)})
+			s.ns = append(s.ns, binding{p0: a.colon + 1, p1: a.name1, key: prefixKey(buf[a.colon+1 : a.name1]), uri: s.uri(a)})
 		case a.colon < 0 && string(buf[a.name0:a.name1]) == "xmlns":
 			s.ns = append(s.ns, binding{uri: s.uri(a)})
 		}
@@ -269,23 +270,28 @@ func (s *scanner) scanStart(i int) (tokKind, status) {
 }
 
 // scanEnd reads an end tag from i (after "</"), which must close the
-// innermost open element with the same prefixed name.
+// innermost open element with the same prefixed name. That name was checked
+// in the start tag: the bytes must be the same and the name must end there,
+// as encoding/xml reads names (up to a byte that is neither an ASCII name
+// byte nor part of a multi-byte sequence).
 func (s *scanner) scanEnd(i int) (tokKind, status) {
-	buf := s.buf
-	name0 := i
-	name1, _, st := scanName(buf, i)
-	if st != scanOK {
-		return 0, st
+	if len(s.stack) == 0 {
+		return 0, scanBad
 	}
-	i = skipSpace(buf, name1)
+	buf := s.buf
+	f := &s.stack[len(s.stack)-1]
+	end := i + f.name1 - f.name0
+	if end >= len(buf) {
+		return 0, scanShort
+	}
+	if string(buf[i:end]) != string(buf[f.name0:f.name1]) || nameClass[buf[end]] != 0 || buf[end] >= utf8.RuneSelf {
+		return 0, scanBad
+	}
+	i = skipSpace(buf, end)
 	if i >= len(buf) {
 		return 0, scanShort
 	}
-	if buf[i] != '>' || len(s.stack) == 0 {
-		return 0, scanBad
-	}
-	f := s.stack[len(s.stack)-1]
-	if string(buf[name0:name1]) != string(buf[f.name0:f.name1]) {
+	if buf[i] != '>' {
 		return 0, scanBad
 	}
 	s.pop()
@@ -595,13 +601,24 @@ func (s *scanner) prefixSpace(p0, p1 int) string {
 // namespace).
 func (s *scanner) lookup(p0, p1 int) (string, bool) {
 	p := s.buf[p0:p1]
+	key := prefixKey(p)
 	for k := len(s.ns) - 1; k >= 0; k-- {
 		b := &s.ns[k]
-		if string(s.buf[b.p0:b.p1]) == string(p) {
+		if b.key == key && (len(p) <= 8 || string(s.buf[b.p0:b.p1]) == string(p)) {
 			return b.uri, true
 		}
 	}
 	return "", false
+}
+
+// prefixKey packs the first eight bytes of a prefix into an integer, which
+// identifies prefixes of up to eight bytes (name bytes are never zero).
+func prefixKey(p []byte) uint64 {
+	var k uint64
+	for i := range min(len(p), 8) {
+		k |= uint64(p[i]) << (8 * i)
+	}
+	return k
 }
 
 // uri returns the value of a namespace declaration.
@@ -714,17 +731,20 @@ var charClass = func() (t [256]uint8) {
 // Name bytes. The scanner accepts ASCII names only; encoding/xml judges the
 // others against the Unicode tables of the XML specification.
 const (
-	nameByte  = 1 << iota // letters, digits, '_', '-', '.', ':'
+	namePart  = 1 << iota // letters, digits, '_', '-', '.'
 	nameStart             // letters and '_'
+	nameColon             // ':'
 )
 
 var nameClass = func() (t [256]uint8) {
 	for c := range 256 {
 		switch {
 		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', c == '_':
-			t[c] = nameByte | nameStart
-		case '0' <= c && c <= '9', c == '-', c == '.', c == ':':
-			t[c] = nameByte
+			t[c] = namePart | nameStart
+		case '0' <= c && c <= '9', c == '-', c == '.':
+			t[c] = namePart
+		case c == ':':
+			t[c] = nameColon
 		}
 	}
 	return t
@@ -742,18 +762,23 @@ func scanName(buf []byte, i int) (end, colon int, st status) {
 	}
 	colon = -1
 	j := i + 1
-	for ; j < len(buf) && nameClass[buf[j]] != 0; j++ {
-		if buf[j] == ':' {
-			if colon >= 0 {
-				return 0, 0, scanBad
-			}
-			colon = j
+	for j < len(buf) && nameClass[buf[j]]&namePart != 0 {
+		j++
+	}
+	if j < len(buf) && buf[j] == ':' {
+		colon = j
+		j++
+		for j < len(buf) && nameClass[buf[j]]&namePart != 0 {
+			j++
+		}
+		if j == colon+1 && j < len(buf) {
+			return 0, 0, scanBad
 		}
 	}
 	switch {
 	case j >= len(buf):
 		return 0, 0, scanShort
-	case buf[j] >= utf8.RuneSelf, colon == j-1:
+	case buf[j] == ':', buf[j] >= utf8.RuneSelf:
 		return 0, 0, scanBad
 	}
 	return j, colon, scanOK
