@@ -146,6 +146,9 @@ func (v *VTN) createdEvent(ctx context.Context, c Caller, m *oadr.CreatedEvent) 
 	if err != nil {
 		return nil, err
 	}
+	if len(recorded) > 0 {
+		v.answers.notify(m.VenID) // SetSchedule may be waiting for these
+	}
 	if v.hooks.eventResponse != nil {
 		for _, r := range recorded {
 			v.hooks.eventResponse(ctx, r)

@@ -25,6 +25,12 @@ var (
 	// ErrCancelPending: the VTN has asked the VEN to cancel its registration
 	// and waits for its answer; nothing new is sent to it.
 	ErrCancelPending = errors.New("openadr: registration cancellation pending")
+	// ErrOptedOut: the VEN opted out of an event (see OptOutError).
+	ErrOptedOut = errors.New("openadr: VEN opted out")
+	// ErrEventChanged: an event whose answer was awaited was modified or
+	// cancelled first (by a newer schedule, say), so that answer will not
+	// come.
+	ErrEventChanged = errors.New("openadr: event changed before the VEN answered")
 )
 
 // ResponseError is an OpenADR protocol error: the response code and

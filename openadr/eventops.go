@@ -27,18 +27,15 @@ func (v *VTN) CreateEvent(ctx context.Context, venID string, ev Event) (string, 
 	}
 	ev.Signals = cloneSignals(ev.Signals)
 	err := v.store.Update(ctx, venID, func(st *VENState) error {
-		if st.Registration.CancelRequestID != "" {
-			return ErrCancelPending
-		}
-		if st.Registration.ReportOnly {
-			return energy.Unsupported("CreateEvent", "VEN %q registered as report-only (oadrReportOnly) and takes no events", venID)
+		if err := st.takesEvents(); err != nil {
+			return err
 		}
 		if st.event(ev.ID) != nil {
 			return energy.Invalid("Event.ID", "the VEN already has an event %q", ev.ID)
 		}
 		now := v.clock.Now()
 		st.pruneEvents(now)
-		st.Events = append(st.Events, EventState{Event: ev, CreatedAt: now, ModifiedAt: now})
+		st.addEvent(ev, now)
 		st.enqueueEvents(now)
 		return nil
 	})
@@ -77,7 +74,7 @@ func (v *VTN) CancelEvent(ctx context.Context, venID, eventID string) error {
 }
 
 func (v *VTN) changeEvent(ctx context.Context, venID, eventID string, change func(*EventState)) error {
-	return v.store.Update(ctx, venID, func(st *VENState) error {
+	err := v.store.Update(ctx, venID, func(st *VENState) error {
 		if st.Registration.CancelRequestID != "" {
 			return ErrCancelPending
 		}
@@ -89,14 +86,44 @@ func (v *VTN) changeEvent(ctx context.Context, venID, eventID string, change fun
 		if s := e.Status(now); s == oadr.StatusCancelled || s == oadr.StatusCompleted {
 			return fmt.Errorf("%w: %q is %s", ErrEventEnded, eventID, s)
 		}
-		change(e)
-		e.ModificationNumber++
-		e.ModifiedAt = now
-		e.Response = nil
+		e.modify(now, change)
 		st.pruneEvents(now)
 		st.enqueueEvents(now)
 		return nil
 	})
+	if err == nil {
+		// Whoever waits for an answer to the earlier modification waits in
+		// vain now.
+		v.answers.notify(venID)
+	}
+	return err
+}
+
+// takesEvents reports why the VEN cannot be sent new events, if it cannot.
+func (st *VENState) takesEvents() error {
+	r := &st.Registration
+	if r.CancelRequestID != "" {
+		return ErrCancelPending
+	}
+	if r.ReportOnly {
+		return energy.Unsupported("CreateEvent", "VEN %q registered as report-only (oadrReportOnly) and takes no events", r.VenID)
+	}
+	return nil
+}
+
+// addEvent stores a new event; the caller queues the event list.
+func (st *VENState) addEvent(ev Event, now time.Time) {
+	st.Events = append(st.Events, EventState{Event: ev, CreatedAt: now, ModifiedAt: now})
+}
+
+// modify changes an event: the change, a new modification number, and the
+// VEN's earlier answer set aside (it answers the new modification). The
+// caller queues the event list.
+func (e *EventState) modify(now time.Time, change func(*EventState)) {
+	change(e)
+	e.ModificationNumber++
+	e.ModifiedAt = now
+	e.Response = nil
 }
 
 // Event returns the state of one of the VEN's events.

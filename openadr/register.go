@@ -206,7 +206,7 @@ func (v *VTN) register(ctx context.Context, c Caller, req RegistrationRequest) (
 		// The application gave the venID of a VEN that lost its
 		// registration: start it afresh but keep its events.
 		err = v.store.Update(ctx, reg.VenID, func(st *VENState) error {
-			*st = VENState{Registration: reg, Events: st.Events, Opts: st.Opts, Telemetry: st.Telemetry}
+			*st = VENState{Registration: reg, Events: st.Events, Opts: st.Opts, Telemetry: st.Telemetry, Schedules: st.Schedules}
 			st.enqueueRegisterReport(now)
 			return nil
 		})
@@ -279,6 +279,7 @@ func (v *VTN) cancelPartyRegistration(ctx context.Context, c Caller, m *oadr.Can
 	if err := v.store.Delete(ctx, venID); err != nil {
 		return nil, err
 	}
+	v.answers.notify(venID)
 	v.log.InfoContext(ctx, "openadr: VEN cancelled its registration", "venID", venID)
 	v.notifyRegistration(ctx, RegistrationChange{Kind: Canceled, Registration: reg, ByVEN: true})
 	return &oadr.CanceledPartyRegistration{Response: oadr.OK(m.RequestID), RegistrationID: m.RegistrationID, VenID: venID}, nil
@@ -304,6 +305,7 @@ func (v *VTN) canceledPartyRegistration(ctx context.Context, c Caller, m *oadr.C
 	if err := v.store.Delete(ctx, m.VenID); err != nil {
 		return nil, err
 	}
+	v.answers.notify(m.VenID)
 	v.log.InfoContext(ctx, "openadr: registration cancelled by the VTN", "venID", m.VenID)
 	v.notifyRegistration(ctx, RegistrationChange{Kind: Canceled, Registration: reg})
 	return ack(m.Response.RequestID, m.VenID), nil
@@ -360,7 +362,11 @@ func (v *VTN) RequestReregistration(ctx context.Context, venID string) error {
 // its next request is answered with 452 (unknown venID). Use it for VENs
 // that are gone for good.
 func (v *VTN) Forget(ctx context.Context, venID string) error {
-	return v.store.Delete(ctx, venID)
+	if err := v.store.Delete(ctx, venID); err != nil {
+		return err
+	}
+	v.answers.notify(venID)
+	return nil
 }
 
 // Registration returns the registration of venID.

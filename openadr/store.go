@@ -62,6 +62,9 @@ type VENState struct {
 	// Telemetry is the latest measurement of every data point, one per
 	// (resource, rID).
 	Telemetry []Measurement
+	// Schedules are the eventIDs of the battery schedule Battery.SetSchedule
+	// sent last, in schedule order, by resourceID ("" for the whole VEN).
+	Schedules map[string][]string
 }
 
 // Registration is a VEN's registration with the VTN.

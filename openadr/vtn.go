@@ -40,6 +40,7 @@ type VTN struct {
 	hooks         hooks
 	profiles      []oadr.Profile
 	polls         pollCache
+	answers       answerSignal
 }
 
 // NewVTN returns a VTN named vtnID. It does no I/O.
