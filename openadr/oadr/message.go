@@ -72,10 +72,11 @@ func DecodePayload(r io.Reader) (*Payload, error) {
 	defer putDecoder(d)
 	switch v := r.(type) {
 	case *bytes.Reader:
-		// encoding/xml reads a bytes.Reader (an io.ByteReader) byte by byte:
-		// the reader is left just after the root element, or wherever
-		// encoding/xml stopped on an error. The scanner reads a copy and
-		// seeks; an error is left to encoding/xml to stop at its place.
+		// encoding/xml reads an io.ByteReader byte by byte, leaving it just
+		// after the root element (or where it stopped on an error). The
+		// scanner reads a bytes.Reader through ReadAt and seeks to the same
+		// place; on an error encoding/xml decodes again and stops where it
+		// stops.
 		off := v.Size() - int64(v.Len())
 		d.s.reset(d.read, io.NewSectionReader(v, off, int64(v.Len())))
 		p, err := d.payload()
@@ -88,12 +89,12 @@ func DecodePayload(r io.Reader) (*Payload, error) {
 		}
 		d.useEncodingXML(v)
 	case *bufio.Reader:
-		// Likewise, but a bufio.Reader cannot be rewound: encoding/xml
-		// decodes it.
+		// The other io.ByteReader encoding/xml reads directly (see prepare),
+		// which cannot be rewound: encoding/xml decodes it.
 		d.useEncodingXML(v)
 	default:
-		// encoding/xml would read through a bufio.Reader (ahead of the
-		// root's end); the scanner reads ahead as much, and replays what it
+		// encoding/xml would read through a bufio.Reader, ahead of the
+		// root's end; the scanner reads ahead as much, and replays what it
 		// read to encoding/xml if it gives up.
 		d.s.reset(d.read, r)
 		p, err := d.payload()
@@ -135,12 +136,8 @@ func (d *decoder) root() (start, error) {
 		case tokStart:
 			return start{Name: d.name()}, nil
 		case tokText:
-			if d.x == nil {
-				d.scratch = d.appendText(d.scratch[:0])
-				if len(bytes.TrimSpace(d.scratch)) != 0 {
-					return start{}, fmt.Errorf("%w: text before the root element", ErrMalformed)
-				}
-			} else if len(bytes.TrimSpace(d.data)) != 0 {
+			d.scratch = d.appendText(d.scratch[:0])
+			if len(bytes.TrimSpace(d.scratch)) != 0 {
 				return start{}, fmt.Errorf("%w: text before the root element", ErrMalformed)
 			}
 		}

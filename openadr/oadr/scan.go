@@ -13,27 +13,31 @@ import (
 // OpenADR peers actually send, about ten times faster than encoding/xml's
 // Token, which spends its time reading byte by byte through an interface,
 // checking names against Unicode tables and copying every name and attribute.
+// The scanner reads the input in place, interns names and hands text over as
+// slices of the input.
 //
 // It is exact by construction rather than by imitation. It produces a token
 // only where encoding/xml's Token would produce the same token (the same
-// name in the same namespace, the same character data) without an error; at
-// anything else, from a DOCTYPE, another entity, a non-ASCII name or an
-// encoding declaration to every kind of malformed input, it gives up
-// (errFallback), and the document is decoded again from the start by
-// encoding/xml. The decoding methods are deterministic functions of the token
-// sequence, so the result, error messages included, is the one encoding/xml
-// would have given. Giving up costs a second decode, on input that is rare in
-// practice (and mostly invalid). TestScannerMatchesEncodingXML and
-// FuzzScannerMatchesEncodingXML check the rule token by token.
+// name in the same namespace, the same attributes, the same character data)
+// without an error; at anything else, from a DOCTYPE, another entity, a
+// non-ASCII name or a declared encoding other than UTF-8 to every kind of
+// malformed input, it gives up (errFallback), and the document is decoded
+// again from the start by encoding/xml. The decoding methods are
+// deterministic functions of the token sequence, so the result, error
+// messages included, is the one encoding/xml gives. Giving up costs a second
+// decode, on input that is rare in practice (and mostly invalid).
+// FuzzScannerMatchesEncodingXML and the tests beside it check the rule token
+// by token.
 //
-// Checks kept from encoding/xml (Strict mode): names, end tags matching start
-// tags by their prefixed name, quoted attribute values, the five predefined
-// entities and character references, "]]>" outside CDATA, "--" inside comments, UTF-8 and the XML
-// character range in text and attribute values, the version and encoding of
-// an XML declaration. Its translations too: "\r\n" and "\r" become "\n" in
-// text and attribute values, namespace prefixes are resolved the way Token
-// resolves them (an unbound prefix is its own namespace, an element without
-// prefix and default namespace has none, attributes without prefix have none).
+// Checks kept from encoding/xml (Strict mode): names; end tags matching start
+// tags by their prefixed name; quoted attribute values; the five predefined
+// entities and character references; "]]>" outside CDATA; "--" inside
+// comments; UTF-8 and the XML character range in text and attribute values;
+// the version and encoding of an XML declaration. Its translations too:
+// "\r\n" and "\r" become "\n" in text and attribute values, and namespace
+// prefixes are resolved the way Token resolves them (an unbound prefix is its
+// own namespace, an element without prefix or default namespace has none,
+// attributes without prefix have none).
 
 // errFallback reports that the scanner met something only encoding/xml
 // should judge. It never leaves the package: DecodePayload starts over.
@@ -110,7 +114,7 @@ func (s *scanner) reset(data []byte, src io.Reader) {
 // other reusable memory.
 func (s *scanner) release() (buf []byte) {
 	buf = s.buf
-	clear(s.ns)
+	clear(s.ns[:cap(s.ns)])
 	*s = scanner{stack: s.stack[:0], ns: s.ns[:0], attrs: s.attrs[:0]}
 	return buf
 }
