@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
 
@@ -61,6 +62,52 @@ func formatFingerprint(b []byte) string {
 		out = append(out, digits[c>>4], digits[c&0xF])
 	}
 	return string(out)
+}
+
+// buildAllowList checks the WithVENFingerprint pairs and indexes them by
+// normalised fingerprint.
+func (v *VTN) buildAllowList() error {
+	if len(v.provisioned) == 0 {
+		return nil
+	}
+	v.allowed = make(map[string]string, len(v.provisioned))
+	venIDs := make(map[string]bool, len(v.provisioned))
+	for _, p := range v.provisioned {
+		if err := checkID("WithVENFingerprint.venID", p.venID); err != nil {
+			return err
+		}
+		fp := NormalizeFingerprint(p.fingerprint)
+		switch {
+		case fp == "":
+			return energy.Invalid("WithVENFingerprint.fingerprint", "%q for venID %q is not 10 bytes of hex (AB:CD:… or 20 hex digits)", p.fingerprint, p.venID)
+		case venIDs[p.venID]:
+			return energy.Invalid("WithVENFingerprint.venID", "%q is provisioned twice", p.venID)
+		case v.allowed[fp] != "":
+			return energy.Invalid("WithVENFingerprint.fingerprint", "%s is provisioned for both %q and %q", fp, v.allowed[fp], p.venID)
+		}
+		v.allowed[fp] = p.venID
+		venIDs[p.venID] = true
+	}
+	return nil
+}
+
+// provisionedVenID returns the venID provisioned for the caller's
+// certificate, "" when no VEN is provisioned, or a 463 refusal.
+func (v *VTN) provisionedVenID(c Caller, sent string) (string, error) {
+	if v.allowed == nil {
+		return "", nil
+	}
+	if c.Fingerprint == "" {
+		return "", Reject(oadr.CodeNotRegisteredOrAuthorized, "this VTN registers only VENs with a provisioned TLS client certificate")
+	}
+	venID, ok := v.allowed[c.Fingerprint]
+	switch {
+	case !ok:
+		return "", Reject(oadr.CodeNotRegisteredOrAuthorized, "client certificate %s is not provisioned on this VTN", c.Fingerprint)
+	case sent != "" && sent != venID:
+		return "", Reject(oadr.CodeNotRegisteredOrAuthorized, "venID %q does not belong to client certificate %s", sent, c.Fingerprint)
+	}
+	return venID, nil
 }
 
 // checkCaller decides whether c may speak for the VEN registered as reg.

@@ -126,3 +126,38 @@ func TestFingerprint(t *testing.T) {
 	assert.Empty(t, NormalizeFingerprint("AB:CD"))
 	assert.Empty(t, NormalizeFingerprint("zz"+string(plain[2:])))
 }
+
+// Where VENs bring their own venID (the hook assigns the one sent), a VEN
+// that registers afresh replaces its registration; but not with another
+// VEN's certificate: that would hand it the VEN's events.
+func TestRegistrationCannotTakeAnotherCertificatesVenID(t *testing.T) {
+	v, _ := newVTN(t, WithRegistrationHook(func(_ context.Context, r RegistrationRequest) (Decision, error) {
+		return Decision{VenID: r.VenID}, nil
+	}))
+	certA := &x509.Certificate{Raw: []byte("certificate A")}
+	certB := &x509.Certificate{Raw: []byte("certificate B")}
+	registerAs := func(cert *x509.Certificate) *oadr.CreatedPartyRegistration {
+		body, err := oadr.Marshal(&oadr.CreatePartyRegistration{RequestID: "R", VenID: "VEN_X", ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP})
+		require.NoError(t, err)
+		req := httptest.NewRequest(http.MethodPost, PathPrefix+string(oadr.ServiceEiRegisterParty), bytes.NewReader(body))
+		req.TLS = &tls.ConnectionState{PeerCertificates: []*x509.Certificate{cert}}
+		_, out := serve(t, v, req)
+		m, err := oadr.Unmarshal(out)
+		require.NoError(t, err)
+		return as[*oadr.CreatedPartyRegistration](t, m)
+	}
+	a := registerAs(certA)
+	require.Equal(t, oadr.CodeOK, a.Response.Code)
+	require.Equal(t, "VEN_X", a.VenID)
+
+	b := registerAs(certB)
+	assert.Equal(t, oadr.CodeNotRegisteredOrAuthorized, b.Response.Code)
+	reg, err := v.Registration(bg, "VEN_X")
+	require.NoError(t, err)
+	assert.Equal(t, a.RegistrationID, reg.RegistrationID, "A's registration stands")
+	assert.Equal(t, Fingerprint(certA), reg.Fingerprint)
+
+	again := registerAs(certA) // A lost its registration and starts afresh
+	require.Equal(t, oadr.CodeOK, again.Response.Code)
+	assert.NotEqual(t, a.RegistrationID, again.RegistrationID)
+}

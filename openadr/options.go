@@ -52,6 +52,31 @@ func WithReportRequestDelivery(d ReportRequestDelivery) Option {
 	return func(v *VTN) { v.delivery = d }
 }
 
+// WithVENFingerprint provisions a VEN: only a client presenting the TLS
+// certificate with this fingerprint may register, and it is registered as
+// venID whatever venID it sends, so that no VEN can take another's venID. The
+// fingerprint is the OpenADR one (see Fingerprint), written as colon-separated
+// hex pairs as OpenLEADR prints it or as 20 plain hex digits as avob does,
+// in either case. Give the option once per VEN.
+//
+// With at least one VEN provisioned, the VTN takes registrations only from
+// provisioned certificates: a client with another certificate, or none (plain
+// HTTP), is refused with 463. The registration hook still runs, and may
+// reject; a venID it assigns must be the provisioned one.
+//
+// Whether VENs are provisioned or not, a VEN that registers with a client
+// certificate is bound to it (see Caller): requests naming its venID or
+// registrationID from any other client are refused with 463. Over plain
+// HTTP there is no certificate and nothing to bind: anyone who knows a
+// venID can act as that VEN (poll its events, post its reports, cancel its
+// registration). Serve plain HTTP for development only, or behind a proxy
+// that authenticates VENs.
+func WithVENFingerprint(venID, fingerprint string) Option {
+	return func(v *VTN) { v.provisioned = append(v.provisioned, provisionedVEN{venID, fingerprint}) }
+}
+
+type provisionedVEN struct{ venID, fingerprint string }
+
 // RegistrationHook decides on a VEN's oadrCreatePartyRegistration. It is
 // called without any lock held and may call the VTN's methods.
 type RegistrationHook func(ctx context.Context, req RegistrationRequest) (Decision, error)

@@ -3,6 +3,7 @@ package openadr
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
@@ -170,9 +171,19 @@ func (v *VTN) decide(ctx context.Context, req RegistrationRequest) (Decision, er
 }
 
 func (v *VTN) register(ctx context.Context, c Caller, req RegistrationRequest) (Registration, error) {
+	provisioned, err := v.provisionedVenID(c, req.VenID)
+	if err != nil {
+		return Registration{}, err
+	}
 	d, err := v.decide(ctx, req)
 	if err != nil {
 		return Registration{}, err
+	}
+	if provisioned != "" {
+		if d.VenID != "" && d.VenID != provisioned {
+			return Registration{}, fmt.Errorf("openadr: the registration hook assigned venID %q to the certificate provisioned for %q", d.VenID, provisioned)
+		}
+		d.VenID = provisioned
 	}
 	if d.VenID == "" {
 		d.VenID = newID()
@@ -206,6 +217,10 @@ func (v *VTN) register(ctx context.Context, c Caller, req RegistrationRequest) (
 		// The application gave the venID of a VEN that lost its
 		// registration: start it afresh but keep its events.
 		err = v.store.Update(ctx, reg.VenID, func(st *VENState) error {
+			// Not from another VEN's certificate, though.
+			if err := checkCaller(c, &st.Registration); err != nil {
+				return err
+			}
 			*st = VENState{Registration: reg, Events: st.Events, Opts: st.Opts, Telemetry: st.Telemetry, Schedules: st.Schedules}
 			st.enqueueRegisterReport(now)
 			return nil

@@ -41,6 +41,10 @@ type VTN struct {
 	profiles      []oadr.Profile
 	polls         pollCache
 	answers       answerSignal
+	// provisioned are the WithVENFingerprint pairs as given; allowed maps
+	// each normalised fingerprint to its venID (nil: no allow-list).
+	provisioned []provisionedVEN
+	allowed     map[string]string
 }
 
 // NewVTN returns a VTN named vtnID. It does no I/O.
@@ -84,6 +88,9 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 		return nil, energy.Invalid("WithMarketContext", "empty market context")
 	case v.delivery != DeliverByPoll && v.delivery != DeliverInRegisteredReport:
 		return nil, energy.Invalid("WithReportRequestDelivery", "unknown delivery %d", v.delivery)
+	}
+	if err := v.buildAllowList(); err != nil {
+		return nil, err
 	}
 	if v.log == nil {
 		v.log = slog.New(slog.DiscardHandler)
