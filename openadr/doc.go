@@ -1,26 +1,42 @@
 // Package openadr is an OpenADR 2.0b Virtual Top Node (VTN) for pull-mode
 // VENs over simple HTTP: an http.Handler that registers VENs, keeps a poll
-// queue for each, takes their reports as typed telemetry, and sends them
-// events such as a battery's charge/discharge schedule. The XML lives in
-// package openadr/oadr; this package knows the protocol's meaning.
+// queue for each, takes their reports as typed telemetry, sends them events,
+// and offers each VEN as an energy.Battery. The XML lives in package
+// openadr/oadr; this package knows the protocol's meaning.
 //
 //	vtn, err := openadr.NewVTN("VTN_GRIDWIRE",
-//		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(time.Minute, 5*time.Minute)),
-//		openadr.WithTelemetryHook(func(ctx context.Context, venID string, ms []openadr.Measurement) {
-//			for _, m := range ms {
-//				log.Println(venID, m.ResourceID, m.Quantity, m.Value, m.Unit)
-//			}
-//		}))
+//		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(time.Minute, 5*time.Minute)))
 //	if err != nil { … }
-//	http.ListenAndServeTLS(addr, cert, key, vtn) // serves /OpenADR2/Simple/2.0b/{service}
+//	go http.ListenAndServeTLS(addr, cert, key, vtn) // serves /OpenADR2/Simple/2.0b/{service}
 //
-// and from the application, at any time:
+// and from the application, once a VEN has registered and reported:
 //
-//	charge, _ := openadr.LoadDispatch(
-//		openadr.DispatchStep{Duration: time.Hour, Mode: energy.ModeCharge, Power: 3000},
-//		openadr.DispatchStep{Duration: time.Hour, Mode: energy.ModeDischarge, Power: 5000})
-//	id, err := vtn.CreateEvent(ctx, venID, openadr.Event{Start: start, Signals: []openadr.Signal{charge}})
-//	ms, err := vtn.Telemetry(ctx, venID)
+//	bat := vtn.Battery(venID, openadr.WithRatedPower(5000))
+//	st, err := bat.BatteryStatus(ctx) // from the VEN's latest telemetry
+//	err = bat.SetSchedule(ctx, energy.Schedule{Windows: []energy.Window{
+//		{Start: start, End: start.Add(time.Hour), Mode: energy.ModeCharge, Power: 3000},
+//	}}) // waits for the VEN's opt-in; an opt-out is an *OptOutError
+//
+// Below the energy vocabulary, the protocol is all there: CreateEvent with
+// any signals (LoadDispatch builds a battery's), RequestReports, Telemetry,
+// CancelRegistration and the hooks.
+//
+// # Batteries
+//
+// Battery reads the state of charge, power, voltage, current and
+// temperature from the VEN's reports, flipping the sign of power and
+// current: 2.0b reports measure consumption (+ charging), gridwire's
+// batteries are + discharging. Telemetry older than three report periods is
+// stale (energy.ErrUnavailable). A schedule goes out as events, one per run
+// of windows without a gap, with a LOAD_DISPATCH setpoint in kW per window
+// in the wire's consumption sign (charge +, discharge −, idle 0) and a
+// SIMPLE level (0 for idle and charge, 1 for discharging at up to half the
+// rated power, 2 above); a new schedule modifies or cancels the previous
+// one's events. A window's TargetSoC has no 2.0b signal and is refused with
+// energy.ErrUnsupported, as is a Power of 0 without WithRatedPower.
+// SetSchedule waits for the VEN's oadrCreatedEvent, bounded by its context
+// (WithoutWaiting and Await split that in two); the request handler that
+// receives the answer wakes it, with no goroutine of its own.
 //
 // # The exchange
 //
@@ -64,9 +80,16 @@
 // Before it trusts the venID in a message, the VTN resolves who is calling
 // (Caller). A VEN that registers over TLS with a client certificate is bound
 // to it: the certificate's fingerprint (Fingerprint) is recorded, and a
-// request for that venID with another certificate, or none, gets 463. The
-// registration hook sees the Caller, so an application can approve VENs by
-// fingerprint, as OpenADR certification expects.
+// request naming that venID or registrationID with another certificate, or
+// none, gets 463, so no VEN can poll another's events, post its reports or
+// cancel its registration. WithVENFingerprint provisions VENs in advance:
+// then only those certificates may register, each under its own venID. The
+// registration hook sees the Caller, to approve VENs by fingerprint as
+// OpenADR certification expects.
+//
+// Over plain HTTP there is no certificate and none of this applies: anyone
+// who knows a venID can act as that VEN. Plain HTTP is for development, or
+// behind a proxy that authenticates VENs.
 //
 // # State
 //

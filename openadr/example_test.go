@@ -13,6 +13,7 @@ import (
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr"
 	"github.com/gridwire/gridwire/openadr/oadr"
+	"github.com/gridwire/gridwire/openadr/ven"
 )
 
 // post plays the VEN in the examples: one request to the VTN, in process.
@@ -120,4 +121,73 @@ func ExampleRequestTelemetry() {
 	}
 	fmt.Println(reqs[0].ReportSpecifierID, reqs[0].Granularity, reqs[0].ReportBackDuration)
 	// Output: usage 1m0s 1m0s
+}
+
+// A VEN offered as an energy.Battery: its status from its telemetry, a
+// schedule sent as an event. The VEN is the battery simulator of package
+// openadr/ven, stepped by hand on a fake clock.
+func ExampleVTN_Battery() {
+	ctx := context.Background()
+	clk := clock.NewFake(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
+	vtn, err := openadr.NewVTN("VTN_EXAMPLE", openadr.WithClock(clk),
+		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(10*time.Second, time.Minute)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := httptest.NewServer(vtn)
+	defer srv.Close()
+	defer srv.Client().CloseIdleConnections()
+	sim, err := ven.New(srv.URL, ven.WithClock(clk), ven.WithHTTPClient(srv.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	poll := func() {
+		for got := true; got; {
+			if got, err = sim.PollOnce(ctx); err != nil {
+				log.Fatal(err)
+			}
+		}
+	}
+	if err := sim.Register(ctx); err != nil {
+		log.Fatal(err)
+	}
+	poll() // the VTN's report requests
+	clk.Advance(time.Minute)
+	if err := sim.Tick(ctx); err != nil { // the first minute's telemetry
+		log.Fatal(err)
+	}
+
+	bat := vtn.Battery(sim.State().VENID, openadr.WithRatedPower(5000), openadr.WithoutWaiting())
+	st, err := bat.BatteryStatus(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("measured at", st.MeasuredAt.Format(time.TimeOnly), "state of charge", st.StateOfCharge, "power", st.Power, "capacity", st.Capacity)
+
+	start := time.Date(2025, 6, 1, 13, 0, 0, 0, time.UTC)
+	err = bat.SetSchedule(ctx, energy.Schedule{Windows: []energy.Window{
+		{Start: start, End: start.Add(time.Hour), Mode: energy.ModeCharge, Power: 3000},
+		{Start: start.Add(time.Hour), End: start.Add(2 * time.Hour), Mode: energy.ModeDischarge}, // at the rated power
+	}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	poll() // the VEN takes the event and opts in
+	fmt.Println("answer:", bat.Await(ctx))
+	evs, err := bat.ScheduleEvents(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, s := range evs[0].Event.Signals {
+		fmt.Print(s.Name)
+		for _, iv := range s.Intervals {
+			fmt.Print(" ", iv.Duration, ":", iv.Value)
+		}
+		fmt.Println()
+	}
+	// Output:
+	// measured at 12:00:50 state of charge 50.0 % power 0 W capacity 19.20 kWh
+	// answer: <nil>
+	// LOAD_DISPATCH 1h0m0s:3 1h0m0s:-5
+	// SIMPLE 1h0m0s:0 1h0m0s:2
 }
