@@ -105,7 +105,7 @@ func TestTLSIdentityTwoVENs(t *testing.T) {
 	clk := clock.NewFake(t0)
 	vtn, err := openadr.NewVTN("VTN_TLS", openadr.WithClock(clk),
 		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(10*time.Second, time.Minute)),
-		openadr.WithVENFingerprint("VEN_A", fpA), // AB:CD:… as OpenLEADR prints it
+		openadr.WithVENFingerprint("VEN_A", fpA),                                               // AB:CD:… as OpenLEADR prints it
 		openadr.WithVENFingerprint("VEN_B", strings.ToLower(strings.ReplaceAll(fpB, ":", ""))), // avob's spelling
 	)
 	require.NoError(t, err)
