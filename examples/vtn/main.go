@@ -1,9 +1,11 @@
 // Command vtn runs an OpenADR 2.0b VTN for pull-mode VENs (OpenLEADR's, EPRI's,
 // the Fortress Power sandbox, openadr/ven): it accepts any VEN, requests every
-// telemetry report a VEN offers, and prints the telemetry as it arrives.
+// telemetry report a VEN offers, and prints the telemetry as it arrives, and
+// each VEN's battery status (energy.BatteryStatus, power + discharging) when
+// its reports give one.
 //
 //	go run ./examples/vtn -addr 127.0.0.1:8080 -vtn-id VTN_GRIDWIRE
-//	go run ./examples/vtn -event        # also send each VEN a charge-then-discharge event
+//	go run ./examples/vtn -event        # also send each VEN a charge-then-discharge schedule
 //
 // Point a VEN at http://127.0.0.1:8080 (the services live under
 // /OpenADR2/Simple/2.0b/). Flags:
@@ -13,7 +15,8 @@
 //	-poll         poll period asked of VENs (default 10s)
 //	-granularity  telemetry sampling period requested (default 10s; fitted to what each VEN allows)
 //	-report-back  how often VENs send their telemetry (default: the granularity)
-//	-event        send each newly registered VEN a charge-then-discharge event starting in a minute
+//	-event        send each newly registered VEN a charge-then-discharge schedule starting in a
+//	              minute, through its energy.Battery (openadr.VTN.Battery)
 //	-cert, -key   serve HTTPS with this certificate (VENs with client certificates are then
 //	              bound to them)
 //	-v            log every exchange
@@ -33,6 +36,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"time"
 
@@ -162,12 +166,21 @@ func newVTN(cfg config, out io.Writer, log *slog.Logger) (*openadr.VTN, error) {
 		if !cfg.event || c.Kind != openadr.Registered {
 			return
 		}
-		id, err := vtn.CreateEvent(ctx, r.VenID, chargeThenDischarge(time.Now()))
-		if err != nil {
-			p.printf("%s VEN %s: event not created: %v\n", stamp(time.Now()), r.VenID, err)
+		// Not waiting for the VEN's answer: this runs inside its
+		// registration request, and it cannot poll before that is answered.
+		// The event-response hook prints the answer.
+		bat := vtn.Battery(r.VenID, openadr.WithoutWaiting())
+		if err := bat.SetSchedule(ctx, chargeThenDischarge(time.Now())); err != nil {
+			p.printf("%s VEN %s: schedule not sent: %v\n", stamp(time.Now()), r.VenID, err)
 			return
 		}
-		p.printf("%s VEN %s: event %s queued (charge 3 kW for 30 min, then discharge 3 kW for 30 min)\n", stamp(time.Now()), r.VenID, id)
+		var ids []string
+		if evs, err := bat.ScheduleEvents(ctx); err == nil {
+			for _, e := range evs {
+				ids = append(ids, e.Event.ID)
+			}
+		}
+		p.printf("%s VEN %s: schedule queued as event %s (charge 3 kW for 30 min, then discharge 3 kW for 30 min)\n", stamp(time.Now()), r.VenID, strings.Join(ids, ", "))
 	}
 	var err error
 	vtn, err = openadr.NewVTN(cfg.vtnID,
@@ -175,9 +188,22 @@ func newVTN(cfg config, out io.Writer, log *slog.Logger) (*openadr.VTN, error) {
 		openadr.WithPollFrequency(cfg.poll),
 		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(cfg.granularity, cfg.back)),
 		openadr.WithRegistrationChangeHook(onRegistration),
-		openadr.WithTelemetryHook(func(_ context.Context, venID string, ms []openadr.Measurement) {
+		openadr.WithTelemetryHook(func(ctx context.Context, venID string, ms []openadr.Measurement) {
+			battery := false
 			for _, m := range ms {
 				p.printf("%s VEN %s %s\n", stamp(m.MeasuredAt), venID, describe(m))
+				battery = battery || m.Quantity == openadr.QuantityStateOfCharge || m.Quantity == openadr.QuantityPower
+			}
+			if !battery {
+				return
+			}
+			// The same data through the energy vocabulary, once the VEN has
+			// reported a state of charge and a power recently enough.
+			if st, err := vtn.Battery(venID).BatteryStatus(ctx); err == nil {
+				p.printf("%s VEN %s battery: state of charge %s, power %s (+ discharging), capacity %s\n",
+					stamp(st.MeasuredAt), venID, st.StateOfCharge, st.Power, st.Capacity)
+			} else {
+				log.DebugContext(ctx, "no battery status", "venID", venID, "err", err)
 			}
 		}),
 		openadr.WithEventResponseHook(func(_ context.Context, r openadr.EventResponse) {
@@ -195,21 +221,16 @@ func newVTN(cfg config, out io.Writer, log *slog.Logger) (*openadr.VTN, error) {
 }
 
 // chargeThenDischarge is the -event schedule: from a minute after now, half
-// an hour charging at 3 kW, then half an hour discharging at 3 kW.
-func chargeThenDischarge(now time.Time) openadr.Event {
-	s, err := openadr.LoadDispatch(
-		openadr.DispatchStep{Duration: 30 * time.Minute, Mode: energy.ModeCharge, Power: 3000},
-		openadr.DispatchStep{Duration: 30 * time.Minute, Mode: energy.ModeDischarge, Power: 3000},
-	)
-	if err != nil {
-		panic(err) // constant input
-	}
-	return openadr.Event{
-		Start:   now.Add(time.Minute).Truncate(time.Second),
-		Signals: []openadr.Signal{s},
-		RampUp:  time.Minute,
-		Comment: "gridwire example: charge then discharge",
-	}
+// an hour charging at 3 kW, then half an hour discharging at 3 kW. The VTN
+// sends it as one event (the windows adjoin) with a LOAD_DISPATCH setpoint
+// of +3 then −3 kW (the wire's sign: + charges) and a SIMPLE level.
+func chargeThenDischarge(now time.Time) energy.Schedule {
+	start := now.Add(time.Minute).Truncate(time.Second)
+	mid := start.Add(30 * time.Minute)
+	return energy.Schedule{Windows: []energy.Window{
+		{Start: start, End: mid, Mode: energy.ModeCharge, Power: 3000},
+		{Start: mid, End: mid.Add(30 * time.Minute), Mode: energy.ModeDischarge, Power: 3000},
+	}}
 }
 
 // describe formats a measurement: resource, data point, value and unit.

@@ -16,8 +16,11 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr"
 	"github.com/gridwire/gridwire/openadr/oadr"
+	"github.com/gridwire/gridwire/openadr/ven"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -129,7 +132,7 @@ func TestWithOpenLEADRCapture(t *testing.T) {
 	s := out.String()
 	for _, line := range []string{
 		"VEN " + venID + ` ("fortress_ven") registered`,
-		"VEN " + venID + ": event ",
+		"VEN " + venID + ": schedule queued as event ",
 		"2026-11-22T01:45:36Z VEN " + venID + " battery1 voltage 51.2 V",
 		" battery1 current -12.5 A",
 		" battery1 temperature 24 °C",
@@ -143,14 +146,70 @@ func TestWithOpenLEADRCapture(t *testing.T) {
 
 func TestChargeThenDischarge(t *testing.T) {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 500, time.UTC)
-	e := chargeThenDischarge(now)
-	if err := e.Validate(); err != nil {
+	s := chargeThenDischarge(now)
+	if err := s.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if !e.Start.Equal(time.Date(2026, 1, 1, 12, 1, 0, 0, time.UTC)) || e.Duration() != time.Hour {
-		t.Errorf("start %v, duration %v", e.Start, e.Duration())
+	w := s.Windows
+	start := time.Date(2026, 1, 1, 12, 1, 0, 0, time.UTC)
+	if len(w) != 2 || !w[0].Start.Equal(start) || !w[1].End.Equal(start.Add(time.Hour)) || !w[0].End.Equal(w[1].Start) {
+		t.Fatalf("windows %+v", w)
 	}
-	if v := e.Signals[0].Intervals; v[0].Value != 3 || v[1].Value != -3 {
-		t.Errorf("values %v", v)
+	if w[0].Mode != energy.ModeCharge || w[0].Power != 3000 || w[1].Mode != energy.ModeDischarge || w[1].Power != 3000 {
+		t.Errorf("windows %+v", w)
+	}
+}
+
+// With -event, a VEN (the openadr/ven simulator) gets the schedule through
+// the VEN's energy.Battery as soon as it registers, opts in and follows it;
+// its telemetry is printed, and its battery status with it.
+func TestEventThroughBattery(t *testing.T) {
+	var out syncBuffer
+	vtn, err := newVTN(config{vtnID: "VTN_GRIDWIRE", poll: 2 * time.Second, granularity: 10 * time.Second, event: true},
+		&out, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(vtn)
+	defer srv.Close()
+	defer srv.Client().CloseIdleConnections()
+	// The VEN's clock starts now (the VTN runs on the system clock) and is
+	// stepped by hand.
+	clk := clock.NewFake(time.Now().Truncate(time.Second))
+	sim, err := ven.New(srv.URL, ven.WithHTTPClient(srv.Client()), ven.WithClock(clk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	if err := sim.Register(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for got := true; got; {
+		if got, err = sim.PollOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	evs := sim.State().Events
+	if len(evs) != 1 || evs[0].Opt != oadr.OptIn || len(evs[0].Steps) != 2 || evs[0].Steps[0].Power != -3000 || evs[0].Steps[1].Power != 3000 {
+		t.Fatalf("the VEN's events: %+v", evs)
+	}
+	clk.Advance(30 * time.Second) // samples every 10 s, a report every 10 s
+	if err := sim.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	venID := sim.State().VENID
+	s := out.String()
+	for _, line := range []string{
+		"VEN " + venID + ": schedule queued as event " + evs[0].ID + " (charge 3 kW",
+		"VEN " + venID + " event " + evs[0].ID + " (modification 0): optIn",
+		"VEN " + venID + " battery1 state of charge 50.0 %",
+		"VEN " + venID + " battery: state of charge 50.0 %, power 0 W (+ discharging), capacity 19.20 kWh",
+	} {
+		if !strings.Contains(s, line) {
+			t.Errorf("output lacks %q:\n%s", line, s)
+		}
+	}
+	if n := strings.Count(s, " battery: "); n != 1 {
+		t.Errorf("%d battery lines for one usage report (and a status report without power):\n%s", n, s)
 	}
 }
