@@ -227,8 +227,7 @@ func (b *Battery) telemetry(st *VENState) batteryTelemetry {
 			continue
 		}
 		if *slot == nil || m.MeasuredAt.After((*slot).MeasuredAt) {
-			c := *m
-			c.Status = nil // not used; do not share it with the store
+			c := *m // a copy: the store's state must not leave View
 			*slot = &c
 		}
 	}

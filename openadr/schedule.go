@@ -13,7 +13,8 @@ import (
 
 // SetSchedule sends the schedule to the VEN as events, replacing the
 // schedule sent before (see Battery for how windows become events and
-// signals); an empty schedule cancels it. An invalid schedule is refused
+// signals); an empty schedule cancels it, and returns once the cancellation
+// is queued. An invalid schedule is refused
 // with a *energy.FieldError, and one OpenADR cannot express (a TargetSoC, a
 // Power of 0 without WithRatedPower, a Power above the rating) with an
 // error wrapping energy.ErrUnsupported, before anything is queued; so is a
