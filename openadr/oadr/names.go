@@ -15,9 +15,10 @@ var localNames = func() map[string]string {
 	return m
 }()
 
-// knownLocalNames are the local names the decoding code matches.
+// knownLocalNames are the local names the decoding code matches: of
+// elements, and of the attributes Id (oadrSignedObject) and id (gml).
 var knownLocalNames = [...]string{
-	"FeatureCollection", "LinearRing", "Polygon", "Signature", "Therm", "ac", "accuracy",
+	"FeatureCollection", "Id", "LinearRing", "Polygon", "Signature", "Therm", "ac", "accuracy",
 	"aggregatedPnode", "available", "baselineID", "baselineName", "components", "confidence",
 	"createdDateTime", "currency", "currencyPerKW", "currencyPerKWh", "currencyPerThm", "current",
 	"currentValue", "customUnit", "date-time", "dtstart", "duration", "eiActivePeriod",
@@ -25,7 +26,7 @@ var knownLocalNames = [...]string{
 	"eiMarketContext", "eiReportID", "eiRequestEvent", "eiResponse", "eiTarget", "endDeviceAsset",
 	"energyApparent", "energyReactive", "energyReal", "eventDescriptor", "eventID",
 	"eventResponse", "eventResponses", "eventStatus", "exterior", "frequency", "granularity",
-	"groupID", "groupName", "hertz", "interval", "intervals", "itemDescription", "itemUnits",
+	"groupID", "groupName", "hertz", "id", "interval", "intervals", "itemDescription", "itemUnits",
 	"location", "marketContext", "meterAsset", "modificationDateTime", "modificationNumber",
 	"modificationReason", "mrid", "node", "oadrCancelOpt", "oadrCancelPartyRegistration",
 	"oadrCancelReport", "oadrCanceledOpt", "oadrCanceledPartyRegistration", "oadrCanceledReport",
@@ -76,6 +77,8 @@ func localName(b []byte) string {
 
 const nameSlots = 1024
 
+// nameTable holds each known name at the first free of its two places; the
+// few left out are found in localNames.
 var nameTable = func() (t [nameSlots]string) {
 	for _, n := range knownLocalNames {
 		h := nameHash([]byte(n))
@@ -88,14 +91,15 @@ var nameTable = func() (t [nameSlots]string) {
 	return t
 }()
 
-// nameHash mixes the length and three bytes of a name: cheap, and enough to
+// nameHash mixes the length and four bytes of a name: cheap, and enough to
 // tell most of the schema's names apart.
 func nameHash(b []byte) uint32 {
 	n := len(b)
 	if n == 0 {
 		return 0
 	}
-	h := uint32(n)*0x9E3779B1 ^ uint32(b[0])*0x85EBCA77 ^ uint32(b[n-1])*0xC2B2AE3D ^ uint32(b[n/2])*0x27D4EB2F ^ uint32(b[n*3/4])*0x165667B1
+	h := uint32(n)*0x9E3779B1 ^ uint32(b[0])*0x85EBCA77 ^ uint32(b[n-1])*0xC2B2AE3D ^
+		uint32(b[n/2])*0x27D4EB2F ^ uint32(b[n*3/4])*0x165667B1
 	return h ^ h>>15
 }
 

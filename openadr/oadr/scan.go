@@ -640,10 +640,10 @@ func (s *scanner) appendAttrs(dst []xml.Attr) []xml.Attr {
 	for _, a := range s.attrs {
 		var n xml.Name
 		if a.colon < 0 {
-			n.Local = string(buf[a.name0:a.name1])
+			n.Local = localName(buf[a.name0:a.name1])
 		} else {
 			n.Space = s.prefixSpace(a.name0, a.colon)
-			n.Local = string(buf[a.colon+1 : a.name1])
+			n.Local = localName(buf[a.colon+1 : a.name1])
 		}
 		dst = append(dst, xml.Attr{Name: n, Value: string(appendDecoded(nil, buf[a.val0:a.val1]))})
 	}
