@@ -298,6 +298,28 @@ func TestTrickledInput(t *testing.T) {
 	assert.Equal(t, &oadr.Poll{VenID: venID}, m)
 }
 
+// stuckReader returns its data, then nothing and no error, forever.
+type stuckReader struct{ data []byte }
+
+func (r *stuckReader) Read(p []byte) (int, error) {
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+// TestReaderWithoutProgress: like bufio.Reader (which encoding/xml reads
+// through), the decoder gives up on a reader that keeps returning nothing.
+func TestReaderWithoutProgress(t *testing.T) {
+	for _, n := range []int{0, 10, 100} {
+		doc := []byte(poll("V"))[:n]
+		want, wantErr := oadr.DecodePayloadEncodingXML(&stuckReader{doc})
+		p, err := oadr.DecodePayload(&stuckReader{doc})
+		require.ErrorIs(t, err, io.ErrNoProgress)
+		sameError(t, wantErr, err, "stuck reader")
+		assert.Equal(t, want, p)
+	}
+}
+
 // TestInputIsNotModified: the decoder reuses its buffers, never the caller's
 // document.
 func TestInputIsNotModified(t *testing.T) {
