@@ -172,6 +172,33 @@ func (d *decoder) children(fn func(se start) error) error {
 	}
 }
 
+// only decodes the children of the current element, handing each child named
+// name to fn and skipping the rest, and fails with ErrMissingElement when
+// there is none: many schema types are a wrapper around one required child
+// (xcal:dtstart > xcal:date-time, pyld:eiRequestEvent, …).
+func (d *decoder) only(name xml.Name, fn func() error) error {
+	found := false
+	err := d.each(name, func() error {
+		found = true
+		return fn()
+	})
+	if err == nil && !found {
+		err = missing(name.Local)
+	}
+	return err
+}
+
+// each decodes the children of the current element, handing each child named
+// name to fn and skipping the rest; unlike only, none at all is fine.
+func (d *decoder) each(name xml.Name, fn func() error) error {
+	return d.children(func(se start) error {
+		if se.Name != name {
+			return d.skip()
+		}
+		return fn()
+	})
+}
+
 // skip consumes the current element, iteratively.
 func (d *decoder) skip() error {
 	if d.x != nil {
@@ -395,78 +422,22 @@ func (d *decoder) duration(p *time.Duration) error {
 
 // xcalDateTime decodes an element such as xcal:dtstart that wraps xcal:date-time.
 func (d *decoder) xcalDateTime(p *time.Time) error {
-	found := false
-	err := d.children(func(se start) error {
-		if se.Name == xcalN("date-time") {
-			found = true
-			return d.dateTime(p)
-		}
-		return d.skip()
-	})
-	if err != nil {
-		return err
-	}
-	if !found {
-		return missing("date-time")
-	}
-	return nil
+	return d.only(xcalN("date-time"), func() error { return d.dateTime(p) })
 }
 
 // durationProp decodes an element of xcal:DurationPropType, which wraps
 // xcal:duration (x-eiNotification, granularity, reportBackDuration, …).
 func (d *decoder) durationProp(p *time.Duration) error {
-	found := false
-	err := d.children(func(se start) error {
-		if se.Name == xcalN("duration") {
-			found = true
-			return d.duration(p)
-		}
-		return d.skip()
-	})
-	if err != nil {
-		return err
-	}
-	if !found {
-		return missing("duration")
-	}
-	return nil
+	return d.only(xcalN("duration"), func() error { return d.duration(p) })
 }
 
 // textChild decodes a wrapper element whose one required child carries text
 // (xcal:uid > xcal:text, power:endDeviceAsset > power:mrid, …).
 func (d *decoder) textChild(name xml.Name, p *string) error {
-	found := false
-	err := d.children(func(se start) error {
-		if se.Name == name {
-			found = true
-			return d.str(p)
-		}
-		return d.skip()
-	})
-	if err != nil {
-		return err
-	}
-	if !found {
-		return missing(name.Local)
-	}
-	return nil
+	return d.only(name, func() error { return d.str(p) })
 }
 
 // payloadFloat decodes ei:payloadFloat > ei:value.
 func (d *decoder) payloadFloat(p *float64) error {
-	found := false
-	err := d.children(func(se start) error {
-		if se.Name == eiN("value") {
-			found = true
-			return d.float(p)
-		}
-		return d.skip()
-	})
-	if err != nil {
-		return err
-	}
-	if !found {
-		return missing("value")
-	}
-	return nil
+	return d.only(eiN("value"), func() error { return d.float(p) })
 }

@@ -27,12 +27,8 @@ func (m *RequestEvent) encode(e *encoder) {
 }
 
 func (m *RequestEvent) decode(d *decoder) error {
-	var found, haveReq, haveVen bool
-	err := d.children(func(se start) error {
-		if se.Name != pyldN("eiRequestEvent") {
-			return d.skip()
-		}
-		found = true
+	var haveReq, haveVen bool
+	return d.only(pyldN("eiRequestEvent"), func() error {
 		err := d.children(func(se start) error {
 			switch se.Name {
 			case pyldN("requestID"):
@@ -56,10 +52,6 @@ func (m *RequestEvent) decode(d *decoder) error {
 		}
 		return nil
 	})
-	if err == nil && !found {
-		err = missing("eiRequestEvent")
-	}
-	return err
 }
 
 // DistributeEvent is oadrDistributeEvent: the VTN's complete list of events for
@@ -241,18 +233,8 @@ func (ev *Event) decodeEiEvent(d *decoder) error {
 			return ev.Descriptor.decode(d)
 		case eiN("eiActivePeriod"):
 			havePeriod = true
-			found := false
-			err := d.children(func(se start) error {
-				if se.Name == xcalN("properties") {
-					found = true
-					return ev.ActivePeriod.decode(d)
-				}
-				return d.skip() // xcal:components is always empty in 2.0b
-			})
-			if err == nil && !found {
-				err = missing("properties")
-			}
-			return err
+			// xcal:components, always empty in 2.0b, is skipped.
+			return d.only(xcalN("properties"), func() error { return ev.ActivePeriod.decode(d) })
 		case eiN("eiEventSignals"):
 			haveSignals = true
 			err := d.children(func(se start) error {
@@ -404,17 +386,7 @@ func (s *EventSignal) decode(d *decoder) error {
 			return d.str(&s.SignalID)
 		case eiN("currentValue"):
 			var v float64
-			found := false
-			err := d.children(func(se start) error {
-				if se.Name == eiN("payloadFloat") {
-					found = true
-					return d.payloadFloat(&v)
-				}
-				return d.skip()
-			})
-			if err == nil && !found {
-				err = missing("payloadFloat")
-			}
+			err := d.only(eiN("payloadFloat"), func() error { return d.payloadFloat(&v) })
 			s.CurrentValue = &v
 			return err
 		}
@@ -468,10 +440,7 @@ func encodeSignalIntervals(e *encoder, ivs []SignalInterval) {
 
 // decodeSignalIntervals decodes strm:intervals of an event signal or baseline.
 func decodeSignalIntervals(d *decoder, ivs *[]SignalInterval) error {
-	return d.children(func(se start) error {
-		if se.Name != eiN("interval") {
-			return d.skip()
-		}
+	return d.each(eiN("interval"), func() error {
 		var iv SignalInterval
 		payloads := 0
 		err := d.children(func(se start) error {
@@ -487,18 +456,7 @@ func decodeSignalIntervals(d *decoder, ivs *[]SignalInterval) error {
 				if payloads > 1 {
 					return fmt.Errorf("%w: more than one signalPayload in an interval is not supported", ErrInvalidValue)
 				}
-				found := false
-				err := d.children(func(se start) error {
-					if se.Name == eiN("payloadFloat") {
-						found = true
-						return d.payloadFloat(&iv.Value)
-					}
-					return d.skip()
-				})
-				if err == nil && !found {
-					err = missing("payloadFloat")
-				}
-				return err
+				return d.only(eiN("payloadFloat"), func() error { return d.payloadFloat(&iv.Value) })
 			}
 			return d.skip()
 		})
@@ -618,22 +576,15 @@ func (m *CreatedEvent) encode(e *encoder) {
 }
 
 func (m *CreatedEvent) decode(d *decoder) error {
-	var found, haveResp, haveVen bool
-	err := d.children(func(se start) error {
-		if se.Name != pyldN("eiCreatedEvent") {
-			return d.skip()
-		}
-		found = true
+	var haveResp, haveVen bool
+	return d.only(pyldN("eiCreatedEvent"), func() error {
 		err := d.children(func(se start) error {
 			switch se.Name {
 			case eiN("eiResponse"):
 				haveResp = true
 				return m.Response.decode(d)
 			case eiN("eventResponses"):
-				return d.children(func(se start) error {
-					if se.Name != eiN("eventResponse") {
-						return d.skip()
-					}
+				return d.each(eiN("eventResponse"), func() error {
 					m.EventResponses = append(m.EventResponses, EventResponse{})
 					return m.EventResponses[len(m.EventResponses)-1].decode(d)
 				})
@@ -653,10 +604,6 @@ func (m *CreatedEvent) decode(d *decoder) error {
 		}
 		return nil
 	})
-	if err == nil && !found {
-		err = missing("eiCreatedEvent")
-	}
-	return err
 }
 
 func (r *EventResponse) decode(d *decoder) error {

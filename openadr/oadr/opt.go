@@ -79,27 +79,12 @@ func (m *CreateOpt) decode(d *decoder) error {
 			return d.str(&m.VenID)
 		case xcalN("vavailability"):
 			m.Availability = []Period{}
-			return d.children(func(se start) error {
-				if se.Name != xcalN("components") {
-					return d.skip()
-				}
-				return d.children(func(se start) error {
-					if se.Name != xcalN("available") {
-						return d.skip()
-					}
-					found := false
-					err := d.children(func(se start) error {
-						if se.Name != xcalN("properties") {
-							return d.skip()
-						}
-						found = true
+			return d.each(xcalN("components"), func() error {
+				return d.each(xcalN("available"), func() error {
+					return d.only(xcalN("properties"), func() error {
 						m.Availability = append(m.Availability, Period{})
 						return m.Availability[len(m.Availability)-1].decode(d)
 					})
-					if err == nil && !found {
-						err = missing("properties")
-					}
-					return err
 				})
 			})
 		case eiN("createdDateTime"):

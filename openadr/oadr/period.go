@@ -61,10 +61,7 @@ func (p *Period) decode(d *decoder) error {
 			haveDur = true
 			return d.durationProp(&p.Duration)
 		case xcalN("tolerance"):
-			return d.children(func(se start) error {
-				if se.Name != xcalN("tolerate") {
-					return d.skip()
-				}
+			return d.each(xcalN("tolerate"), func() error {
 				return d.children(func(se start) error {
 					if se.Name == xcalN("startafter") {
 						return d.duration(&p.StartAfter)

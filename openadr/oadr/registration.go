@@ -267,10 +267,7 @@ func (m *CreatedPartyRegistration) decode(d *decoder) error {
 			return d.str(&m.VtnID)
 		case oadrN("oadrProfiles"):
 			haveProfiles = true
-			return d.children(func(se start) error {
-				if se.Name != oadrN("oadrProfile") {
-					return d.skip()
-				}
+			return d.each(oadrN("oadrProfile"), func() error {
 				var p Profile
 				if err := p.decode(d); err != nil {
 					return err
@@ -282,10 +279,7 @@ func (m *CreatedPartyRegistration) decode(d *decoder) error {
 			return d.durationProp(&m.PollFreq)
 		case oadrN("oadrServiceSpecificInfo"):
 			m.ServiceSpecificInfo = []Service{}
-			return d.children(func(se start) error {
-				if se.Name != oadrN("oadrService") {
-					return d.skip()
-				}
+			return d.each(oadrN("oadrService"), func() error {
 				var s Service
 				err := d.children(func(se start) error {
 					switch se.Name {
@@ -301,10 +295,7 @@ func (m *CreatedPartyRegistration) decode(d *decoder) error {
 			})
 		case oadrN("oadrExtensions"):
 			m.Extensions = []Extension{}
-			return d.children(func(se start) error {
-				if se.Name != oadrN("oadrExtension") {
-					return d.skip()
-				}
+			return d.each(oadrN("oadrExtension"), func() error {
 				var x Extension
 				err := d.children(func(se start) error {
 					switch se.Name {
@@ -342,10 +333,7 @@ func (p *Profile) decode(d *decoder) error {
 			haveName = true
 			return enum(d, &p.Name)
 		case oadrN("oadrTransports"):
-			return d.children(func(se start) error {
-				if se.Name != oadrN("oadrTransport") {
-					return d.skip()
-				}
+			return d.each(oadrN("oadrTransport"), func() error {
 				var t TransportName
 				err := d.children(func(se start) error {
 					if se.Name == oadrN("oadrTransportName") {

@@ -167,10 +167,7 @@ func (r *Report) decode(d *decoder) error {
 		case xcalN("duration"):
 			return d.durationProp(&r.Duration)
 		case strmN("intervals"):
-			return d.children(func(se start) error {
-				if se.Name != eiN("interval") {
-					return d.skip()
-				}
+			return d.each(eiN("interval"), func() error {
 				r.Intervals = append(r.Intervals, ReportInterval{})
 				return r.Intervals[len(r.Intervals)-1].decode(d)
 			})
@@ -573,18 +570,7 @@ func (s *ReportSpecifier) decode(d *decoder) error {
 			return d.durationProp(&s.ReportBackDuration)
 		case eiN("reportInterval"):
 			s.ReportInterval = &Period{}
-			found := false
-			err := d.children(func(se start) error {
-				if se.Name == xcalN("properties") {
-					found = true
-					return s.ReportInterval.decode(d)
-				}
-				return d.skip()
-			})
-			if err == nil && !found {
-				err = missing("properties")
-			}
-			return err
+			return d.only(xcalN("properties"), func() error { return s.ReportInterval.decode(d) })
 		case eiN("specifierPayload"):
 			var sp SpecifierPayload
 			err := sp.decode(d)

@@ -169,34 +169,14 @@ func (fc *FeatureCollection) encode(e *encoder) {
 // decodeIn decodes the gml:FeatureCollection inside a serviceArea or
 // serviceLocation element.
 func (fc *FeatureCollection) decodeIn(d *decoder) error {
-	found := false
-	err := d.children(func(se start) error {
-		if se.Name != gmlN("FeatureCollection") {
-			return d.skip()
-		}
-		found = true
+	return d.only(gmlN("FeatureCollection"), func() error {
 		fc.ID = gmlID(d.attributes())
-		return d.children(func(se start) error {
-			if se.Name != gmlN("location") {
-				return d.skip()
-			}
-			return d.children(func(se start) error {
-				if se.Name != gmlN("Polygon") {
-					return d.skip()
-				}
+		return d.each(gmlN("location"), func() error {
+			return d.each(gmlN("Polygon"), func() error {
 				fc.PolygonID = gmlID(d.attributes())
-				return d.children(func(se start) error {
-					if se.Name != gmlN("exterior") {
-						return d.skip()
-					}
-					return d.children(func(se start) error {
-						if se.Name != gmlN("LinearRing") {
-							return d.skip()
-						}
-						return d.children(func(se start) error {
-							if se.Name != gmlN("posList") {
-								return d.skip()
-							}
+				return d.each(gmlN("exterior"), func() error {
+					return d.each(gmlN("LinearRing"), func() error {
+						return d.each(gmlN("posList"), func() error {
 							s, err := d.text()
 							if err != nil {
 								return err
@@ -215,10 +195,6 @@ func (fc *FeatureCollection) decodeIn(d *decoder) error {
 			})
 		})
 	})
-	if err == nil && !found {
-		err = missing("FeatureCollection")
-	}
-	return err
 }
 
 func gmlID(attrs []xml.Attr) string {
