@@ -47,7 +47,7 @@ type core struct {
 // (both from https://open.alphaess.com). It does no I/O. Missing
 // credentials are reported by the first call, before it is sent.
 func New(appID, appSecret string, opts ...Option) *Client {
-	cfg := config{baseURL: DefaultBaseURL, minInterval: DefaultMinInterval, loc: time.Local}
+	cfg := config{baseURL: DefaultBaseURL, minInterval: DefaultMinInterval, loc: time.Local, retries: rest.DefaultRetries}
 	for _, o := range opts {
 		o(&cfg)
 	}

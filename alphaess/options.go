@@ -61,7 +61,7 @@ func WithMinInterval(d time.Duration) Option { return func(c *config) { c.minInt
 
 // WithRetries sets how many times a request that failed with a network
 // error or a 5xx answer is tried again (reads and value-setting writes
-// only); 2 by default, negative for never.
+// only); 2 by default, 0 (or less) for never.
 func WithRetries(n int) Option { return func(c *config) { c.retries = n } }
 
 // WithVerifyWrites makes every settings write read the value back and return

@@ -103,7 +103,7 @@ func TestTooFastNotRetriedForVerificationCode(t *testing.T) {
 func TestRetries(t *testing.T) {
 	for _, tt := range []struct {
 		n, want int
-	}{{-1, 1}, {0, 3}, {4, 5}} {
+	}{{-1, 1}, {0, 1}, {4, 5}} {
 		c, m := newMock(t, alphaess.WithRetries(tt.n), alphaess.WithMinInterval(0))
 		m.on(http.MethodGet, "getLastPowerData", body(503, ""))
 		if _, err := c.LastPowerData(context.Background()); !errors.Is(err, energy.ErrUnavailable) {

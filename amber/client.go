@@ -39,7 +39,7 @@ type Client struct {
 // is allowed for CurrentRenewables, the one public endpoint; the other calls
 // then fail with energy.ErrUnauthorized without a request.
 func New(token string, opts ...Option) *Client {
-	o := options{baseURL: DefaultBaseURL, limit: DefaultRateLimit, window: DefaultRateWindow}
+	o := options{baseURL: DefaultBaseURL, limit: DefaultRateLimit, window: DefaultRateWindow, retries: rest.DefaultRetries}
 	for _, opt := range opts {
 		opt(&o)
 	}

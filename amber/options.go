@@ -64,12 +64,9 @@ func WithoutRateLimitWait() Option { return func(o *options) { o.noWait = true }
 
 // WithRetries sets how many times a request that failed with a network
 // error or a 5xx answer is tried again, with capped exponential back-off;
-// n < 0 means never. The default is 2.
+// 0 (or less) means never. The default is 2.
 func WithRetries(n int) Option {
 	return func(o *options) {
-		if n == 0 {
-			n = -1 // rest reads 0 as "default"
-		}
 		o.retries = n
 	}
 }

@@ -46,6 +46,8 @@ type Config struct {
 	BaseURL string
 	// HTTPClient sends the requests; nil means a client with DefaultTimeout.
 	HTTPClient *http.Client
+	// UserAgent is sent as the User-Agent header; "" means UserAgent.
+	UserAgent string
 	// Header is sent with every request (for example Authorization). Its
 	// values are never logged.
 	Header http.Header
@@ -67,7 +69,7 @@ type Config struct {
 	// Clock is used for back-off waits; nil means the system clock.
 	Clock clock.Clock
 	// Retries is how many times a failed idempotent request is tried again;
-	// 0 means DefaultRetries and a negative value means never.
+	// 0 (or less) means never. Options.Config sets DefaultRetries.
 	Retries int
 	// BackoffBase and BackoffMax bound the exponential back-off.
 	BackoffBase, BackoffMax time.Duration
@@ -97,9 +99,13 @@ func New(cfg Config) *Client {
 	if hc == nil {
 		hc = &http.Client{Timeout: DefaultTimeout}
 	}
+	ua := cfg.UserAgent
+	if ua == "" {
+		ua = UserAgent
+	}
 	r := resty.NewWithClient(hc).
 		SetBaseURL(cfg.BaseURL).
-		SetHeader("User-Agent", UserAgent).
+		SetHeader("User-Agent", ua).
 		SetHeader("Accept", "application/json").
 		SetDoNotParseResponse(true).
 		SetLogger(discardRestyLogger{})
@@ -112,9 +118,7 @@ func New(cfg Config) *Client {
 		sign := cfg.Sign
 		r.SetPreRequestHook(func(_ *resty.Client, req *http.Request) error { return sign(req) })
 	}
-	if cfg.Retries == 0 {
-		cfg.Retries = DefaultRetries
-	}
+	cfg.Retries = max(cfg.Retries, 0)
 	if cfg.BackoffBase <= 0 {
 		cfg.BackoffBase = DefaultBackoffBase
 	}

@@ -54,7 +54,7 @@ func newServer(t *testing.T, body string, seq ...int) *server {
 }
 
 func newClient(s *server, f *clock.Fake, mut func(*rest.Config)) *rest.Client {
-	cfg := rest.Config{Vendor: "test", BaseURL: s.URL + "/api", Clock: f}
+	cfg := rest.Config{Vendor: "test", BaseURL: s.URL + "/api", Clock: f, Retries: rest.DefaultRetries}
 	if mut != nil {
 		mut(&cfg)
 	}
@@ -219,7 +219,7 @@ func TestTransportErrorRetried(t *testing.T) {
 	url := s.URL
 	s.Close() // connection refused from now on
 	f := clock.NewFake(t0)
-	c := rest.New(rest.Config{Vendor: "test", BaseURL: url, Clock: f})
+	c := rest.New(rest.Config{Vendor: "test", BaseURL: url, Clock: f, Retries: rest.DefaultRetries})
 	_, err := c.Do(context.Background(), &rest.Request{Path: "/x"})
 	var te *rest.TransportError
 	if !errors.As(err, &te) || te.Attempts != 3 || !errors.Is(err, energy.ErrUnavailable) {
