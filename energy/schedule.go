@@ -22,11 +22,35 @@ func (m Mode) Valid() bool { return m == ModeCharge || m == ModeDischarge || m =
 // Schedule is a battery's plan: windows of charging, discharging or holding.
 // Outside its windows a battery follows the vendor's default behaviour
 // (usually self-consumption). The zero Schedule clears any plan.
+//
+// A schedule runs once (the zero Repeat) or every day (RepeatDaily). Vendors
+// differ here: AlphaESS stores daily charge windows that repeat until
+// replaced, an OpenADR event runs once. An adapter refuses the kind it cannot
+// carry out with an error wrapping ErrUnsupported, so that a one-off 02:00
+// charge never silently becomes a nightly one.
 type Schedule struct {
 	// Windows are the schedule's periods, in any order; they must not
-	// overlap.
+	// overlap. For a daily schedule only each window's time of day counts
+	// (in the Start's location), and no window may be longer than a day.
 	Windows []Window
+	// Repeat says whether the windows run once or every day.
+	Repeat Repeat
 }
+
+// Repeat says whether a Schedule runs once or repeats.
+type Repeat string
+
+// The repeat kinds of a Schedule.
+const (
+	// RepeatOnce: the windows run at the times given, once; the zero value.
+	RepeatOnce Repeat = ""
+	// RepeatDaily: the windows' times of day repeat every day until the
+	// schedule is replaced or cleared.
+	RepeatDaily Repeat = "daily"
+)
+
+// Valid reports whether r is one of the defined repeat kinds.
+func (r Repeat) Valid() bool { return r == RepeatOnce || r == RepeatDaily }
 
 // Window is one period of a Schedule.
 type Window struct {
@@ -50,6 +74,9 @@ func (w Window) Duration() time.Duration { return w.End.Sub(w.Start) }
 // defined mode, a finite non-negative power and a target state of charge
 // from 0 to 1, and must not overlap one another (they need not be sorted).
 func (s Schedule) Validate() error {
+	if !s.Repeat.Valid() {
+		return Invalid("Repeat", "%q is not once (\"\") or daily", s.Repeat)
+	}
 	for i, w := range s.Windows {
 		f := func(name string) string { return fmt.Sprintf("Windows[%d].%s", i, name) }
 		switch {
@@ -67,6 +94,8 @@ func (s Schedule) Validate() error {
 			return Invalid(f("Power"), "%v: an idle window has no power", float64(w.Power))
 		case !finite(float64(w.TargetSoC)) || !w.TargetSoC.Valid():
 			return Invalid(f("TargetSoC"), "%v is outside 0..1 (a fraction, not percent)", float64(w.TargetSoC))
+		case s.Repeat == RepeatDaily && w.Duration() > 24*time.Hour:
+			return Invalid(f("End"), "a daily window lasts at most 24h, this one %v", w.Duration())
 		}
 	}
 	sorted := s.Sorted()
@@ -85,5 +114,5 @@ func (s Schedule) Validate() error {
 func (s Schedule) Sorted() Schedule {
 	w := slices.Clone(s.Windows)
 	slices.SortStableFunc(w, func(a, b Window) int { return a.Start.Compare(b.Start) })
-	return Schedule{Windows: w}
+	return Schedule{Windows: w, Repeat: s.Repeat}
 }

@@ -117,3 +117,21 @@ func TestUnits(t *testing.T) {
 		t.Error("Channel.Valid wrong")
 	}
 }
+
+func TestScheduleRepeat(t *testing.T) {
+	start := time.Date(2026, 12, 3, 2, 0, 0, 0, time.UTC)
+	w := energy.Window{Start: start, End: start.Add(25 * time.Hour), Mode: energy.ModeCharge}
+	if err := (energy.Schedule{Windows: []energy.Window{w}}).Validate(); err != nil {
+		t.Fatalf("once, 25 h: %v", err)
+	}
+	var fe *energy.FieldError
+	if err := (energy.Schedule{Windows: []energy.Window{w}, Repeat: energy.RepeatDaily}).Validate(); !errors.As(err, &fe) || fe.Field != "Windows[0].End" {
+		t.Fatalf("daily, 25 h: %v", err)
+	}
+	if err := (energy.Schedule{Repeat: "weekly"}).Validate(); !errors.As(err, &fe) || fe.Field != "Repeat" {
+		t.Fatalf("weekly: %v", err)
+	}
+	if got := (energy.Schedule{Windows: []energy.Window{w}, Repeat: energy.RepeatDaily}).Sorted().Repeat; got != energy.RepeatDaily {
+		t.Fatalf("Sorted dropped Repeat: %q", got)
+	}
+}
