@@ -284,13 +284,27 @@ func TestDeepNesting(t *testing.T) {
 	assert.ErrorIs(t, err, oadr.ErrMalformed)
 }
 
-func TestTrailingContentIsNotRead(t *testing.T) {
+// TestContentAfterTheRoot: a document ends with its root element; white
+// space, comments and processing instructions may follow, nothing else.
+func TestContentAfterTheRoot(t *testing.T) {
 	b, err := oadr.Marshal(&oadr.Poll{VenID: "V"})
 	require.NoError(t, err)
-	r := io.MultiReader(bytes.NewReader(b), errReader{})
-	m, err := oadr.Decode(r)
-	require.NoError(t, err)
-	assert.Equal(t, &oadr.Poll{VenID: "V"}, m)
+	for _, tail := range []string{"", "\n", " \t\r\n", "<!-- c -->\n", "<?pi x?>", "\n<!--a--> <?b?>\n"} {
+		m, err := oadr.Unmarshal(append(bytes.Clone(b), tail...))
+		require.NoError(t, err, "%q", tail)
+		assert.Equal(t, &oadr.Poll{VenID: "V"}, m)
+		m, err = oadr.Decode(bytes.NewReader(append(bytes.Clone(b), tail...)))
+		require.NoError(t, err, "%q", tail)
+		assert.Equal(t, &oadr.Poll{VenID: "V"}, m)
+	}
+	for _, tail := range []string{"x", " <tail/>", "<oadr:oadrPayload/>", "\n&amp;", "<![CDATA[x]]>", "<!DOCTYPE x>", "</x>", "<", "&bad;", "\x00"} {
+		_, err := oadr.Unmarshal(append(bytes.Clone(b), tail...))
+		require.ErrorIs(t, err, oadr.ErrMalformed, "%q", tail)
+		_, err = oadr.Decode(bytes.NewReader(append(bytes.Clone(b), tail...)))
+		require.ErrorIs(t, err, oadr.ErrMalformed, "%q", tail)
+	}
+	_, err = oadr.Unmarshal(append(bytes.Clone(b), " <tail/>"...))
+	assert.EqualError(t, err, "oadr: decoding document: malformed document: content after the root element")
 }
 
 type errReader struct{}
