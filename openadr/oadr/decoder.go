@@ -286,6 +286,15 @@ func (d *decoder) uint32(p *uint32) error {
 	return nil
 }
 
+func (d *decoder) uint32Ptr(p **uint32) error {
+	var v uint32
+	if err := d.uint32(&v); err != nil {
+		return err
+	}
+	*p = &v
+	return nil
+}
+
 func (d *decoder) boolean(p *bool) error {
 	b, err := d.trimmed()
 	if err != nil {
