@@ -466,3 +466,26 @@ func TestAcceptedButNotWritable(t *testing.T) {
 	require.ErrorAs(t, err, &ee)
 	assert.Contains(t, ee.Reason, "year 10000")
 }
+
+// spaces reads as endless white space.
+type spaces struct{}
+
+func (spaces) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
+}
+
+// TestDecodeIsBounded: Decode holds at most MaxDocumentSize bytes of input.
+func TestDecodeIsBounded(t *testing.T) {
+	_, err := oadr.Decode(spaces{})
+	require.ErrorIs(t, err, oadr.ErrTooLarge)
+	assert.NotErrorIs(t, err, oadr.ErrMalformed)
+
+	b, err := oadr.Marshal(&oadr.Poll{VenID: "V"})
+	require.NoError(t, err)
+	m, err := oadr.Decode(io.MultiReader(bytes.NewReader(b), io.LimitReader(spaces{}, int64(oadr.MaxDocumentSize-len(b)))))
+	require.NoError(t, err, "a document of exactly MaxDocumentSize bytes")
+	assert.Equal(t, &oadr.Poll{VenID: "V"}, m)
+}
