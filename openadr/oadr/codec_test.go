@@ -489,3 +489,20 @@ func TestDecodeIsBounded(t *testing.T) {
 	require.NoError(t, err, "a document of exactly MaxDocumentSize bytes")
 	assert.Equal(t, &oadr.Poll{VenID: "V"}, m)
 }
+
+// TestTwoSignalPayloads: the schema allows several payloads per interval;
+// this package carries one and says so rather than keep either.
+func TestTwoSignalPayloads(t *testing.T) {
+	b, err := oadr.Marshal(&oadr.DistributeEvent{RequestID: "R", VtnID: "V", Events: []oadr.Event{chargeDischargeEvent()}})
+	require.NoError(t, err)
+	doc := string(b)
+	i := strings.Index(doc, "<ei:signalPayload>")
+	j := strings.Index(doc, "</ei:signalPayload>") + len("</ei:signalPayload>")
+	require.True(t, i > 0 && j > i)
+	_, err = oadr.Unmarshal([]byte(doc[:j] + doc[i:j] + doc[j:]))
+	require.ErrorIs(t, err, oadr.ErrInvalidValue)
+	var de *oadr.DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.True(t, strings.HasSuffix(de.Path, "intervals/interval/signalPayload"), de.Path)
+	assert.Contains(t, err.Error(), "more than one signalPayload")
+}

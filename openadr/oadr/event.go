@@ -2,7 +2,6 @@ package oadr
 
 import (
 	"encoding/xml"
-	"fmt"
 	"time"
 )
 
@@ -298,32 +297,18 @@ func encodeSignalIntervals(e *encoder, ivs []SignalInterval) {
 
 // decodeSignalIntervals decodes strm:intervals of an event signal or baseline.
 func decodeSignalIntervals(d *decoder, ivs *[]SignalInterval) error {
-	return d.each(eiN("interval"), func() error {
-		var iv SignalInterval
-		payloads := 0
-		err := d.children(func(se start) error {
-			switch se.Name {
-			case xcalN("dtstart"):
-				return d.xcalDateTime(&iv.Start)
-			case xcalN("duration"):
-				return d.durationProp(&iv.Duration)
-			case xcalN("uid"):
-				return d.textChild(xcalN("text"), &iv.UID)
-			case eiN("signalPayload"):
-				payloads++
-				if payloads > 1 {
-					return fmt.Errorf("%w: more than one signalPayload in an interval is not supported", ErrInvalidValue)
-				}
-				return d.only(eiN("payloadFloat"), func() error { return d.payloadFloat(&iv.Value) })
-			}
-			return d.skip()
-		})
-		if err == nil && payloads == 0 {
-			err = missing("signalPayload")
-		}
-		*ivs = append(*ivs, iv)
-		return err
-	})
+	return d.each(eiN("interval"), func() error { return decodeAppend(d, ivs) })
+}
+
+func (iv *SignalInterval) decode(d *decoder) error { return decodeFields(d, iv, signalIntervalFields) }
+
+var signalIntervalFields = fields[SignalInterval]{
+	{xcalN("dtstart"), optional, func(d *decoder, iv *SignalInterval) error { return d.xcalDateTime(&iv.Start) }},
+	{xcalN("duration"), optional, func(d *decoder, iv *SignalInterval) error { return d.durationProp(&iv.Duration) }},
+	{xcalN("uid"), optional, func(d *decoder, iv *SignalInterval) error { return d.textChild(xcalN("text"), &iv.UID) }},
+	{eiN("signalPayload"), single, func(d *decoder, iv *SignalInterval) error {
+		return d.only(eiN("payloadFloat"), func() error { return d.payloadFloat(&iv.Value) })
+	}},
 }
 
 func (b *Baseline) encode(e *encoder) {

@@ -1,6 +1,9 @@
 package oadr
 
-import "encoding/xml"
+import (
+	"encoding/xml"
+	"fmt"
+)
 
 // Each type's children are declared once, in a table of fields: the child's
 // name, whether the schema requires it, and how its content is decoded. One
@@ -14,6 +17,7 @@ const (
 	optional   need = iota
 	required        // at least once, for repeated elements
 	orPrevious      // satisfies the required field before it: one of the two
+	single          // required, and a second occurrence, which the schema allows, is not supported
 )
 
 // field is one child element of T's element.
@@ -40,6 +44,9 @@ func decodeFieldsOr[T any](d *decoder, m *T, fs fields[T], other func(d *decoder
 	err := d.children(func(se start) error {
 		for i := range fs {
 			if fs[i].name == se.Name {
+				if fs[i].need == single && seen&(1<<i) != 0 {
+					return fmt.Errorf("%w: more than one %s is not supported", ErrInvalidValue, se.Name.Local)
+				}
 				seen |= 1 << i
 				if fs[i].need == orPrevious {
 					seen |= 1 << (i - 1)
@@ -58,7 +65,7 @@ func decodeFieldsOr[T any](d *decoder, m *T, fs fields[T], other func(d *decoder
 		return err
 	}
 	for i := range fs {
-		if fs[i].need == required && seen&(1<<i) == 0 {
+		if (fs[i].need == required || fs[i].need == single) && seen&(1<<i) == 0 {
 			return missing(fs[i].name.Local)
 		}
 	}
