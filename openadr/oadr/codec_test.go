@@ -284,13 +284,27 @@ func TestDeepNesting(t *testing.T) {
 	assert.ErrorIs(t, err, oadr.ErrMalformed)
 }
 
-func TestTrailingContentIsNotRead(t *testing.T) {
+// TestContentAfterTheRoot: a document ends with its root element; white
+// space, comments and processing instructions may follow, nothing else.
+func TestContentAfterTheRoot(t *testing.T) {
 	b, err := oadr.Marshal(&oadr.Poll{VenID: "V"})
 	require.NoError(t, err)
-	r := io.MultiReader(bytes.NewReader(b), errReader{})
-	m, err := oadr.Decode(r)
-	require.NoError(t, err)
-	assert.Equal(t, &oadr.Poll{VenID: "V"}, m)
+	for _, tail := range []string{"", "\n", " \t\r\n", "<!-- c -->\n", "<?pi x?>", "\n<!--a--> <?b?>\n"} {
+		m, err := oadr.Unmarshal(append(bytes.Clone(b), tail...))
+		require.NoError(t, err, "%q", tail)
+		assert.Equal(t, &oadr.Poll{VenID: "V"}, m)
+		m, err = oadr.Decode(bytes.NewReader(append(bytes.Clone(b), tail...)))
+		require.NoError(t, err, "%q", tail)
+		assert.Equal(t, &oadr.Poll{VenID: "V"}, m)
+	}
+	for _, tail := range []string{"x", " <tail/>", "<oadr:oadrPayload/>", "\n&amp;", "<![CDATA[x]]>", "<!DOCTYPE x>", "</x>", "<", "&bad;", "\x00"} {
+		_, err := oadr.Unmarshal(append(bytes.Clone(b), tail...))
+		require.ErrorIs(t, err, oadr.ErrMalformed, "%q", tail)
+		_, err = oadr.Decode(bytes.NewReader(append(bytes.Clone(b), tail...)))
+		require.ErrorIs(t, err, oadr.ErrMalformed, "%q", tail)
+	}
+	_, err = oadr.Unmarshal(append(bytes.Clone(b), " <tail/>"...))
+	assert.EqualError(t, err, "oadr: decoding document: malformed document: content after the root element")
 }
 
 type errReader struct{}
@@ -451,4 +465,44 @@ func TestAcceptedButNotWritable(t *testing.T) {
 	var ee *oadr.EncodeError
 	require.ErrorAs(t, err, &ee)
 	assert.Contains(t, ee.Reason, "year 10000")
+}
+
+// spaces reads as endless white space.
+type spaces struct{}
+
+func (spaces) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
+}
+
+// TestDecodeIsBounded: Decode holds at most MaxDocumentSize bytes of input.
+func TestDecodeIsBounded(t *testing.T) {
+	_, err := oadr.Decode(spaces{})
+	require.ErrorIs(t, err, oadr.ErrTooLarge)
+	assert.NotErrorIs(t, err, oadr.ErrMalformed)
+
+	b, err := oadr.Marshal(&oadr.Poll{VenID: "V"})
+	require.NoError(t, err)
+	m, err := oadr.Decode(io.MultiReader(bytes.NewReader(b), io.LimitReader(spaces{}, int64(oadr.MaxDocumentSize-len(b)))))
+	require.NoError(t, err, "a document of exactly MaxDocumentSize bytes")
+	assert.Equal(t, &oadr.Poll{VenID: "V"}, m)
+}
+
+// TestTwoSignalPayloads: the schema allows several payloads per interval;
+// this package carries one and says so rather than keep either.
+func TestTwoSignalPayloads(t *testing.T) {
+	b, err := oadr.Marshal(&oadr.DistributeEvent{RequestID: "R", VtnID: "V", Events: []oadr.Event{chargeDischargeEvent()}})
+	require.NoError(t, err)
+	doc := string(b)
+	i := strings.Index(doc, "<ei:signalPayload>")
+	j := strings.Index(doc, "</ei:signalPayload>") + len("</ei:signalPayload>")
+	require.True(t, i > 0 && j > i)
+	_, err = oadr.Unmarshal([]byte(doc[:j] + doc[i:j] + doc[j:]))
+	require.ErrorIs(t, err, oadr.ErrInvalidValue)
+	var de *oadr.DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.True(t, strings.HasSuffix(de.Path, "intervals/interval/signalPayload"), de.Path)
+	assert.Contains(t, err.Error(), "more than one signalPayload")
 }

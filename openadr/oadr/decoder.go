@@ -10,26 +10,19 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gridwire/gridwire/openadr/internal/xmlscan"
 )
 
 // decoder walks the token stream of a document. Every decode method is handed
 // the start element it owns and consumes everything up to and including the
 // matching end element, so the recursion depth follows the schema, not the
 // input.
-//
-// Tokens come from the scanner (scan.go) or, when the scanner gives up, from
-// encoding/xml's Token, the reference the scanner is measured against.
 type decoder struct {
-	s scanner
-	x *xml.Decoder // non-nil: tokens come from encoding/xml
-
-	// The slow path's current token.
-	start xml.StartElement
-	data  xml.CharData
-
+	r       xmlscan.Reader
 	scratch []byte     // text gathered from several pieces
-	attrs   []xml.Attr // the fast path's attributes, when asked for
-	read    []byte     // the scanner's buffer for input read from an io.Reader
+	attrs   []xml.Attr // the current element's attributes, when asked for
+	read    []byte     // input read from an io.Reader
 }
 
 // start is a start element as the decode methods see it: its name, with the
@@ -39,71 +32,33 @@ type start struct {
 	Name xml.Name
 }
 
-var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
+var decoderPool = sync.Pool{New: func() any {
+	d := new(decoder)
+	d.r.SetInterner(localName, namespaceURI)
+	return d
+}}
 
 func getDecoder() *decoder { return decoderPool.Get().(*decoder) }
 
 // putDecoder returns d to the pool without references to the input or the
-// output. The scanner's buffer is kept when it is the decoder's own (input
-// read from an io.Reader), never when it is the caller's document.
+// output.
 func putDecoder(d *decoder) {
-	own := d.s.src != nil
-	buf := d.s.release()
-	read := d.read
-	if own && cap(buf) <= maxPooled && cap(buf) > cap(read) {
-		read = buf
+	d.r.Release()
+	if cap(d.scratch) > maxPooled {
+		d.scratch = nil
 	}
-	scratch := d.scratch
-	if cap(scratch) > maxPooled {
-		scratch = nil
+	if cap(d.read) > maxPooled {
+		d.read = nil
 	}
 	clear(d.attrs[:cap(d.attrs)])
-	*d = decoder{s: d.s, scratch: scratch[:0], attrs: d.attrs[:0], read: read[:0]}
+	d.scratch, d.attrs, d.read = d.scratch[:0], d.attrs[:0], d.read[:0]
 	decoderPool.Put(d)
 }
 
-// useEncodingXML points the decoder at encoding/xml reading r.
-func (d *decoder) useEncodingXML(r io.Reader) {
-	r, transcoded := prepare(r)
-	d.x = xml.NewDecoder(r)
-	d.x.CharsetReader = charsetPlain
-	if transcoded {
-		d.x.CharsetReader = charsetTranscoded
-	}
-}
-
-// token returns the next start element, end element or, if text is set,
-// character data. Errors from encoding/xml are returned as they are.
-func (d *decoder) token(text bool) (tokKind, error) {
-	if d.x == nil {
-		return d.s.next(text)
-	}
-	for {
-		tok, err := d.x.Token()
-		if err != nil {
-			return 0, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			d.start = t
-			return tokStart, nil
-		case xml.EndElement:
-			return tokEnd, nil
-		case xml.CharData:
-			if text {
-				d.data = t
-				return tokText, nil
-			}
-		}
-	}
-}
-
-// next is token inside the document element.
-func (d *decoder) next(text bool) (tokKind, error) {
-	if d.x == nil {
-		return d.s.next(text) // errFallback needs no classifying
-	}
-	k, err := d.token(text)
+// next returns the next start element, end element or, if text is set,
+// character data inside the document element.
+func (d *decoder) next(text bool) (xmlscan.Kind, error) {
+	k, err := d.r.Next(text)
 	if err != nil {
 		return 0, readError(err)
 	}
@@ -111,44 +66,26 @@ func (d *decoder) next(text bool) (tokKind, error) {
 }
 
 // name returns the name of the current start element.
-func (d *decoder) name() xml.Name {
-	if d.x == nil {
-		return d.s.elementName()
-	}
-	return d.start.Name
-}
+func (d *decoder) name() xml.Name { return d.r.Name() }
 
 // attributes returns the attributes of the current start element, valid
 // until the next token is read.
 func (d *decoder) attributes() []xml.Attr {
-	if d.x == nil {
-		d.attrs = d.s.appendAttrs(d.attrs[:0])
-		return d.attrs
-	}
-	return d.start.Attr
+	d.attrs = d.r.AppendAttrs(d.attrs[:0])
+	return d.attrs
 }
 
-// appendText appends the current character data to dst.
-func (d *decoder) appendText(dst []byte) []byte {
-	if d.x == nil {
-		return d.s.appendText(dst)
-	}
-	return append(dst, d.data...)
-}
-
-// readError classifies an error of encoding/xml met inside the document
-// element: an end of input or a syntax error is malformed input; anything else
-// is the reader's own error (say an *http.MaxBytesError) and is passed on
-// unchanged, so that callers can tell a bad document from a failed read.
+// readError classifies an error of the tokenizer: the end of the input
+// inside the document, a syntax error or an unreadable encoding is malformed
+// input. xmlscan.ErrFallback passes unchanged: the document is read again.
 func readError(err error) error {
-	if err == io.EOF {
+	switch {
+	case err == xmlscan.ErrFallback, errors.Is(err, ErrMalformed):
+		return err
+	case err == io.EOF:
 		return &malformedError{cause: io.ErrUnexpectedEOF}
 	}
-	var se *xml.SyntaxError
-	if errors.As(err, &se) {
-		return &malformedError{cause: err}
-	}
-	return err
+	return &malformedError{cause: err}
 }
 
 // children calls fn for every child element of the current element and returns
@@ -161,12 +98,12 @@ func (d *decoder) children(fn func(se start) error) error {
 			return err
 		}
 		switch k {
-		case tokStart:
+		case xmlscan.StartElement:
 			se := start{Name: d.name()}
 			if err := fn(se); err != nil {
 				return at(se.Name.Local, err)
 			}
-		case tokEnd:
+		case xmlscan.EndElement:
 			return nil
 		}
 	}
@@ -199,30 +136,12 @@ func (d *decoder) each(name xml.Name, fn func() error) error {
 	})
 }
 
-// skip consumes the current element, iteratively.
+// skip consumes the current element.
 func (d *decoder) skip() error {
-	if d.x != nil {
-		if err := d.x.Skip(); err != nil {
-			return readError(err)
-		}
-		return nil
+	if err := d.r.Skip(); err != nil {
+		return readError(err)
 	}
-	depth := 0
-	for {
-		k, err := d.s.next(false)
-		if err != nil {
-			return err
-		}
-		switch k {
-		case tokStart:
-			depth++
-		case tokEnd:
-			if depth == 0 {
-				return nil
-			}
-			depth--
-		}
-	}
+	return nil
 }
 
 // textBytes returns the character data of a simple-typed element, exactly as
@@ -237,10 +156,10 @@ func (d *decoder) textBytes() ([]byte, error) {
 			return nil, err
 		}
 		switch k {
-		case tokText:
-			if pieces == 0 && d.x == nil {
+		case xmlscan.CharData:
+			if pieces == 0 {
 				// Usually the one piece is in the input as it is.
-				if raw, plain := d.s.rawText(); plain {
+				if raw, plain := d.r.RawText(); plain {
 					out, pieces = raw, 1
 					continue
 				}
@@ -248,12 +167,12 @@ func (d *decoder) textBytes() ([]byte, error) {
 			if pieces <= 1 {
 				d.scratch = append(d.scratch[:0], out...)
 			}
-			d.scratch = d.appendText(d.scratch)
+			d.scratch = d.r.AppendText(d.scratch)
 			out = d.scratch
 			pieces = 2
-		case tokStart:
+		case xmlscan.StartElement:
 			return nil, fmt.Errorf("%w: unexpected element <%s> in text content", ErrInvalidValue, d.name().Local)
-		case tokEnd:
+		case xmlscan.EndElement:
 			return out, nil
 		}
 	}
@@ -364,6 +283,15 @@ func (d *decoder) uint32(p *uint32) error {
 		return fmt.Errorf("%w: %q is not an unsigned 32-bit integer", ErrInvalidValue, string(b))
 	}
 	*p = uint32(v)
+	return nil
+}
+
+func (d *decoder) uint32Ptr(p **uint32) error {
+	var v uint32
+	if err := d.uint32(&v); err != nil {
+		return err
+	}
+	*p = &v
 	return nil
 }
 

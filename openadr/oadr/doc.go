@@ -63,11 +63,13 @@
 // pointer where zero is a legitimate value (a payload's confidence, a load-control
 // state's minimum). [Ptr] builds such pointers.
 //
-// Documents are read by a scanner made for the XML OpenADR peers send, about
-// ten times faster than encoding/xml; whatever it does not handle itself (a
-// DOCTYPE, an encoding other than UTF-8, a non-ASCII element name, malformed
-// input) is decoded by encoding/xml instead, with the same result and the same
-// errors.
+// Documents are decoded from memory ([Decode] reads its input to the end
+// first) by a scanner made for the XML OpenADR peers send, about ten times
+// faster than encoding/xml; whatever it does not handle itself (a DOCTYPE,
+// an encoding other than UTF-8, a non-ASCII element name, malformed input)
+// is decoded by encoding/xml instead, with the same result and the same
+// errors. A document ends with its root element: anything after it but
+// white space, comments and processing instructions is [ErrMalformed].
 //
 // Nesting depth and document size are bounded by the caller (the VTN limits the
 // request body). Tokens are read iteratively and this package recurses only

@@ -20,6 +20,9 @@ var (
 	// OpenADR payload (for example two messages in one oadrSignedObject). The
 	// underlying *xml.SyntaxError, when there is one, is wrapped too.
 	ErrMalformed = errors.New("oadr: malformed document")
+	// ErrTooLarge: Decode or DecodePayload met more than MaxDocumentSize
+	// bytes.
+	ErrTooLarge = errors.New("oadr: document too large")
 )
 
 // DecodeError reports why a document could not be decoded and where.

@@ -1,7 +1,7 @@
 package oadr
 
 import (
-	"fmt"
+	"encoding/xml"
 	"time"
 )
 
@@ -27,31 +27,13 @@ func (m *RequestEvent) encode(e *encoder) {
 }
 
 func (m *RequestEvent) decode(d *decoder) error {
-	var haveReq, haveVen bool
-	return d.only(pyldN("eiRequestEvent"), func() error {
-		err := d.children(func(se start) error {
-			switch se.Name {
-			case pyldN("requestID"):
-				haveReq = true
-				return d.str(&m.RequestID)
-			case eiN("venID"):
-				haveVen = true
-				return d.str(&m.VenID)
-			case pyldN("replyLimit"):
-				return d.uint32(&m.ReplyLimit)
-			}
-			return d.skip()
-		})
-		switch {
-		case err != nil:
-			return err
-		case !haveReq:
-			return missing("requestID")
-		case !haveVen:
-			return missing("venID")
-		}
-		return nil
-	})
+	return d.only(pyldN("eiRequestEvent"), func() error { return decodeFields(d, m, requestEventFields) })
+}
+
+var requestEventFields = fields[RequestEvent]{
+	{pyldN("requestID"), required, func(d *decoder, m *RequestEvent) error { return d.str(&m.RequestID) }},
+	{eiN("venID"), required, func(d *decoder, m *RequestEvent) error { return d.str(&m.VenID) }},
+	{pyldN("replyLimit"), optional, func(d *decoder, m *RequestEvent) error { return d.uint32(&m.ReplyLimit) }},
 }
 
 // DistributeEvent is oadrDistributeEvent: the VTN's complete list of events for
@@ -79,34 +61,13 @@ func (m *DistributeEvent) encode(e *encoder) {
 	}
 }
 
-func (m *DistributeEvent) decode(d *decoder) error {
-	var haveReq, haveVtn bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("eiResponse"):
-			m.Response = &EiResponse{}
-			return m.Response.decode(d)
-		case pyldN("requestID"):
-			haveReq = true
-			return d.str(&m.RequestID)
-		case eiN("vtnID"):
-			haveVtn = true
-			return d.str(&m.VtnID)
-		case oadrN("oadrEvent"):
-			m.Events = append(m.Events, Event{})
-			return m.Events[len(m.Events)-1].decode(d)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveReq:
-		return missing("requestID")
-	case !haveVtn:
-		return missing("vtnID")
-	}
-	return nil
+func (m *DistributeEvent) decode(d *decoder) error { return decodeFields(d, m, distributeEventFields) }
+
+var distributeEventFields = fields[DistributeEvent]{
+	{eiN("eiResponse"), optional, func(d *decoder, m *DistributeEvent) error { return decodeNew(d, &m.Response) }},
+	{pyldN("requestID"), required, func(d *decoder, m *DistributeEvent) error { return d.str(&m.RequestID) }},
+	{eiN("vtnID"), required, func(d *decoder, m *DistributeEvent) error { return d.str(&m.VtnID) }},
+	{oadrN("oadrEvent"), optional, func(d *decoder, m *DistributeEvent) error { return decodeAppend(d, &m.Events) }},
 }
 
 // Event is oadr:oadrEvent, that is an ei:eiEvent and whether the VEN must answer
@@ -200,77 +161,28 @@ func (ev *Event) encode(e *encoder) {
 	e.close(pOADR, "oadrEvent")
 }
 
-func (ev *Event) decode(d *decoder) error {
-	var haveEvent, haveRR bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("eiEvent"):
-			haveEvent = true
-			return ev.decodeEiEvent(d)
-		case oadrN("oadrResponseRequired"):
-			haveRR = true
-			return enum(d, &ev.ResponseRequired)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveEvent:
-		return missing("eiEvent")
-	case !haveRR:
-		return missing("oadrResponseRequired")
-	}
-	return nil
+func (ev *Event) decode(d *decoder) error { return decodeFields(d, ev, eventFields) }
+
+var eventFields = fields[Event]{
+	{eiN("eiEvent"), required, func(d *decoder, ev *Event) error { return decodeFields(d, ev, eiEventFields) }},
+	{oadrN("oadrResponseRequired"), required, func(d *decoder, ev *Event) error { return enum(d, &ev.ResponseRequired) }},
 }
 
-func (ev *Event) decodeEiEvent(d *decoder) error {
-	var haveDesc, havePeriod, haveSignals, haveTarget bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("eventDescriptor"):
-			haveDesc = true
-			return ev.Descriptor.decode(d)
-		case eiN("eiActivePeriod"):
-			havePeriod = true
-			// xcal:components, always empty in 2.0b, is skipped.
-			return d.only(xcalN("properties"), func() error { return ev.ActivePeriod.decode(d) })
-		case eiN("eiEventSignals"):
-			haveSignals = true
-			err := d.children(func(se start) error {
-				switch se.Name {
-				case eiN("eiEventSignal"):
-					ev.Signals = append(ev.Signals, EventSignal{})
-					return ev.Signals[len(ev.Signals)-1].decode(d)
-				case eiN("eiEventBaseline"):
-					ev.Baseline = &Baseline{}
-					return ev.Baseline.decode(d)
-				}
-				return d.skip()
-			})
-			if err == nil && len(ev.Signals) == 0 {
-				err = missing("eiEventSignal")
-			}
-			return err
-		case eiN("eiTarget"):
-			haveTarget = true
-			return ev.Target.decode(d)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveDesc:
-		return missing("eventDescriptor")
-	case !havePeriod:
-		return missing("eiActivePeriod")
-	case !haveSignals:
-		return missing("eiEventSignals")
-	case !haveTarget:
-		return missing("eiTarget")
-	}
-	return nil
+// eiEventFields are the children of ei:eiEvent, which Event flattens.
+var eiEventFields = fields[Event]{
+	{eiN("eventDescriptor"), required, func(d *decoder, ev *Event) error { return ev.Descriptor.decode(d) }},
+	{eiN("eiActivePeriod"), required, func(d *decoder, ev *Event) error {
+		// xcal:components, always empty in 2.0b, is skipped.
+		return d.only(xcalN("properties"), func() error { return ev.ActivePeriod.decode(d) })
+	}},
+	{eiN("eiEventSignals"), required, func(d *decoder, ev *Event) error { return decodeFields(d, ev, eventSignalsFields) }},
+	{eiN("eiTarget"), required, func(d *decoder, ev *Event) error { return ev.Target.decode(d) }},
+}
+
+// eventSignalsFields are the children of ei:eiEventSignals.
+var eventSignalsFields = fields[Event]{
+	{eiN("eiEventSignal"), required, func(d *decoder, ev *Event) error { return decodeAppend(d, &ev.Signals) }},
+	{eiN("eiEventBaseline"), optional, func(d *decoder, ev *Event) error { return decodeNew(d, &ev.Baseline) }},
 }
 
 func (ed *EventDescriptor) encode(e *encoder) {
@@ -295,54 +207,26 @@ func (ed *EventDescriptor) encode(e *encoder) {
 }
 
 func (ed *EventDescriptor) decode(d *decoder) error {
-	var haveID, haveMod, haveMC, haveCreated, haveStatus bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("eventID"):
-			haveID = true
-			return d.str(&ed.EventID)
-		case eiN("modificationNumber"):
-			haveMod = true
-			return d.uint32(&ed.ModificationNumber)
-		case eiN("modificationDateTime"):
-			return d.dateTime(&ed.ModificationDateTime)
-		case eiN("modificationReason"):
-			return d.str(&ed.ModificationReason)
-		case eiN("priority"):
-			return d.uint32(&ed.Priority)
-		case eiN("eiMarketContext"):
-			haveMC = true
-			return d.textChild(emixN("marketContext"), &ed.MarketContext)
-		case eiN("createdDateTime"):
-			haveCreated = true
-			return d.dateTime(&ed.CreatedDateTime)
-		case eiN("eventStatus"):
-			haveStatus = true
-			return enum(d, &ed.Status)
-		case eiN("testEvent"):
-			s, err := d.trimmed()
-			ed.TestEvent = string(s) == "true" || string(s) == "1"
-			return err
-		case eiN("vtnComment"):
-			return d.str(&ed.VtnComment)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
+	return decodeFields(d, ed, eventDescriptorFields)
+}
+
+var eventDescriptorFields = fields[EventDescriptor]{
+	{eiN("eventID"), required, func(d *decoder, ed *EventDescriptor) error { return d.str(&ed.EventID) }},
+	{eiN("modificationNumber"), required, func(d *decoder, ed *EventDescriptor) error { return d.uint32(&ed.ModificationNumber) }},
+	{eiN("modificationDateTime"), optional, func(d *decoder, ed *EventDescriptor) error { return d.dateTime(&ed.ModificationDateTime) }},
+	{eiN("modificationReason"), optional, func(d *decoder, ed *EventDescriptor) error { return d.str(&ed.ModificationReason) }},
+	{eiN("priority"), optional, func(d *decoder, ed *EventDescriptor) error { return d.uint32(&ed.Priority) }},
+	{eiN("eiMarketContext"), required, func(d *decoder, ed *EventDescriptor) error {
+		return d.textChild(emixN("marketContext"), &ed.MarketContext)
+	}},
+	{eiN("createdDateTime"), required, func(d *decoder, ed *EventDescriptor) error { return d.dateTime(&ed.CreatedDateTime) }},
+	{eiN("eventStatus"), required, func(d *decoder, ed *EventDescriptor) error { return enum(d, &ed.Status) }},
+	{eiN("testEvent"), optional, func(d *decoder, ed *EventDescriptor) error {
+		s, err := d.trimmed()
+		ed.TestEvent = string(s) == "true" || string(s) == "1"
 		return err
-	case !haveID:
-		return missing("eventID")
-	case !haveMod:
-		return missing("modificationNumber")
-	case !haveMC:
-		return missing("eiMarketContext")
-	case !haveCreated:
-		return missing("createdDateTime")
-	case !haveStatus:
-		return missing("eventStatus")
-	}
-	return nil
+	}},
+	{eiN("vtnComment"), optional, func(d *decoder, ed *EventDescriptor) error { return d.str(&ed.VtnComment) }},
 }
 
 func (s *EventSignal) encode(e *encoder) {
@@ -366,50 +250,23 @@ func (s *EventSignal) encode(e *encoder) {
 }
 
 func (s *EventSignal) decode(d *decoder) error {
-	var haveIntervals, haveName, haveType, haveID bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case strmN("intervals"):
-			haveIntervals = true
-			return decodeSignalIntervals(d, &s.Intervals)
-		case eiN("eiTarget"):
-			s.Target = &Target{}
-			return s.Target.decode(d)
-		case eiN("signalName"):
-			haveName = true
-			return enum(d, &s.SignalName)
-		case eiN("signalType"):
-			haveType = true
-			return enum(d, &s.SignalType)
-		case eiN("signalID"):
-			haveID = true
-			return d.str(&s.SignalID)
-		case eiN("currentValue"):
-			var v float64
-			err := d.only(eiN("payloadFloat"), func() error { return d.payloadFloat(&v) })
-			s.CurrentValue = &v
-			return err
-		}
-		if k := itemKindOf(se.Name); k != "" {
-			var err error
-			s.ItemBase, err = d.item(k, se.Name.Space)
-			return err
-		}
-		return d.skip()
+	return decodeFieldsOr(d, s, eventSignalFields, func(d *decoder, s *EventSignal, n xml.Name) (bool, error) {
+		return d.itemBase(n, &s.ItemBase)
 	})
-	switch {
-	case err != nil:
+}
+
+var eventSignalFields = fields[EventSignal]{
+	{strmN("intervals"), required, func(d *decoder, s *EventSignal) error { return decodeSignalIntervals(d, &s.Intervals) }},
+	{eiN("eiTarget"), optional, func(d *decoder, s *EventSignal) error { return decodeNew(d, &s.Target) }},
+	{eiN("signalName"), required, func(d *decoder, s *EventSignal) error { return enum(d, &s.SignalName) }},
+	{eiN("signalType"), required, func(d *decoder, s *EventSignal) error { return enum(d, &s.SignalType) }},
+	{eiN("signalID"), required, func(d *decoder, s *EventSignal) error { return d.str(&s.SignalID) }},
+	{eiN("currentValue"), optional, func(d *decoder, s *EventSignal) error {
+		var v float64
+		err := d.only(eiN("payloadFloat"), func() error { return d.payloadFloat(&v) })
+		s.CurrentValue = &v
 		return err
-	case !haveIntervals:
-		return missing("intervals")
-	case !haveName:
-		return missing("signalName")
-	case !haveType:
-		return missing("signalType")
-	case !haveID:
-		return missing("signalID")
-	}
-	return nil
+	}},
 }
 
 func encodeSignalIntervals(e *encoder, ivs []SignalInterval) {
@@ -440,32 +297,18 @@ func encodeSignalIntervals(e *encoder, ivs []SignalInterval) {
 
 // decodeSignalIntervals decodes strm:intervals of an event signal or baseline.
 func decodeSignalIntervals(d *decoder, ivs *[]SignalInterval) error {
-	return d.each(eiN("interval"), func() error {
-		var iv SignalInterval
-		payloads := 0
-		err := d.children(func(se start) error {
-			switch se.Name {
-			case xcalN("dtstart"):
-				return d.xcalDateTime(&iv.Start)
-			case xcalN("duration"):
-				return d.durationProp(&iv.Duration)
-			case xcalN("uid"):
-				return d.textChild(xcalN("text"), &iv.UID)
-			case eiN("signalPayload"):
-				payloads++
-				if payloads > 1 {
-					return fmt.Errorf("%w: more than one signalPayload in an interval is not supported", ErrInvalidValue)
-				}
-				return d.only(eiN("payloadFloat"), func() error { return d.payloadFloat(&iv.Value) })
-			}
-			return d.skip()
-		})
-		if err == nil && payloads == 0 {
-			err = missing("signalPayload")
-		}
-		*ivs = append(*ivs, iv)
-		return err
-	})
+	return d.each(eiN("interval"), func() error { return decodeAppend(d, ivs) })
+}
+
+func (iv *SignalInterval) decode(d *decoder) error { return decodeFields(d, iv, signalIntervalFields) }
+
+var signalIntervalFields = fields[SignalInterval]{
+	{xcalN("dtstart"), optional, func(d *decoder, iv *SignalInterval) error { return d.xcalDateTime(&iv.Start) }},
+	{xcalN("duration"), optional, func(d *decoder, iv *SignalInterval) error { return d.durationProp(&iv.Duration) }},
+	{xcalN("uid"), optional, func(d *decoder, iv *SignalInterval) error { return d.textChild(xcalN("text"), &iv.UID) }},
+	{eiN("signalPayload"), single, func(d *decoder, iv *SignalInterval) error {
+		return d.only(eiN("payloadFloat"), func() error { return d.payloadFloat(&iv.Value) })
+	}},
 }
 
 func (b *Baseline) encode(e *encoder) {
@@ -483,49 +326,18 @@ func (b *Baseline) encode(e *encoder) {
 }
 
 func (b *Baseline) decode(d *decoder) error {
-	var haveStart, haveDur, haveIntervals, haveID, haveName bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case xcalN("dtstart"):
-			haveStart = true
-			return d.xcalDateTime(&b.Start)
-		case xcalN("duration"):
-			haveDur = true
-			return d.durationProp(&b.Duration)
-		case strmN("intervals"):
-			haveIntervals = true
-			return decodeSignalIntervals(d, &b.Intervals)
-		case eiN("baselineID"):
-			haveID = true
-			return d.str(&b.BaselineID)
-		case eiN("resourceID"):
-			return d.appendStr(&b.ResourceIDs)
-		case eiN("baselineName"):
-			haveName = true
-			return d.str(&b.BaselineName)
-		}
-		if k := itemKindOf(se.Name); k != "" {
-			var err error
-			b.ItemBase, err = d.item(k, se.Name.Space)
-			return err
-		}
-		return d.skip()
+	return decodeFieldsOr(d, b, baselineFields, func(d *decoder, b *Baseline, n xml.Name) (bool, error) {
+		return d.itemBase(n, &b.ItemBase)
 	})
-	switch {
-	case err != nil:
-		return err
-	case !haveStart:
-		return missing("dtstart")
-	case !haveDur:
-		return missing("duration")
-	case !haveIntervals:
-		return missing("intervals")
-	case !haveID:
-		return missing("baselineID")
-	case !haveName:
-		return missing("baselineName")
-	}
-	return nil
+}
+
+var baselineFields = fields[Baseline]{
+	{xcalN("dtstart"), required, func(d *decoder, b *Baseline) error { return d.xcalDateTime(&b.Start) }},
+	{xcalN("duration"), required, func(d *decoder, b *Baseline) error { return d.durationProp(&b.Duration) }},
+	{strmN("intervals"), required, func(d *decoder, b *Baseline) error { return decodeSignalIntervals(d, &b.Intervals) }},
+	{eiN("baselineID"), required, func(d *decoder, b *Baseline) error { return d.str(&b.BaselineID) }},
+	{eiN("resourceID"), optional, func(d *decoder, b *Baseline) error { return d.appendStr(&b.ResourceIDs) }},
+	{eiN("baselineName"), required, func(d *decoder, b *Baseline) error { return d.str(&b.BaselineName) }},
 }
 
 // CreatedEvent is oadrCreatedEvent (pyld:eiCreatedEvent): a VEN's opt-in or
@@ -576,70 +388,25 @@ func (m *CreatedEvent) encode(e *encoder) {
 }
 
 func (m *CreatedEvent) decode(d *decoder) error {
-	var haveResp, haveVen bool
-	return d.only(pyldN("eiCreatedEvent"), func() error {
-		err := d.children(func(se start) error {
-			switch se.Name {
-			case eiN("eiResponse"):
-				haveResp = true
-				return m.Response.decode(d)
-			case eiN("eventResponses"):
-				return d.each(eiN("eventResponse"), func() error {
-					m.EventResponses = append(m.EventResponses, EventResponse{})
-					return m.EventResponses[len(m.EventResponses)-1].decode(d)
-				})
-			case eiN("venID"):
-				haveVen = true
-				return d.str(&m.VenID)
-			}
-			return d.skip()
-		})
-		switch {
-		case err != nil:
-			return err
-		case !haveResp:
-			return missing("eiResponse")
-		case !haveVen:
-			return missing("venID")
-		}
-		return nil
-	})
+	return d.only(pyldN("eiCreatedEvent"), func() error { return decodeFields(d, m, createdEventFields) })
 }
 
-func (r *EventResponse) decode(d *decoder) error {
-	var haveCode, haveReq, haveQID, haveOpt bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("responseCode"):
-			haveCode = true
-			return d.responseCode(&r.Code)
-		case eiN("responseDescription"):
-			return d.str(&r.Description)
-		case pyldN("requestID"):
-			haveReq = true
-			return d.str(&r.RequestID)
-		case eiN("qualifiedEventID"):
-			haveQID = true
-			return r.QualifiedEventID.decode(d)
-		case eiN("optType"):
-			haveOpt = true
-			return enum(d, &r.OptType)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveCode:
-		return missing("responseCode")
-	case !haveReq:
-		return missing("requestID")
-	case !haveQID:
-		return missing("qualifiedEventID")
-	case !haveOpt:
-		return missing("optType")
-	}
-	return nil
+var createdEventFields = fields[CreatedEvent]{
+	{eiN("eiResponse"), required, func(d *decoder, m *CreatedEvent) error { return m.Response.decode(d) }},
+	{eiN("eventResponses"), optional, func(d *decoder, m *CreatedEvent) error {
+		return d.each(eiN("eventResponse"), func() error { return decodeAppend(d, &m.EventResponses) })
+	}},
+	{eiN("venID"), required, func(d *decoder, m *CreatedEvent) error { return d.str(&m.VenID) }},
+}
+
+func (r *EventResponse) decode(d *decoder) error { return decodeFields(d, r, eventResponseFields) }
+
+var eventResponseFields = fields[EventResponse]{
+	{eiN("responseCode"), required, func(d *decoder, r *EventResponse) error { return d.responseCode(&r.Code) }},
+	{eiN("responseDescription"), optional, func(d *decoder, r *EventResponse) error { return d.str(&r.Description) }},
+	{pyldN("requestID"), required, func(d *decoder, r *EventResponse) error { return d.str(&r.RequestID) }},
+	{eiN("qualifiedEventID"), required, func(d *decoder, r *EventResponse) error { return r.QualifiedEventID.decode(d) }},
+	{eiN("optType"), required, func(d *decoder, r *EventResponse) error { return enum(d, &r.OptType) }},
 }
 
 func (q *QualifiedEventID) encode(e *encoder) {
@@ -650,25 +417,10 @@ func (q *QualifiedEventID) encode(e *encoder) {
 }
 
 func (q *QualifiedEventID) decode(d *decoder) error {
-	var haveID, haveMod bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("eventID"):
-			haveID = true
-			return d.str(&q.EventID)
-		case eiN("modificationNumber"):
-			haveMod = true
-			return d.uint32(&q.ModificationNumber)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveID:
-		return missing("eventID")
-	case !haveMod:
-		return missing("modificationNumber")
-	}
-	return nil
+	return decodeFields(d, q, qualifiedEventIDFields)
+}
+
+var qualifiedEventIDFields = fields[QualifiedEventID]{
+	{eiN("eventID"), required, func(d *decoder, q *QualifiedEventID) error { return d.str(&q.EventID) }},
+	{eiN("modificationNumber"), required, func(d *decoder, q *QualifiedEventID) error { return d.uint32(&q.ModificationNumber) }},
 }

@@ -1,21 +1,21 @@
 package oadr
 
 import (
-	"bytes"
 	"encoding/xml"
 	"io"
-	"math"
+
+	"github.com/gridwire/gridwire/openadr/internal/xmlscan"
 )
 
 // Hooks for the tests that hold the scanner to encoding/xml.
 
-// DecodePayloadEncodingXML decodes r with encoding/xml's tokenizer alone: the
-// behaviour the scanner must reproduce.
-func DecodePayloadEncodingXML(r io.Reader) (*Payload, error) {
+// UnmarshalPayloadEncodingXML decodes data with encoding/xml's tokenizer
+// alone: the behaviour the scanner must reproduce.
+func UnmarshalPayloadEncodingXML(data []byte) (*Payload, error) {
 	d := getDecoder()
 	defer putDecoder(d)
-	d.useEncodingXML(r)
-	return d.payload()
+	d.r.ResetEncodingXML(data)
+	return d.document()
 }
 
 // UnmarshalPayloadScanned decodes data with the scanner alone; scanned is
@@ -23,9 +23,9 @@ func DecodePayloadEncodingXML(r io.Reader) (*Payload, error) {
 func UnmarshalPayloadScanned(data []byte) (p *Payload, err error, scanned bool) {
 	d := getDecoder()
 	defer putDecoder(d)
-	d.s.reset(data, nil)
-	p, err = d.payload()
-	return p, err, !d.s.failed
+	d.r.Reset(data)
+	p, err = d.document()
+	return p, err, !d.r.GaveUp()
 }
 
 // Token is a token as the decoder sees it.
@@ -36,64 +36,43 @@ type Token struct {
 	Text string
 }
 
-// ScannerTokens returns the tokens of the document in r up to the end of its
-// root element, as the scanner reads them, and whether it got there. It
-// rescans without limit, however little each read returns.
-func ScannerTokens(r io.Reader) (toks []Token, complete bool) {
-	var s scanner
-	s.reset(nil, r)
-	s.rescanned = math.MinInt / 2
-	if b, ok := r.(*bytes.Reader); ok {
-		data := make([]byte, b.Len())
-		_, _ = b.Read(data)
-		s.reset(data, nil)
-	}
-	for {
-		k, err := s.next(true)
-		if err != nil {
-			return toks, false
-		}
-		switch k {
-		case tokStart:
-			toks = append(toks, Token{Kind: "start", Name: s.elementName(), Attr: s.appendAttrs(nil)})
-		case tokEnd:
-			toks = append(toks, Token{Kind: "end"})
-			if len(s.stack) == 0 {
-				return toks, true
-			}
-		case tokText:
-			toks = append(toks, Token{Kind: "text", Text: string(s.appendText(nil))})
-		}
-	}
+// ScannerTokens returns the tokens of data to its end as the scanner reads
+// them, and whether it got there.
+func ScannerTokens(data []byte) (toks []Token, complete bool) {
+	var r xmlscan.Reader
+	r.SetInterner(localName, namespaceURI)
+	r.Reset(data)
+	toks, err := tokens(&r)
+	return toks, err == io.EOF
 }
 
 // EncodingXMLTokens is ScannerTokens for encoding/xml's Token (with the
 // decoder's charset handling), with the error that stopped it, if any.
-func EncodingXMLTokens(r io.Reader) ([]Token, error) {
-	var d decoder
-	d.useEncodingXML(r)
-	var toks []Token
-	depth := 0
+func EncodingXMLTokens(data []byte) ([]Token, error) {
+	var r xmlscan.Reader
+	r.ResetEncodingXML(data)
+	toks, err := tokens(&r)
+	if err == io.EOF {
+		err = nil
+	}
+	return toks, err
+}
+
+// tokens reads r to its end, returning the error that stopped it.
+func tokens(r *xmlscan.Reader) (toks []Token, err error) {
 	for {
-		tok, err := d.x.Token()
+		k, err := r.Next(true)
 		if err != nil {
 			return toks, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			attr := t.Attr
-			if len(attr) == 0 {
-				attr = nil
-			}
-			toks = append(toks, Token{Kind: "start", Name: t.Name, Attr: attr})
-			depth++
-		case xml.EndElement:
+		switch k {
+		case xmlscan.StartElement:
+			attr := r.AppendAttrs(nil)
+			toks = append(toks, Token{Kind: "start", Name: r.Name(), Attr: attr})
+		case xmlscan.EndElement:
 			toks = append(toks, Token{Kind: "end"})
-			if depth--; depth == 0 {
-				return toks, nil
-			}
-		case xml.CharData:
-			toks = append(toks, Token{Kind: "text", Text: string(t)})
+		case xmlscan.CharData:
+			toks = append(toks, Token{Kind: "text", Text: string(r.AppendText(nil))})
 		}
 	}
 }

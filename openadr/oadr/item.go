@@ -279,6 +279,17 @@ func (ib *ItemBase) encode(e *encoder) {
 }
 
 // item decodes an itemBase element of kind k whose children are in space.
+// itemBase decodes the child named n into *p if it is an item base.
+func (d *decoder) itemBase(n xml.Name, p **ItemBase) (bool, error) {
+	k := itemKindOf(n)
+	if k == "" {
+		return false, nil
+	}
+	var err error
+	*p, err = d.item(k, n.Space)
+	return true, err
+}
+
 func (d *decoder) item(k ItemKind, space string) (*ItemBase, error) {
 	ib := &ItemBase{Kind: k}
 	if k == ItemGreenButton {
@@ -303,16 +314,10 @@ func (d *decoder) item(k ItemKind, space string) (*ItemBase, error) {
 	return ib, err
 }
 
-func (a *PowerAttributes) decode(d *decoder) error {
-	return d.children(func(se start) error {
-		switch se.Name {
-		case powerN("hertz"):
-			return d.float(&a.Hertz)
-		case powerN("voltage"):
-			return d.float(&a.Voltage)
-		case powerN("ac"):
-			return d.boolean(&a.AC)
-		}
-		return d.skip()
-	})
+func (a *PowerAttributes) decode(d *decoder) error { return decodeFields(d, a, powerAttributesFields) }
+
+var powerAttributesFields = fields[PowerAttributes]{
+	{powerN("hertz"), optional, func(d *decoder, a *PowerAttributes) error { return d.float(&a.Hertz) }},
+	{powerN("voltage"), optional, func(d *decoder, a *PowerAttributes) error { return d.float(&a.Voltage) }},
+	{powerN("ac"), optional, func(d *decoder, a *PowerAttributes) error { return d.boolean(&a.AC) }},
 }

@@ -1,13 +1,14 @@
 package oadr
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"reflect"
 	"sync"
+
+	"github.com/gridwire/gridwire/openadr/internal/xmlscan"
 )
 
 // Message is one OpenADR 2.0b message: the content of an oadrSignedObject. It is
@@ -35,13 +36,61 @@ type Payload struct {
 }
 
 // Decode reads one document from r, either an oadrPayload envelope or a bare
-// message element, and returns its message. Errors are *DecodeError.
+// message element, and returns its message. It reads r to its end (at most
+// MaxDocumentSize bytes) and decodes what it read as [Unmarshal] does.
+// Errors are *DecodeError; one that wraps [ErrTooLarge] or the reader's own
+// error (say an *http.MaxBytesError) is not a judgement of the document.
 func Decode(r io.Reader) (Message, error) {
 	p, err := DecodePayload(r)
 	if err != nil {
 		return nil, err
 	}
 	return p.Message, nil
+}
+
+// DecodePayload is Decode that also returns what the envelope said.
+func DecodePayload(r io.Reader) (*Payload, error) {
+	d := getDecoder()
+	defer putDecoder(d)
+	data, err := readAll(r, d.read[:0])
+	d.read = data
+	if err != nil {
+		return nil, toDecodeError(xml.Name{}, err)
+	}
+	return d.unmarshal(data)
+}
+
+// MaxDocumentSize is the most Decode and DecodePayload read: no OpenADR
+// message comes near it, and a larger input is refused with ErrTooLarge
+// rather than held in memory. Callers facing untrusted peers should bound
+// the input further (an HTTP server with http.MaxBytesReader).
+const MaxDocumentSize = 32 << 20
+
+// readAll appends all of r to buf, up to MaxDocumentSize bytes. Like
+// bufio.Reader it gives up on a reader that keeps returning nothing.
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
+	for empty := 0; empty < 100; {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):min(cap(buf), MaxDocumentSize+1)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > MaxDocumentSize {
+			return buf, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxDocumentSize)
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+		if n == 0 {
+			empty++
+		} else {
+			empty = 0
+		}
+	}
+	return buf, io.ErrNoProgress
 }
 
 // Unmarshal is Decode for a document held in memory.
@@ -57,56 +106,39 @@ func Unmarshal(data []byte) (Message, error) {
 func UnmarshalPayload(data []byte) (*Payload, error) {
 	d := getDecoder()
 	defer putDecoder(d)
-	d.s.reset(data, nil)
-	if p, err := d.payload(); !d.s.failed {
-		return p, err
-	}
-	d.useEncodingXML(bytes.NewReader(data))
-	return d.payload()
+	return d.unmarshal(data)
 }
 
-// DecodePayload is Decode that also returns what the envelope said. Parsing
-// stops at the end of the root element; nothing after it is examined.
-func DecodePayload(r io.Reader) (*Payload, error) {
-	d := getDecoder()
-	defer putDecoder(d)
-	switch v := r.(type) {
-	case *bytes.Reader:
-		// encoding/xml reads an io.ByteReader byte by byte, leaving it just
-		// after the root element (or where it stopped on an error). The
-		// scanner reads a bytes.Reader through ReadAt and seeks to the same
-		// place; on an error encoding/xml decodes again and stops where it
-		// stops.
-		off := v.Size() - int64(v.Len())
-		d.s.reset(d.read, io.NewSectionReader(v, off, int64(v.Len())))
-		p, err := d.payload()
-		if !d.s.failed && err == nil {
-			_, err = v.Seek(off+int64(d.s.pos), io.SeekStart)
-			return p, err
-		}
-		if _, err := v.Seek(off, io.SeekStart); err != nil {
-			return nil, err
-		}
-		d.useEncodingXML(v)
-	case *bufio.Reader:
-		// The other io.ByteReader encoding/xml reads directly (see prepare),
-		// which cannot be rewound: encoding/xml decodes it.
-		d.useEncodingXML(v)
-	default:
-		// encoding/xml would read through a bufio.Reader, ahead of the
-		// root's end; the scanner reads ahead as much, and replays what it
-		// read to encoding/xml if it gives up.
-		d.s.reset(d.read, r)
-		p, err := d.payload()
-		if !d.s.failed {
-			return p, err
-		}
-		d.useEncodingXML(d.s.replay())
+// unmarshal decodes data with the scanner, and again with encoding/xml if
+// the scanner gave up.
+func (d *decoder) unmarshal(data []byte) (*Payload, error) {
+	d.r.Reset(data)
+	p, err := d.document()
+	if d.r.GaveUp() {
+		d.r.ResetEncodingXML(data)
+		p, err = d.document()
 	}
-	return d.payload()
+	return p, err
 }
 
-// payload decodes the document.
+// document decodes the root element and checks that nothing but white
+// space, comments and processing instructions follows it.
+func (d *decoder) document() (*Payload, error) {
+	p, err := d.payload()
+	if err != nil {
+		return nil, err
+	}
+	more, err := d.r.Trailing()
+	if err == nil && more {
+		err = fmt.Errorf("%w: content after the root element", ErrMalformed)
+	}
+	if err != nil {
+		return nil, toDecodeError(xml.Name{}, readError(err))
+	}
+	return p, nil
+}
+
+// payload decodes the root element.
 func (d *decoder) payload() (*Payload, error) {
 	root, err := d.root()
 	if err != nil {
@@ -125,7 +157,7 @@ func (d *decoder) payload() (*Payload, error) {
 // root returns the document element, skipping the prolog.
 func (d *decoder) root() (start, error) {
 	for {
-		k, err := d.token(true)
+		k, err := d.r.Next(true)
 		if err == io.EOF {
 			return start{}, fmt.Errorf("%w: no root element", ErrMalformed)
 		}
@@ -133,10 +165,10 @@ func (d *decoder) root() (start, error) {
 			return start{}, readError(err)
 		}
 		switch k {
-		case tokStart:
+		case xmlscan.StartElement:
 			return start{Name: d.name()}, nil
-		case tokText:
-			d.scratch = d.appendText(d.scratch[:0])
+		case xmlscan.CharData:
+			d.scratch = d.r.AppendText(d.scratch[:0])
 			if len(bytes.TrimSpace(d.scratch)) != 0 {
 				return start{}, fmt.Errorf("%w: text before the root element", ErrMalformed)
 			}

@@ -59,71 +59,27 @@ func (m *CreateOpt) encode(e *encoder) {
 	}
 }
 
-func (m *CreateOpt) decode(d *decoder) error {
-	var haveID, haveType, haveReason, haveVen, haveCreated, haveReq, haveTarget bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("optID"):
-			haveID = true
-			return d.str(&m.OptID)
-		case eiN("optType"):
-			haveType = true
-			return enum(d, &m.OptType)
-		case eiN("optReason"):
-			haveReason = true
-			return enum(d, &m.OptReason)
-		case emixN("marketContext"):
-			return enum(d, &m.MarketContext)
-		case eiN("venID"):
-			haveVen = true
-			return d.str(&m.VenID)
-		case xcalN("vavailability"):
-			m.Availability = []Period{}
-			return d.each(xcalN("components"), func() error {
-				return d.each(xcalN("available"), func() error {
-					return d.only(xcalN("properties"), func() error {
-						m.Availability = append(m.Availability, Period{})
-						return m.Availability[len(m.Availability)-1].decode(d)
-					})
-				})
+func (m *CreateOpt) decode(d *decoder) error { return decodeFields(d, m, createOptFields) }
+
+var createOptFields = fields[CreateOpt]{
+	{eiN("optID"), required, func(d *decoder, m *CreateOpt) error { return d.str(&m.OptID) }},
+	{eiN("optType"), required, func(d *decoder, m *CreateOpt) error { return enum(d, &m.OptType) }},
+	{eiN("optReason"), required, func(d *decoder, m *CreateOpt) error { return enum(d, &m.OptReason) }},
+	{emixN("marketContext"), optional, func(d *decoder, m *CreateOpt) error { return enum(d, &m.MarketContext) }},
+	{eiN("venID"), required, func(d *decoder, m *CreateOpt) error { return d.str(&m.VenID) }},
+	{xcalN("vavailability"), optional, func(d *decoder, m *CreateOpt) error {
+		m.Availability = []Period{}
+		return d.each(xcalN("components"), func() error {
+			return d.each(xcalN("available"), func() error {
+				return d.only(xcalN("properties"), func() error { return decodeAppend(d, &m.Availability) })
 			})
-		case eiN("createdDateTime"):
-			haveCreated = true
-			return d.dateTime(&m.CreatedDateTime)
-		case pyldN("requestID"):
-			haveReq = true
-			return d.str(&m.RequestID)
-		case eiN("qualifiedEventID"):
-			m.QualifiedEventID = &QualifiedEventID{}
-			return m.QualifiedEventID.decode(d)
-		case eiN("eiTarget"):
-			haveTarget = true
-			return m.Target.decode(d)
-		case oadrN("oadrDeviceClass"):
-			m.DeviceClass = &Target{}
-			return m.DeviceClass.decode(d)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveID:
-		return missing("optID")
-	case !haveType:
-		return missing("optType")
-	case !haveReason:
-		return missing("optReason")
-	case !haveVen:
-		return missing("venID")
-	case !haveCreated:
-		return missing("createdDateTime")
-	case !haveReq:
-		return missing("requestID")
-	case !haveTarget:
-		return missing("eiTarget")
-	}
-	return nil
+		})
+	}},
+	{eiN("createdDateTime"), required, func(d *decoder, m *CreateOpt) error { return d.dateTime(&m.CreatedDateTime) }},
+	{pyldN("requestID"), required, func(d *decoder, m *CreateOpt) error { return d.str(&m.RequestID) }},
+	{eiN("qualifiedEventID"), optional, func(d *decoder, m *CreateOpt) error { return decodeNew(d, &m.QualifiedEventID) }},
+	{eiN("eiTarget"), required, func(d *decoder, m *CreateOpt) error { return m.Target.decode(d) }},
+	{oadrN("oadrDeviceClass"), optional, func(d *decoder, m *CreateOpt) error { return decodeNew(d, &m.DeviceClass) }},
 }
 
 // CreatedOpt is oadrCreatedOpt: the VTN acknowledging oadrCreateOpt.
@@ -140,28 +96,11 @@ func (m *CreatedOpt) encode(e *encoder) {
 	e.text(pEI, "optID", m.OptID)
 }
 
-func (m *CreatedOpt) decode(d *decoder) error {
-	var haveResp, haveID bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("eiResponse"):
-			haveResp = true
-			return m.Response.decode(d)
-		case eiN("optID"):
-			haveID = true
-			return d.str(&m.OptID)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveResp:
-		return missing("eiResponse")
-	case !haveID:
-		return missing("optID")
-	}
-	return nil
+func (m *CreatedOpt) decode(d *decoder) error { return decodeFields(d, m, createdOptFields) }
+
+var createdOptFields = fields[CreatedOpt]{
+	{eiN("eiResponse"), required, func(d *decoder, m *CreatedOpt) error { return m.Response.decode(d) }},
+	{eiN("optID"), required, func(d *decoder, m *CreatedOpt) error { return d.str(&m.OptID) }},
 }
 
 // CancelOpt is oadrCancelOpt: a VEN withdrawing an opt.
@@ -180,33 +119,12 @@ func (m *CancelOpt) encode(e *encoder) {
 	e.text(pEI, "venID", m.VenID)
 }
 
-func (m *CancelOpt) decode(d *decoder) error {
-	var haveReq, haveID, haveVen bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case pyldN("requestID"):
-			haveReq = true
-			return d.str(&m.RequestID)
-		case eiN("optID"):
-			haveID = true
-			return d.str(&m.OptID)
-		case eiN("venID"):
-			haveVen = true
-			return d.str(&m.VenID)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveReq:
-		return missing("requestID")
-	case !haveID:
-		return missing("optID")
-	case !haveVen:
-		return missing("venID")
-	}
-	return nil
+func (m *CancelOpt) decode(d *decoder) error { return decodeFields(d, m, cancelOptFields) }
+
+var cancelOptFields = fields[CancelOpt]{
+	{pyldN("requestID"), required, func(d *decoder, m *CancelOpt) error { return d.str(&m.RequestID) }},
+	{eiN("optID"), required, func(d *decoder, m *CancelOpt) error { return d.str(&m.OptID) }},
+	{eiN("venID"), required, func(d *decoder, m *CancelOpt) error { return d.str(&m.VenID) }},
 }
 
 // CanceledOpt is oadrCanceledOpt: the VTN acknowledging oadrCancelOpt.
@@ -223,20 +141,9 @@ func (m *CanceledOpt) encode(e *encoder) {
 	e.optText(pEI, "optID", m.OptID)
 }
 
-func (m *CanceledOpt) decode(d *decoder) error {
-	var haveResp bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("eiResponse"):
-			haveResp = true
-			return m.Response.decode(d)
-		case eiN("optID"):
-			return d.str(&m.OptID)
-		}
-		return d.skip()
-	})
-	if err == nil && !haveResp {
-		err = missing("eiResponse")
-	}
-	return err
+func (m *CanceledOpt) decode(d *decoder) error { return decodeFields(d, m, canceledOptFields) }
+
+var canceledOptFields = fields[CanceledOpt]{
+	{eiN("eiResponse"), required, func(d *decoder, m *CanceledOpt) error { return m.Response.decode(d) }},
+	{eiN("optID"), optional, func(d *decoder, m *CanceledOpt) error { return d.str(&m.OptID) }},
 }

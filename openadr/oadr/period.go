@@ -50,41 +50,17 @@ func (p *Period) encode(e *encoder) {
 }
 
 // decode reads the content of an xcal:properties element.
-func (p *Period) decode(d *decoder) error {
-	var haveStart, haveDur bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case xcalN("dtstart"):
-			haveStart = true
-			return d.xcalDateTime(&p.Start)
-		case xcalN("duration"):
-			haveDur = true
-			return d.durationProp(&p.Duration)
-		case xcalN("tolerance"):
-			return d.each(xcalN("tolerate"), func() error {
-				return d.children(func(se start) error {
-					if se.Name == xcalN("startafter") {
-						return d.duration(&p.StartAfter)
-					}
-					return d.skip()
-				})
-			})
-		case eiN("x-eiNotification"):
-			return d.durationProp(&p.Notification)
-		case eiN("x-eiRampUp"):
-			return d.durationProp(&p.RampUp)
-		case eiN("x-eiRecovery"):
-			return d.durationProp(&p.Recovery)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveStart:
-		return missing("dtstart")
-	case !haveDur:
-		return missing("duration")
-	}
-	return nil
+func (p *Period) decode(d *decoder) error { return decodeFields(d, p, periodFields) }
+
+var periodFields = fields[Period]{
+	{xcalN("dtstart"), required, func(d *decoder, p *Period) error { return d.xcalDateTime(&p.Start) }},
+	{xcalN("duration"), required, func(d *decoder, p *Period) error { return d.durationProp(&p.Duration) }},
+	{xcalN("tolerance"), optional, func(d *decoder, p *Period) error {
+		return d.each(xcalN("tolerate"), func() error {
+			return d.each(xcalN("startafter"), func() error { return d.duration(&p.StartAfter) })
+		})
+	}},
+	{eiN("x-eiNotification"), optional, func(d *decoder, p *Period) error { return d.durationProp(&p.Notification) }},
+	{eiN("x-eiRampUp"), optional, func(d *decoder, p *Period) error { return d.durationProp(&p.RampUp) }},
+	{eiN("x-eiRecovery"), optional, func(d *decoder, p *Period) error { return d.durationProp(&p.Recovery) }},
 }

@@ -47,18 +47,11 @@ func (*QueryRegistration) MessageName() string { return "oadrQueryRegistration" 
 func (m *QueryRegistration) encode(e *encoder) { e.text(pPyld, "requestID", m.RequestID) }
 
 func (m *QueryRegistration) decode(d *decoder) error {
-	var haveReq bool
-	err := d.children(func(se start) error {
-		if se.Name == pyldN("requestID") {
-			haveReq = true
-			return d.str(&m.RequestID)
-		}
-		return d.skip()
-	})
-	if err == nil && !haveReq {
-		err = missing("requestID")
-	}
-	return err
+	return decodeFields(d, m, queryRegistrationFields)
+}
+
+var queryRegistrationFields = fields[QueryRegistration]{
+	{pyldN("requestID"), required, func(d *decoder, m *QueryRegistration) error { return d.str(&m.RequestID) }},
 }
 
 // CreatePartyRegistration is oadrCreatePartyRegistration: a VEN registering, or
@@ -95,52 +88,22 @@ func (m *CreatePartyRegistration) encode(e *encoder) {
 }
 
 func (m *CreatePartyRegistration) decode(d *decoder) error {
-	var haveReq, haveProfile, haveTransport, haveReportOnly, haveSig bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case pyldN("requestID"):
-			haveReq = true
-			return d.str(&m.RequestID)
-		case eiN("registrationID"):
-			return d.str(&m.RegistrationID)
-		case eiN("venID"):
-			return d.str(&m.VenID)
-		case oadrN("oadrProfileName"):
-			haveProfile = true
-			return enum(d, &m.ProfileName)
-		case oadrN("oadrTransportName"):
-			haveTransport = true
-			return enum(d, &m.TransportName)
-		case oadrN("oadrTransportAddress"):
-			return d.str(&m.TransportAddress)
-		case oadrN("oadrReportOnly"):
-			haveReportOnly = true
-			return d.boolean(&m.ReportOnly)
-		case oadrN("oadrXmlSignature"):
-			haveSig = true
-			return d.boolean(&m.XMLSignature)
-		case oadrN("oadrVenName"):
-			return d.str(&m.VenName)
-		case oadrN("oadrHttpPullModel"):
-			return d.boolPtr(&m.HTTPPullModel)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveReq:
-		return missing("requestID")
-	case !haveProfile:
-		return missing("oadrProfileName")
-	case !haveTransport:
-		return missing("oadrTransportName")
-	case !haveReportOnly:
-		return missing("oadrReportOnly")
-	case !haveSig:
-		return missing("oadrXmlSignature")
-	}
-	return nil
+	return decodeFields(d, m, createPartyRegistrationFields)
+}
+
+var createPartyRegistrationFields = fields[CreatePartyRegistration]{
+	{pyldN("requestID"), required, func(d *decoder, m *CreatePartyRegistration) error { return d.str(&m.RequestID) }},
+	{eiN("registrationID"), optional, func(d *decoder, m *CreatePartyRegistration) error { return d.str(&m.RegistrationID) }},
+	{eiN("venID"), optional, func(d *decoder, m *CreatePartyRegistration) error { return d.str(&m.VenID) }},
+	{oadrN("oadrProfileName"), required, func(d *decoder, m *CreatePartyRegistration) error { return enum(d, &m.ProfileName) }},
+	{oadrN("oadrTransportName"), required, func(d *decoder, m *CreatePartyRegistration) error { return enum(d, &m.TransportName) }},
+	{oadrN("oadrTransportAddress"), optional, func(d *decoder, m *CreatePartyRegistration) error {
+		return d.str(&m.TransportAddress)
+	}},
+	{oadrN("oadrReportOnly"), required, func(d *decoder, m *CreatePartyRegistration) error { return d.boolean(&m.ReportOnly) }},
+	{oadrN("oadrXmlSignature"), required, func(d *decoder, m *CreatePartyRegistration) error { return d.boolean(&m.XMLSignature) }},
+	{oadrN("oadrVenName"), optional, func(d *decoder, m *CreatePartyRegistration) error { return d.str(&m.VenName) }},
+	{oadrN("oadrHttpPullModel"), optional, func(d *decoder, m *CreatePartyRegistration) error { return d.boolPtr(&m.HTTPPullModel) }},
 }
 
 // Profile is one oadrProfile of oadrProfiles: a profile and the transports the
@@ -252,120 +215,62 @@ func encodeInfo(e *encoder, kvs []KeyValue) {
 }
 
 func (m *CreatedPartyRegistration) decode(d *decoder) error {
-	var haveResp, haveVtn, haveProfiles bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("eiResponse"):
-			haveResp = true
-			return m.Response.decode(d)
-		case eiN("registrationID"):
-			return d.str(&m.RegistrationID)
-		case eiN("venID"):
-			return d.str(&m.VenID)
-		case eiN("vtnID"):
-			haveVtn = true
-			return d.str(&m.VtnID)
-		case oadrN("oadrProfiles"):
-			haveProfiles = true
-			return d.each(oadrN("oadrProfile"), func() error {
-				var p Profile
-				if err := p.decode(d); err != nil {
-					return err
-				}
-				m.Profiles = append(m.Profiles, p)
-				return nil
-			})
-		case oadrN("oadrRequestedOadrPollFreq"):
-			return d.durationProp(&m.PollFreq)
-		case oadrN("oadrServiceSpecificInfo"):
-			m.ServiceSpecificInfo = []Service{}
-			return d.each(oadrN("oadrService"), func() error {
-				var s Service
-				err := d.children(func(se start) error {
-					switch se.Name {
-					case oadrN("oadrServiceName"):
-						return enum(d, &s.Name)
-					case oadrN("oadrInfo"):
-						return d.info(&s.Info)
-					}
-					return d.skip()
-				})
-				m.ServiceSpecificInfo = append(m.ServiceSpecificInfo, s)
-				return err
-			})
-		case oadrN("oadrExtensions"):
-			m.Extensions = []Extension{}
-			return d.each(oadrN("oadrExtension"), func() error {
-				var x Extension
-				err := d.children(func(se start) error {
-					switch se.Name {
-					case oadrN("oadrExtensionName"):
-						return d.str(&x.Name)
-					case oadrN("oadrInfo"):
-						return d.info(&x.Info)
-					}
-					return d.skip()
-				})
-				m.Extensions = append(m.Extensions, x)
-				return err
-			})
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveResp:
-		return missing("eiResponse")
-	case !haveVtn:
-		return missing("vtnID")
-	case !haveProfiles:
-		return missing("oadrProfiles")
-	}
-	return nil
+	return decodeFields(d, m, createdPartyRegistrationFields)
 }
 
-func (p *Profile) decode(d *decoder) error {
-	var haveName bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case oadrN("oadrProfileName"):
-			haveName = true
-			return enum(d, &p.Name)
-		case oadrN("oadrTransports"):
-			return d.each(oadrN("oadrTransport"), func() error {
-				var t TransportName
-				err := d.children(func(se start) error {
-					if se.Name == oadrN("oadrTransportName") {
-						return enum(d, &t)
-					}
-					return d.skip()
-				})
-				p.Transports = append(p.Transports, t)
-				return err
-			})
-		}
-		return d.skip()
-	})
-	if err == nil && !haveName {
-		err = missing("oadrProfileName")
-	}
-	return err
+var createdPartyRegistrationFields = fields[CreatedPartyRegistration]{
+	{eiN("eiResponse"), required, func(d *decoder, m *CreatedPartyRegistration) error { return m.Response.decode(d) }},
+	{eiN("registrationID"), optional, func(d *decoder, m *CreatedPartyRegistration) error { return d.str(&m.RegistrationID) }},
+	{eiN("venID"), optional, func(d *decoder, m *CreatedPartyRegistration) error { return d.str(&m.VenID) }},
+	{eiN("vtnID"), required, func(d *decoder, m *CreatedPartyRegistration) error { return d.str(&m.VtnID) }},
+	{oadrN("oadrProfiles"), required, func(d *decoder, m *CreatedPartyRegistration) error {
+		return d.each(oadrN("oadrProfile"), func() error { return decodeAppend(d, &m.Profiles) })
+	}},
+	{oadrN("oadrRequestedOadrPollFreq"), optional, func(d *decoder, m *CreatedPartyRegistration) error {
+		return d.durationProp(&m.PollFreq)
+	}},
+	{oadrN("oadrServiceSpecificInfo"), optional, func(d *decoder, m *CreatedPartyRegistration) error {
+		m.ServiceSpecificInfo = []Service{}
+		return d.each(oadrN("oadrService"), func() error { return decodeAppend(d, &m.ServiceSpecificInfo) })
+	}},
+	{oadrN("oadrExtensions"), optional, func(d *decoder, m *CreatedPartyRegistration) error {
+		m.Extensions = []Extension{}
+		return d.each(oadrN("oadrExtension"), func() error { return decodeAppend(d, &m.Extensions) })
+	}},
 }
 
-func (d *decoder) info(p *[]KeyValue) error {
-	var kv KeyValue
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case oadrN("oadrKey"):
-			return d.str(&kv.Key)
-		case oadrN("oadrValue"):
-			return d.str(&kv.Value)
-		}
-		return d.skip()
-	})
-	*p = append(*p, kv)
-	return err
+func (s *Service) decode(d *decoder) error { return decodeFields(d, s, serviceFields) }
+
+var serviceFields = fields[Service]{
+	{oadrN("oadrServiceName"), optional, func(d *decoder, s *Service) error { return enum(d, &s.Name) }},
+	{oadrN("oadrInfo"), optional, func(d *decoder, s *Service) error { return decodeAppend(d, &s.Info) }},
+}
+
+func (x *Extension) decode(d *decoder) error { return decodeFields(d, x, extensionFields) }
+
+var extensionFields = fields[Extension]{
+	{oadrN("oadrExtensionName"), optional, func(d *decoder, x *Extension) error { return d.str(&x.Name) }},
+	{oadrN("oadrInfo"), optional, func(d *decoder, x *Extension) error { return decodeAppend(d, &x.Info) }},
+}
+
+func (p *Profile) decode(d *decoder) error { return decodeFields(d, p, profileFields) }
+
+var profileFields = fields[Profile]{
+	{oadrN("oadrProfileName"), required, func(d *decoder, p *Profile) error { return enum(d, &p.Name) }},
+	{oadrN("oadrTransports"), optional, func(d *decoder, p *Profile) error {
+		return d.each(oadrN("oadrTransport"), func() error {
+			p.Transports = append(p.Transports, "")
+			t := &p.Transports[len(p.Transports)-1]
+			return d.each(oadrN("oadrTransportName"), func() error { return enum(d, t) })
+		})
+	}},
+}
+
+func (kv *KeyValue) decode(d *decoder) error { return decodeFields(d, kv, keyValueFields) }
+
+var keyValueFields = fields[KeyValue]{
+	{oadrN("oadrKey"), optional, func(d *decoder, kv *KeyValue) error { return d.str(&kv.Key) }},
+	{oadrN("oadrValue"), optional, func(d *decoder, kv *KeyValue) error { return d.str(&kv.Value) }},
 }
 
 // CancelPartyRegistration is oadrCancelPartyRegistration, sent by either side.
@@ -385,29 +290,13 @@ func (m *CancelPartyRegistration) encode(e *encoder) {
 }
 
 func (m *CancelPartyRegistration) decode(d *decoder) error {
-	var haveReq, haveReg bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case pyldN("requestID"):
-			haveReq = true
-			return d.str(&m.RequestID)
-		case eiN("registrationID"):
-			haveReg = true
-			return d.str(&m.RegistrationID)
-		case eiN("venID"):
-			return d.str(&m.VenID)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveReq:
-		return missing("requestID")
-	case !haveReg:
-		return missing("registrationID")
-	}
-	return nil
+	return decodeFields(d, m, cancelPartyRegistrationFields)
+}
+
+var cancelPartyRegistrationFields = fields[CancelPartyRegistration]{
+	{pyldN("requestID"), required, func(d *decoder, m *CancelPartyRegistration) error { return d.str(&m.RequestID) }},
+	{eiN("registrationID"), required, func(d *decoder, m *CancelPartyRegistration) error { return d.str(&m.RegistrationID) }},
+	{eiN("venID"), optional, func(d *decoder, m *CancelPartyRegistration) error { return d.str(&m.VenID) }},
 }
 
 // CanceledPartyRegistration is oadrCanceledPartyRegistration, the answer to
@@ -428,23 +317,13 @@ func (m *CanceledPartyRegistration) encode(e *encoder) {
 }
 
 func (m *CanceledPartyRegistration) decode(d *decoder) error {
-	var haveResp bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("eiResponse"):
-			haveResp = true
-			return m.Response.decode(d)
-		case eiN("registrationID"):
-			return d.str(&m.RegistrationID)
-		case eiN("venID"):
-			return d.str(&m.VenID)
-		}
-		return d.skip()
-	})
-	if err == nil && !haveResp {
-		err = missing("eiResponse")
-	}
-	return err
+	return decodeFields(d, m, canceledPartyRegistrationFields)
+}
+
+var canceledPartyRegistrationFields = fields[CanceledPartyRegistration]{
+	{eiN("eiResponse"), required, func(d *decoder, m *CanceledPartyRegistration) error { return m.Response.decode(d) }},
+	{eiN("registrationID"), optional, func(d *decoder, m *CanceledPartyRegistration) error { return d.str(&m.RegistrationID) }},
+	{eiN("venID"), optional, func(d *decoder, m *CanceledPartyRegistration) error { return d.str(&m.VenID) }},
 }
 
 // RequestReregistration is oadrRequestReregistration: the VTN asking a VEN to
@@ -459,16 +338,9 @@ func (*RequestReregistration) MessageName() string { return "oadrRequestReregist
 func (m *RequestReregistration) encode(e *encoder) { e.text(pEI, "venID", m.VenID) }
 
 func (m *RequestReregistration) decode(d *decoder) error {
-	var haveVen bool
-	err := d.children(func(se start) error {
-		if se.Name == eiN("venID") {
-			haveVen = true
-			return d.str(&m.VenID)
-		}
-		return d.skip()
-	})
-	if err == nil && !haveVen {
-		err = missing("venID")
-	}
-	return err
+	return decodeFields(d, m, requestReregistrationFields)
+}
+
+var requestReregistrationFields = fields[RequestReregistration]{
+	{eiN("venID"), required, func(d *decoder, m *RequestReregistration) error { return d.str(&m.VenID) }},
 }

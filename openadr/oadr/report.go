@@ -24,27 +24,13 @@ func (m *RegisterReport) encode(e *encoder) {
 	e.optText(pEI, "reportRequestID", m.ReportRequestID)
 }
 
-func (m *RegisterReport) decode(d *decoder) error {
-	var haveReq bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case pyldN("requestID"):
-			haveReq = true
-			return d.str(&m.RequestID)
-		case oadrN("oadrReport"):
-			m.Reports = append(m.Reports, Report{})
-			return m.Reports[len(m.Reports)-1].decode(d)
-		case eiN("venID"):
-			return d.str(&m.VenID)
-		case eiN("reportRequestID"):
-			return d.str(&m.ReportRequestID)
-		}
-		return d.skip()
-	})
-	if err == nil && !haveReq {
-		err = missing("requestID")
-	}
-	return err
+func (m *RegisterReport) decode(d *decoder) error { return decodeFields(d, m, registerReportFields) }
+
+var registerReportFields = fields[RegisterReport]{
+	{pyldN("requestID"), required, func(d *decoder, m *RegisterReport) error { return d.str(&m.RequestID) }},
+	{oadrN("oadrReport"), optional, func(d *decoder, m *RegisterReport) error { return decodeAppend(d, &m.Reports) }},
+	{eiN("venID"), optional, func(d *decoder, m *RegisterReport) error { return d.str(&m.VenID) }},
+	{eiN("reportRequestID"), optional, func(d *decoder, m *RegisterReport) error { return d.str(&m.ReportRequestID) }},
 }
 
 // RegisteredReport is oadrRegisteredReport: the answer to oadrRegisterReport,
@@ -67,24 +53,13 @@ func (m *RegisteredReport) encode(e *encoder) {
 }
 
 func (m *RegisteredReport) decode(d *decoder) error {
-	var haveResp bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("eiResponse"):
-			haveResp = true
-			return m.Response.decode(d)
-		case oadrN("oadrReportRequest"):
-			m.ReportRequests = append(m.ReportRequests, ReportRequest{})
-			return m.ReportRequests[len(m.ReportRequests)-1].decode(d)
-		case eiN("venID"):
-			return d.str(&m.VenID)
-		}
-		return d.skip()
-	})
-	if err == nil && !haveResp {
-		err = missing("eiResponse")
-	}
-	return err
+	return decodeFields(d, m, registeredReportFields)
+}
+
+var registeredReportFields = fields[RegisteredReport]{
+	{eiN("eiResponse"), required, func(d *decoder, m *RegisteredReport) error { return m.Response.decode(d) }},
+	{oadrN("oadrReportRequest"), optional, func(d *decoder, m *RegisteredReport) error { return decodeAppend(d, &m.ReportRequests) }},
+	{eiN("venID"), optional, func(d *decoder, m *RegisteredReport) error { return d.str(&m.VenID) }},
 }
 
 // CreateReport is oadrCreateReport: a request for reports outside registration
@@ -109,30 +84,12 @@ func (m *CreateReport) encode(e *encoder) {
 	e.optText(pEI, "venID", m.VenID)
 }
 
-func (m *CreateReport) decode(d *decoder) error {
-	var haveReq bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case pyldN("requestID"):
-			haveReq = true
-			return d.str(&m.RequestID)
-		case oadrN("oadrReportRequest"):
-			m.ReportRequests = append(m.ReportRequests, ReportRequest{})
-			return m.ReportRequests[len(m.ReportRequests)-1].decode(d)
-		case eiN("venID"):
-			return d.str(&m.VenID)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveReq:
-		return missing("requestID")
-	case len(m.ReportRequests) == 0:
-		return missing("oadrReportRequest")
-	}
-	return nil
+func (m *CreateReport) decode(d *decoder) error { return decodeFields(d, m, createReportFields) }
+
+var createReportFields = fields[CreateReport]{
+	{pyldN("requestID"), required, func(d *decoder, m *CreateReport) error { return d.str(&m.RequestID) }},
+	{oadrN("oadrReportRequest"), required, func(d *decoder, m *CreateReport) error { return decodeAppend(d, &m.ReportRequests) }},
+	{eiN("venID"), optional, func(d *decoder, m *CreateReport) error { return d.str(&m.VenID) }},
 }
 
 // CreatedReport is oadrCreatedReport: the answer to oadrCreateReport (or to
@@ -149,12 +106,24 @@ func (*CreatedReport) MessageName() string { return "oadrCreatedReport" }
 
 func (m *CreatedReport) encode(e *encoder) {
 	m.Response.encode(e)
-	encodePending(e, m.PendingReports)
+	if len(m.PendingReports) == 0 {
+		e.empty(pOADR, "oadrPendingReports")
+	} else {
+		e.open(pOADR, "oadrPendingReports")
+		e.texts(pEI, "reportRequestID", m.PendingReports)
+		e.close(pOADR, "oadrPendingReports")
+	}
 	e.optText(pEI, "venID", m.VenID)
 }
 
-func (m *CreatedReport) decode(d *decoder) error {
-	return decodeResponsePending(d, &m.Response, &m.PendingReports, &m.VenID)
+func (m *CreatedReport) decode(d *decoder) error { return decodeFields(d, m, createdReportFields) }
+
+var createdReportFields = fields[CreatedReport]{
+	{eiN("eiResponse"), required, func(d *decoder, m *CreatedReport) error { return m.Response.decode(d) }},
+	{oadrN("oadrPendingReports"), required, func(d *decoder, m *CreatedReport) error {
+		return d.each(eiN("reportRequestID"), func() error { return d.appendStr(&m.PendingReports) })
+	}},
+	{eiN("venID"), optional, func(d *decoder, m *CreatedReport) error { return d.str(&m.VenID) }},
 }
 
 // UpdateReport is oadrUpdateReport: report data.
@@ -167,33 +136,18 @@ type UpdateReport struct {
 // MessageName returns "oadrUpdateReport".
 func (*UpdateReport) MessageName() string { return "oadrUpdateReport" }
 
+// encode writes UpdateReport as RegisterReport, whose shape it has without
+// the message-level reportRequestID.
 func (m *UpdateReport) encode(e *encoder) {
-	e.text(pPyld, "requestID", m.RequestID)
-	for i := range m.Reports {
-		m.Reports[i].encode(e)
-	}
-	e.optText(pEI, "venID", m.VenID)
+	(&RegisterReport{RequestID: m.RequestID, Reports: m.Reports, VenID: m.VenID}).encode(e)
 }
 
-func (m *UpdateReport) decode(d *decoder) error {
-	var haveReq bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case pyldN("requestID"):
-			haveReq = true
-			return d.str(&m.RequestID)
-		case oadrN("oadrReport"):
-			m.Reports = append(m.Reports, Report{})
-			return m.Reports[len(m.Reports)-1].decode(d)
-		case eiN("venID"):
-			return d.str(&m.VenID)
-		}
-		return d.skip()
-	})
-	if err == nil && !haveReq {
-		err = missing("requestID")
-	}
-	return err
+func (m *UpdateReport) decode(d *decoder) error { return decodeFields(d, m, updateReportFields) }
+
+var updateReportFields = fields[UpdateReport]{
+	{pyldN("requestID"), required, func(d *decoder, m *UpdateReport) error { return d.str(&m.RequestID) }},
+	{oadrN("oadrReport"), optional, func(d *decoder, m *UpdateReport) error { return decodeAppend(d, &m.Reports) }},
+	{eiN("venID"), optional, func(d *decoder, m *UpdateReport) error { return d.str(&m.VenID) }},
 }
 
 // UpdatedReport is oadrUpdatedReport: the answer to oadrUpdateReport, which may
@@ -217,25 +171,15 @@ func (m *UpdatedReport) encode(e *encoder) {
 	e.optText(pEI, "venID", m.VenID)
 }
 
-func (m *UpdatedReport) decode(d *decoder) error {
-	var haveResp bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("eiResponse"):
-			haveResp = true
-			return m.Response.decode(d)
-		case oadrN("oadrCancelReport"):
-			m.CancelReport = &CancelReport{}
-			return m.CancelReport.decode(d)
-		case eiN("venID"):
-			return d.str(&m.VenID)
-		}
-		return d.skip()
-	})
-	if err == nil && !haveResp {
-		err = missing("eiResponse")
-	}
-	return err
+func (m *UpdatedReport) decode(d *decoder) error { return decodeFields(d, m, updatedReportFields) }
+
+var updatedReportFields = fields[UpdatedReport]{
+	{eiN("eiResponse"), required, func(d *decoder, m *UpdatedReport) error { return m.Response.decode(d) }},
+	{oadrN("oadrCancelReport"), optional, func(d *decoder, m *UpdatedReport) error {
+		m.CancelReport = &CancelReport{}
+		return m.CancelReport.decode(d)
+	}},
+	{eiN("venID"), optional, func(d *decoder, m *UpdatedReport) error { return d.str(&m.VenID) }},
 }
 
 // CancelReport is oadrCancelReport: stop the listed report requests. With
@@ -260,34 +204,13 @@ func (m *CancelReport) encode(e *encoder) {
 	e.optText(pEI, "venID", m.VenID)
 }
 
-func (m *CancelReport) decode(d *decoder) error {
-	var haveReq, haveFollow bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case pyldN("requestID"):
-			haveReq = true
-			return d.str(&m.RequestID)
-		case eiN("reportRequestID"):
-			return d.appendStr(&m.ReportRequestIDs)
-		case pyldN("reportToFollow"):
-			haveFollow = true
-			return d.boolean(&m.ReportToFollow)
-		case eiN("venID"):
-			return d.str(&m.VenID)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveReq:
-		return missing("requestID")
-	case len(m.ReportRequestIDs) == 0:
-		return missing("reportRequestID")
-	case !haveFollow:
-		return missing("reportToFollow")
-	}
-	return nil
+func (m *CancelReport) decode(d *decoder) error { return decodeFields(d, m, cancelReportFields) }
+
+var cancelReportFields = fields[CancelReport]{
+	{pyldN("requestID"), required, func(d *decoder, m *CancelReport) error { return d.str(&m.RequestID) }},
+	{eiN("reportRequestID"), required, func(d *decoder, m *CancelReport) error { return d.appendStr(&m.ReportRequestIDs) }},
+	{pyldN("reportToFollow"), required, func(d *decoder, m *CancelReport) error { return d.boolean(&m.ReportToFollow) }},
+	{eiN("venID"), optional, func(d *decoder, m *CancelReport) error { return d.str(&m.VenID) }},
 }
 
 // CanceledReport is oadrCanceledReport: the answer to oadrCancelReport, listing
@@ -301,55 +224,8 @@ type CanceledReport struct {
 // MessageName returns "oadrCanceledReport".
 func (*CanceledReport) MessageName() string { return "oadrCanceledReport" }
 
-func (m *CanceledReport) encode(e *encoder) {
-	m.Response.encode(e)
-	encodePending(e, m.PendingReports)
-	e.optText(pEI, "venID", m.VenID)
-}
+// CanceledReport has the fields of CreatedReport and the same children.
 
-func (m *CanceledReport) decode(d *decoder) error {
-	return decodeResponsePending(d, &m.Response, &m.PendingReports, &m.VenID)
-}
+func (m *CanceledReport) encode(e *encoder) { (*CreatedReport)(m).encode(e) }
 
-func encodePending(e *encoder, ids []string) {
-	if len(ids) == 0 {
-		e.empty(pOADR, "oadrPendingReports")
-		return
-	}
-	e.open(pOADR, "oadrPendingReports")
-	e.texts(pEI, "reportRequestID", ids)
-	e.close(pOADR, "oadrPendingReports")
-}
-
-// decodeResponsePending decodes the shared shape of oadrCreatedReport and
-// oadrCanceledReport.
-func decodeResponsePending(d *decoder, resp *EiResponse, pending *[]string, venID *string) error {
-	var haveResp, havePending bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("eiResponse"):
-			haveResp = true
-			return resp.decode(d)
-		case oadrN("oadrPendingReports"):
-			havePending = true
-			return d.children(func(se start) error {
-				if se.Name == eiN("reportRequestID") {
-					return d.appendStr(pending)
-				}
-				return d.skip()
-			})
-		case eiN("venID"):
-			return d.str(venID)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveResp:
-		return missing("eiResponse")
-	case !havePending:
-		return missing("oadrPendingReports")
-	}
-	return nil
-}
+func (m *CanceledReport) decode(d *decoder) error { return (*CreatedReport)(m).decode(d) }

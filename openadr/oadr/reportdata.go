@@ -1,6 +1,7 @@
 package oadr
 
 import (
+	"encoding/xml"
 	"fmt"
 	"time"
 )
@@ -158,49 +159,20 @@ func (r *Report) encode(e *encoder) {
 	e.close(pOADR, "oadrReport")
 }
 
-func (r *Report) decode(d *decoder) error {
-	var haveReqID, haveSpecID, haveCreated bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case xcalN("dtstart"):
-			return d.xcalDateTime(&r.Start)
-		case xcalN("duration"):
-			return d.durationProp(&r.Duration)
-		case strmN("intervals"):
-			return d.each(eiN("interval"), func() error {
-				r.Intervals = append(r.Intervals, ReportInterval{})
-				return r.Intervals[len(r.Intervals)-1].decode(d)
-			})
-		case eiN("eiReportID"):
-			return d.str(&r.EiReportID)
-		case oadrN("oadrReportDescription"):
-			r.Descriptions = append(r.Descriptions, ReportDescription{})
-			return r.Descriptions[len(r.Descriptions)-1].decode(d)
-		case eiN("reportRequestID"):
-			haveReqID = true
-			return d.str(&r.ReportRequestID)
-		case eiN("reportSpecifierID"):
-			haveSpecID = true
-			return d.str(&r.ReportSpecifierID)
-		case eiN("reportName"):
-			return enum(d, &r.ReportName)
-		case eiN("createdDateTime"):
-			haveCreated = true
-			return d.dateTime(&r.CreatedDateTime)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveReqID:
-		return missing("reportRequestID")
-	case !haveSpecID:
-		return missing("reportSpecifierID")
-	case !haveCreated:
-		return missing("createdDateTime")
-	}
-	return nil
+func (r *Report) decode(d *decoder) error { return decodeFields(d, r, reportFields) }
+
+var reportFields = fields[Report]{
+	{xcalN("dtstart"), optional, func(d *decoder, r *Report) error { return d.xcalDateTime(&r.Start) }},
+	{xcalN("duration"), optional, func(d *decoder, r *Report) error { return d.durationProp(&r.Duration) }},
+	{strmN("intervals"), optional, func(d *decoder, r *Report) error {
+		return d.each(eiN("interval"), func() error { return decodeAppend(d, &r.Intervals) })
+	}},
+	{eiN("eiReportID"), optional, func(d *decoder, r *Report) error { return d.str(&r.EiReportID) }},
+	{oadrN("oadrReportDescription"), optional, func(d *decoder, r *Report) error { return decodeAppend(d, &r.Descriptions) }},
+	{eiN("reportRequestID"), required, func(d *decoder, r *Report) error { return d.str(&r.ReportRequestID) }},
+	{eiN("reportSpecifierID"), required, func(d *decoder, r *Report) error { return d.str(&r.ReportSpecifierID) }},
+	{eiN("reportName"), optional, func(d *decoder, r *Report) error { return enum(d, &r.ReportName) }},
+	{eiN("createdDateTime"), required, func(d *decoder, r *Report) error { return d.dateTime(&r.CreatedDateTime) }},
 }
 
 func (rd *ReportDescription) encode(e *encoder) {
@@ -229,77 +201,27 @@ func (rd *ReportDescription) encode(e *encoder) {
 }
 
 func (rd *ReportDescription) decode(d *decoder) error {
-	var haveRID, haveType, haveReading bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("rID"):
-			haveRID = true
-			return d.str(&rd.RID)
-		case eiN("reportSubject"):
-			rd.ReportSubject = &Target{}
-			return rd.ReportSubject.decode(d)
-		case eiN("reportDataSource"):
-			rd.DataSource = &Target{}
-			return rd.DataSource.decode(d)
-		case eiN("reportType"):
-			haveType = true
-			return enum(d, &rd.ReportType)
-		case eiN("readingType"):
-			haveReading = true
-			return enum(d, &rd.ReadingType)
-		case emixN("marketContext"):
-			return enum(d, &rd.MarketContext)
-		case oadrN("oadrSamplingRate"):
-			rd.SamplingRate = &SamplingRate{}
-			return rd.SamplingRate.decode(d)
-		}
-		if k := itemKindOf(se.Name); k != "" {
-			var err error
-			rd.ItemBase, err = d.item(k, se.Name.Space)
-			return err
-		}
-		return d.skip()
+	return decodeFieldsOr(d, rd, reportDescriptionFields, func(d *decoder, rd *ReportDescription, n xml.Name) (bool, error) {
+		return d.itemBase(n, &rd.ItemBase)
 	})
-	switch {
-	case err != nil:
-		return err
-	case !haveRID:
-		return missing("rID")
-	case !haveType:
-		return missing("reportType")
-	case !haveReading:
-		return missing("readingType")
-	}
-	return nil
 }
 
-func (sr *SamplingRate) decode(d *decoder) error {
-	var haveMin, haveMax, haveOnChange bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case oadrN("oadrMinPeriod"):
-			haveMin = true
-			return d.duration(&sr.MinPeriod)
-		case oadrN("oadrMaxPeriod"):
-			haveMax = true
-			return d.duration(&sr.MaxPeriod)
-		case oadrN("oadrOnChange"):
-			haveOnChange = true
-			return d.boolean(&sr.OnChange)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveMin:
-		return missing("oadrMinPeriod")
-	case !haveMax:
-		return missing("oadrMaxPeriod")
-	case !haveOnChange:
-		return missing("oadrOnChange")
-	}
-	return nil
+var reportDescriptionFields = fields[ReportDescription]{
+	{eiN("rID"), required, func(d *decoder, rd *ReportDescription) error { return d.str(&rd.RID) }},
+	{eiN("reportSubject"), optional, func(d *decoder, rd *ReportDescription) error { return decodeNew(d, &rd.ReportSubject) }},
+	{eiN("reportDataSource"), optional, func(d *decoder, rd *ReportDescription) error { return decodeNew(d, &rd.DataSource) }},
+	{eiN("reportType"), required, func(d *decoder, rd *ReportDescription) error { return enum(d, &rd.ReportType) }},
+	{eiN("readingType"), required, func(d *decoder, rd *ReportDescription) error { return enum(d, &rd.ReadingType) }},
+	{emixN("marketContext"), optional, func(d *decoder, rd *ReportDescription) error { return enum(d, &rd.MarketContext) }},
+	{oadrN("oadrSamplingRate"), optional, func(d *decoder, rd *ReportDescription) error { return decodeNew(d, &rd.SamplingRate) }},
+}
+
+func (sr *SamplingRate) decode(d *decoder) error { return decodeFields(d, sr, samplingRateFields) }
+
+var samplingRateFields = fields[SamplingRate]{
+	{oadrN("oadrMinPeriod"), required, func(d *decoder, sr *SamplingRate) error { return d.duration(&sr.MinPeriod) }},
+	{oadrN("oadrMaxPeriod"), required, func(d *decoder, sr *SamplingRate) error { return d.duration(&sr.MaxPeriod) }},
+	{oadrN("oadrOnChange"), required, func(d *decoder, sr *SamplingRate) error { return d.boolean(&sr.OnChange) }},
 }
 
 func (iv *ReportInterval) encode(e *encoder) {
@@ -324,23 +246,14 @@ func (iv *ReportInterval) encode(e *encoder) {
 	e.close(pEI, "interval")
 }
 
-func (iv *ReportInterval) decode(d *decoder) error {
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case xcalN("dtstart"):
-			return d.xcalDateTime(&iv.Start)
-		case xcalN("duration"):
-			return d.durationProp(&iv.Duration)
-		case xcalN("uid"):
-			return d.textChild(xcalN("text"), &iv.UID)
-		case oadrN("oadrReportPayload"):
-			iv.Payloads = append(iv.Payloads, ReportPayload{})
-			return iv.Payloads[len(iv.Payloads)-1].decode(d)
-		}
-		return d.skip() // including oadrGBPayload, see the type's comment
+// decode skips oadrGBPayload, see the type's comment.
+func (iv *ReportInterval) decode(d *decoder) error { return decodeFields(d, iv, reportIntervalFields) }
 
-	})
-	return err
+var reportIntervalFields = fields[ReportInterval]{
+	{xcalN("dtstart"), optional, func(d *decoder, iv *ReportInterval) error { return d.xcalDateTime(&iv.Start) }},
+	{xcalN("duration"), optional, func(d *decoder, iv *ReportInterval) error { return d.durationProp(&iv.Duration) }},
+	{xcalN("uid"), optional, func(d *decoder, iv *ReportInterval) error { return d.textChild(xcalN("text"), &iv.UID) }},
+	{oadrN("oadrReportPayload"), optional, func(d *decoder, iv *ReportInterval) error { return decodeAppend(d, &iv.Payloads) }},
 }
 
 func (p *ReportPayload) encode(e *encoder) {
@@ -364,43 +277,15 @@ func (p *ReportPayload) encode(e *encoder) {
 	e.close(pOADR, "oadrReportPayload")
 }
 
-func (p *ReportPayload) decode(d *decoder) error {
-	var haveRID, havePayload bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("rID"):
-			haveRID = true
-			return d.str(&p.RID)
-		case eiN("confidence"):
-			var c uint32
-			if err := d.uint32(&c); err != nil {
-				return err
-			}
-			p.Confidence = &c
-			return nil
-		case eiN("accuracy"):
-			return d.floatPtr(&p.Accuracy)
-		case eiN("payloadFloat"):
-			havePayload = true
-			return d.payloadFloat(&p.Value)
-		case oadrN("oadrPayloadResourceStatus"):
-			havePayload = true
-			p.ResourceStatus = &ResourceStatus{}
-			return p.ResourceStatus.decode(d)
-		case oadrN("oadrDataQuality"):
-			return enum(d, &p.DataQuality)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveRID:
-		return missing("rID")
-	case !havePayload:
-		return missing("payloadFloat")
-	}
-	return nil
+func (p *ReportPayload) decode(d *decoder) error { return decodeFields(d, p, reportPayloadFields) }
+
+var reportPayloadFields = fields[ReportPayload]{
+	{eiN("rID"), required, func(d *decoder, p *ReportPayload) error { return d.str(&p.RID) }},
+	{eiN("confidence"), optional, func(d *decoder, p *ReportPayload) error { return d.uint32Ptr(&p.Confidence) }},
+	{eiN("accuracy"), optional, func(d *decoder, p *ReportPayload) error { return d.floatPtr(&p.Accuracy) }},
+	{eiN("payloadFloat"), required, func(d *decoder, p *ReportPayload) error { return d.payloadFloat(&p.Value) }},
+	{oadrN("oadrPayloadResourceStatus"), orPrevious, func(d *decoder, p *ReportPayload) error { return decodeNew(d, &p.ResourceStatus) }},
+	{oadrN("oadrDataQuality"), optional, func(d *decoder, p *ReportPayload) error { return enum(d, &p.DataQuality) }},
 }
 
 func (s *ResourceStatus) encode(e *encoder) {
@@ -418,48 +303,23 @@ func (s *ResourceStatus) encode(e *encoder) {
 	e.close(pOADR, "oadrPayloadResourceStatus")
 }
 
-func (s *ResourceStatus) decode(d *decoder) error {
-	var haveOnline, haveOverride bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case oadrN("oadrOnline"):
-			haveOnline = true
-			return d.boolean(&s.Online)
-		case oadrN("oadrManualOverride"):
-			haveOverride = true
-			return d.boolean(&s.ManualOverride)
-		case oadrN("oadrLoadControlState"):
-			l := &LoadControlState{}
-			s.LoadControlState = l
-			return d.children(func(se start) error {
-				var dst **LoadControlValue
-				switch se.Name {
-				case oadrN("oadrCapacity"):
-					dst = &l.Capacity
-				case oadrN("oadrLevelOffset"):
-					dst = &l.LevelOffset
-				case oadrN("oadrPercentOffset"):
-					dst = &l.PercentOffset
-				case oadrN("oadrSetPoint"):
-					dst = &l.SetPoint
-				default:
-					return d.skip()
-				}
-				*dst = &LoadControlValue{}
-				return (*dst).decode(d)
-			})
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveOnline:
-		return missing("oadrOnline")
-	case !haveOverride:
-		return missing("oadrManualOverride")
-	}
-	return nil
+func (s *ResourceStatus) decode(d *decoder) error { return decodeFields(d, s, resourceStatusFields) }
+
+var resourceStatusFields = fields[ResourceStatus]{
+	{oadrN("oadrOnline"), required, func(d *decoder, s *ResourceStatus) error { return d.boolean(&s.Online) }},
+	{oadrN("oadrManualOverride"), required, func(d *decoder, s *ResourceStatus) error { return d.boolean(&s.ManualOverride) }},
+	{oadrN("oadrLoadControlState"), optional, func(d *decoder, s *ResourceStatus) error { return decodeNew(d, &s.LoadControlState) }},
+}
+
+func (l *LoadControlState) decode(d *decoder) error {
+	return decodeFields(d, l, loadControlStateFields)
+}
+
+var loadControlStateFields = fields[LoadControlState]{
+	{oadrN("oadrCapacity"), optional, func(d *decoder, l *LoadControlState) error { return decodeNew(d, &l.Capacity) }},
+	{oadrN("oadrLevelOffset"), optional, func(d *decoder, l *LoadControlState) error { return decodeNew(d, &l.LevelOffset) }},
+	{oadrN("oadrPercentOffset"), optional, func(d *decoder, l *LoadControlState) error { return decodeNew(d, &l.PercentOffset) }},
+	{oadrN("oadrSetPoint"), optional, func(d *decoder, l *LoadControlState) error { return decodeNew(d, &l.SetPoint) }},
 }
 
 func (v *LoadControlValue) encode(e *encoder, local string) {
@@ -481,25 +341,14 @@ func (v *LoadControlValue) encode(e *encoder, local string) {
 }
 
 func (v *LoadControlValue) decode(d *decoder) error {
-	var haveCurrent bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case oadrN("oadrMin"):
-			return d.floatPtr(&v.Min)
-		case oadrN("oadrMax"):
-			return d.floatPtr(&v.Max)
-		case oadrN("oadrCurrent"):
-			haveCurrent = true
-			return d.float(&v.Current)
-		case oadrN("oadrNormal"):
-			return d.floatPtr(&v.Normal)
-		}
-		return d.skip()
-	})
-	if err == nil && !haveCurrent {
-		err = missing("oadrCurrent")
-	}
-	return err
+	return decodeFields(d, v, loadControlValueFields)
+}
+
+var loadControlValueFields = fields[LoadControlValue]{
+	{oadrN("oadrMin"), optional, func(d *decoder, v *LoadControlValue) error { return d.floatPtr(&v.Min) }},
+	{oadrN("oadrMax"), optional, func(d *decoder, v *LoadControlValue) error { return d.floatPtr(&v.Max) }},
+	{oadrN("oadrCurrent"), required, func(d *decoder, v *LoadControlValue) error { return d.float(&v.Current) }},
+	{oadrN("oadrNormal"), optional, func(d *decoder, v *LoadControlValue) error { return d.floatPtr(&v.Normal) }},
 }
 
 func (rr *ReportRequest) encode(e *encoder) {
@@ -531,92 +380,33 @@ func (rr *ReportRequest) encode(e *encoder) {
 	e.close(pOADR, "oadrReportRequest")
 }
 
-func (rr *ReportRequest) decode(d *decoder) error {
-	var haveID, haveSpec bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("reportRequestID"):
-			haveID = true
-			return d.str(&rr.ReportRequestID)
-		case eiN("reportSpecifier"):
-			haveSpec = true
-			return rr.Specifier.decode(d)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveID:
-		return missing("reportRequestID")
-	case !haveSpec:
-		return missing("reportSpecifier")
-	}
-	return nil
+func (rr *ReportRequest) decode(d *decoder) error { return decodeFields(d, rr, reportRequestFields) }
+
+var reportRequestFields = fields[ReportRequest]{
+	{eiN("reportRequestID"), required, func(d *decoder, rr *ReportRequest) error { return d.str(&rr.ReportRequestID) }},
+	{eiN("reportSpecifier"), required, func(d *decoder, rr *ReportRequest) error { return rr.Specifier.decode(d) }},
 }
 
-func (s *ReportSpecifier) decode(d *decoder) error {
-	var haveID, haveGran, haveBack bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("reportSpecifierID"):
-			haveID = true
-			return d.str(&s.ReportSpecifierID)
-		case xcalN("granularity"):
-			haveGran = true
-			return d.durationProp(&s.Granularity)
-		case eiN("reportBackDuration"):
-			haveBack = true
-			return d.durationProp(&s.ReportBackDuration)
-		case eiN("reportInterval"):
-			s.ReportInterval = &Period{}
-			return d.only(xcalN("properties"), func() error { return s.ReportInterval.decode(d) })
-		case eiN("specifierPayload"):
-			var sp SpecifierPayload
-			err := sp.decode(d)
-			s.Payloads = append(s.Payloads, sp)
-			return err
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveID:
-		return missing("reportSpecifierID")
-	case !haveGran:
-		return missing("granularity")
-	case !haveBack:
-		return missing("reportBackDuration")
-	}
-	return nil
+func (s *ReportSpecifier) decode(d *decoder) error { return decodeFields(d, s, reportSpecifierFields) }
+
+var reportSpecifierFields = fields[ReportSpecifier]{
+	{eiN("reportSpecifierID"), required, func(d *decoder, s *ReportSpecifier) error { return d.str(&s.ReportSpecifierID) }},
+	{xcalN("granularity"), required, func(d *decoder, s *ReportSpecifier) error { return d.durationProp(&s.Granularity) }},
+	{eiN("reportBackDuration"), required, func(d *decoder, s *ReportSpecifier) error { return d.durationProp(&s.ReportBackDuration) }},
+	{eiN("reportInterval"), optional, func(d *decoder, s *ReportSpecifier) error {
+		s.ReportInterval = &Period{}
+		return d.only(xcalN("properties"), func() error { return s.ReportInterval.decode(d) })
+	}},
+	{eiN("specifierPayload"), optional, func(d *decoder, s *ReportSpecifier) error { return decodeAppend(d, &s.Payloads) }},
 }
 
 func (sp *SpecifierPayload) decode(d *decoder) error {
-	var haveRID, haveReading bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("rID"):
-			haveRID = true
-			return d.str(&sp.RID)
-		case eiN("readingType"):
-			haveReading = true
-			return enum(d, &sp.ReadingType)
-		}
-		if k := itemKindOf(se.Name); k != "" {
-			var err error
-			sp.ItemBase, err = d.item(k, se.Name.Space)
-			return err
-		}
-		return d.skip()
+	return decodeFieldsOr(d, sp, specifierPayloadFields, func(d *decoder, sp *SpecifierPayload, n xml.Name) (bool, error) {
+		return d.itemBase(n, &sp.ItemBase)
 	})
-	switch {
-	case err != nil:
-		return err
-	case !haveRID:
-		return missing("rID")
-	case !haveReading:
-		return missing("readingType")
-	}
-	return nil
+}
+
+var specifierPayloadFields = fields[SpecifierPayload]{
+	{eiN("rID"), required, func(d *decoder, sp *SpecifierPayload) error { return d.str(&sp.RID) }},
+	{eiN("readingType"), required, func(d *decoder, sp *SpecifierPayload) error { return enum(d, &sp.ReadingType) }},
 }

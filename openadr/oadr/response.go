@@ -106,30 +106,12 @@ func (r *EiResponse) encode(e *encoder) {
 	e.close(pEI, "eiResponse")
 }
 
-func (r *EiResponse) decode(d *decoder) error {
-	var haveCode, haveReq bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("responseCode"):
-			haveCode = true
-			return d.responseCode(&r.Code)
-		case eiN("responseDescription"):
-			return d.str(&r.Description)
-		case pyldN("requestID"):
-			haveReq = true
-			return d.str(&r.RequestID)
-		}
-		return d.skip()
-	})
-	switch {
-	case err != nil:
-		return err
-	case !haveCode:
-		return missing("responseCode")
-	case !haveReq:
-		return missing("requestID")
-	}
-	return nil
+func (r *EiResponse) decode(d *decoder) error { return decodeFields(d, r, eiResponseFields) }
+
+var eiResponseFields = fields[EiResponse]{
+	{eiN("responseCode"), required, func(d *decoder, r *EiResponse) error { return d.responseCode(&r.Code) }},
+	{eiN("responseDescription"), optional, func(d *decoder, r *EiResponse) error { return d.str(&r.Description) }},
+	{pyldN("requestID"), required, func(d *decoder, r *EiResponse) error { return d.str(&r.RequestID) }},
 }
 
 func (d *decoder) responseCode(p *ResponseCode) error {
@@ -159,27 +141,17 @@ func NewResponse(code ResponseCode, description, requestID string) *Response {
 // MessageName returns "oadrResponse".
 func (*Response) MessageName() string { return "oadrResponse" }
 
+// encode writes Response as CanceledPartyRegistration, whose shape it has
+// without the optional registrationID.
 func (m *Response) encode(e *encoder) {
-	m.Response.encode(e)
-	e.optText(pEI, "venID", m.VenID)
+	(&CanceledPartyRegistration{Response: m.Response, VenID: m.VenID}).encode(e)
 }
 
-func (m *Response) decode(d *decoder) error {
-	var haveResp bool
-	err := d.children(func(se start) error {
-		switch se.Name {
-		case eiN("eiResponse"):
-			haveResp = true
-			return m.Response.decode(d)
-		case eiN("venID"):
-			return d.str(&m.VenID)
-		}
-		return d.skip()
-	})
-	if err == nil && !haveResp {
-		err = missing("eiResponse")
-	}
-	return err
+func (m *Response) decode(d *decoder) error { return decodeFields(d, m, responseFields) }
+
+var responseFields = fields[Response]{
+	{eiN("eiResponse"), required, func(d *decoder, m *Response) error { return m.Response.decode(d) }},
+	{eiN("venID"), optional, func(d *decoder, m *Response) error { return d.str(&m.VenID) }},
 }
 
 // Poll is oadrPoll: a pull-mode VEN asking for its next queued message.
@@ -192,17 +164,8 @@ func (*Poll) MessageName() string { return "oadrPoll" }
 
 func (m *Poll) encode(e *encoder) { e.text(pEI, "venID", m.VenID) }
 
-func (m *Poll) decode(d *decoder) error {
-	var haveVen bool
-	err := d.children(func(se start) error {
-		if se.Name == eiN("venID") {
-			haveVen = true
-			return d.str(&m.VenID)
-		}
-		return d.skip()
-	})
-	if err == nil && !haveVen {
-		err = missing("venID")
-	}
-	return err
+func (m *Poll) decode(d *decoder) error { return decodeFields(d, m, pollFields) }
+
+var pollFields = fields[Poll]{
+	{eiN("venID"), required, func(d *decoder, m *Poll) error { return d.str(&m.VenID) }},
 }

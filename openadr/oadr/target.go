@@ -84,55 +84,33 @@ func (t *Target) encode(e *encoder, prefix nsID, local string) {
 	e.close(prefix, local)
 }
 
-func (t *Target) decode(d *decoder) error {
-	return d.children(func(se start) error {
-		switch se.Name {
-		case powerN("aggregatedPnode"):
-			return d.wrappedStr(powerN("node"), &t.AggregatedPnodes)
-		case powerN("endDeviceAsset"):
-			return d.wrappedStr(powerN("mrid"), &t.EndDeviceAssets)
-		case powerN("meterAsset"):
-			return d.wrappedStr(powerN("mrid"), &t.MeterAssets)
-		case powerN("pnode"):
-			return d.wrappedStr(powerN("node"), &t.Pnodes)
-		case emixN("serviceArea"):
-			var fc FeatureCollection
-			err := fc.decodeIn(d)
-			t.ServiceAreas = append(t.ServiceAreas, fc)
-			return err
-		case powerN("serviceDeliveryPoint"):
-			return d.wrappedStr(powerN("node"), &t.ServiceDeliveryPoints)
-		case powerN("serviceLocation"):
-			var fc FeatureCollection
-			err := fc.decodeIn(d)
-			t.ServiceLocations = append(t.ServiceLocations, fc)
-			return err
-		case powerN("transportInterface"):
-			var ti TransportInterface
-			err := d.children(func(se start) error {
-				switch se.Name {
-				case powerN("pointOfReceipt"):
-					return d.str(&ti.PointOfReceipt)
-				case powerN("pointOfDelivery"):
-					return d.str(&ti.PointOfDelivery)
-				}
-				return d.skip()
-			})
-			t.TransportInterfaces = append(t.TransportInterfaces, ti)
-			return err
-		case eiN("groupID"):
-			return d.appendStr(&t.GroupIDs)
-		case eiN("groupName"):
-			return d.appendStr(&t.GroupNames)
-		case eiN("resourceID"):
-			return d.appendStr(&t.ResourceIDs)
-		case eiN("venID"):
-			return d.appendStr(&t.VenIDs)
-		case eiN("partyID"):
-			return d.appendStr(&t.PartyIDs)
-		}
-		return d.skip()
-	})
+func (t *Target) decode(d *decoder) error { return decodeFields(d, t, targetFields) }
+
+var targetFields = fields[Target]{
+	{powerN("aggregatedPnode"), optional, func(d *decoder, t *Target) error { return d.wrappedStr(powerN("node"), &t.AggregatedPnodes) }},
+	{powerN("endDeviceAsset"), optional, func(d *decoder, t *Target) error { return d.wrappedStr(powerN("mrid"), &t.EndDeviceAssets) }},
+	{powerN("meterAsset"), optional, func(d *decoder, t *Target) error { return d.wrappedStr(powerN("mrid"), &t.MeterAssets) }},
+	{powerN("pnode"), optional, func(d *decoder, t *Target) error { return d.wrappedStr(powerN("node"), &t.Pnodes) }},
+	{emixN("serviceArea"), optional, func(d *decoder, t *Target) error { return decodeAppend(d, &t.ServiceAreas) }},
+	{powerN("serviceDeliveryPoint"), optional, func(d *decoder, t *Target) error {
+		return d.wrappedStr(powerN("node"), &t.ServiceDeliveryPoints)
+	}},
+	{powerN("serviceLocation"), optional, func(d *decoder, t *Target) error { return decodeAppend(d, &t.ServiceLocations) }},
+	{powerN("transportInterface"), optional, func(d *decoder, t *Target) error { return decodeAppend(d, &t.TransportInterfaces) }},
+	{eiN("groupID"), optional, func(d *decoder, t *Target) error { return d.appendStr(&t.GroupIDs) }},
+	{eiN("groupName"), optional, func(d *decoder, t *Target) error { return d.appendStr(&t.GroupNames) }},
+	{eiN("resourceID"), optional, func(d *decoder, t *Target) error { return d.appendStr(&t.ResourceIDs) }},
+	{eiN("venID"), optional, func(d *decoder, t *Target) error { return d.appendStr(&t.VenIDs) }},
+	{eiN("partyID"), optional, func(d *decoder, t *Target) error { return d.appendStr(&t.PartyIDs) }},
+}
+
+func (ti *TransportInterface) decode(d *decoder) error {
+	return decodeFields(d, ti, transportInterfaceFields)
+}
+
+var transportInterfaceFields = fields[TransportInterface]{
+	{powerN("pointOfReceipt"), optional, func(d *decoder, ti *TransportInterface) error { return d.str(&ti.PointOfReceipt) }},
+	{powerN("pointOfDelivery"), optional, func(d *decoder, ti *TransportInterface) error { return d.str(&ti.PointOfDelivery) }},
 }
 
 // wrappedStr decodes a wrapper with one required text child and appends it.
@@ -166,9 +144,9 @@ func (fc *FeatureCollection) encode(e *encoder) {
 	e.close(pGML, "FeatureCollection")
 }
 
-// decodeIn decodes the gml:FeatureCollection inside a serviceArea or
-// serviceLocation element.
-func (fc *FeatureCollection) decodeIn(d *decoder) error {
+// decode reads the element that wraps a gml:FeatureCollection
+// (emix:serviceArea, power:serviceLocation).
+func (fc *FeatureCollection) decode(d *decoder) error {
 	return d.only(gmlN("FeatureCollection"), func() error {
 		fc.ID = gmlID(d.attributes())
 		return d.each(gmlN("location"), func() error {

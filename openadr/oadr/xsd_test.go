@@ -28,21 +28,6 @@ var allMessageNames = []string{
 	"oadrPoll", "oadrResponse",
 }
 
-// xmllint returns the path of xmllint and the schema. Without xmllint the test
-// is skipped, except in CI (CI=true), where that is a failure.
-func xmllint(t *testing.T) (bin, schema string) {
-	t.Helper()
-	schema = filepath.Join(sharedDir(t), "openadr", "schema", "oadr_20b.xsd")
-	bin, err := exec.LookPath("xmllint")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("xmllint not found (apt-get install -y libxml2-utils); CI must validate against the XSD")
-		}
-		t.Skip("xmllint not found (apt-get install -y libxml2-utils); skipping XSD validation")
-	}
-	return bin, schema
-}
-
 // validate runs one xmllint over all docs (name → document) and returns the
 // verdict per name: "" when valid, else xmllint's messages for that file.
 func validate(t *testing.T, docs map[string][]byte) map[string]string {

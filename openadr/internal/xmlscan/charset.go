@@ -1,8 +1,9 @@
-package oadr
+package xmlscan
 
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -45,7 +46,7 @@ func (u *utf16Reader) unit() (uint16, error) {
 	var b [2]byte
 	if _, err := io.ReadFull(u.r, b[:]); err != nil {
 		if err == io.ErrUnexpectedEOF {
-			return 0, fmt.Errorf("%w: odd number of bytes in UTF-16 input", ErrMalformed)
+			return 0, errors.New("odd number of bytes in UTF-16 input")
 		}
 		return 0, err
 	}
@@ -88,37 +89,14 @@ func (u *utf16Reader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// prepare returns the reader the XML decoder should read and whether it was
-// transcoded from UTF-16. In-memory input is inspected without copying.
-func prepare(r io.Reader) (io.Reader, bool) {
-	var head []byte
-	var br *bufio.Reader
-	switch v := r.(type) {
-	case *bytes.Reader:
-		if v.Len() >= 2 {
-			var b [2]byte
-			n, _ := v.ReadAt(b[:], v.Size()-int64(v.Len()))
-			head = b[:n]
-		}
-	default:
-		// encoding/xml would wrap a reader without ReadByte in a bufio.Reader
-		// anyway; doing it here lets us peek.
-		if b, ok := r.(*bufio.Reader); ok {
-			br = b
-		} else {
-			br = bufio.NewReader(r)
-		}
-		head, _ = br.Peek(2)
-		r = br
-	}
-	order := utf16Order(head)
+// prepare returns the reader encoding/xml should read for data and whether
+// it is transcoded from UTF-16.
+func prepare(data []byte) (io.Reader, bool) {
+	order := utf16Order(data)
 	if order == "" {
-		return r, false
+		return bytes.NewReader(data), false
 	}
-	if br == nil {
-		br = bufio.NewReader(r)
-	}
-	return &utf16Reader{r: br, big: order == "be"}, true
+	return &utf16Reader{r: bufio.NewReader(bytes.NewReader(data)), big: order == "be"}, true
 }
 
 // The two CharsetReaders, built once so a decode does not allocate a closure.
@@ -140,7 +118,7 @@ func charsetReader(transcoded bool) func(string, io.Reader) (io.Reader, error) {
 		case "iso-8859-1", "iso8859-1", "latin1", "l1", "us-ascii", "ascii":
 			return &latin1Reader{r: bufio.NewReader(in)}, nil
 		}
-		return nil, fmt.Errorf("%w: unsupported encoding %q", ErrMalformed, label)
+		return nil, fmt.Errorf("unsupported encoding %q", label)
 	}
 }
 

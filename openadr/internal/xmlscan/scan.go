@@ -1,33 +1,32 @@
-package oadr
+package xmlscan
 
 import (
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"io"
 	"strings"
 	"unicode/utf8"
 )
 
-// The scanner is the decoder's fast path: a tokenizer for the XML that
-// OpenADR peers actually send, about ten times faster than encoding/xml's
-// Token, which spends its time reading byte by byte through an interface,
-// checking names against Unicode tables and copying every name and attribute.
-// The scanner reads the input in place, interns names and hands text over as
-// slices of the input.
+// The scanner is the fast path: a tokenizer for the XML that OpenADR peers
+// actually send, about ten times faster than encoding/xml's Token, which
+// spends its time reading byte by byte through an interface, checking names
+// against Unicode tables and copying every name and attribute. The scanner
+// reads the input in place, interns names and hands text over as slices of
+// the input.
 //
 // It is exact by construction rather than by imitation. It produces a token
 // only where encoding/xml's Token would produce the same token (the same
 // name in the same namespace, the same attributes, the same character data)
 // without an error; at anything else, from a DOCTYPE, another entity, a
 // non-ASCII name or a declared encoding other than UTF-8 to every kind of
-// malformed input, it gives up (errFallback), and the document is decoded
-// again from the start by encoding/xml. The decoding methods are
-// deterministic functions of the token sequence, so the result, error
-// messages included, is the one encoding/xml gives. Giving up costs a second
-// decode, on input that is rare in practice (and mostly invalid).
-// FuzzScannerMatchesEncodingXML and the tests beside it check the rule token
-// by token.
+// malformed input, it gives up (ErrFallback), and the caller reads the
+// document again from the start with encoding/xml (Reader.ResetEncodingXML).
+// A caller whose decoding is a deterministic function of the token sequence
+// gets the result encoding/xml gives, error messages included. Giving up
+// costs a second decode, on input that is rare in practice (and mostly
+// invalid). The oadr package's FuzzScannerMatchesEncodingXML and the tests
+// beside it check the rule token by token.
 //
 // Checks kept from encoding/xml (Strict mode): names; end tags matching start
 // tags by their prefixed name; quoted attribute values; the five predefined
@@ -39,22 +38,8 @@ import (
 // own namespace, an element without prefix or default namespace has none,
 // attributes without prefix have none).
 
-// errFallback reports that the scanner met something only encoding/xml
-// should judge. It never leaves the package: DecodePayload starts over.
-var errFallback = errors.New("oadr: input needs encoding/xml")
-
-// tokKind is a kind of token the decoder acts on; comments and processing
-// instructions are checked and passed over.
-type tokKind uint8
-
-const (
-	tokStart tokKind = iota + 1
-	tokEnd
-	tokText
-)
-
-// scan results: a construct was read, or the input ended inside it (read
-// more and scan it again), or it needs encoding/xml.
+// scan results: a construct was read, or the input ended inside it, or it
+// needs encoding/xml. The input is complete, so both of the latter give up.
 type status uint8
 
 const (
@@ -64,20 +49,19 @@ const (
 )
 
 type scanner struct {
-	buf  []byte    // the input read so far; never modified and never discarded
-	pos  int       // where the next token starts
-	src  io.Reader // more input, or nil when buf holds all of it
-	rerr error     // the error that ended src (io.EOF included)
+	buf []byte // the whole document; never modified
+	pos int    // where the next token starts
 
-	failed    bool // errFallback was returned; it is returned from now on
-	closing   bool // the last start element was self-closing; its end is next
-	rescanned int  // bytes scanned again after reading more (see next)
+	failed  bool // ErrFallback was returned; it is returned from now on
+	closing bool // the last start element was self-closing; its end is next
+
+	internLocal, internURI func([]byte) string // interning of local names and namespace URIs
 
 	stack []frame   // open elements
 	ns    []binding // namespace declarations in scope, innermost last
 	attrs []rawAttr // attributes of the last start element
 
-	// The last start element's qualified name, and its text for tokText.
+	// The last start element's qualified name, and its text for CharData.
 	name0, colon, name1 int // colon < 0: no prefix
 	text0, text1        int
 	textPlain           bool // text is exactly buf[text0:text1]
@@ -104,64 +88,44 @@ type rawAttr struct {
 	plain               bool
 }
 
-// reset prepares the scanner for a document held in data, or read from src
-// (then data is a buffer to reuse).
-func (s *scanner) reset(data []byte, src io.Reader) {
-	*s = scanner{buf: data, src: src, stack: s.stack[:0], ns: s.ns[:0], attrs: s.attrs[:0]}
+// reset prepares the scanner for the document data.
+func (s *scanner) reset(data []byte) {
+	*s = scanner{buf: data, internLocal: s.internLocal, internURI: s.internURI, stack: s.stack[:0], ns: s.ns[:0], attrs: s.attrs[:0]}
 }
 
-// release drops references to the input and returns the buffer, keeping
-// other reusable memory.
-func (s *scanner) release() (buf []byte) {
-	buf = s.buf
+// release drops references to the input, keeping other reusable memory.
+func (s *scanner) release() {
 	clear(s.ns[:cap(s.ns)])
-	*s = scanner{stack: s.stack[:0], ns: s.ns[:0], attrs: s.attrs[:0]}
-	return buf
+	*s = scanner{internLocal: s.internLocal, internURI: s.internURI, stack: s.stack[:0], ns: s.ns[:0], attrs: s.attrs[:0]}
 }
 
 // next returns the next start element, end element or, if text is set,
-// character data (which is otherwise checked and passed over).
-func (s *scanner) next(text bool) (tokKind, error) {
+// character data (which is otherwise checked and passed over); io.EOF at the
+// end of the input after the root element.
+func (s *scanner) next(text bool) (Kind, error) {
 	if s.failed {
-		return 0, errFallback
+		return 0, ErrFallback
 	}
 	if s.closing {
 		s.closing = false
 		s.pop()
-		return tokEnd, nil
+		return EndElement, nil
 	}
-	for {
-		start := s.pos
-		if start < len(s.buf) {
-			k, st := s.scan(text)
-			if st == scanOK {
-				if k != 0 {
-					return k, nil
-				}
-				continue
-			}
-			if st == scanBad {
-				break
-			}
-		}
-		// The token is incomplete: it is scanned again from its start once
-		// more is read. A source that trickles in a few bytes at a time
-		// would make that quadratic; past a budget linear in the input,
-		// encoding/xml, which reads byte by byte, takes over.
-		if s.rescanned += len(s.buf) - start; s.rescanned > len(s.buf)+rescanAllowance {
+	for s.pos < len(s.buf) {
+		k, st := s.scan(text)
+		if st != scanOK {
 			break
 		}
-		if !s.fill() {
-			break
+		if k != 0 {
+			return k, nil
 		}
+	}
+	if s.pos == len(s.buf) && len(s.stack) == 0 {
+		return 0, io.EOF
 	}
 	s.failed = true
-	return 0, errFallback
+	return 0, ErrFallback
 }
-
-// rescanAllowance is what the scanner may rescan beyond the size of its
-// input (see next).
-const rescanAllowance = 4096
 
 // maxBindings bounds the namespace declarations in scope, which the scanner
 // searches linearly: real documents declare a dozen; encoding/xml, with a
@@ -171,7 +135,7 @@ const maxBindings = 64
 // scan reads one construct at s.pos and advances past it when it is
 // complete. When the input ends inside it (scanShort) it changes nothing a
 // second scan depends on.
-func (s *scanner) scan(text bool) (tokKind, status) {
+func (s *scanner) scan(text bool) (Kind, status) {
 	buf, i := s.buf, s.pos
 	if buf[i] != '<' {
 		return s.scanText(i, text)
@@ -191,7 +155,7 @@ func (s *scanner) scan(text bool) (tokKind, status) {
 }
 
 // scanStart reads a start tag from i (after "<").
-func (s *scanner) scanStart(i int) (tokKind, status) {
+func (s *scanner) scanStart(i int) (Kind, status) {
 	buf := s.buf
 	name0 := i
 	name1, colon, st := scanName(buf, i)
@@ -258,9 +222,9 @@ func (s *scanner) scanStart(i int) (tokKind, status) {
 		a := &s.attrs[k]
 		switch {
 		case a.colon >= 0 && string(buf[a.name0:a.colon]) == "xmlns":
-			s.ns = append(s.ns, binding{p0: a.colon + 1, p1: a.name1, key: prefixKey(buf[a.colon+1 : a.name1]), uri: s.uri(a)})
+			s.ns = append(s.ns, binding{p0: a.colon + 1, p1: a.name1, key: prefixKey(buf[a.colon+1 : a.name1]), uri: s.declaredURI(a)})
 		case a.colon < 0 && string(buf[a.name0:a.name1]) == "xmlns":
-			s.ns = append(s.ns, binding{uri: s.uri(a)})
+			s.ns = append(s.ns, binding{uri: s.declaredURI(a)})
 		}
 	}
 	if len(s.ns) > maxBindings {
@@ -270,7 +234,7 @@ func (s *scanner) scanStart(i int) (tokKind, status) {
 	s.name0, s.colon, s.name1 = name0, colon, name1
 	s.closing = selfClosing
 	s.pos = i
-	return tokStart, scanOK
+	return StartElement, scanOK
 }
 
 // scanEnd reads an end tag from i (after "</"), which must close the
@@ -278,7 +242,7 @@ func (s *scanner) scanStart(i int) (tokKind, status) {
 // in the start tag: the bytes must be the same and the name must end there,
 // as encoding/xml reads names (up to a byte that is neither an ASCII name
 // byte nor part of a multi-byte sequence).
-func (s *scanner) scanEnd(i int) (tokKind, status) {
+func (s *scanner) scanEnd(i int) (Kind, status) {
 	if len(s.stack) == 0 {
 		return 0, scanBad
 	}
@@ -300,7 +264,7 @@ func (s *scanner) scanEnd(i int) (tokKind, status) {
 	}
 	s.pop()
 	s.pos = i + 1
-	return tokEnd, scanOK
+	return EndElement, scanOK
 }
 
 func (s *scanner) pop() {
@@ -310,14 +274,11 @@ func (s *scanner) pop() {
 }
 
 // scanText reads character data from i up to the next "<".
-func (s *scanner) scanText(i int, text bool) (tokKind, status) {
+func (s *scanner) scanText(i int, text bool) (Kind, status) {
 	buf := s.buf
 	plain := true
 	j := i
-	for {
-		if j >= len(buf) {
-			return 0, scanShort
-		}
+	for j < len(buf) { // the end of the input ends text too
 		c := buf[j]
 		switch charClass[c] {
 		case cPlain:
@@ -363,7 +324,7 @@ func (s *scanner) scanText(i int, text bool) (tokKind, status) {
 		return 0, scanOK
 	}
 	s.text0, s.text1, s.textPlain, s.textCDATA = i, j, plain, false
-	return tokText, scanOK
+	return CharData, scanOK
 }
 
 // scanValue reads an attribute value from i (after the opening quote q) and
@@ -405,7 +366,7 @@ func scanValue(buf []byte, i int, q byte) (int, bool, status) {
 
 // scanBang reads a comment or a CDATA section from i (after "<!"). Anything
 // else (a DOCTYPE or another declaration) is left to encoding/xml.
-func (s *scanner) scanBang(i int, text bool) (tokKind, status) {
+func (s *scanner) scanBang(i int, text bool) (Kind, status) {
 	buf := s.buf
 	const cdata = "[CDATA["
 	switch {
@@ -460,7 +421,7 @@ func (s *scanner) scanBang(i int, text bool) (tokKind, status) {
 			return 0, scanOK
 		}
 		s.text0, s.text1, s.textPlain, s.textCDATA = i, i+k, plain, true
-		return tokText, scanOK
+		return CharData, scanOK
 	}
 	return 0, scanBad
 }
@@ -521,54 +482,6 @@ func procInst(param string, s []byte) []byte {
 	return s[i : i+j]
 }
 
-// fill reads more input into buf, which keeps all of it for replay.
-func (s *scanner) fill() bool {
-	if s.src == nil || s.rerr != nil {
-		return false
-	}
-	n := len(s.buf)
-	if cap(s.buf)-n < minRead {
-		b := make([]byte, n, max(2*cap(s.buf), 4096))
-		copy(b, s.buf)
-		s.buf = b
-	}
-	// Like bufio.Reader, tolerate a few empty reads.
-	for range 100 {
-		m, err := s.src.Read(s.buf[n:cap(s.buf)])
-		s.buf = s.buf[:n+m]
-		if err != nil {
-			s.rerr = err
-		}
-		if m > 0 {
-			return true
-		}
-		if err != nil {
-			return false
-		}
-	}
-	s.rerr = io.ErrNoProgress
-	return false
-}
-
-// minRead is the least room fill offers a read.
-const minRead = 512
-
-// replay returns a reader that yields the input from its first byte: what
-// was buffered, then the rest of the source (or the error that ended it).
-func (s *scanner) replay() io.Reader {
-	switch {
-	case s.src == nil, s.rerr == io.EOF:
-		return bytes.NewReader(s.buf)
-	case s.rerr != nil:
-		return io.MultiReader(bytes.NewReader(s.buf), failedReader{s.rerr})
-	}
-	return io.MultiReader(bytes.NewReader(s.buf), s.src)
-}
-
-type failedReader struct{ err error }
-
-func (r failedReader) Read([]byte) (int, error) { return 0, r.err }
-
 // The names and namespaces of the current start element.
 
 // elementName returns the current start element's name with its namespace
@@ -581,9 +494,9 @@ func (s *scanner) elementName() xml.Name {
 			return xml.Name{Local: "xmlns"}
 		}
 		space, _ := s.lookup(s.name0, s.name0)
-		return xml.Name{Space: space, Local: localName(local)}
+		return xml.Name{Space: space, Local: s.internLocal(local)}
 	}
-	return xml.Name{Space: s.prefixSpace(s.name0, s.colon), Local: localName(buf[s.colon+1 : s.name1])}
+	return xml.Name{Space: s.prefixSpace(s.name0, s.colon), Local: s.internLocal(buf[s.colon+1 : s.name1])}
 }
 
 // prefixSpace resolves the prefix buf[p0:p1] of a prefixed name.
@@ -626,11 +539,11 @@ func prefixKey(p []byte) uint64 {
 }
 
 // uri returns the value of a namespace declaration.
-func (s *scanner) uri(a *rawAttr) string {
+func (s *scanner) declaredURI(a *rawAttr) string {
 	if a.plain {
-		return namespaceURI(s.buf[a.val0:a.val1])
+		return s.internURI(s.buf[a.val0:a.val1])
 	}
-	return namespaceURI(appendDecoded(nil, s.buf[a.val0:a.val1]))
+	return s.internURI(appendDecoded(nil, s.buf[a.val0:a.val1]))
 }
 
 // appendAttrs appends the current start element's attributes to dst, named
@@ -640,10 +553,10 @@ func (s *scanner) appendAttrs(dst []xml.Attr) []xml.Attr {
 	for _, a := range s.attrs {
 		var n xml.Name
 		if a.colon < 0 {
-			n.Local = localName(buf[a.name0:a.name1])
+			n.Local = s.internLocal(buf[a.name0:a.name1])
 		} else {
 			n.Space = s.prefixSpace(a.name0, a.colon)
-			n.Local = localName(buf[a.colon+1 : a.name1])
+			n.Local = s.internLocal(buf[a.colon+1 : a.name1])
 		}
 		dst = append(dst, xml.Attr{Name: n, Value: string(appendDecoded(nil, buf[a.val0:a.val1]))})
 	}

@@ -1,0 +1,139 @@
+package xmlscan_test
+
+import (
+	"encoding/xml"
+	"io"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gridwire/gridwire/openadr/internal/xmlscan"
+)
+
+type token struct {
+	kind xmlscan.Kind
+	name xml.Name
+	text string
+}
+
+// read returns the tokens of r to the end of the root element.
+func read(t *testing.T, r *xmlscan.Reader) ([]token, error) {
+	t.Helper()
+	var toks []token
+	depth := 0
+	for {
+		k, err := r.Next(true)
+		if err != nil {
+			return toks, err
+		}
+		tok := token{kind: k}
+		switch k {
+		case xmlscan.StartElement:
+			tok.name = r.Name()
+			depth++
+		case xmlscan.EndElement:
+			depth--
+		case xmlscan.CharData:
+			tok.text = string(r.AppendText(nil))
+		}
+		toks = append(toks, tok)
+		if depth == 0 && k == xmlscan.EndElement {
+			return toks, nil
+		}
+	}
+}
+
+const doc = `<?xml version="1.0"?><!-- c --><a:x xmlns:a="urn:a" k="v&amp;w"><a:y>1 &lt; 2</a:y><z/></a:x>`
+
+func TestBothPathsAgree(t *testing.T) {
+	var fast, ref xmlscan.Reader
+	fast.Reset([]byte(doc))
+	ref.ResetEncodingXML([]byte(doc))
+	want := []token{
+		{kind: xmlscan.StartElement, name: xml.Name{Space: "urn:a", Local: "x"}},
+		{kind: xmlscan.StartElement, name: xml.Name{Space: "urn:a", Local: "y"}},
+		{kind: xmlscan.CharData, text: "1 < 2"},
+		{kind: xmlscan.EndElement},
+		{kind: xmlscan.StartElement, name: xml.Name{Local: "z"}},
+		{kind: xmlscan.EndElement},
+		{kind: xmlscan.EndElement},
+	}
+	for _, r := range []*xmlscan.Reader{&fast, &ref} {
+		toks, err := read(t, r)
+		require.NoError(t, err)
+		assert.Equal(t, want, toks)
+		more, err := r.Trailing()
+		require.NoError(t, err)
+		assert.False(t, more)
+		_, err = r.Next(true)
+		assert.Equal(t, io.EOF, err)
+	}
+	assert.False(t, fast.GaveUp())
+}
+
+func TestAttributes(t *testing.T) {
+	var r xmlscan.Reader
+	r.Reset([]byte(doc))
+	_, err := r.Next(false)
+	require.NoError(t, err)
+	assert.Equal(t, []xml.Attr{
+		{Name: xml.Name{Space: "xmlns", Local: "a"}, Value: "urn:a"},
+		{Name: xml.Name{Local: "k"}, Value: "v&w"},
+	}, r.AppendAttrs(nil))
+}
+
+// TestFallback: what the scanner does not judge itself it hands back.
+func TestFallback(t *testing.T) {
+	for _, in := range []string{`<!DOCTYPE x><x/>`, `<x>`, `<é/>`, `<?xml version="1.0" encoding="ISO-8859-1"?><x/>`} {
+		var r xmlscan.Reader
+		r.Reset([]byte(in))
+		_, err := read(t, &r)
+		require.ErrorIs(t, err, xmlscan.ErrFallback, in)
+		assert.True(t, r.GaveUp(), in)
+	}
+}
+
+func TestTrailing(t *testing.T) {
+	for in, want := range map[string]bool{
+		"<x/>":                   false,
+		"<x/> \n\t\r":            false,
+		"<x/><!--c--><?p i?>":    false,
+		"<x/>y":                  true,
+		"<x/><y/>":               true,
+		"<x/>&#32;":              false,
+		"<x/><![CDATA[ y ]]>":    true,
+		"<x/><!DOCTYPE y>":       true,
+		"<x/>\n<x/>\n":           true,
+		"<x/>&amp;":              true,
+		"<x/><!--c--> &#x41;":    true,
+		"<x/><?xml-stylesheet?>": false,
+	} {
+		for _, fast := range []bool{true, false} {
+			var r xmlscan.Reader
+			if fast {
+				r.Reset([]byte(in))
+			} else {
+				r.ResetEncodingXML([]byte(in))
+			}
+			_, err := read(t, &r)
+			require.NoError(t, err, in)
+			more, err := r.Trailing()
+			if err == xmlscan.ErrFallback {
+				continue // encoding/xml decides
+			}
+			require.NoError(t, err, in)
+			assert.Equal(t, want, more, "%q (fast path: %v)", in, fast)
+		}
+	}
+}
+
+func TestInterner(t *testing.T) {
+	var r xmlscan.Reader
+	calls := 0
+	r.SetInterner(func(b []byte) string { calls++; return string(b) }, nil)
+	r.Reset([]byte(`<x><y/></x>`))
+	_, err := read(t, &r)
+	require.NoError(t, err)
+	assert.Equal(t, 2, calls)
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package oadr_test
+
+const raceEnabled = false
