@@ -43,7 +43,7 @@ func endpoints() []endpoint {
 				assert.Equal(t, "8d1e7c2a-5b7f-4f4e-9a51-0f3c2b1d9e77", got.(*volue.User).ID)
 			}},
 		{name: "ListUsers", method: "GET", path: "/users", status: 200, fixture: "users.json", read: true, decodes: true,
-			call: func(ctx context.Context, c *volue.Client) (any, error) { return c.ListUsers(ctx) },
+			call:  func(ctx context.Context, c *volue.Client) (any, error) { return c.ListUsers(ctx) },
 			check: func(t *testing.T, got any) { assert.Len(t, got.([]volue.User), 2) }},
 		{name: "AddVehicle", method: "POST", path: "/users/u1/vehicles", status: 201, fixture: "vehicle.json",
 			wantBody: `{"vehicleId":"veh-1","metadata":{"resourceType":"Vehicle","brand":"Tesla","model":"Model 3","year":2022,"vin":"5YJ3E1EA7KF317000"}}`,
@@ -112,7 +112,7 @@ func endpoints() []endpoint {
 		{name: "TestWebhook", method: "POST", path: "/webhooks/w1/test", status: 202,
 			call: func(ctx context.Context, c *volue.Client) (any, error) { return nil, c.TestWebhook(ctx, "w1") }},
 		{name: "ListEvents", method: "GET", path: "/events", status: 200, fixture: "events.json", read: true, decodes: true,
-			call: func(ctx context.Context, c *volue.Client) (any, error) { return c.ListEvents(ctx) },
+			call:  func(ctx context.Context, c *volue.Client) (any, error) { return c.ListEvents(ctx) },
 			check: func(t *testing.T, got any) { checkEvents(t, got.([]volue.Event)) }},
 		{name: "GetEvent", method: "GET", path: "/events/evt-curve-1", status: 200, fixture: "event.json", read: true, decodes: true,
 			call: func(ctx context.Context, c *volue.Client) (any, error) { return c.GetEvent(ctx, "evt-curve-1") },

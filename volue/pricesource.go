@@ -44,7 +44,9 @@ type PriceSourceOption func(*PriceSource)
 
 // WithPriceSourceClock sets the clock that tells which intervals are over
 // (not Forecast); the system clock by default. nil is an error.
-func WithPriceSourceClock(c clock.Clock) PriceSourceOption { return func(p *PriceSource) { p.clock = c } }
+func WithPriceSourceClock(c clock.Clock) PriceSourceOption {
+	return func(p *PriceSource) { p.clock = c }
+}
 
 // NewPriceSource returns an empty PriceSource for the location; it answers
 // once it has seen a PriceCurveCreated for it.

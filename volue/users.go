@@ -124,4 +124,3 @@ func (c *Client) AddMeter(ctx context.Context, userID string, m Meter) (string, 
 type errNoID string
 
 func (e errNoID) Error() string { return "the answer has no " + string(e) }
-

@@ -121,7 +121,9 @@ func WithClock(c clock.Clock) Option { return func(s *Server) { s.clock = c } }
 
 // WithTokenLifetime sets the expires_in of issued tokens (whole seconds,
 // at least 1); DefaultTokenLifetime by default.
-func WithTokenLifetime(d time.Duration) Option { return func(s *Server) { s.tokenLife = max(d, time.Second) } }
+func WithTokenLifetime(d time.Duration) Option {
+	return func(s *Server) { s.tokenLife = max(d, time.Second) }
+}
 
 // WithCredentials sets the accepted client id and secret.
 func WithCredentials(id, secret string) Option {
