@@ -130,10 +130,22 @@ func (p *PriceSource) merge(points []PricePoint, res TimeSpan) {
 	}
 	for _, pt := range points {
 		iv := interval{start: pt.Start, end: pt.Start.Add(d), perKWh: pt.Price}
-		p.intervals = slices.DeleteFunc(p.intervals, func(o interval) bool {
-			return o.start.Before(iv.end) && iv.start.Before(o.end)
-		})
-		p.intervals = append(p.intervals, iv)
+		kept := p.intervals[:0:0]
+		for _, o := range p.intervals {
+			if !o.start.Before(iv.end) || !iv.start.Before(o.end) {
+				kept = append(kept, o)
+				continue
+			}
+			// Keep what the new interval does not cover, so a finer delta
+			// splits an hour rather than erasing it.
+			if o.start.Before(iv.start) {
+				kept = append(kept, interval{start: o.start, end: iv.start, perKWh: o.perKWh})
+			}
+			if iv.end.Before(o.end) {
+				kept = append(kept, interval{start: iv.end, end: o.end, perKWh: o.perKWh})
+			}
+		}
+		p.intervals = append(kept, iv)
 	}
 	slices.SortFunc(p.intervals, func(a, b interval) int { return cmp.Compare(a.start.UnixNano(), b.start.UnixNano()) })
 }

@@ -52,7 +52,9 @@ func TestInvalidInputRejectedBeforeIO(t *testing.T) {
 		{"Resource.ID", func(ctx context.Context, c *volue.Client) error {
 			return c.AddResource(ctx, "u", volue.Resource{Metadata: &volue.HotWaterTankMetadata{}})
 		}},
-		{"Resource.Metadata", func(ctx context.Context, c *volue.Client) error { return c.AddResource(ctx, "u", volue.Resource{ID: "r"}) }},
+		{"Resource.Metadata", func(ctx context.Context, c *volue.Client) error {
+			return c.AddResource(ctx, "u", volue.Resource{ID: "r"})
+		}},
 		{"Resource.Metadata.Capacity", func(ctx context.Context, c *volue.Client) error {
 			return c.AddResource(ctx, "u", volue.Resource{ID: "r", Metadata: &volue.HotWaterTankMetadata{Capacity: -1}})
 		}},
@@ -85,7 +87,10 @@ func TestInvalidInputRejectedBeforeIO(t *testing.T) {
 			_, err := c.CreateWebhook(ctx, volue.NewWebhook{URL: "https://x.example/h"})
 			return err
 		}},
-		{"Report.EventID", func(ctx context.Context, c *volue.Client) error { _, err := c.SendReport(ctx, volue.Report{}); return err }},
+		{"Report.EventID", func(ctx context.Context, c *volue.Client) error {
+			_, err := c.SendReport(ctx, volue.Report{})
+			return err
+		}},
 		{"Report.Payloads", func(ctx context.Context, c *volue.Client) error {
 			_, err := c.SendReport(ctx, volue.Report{EventID: "e"})
 			return err
