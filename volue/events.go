@@ -55,33 +55,30 @@ type PricePoint struct {
 	Price float64 `json:"price"`
 }
 
-// PriceCurveCreated carries a new price curve for a location, replacing
-// the one before.
-type PriceCurveCreated struct {
+// PriceCurve is a location's prices: the body of PriceCurveCreated and
+// PriceDelta.
+type PriceCurve struct {
 	// LocationID is the location the prices apply to.
 	LocationID string `json:"locationId"`
 	// Currency is the ISO 4217 code, such as "NOK".
 	Currency string `json:"currency"`
-	// Resolution is the length of each interval.
+	// Resolution is the length of each interval; 0 means an hour.
 	Resolution TimeSpan `json:"resolution"`
 	// Points are the prices, each in Currency per kWh.
 	Points []PricePoint `json:"points"`
 }
 
+// PriceCurveCreated carries a new price curve for a location, replacing
+// the one before.
+type PriceCurveCreated struct{ PriceCurve }
+
 // EventType returns EventPriceCurveCreated.
 func (*PriceCurveCreated) EventType() EventType { return EventPriceCurveCreated }
 
-// PriceDelta changes some intervals of a location's current price curve.
-type PriceDelta struct {
-	// LocationID is the location the prices apply to.
-	LocationID string `json:"locationId"`
-	// Currency is the ISO 4217 code; it matches the curve's.
-	Currency string `json:"currency"`
-	// Resolution is the length of each interval.
-	Resolution TimeSpan `json:"resolution"`
-	// Points replace the curve's intervals that start at the same times.
-	Points []PricePoint `json:"points"`
-}
+// PriceDelta changes some intervals of a location's current price curve:
+// its points replace the curve's over the time they cover. Its currency
+// matches the curve's.
+type PriceDelta struct{ PriceCurve }
 
 // EventType returns EventPriceDelta.
 func (*PriceDelta) EventType() EventType { return EventPriceDelta }

@@ -12,8 +12,6 @@ import (
 
 type user struct {
 	id        string
-	vehicles  []string
-	meters    []string
 	locations map[string]*location
 }
 
@@ -157,51 +155,49 @@ func (s *Server) listUsers(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"users": users})
 }
 
+// forUser decodes the body into v, answers 400 when missing (v's required
+// fields) is not "", and runs f with the path's user under s.mu (404 when
+// the user is unknown).
+func (s *Server) forUser(w http.ResponseWriter, r *http.Request, v any, missing func() string, f func(u *user)) {
+	if !decode(w, r, v) {
+		return
+	}
+	if m := missing(); m != "" {
+		problem(w, http.StatusBadRequest, m+" is required")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u := s.userFor(w, r); u != nil {
+		f(u)
+	}
+}
+
+// addResourceLocked registers res unless its id is taken; s.mu held.
+func (s *Server) addResourceLocked(w http.ResponseWriter, res *resource, answer any) {
+	if _, dup := s.resources[res.ID]; dup {
+		problem(w, http.StatusConflict, "resource "+res.ID+" exists")
+		return
+	}
+	s.resources[res.ID] = res
+	writeJSON(w, http.StatusCreated, answer)
+}
+
 func (s *Server) addVehicle(w http.ResponseWriter, r *http.Request) {
 	var v struct {
 		ID       string          `json:"vehicleId"`
 		Metadata json.RawMessage `json:"metadata"`
 	}
-	if !decode(w, r, &v) {
-		return
-	}
-	if v.ID == "" {
-		problem(w, http.StatusBadRequest, "vehicleId is required")
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.userFor(w, r)
-	if u == nil {
-		return
-	}
-	if _, dup := s.resources[v.ID]; dup {
-		problem(w, http.StatusConflict, "vehicle "+v.ID+" exists")
-		return
-	}
-	u.vehicles = append(u.vehicles, v.ID)
-	s.resources[v.ID] = &resource{ID: v.ID, Type: string(volue.ResourceVehicle), UserID: u.id, metadata: v.Metadata}
-	writeJSON(w, http.StatusCreated, map[string]any{"vehicleId": v.ID, "metadata": v.Metadata})
+	s.forUser(w, r, &v, func() string { return when(v.ID == "", "vehicleId") }, func(u *user) {
+		s.addResourceLocked(w, &resource{ID: v.ID, Type: string(volue.ResourceVehicle), UserID: u.id, metadata: v.Metadata}, v)
+	})
 }
 
 func (s *Server) addMeter(w http.ResponseWriter, r *http.Request) {
 	var m volue.Meter
-	if !decode(w, r, &m) {
-		return
-	}
-	if m.MeterPointID == "" {
-		problem(w, http.StatusBadRequest, "meterPointId is required")
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.userFor(w, r)
-	if u == nil {
-		return
-	}
-	id := s.nextID("mtr")
-	u.meters = append(u.meters, id)
-	writeJSON(w, http.StatusCreated, map[string]string{"meterId": id})
+	s.forUser(w, r, &m, func() string { return when(m.MeterPointID == "", "meterPointId") }, func(*user) {
+		writeJSON(w, http.StatusCreated, map[string]string{"meterId": s.nextID("mtr")})
+	})
 }
 
 func (s *Server) addResource(w http.ResponseWriter, r *http.Request) {
@@ -209,63 +205,39 @@ func (s *Server) addResource(w http.ResponseWriter, r *http.Request) {
 		ID       string          `json:"resourceId"`
 		Metadata json.RawMessage `json:"metadata"`
 	}
-	if !decode(w, r, &v) {
-		return
-	}
 	var head struct {
 		Type string `json:"resourceType"`
 	}
-	if v.ID == "" || json.Unmarshal(v.Metadata, &head) != nil || head.Type == "" {
-		problem(w, http.StatusBadRequest, "resourceId and metadata.resourceType are required")
-		return
+	missing := func() string {
+		return when(v.ID == "" || json.Unmarshal(v.Metadata, &head) != nil || head.Type == "", "resourceId and metadata.resourceType")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.userFor(w, r)
-	if u == nil {
-		return
-	}
-	res := &resource{ID: v.ID, Type: head.Type, UserID: u.id, metadata: v.Metadata}
-	if lid := r.PathValue("locationId"); lid != "" {
-		loc := u.locations[lid]
-		if loc == nil {
-			problem(w, http.StatusNotFound, "unknown location "+lid)
-			return
+	s.forUser(w, r, &v, missing, func(u *user) {
+		res := &resource{ID: v.ID, Type: head.Type, UserID: u.id, metadata: v.Metadata}
+		if lid := r.PathValue("locationId"); lid != "" {
+			loc := u.locations[lid]
+			if loc == nil {
+				problem(w, http.StatusNotFound, "unknown location "+lid)
+				return
+			}
+			res.LocationID = lid
+			if len(loc.MeterPointIDs) > 0 {
+				res.MeterPointID = loc.MeterPointIDs[0]
+			}
 		}
-		res.LocationID = lid
-		if len(loc.MeterPointIDs) > 0 {
-			res.MeterPointID = loc.MeterPointIDs[0]
-		}
-	}
-	if _, dup := s.resources[v.ID]; dup {
-		problem(w, http.StatusConflict, "resource "+v.ID+" exists")
-		return
-	}
-	s.resources[v.ID] = res
-	writeJSON(w, http.StatusCreated, map[string]any{"resourceId": v.ID, "metadata": v.Metadata})
+		s.addResourceLocked(w, res, v)
+	})
 }
 
 func (s *Server) createLocation(w http.ResponseWriter, r *http.Request) {
 	var l location
-	if !decode(w, r, &l) {
-		return
-	}
-	if l.ID == "" {
-		problem(w, http.StatusBadRequest, "locationId is required")
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.userFor(w, r)
-	if u == nil {
-		return
-	}
-	if _, dup := u.locations[l.ID]; dup {
-		problem(w, http.StatusConflict, "location "+l.ID+" exists")
-		return
-	}
-	u.locations[l.ID] = &l
-	writeJSON(w, http.StatusCreated, l)
+	s.forUser(w, r, &l, func() string { return when(l.ID == "", "locationId") }, func(u *user) {
+		if _, dup := u.locations[l.ID]; dup {
+			problem(w, http.StatusConflict, "location "+l.ID+" exists")
+			return
+		}
+		u.locations[l.ID] = &l
+		writeJSON(w, http.StatusCreated, l)
+	})
 }
 
 func (s *Server) updateLocation(w http.ResponseWriter, r *http.Request) {
@@ -274,30 +246,31 @@ func (s *Server) updateLocation(w http.ResponseWriter, r *http.Request) {
 		MeterPointIDs []string           `json:"meterPointIds"`
 		Coordinates   *volue.Coordinates `json:"coordinates"`
 	}
-	if !decode(w, r, &p) {
-		return
+	s.forUser(w, r, &p, func() string { return "" }, func(u *user) {
+		l := u.locations[r.PathValue("locationId")]
+		if l == nil {
+			problem(w, http.StatusNotFound, "unknown location "+r.PathValue("locationId"))
+			return
+		}
+		if p.Type != nil {
+			l.Type = *p.Type
+		}
+		if p.MeterPointIDs != nil {
+			l.MeterPointIDs = p.MeterPointIDs
+		}
+		if p.Coordinates != nil {
+			l.Coordinates = p.Coordinates
+		}
+		writeJSON(w, http.StatusOK, l)
+	})
+}
+
+// when returns name if cond, else "".
+func when(cond bool, name string) string {
+	if cond {
+		return name
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.userFor(w, r)
-	if u == nil {
-		return
-	}
-	l := u.locations[r.PathValue("locationId")]
-	if l == nil {
-		problem(w, http.StatusNotFound, "unknown location "+r.PathValue("locationId"))
-		return
-	}
-	if p.Type != nil {
-		l.Type = *p.Type
-	}
-	if p.MeterPointIDs != nil {
-		l.MeterPointIDs = p.MeterPointIDs
-	}
-	if p.Coordinates != nil {
-		l.Coordinates = p.Coordinates
-	}
-	writeJSON(w, http.StatusOK, l)
+	return ""
 }
 
 func (s *Server) getResource(w http.ResponseWriter, r *http.Request) {

@@ -22,16 +22,16 @@ func PriceCurve(locationID string, start time.Time, hours int) volue.Event {
 		pts[i] = volue.PricePoint{Start: t, Price: Price(t)}
 	}
 	return volue.Event{Type: volue.EventPriceCurveCreated, Operation: volue.OperationCreate,
-		Payload: &volue.PriceCurveCreated{LocationID: locationID, Currency: Currency,
-			Resolution: volue.TimeSpan(time.Hour), Points: pts}}
+		Payload: &volue.PriceCurveCreated{PriceCurve: volue.PriceCurve{LocationID: locationID, Currency: Currency,
+			Resolution: volue.TimeSpan(time.Hour), Points: pts}}}
 }
 
 // PriceDelta returns a PriceDelta event setting the hour starting at start
 // to price (NOK per kWh).
 func PriceDelta(locationID string, start time.Time, price float64) volue.Event {
 	return volue.Event{Type: volue.EventPriceDelta, Operation: volue.OperationUpdate,
-		Payload: &volue.PriceDelta{LocationID: locationID, Currency: Currency, Resolution: volue.TimeSpan(time.Hour),
-			Points: []volue.PricePoint{{Start: start.UTC().Truncate(time.Hour), Price: price}}}}
+		Payload: &volue.PriceDelta{PriceCurve: volue.PriceCurve{LocationID: locationID, Currency: Currency,
+			Resolution: volue.TimeSpan(time.Hour), Points: []volue.PricePoint{{Start: start.UTC().Truncate(time.Hour), Price: price}}}}}
 }
 
 // Price is the fake's price for the hour containing t, in NOK per kWh.
