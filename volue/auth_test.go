@@ -184,3 +184,20 @@ func TestNewValidates(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, c)
 }
+
+func TestConcurrentCallsShareOneTokenRequest(t *testing.T) {
+	srv := voluetest.NewServer()
+	defer srv.Close()
+	c := srv.Client()
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			_, err := c.ListUsers(t.Context())
+			errs <- err
+		}()
+	}
+	for range 8 {
+		require.NoError(t, <-errs)
+	}
+	assert.Equal(t, 1, srv.Tokens())
+}
