@@ -200,8 +200,12 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.refuse(ctx, w, http.StatusConflict, "event "+ev.ID+" is being handled")
 		return
 	}
+	handled := false
+	// Deferred, so that a panicking hook does not leave the event marked
+	// in flight (every redelivery would get 409).
+	defer func() { r.dedup.end(key, r.clock.Now(), handled) }()
 	err = r.hook(ctx, ev)
-	r.dedup.end(key, r.clock.Now(), err == nil)
+	handled = err == nil
 	if err != nil {
 		r.log.LogAttrs(ctx, slog.LevelWarn, "volue webhook: hook failed; answering 500 so that Volue retries",
 			slog.String("event", ev.ID), slog.String("type", string(ev.Type)), slog.String("error", err.Error()))

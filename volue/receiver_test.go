@@ -288,3 +288,18 @@ func TestReceiverAgainstTheFakesSender(t *testing.T) {
 	assert.Equal(t, volue.EventType("WebhookTest"), evs[1].Type)
 	assert.IsType(t, &volue.UnknownPayload{}, evs[1].Payload)
 }
+
+func TestReceiverHookPanicDoesNotWedgeTheEvent(t *testing.T) {
+	calls := 0
+	r, err := volue.NewReceiver(func(context.Context, volue.Event) error {
+		calls++
+		if calls == 1 {
+			panic("bug in the application")
+		}
+		return nil
+	}, []string{"s"})
+	require.NoError(t, err)
+	sig := volue.SignPayload("s", []byte(vectorBody))
+	assert.Panics(t, func() { post(t, r, vectorBody, volue.SignatureHeader, sig) })
+	assert.Equal(t, 204, post(t, r, vectorBody, volue.SignatureHeader, sig), "the redelivery is handled, not 409")
+}
