@@ -72,6 +72,7 @@ const (
 
 // Address is a postal address.
 type Address struct {
+	// Street, City and ZipCode are the address lines.
 	Street  string `json:"street,omitempty"`
 	City    string `json:"city,omitempty"`
 	ZipCode string `json:"zipCode,omitempty"`
@@ -121,6 +122,8 @@ func (c *Client) AddMeter(ctx context.Context, userID string, m Meter) (string, 
 	return w.ID, nil
 }
 
+// errNoID says which id an answer lacked.
 type errNoID string
 
+// Error implements error.
 func (e errNoID) Error() string { return "the answer has no " + string(e) }

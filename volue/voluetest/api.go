@@ -1,6 +1,7 @@
 package voluetest
 
 import (
+	"cmp"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -82,26 +83,16 @@ func (s *Server) routes() http.Handler {
 // endpoint wraps h with fault injection and, for the API, the bearer check.
 func (s *Server) endpoint(name string, authed bool, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if f, ok := s.takeFault(name); ok {
-			status := f.Status
+		if f, ok := s.takeFault(name); ok && (f.Status != 0 || f.Code != "" || f.Body != "") {
 			switch {
 			case f.Code != "":
-				if status == 0 {
-					status = http.StatusBadRequest
-				}
-				oauthError(w, status, f.Code)
+				oauthError(w, cmp.Or(f.Status, http.StatusBadRequest), f.Code)
 			case f.Body != "":
 				w.Header().Set("Content-Type", "application/json")
-				if status == 0 {
-					status = http.StatusInternalServerError
-				}
-				w.WriteHeader(status)
+				w.WriteHeader(cmp.Or(f.Status, http.StatusOK))
 				_, _ = io.WriteString(w, f.Body)
 			default:
-				if status == 0 {
-					status = http.StatusInternalServerError
-				}
-				problem(w, status, "injected fault")
+				problem(w, f.Status, "injected fault")
 			}
 			return
 		}

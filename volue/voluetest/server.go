@@ -103,7 +103,9 @@ type Fault struct {
 	// "GET /resources/{resourceId}", or "POST /connect/token"; "" fails
 	// any.
 	Endpoint string
-	// Status is the HTTP status to answer; 0 means 500 (or 400 with Code).
+	// Status is the HTTP status to answer; 0 means none: 400 with Code,
+	// 200 with Body (a malformed answer, say), and with neither the request
+	// is served as usual.
 	Status int
 	// Code is an OAuth2 error code for the token endpoint, such as
 	// "invalid_client"; it is sent as {"error": Code}.

@@ -94,6 +94,11 @@ func TestFailNext(t *testing.T) {
 	_, err = c.CreateUser(t.Context())
 	require.ErrorIs(t, err, energy.ErrUnavailable, "a write is not retried")
 
+	srv.FailNext(1, voluetest.Fault{Endpoint: "GET /events", Body: `{"events":[`})
+	_, err = c.ListEvents(t.Context())
+	var de *volue.DecodeError
+	require.ErrorAs(t, err, &de)
+
 	// A 429 is waited out once (the API did not act), the second returned.
 	srv.FailNext(2, voluetest.Fault{Status: 429, Body: `{"title":"slow down"}`})
 	_, err = c.CreateUser(t.Context())
