@@ -201,3 +201,18 @@ func TestConcurrentCallsShareOneTokenRequest(t *testing.T) {
 	}
 	assert.Equal(t, 1, srv.Tokens())
 }
+
+func TestRetryAfterALongBackoffCarriesARenewedToken(t *testing.T) {
+	fc := clock.NewFake(t0)
+	srv := voluetest.NewServer(voluetest.WithClock(fc), voluetest.WithTokenLifetime(4*time.Second))
+	defer srv.Close()
+	// One retry after 4 to 8 s (half the capped 8 s step, plus jitter).
+	c := srv.Client(volue.WithClock(fc), volue.WithRetries(1), volue.WithRetryBackoff(8*time.Second))
+	srv.FailNext(1, voluetest.Fault{Endpoint: "GET /users", Status: 503})
+	_, err := c.ListUsers(t.Context())
+	require.NoError(t, err)
+	// The back-off outlasts the 4 s token: the retry is signed with a new
+	// one, not sent to fail with 401.
+	assert.Equal(t, 2, srv.Tokens())
+	assert.Equal(t, 4, srv.Requests(), "token, 503, token, 200")
+}
