@@ -136,6 +136,14 @@ func TestTokenEndpointDown(t *testing.T) {
 	assert.True(t, isErr[*volue.AuthError](err))
 }
 
+func TestTokenEndpointRateLimited(t *testing.T) {
+	c, mt, _ := newMock(t)
+	mt.RegisterResponder(http.MethodPost, tokenURL, httpmock.NewStringResponder(429, ""))
+	_, err := c.ListUsers(t.Context())
+	require.ErrorIs(t, err, energy.ErrRateLimited)
+	require.NotErrorIs(t, err, energy.ErrUnauthorized)
+}
+
 func TestTokenRequestCancelled(t *testing.T) {
 	c, _, _ := newMock(t)
 	ctx, cancel := context.WithCancel(t.Context())

@@ -34,7 +34,10 @@
 // resourceType (*VehicleMetadata, *HotWaterTankMetadata); an unknown type is
 // kept whole as *UnknownMetadata. Event payloads likewise
 // (*PriceCurveCreated, *PriceDelta, *UserEligibilityUpdated,
-// *LocationLPCCreated, else *UnknownPayload).
+// *LocationLPCCreated, else *UnknownPayload). Volue publishes the event
+// types' names but not every payload field; the typed payloads read the
+// fields their doc comments name, and every Event keeps its bytes as
+// received (Event.Raw), so nothing a newer payload adds is lost.
 //
 // # Units
 //
@@ -55,7 +58,9 @@
 // No answer at all is a *TransportError wrapping energy.ErrUnavailable; a
 // body that is not the promised JSON a *DecodeError. Reads are retried
 // after network errors and 5xx answers (WithRetries); writes, DELETE
-// included, are not, since the API may have acted on the first.
+// included, are not, since the API may have acted on the first. A 429 is
+// waited out once, after its Retry-After, whatever the method, since the
+// API did not act on it.
 //
 // # Webhooks
 //

@@ -63,8 +63,9 @@ func IsNotFound(err error) bool {
 
 // AuthError is a refusal or failure of the token endpoint. When the endpoint
 // refused the credentials (a 4xx answer, or an OAuth2 error code) it wraps
-// energy.ErrUnauthorized; when it could not be reached or failed (5xx) it
-// wraps energy.ErrUnavailable and the cause. The client secret is never part
+// energy.ErrUnauthorized; a 429 wraps energy.ErrRateLimited; when the
+// endpoint could not be reached or failed (5xx) it wraps
+// energy.ErrUnavailable and the cause. The client secret is never part
 // of it.
 type AuthError struct {
 	// StatusCode is the token endpoint's HTTP status, or 0 when no answer
@@ -96,11 +97,15 @@ func (e *AuthError) Error() string {
 	return msg
 }
 
-// Unwrap returns energy.ErrUnauthorized for a refusal, or
-// energy.ErrUnavailable and the cause for a failure.
+// Unwrap returns energy.ErrUnauthorized for a refusal,
+// energy.ErrRateLimited for a 429, or energy.ErrUnavailable and the cause
+// for a failure.
 func (e *AuthError) Unwrap() []error {
 	if e.refused() {
 		return []error{energy.ErrUnauthorized}
+	}
+	if e.StatusCode == http.StatusTooManyRequests {
+		return []error{energy.ErrRateLimited}
 	}
 	if e.Err != nil {
 		return []error{energy.ErrUnavailable, e.Err}
