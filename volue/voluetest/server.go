@@ -159,12 +159,13 @@ func NewServer(opts ...Option) *Server {
 	return s
 }
 
-// Close stops deliveries in progress, waits for them, and shuts the server
-// down.
+// Close shuts the server down, then stops the deliveries in progress and
+// waits for them. (The server goes first, so no request can begin a
+// delivery once the wait has started.)
 func (s *Server) Close() {
+	s.ts.Close()
 	s.cancel()
 	s.wg.Wait()
-	s.ts.Close()
 }
 
 // Handler returns the fake's handler (token endpoint at TokenPath, API
