@@ -1,0 +1,277 @@
+// Command volue walks through Volue's Energy Coordination API: it registers
+// a user with a vehicle and a meter, registers a webhook pointing at a local
+// receiver, asks for a test delivery and prints the verified event, then
+// prints a location's price curve from the price events.
+//
+//	go run ./examples/volue -sim                      # offline, against voluetest's fake
+//	VOLUE_CLIENT_ID=… VOLUE_CLIENT_SECRET=… go run ./examples/volue -webhook-url https://my-tunnel.example/volue
+//
+// Flags:
+//
+//	-sim          serve the API from an in-process fake (no network, no credentials)
+//	-base-url     the API's base URL (default: the sandbox)
+//	-token-url    the OAuth2 token endpoint
+//	-webhook-url  the public URL Volue should deliver to, forwarded to -listen
+//	              (without it, and without -sim, the webhook steps are skipped)
+//	-listen       where the local receiver listens (default 127.0.0.1:0)
+//	-location     the location whose prices to print (default "home")
+//	-tz           the time zone times are printed in (default Local)
+//
+// Without VOLUE_CLIENT_ID and VOLUE_CLIENT_SECRET and without -sim it exits
+// with status 2.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/volue"
+	"github.com/gridwire/gridwire/volue/voluetest"
+)
+
+const description = "volue: register a user, vehicle, meter and webhook with Volue's Energy Coordination API, verify a test delivery and print a location's prices."
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// config is the parsed command line.
+type config struct {
+	sim                        bool
+	baseURL, tokenURL, hookURL string
+	listen, location           string
+	tz                         *time.Location
+	clientID, clientSecret     string
+}
+
+// run is the program, apart from the process: it returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := flag.NewFlagSet("volue", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), description)
+		fmt.Fprintln(fs.Output(), "Environment: VOLUE_CLIENT_ID, VOLUE_CLIENT_SECRET (OAuth2 client credentials from the Spark portal).")
+		fs.PrintDefaults()
+	}
+	var cfg config
+	fs.BoolVar(&cfg.sim, "sim", false, "serve the API from an in-process fake (no network, no credentials)")
+	fs.StringVar(&cfg.baseURL, "base-url", volue.SandboxBaseURL, "base URL of the API")
+	fs.StringVar(&cfg.tokenURL, "token-url", volue.DefaultTokenURL, "OAuth2 token endpoint")
+	fs.StringVar(&cfg.hookURL, "webhook-url", "", "public URL Volue delivers to, forwarded to -listen")
+	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:0", "address of the local webhook receiver")
+	fs.StringVar(&cfg.location, "location", "home", "location whose prices to print")
+	tz := fs.String("tz", "Local", "time zone for printed times, such as Europe/Oslo")
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--h" || a == "--help" {
+			// Asked-for help goes to stdout; usage after an error to stderr.
+			fs.SetOutput(stdout)
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "volue: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	loc, err := time.LoadLocation(*tz)
+	if err != nil {
+		fmt.Fprintf(stderr, "volue: -tz %q: %v\n", *tz, err)
+		return 2
+	}
+	cfg.tz = loc
+	cfg.clientID, cfg.clientSecret = getenv("VOLUE_CLIENT_ID"), getenv("VOLUE_CLIENT_SECRET")
+	var srv *voluetest.Server
+	if cfg.sim {
+		srv = voluetest.NewServer(voluetest.WithDeliveryBackoff(100 * time.Millisecond))
+		defer srv.Close()
+		cfg.baseURL, cfg.tokenURL, cfg.clientID, cfg.clientSecret = srv.URL, srv.TokenURL, srv.ClientID, srv.ClientSecret
+	} else if cfg.clientID == "" || cfg.clientSecret == "" {
+		fmt.Fprintln(stderr, "volue: set VOLUE_CLIENT_ID and VOLUE_CLIENT_SECRET to your Spark portal credentials, or use -sim to run against a simulated API")
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if err := walk(ctx, cfg, srv, stdout); err != nil {
+		fmt.Fprintln(stderr, "volue:", err)
+		switch {
+		case errors.Is(err, energy.ErrUnauthorized):
+			fmt.Fprintln(stderr, "volue: check VOLUE_CLIENT_ID and VOLUE_CLIENT_SECRET, and that they are for the API at -base-url")
+		case errors.Is(err, energy.ErrUnavailable):
+			fmt.Fprintln(stderr, "volue: the API could not be reached; check the network and -base-url, then try again")
+		}
+		return 1
+	}
+	return 0
+}
+
+// walk runs the steps; srv is the fake under -sim, else nil.
+func walk(ctx context.Context, cfg config, srv *voluetest.Server, w io.Writer) error {
+	c, err := volue.New(cfg.clientID, cfg.clientSecret, volue.WithBaseURL(cfg.baseURL), volue.WithTokenURL(cfg.tokenURL))
+	if err != nil {
+		return err
+	}
+	user, err := c.CreateUser(ctx)
+	if err != nil {
+		return fmt.Errorf("registering a user: %w", err)
+	}
+	fmt.Fprintf(w, "user      %s\n", user.ID)
+	vehicle := volue.Vehicle{ID: "demo-car-" + user.ID, Metadata: volue.VehicleMetadata{Brand: "Tesla", Model: "Model 3", Year: 2022}}
+	if err := c.AddVehicle(ctx, user.ID, vehicle); err != nil {
+		return fmt.Errorf("registering a vehicle: %w", err)
+	}
+	fmt.Fprintf(w, "vehicle   %s (%s %s %d)\n", vehicle.ID, vehicle.Metadata.Brand, vehicle.Metadata.Model, vehicle.Metadata.Year)
+	meterID, err := c.AddMeter(ctx, user.ID, volue.Meter{
+		Address:      volue.Address{Street: "Kongens gate 1", City: "Trondheim", ZipCode: "7011"},
+		Location:     volue.Coordinates{Latitude: 63.4305, Longitude: 10.3951},
+		MeterPointID: "707057500012345678", MeterNumber: "6970631400000000",
+	})
+	if err != nil {
+		return fmt.Errorf("registering a meter: %w", err)
+	}
+	fmt.Fprintf(w, "meter     %s\n", meterID)
+
+	ps, err := volue.NewPriceSource(cfg.location)
+	if err != nil {
+		return err
+	}
+	if srv != nil || cfg.hookURL != "" {
+		if err := webhookSteps(ctx, cfg, c, ps, srv, w); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(w, "webhook   skipped: give -webhook-url, a public URL forwarded to -listen, to receive deliveries")
+		if err := ps.Load(ctx, c); err != nil {
+			return fmt.Errorf("reading price events: %w", err)
+		}
+	}
+	return printPrices(ctx, ps, cfg.location, cfg.tz, w)
+}
+
+// webhookSteps registers a webhook pointing at a local Receiver, verifies a
+// test delivery, and (under -sim) a price curve delivered through it.
+func webhookSteps(ctx context.Context, cfg config, c *volue.Client, ps *volue.PriceSource, srv *voluetest.Server, w io.Writer) error {
+	secret := randomSecret()
+	events := make(chan volue.Event, 16)
+	recv, err := volue.NewReceiver(func(ctx context.Context, e volue.Event) error {
+		if err := ps.Handle(ctx, e); err != nil {
+			return err
+		}
+		select {
+		case events <- e:
+		default: // nobody waiting; the event is handled all the same
+		}
+		return nil
+	}, []string{secret})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return fmt.Errorf("-listen %s: %w", cfg.listen, err)
+	}
+	hs := &http.Server{Handler: recv, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(sctx)
+		<-served
+	}()
+	hookURL := cfg.hookURL
+	if hookURL == "" {
+		hookURL = "http://" + ln.Addr().String() + "/volue"
+	}
+	hook, err := c.CreateWebhook(ctx, volue.NewWebhook{URL: hookURL, Secret: volue.Secret(secret),
+		Operations: []volue.Operation{volue.OperationCreate, volue.OperationUpdate},
+		EventTypes: []volue.EventType{volue.EventPriceCurveCreated, volue.EventPriceDelta}})
+	if err != nil {
+		return fmt.Errorf("registering a webhook: %w", err)
+	}
+	defer func() { _ = c.DeleteWebhook(context.WithoutCancel(ctx), hook.ID) }()
+	fmt.Fprintf(w, "webhook   %s → %s\n", hook.ID, hookURL)
+	if err := c.TestWebhook(ctx, hook.ID); err != nil {
+		return fmt.Errorf("asking for a test delivery: %w", err)
+	}
+	e, err := await(ctx, events)
+	if err != nil {
+		return fmt.Errorf("waiting for the test delivery: %w", err)
+	}
+	fmt.Fprintf(w, "verified  %s event %s (signature checked), payload %s\n", e.Type, e.ID, payloadJSON(e))
+	if srv == nil {
+		return ps.Load(ctx, c)
+	}
+	srv.Publish(voluetest.PriceCurve(cfg.location, time.Now().Add(-time.Hour), 24))
+	e, err = await(ctx, events)
+	if err != nil {
+		return fmt.Errorf("waiting for the price curve: %w", err)
+	}
+	fmt.Fprintf(w, "verified  %s event %s\n", e.Type, e.ID)
+	return nil
+}
+
+func await(ctx context.Context, events <-chan volue.Event) (volue.Event, error) {
+	t := time.NewTimer(30 * time.Second)
+	defer t.Stop()
+	select {
+	case e := <-events:
+		return e, nil
+	case <-t.C:
+		return volue.Event{}, errors.New("no delivery within 30 s; is the webhook URL reachable from Volue?")
+	case <-ctx.Done():
+		return volue.Event{}, ctx.Err()
+	}
+}
+
+func payloadJSON(e volue.Event) string {
+	if u, ok := e.Payload.(*volue.UnknownPayload); ok {
+		return string(u.Raw)
+	}
+	return fmt.Sprintf("%+v", e.Payload)
+}
+
+func printPrices(ctx context.Context, ps *volue.PriceSource, location string, tz *time.Location, w io.Writer) error {
+	now := time.Now()
+	prices, err := ps.Prices(ctx, now, now.Add(12*time.Hour))
+	if errors.Is(err, energy.ErrUnavailable) {
+		fmt.Fprintf(w, "prices    none yet for location %s: no PriceCurveCreated event received\n", location)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nPrices for location %s, next 12 hours (%s):\n", location, tz)
+	for _, p := range prices {
+		mark := ""
+		if !p.Start.After(now) {
+			mark = "  ◀ now"
+		}
+		fmt.Fprintf(w, "%s–%s  %7.4f %s/kWh%s\n", p.Start.In(tz).Format("Mon 15:04"), p.End.In(tz).Format("15:04"), p.PerKWh, p.Currency, mark)
+	}
+	return nil
+}
+
+func randomSecret() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
