@@ -41,7 +41,8 @@
 // The planner is a dynamic programme over the stored energy. The states are
 // the levels E0 + k·ΔE that lie within [MinSoC, MaxSoC] of the capacity,
 // where E0 is the stored energy now, so doing nothing is always one of the
-// plans considered. ΔE is the usable range divided by [WithLevels] (200 by
+// plans considered (and the plan reaches MinSoC and MaxSoC to within one
+// step). ΔE is the usable range divided by [WithLevels] (200 by
 // default), adjusted so that full charge power over the commonest interval
 // length is a whole number of steps. In each interval the battery may move
 // by any whole number of steps its power limits allow (so the discharge
@@ -64,5 +65,8 @@
 // within 1e-9 of the problem's cost scale), the smaller move wins, and of
 // two moves of one size the discharge: candidates are tried in the order
 // 0, −1, +1, −2, +2, … steps and a later one replaces an earlier one only
-// if it is cheaper by more than that margin.
+// if it is cheaper by more than that margin. Since the plan is read forward
+// from the first interval, among equally cheap plans the battery moves as
+// late as it can: two equal cheap hours before a peak give a part-power
+// charge in the first and a full-power charge in the second.
 package plan
