@@ -54,10 +54,12 @@
 // this against brute-force enumeration.
 //
 // Energy left in the battery at the end is worth, per kWh stored, ηd times
-// the horizon's mean discharge price (the import price where the forecast
-// site would import, the export price elsewhere), so the planner neither
-// empties the battery at the end of every horizon nor hoards; flat prices
-// give an idle plan. [WithEndValue] sets another value.
+// the horizon's lowest discharge price (the import price where the forecast
+// site would import, the export price elsewhere; never below 0): what it is
+// surely worth. So the planner does not buy energy it will not use within
+// the horizon, sells what it holds where that pays more than holding it,
+// and flat prices give an idle plan. [WithEndValue] sets another value, for
+// example to keep energy for a peak beyond the horizon.
 //
 // # Determinism
 //

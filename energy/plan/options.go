@@ -29,7 +29,8 @@ func WithLevels(n int) Option { return func(o *options) { o.levels = n } }
 // horizon is worth, in currency per kWh stored in the cells (any finite
 // value; 0 means leftover energy is worthless, so the plan empties the
 // battery when that pays anything). By default it is the discharge
-// efficiency times the horizon's mean discharge price.
+// efficiency times the horizon's lowest discharge price, or 0 if that is
+// negative.
 func WithEndValue(perKWh float64) Option {
 	return func(o *options) { o.endValue, o.endSet = perKWh, true }
 }

@@ -95,18 +95,20 @@ func (m model) cost(seg segment, d int) float64 {
 	return seg.exp * g / 1000
 }
 
-// defaultEndValue is ηd times the time-weighted mean discharge price.
+// defaultEndValue is ηd times the lowest discharge price of the horizon
+// (the import price where the forecast site imports, the export price
+// elsewhere), and never below 0: what a stored kWh is surely worth, since
+// holding it costs nothing.
 func (m model) defaultEndValue() float64 {
-	var sum, hours float64
+	low := math.Inf(1)
 	for _, s := range m.segs {
 		p := s.exp
 		if s.load > s.pv {
 			p = s.imp
 		}
-		sum += p * s.hours
-		hours += s.hours
+		low = min(low, p)
 	}
-	return m.b.DischargeEfficiency * sum / hours
+	return m.b.DischargeEfficiency * max(0, low)
 }
 
 // epsilon is the margin within which two costs count as equal: 1e-9 of the
