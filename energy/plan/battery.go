@@ -26,8 +26,11 @@ type Limits struct {
 type Battery struct {
 	// Capacity is the usable capacity in Wh (> 0).
 	Capacity energy.WattHours
-	// SoC is the state of charge at the start of the horizon, 0..1, within
-	// [MinSoC, MaxSoC].
+	// SoC is the state of charge at the start of the horizon, 0..1. A
+	// battery outside MinSoC..MaxSoC (below its reserve after an outage,
+	// say) is planned from where it is: the band widens to include SoC, so
+	// the plan may hold or move towards the band, and never goes further
+	// out than it started.
 	SoC energy.Fraction
 	Limits
 }
@@ -88,11 +91,13 @@ func (b Battery) Validate() error {
 	if err := b.Limits.validate("Battery."); err != nil {
 		return err
 	}
-	if b.SoC < b.MinSoC || b.SoC > b.MaxSoC {
-		return energy.Invalid("Battery.SoC", "%v is outside MinSoC..MaxSoC %v..%v",
-			float64(b.SoC), float64(b.MinSoC), float64(b.MaxSoC))
-	}
 	return nil
+}
+
+// band returns the state of charge the plan may use: MinSoC..MaxSoC,
+// widened to include SoC.
+func (b Battery) band() (lo, hi energy.Fraction) {
+	return min(b.MinSoC, b.SoC), max(b.MaxSoC, b.SoC)
 }
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }

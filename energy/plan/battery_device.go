@@ -20,9 +20,9 @@ func (l Limits) Validate() error { return l.validate("Limits.") }
 // Invalid input (nil source or battery, bad limits or options, to not after
 // from) returns a *energy.FieldError before any I/O. A battery that does not
 // report its capacity returns an error wrapping energy.ErrUnsupported (use
-// Plan with Battery.Capacity set); one whose state of charge lies outside
-// limits' MinSoC..MaxSoC a *energy.FieldError naming Battery.SoC. Errors of
-// b and ps are returned wrapped, so errors.Is sees their sentinels.
+// Plan with Battery.Capacity set); one outside limits' MinSoC..MaxSoC is
+// planned from where it is (see Battery.SoC). Errors of b and ps are
+// returned wrapped, so errors.Is sees their sentinels.
 func ForBattery(ctx context.Context, ps energy.PriceSource, b energy.Battery, limits Limits, from, to time.Time, opts ...Option) (Result, error) {
 	switch {
 	case ps == nil:

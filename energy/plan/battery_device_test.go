@@ -105,13 +105,7 @@ func TestForBatteryDeviceErrors(t *testing.T) {
 	require.ErrorIs(t, err, energy.ErrUnsupported)
 
 	ps, b = fakes()
-	b.status.StateOfCharge = 0.05 // below the 10 % reserve
-	_, err = ForBattery(ctx, ps, b, home().Limits, from, to)
 	var fe *energy.FieldError
-	require.ErrorAs(t, err, &fe)
-	assert.Equal(t, "Battery.SoC", fe.Field)
-
-	ps, b = fakes()
 	_, err = ForBattery(ctx, ps, b, home().Limits, from, to.Add(time.Hour)) // beyond the prices
 	require.ErrorAs(t, err, &fe)
 	assert.Equal(t, "Prices", fe.Field)

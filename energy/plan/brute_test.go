@@ -50,10 +50,10 @@ func TestPlanMatchesBruteForce(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 1))
 	steps := []time.Duration{15 * time.Minute, 30 * time.Minute, time.Hour}
 	active := 0
-	for i := range 300 {
-		n := 1 + r.IntN(5)
+	for i := range 500 {
+		n := 1 + r.IntN(6)
 		p := randomProblem(r, n, steps[r.IntN(len(steps))], r.IntN(4) != 0, r.IntN(2) == 0)
-		levels := 1 + r.IntN(5)
+		levels := 1 + r.IntN(6)
 		var opts []Option
 		var ev *float64
 		if r.IntN(3) == 0 {
@@ -70,7 +70,7 @@ func TestPlanMatchesBruteForce(t *testing.T) {
 		}
 	}
 	// The cases must exercise the search, not only idle plans.
-	assert.Greater(t, active, 150)
+	assert.Greater(t, active, 250)
 }
 
 // Mixed resolutions are cut into one set of intervals; brute force on the

@@ -39,7 +39,8 @@
 // # Exact on a grid
 //
 // The planner is a dynamic programme over the stored energy. The states are
-// the levels E0 + k·ΔE that lie within [MinSoC, MaxSoC] of the capacity,
+// the levels E0 + k·ΔE that lie within [MinSoC, MaxSoC] of the capacity
+// (widened to include E0 when the battery starts outside it),
 // where E0 is the stored energy now, so doing nothing is always one of the
 // plans considered (and the plan reaches MinSoC and MaxSoC to within one
 // step). ΔE is the usable range divided by [WithLevels] (200 by

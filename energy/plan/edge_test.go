@@ -139,6 +139,27 @@ func TestPlanEdgeCases(t *testing.T) {
 			assert.InDelta(t, 1, float64(r.EndSoC), float64(r.Step)/13500)
 		},
 	}, {
+		name: "below the reserve: may charge, never goes lower",
+		p: Problem{Prices: both(h, []float64{0.95, 0.1, 0.9}, []float64{0.9, 0.05, 0.85}),
+			Battery: func() Battery { b := home(); b.SoC = 0.04; return b }()},
+		modes: []energy.Mode{energy.ModeIdle, energy.ModeCharge, energy.ModeDischarge},
+		check: func(t *testing.T, r Result) {
+			for _, iv := range r.Intervals {
+				assert.GreaterOrEqual(t, iv.EndSoC, energy.Fraction(0.04))
+			}
+			assert.Less(t, float64(r.EndSoC), 0.1, "back down to where it started, below the reserve")
+		},
+	}, {
+		name: "above MaxSoC: may discharge, never goes higher",
+		p: Problem{Prices: both(h, []float64{0.1, 0.9}, []float64{0.05, 0.85}),
+			Battery: func() Battery { b := home(); b.MaxSoC, b.SoC = 0.8, 0.9; return b }()},
+		modes: []energy.Mode{energy.ModeIdle, energy.ModeDischarge},
+		check: func(t *testing.T, r Result) {
+			for _, iv := range r.Intervals {
+				assert.LessOrEqual(t, iv.EndSoC, energy.Fraction(0.9))
+			}
+		},
+	}, {
 		name: "5-minute prices merge into long windows",
 		p: Problem{Prices: both(5*time.Minute,
 			[]float64{0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9},

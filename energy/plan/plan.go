@@ -91,8 +91,10 @@ func Plan(p Problem, opts ...Option) (Result, error) {
 // interval boundary.
 func (m model) result(moves []int, stored []float64, currency string, endValue float64) Result {
 	c := float64(m.b.Capacity)
+	lo, hi := m.b.band()
 	soc := func(e float64) energy.Fraction {
-		return energy.Fraction(min(max(e/c, float64(m.b.MinSoC)), float64(m.b.MaxSoC)))
+		// Levels a rounding error past the band are at its edge.
+		return energy.Fraction(min(max(e/c, float64(lo)), float64(hi)))
 	}
 	r := Result{
 		Intervals: make([]Interval, len(m.segs)),

@@ -26,8 +26,9 @@ func checkPlan(t *testing.T, p Problem, r Result, msg string) {
 	var cost, base float64
 	for i, iv := range r.Intervals {
 		h := iv.End.Sub(iv.Start).Hours()
+		lo, hi := min(b.MinSoC, b.SoC), max(b.MaxSoC, b.SoC)
 		for _, soc := range []energy.Fraction{iv.StartSoC, iv.EndSoC} {
-			require.True(t, soc >= b.MinSoC && soc <= b.MaxSoC, "%s: interval %d SoC %v outside %v..%v", msg, i, soc, b.MinSoC, b.MaxSoC)
+			require.True(t, soc >= lo && soc <= hi, "%s: interval %d SoC %v outside %v..%v", msg, i, soc, lo, hi)
 		}
 		require.LessOrEqual(t, float64(iv.Battery), float64(b.MaxDischarge)+tol, "%s: interval %d", msg, i)
 		require.GreaterOrEqual(t, float64(iv.Battery), -float64(b.MaxCharge)-tol, "%s: interval %d", msg, i)
@@ -68,6 +69,9 @@ func TestPlanProperties(t *testing.T) {
 		step := resolutions[r.IntN(len(resolutions))]
 		n := 4 + r.IntN(96)
 		p := randomProblem(r, n, step, r.IntN(4) != 0, r.IntN(2) == 0)
+		if r.IntN(5) == 0 { // a battery outside its band
+			p.Battery.SoC = energy.Fraction(r.Float64())
+		}
 		msg := fmt.Sprintf("case %d", i)
 		res, err := Plan(p)
 		require.NoError(t, err, msg)

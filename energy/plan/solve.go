@@ -26,7 +26,8 @@ func (g grid) energy(e0 float64, s int) float64 { return e0 + float64(s-g.lo)*g.
 // holding is always a plan on the grid.
 func newGrid(b Battery, segs []segment, levels int) grid {
 	c := float64(b.Capacity)
-	usable := float64(b.MaxSoC-b.MinSoC) * c
+	minSoC, maxSoC := b.band()
+	usable := float64(maxSoC-minSoC) * c
 	if usable <= 0 || (b.MaxCharge == 0 && b.MaxDischarge == 0) {
 		return grid{step: 1, n: 1}
 	}
@@ -39,8 +40,8 @@ func newGrid(b Battery, segs []segment, levels int) grid {
 	}
 	e0 := float64(b.SoC) * c
 	const slack = 1e-9 // a level a rounding error past a bound is still in
-	lo := int(math.Floor((e0-float64(b.MinSoC)*c)/step + slack))
-	hi := int(math.Floor((float64(b.MaxSoC)*c-e0)/step + slack))
+	lo := int(math.Floor((e0-float64(minSoC)*c)/step + slack))
+	hi := int(math.Floor((float64(maxSoC)*c-e0)/step + slack))
 	return grid{step: step, lo: lo, n: lo + hi + 1}
 }
 

@@ -28,8 +28,6 @@ func TestPlanRejectsInvalidInput(t *testing.T) {
 		{"NaN capacity", func(p *Problem) { p.Battery.Capacity = energy.WattHours(nan) }, nil, "Battery.Capacity"},
 		{"SoC in percent", func(p *Problem) { p.Battery.SoC = 50 }, nil, "Battery.SoC"},
 		{"NaN SoC", func(p *Problem) { p.Battery.SoC = energy.Fraction(nan) }, nil, "Battery.SoC"},
-		{"SoC below MinSoC", func(p *Problem) { p.Battery.SoC = 0.05 }, nil, "Battery.SoC"},
-		{"SoC above MaxSoC", func(p *Problem) { p.Battery.MaxSoC = 0.4 }, nil, "Battery.SoC"},
 		{"MinSoC negative", func(p *Problem) { p.Battery.MinSoC = -0.1 }, nil, "Battery.MinSoC"},
 		{"MaxSoC above 1", func(p *Problem) { p.Battery.MaxSoC = 1.5 }, nil, "Battery.MaxSoC"},
 		{"MaxSoC below MinSoC", func(p *Problem) { p.Battery.MinSoC, p.Battery.MaxSoC = 0.6, 0.4 }, nil, "Battery.MaxSoC"},
