@@ -14,8 +14,9 @@ func (l Limits) Validate() error { return l.validate("Limits.") }
 
 // ForBattery plans battery b over [from, to): it reads b's state of charge
 // and capacity (BatteryStatus), fetches import and export prices from ps,
-// and plans with limits. It works with any energy.PriceSource and any
-// energy.Battery; send the result with Apply.
+// and plans with limits, without a forecast (for a site with load and PV,
+// call Plan with Problem.Forecast). It works with any energy.PriceSource and
+// any energy.Battery; send the result with Apply.
 //
 // Invalid input (nil source or battery, bad limits or options, to not after
 // from) returns a *energy.FieldError before any I/O. A battery that does not

@@ -13,10 +13,15 @@ type options struct {
 	endSet   bool
 }
 
-// The bounds of WithLevels. More levels cost time in proportion.
 const (
+	// DefaultLevels is the grid's levels without WithLevels: a 48-hour
+	// plan at 5-minute resolution takes a few milliseconds, and a finer
+	// grid gains about 1 % of the saving.
 	DefaultLevels = 200
-	MaxLevels     = 10_000
+	// MaxLevels is the most WithLevels accepts. The work grows with the
+	// square of the levels (more states, each with more moves), so this
+	// many over 48 hours at 5 minutes takes seconds.
+	MaxLevels = 10_000
 )
 
 // WithLevels sets how many steps of the state-of-charge grid span the usable

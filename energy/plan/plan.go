@@ -51,8 +51,8 @@ type Interval struct {
 	Grid energy.Watts
 	// StartSoC and EndSoC are the planned state of charge at the edges.
 	StartSoC, EndSoC energy.Fraction
-	// Cost and BaselineCost are the interval's cost with the plan and with
-	// the battery idle.
+	// Cost and BaselineCost are the interval's cost in the prices'
+	// currency, with the plan and with the battery idle.
 	Cost, BaselineCost float64
 }
 
