@@ -71,9 +71,11 @@ type model struct {
 // (kc) within seg.
 func (m model) reach(seg segment) (kd, kc int) {
 	const slack = 1e-9
-	kc = int(math.Floor(float64(m.b.MaxCharge)*seg.hours*m.b.ChargeEfficiency/m.g.step + slack))
-	kd = int(math.Floor(float64(m.b.MaxDischarge)*seg.hours/m.b.DischargeEfficiency/m.g.step + slack))
-	return min(kd, m.g.n-1), min(kc, m.g.n-1)
+	// Clamped as floats: a huge limit would overflow the conversion.
+	most := float64(m.g.n - 1)
+	kc = int(min(math.Floor(float64(m.b.MaxCharge)*seg.hours*m.b.ChargeEfficiency/m.g.step+slack), most))
+	kd = int(min(math.Floor(float64(m.b.MaxDischarge)*seg.hours/m.b.DischargeEfficiency/m.g.step+slack), most))
+	return kd, kc
 }
 
 // flow returns the battery's AC energy in Wh (positive when charging, drawn
