@@ -185,3 +185,24 @@ func TestPlanEdgeCases(t *testing.T) {
 		})
 	}
 }
+
+func TestResultAt(t *testing.T) {
+	r, err := Plan(Problem{Prices: both(30*time.Minute, []float64{0.1, 0.2, 0.9}, []float64{0, 0.1, 0.8}), Battery: home(),
+		From: t0.Add(5 * time.Minute)})
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		at    time.Time
+		start time.Time
+		ok    bool
+	}{
+		{t0, time.Time{}, false},
+		{t0.Add(5 * time.Minute), t0.Add(5 * time.Minute), true},
+		{t0.Add(30 * time.Minute), t0.Add(30 * time.Minute), true},
+		{t0.Add(89 * time.Minute), t0.Add(time.Hour), true},
+		{t0.Add(90 * time.Minute), time.Time{}, false},
+	} {
+		iv, ok := r.At(tt.at)
+		assert.Equal(t, tt.ok, ok, "at %v", tt.at)
+		assert.Equal(t, tt.start, iv.Start, "at %v", tt.at)
+	}
+}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/gridwire/gridwire/energy"
@@ -159,4 +160,22 @@ func (r Result) Active() energy.Schedule {
 		}
 	}
 	return energy.Schedule{Windows: ws, Repeat: r.Schedule.Repeat}
+}
+
+// At returns the interval that holds t, and false when t lies outside the
+// horizon; a controller uses it to print what the plan does now.
+func (r Result) At(t time.Time) (Interval, bool) {
+	i, found := slices.BinarySearchFunc(r.Intervals, t, func(iv Interval, t time.Time) int {
+		switch {
+		case !iv.End.After(t):
+			return -1
+		case iv.Start.After(t):
+			return 1
+		}
+		return 0
+	})
+	if !found {
+		return Interval{}, false
+	}
+	return r.Intervals[i], true
 }
