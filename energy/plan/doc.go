@@ -59,7 +59,8 @@
 // site would import, the export price elsewhere; never below 0): what it is
 // surely worth. So the planner does not buy energy it will not use within
 // the horizon, sells what it holds where that pays more than holding it,
-// and flat prices give an idle plan. [WithEndValue] sets another value, for
+// and flat prices give an idle plan (with a forecast, flat import and
+// export prices that differ still pay for storing PV for the evening). [WithEndValue] sets another value, for
 // example to keep energy for a peak beyond the horizon.
 //
 // # Determinism
