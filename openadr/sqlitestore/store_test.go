@@ -12,24 +12,32 @@ import (
 	"github.com/gridwire/gridwire/openadr/storetest"
 )
 
-func openAt(t *testing.T, path string) *sqlitestore.Store {
+func openAt(t *testing.T, path string, opts ...sqlitestore.Option) *sqlitestore.Store {
 	t.Helper()
-	s, err := sqlitestore.Open(context.Background(), path)
+	s, err := sqlitestore.Open(context.Background(), path, opts...)
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s
 }
 
 func TestConformance(t *testing.T) {
-	storetest.TestStore(t, storetest.Harness{
-		Open: func(t *testing.T) openadr.Store { return openAt(t, filepath.Join(t.TempDir(), "vtn.db")) },
-		Reopen: func(t *testing.T, s openadr.Store) openadr.Store {
-			var path string
-			require.NoError(t, s.(*sqlitestore.Store).DB().QueryRow(`SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&path))
-			require.NoError(t, s.(*sqlitestore.Store).Close())
-			return openAt(t, path)
-		},
-	})
+	for name, opts := range map[string][]sqlitestore.Option{
+		"cached":   nil,
+		"uncached": {sqlitestore.WithCacheSize(0)},
+		"cache2":   {sqlitestore.WithCacheSize(2)}, // evicting all the time
+	} {
+		t.Run(name, func(t *testing.T) {
+			storetest.TestStore(t, storetest.Harness{
+				Open: func(t *testing.T) openadr.Store { return openAt(t, filepath.Join(t.TempDir(), "vtn.db"), opts...) },
+				Reopen: func(t *testing.T, s openadr.Store) openadr.Store {
+					var path string
+					require.NoError(t, s.(*sqlitestore.Store).DB().QueryRow(`SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&path))
+					require.NoError(t, s.(*sqlitestore.Store).Close())
+					return openAt(t, path, opts...)
+				},
+			})
+		})
+	}
 }
 
 func TestNewerSchemaRefused(t *testing.T) {
