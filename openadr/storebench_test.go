@@ -111,28 +111,48 @@ func benchMarshal(b *testing.B, m oadr.Message) []byte {
 	return body
 }
 
-func benchPost(b *testing.B, v http.Handler, svc string, m oadr.Message) oadr.Message {
-	req := httptest.NewRequest(http.MethodPost, openadr.PathPrefix+svc, bytes.NewReader(benchMarshal(b, m)))
+// benchServe posts body to the VTN in process and decodes the answer.
+func benchServe(b *testing.B, v http.Handler, svc string, body []byte) oadr.Message {
+	req := httptest.NewRequest(http.MethodPost, openadr.PathPrefix+svc, bytes.NewReader(body))
 	rec := httptest.NewRecorder()
 	v.ServeHTTP(rec, req)
-	require.Equal(b, http.StatusOK, rec.Code)
+	if rec.Code != http.StatusOK {
+		b.Fatalf("%s: %d %s", svc, rec.Code, rec.Body.Bytes())
+	}
 	ans, err := oadr.Unmarshal(rec.Body.Bytes())
 	require.NoError(b, err)
 	return ans
 }
 
+func benchPost(b *testing.B, v http.Handler, svc string, m oadr.Message) oadr.Message {
+	return benchServe(b, v, svc, benchMarshal(b, m))
+}
+
 // benchRegister registers a VEN, offers the battery's reports and drains its
 // queue, returning its venID.
 func benchRegister(b *testing.B, v http.Handler, name string) string {
+	return benchRegisterWith(b, v, name, benchSample(b, "oadrRegisterReport_battery_telemetry.xml"), nil)
+}
+
+// benchRegisterWith registers a VEN, offers the reports of the
+// oadrRegisterReport offer, sends the oadrUpdateReport usage (when not nil)
+// and drains the VEN's queue, returning its venID.
+func benchRegisterWith(b *testing.B, v http.Handler, name string, offer, usage []byte) string {
 	reg := benchPost(b, v, "EiRegisterParty", &oadr.CreatePartyRegistration{
 		RequestID: "REQ_" + name, ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
 		VenName: name, HTTPPullModel: oadr.Ptr(true),
 	}).(*oadr.CreatedPartyRegistration)
 	require.Equal(b, oadr.CodeOK, reg.Response.Code)
-	m, err := oadr.Unmarshal(benchSample(b, "oadrRegisterReport_battery_telemetry.xml"))
+	m, err := oadr.Unmarshal(offer)
 	require.NoError(b, err)
 	m.(*oadr.RegisterReport).VenID = reg.VenID
 	benchPost(b, v, "EiReport", m)
+	if usage != nil {
+		m, err := oadr.Unmarshal(usage)
+		require.NoError(b, err)
+		m.(*oadr.UpdateReport).VenID = reg.VenID
+		benchPost(b, v, "EiReport", m)
+	}
 	for range 100 {
 		if _, empty := benchPost(b, v, "OadrPoll", &oadr.Poll{VenID: reg.VenID}).(*oadr.Response); empty {
 			return reg.VenID
