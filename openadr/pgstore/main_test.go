@@ -1,0 +1,17 @@
+package pgstore_test
+
+import (
+	"fmt"
+	"os"
+	"testing"
+)
+
+// TestMain says loudly, once, when the PostgreSQL tests do not run: a quiet
+// "ok" would hide that nothing was tested.
+func TestMain(m *testing.M) {
+	if os.Getenv(envURL) == "" && os.Getenv("CI") != "true" {
+		fmt.Fprintln(os.Stderr, "gridwire: skipped PostgreSQL store tests: "+envURL+
+			" is not set; set it to a database URL, or run bash .ci/run, which starts PostgreSQL")
+	}
+	os.Exit(m.Run())
+}

@@ -1,0 +1,61 @@
+package openadr_test
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gridwire/gridwire/openadr"
+	"github.com/gridwire/gridwire/openadr/oadr"
+)
+
+// BenchmarkScale registers N VENs in one process on the memory store (each
+// registered, its reports offered, one telemetry report taken, its queue
+// drained), reports the live heap per VEN, then times empty polls spread
+// over all of them. Compare the poll ns/op across N: it should hardly grow.
+// N is 1,000 and 100,000; GRIDWIRE_SCALE_VENS adds another (1000000 needs
+// about 8 GiB).
+//
+//	go test -run '^$' -bench Scale -benchtime 20000x ./openadr/
+func BenchmarkScale(b *testing.B) {
+	sizes := []int{1000, 100000}
+	if n, err := strconv.Atoi(os.Getenv("GRIDWIRE_SCALE_VENS")); err == nil && n > 0 {
+		sizes = append(sizes, n)
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("vens=%d", n), func(b *testing.B) {
+			before := liveHeap()
+			v, err := openadr.NewVTN("VTN_SCALE")
+			require.NoError(b, err)
+			polls := make([][]byte, n)
+			offer := benchSample(b, "oadrRegisterReport_battery_telemetry.xml")
+			usage := benchSample(b, "oadrUpdateReport_battery_TELEMETRY_USAGE.xml")
+			for i := range n {
+				id := benchRegisterWith(b, v, fmt.Sprintf("battery-%d", i), offer, usage)
+				polls[i] = benchMarshal(b, &oadr.Poll{VenID: id})
+			}
+			perVEN := float64(liveHeap()-before) / float64(n)
+			runtime.KeepAlive(v)
+			i := 0
+			b.ResetTimer()
+			for b.Loop() {
+				benchServe(b, v, "OadrPoll", polls[i%n])
+				i += 7919 // a prime: the polls jump around the whole registry
+			}
+			b.ReportMetric(perVEN, "heapB/VEN") // after the loop: ResetTimer clears metrics
+		})
+	}
+}
+
+func liveHeap() uint64 {
+	runtime.GC()
+	debug.FreeOSMemory()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
