@@ -24,7 +24,7 @@ func newFake(t *testing.T, fakeOpts []alphaesstest.Option, opts ...alphaess.Opti
 	fc := clock.NewFake(t0)
 	srv := alphaesstest.NewServer(append([]alphaesstest.Option{alphaesstest.WithClock(fc), alphaesstest.WithLocation(sydney)}, fakeOpts...)...)
 	t.Cleanup(srv.Close)
-	c := alphaess.New(srv.AppID, srv.AppSecret, append([]alphaess.Option{
+	c := mustNew(t, srv.AppID, srv.AppSecret, append([]alphaess.Option{
 		alphaess.WithBaseURL(srv.URL), alphaess.WithHTTPClient(srv.Client()), alphaess.WithClock(fc),
 		alphaess.WithLocation(sydney), alphaess.WithSerialNumber(srv.SerialNumber),
 	}, opts...)...)

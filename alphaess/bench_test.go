@@ -26,7 +26,7 @@ func BenchmarkLastPowerData(b *testing.B) {
 	ctx := context.Background()
 
 	b.Run("client", func(b *testing.B) {
-		c := alphaess.New(srv.AppID, srv.AppSecret, alphaess.WithBaseURL(srv.URL), alphaess.WithHTTPClient(srv.Client()),
+		c := mustNew(b, srv.AppID, srv.AppSecret, alphaess.WithBaseURL(srv.URL), alphaess.WithHTTPClient(srv.Client()),
 			alphaess.WithMinInterval(0), alphaess.WithSerialNumber(srv.SerialNumber))
 		b.ReportAllocs()
 		for b.Loop() {

@@ -3,9 +3,15 @@
 // account, typed, plus the systems' batteries, site meters and EV chargers
 // as energy.Battery, energy.Meter and energy.Charger.
 //
-//	c := alphaess.New(appID, appSecret)
+//	c, err := alphaess.New(appID, appSecret, alphaess.WithLocation(sydney))
+//	if err != nil { … } // an empty credential or a bad option, before any I/O
 //	systems, err := c.ListSystems(ctx)
 //	p, err := c.System(systems[0].SerialNumber).LastPowerData(ctx)
+//
+// New takes the options every gridwire REST client shares (WithHTTPClient,
+// WithBaseURL, WithUserAgent, WithLogger, WithClock, WithRetries,
+// WithTimeout), with the same meanings, and AlphaESS's own (WithLocation,
+// WithSerialNumber, WithMinInterval, WithVerifyWrites).
 //
 // # Calls
 //
@@ -20,7 +26,7 @@
 // maintenance) are an *HTTPError.
 //
 // Network errors and 5xx answers are retried for reads and value-setting
-// writes (WithRetries). Calls are paced: by default their starts are at
+// writes, twice by default (WithRetries; 0 means never). Calls are paced: by default their starts are at
 // least DefaultMinInterval (10 s, as AlphaESS asks) apart, across every
 // handle made from one New. After a 6053 (too fast) the client widens the
 // spacing for good and sends the call once more if it is safe to repeat

@@ -258,35 +258,33 @@ func TestTimeoutWhilePacing(t *testing.T) {
 	}
 }
 
-func TestMissingInputFailsBeforeIO(t *testing.T) {
-	tests := []struct {
-		name  string
-		c     func(m *mock) *alphaess.Client
-		field string
-	}{
-		{"no app id", func(m *mock) *alphaess.Client {
-			return alphaess.New("", testSecret, alphaess.WithHTTPClient(&http.Client{Transport: m}), alphaess.WithBaseURL(base))
-		}, "appID"},
-		{"no secret", func(m *mock) *alphaess.Client {
-			return alphaess.New(testAppID, " ", alphaess.WithHTTPClient(&http.Client{Transport: m}), alphaess.WithBaseURL(base))
-		}, "appSecret"},
-		{"no serial number", func(m *mock) *alphaess.Client {
-			return alphaess.New(testAppID, testSecret, alphaess.WithHTTPClient(&http.Client{Transport: m}), alphaess.WithBaseURL(base)).System("")
-		}, "sysSn"},
-	}
-	for _, tt := range tests {
+func TestNewRejectsMissingCredentials(t *testing.T) {
+	for _, tt := range []struct{ name, appID, secret, field string }{
+		{"no app id", "", testSecret, "appID"},
+		{"blank app id", "  ", testSecret, "appID"},
+		{"no secret", testAppID, "", "appSecret"},
+		{"blank secret", testAppID, " ", "appSecret"},
+	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, m := newMock(t)
-			m.on(http.MethodGet, "getLastPowerData", fixture(t, "getLastPowerData.json"))
-			_, err := tt.c(m).LastPowerData(context.Background())
+			c, err := alphaess.New(tt.appID, tt.secret)
 			var fe *energy.FieldError
-			if !errors.As(err, &fe) || fe.Field != tt.field {
-				t.Fatalf("err = %v, want a FieldError for %s", err, tt.field)
-			}
-			if len(m.requests()) != 0 {
-				t.Fatal("a request was sent")
+			if !errors.As(err, &fe) || fe.Field != tt.field || c != nil {
+				t.Fatalf("New = %v, %v; want a FieldError for %s", c, err, tt.field)
 			}
 		})
+	}
+}
+
+func TestMissingSerialNumberFailsBeforeIO(t *testing.T) {
+	c, m := newMock(t)
+	m.on(http.MethodGet, "getLastPowerData", fixture(t, "getLastPowerData.json"))
+	_, err := c.System("").LastPowerData(context.Background())
+	var fe *energy.FieldError
+	if !errors.As(err, &fe) || fe.Field != "sysSn" {
+		t.Fatalf("err = %v, want a FieldError for sysSn", err)
+	}
+	if len(m.requests()) != 0 {
+		t.Fatal("a request was sent")
 	}
 }
 

@@ -18,7 +18,10 @@ func exampleFake() (*alphaess.Client, *alphaesstest.Server) {
 	syd, _ := time.LoadLocation("Australia/Sydney")
 	fc := clock.NewFake(time.Date(2026, 8, 4, 20, 10, 0, 0, syd))
 	srv := alphaesstest.NewServer(alphaesstest.WithClock(fc), alphaesstest.WithLocation(syd))
-	c := alphaess.New(srv.AppID, srv.AppSecret, alphaess.WithBaseURL(srv.URL), alphaess.WithClock(fc), alphaess.WithLocation(syd))
+	c, err := alphaess.New(srv.AppID, srv.AppSecret, alphaess.WithBaseURL(srv.URL), alphaess.WithClock(fc), alphaess.WithLocation(syd))
+	if err != nil {
+		panic(err)
+	}
 	return c, srv
 }
 

@@ -80,7 +80,17 @@ func newMock(t *testing.T, opts ...alphaess.Option) (*alphaess.Client, *mock) {
 		alphaess.WithLocation(sydney),
 		alphaess.WithSerialNumber(testSN),
 	}, opts...)
-	return alphaess.New(testAppID, testSecret, all...), m
+	return mustNew(t, testAppID, testSecret, all...), m
+}
+
+// mustNew is alphaess.New for options the test knows to be valid.
+func mustNew(t testing.TB, appID, secret string, opts ...alphaess.Option) *alphaess.Client {
+	t.Helper()
+	c, err := alphaess.New(appID, secret, opts...)
+	if err != nil {
+		t.Fatalf("alphaess.New: %v", err)
+	}
+	return c
 }
 
 // on answers method endpoint with the responders in turn (the last one

@@ -100,11 +100,17 @@ func TestTooFastNotRetriedForVerificationCode(t *testing.T) {
 	}
 }
 
+// WithRetries(0) means never: one request. (It was read as "default" and
+// sent three.) Without the option a request is tried three times.
 func TestRetries(t *testing.T) {
 	for _, tt := range []struct {
 		n, want int
-	}{{-1, 1}, {0, 1}, {4, 5}} {
-		c, m := newMock(t, alphaess.WithRetries(tt.n), alphaess.WithMinInterval(0))
+	}{{0, 1}, {4, 5}, {-1, 3}} {
+		opts := []alphaess.Option{alphaess.WithMinInterval(0)}
+		if tt.n >= 0 {
+			opts = append(opts, alphaess.WithRetries(tt.n))
+		}
+		c, m := newMock(t, opts...)
 		m.on(http.MethodGet, "getLastPowerData", body(503, ""))
 		if _, err := c.LastPowerData(context.Background()); !errors.Is(err, energy.ErrUnavailable) {
 			t.Fatalf("err = %v", err)

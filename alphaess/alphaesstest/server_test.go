@@ -494,18 +494,27 @@ func TestWithClient(t *testing.T) {
 	fc := clock.NewFake(t0)
 	srv := alphaesstest.NewServer(alphaesstest.WithClock(fc), alphaesstest.WithCredentials("alphaabc", "s3cret"))
 	defer srv.Close()
-	c := alphaess.New("alphaabc", "s3cret", alphaess.WithBaseURL(srv.URL), alphaess.WithClock(fc), alphaess.WithMinInterval(0))
+	c, err := alphaess.New("alphaabc", "s3cret", alphaess.WithBaseURL(srv.URL), alphaess.WithClock(fc), alphaess.WithMinInterval(0))
+	if err != nil {
+		t.Fatal(err)
+	}
 	systems, err := c.ListSystems(t.Context())
 	if err != nil || len(systems) != 1 || systems[0].SerialNumber != alphaesstest.DefaultSerialNumber {
 		t.Fatalf("ListSystems = %v, %v", systems, err)
 	}
 	fc.Advance(time.Hour)
-	bad := alphaess.New("alphaabc", "wrong", alphaess.WithBaseURL(srv.URL), alphaess.WithClock(fc))
+	bad, err := alphaess.New("alphaabc", "wrong", alphaess.WithBaseURL(srv.URL), alphaess.WithClock(fc))
+	if err != nil {
+		t.Fatal(err)
+	}
 	_, err = bad.ListSystems(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "6007") {
 		t.Fatalf("wrong secret: %v", err)
 	}
-	skewed := alphaess.New("alphaabc", "s3cret", alphaess.WithBaseURL(srv.URL), alphaess.WithClock(clock.NewFake(fc.Now().Add(-10*time.Minute))))
+	skewed, err := alphaess.New("alphaabc", "s3cret", alphaess.WithBaseURL(srv.URL), alphaess.WithClock(clock.NewFake(fc.Now().Add(-10*time.Minute))))
+	if err != nil {
+		t.Fatal(err)
+	}
 	_, err = skewed.ListSystems(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "local clock is -10m0s off") {
 		t.Fatalf("skewed clock: %v", err)

@@ -71,7 +71,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	client := alphaess.New(appID, secret, opts...)
+	client, err := alphaess.New(appID, secret, opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "alphaess-status: %v\n", err)
+		return 2
+	}
 	fmt.Fprintf(stdout, "AlphaESS systems of AppID %s — %s\n\n", appID, source)
 	if err := status(ctx, client, stdout); err != nil {
 		fmt.Fprintf(stderr, "alphaess-status: %v\n", err)
