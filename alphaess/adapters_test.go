@@ -24,10 +24,8 @@ func newFake(t *testing.T, fakeOpts []alphaesstest.Option, opts ...alphaess.Opti
 	fc := clock.NewFake(t0)
 	srv := alphaesstest.NewServer(append([]alphaesstest.Option{alphaesstest.WithClock(fc), alphaesstest.WithLocation(sydney)}, fakeOpts...)...)
 	t.Cleanup(srv.Close)
-	c := mustNew(t, srv.AppID, srv.AppSecret, append([]alphaess.Option{
-		alphaess.WithBaseURL(srv.URL), alphaess.WithHTTPClient(srv.Client()), alphaess.WithClock(fc),
-		alphaess.WithLocation(sydney), alphaess.WithSerialNumber(srv.SerialNumber),
-	}, opts...)...)
+	// Default pacing (made instant by the fake clock), unlike srv.Client's.
+	c := srv.Client(append([]alphaess.Option{alphaess.WithMinInterval(alphaess.DefaultMinInterval)}, opts...)...)
 	return c, srv, fc
 }
 

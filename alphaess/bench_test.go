@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gridwire/gridwire/alphaess"
 	"github.com/gridwire/gridwire/alphaess/alphaesstest"
 )
 
@@ -26,8 +25,7 @@ func BenchmarkLastPowerData(b *testing.B) {
 	ctx := context.Background()
 
 	b.Run("client", func(b *testing.B) {
-		c := mustNew(b, srv.AppID, srv.AppSecret, alphaess.WithBaseURL(srv.URL), alphaess.WithHTTPClient(srv.Client()),
-			alphaess.WithMinInterval(0), alphaess.WithSerialNumber(srv.SerialNumber))
+		c := srv.Client()
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := c.LastPowerData(ctx); err != nil {
@@ -37,7 +35,7 @@ func BenchmarkLastPowerData(b *testing.B) {
 	})
 
 	b.Run("bare-net-http", func(b *testing.B) {
-		hc := srv.Client()
+		hc := http.DefaultClient
 		url := srv.URL + "/getLastPowerData?sysSn=" + srv.SerialNumber
 		var env struct {
 			Code int    `json:"code"`

@@ -73,7 +73,7 @@ func (f *fake) do(method, endpoint string, params map[string]any, edit func(http
 	if edit != nil {
 		edit(req.Header)
 	}
-	resp, err := f.Client().Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -205,8 +205,8 @@ func TestSystemChecks(t *testing.T) {
 
 func TestInjectedFailures(t *testing.T) {
 	f := newFake(t)
-	f.FailNext(6053, "getLastPowerData")
-	f.FailNextHTTP(502)
+	f.FailNext(1, alphaesstest.Fault{Endpoint: "getLastPowerData", Code: 6053})
+	f.FailNext(1, alphaesstest.Fault{Status: 502})
 	a := f.get("getEssList", nil)
 	if a.status != 502 || !bytes.Contains(a.raw, []byte("502 Bad Gateway")) {
 		t.Errorf("502: %d %s", a.status, a.raw)
