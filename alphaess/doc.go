@@ -56,6 +56,19 @@
 // 200 to writes that the device then ignores, WithVerifyWrites reads every
 // write back and reports a difference as a *NotAppliedError.
 //
+// Client.Battery offers a system as an energy.Battery. Its SetSchedule
+// takes daily schedules only (energy.RepeatDaily): AlphaESS periods repeat
+// every day until replaced, so a one-off schedule is refused with
+// energy.ErrUnsupported rather than becoming a nightly one.
+//
+// # Vendor data is checked
+//
+// The adapters (Battery, Meter) refuse readings that cannot be true with a
+// *ValueError wrapping energy.ErrUnavailable: numbers that are not finite,
+// a state of charge outside 0..100 %, powers beyond 10 MW, capacities that
+// are negative or beyond 50 MWh. Nulls are a *MissingDataError, never
+// zeros. A null item in a list is a malformed answer.
+//
 // Package alphaesstest is an in-process fake of the Open API for tests and
 // offline examples.
 package alphaess

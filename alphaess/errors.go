@@ -146,6 +146,36 @@ func (e *MissingDataError) Error() string {
 // Unwrap returns energy.ErrUnavailable.
 func (e *MissingDataError) Unwrap() error { return energy.ErrUnavailable }
 
+// ValueError is a successful answer (code 200) carrying a value that cannot
+// be true: a number that is not finite ("NaN", "Infinity", or one that
+// overflows when converted to gridwire's units), a state of charge outside
+// 0..100 %, a power or capacity beyond any AlphaESS system, a negative PV
+// or load. It wraps energy.ErrUnavailable: like a null, such a reading is
+// unusable, so it is reported and never passed on or kept.
+type ValueError struct {
+	// Endpoint is the endpoint called.
+	Endpoint string
+	// Field is the wire name of the value, such as "soc", or "" when the
+	// decoder cannot tell.
+	Field string
+	// Value is the value as sent (or as converted, for an overflow).
+	Value string
+	// Reason says what is wrong with it.
+	Reason string
+}
+
+// Error implements error.
+func (e *ValueError) Error() string {
+	field := e.Field
+	if field == "" {
+		field = "a value"
+	}
+	return fmt.Sprintf("alphaess: %s: %s is %s: %s", e.Endpoint, field, e.Value, e.Reason)
+}
+
+// Unwrap returns energy.ErrUnavailable.
+func (e *ValueError) Unwrap() error { return energy.ErrUnavailable }
+
 // ErrNotApplied is wrapped by *NotAppliedError.
 var ErrNotApplied = errors.New("alphaess: write not applied")
 

@@ -92,12 +92,12 @@ func ExampleBattery_SetSchedule() {
 	defer srv.Close()
 	b := c.System(srv.SerialNumber).Battery()
 	tonight := time.Date(2026, 8, 4, 23, 0, 0, 0, c.Location())
-	err := b.SetSchedule(context.Background(), energy.Schedule{Windows: []energy.Window{
+	err := b.SetSchedule(context.Background(), energy.Schedule{Repeat: energy.RepeatDaily, Windows: []energy.Window{
 		{Start: tonight, End: tonight.Add(6 * time.Hour), Mode: energy.ModeCharge, TargetSoC: 0.95},
 	}})
 	fmt.Println(err, srv.ChargeConfig())
 
-	err = b.SetSchedule(context.Background(), energy.Schedule{Windows: []energy.Window{
+	err = b.SetSchedule(context.Background(), energy.Schedule{Repeat: energy.RepeatDaily, Windows: []energy.Window{
 		{Start: tonight, End: tonight.Add(time.Hour), Mode: energy.ModeCharge},
 		{Start: tonight.Add(2 * time.Hour), End: tonight.Add(3 * time.Hour), Mode: energy.ModeCharge},
 		{Start: tonight.Add(4 * time.Hour), End: tonight.Add(5 * time.Hour), Mode: energy.ModeCharge},
