@@ -43,7 +43,8 @@ func TestBatteryContract(t *testing.T) {
 	}}
 	energytest.TestBattery(t, energytest.BatteryHarness{
 		Battery: c.Battery(), Requests: srv.Requests, Now: fc.Now, MaxAge: time.Minute,
-		Schedule: &daily, Unsupported: &third,
+		Schedule: &daily, Unsupported: &third, BadData: badBatteryData(srv),
+		New: func() energy.Battery { return c.Battery() },
 	})
 	// The contract accepts ErrUnsupported for its valid schedule; this
 	// adapter must really have written it (one charge window, stop at 90 %).
@@ -56,8 +57,39 @@ func TestBatteryContract(t *testing.T) {
 func TestMeterContract(t *testing.T) {
 	c, srv, fc := newFake(t, nil)
 	energytest.TestMeter(t, energytest.MeterHarness{
-		Meter: c.Meter(), Requests: srv.Requests, Now: fc.Now, MaxAge: time.Minute,
+		Meter: c.Meter(), Requests: srv.Requests, Now: fc.Now, MaxAge: time.Minute, BadData: badMeterData(srv),
 	})
+}
+
+// badData primes srv's endpoint with fields, for the contracts' bad data
+// steps.
+func badData(srv *alphaesstest.Server, name, endpoint string, fields map[string]any) energytest.BadData {
+	return energytest.BadData{
+		Name:  name,
+		Prime: func() { srv.SetFields(endpoint, fields) },
+		Reset: srv.ResetData,
+	}
+}
+
+// badBatteryData are the values a hostile or broken server sent that came
+// out as a state of charge of 2.5, a capacity of -Inf (kept for every later
+// call) and 10^305 kW.
+func badBatteryData(srv *alphaesstest.Server) []energytest.BadData {
+	return []energytest.BadData{
+		badData(srv, "soc 250", "getLastPowerData", map[string]any{"soc": 250}),
+		badData(srv, "soc NaN", "getLastPowerData", map[string]any{"soc": "NaN"}),
+		badData(srv, "pbat 1e308", "getLastPowerData", map[string]any{"pbat": 1e308}),
+		badData(srv, "cobat -1e308", "getEssList", map[string]any{"cobat": -1e308}),
+	}
+}
+
+func badMeterData(srv *alphaesstest.Server) []energytest.BadData {
+	return []energytest.BadData{
+		badData(srv, "pbat 1e308", "getLastPowerData", map[string]any{"pbat": 1e308}),
+		badData(srv, "pgrid -Infinity", "getLastPowerData", map[string]any{"pgrid": "-Infinity"}),
+		badData(srv, "ppv negative", "getLastPowerData", map[string]any{"ppv": -4000}),
+		badData(srv, "pload NaN", "getLastPowerData", map[string]any{"pload": "NaN"}),
+	}
 }
 
 func TestChargerContract(t *testing.T) {
