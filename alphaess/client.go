@@ -3,7 +3,6 @@ package alphaess
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -151,7 +150,8 @@ var (
 //
 // Errors: *HTTPError for a status of 400 or more without an envelope,
 // *APIError for any other code, a *DecodeError (message "malformed
-// response") for a body that is not an envelope, or the context's error.
+// response") for a body that is not an envelope, a *TransportError when no
+// answer came, or the context's error.
 // After a 6053 the pacer slows down and a repeatable call is sent once more,
 // after the new interval.
 func (c *Client) call(ctx context.Context, ep endpoint, q url.Values, body any) (json.RawMessage, error) {
@@ -160,11 +160,7 @@ func (c *Client) call(ctx context.Context, ep endpoint, q url.Values, body any) 
 			Method: ep.method, Path: ep.name, Query: q, Body: body, Idempotent: ep.repeatable, NoRetry: !ep.repeatable,
 		})
 		if err != nil {
-			var he *rest.HTTPError
-			if errors.As(err, &he) {
-				return nil, newHTTPError(ep, he)
-			}
-			return nil, err
+			return nil, fromRest(ep, err)
 		}
 		env, err := decodeEnvelope(resp.Body)
 		if err != nil {

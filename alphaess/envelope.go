@@ -75,7 +75,7 @@ func decodeError(ep endpoint, body []byte, err error) error {
 		ve.Endpoint = ep.name
 		return ve
 	}
-	return &rest.DecodeError{Vendor: "alphaess", Method: ep.method, Endpoint: ep.name, Body: rest.Excerpt(body), Err: err}
+	return &DecodeError{Method: ep.method, Endpoint: ep.name, Body: rest.Excerpt(body), Err: err}
 }
 
 // decodeData decodes an object the endpoint must return; null data is a

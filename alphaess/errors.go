@@ -209,11 +209,59 @@ func (e *NotAppliedError) Error() string {
 func (e *NotAppliedError) Unwrap() error { return ErrNotApplied }
 
 // DecodeError is an answer whose body is not the AlphaESS envelope, or whose
-// data does not decode. It is an alias so that callers outside this module
-// can name it in errors.As.
-type DecodeError = rest.DecodeError
+// data does not decode (a null list item, a string where a number is due).
+// Its message says "malformed response".
+type DecodeError struct {
+	// Method and Endpoint identify the call, such as "GET" and
+	// "getEssList".
+	Method, Endpoint string
+	// Body is the start of the body, at most 512 bytes.
+	Body string
+	// Err is the decoder's error.
+	Err error
+}
+
+// Error implements error.
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("alphaess: %s %s: malformed response: %v (body: %s)", e.Method, e.Endpoint, e.Err, e.Body)
+}
+
+// Unwrap returns the decoder's error.
+func (e *DecodeError) Unwrap() error { return e.Err }
 
 // TransportError is a failure to get any answer (DNS, connection refused,
 // reset, TLS, timeout) after the client's retries. It wraps
 // energy.ErrUnavailable and the cause.
-type TransportError = rest.TransportError
+type TransportError struct {
+	// Method and Endpoint identify the call.
+	Method, Endpoint string
+	// Attempts is how many times the request was tried.
+	Attempts int
+	// Err is the underlying error.
+	Err error
+}
+
+// Error implements error.
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("alphaess: %s %s: %v (after %d attempt(s))", e.Method, e.Endpoint, e.Err, e.Attempts)
+}
+
+// Unwrap returns energy.ErrUnavailable and the cause.
+func (e *TransportError) Unwrap() []error { return []error{energy.ErrUnavailable, e.Err} }
+
+// fromRest turns internal/rest's errors into this package's own types, so
+// that callers can name every error they get.
+func fromRest(ep endpoint, err error) error {
+	var he *rest.HTTPError
+	var te *rest.TransportError
+	var de *rest.DecodeError
+	switch {
+	case errors.As(err, &he):
+		return newHTTPError(ep, he)
+	case errors.As(err, &te):
+		return &TransportError{Method: ep.method, Endpoint: ep.name, Attempts: te.Attempts, Err: te.Err}
+	case errors.As(err, &de):
+		return &DecodeError{Method: ep.method, Endpoint: ep.name, Body: de.Body, Err: de.Err}
+	}
+	return err
+}

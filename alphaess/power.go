@@ -47,7 +47,7 @@ type PowerData struct {
 	EVChargers [4]*energy.Watts
 }
 
-// wirePower is getLastPowerData's data (reference §1.4).
+// wirePower is getLastPowerData's data.
 type wirePower struct {
 	Ppv       num `json:"ppv"`
 	PpvDetail struct {
@@ -153,7 +153,7 @@ type PowerSample struct {
 
 // wireSample is a getOneDayPowerBySn item. The live API says cbat and
 // pchargingPile where the portal says cobat and pChargingPile; both are
-// read (reference §1.4).
+// read.
 type wireSample struct {
 	SysSn         string `json:"sysSn"`
 	UploadTime    string `json:"uploadTime"`
