@@ -160,5 +160,5 @@ func ratio(n num) *energy.Fraction {
 	if n.v > 1 {
 		return n.percent()
 	}
-	return energy.Ptr(energy.Fraction(n.v))
+	return new(energy.Fraction(n.v))
 }

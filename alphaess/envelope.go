@@ -179,7 +179,7 @@ func (n num) watts() *energy.Watts {
 	if !n.ok {
 		return nil
 	}
-	return energy.Ptr(energy.Watts(n.v))
+	return new(energy.Watts(n.v))
 }
 
 // kilowatts reads a kW rating (poinv, popv) into W.
@@ -187,7 +187,7 @@ func (n num) kilowatts() *energy.Watts {
 	if !n.ok {
 		return nil
 	}
-	return energy.Ptr(energy.Watts(n.v * 1000))
+	return new(energy.Watts(n.v * 1000))
 }
 
 // kwh reads a kWh energy into Wh.
@@ -195,7 +195,7 @@ func (n num) kwh() *energy.WattHours {
 	if !n.ok {
 		return nil
 	}
-	return energy.Ptr(energy.WattHours(n.v * 1000))
+	return new(energy.WattHours(n.v * 1000))
 }
 
 // percent reads a 0..100 percentage into a Fraction.
@@ -203,7 +203,7 @@ func (n num) percent() *energy.Fraction {
 	if !n.ok {
 		return nil
 	}
-	return energy.Ptr(energy.FromPercent(n.v))
+	return new(energy.FromPercent(n.v))
 }
 
 // bool01 reads AlphaESS's 0/1 flags; any other value is an error.

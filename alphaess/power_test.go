@@ -13,8 +13,9 @@ import (
 	"github.com/gridwire/gridwire/energy"
 )
 
-// w is a power value as the client returns it.
-func w(v float64) *energy.Watts { return new(energy.Watts(v)) }
+// w and wh are values as the client returns them.
+func w(v float64) *energy.Watts      { return new(energy.Watts(v)) }
+func wh(v float64) *energy.WattHours { return new(energy.WattHours(v)) }
 
 // Shapes of the getEssList example body, plus a second system with nulls.
 func TestListSystems(t *testing.T) {
@@ -221,7 +222,6 @@ func TestOneDateEnergy(t *testing.T) {
 	q := m.last(t).req.URL.Query()
 	assert.Equal(t, "2026-08-04", q.Get("queryDate"))
 	assert.Equal(t, testSN, q.Get("sysSn"))
-	wh := func(v float64) *energy.WattHours { return new(energy.WattHours(v)) }
 	assert.Equal(t, "2026-08-04", e.Date.String())
 	assert.Equal(t, wh(10600), e.PV)
 	assert.Equal(t, wh(12200), e.Charge)
@@ -248,7 +248,6 @@ func TestSummary(t *testing.T) {
 	m.on(http.MethodGet, "getSumDataForCustomer", fixture(t, "getSumDataForCustomer.json"))
 	s, err := c.Summary(context.Background())
 	require.NoError(t, err)
-	wh := func(v float64) *energy.WattHours { return new(energy.WattHours(v)) }
 	assert.Equal(t, wh(46160), s.PVToday)
 	assert.Equal(t, wh(17003140), s.PVTotal)
 	assert.Equal(t, wh(8400), s.Load)

@@ -341,10 +341,10 @@ func (c *Client) SetTimeCharge(ctx context.Context, t TimeCharge) error {
 		ChargeTimeList: bodyPeriods(t.Charge), DischargeTimeList: bodyPeriods(t.Discharge),
 	}
 	if t.GridCharge != nil {
-		body.GridChargeCycle = energy.Ptr(b01(*t.GridCharge))
+		body.GridChargeCycle = new(b01(*t.GridCharge))
 	}
 	if t.TimeControl != nil {
-		body.CtrDisCycle = energy.Ptr(b01(*t.TimeControl))
+		body.CtrDisCycle = new(b01(*t.TimeControl))
 	}
 	if _, err := c.call(ctx, epSetTimeCharge, nil, body); err != nil {
 		return err
