@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -64,5 +65,37 @@ func FuzzNum(f *testing.F) {
 		var back num
 		require.NoError(t, json.Unmarshal(out, &back), "round trip of %s: %s", b, out)
 		require.Equal(t, n, back, "round trip of %s: %s", b, out)
+	})
+}
+
+// FuzzLocalInstant feeds uploadTimes, around the hour Sydney's clocks go
+// back, through localInstant: no panic, and a time it resolves is one with
+// that local reading, never before the previous sample when one such exists.
+func FuzzLocalInstant(f *testing.F) {
+	for _, s := range []string{"2026-04-05 02:30:04", "2026-04-05 01:55:04", "2026-10-04 02:30:00", "2026-04-05 2:05:00", "x"} {
+		f.Add(s, int64(0))
+		f.Add(s, int64(1775316604)) // 2026-04-05 02:30:04 AEDT, the first 02:30
+	}
+	sydney, err := time.LoadLocation("Australia/Sydney")
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, s string, prevUnix int64) {
+		var prev time.Time
+		if prevUnix != 0 {
+			prev = time.Unix(prevUnix, 0)
+		}
+		got, err := localInstant(s, sydney, prev)
+		if err != nil {
+			return
+		}
+		parsed, _ := time.ParseInLocation(uploadTimeLayout, s, sydney)
+		if parsed.Format(uploadTimeLayout) != s {
+			return // an unusual spelling or a time in the spring-forward gap: as parsed
+		}
+		require.Equal(t, s, got.In(sydney).Format(uploadTimeLayout), "resolved to another local time")
+		if !prev.IsZero() && got.Before(prev) {
+			// Only when every instant with that reading is before prev.
+			later := got.Add(time.Hour)
+			require.NotEqual(t, s, later.In(sydney).Format(uploadTimeLayout), "a later instant was not before prev")
+		}
 	})
 }

@@ -102,6 +102,10 @@ func TestNullListItemsAreErrors(t *testing.T) {
 		{"getEssList", `[{"sysSn":"","cobat":13.34}]`, func(c *alphaess.Client) error { _, err := c.ListSystems(ctx); return err }},
 		{"getEvChargerConfigList", `[null]`, func(c *alphaess.Client) error { _, err := c.EVChargers(ctx); return err }},
 		{"getOneDayPowerBySn", `[null]`, func(c *alphaess.Client) error { _, err := c.OneDayPower(ctx, c.Today()); return err }},
+		{"getTimeChargeBySn", `{"executeCycleType":0,"chargeTimeList":[null],"dischargeTimeList":[]}`, func(c *alphaess.Client) error {
+			_, err := c.TimeCharge(ctx)
+			return err
+		}},
 	} {
 		t.Run(tt.endpoint+" "+tt.data, func(t *testing.T) {
 			c, srv, _ := newFake(t, nil)
