@@ -6,6 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzDecode feeds arbitrary answers through the envelope and every data
@@ -27,9 +30,7 @@ func FuzzDecode(f *testing.F) {
 		var p wirePower
 		if decodeData(epLastPower, env.data, &p) == nil {
 			for _, n := range []num{p.Ppv, p.Pload, p.Soc, p.Pgrid, p.Pbat, p.Pev, p.PpvDetail.Ppv1, p.PevDetail.Ev4Power} {
-				if n.ok && (math.IsNaN(n.v) || math.IsInf(n.v, 0)) {
-					t.Fatalf("accepted %v", n.v)
-				}
+				require.False(t, n.ok && (math.IsNaN(n.v) || math.IsInf(n.v, 0)), "accepted %v", n.v)
 			}
 		}
 		_, _ = decodeList[wireSystem](epEssList, env.data)
@@ -58,13 +59,43 @@ func FuzzNum(f *testing.F) {
 		if err := n.UnmarshalJSON(b); err != nil || !n.ok {
 			return
 		}
-		if math.IsNaN(n.v) || math.IsInf(n.v, 0) {
-			t.Fatalf("%s accepted as %v", b, n.v)
-		}
+		require.False(t, math.IsNaN(n.v) || math.IsInf(n.v, 0), "%s accepted as %v", b, n.v)
 		out, err := json.Marshal(n)
+		require.NoError(t, err, "round trip of %s", b)
 		var back num
-		if err != nil || json.Unmarshal(out, &back) != nil || back != n {
-			t.Fatalf("round trip of %s: %s, %v", b, out, back)
+		require.NoError(t, json.Unmarshal(out, &back), "round trip of %s: %s", b, out)
+		require.Equal(t, n, back, "round trip of %s: %s", b, out)
+	})
+}
+
+// FuzzLocalInstant feeds uploadTimes, around the hour Sydney's clocks go
+// back, through localInstant: no panic, and a time it resolves is one with
+// that local reading, never before the previous sample when one such exists.
+func FuzzLocalInstant(f *testing.F) {
+	for _, s := range []string{"2026-04-05 02:30:04", "2026-04-05 01:55:04", "2026-10-04 02:30:00", "2026-04-05 2:05:00", "x"} {
+		f.Add(s, int64(0))
+		f.Add(s, int64(1775316604)) // 2026-04-05 02:30:04 AEDT, the first 02:30
+	}
+	sydney, err := time.LoadLocation("Australia/Sydney")
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, s string, prevUnix int64) {
+		var prev time.Time
+		if prevUnix != 0 {
+			prev = time.Unix(prevUnix, 0)
+		}
+		got, err := localInstant(s, sydney, prev)
+		if err != nil {
+			return
+		}
+		parsed, _ := time.ParseInLocation(uploadTimeLayout, s, sydney)
+		if parsed.Format(uploadTimeLayout) != s {
+			return // an unusual spelling or a time in the spring-forward gap: as parsed
+		}
+		require.Equal(t, s, got.In(sydney).Format(uploadTimeLayout), "resolved to another local time")
+		if !prev.IsZero() && got.Before(prev) {
+			// Only when every instant with that reading is before prev.
+			later := got.Add(time.Hour)
+			require.NotEqual(t, s, later.In(sydney).Format(uploadTimeLayout), "a later instant was not before prev")
 		}
 	})
 }

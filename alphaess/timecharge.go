@@ -35,7 +35,7 @@ func (t CycleType) String() string {
 	return "CycleType(" + strconv.Itoa(int(t)) + ")"
 }
 
-// Limits of the periodic schedule (reference §1.4, setTimeChargeBySn).
+// Limits of the periodic schedule (setTimeChargeBySn).
 const (
 	MaxPeriodsPerDay  = 6  // per list (charge, discharge), per day
 	MaxPeriodsPerWeek = 28 // per list, per week
@@ -341,10 +341,10 @@ func (c *Client) SetTimeCharge(ctx context.Context, t TimeCharge) error {
 		ChargeTimeList: bodyPeriods(t.Charge), DischargeTimeList: bodyPeriods(t.Discharge),
 	}
 	if t.GridCharge != nil {
-		body.GridChargeCycle = energy.Ptr(b01(*t.GridCharge))
+		body.GridChargeCycle = new(b01(*t.GridCharge))
 	}
 	if t.TimeControl != nil {
-		body.CtrDisCycle = energy.Ptr(b01(*t.TimeControl))
+		body.CtrDisCycle = new(b01(*t.TimeControl))
 	}
 	if _, err := c.call(ctx, epSetTimeCharge, nil, body); err != nil {
 		return err

@@ -1,14 +1,16 @@
 // Command alphaess-status lists the systems of an AlphaESS Open API
-// developer account and prints their live power flows and state of charge.
+// developer account and prints their live power flows and state of charge,
+// one row per system as soon as it arrives.
 //
-//	ALPHAESS_APP_ID=alpha… ALPHAESS_APP_SECRET=… go run ./examples/alphaess-status
+//	ALPHAESS_APP_ID=alpha… ALPHAESS_APP_SECRET=… go run ./examples/alphaess-status -tz Australia/Sydney
 //	go run ./examples/alphaess-status -sim            # in-process fake, no network
 //	go run ./examples/alphaess-status -base-url http://localhost:8080/api
 //
 // Against the real service calls are paced 10 s apart, as AlphaESS asks, so
-// each system takes ten seconds to show (-min-interval changes that). With
-// -sim the fake answers instantly and pacing is off. Without credentials and without -sim the
-// command exits with status 2.
+// each system's row follows the previous one by ten seconds (-min-interval
+// changes that). With -sim the fake answers at once. SIGINT and SIGTERM stop
+// it at once. Usage errors (a bad flag, no credentials without -sim) exit
+// with status 2, failures with status 1.
 package main
 
 import (
@@ -20,7 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"text/tabwriter"
+	"syscall"
 	"time"
 	_ "time/tzdata" // -tz works on systems without a zoneinfo database
 
@@ -30,62 +32,115 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
+const usage = `alphaess-status prints the live power flows and state of charge of every system of an AlphaESS Open API account.
+
+Usage: alphaess-status [flags]
+
+Environment:
+  ALPHAESS_APP_ID      the developer AppID from https://open.alphaess.com
+  ALPHAESS_APP_SECRET  the developer AppSecret (not needed with -sim)
+
+Flags:
+`
+
 // run is the command, apart from the process, so tests can call it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("alphaess-status", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	printUsage := func(w io.Writer) {
+		fmt.Fprint(w, usage)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(stderr)
+	}
+	// Parse reports a bad flag itself; the usage follows, on stdout for -h
+	// (which succeeds) and on stderr otherwise.
+	fs.Usage = func() {}
 	sim := fs.Bool("sim", false, "run against an in-process fake of the Open API (no network, no credentials)")
 	baseURL := fs.String("base-url", alphaess.DefaultBaseURL, "base URL of the Open API (or of any server speaking it)")
-	zone := fs.String("tz", "Local", "time zone of the systems (IANA name, such as Australia/Sydney)")
+	zone := fs.String("tz", "Local", "time zone of the systems, in which times are printed (IANA name, such as Australia/Sydney)")
 	interval := fs.Duration("min-interval", alphaess.DefaultMinInterval, "minimum spacing between calls (AlphaESS asks for 10s)")
 	timeout := fs.Duration("timeout", 3*time.Minute, "give up after this long")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout)
+			return 0
+		}
+		printUsage(stderr)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "alphaess-status: unexpected arguments %q (see -h)\n", fs.Args())
 		return 2
 	}
 	loc, err := time.LoadLocation(*zone)
 	if err != nil {
-		fmt.Fprintf(stderr, "alphaess-status: -tz %q: %v\n", *zone, err)
+		fmt.Fprintf(stderr, "alphaess-status: -tz %q is not a time zone: use an IANA name such as Australia/Sydney\n", *zone)
 		return 2
 	}
 
-	appID, secret := strings.TrimSpace(getenv("ALPHAESS_APP_ID")), strings.TrimSpace(getenv("ALPHAESS_APP_SECRET"))
-	opts := []alphaess.Option{alphaess.WithBaseURL(*baseURL), alphaess.WithLocation(loc), alphaess.WithMinInterval(*interval)}
-	source := *baseURL
+	var client *alphaess.Client
+	appID, source := strings.TrimSpace(getenv("ALPHAESS_APP_ID")), *baseURL
 	if *sim {
 		srv := alphaesstest.NewServer(alphaesstest.WithLocation(loc))
 		defer srv.Close()
-		appID, secret, source = srv.AppID, srv.AppSecret, "simulated Open API (in-process fake, no network)"
-		// The fake does not rate-limit, so there is nothing to wait for.
-		opts = append(opts, alphaess.WithBaseURL(srv.URL), alphaess.WithHTTPClient(srv.Client()), alphaess.WithMinInterval(0))
-	} else if appID == "" || secret == "" {
-		fmt.Fprintln(stderr, "alphaess-status: set ALPHAESS_APP_ID and ALPHAESS_APP_SECRET (the developer AppID and")
-		fmt.Fprintln(stderr, "AppSecret from https://open.alphaess.com), or run with -sim to use a simulated system.")
-		return 2
+		// The fake does not rate-limit, so its client does not pace.
+		client, appID, source = srv.Client(), srv.AppID, "simulated Open API (in-process fake, no network)"
+	} else {
+		secret := strings.TrimSpace(getenv("ALPHAESS_APP_SECRET"))
+		if appID == "" || secret == "" {
+			fmt.Fprintln(stderr, "alphaess-status: set ALPHAESS_APP_ID and ALPHAESS_APP_SECRET (the developer AppID and")
+			fmt.Fprintln(stderr, "AppSecret from https://open.alphaess.com), or run with -sim to use a simulated system.")
+			return 2
+		}
+		client, err = alphaess.New(appID, secret,
+			alphaess.WithBaseURL(*baseURL), alphaess.WithLocation(loc), alphaess.WithMinInterval(*interval))
+		if err != nil {
+			fmt.Fprintf(stderr, "alphaess-status: %v\n", err)
+			return 2
+		}
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	runCtx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	client := alphaess.New(appID, secret, opts...)
-	fmt.Fprintf(stdout, "AlphaESS systems of AppID %s — %s\n\n", appID, source)
-	if err := status(ctx, client, stdout); err != nil {
-		fmt.Fprintf(stderr, "alphaess-status: %v\n", err)
-		if errors.Is(err, energy.ErrUnauthorized) {
-			fmt.Fprintln(stderr, "check the AppID and AppSecret, and the computer's clock (it must be within 5 minutes).")
-		}
+	fmt.Fprintf(stdout, "AlphaESS systems of AppID %s — %s\n", appID, source)
+	if client.MinInterval() > 0 {
+		fmt.Fprintf(stdout, "(calls are %v apart, as AlphaESS asks: rows follow as they arrive)\n", client.MinInterval())
+	}
+	fmt.Fprintln(stdout)
+	err = status(runCtx, client, stdout)
+	switch {
+	case err == nil:
+		return 0
+	case ctx.Err() != nil:
+		fmt.Fprintln(stderr, "alphaess-status: stopped")
+		return 1
+	case errors.Is(err, context.DeadlineExceeded):
+		fmt.Fprintf(stderr, "alphaess-status: no answer within -timeout %v: try again later, or raise -timeout\n", *timeout)
 		return 1
 	}
-	return 0
+	fmt.Fprintf(stderr, "alphaess-status: %v\n", err)
+	if errors.Is(err, energy.ErrUnauthorized) {
+		fmt.Fprintln(stderr, "check the AppID and AppSecret, and the computer's clock (it must be within 5 minutes).")
+	} else if errors.Is(err, energy.ErrUnavailable) {
+		fmt.Fprintln(stderr, "the Open API is unavailable: try again in a few minutes.")
+	}
+	return 1
 }
 
-// status prints one row per system. A system that fails (offline, no
-// data) gets a row saying so; only a failure to list the systems is an
-// error.
+// row is the table's layout: fixed widths, so each row can be printed the
+// moment it arrives instead of after the whole table.
+const row = "%-16s %-18s %10s %7s %9s %9s %18s %22s %9s  %s\n"
+
+// status prints one row per system as it arrives. A system that fails
+// (offline, no data) gets a row saying so; only a failure to list the
+// systems is an error.
 func status(ctx context.Context, c *alphaess.Client, out io.Writer) error {
 	systems, err := c.ListSystems(ctx)
 	if err != nil {
@@ -95,41 +150,57 @@ func status(ctx context.Context, c *alphaess.Client, out io.Writer) error {
 		fmt.Fprintln(out, "No systems are bound to this AppID: bind one at https://open.alphaess.com.")
 		return nil
 	}
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "SYSTEM\tMODEL\tCAPACITY\tSOC\tPV\tLOAD\tGRID\tBATTERY\tEV\tMEASURED\t")
+	fmt.Fprintf(out, row, "SYSTEM", "MODEL", "CAPACITY", "SOC", "PV", "LOAD", "GRID", "BATTERY", "EV", "MEASURED")
 	for _, s := range systems {
-		row := []string{s.SerialNumber, s.InverterModel, orDash(s.BatteryCapacity)}
 		p, err := c.System(s.SerialNumber).LastPowerData(ctx)
-		var me *alphaess.MissingDataError
+		cells := []any{s.SerialNumber, s.InverterModel, orDash(s.BatteryCapacity)}
 		var ae *alphaess.APIError
 		switch {
 		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 			return err
-		case errors.As(err, &me):
-			row = append(row, "no data", "", "", "", "", "", "")
+		case errors.Is(err, energy.ErrUnauthorized):
+			return err
 		case errors.As(err, &ae) && ae.Code == alphaess.CodeSystemOffline:
-			row = append(row, "offline", "", "", "", "", "", "")
-		case errors.Is(err, energy.ErrUnavailable):
+			cells = append(cells, "offline")
+		case errors.Is(err, energy.ErrUnavailable) && !isMissing(err):
 			// A 502 during maintenance or a network failure: the system
 			// may well be online.
-			row = append(row, "unavailable", "", "", "", "", "", "")
-		case err != nil:
-			row = append(row, "error: "+err.Error(), "", "", "", "", "", "")
-		case p.StateOfCharge == nil && p.PV == nil && p.Load == nil && p.Grid == nil && p.Battery == nil:
-			// Some systems answer every value null; that is no reading at all.
-			row = append(row, "no data", "", "", "", "", "", "")
+			cells = append(cells, "unavailable")
+		case err != nil && !isMissing(err):
+			cells = append(cells, "error: "+err.Error())
+		case err != nil || allNull(p):
+			// Some systems answer every value null; that is no reading.
+			cells = append(cells, "no data")
 		default:
-			row = append(row, orDash(p.StateOfCharge), orDash(p.PV), orDash(p.Load),
+			cells = append(cells, orDash(p.StateOfCharge), orDash(p.PV), orDash(p.Load),
 				flow(p.Grid, "import", "export"), flow(p.Battery, "discharging", "charging"), orDash(p.EV),
-				p.ReceivedAt.Format("15:04:05 MST"))
+				measured(p).In(c.Location()).Format("15:04:05 MST"))
 		}
-		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
-	}
-	if err := tw.Flush(); err != nil {
-		return err
+		for len(cells) < 10 {
+			cells = append(cells, "")
+		}
+		fmt.Fprintf(out, row, cells...)
 	}
 	fmt.Fprintln(out, "\nGrid is positive when importing, battery positive when discharging.")
 	return nil
+}
+
+func isMissing(err error) bool {
+	var me *alphaess.MissingDataError
+	return errors.As(err, &me)
+}
+
+func allNull(p *alphaess.PowerData) bool {
+	return p.StateOfCharge == nil && p.PV == nil && p.Load == nil && p.Grid == nil && p.Battery == nil
+}
+
+// measured is when the values were measured: the system's uploadTime when
+// the answer has one (and it is not ahead of the arrival), else the arrival.
+func measured(p *alphaess.PowerData) time.Time {
+	if !p.UploadTime.IsZero() && !p.UploadTime.After(p.ReceivedAt) {
+		return p.UploadTime
+	}
+	return p.ReceivedAt
 }
 
 // orDash formats a value AlphaESS may send as null.
