@@ -119,7 +119,7 @@ func BenchmarkCurrentPrices(b *testing.B) {
 	})
 	run := func(name string, opts ...Option) {
 		b.Run(name, func(b *testing.B) {
-			c := New(testToken, append([]Option{WithBaseURL(srv.URL)}, opts...)...)
+			c := mustNew(b, testToken, append([]Option{WithBaseURL(srv.URL)}, opts...)...)
 			b.ReportAllocs()
 			for b.Loop() {
 				viaClient(b, c)
@@ -132,7 +132,7 @@ func BenchmarkCurrentPrices(b *testing.B) {
 	// the same load on a machine whose cores are shared (CI's are): its
 	// ns/op is one call of each; client/baseline is the goal's figure.
 	b.Run("ratio", func(b *testing.B) {
-		c := New(testToken, WithBaseURL(srv.URL), limited)
+		c := mustNew(b, testToken, WithBaseURL(srv.URL), limited)
 		var n int
 		var tBare, tClient time.Duration
 		for b.Loop() {

@@ -17,7 +17,6 @@ import (
 	"github.com/gridwire/gridwire/amber/ambertest"
 	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/energy"
-	"github.com/gridwire/gridwire/internal/rest"
 )
 
 func TestSites(t *testing.T) {
@@ -62,7 +61,7 @@ func TestSitesWithoutAnID(t *testing.T) {
 		c, mt, _ := newMock(t)
 		mt.RegisterResponder(http.MethodGet, base+"/sites", httpmock.NewStringResponder(200, body))
 		sites, err := c.Sites(t.Context())
-		var de *rest.DecodeError
+		var de *DecodeError
 		if !errors.As(err, &de) {
 			t.Errorf("%s: Sites = %v, %v; want a decode error", body, sites, err)
 		}
@@ -182,9 +181,9 @@ func TestEndpointErrors(t *testing.T) {
 			c, mt, _ := newMock(t)
 			mt.RegisterResponder(http.MethodGet, base+ep.path, respond(t, 200, "malformed.json", nil))
 			err := ep.call(t.Context(), c)
-			var de *rest.DecodeError
+			var de *DecodeError
 			if !errors.As(err, &de) {
-				t.Fatalf("err = %v (%T); want a *rest.DecodeError", err, err)
+				t.Fatalf("err = %v (%T); want a *DecodeError", err, err)
 			}
 		})
 		t.Run(ep.name+"/not-json-error-body", func(t *testing.T) {
@@ -210,7 +209,7 @@ func TestEndpointErrors(t *testing.T) {
 			}
 		})
 		t.Run(ep.name+"/network", func(t *testing.T) {
-			c, mt, _ := newMock(t, WithRetries(-1))
+			c, mt, _ := newMock(t, WithRetries(0))
 			mt.RegisterNoResponder(httpmock.ConnectionFailure)
 			err := ep.call(t.Context(), c)
 			if !errors.Is(err, energy.ErrUnavailable) {
@@ -243,19 +242,34 @@ func TestTokenNeverShown(t *testing.T) {
 	}
 }
 
-func TestEmptyToken(t *testing.T) {
-	mt := httpmock.NewMockTransport()
-	c := New("", WithHTTPClient(&http.Client{Transport: mt}))
-	_, err := c.Sites(t.Context())
-	if !errors.Is(err, energy.ErrUnauthorized) {
-		t.Errorf("Sites without a token: err = %v, want energy.ErrUnauthorized", err)
+// TestNewValidates: New refuses what cannot work, naming the token or the
+// option, before any request; an empty token is one (the house rule for
+// credentials, even though the renewables endpoint would not need it).
+func TestNewValidates(t *testing.T) {
+	for _, tc := range []struct {
+		name, token, field string
+		opts               []Option
+	}{
+		{"empty token", "", "token", nil},
+		{"token with a newline", "psk_x\r\nX-Evil: 1", "token", nil},
+		{"relative base URL", testToken, "WithBaseURL", []Option{WithBaseURL("/v1")}},
+		{"nil logger", testToken, "WithLogger", []Option{WithLogger(nil)}},
+		{"nil clock", testToken, "WithClock", []Option{WithClock(nil)}},
+		{"negative retries", testToken, "WithRetries", []Option{WithRetries(-1)}},
+		{"negative timeout", testToken, "WithTimeout", []Option{WithTimeout(-time.Second)}},
+		{"user agent newline", testToken, "WithUserAgent", []Option{WithUserAgent("a\nb")}},
+		{"rate limit without window", testToken, "WithRateLimit", []Option{WithRateLimit(5, 0)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := New(tc.token, tc.opts...)
+			if c != nil {
+				t.Errorf("New returned a client with an error")
+			}
+			wantField(t, err, tc.field)
+		})
 	}
-	if n := mt.GetTotalCallCount(); n != 0 {
-		t.Errorf("%d requests made without a token", n)
-	}
-	mt.RegisterResponder(http.MethodGet, base+"/state/sa/renewables/current", respond(t, 200, "renewables.json", nil))
-	if _, err := c.CurrentRenewables(t.Context(), SA, RenewablesParams{}); err != nil {
-		t.Errorf("CurrentRenewables without a token: %v", err)
+	if _, err := New(testToken, WithRateLimit(0, 0), WithRetries(0), WithTimeout(0), WithUserAgent("app/1")); err != nil {
+		t.Errorf("valid options refused: %v", err)
 	}
 }
 
@@ -274,7 +288,7 @@ func TestRetriesAgainstFake(t *testing.T) {
 	fc := clock.NewFake(t0)
 	srv := ambertest.NewServer(ambertest.WithClock(fc))
 	defer srv.Close()
-	c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc))
+	c := mustNew(t, srv.Token, WithBaseURL(srv.URL), WithClock(fc))
 	srv.FailNext(1, http.StatusInternalServerError)
 	if _, err := c.CurrentPrices(t.Context(), srv.SiteID, CurrentPricesParams{Next: 2}); err != nil {
 		t.Fatalf("one 500 was not retried away: %v", err)

@@ -3,7 +3,8 @@
 // account's rate limit handled for you, and a site's prices offered as an
 // energy.PriceSource.
 //
-//	c := amber.New(os.Getenv("AMBER_TOKEN"))
+//	c, err := amber.New(os.Getenv("AMBER_TOKEN"))
+//	if err != nil { … }                     // no token, or a bad option
 //	sites, err := c.Sites(ctx)
 //	site, _ := amber.ActiveSite(sites)
 //	prices, err := c.Site(site.ID).CurrentPrices(ctx, amber.CurrentPricesParams{Next: 24})
@@ -47,10 +48,13 @@
 //
 // # Errors
 //
-// Errors wrap energy's sentinels: energy.ErrUnauthorized for 401 and 403,
-// energy.ErrRateLimited for 429 (*RateLimitError), energy.ErrUnavailable for
-// 5xx answers and network failures. Other statuses (400, 404, 422) are an
-// *APIError carrying Amber's message.
+// Errors are this package's own types and wrap energy's sentinels:
+// energy.ErrUnauthorized for 401 and 403, energy.ErrRateLimited for 429
+// (*RateLimitError), energy.ErrUnavailable for 5xx answers (*APIError),
+// network failures (*TransportError) and answers that are not what the
+// endpoint promises (*DecodeError). Other statuses (400, 404, 422) are an
+// *APIError carrying Amber's message. A redirect to another origin than the
+// base URL's is a *RedirectError: the token never leaves its origin.
 //
 // Package ambertest has a fake Amber server for tests and offline use.
 package amber

@@ -19,11 +19,18 @@ import (
 func fakeAmber() (*ambertest.Server, *amber.Client) {
 	fc := clock.NewFake(time.Date(2026, 1, 28, 6, 47, 0, 0, time.UTC))
 	srv := ambertest.NewServer(ambertest.WithClock(fc))
-	return srv, amber.New(srv.Token, amber.WithBaseURL(srv.URL), amber.WithClock(fc))
+	c, err := amber.New(srv.Token, amber.WithBaseURL(srv.URL), amber.WithClock(fc))
+	if err != nil {
+		log.Fatal(err)
+	}
+	return srv, c
 }
 
 func ExampleNew() {
-	c := amber.New(os.Getenv("AMBER_TOKEN"))
+	c, err := amber.New(os.Getenv("AMBER_TOKEN"))
+	if err != nil {
+		log.Fatal(err) // no token: set AMBER_TOKEN
+	}
 	sites, err := c.Sites(context.Background())
 	if errors.Is(err, energy.ErrUnauthorized) {
 		log.Fatal("check AMBER_TOKEN")

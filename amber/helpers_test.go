@@ -35,7 +35,7 @@ func newMock(t *testing.T, opts ...Option) (*Client, *httpmock.MockTransport, *c
 	mt := httpmock.NewMockTransport()
 	fc := clock.NewFake(t0)
 	all := append([]Option{WithHTTPClient(&http.Client{Transport: mt}), WithClock(fc)}, opts...)
-	return New(testToken, all...), mt, fc
+	return mustNew(t, testToken, all...), mt, fc
 }
 
 func fixture(t testing.TB, name string) []byte {
@@ -100,4 +100,14 @@ func wantField(t *testing.T, err error, field string) {
 	if !errors.Is(err, energy.ErrInvalid) {
 		t.Fatalf("err %v does not wrap energy.ErrInvalid", err)
 	}
+}
+
+// mustNew is New for options known to be valid.
+func mustNew(tb testing.TB, token string, opts ...Option) *Client {
+	tb.Helper()
+	c, err := New(token, opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
 }

@@ -15,7 +15,6 @@ import (
 
 	"github.com/gridwire/gridwire/amber/ambertest"
 	"github.com/gridwire/gridwire/clock"
-	"github.com/gridwire/gridwire/internal/rest"
 )
 
 func TestCurrentPrices(t *testing.T) {
@@ -163,7 +162,7 @@ func TestPricesSplitsLongRanges(t *testing.T) {
 	defer srv.Close()
 	var queries []url.Values
 	hc := &http.Client{Transport: recordQueries(&queries)}
-	c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc), WithHTTPClient(hc))
+	c := mustNew(t, srv.Token, WithBaseURL(srv.URL), WithClock(fc), WithHTTPClient(hc))
 	ivs, err := c.Prices(t.Context(), srv.SiteID, PricesParams{StartDate: NewDate(2026, 1, 1), EndDate: NewDate(2026, 1, 31)})
 	if err != nil {
 		t.Fatal(err)
@@ -272,7 +271,7 @@ func TestIntervalsRejectsWhatCannotBePlaced(t *testing.T) {
 	c, mt, _ := newMock(t)
 	mt.RegisterResponder(http.MethodGet, base+"/sites/"+siteID+"/prices/current", respond(t, 200, "prices_unknown_type.json", nil))
 	_, err := c.CurrentPrices(t.Context(), siteID, CurrentPricesParams{})
-	var de *rest.DecodeError
+	var de *DecodeError
 	if !errors.As(err, &de) || !strings.Contains(err.Error(), "SettledInterval") {
 		t.Errorf("err = %v; want a decode error naming the type", err)
 	}

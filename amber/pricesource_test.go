@@ -42,7 +42,7 @@ func TestPriceSourceContract(t *testing.T) {
 			fc := clock.NewFake(now)
 			srv := ambertest.NewServer(append(tc.server, ambertest.WithClock(fc))...)
 			defer srv.Close()
-			c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc))
+			c := mustNew(t, srv.Token, WithBaseURL(srv.URL), WithClock(fc))
 			h := energytest.PriceSourceHarness{Source: c.Site(srv.SiteID).PriceSource(tc.opts...), Requests: srv.Requests, Now: fc.Now}
 			if tc.from != 0 || tc.to != 0 {
 				h.From, h.To = now.Add(tc.from), now.Add(tc.to)
@@ -66,7 +66,7 @@ func TestPriceSourceCoversTheRange(t *testing.T) {
 	} {
 		fc := clock.NewFake(now)
 		srv := ambertest.NewServer(ambertest.WithClock(fc))
-		c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc))
+		c := mustNew(t, srv.Token, WithBaseURL(srv.URL), WithClock(fc))
 		from, to := now.Add(r.from), now.Add(r.to)
 		ps, err := c.Site(srv.SiteID).PriceSource().Prices(t.Context(), from, to)
 		srv.Close()
@@ -305,7 +305,7 @@ func TestExportSignAgainstFake(t *testing.T) {
 	fc := clock.NewFake(time.Date(2026, 1, 28, 2, 0, 0, 0, time.UTC))
 	srv := ambertest.NewServer(ambertest.WithClock(fc))
 	defer srv.Close()
-	c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc))
+	c := mustNew(t, srv.Token, WithBaseURL(srv.URL), WithClock(fc))
 	ivs, err := c.CurrentPrices(t.Context(), srv.SiteID, CurrentPricesParams{Next: 4})
 	if err != nil {
 		t.Fatal(err)

@@ -26,6 +26,12 @@ const (
 // server's own clock.
 const resetMargin = time.Second
 
+// maxRateWait bounds any wait for Amber's quota, the client's own limiter
+// and a 429's reset alike: the documented window plus a margin. A server
+// that asks for longer (a year, say) is not believed: the call fails at
+// once with a *RateLimitError instead of blocking.
+const maxRateWait = DefaultRateWindow + 30*resetMargin
+
 // RateLimitState is the account's quota as the API last reported it, in the
 // RateLimit-Limit, -Remaining, -Reset and -Policy headers (the IETF
 // httpapi-ratelimit-headers draft).

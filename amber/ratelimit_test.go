@@ -194,7 +194,7 @@ func TestBurstAgainstFakeWaitsInsteadOf429(t *testing.T) {
 		}
 		return resp, err
 	})}
-	c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc), WithHTTPClient(hc))
+	c := mustNew(t, srv.Token, WithBaseURL(srv.URL), WithClock(fc), WithHTTPClient(hc))
 	for i := range 12 {
 		if _, err := c.Sites(t.Context()); err != nil {
 			t.Fatalf("call %d: %v", i, err)
@@ -215,7 +215,7 @@ func TestNoWaitAgainstFake(t *testing.T) {
 	fc := clock.NewFake(t0)
 	srv := ambertest.NewServer(ambertest.WithClock(fc), ambertest.WithQuota(2, time.Minute))
 	defer srv.Close()
-	c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc), WithoutRateLimitWait())
+	c := mustNew(t, srv.Token, WithBaseURL(srv.URL), WithClock(fc), WithoutRateLimitWait())
 	for range 2 {
 		if _, err := c.Sites(t.Context()); err != nil {
 			t.Fatal(err)
@@ -359,7 +359,7 @@ func TestWithRateLimitOff(t *testing.T) {
 // budget and for a 429 alike.
 func TestWaitsAreBoundedByTheDeadline(t *testing.T) {
 	mt := httpmock.NewMockTransport()
-	c := New(testToken, WithHTTPClient(&http.Client{Transport: mt}), WithRateLimit(1, time.Hour))
+	c := mustNew(t, testToken, WithHTTPClient(&http.Client{Transport: mt}), WithRateLimit(1, time.Hour))
 	mt.RegisterResponder(http.MethodGet, base+"/sites", httpmock.NewStringResponder(200, "[]"))
 	if _, err := c.Sites(t.Context()); err != nil {
 		t.Fatal(err)
@@ -377,7 +377,7 @@ func TestWaitsAreBoundedByTheDeadline(t *testing.T) {
 		t.Errorf("%d requests; the refused call must not be sent", n)
 	}
 
-	c = New(testToken, WithHTTPClient(&http.Client{Transport: mt}))
+	c = mustNew(t, testToken, WithHTTPClient(&http.Client{Transport: mt}))
 	mt.RegisterResponder(http.MethodGet, base+"/sites", respond(t, 429, "error_429.json", rateHeaders(50, 0, 120)))
 	_, err = c.Sites(ctx)
 	if n := mt.GetTotalCallCount(); !errors.As(err, &rle) || rle.Local || n != 2 {

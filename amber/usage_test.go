@@ -81,7 +81,7 @@ func TestUsageSplitsAndMerges(t *testing.T) {
 	fc := clock.NewFake(time.Date(2026, 2, 1, 3, 0, 0, 0, time.UTC))
 	srv := ambertest.NewServer(ambertest.WithClock(fc), ambertest.WithIntervalLength(5))
 	defer srv.Close()
-	c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc))
+	c := mustNew(t, srv.Token, WithBaseURL(srv.URL), WithClock(fc))
 	us, err := c.Site(srv.SiteID).Usage(t.Context(), UsageParams{StartDate: NewDate(2026, 1, 20), EndDate: NewDate(2026, 1, 29)})
 	if err != nil {
 		t.Fatal(err)

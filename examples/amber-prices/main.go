@@ -65,7 +65,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	c := amber.New(token, amber.WithBaseURL(*baseURL))
+	c, err := amber.New(token, amber.WithBaseURL(*baseURL))
+	if err != nil {
+		fmt.Fprintln(stderr, "amber-prices:", err)
+		return 2
+	}
 	if err := show(ctx, c, *siteID, time.Duration(*hours)*time.Hour, stdout); err != nil {
 		fmt.Fprintln(stderr, "amber-prices:", err)
 		if errors.Is(err, energy.ErrUnauthorized) {
