@@ -1,7 +1,9 @@
 package amber
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -85,11 +87,22 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, out any) er
 	return c.do(ctx, c.rest, path, q, out)
 }
 
-// do sends a GET through rc and converts its HTTP errors to this package's.
+// do sends a GET through rc and converts its errors to this package's.
+// Every endpoint answers a JSON array, so a literal null is a *DecodeError
+// rather than an empty list: Amber never sends one for "nothing".
 func (c *Client) do(ctx context.Context, rc *rest.Client, path string, q url.Values, out any) error {
-	_, err := rc.Do(ctx, &rest.Request{Path: path, Query: q, Result: out})
+	resp, err := rc.Do(ctx, &rest.Request{Path: path, Query: q, Result: out})
 	if err != nil {
 		return c.convertError(err)
 	}
+	if isNull(resp.Body) {
+		return &DecodeError{Method: http.MethodGet, Endpoint: path, Body: "null", Err: errNullList}
+	}
 	return nil
 }
+
+// errNullList is the decode error of a null where a list is due.
+var errNullList = errors.New("null instead of a list")
+
+// isNull reports whether b is the JSON literal null.
+func isNull(b []byte) bool { return string(bytes.TrimSpace(b)) == "null" }

@@ -45,6 +45,17 @@
 // reported reset and retried once. A wait that the context's deadline would
 // cut short is not begun; that, a second 429, and any wait at all under
 // WithoutRateLimitWait, is a *RateLimitError saying when the quota resets.
+// No wait is longer than Amber's 300 s window plus a margin, whatever the
+// headers claim: a reset or a policy window beyond it is not waited for
+// (the call fails at once with a *RateLimitError) and is believed for that
+// long only, after which the client asks the server again.
+//
+// # Vendor data is checked
+//
+// A missing or null price (perKwh, spotPerKwh, or a field of advancedPrice
+// or range) is never read as 0, which would be free power: the answer is a
+// *DecodeError wrapping energy.ErrUnavailable, and so is a literal null
+// where a list is due.
 //
 // # Errors
 //

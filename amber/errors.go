@@ -124,6 +124,9 @@ func (c *Client) convertError(err error) error {
 		// A malformed header was logged when the answer arrived
 		// (onResponse); here it only means falling back on the last state.
 		if h, ok, _ := parseRateLimit(he.Header, now); ok {
+			c.mu.Lock()
+			h = c.completeLocked(h, he.StatusCode)
+			c.mu.Unlock()
 			rle.Limit, rle.Remaining, rle.Policy, rle.ResetAt = h.Limit, h.Remaining, h.Policy, h.ResetAt
 		} else if st, ok := c.RateLimit(); ok {
 			// The 429 itself said nothing (API Gateway's often don't): fall

@@ -117,6 +117,20 @@ type Range struct {
 	Max CentsPerKWh `json:"max"` // highest expected spot price
 }
 
+// UnmarshalJSON implements json.Unmarshaler: both bounds are required, since
+// a missing one read as 0 would be a price.
+func (r *Range) UnmarshalJSON(b []byte) error {
+	var w struct{ Min, Max *CentsPerKWh }
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	if w.Min == nil || w.Max == nil {
+		return fmt.Errorf("amber: range %s lacks min or max", b)
+	}
+	*r = Range{Min: *w.Min, Max: *w.Max}
+	return nil
+}
+
 // AdvancedPrice is Amber's forecast of the price the customer pays (network
 // and market fees included), with a band around it. It is the number the
 // Amber app shows, and differs from the AEMO-based PerKWh.
@@ -124,6 +138,20 @@ type AdvancedPrice struct {
 	Low       CentsPerKWh `json:"low"`       // bottom of the band
 	Predicted CentsPerKWh `json:"predicted"` // Amber's prediction
 	High      CentsPerKWh `json:"high"`      // top of the band
+}
+
+// UnmarshalJSON implements json.Unmarshaler: every field is required, since
+// a missing one read as 0 would be a price.
+func (a *AdvancedPrice) UnmarshalJSON(b []byte) error {
+	var w struct{ Low, Predicted, High *CentsPerKWh }
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	if w.Low == nil || w.Predicted == nil || w.High == nil {
+		return fmt.Errorf("amber: advancedPrice %s lacks low, predicted or high", b)
+	}
+	*a = AdvancedPrice{Low: *w.Low, Predicted: *w.Predicted, High: *w.High}
+	return nil
 }
 
 // TariffInformation describes how the network tariff affects an interval.
@@ -143,7 +171,9 @@ type TariffInformation struct {
 // Intervals is a list of priced intervals as the price endpoints return it.
 // It decodes Amber's polymorphic JSON array, choosing the Go type by each
 // element's "type" field; an unknown type is an error (the spec allows only
-// the three), and so is an interval that cannot be placed in time.
+// the three), and so is an interval that cannot be placed in time, one
+// whose perKwh or spotPerKwh is missing or null (a missing price is never a
+// price of 0), and a null in place of the array.
 type Intervals []Interval
 
 // ByChannel returns the intervals of channel t, in their order.
@@ -159,6 +189,9 @@ func (l Intervals) ByChannel(t ChannelType) Intervals {
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (l *Intervals) UnmarshalJSON(b []byte) error {
+	if isNull(b) {
+		return errNullList
+	}
 	var wire []wireInterval
 	if err := json.Unmarshal(b, &wire); err != nil {
 		return err
@@ -184,8 +217,8 @@ type wireInterval struct {
 type wireBase struct {
 	Type              string             `json:"type"`
 	Duration          minutes            `json:"duration"`
-	SpotPerKWh        CentsPerKWh        `json:"spotPerKwh"`
-	PerKWh            CentsPerKWh        `json:"perKwh"`
+	SpotPerKWh        *CentsPerKWh       `json:"spotPerKwh"`
+	PerKWh            *CentsPerKWh       `json:"perKwh"`
 	Date              Date               `json:"date"`
 	NEMTime           time.Time          `json:"nemTime"`
 	StartTime         time.Time          `json:"startTime"`
@@ -204,10 +237,17 @@ func (w *wireBase) base() (BaseInterval, error) {
 	if w.ChannelType == "" {
 		return BaseInterval{}, fmt.Errorf("missing channelType")
 	}
+	// A missing price is never a price: read as 0 it would be free power.
+	if w.PerKWh == nil {
+		return BaseInterval{}, fmt.Errorf("missing or null perKwh")
+	}
+	if w.SpotPerKWh == nil {
+		return BaseInterval{}, fmt.Errorf("missing or null spotPerKwh")
+	}
 	return BaseInterval{
 		Duration:          w.Duration.duration(),
-		SpotPerKWh:        w.SpotPerKWh,
-		PerKWh:            w.PerKWh,
+		SpotPerKWh:        *w.SpotPerKWh,
+		PerKWh:            *w.PerKWh,
 		Date:              w.Date,
 		NEMTime:           w.NEMTime,
 		StartTime:         w.StartTime,

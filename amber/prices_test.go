@@ -279,7 +279,7 @@ func TestIntervalsRejectsWhatCannotBePlaced(t *testing.T) {
 
 func TestCurrentIntervalMissingEstimateIsAnEstimate(t *testing.T) {
 	var ivs Intervals
-	body := `[{"type":"CurrentInterval","duration":5,"endTime":"2026-01-28T00:20:00Z","channelType":"general"}]`
+	body := `[{"type":"CurrentInterval","duration":5,"endTime":"2026-01-28T00:20:00Z","channelType":"general","perKwh":20,"spotPerKwh":10}]`
 	if err := json.Unmarshal([]byte(body), &ivs); err != nil {
 		t.Fatal(err)
 	}

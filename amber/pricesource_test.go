@@ -283,7 +283,7 @@ func TestPriceSourceChoosesEndpoints(t *testing.T) {
 func TestPriceSourceLearnsIntervalLength(t *testing.T) {
 	c, mt, _ := newMock(t)
 	var queries []url.Values
-	body := `[{"type":"CurrentInterval","duration":30,"endTime":"2026-01-28T00:30:00Z","channelType":"general","estimate":true,"perKwh":20}]`
+	body := `[{"type":"CurrentInterval","duration":30,"endTime":"2026-01-28T00:30:00Z","channelType":"general","estimate":true,"perKwh":20,"spotPerKwh":10}]`
 	mt.RegisterResponder(http.MethodGet, base+"/sites/"+siteID+"/prices/current", func(r *http.Request) (*http.Response, error) {
 		queries = append(queries, r.URL.Query())
 		return httpmock.NewStringResponse(200, body), nil
