@@ -14,8 +14,6 @@ import (
 
 	"github.com/jarcoal/httpmock"
 
-	"github.com/gridwire/gridwire/amber/ambertest"
-	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/energy"
 )
 
@@ -279,27 +277,5 @@ func TestUserAgentAndBaseURL(t *testing.T) {
 		httpmock.HeaderContains("User-Agent", "gridwire/"), httpmock.NewStringResponder(200, "[]"))
 	if sites, err := c.Sites(t.Context()); err != nil || len(sites) != 0 {
 		t.Fatalf("Sites = %v, %v", sites, err)
-	}
-}
-
-// TestRetriesAgainstFake: a passing outage is retried away; a lasting one
-// is an *APIError wrapping energy.ErrUnavailable.
-func TestRetriesAgainstFake(t *testing.T) {
-	fc := clock.NewFake(t0)
-	srv := ambertest.NewServer(ambertest.WithClock(fc))
-	defer srv.Close()
-	c := mustNew(t, srv.Token, WithBaseURL(srv.URL), WithClock(fc))
-	srv.FailNext(1, http.StatusInternalServerError)
-	if _, err := c.CurrentPrices(t.Context(), srv.SiteID, CurrentPricesParams{Next: 2}); err != nil {
-		t.Fatalf("one 500 was not retried away: %v", err)
-	}
-	srv.FailNext(10, http.StatusServiceUnavailable)
-	_, err := c.CurrentPrices(t.Context(), srv.SiteID, CurrentPricesParams{Next: 2})
-	var ae *APIError
-	if !errors.As(err, &ae) || ae.StatusCode != 503 || ae.Message != "Service Unavailable" || !errors.Is(err, energy.ErrUnavailable) {
-		t.Fatalf("err = %v; want a 503 *APIError", err)
-	}
-	if n := srv.Requests(); n != 2+3 {
-		t.Errorf("%d requests, want 5 (1 + 1 retry, then 1 + 2 retries)", n)
 	}
 }

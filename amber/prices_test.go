@@ -6,15 +6,11 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
-
-	"github.com/gridwire/gridwire/amber/ambertest"
-	"github.com/gridwire/gridwire/clock"
 )
 
 func TestCurrentPrices(t *testing.T) {
@@ -153,50 +149,6 @@ func TestPricesLimits(t *testing.T) {
 	}
 }
 
-// TestPricesSplitsLongRanges asks for a month and checks the requests (at
-// most 7 days each, consecutive, covering the month once) and the merged
-// answer (every interval once, in order), against the fake API.
-func TestPricesSplitsLongRanges(t *testing.T) {
-	fc := clock.NewFake(time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC))
-	srv := ambertest.NewServer(ambertest.WithClock(fc))
-	defer srv.Close()
-	var queries []url.Values
-	hc := &http.Client{Transport: recordQueries(&queries)}
-	c := mustNew(t, srv.Token, WithBaseURL(srv.URL), WithClock(fc), WithHTTPClient(hc))
-	ivs, err := c.Prices(t.Context(), srv.SiteID, PricesParams{StartDate: NewDate(2026, 1, 1), EndDate: NewDate(2026, 1, 31)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := [][2]string{{"2026-01-01", "2026-01-07"}, {"2026-01-08", "2026-01-14"}, {"2026-01-15", "2026-01-21"},
-		{"2026-01-22", "2026-01-28"}, {"2026-01-29", "2026-01-31"}}
-	if len(queries) != len(want) {
-		t.Fatalf("%d requests, want %d: %v", len(queries), len(want), queries)
-	}
-	for i, q := range queries {
-		if q.Get("startDate") != want[i][0] || q.Get("endDate") != want[i][1] {
-			t.Errorf("request %d asked for %s..%s, want %s..%s", i, q.Get("startDate"), q.Get("endDate"), want[i][0], want[i][1])
-		}
-	}
-	// 31 days of 30-minute intervals on two channels, general first.
-	if len(ivs) != 2*31*48 {
-		t.Fatalf("got %d intervals, want %d", len(ivs), 2*31*48)
-	}
-	start := NewDate(2026, 1, 1).Start()
-	for i, iv := range ivs {
-		b := iv.Base()
-		wantCh, k := ChannelGeneral, i
-		if i >= 31*48 {
-			wantCh, k = ChannelFeedIn, i-31*48
-		}
-		if b.ChannelType != wantCh || !b.Start().Equal(start.Add(time.Duration(k)*30*time.Minute)) {
-			t.Fatalf("ivs[%d] = %s %v; want %s %v", i, b.ChannelType, b.Start(), wantCh, start.Add(time.Duration(k)*30*time.Minute))
-		}
-		if _, ok := iv.(*ActualInterval); !ok {
-			t.Fatalf("ivs[%d] is %T, want actual (January is past)", i, iv)
-		}
-	}
-}
-
 // TestPricesMergeDropsBoundaryDuplicates: when neighbouring requests both
 // return an interval (the one ending at midnight, say), it appears once, and
 // the most settled version is kept.
@@ -287,16 +239,3 @@ func TestCurrentIntervalMissingEstimateIsAnEstimate(t *testing.T) {
 		t.Error("a current interval without estimate was taken as locked in")
 	}
 }
-
-// recordQueries is a transport that records each request's query and
-// passes it on.
-func recordQueries(qs *[]url.Values) http.RoundTripper {
-	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		*qs = append(*qs, r.URL.Query())
-		return http.DefaultTransport.RoundTrip(r)
-	})
-}
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

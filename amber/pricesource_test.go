@@ -11,85 +11,8 @@ import (
 
 	"github.com/jarcoal/httpmock"
 
-	"github.com/gridwire/gridwire/amber/ambertest"
-	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/energy"
-	"github.com/gridwire/gridwire/energy/energytest"
 )
-
-func TestPriceSourceContract(t *testing.T) {
-	// Late afternoon in the NEM, so that 12 hours ahead cross the evening
-	// peak and midnight.
-	now := time.Date(2026, 1, 28, 6, 7, 0, 0, time.UTC)
-	cases := []struct {
-		name     string
-		server   []ambertest.Option
-		opts     []PriceSourceOption
-		from, to time.Duration // from now; zero: the contract's default (next 12 h)
-	}{
-		{name: "next 12h"},
-		{name: "5-minute site, every channel", server: []ambertest.Option{ambertest.WithIntervalLength(5), ambertest.WithControlledLoad()},
-			opts: []PriceSourceOption{WithChannels(ChannelGeneral, ChannelControlledLoad, ChannelFeedIn)}},
-		{name: "plain prices at 30 minutes", server: []ambertest.Option{ambertest.WithIntervalLength(5)},
-			opts: []PriceSourceOption{WithPlainPrices(), WithPriceResolution(Resolution30)}},
-		{name: "last 6 hours", from: -6 * time.Hour, to: -time.Minute},
-		{name: "three days ago", from: -72 * time.Hour, to: -60 * time.Hour},
-		{name: "past month into the future", from: -30 * 24 * time.Hour, to: 6 * time.Hour},
-		{name: "later today", from: 2 * time.Hour, to: 10 * time.Hour},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			fc := clock.NewFake(now)
-			srv := ambertest.NewServer(append(tc.server, ambertest.WithClock(fc))...)
-			defer srv.Close()
-			c := mustNew(t, srv.Token, WithBaseURL(srv.URL), WithClock(fc))
-			h := energytest.PriceSourceHarness{Source: c.Site(srv.SiteID).PriceSource(tc.opts...), Requests: srv.Requests, Now: fc.Now}
-			if tc.from != 0 || tc.to != 0 {
-				h.From, h.To = now.Add(tc.from), now.Add(tc.to)
-			}
-			energytest.TestPriceSource(t, h)
-		})
-	}
-}
-
-// TestPriceSourceCoversTheRange: against the fake, which prices every
-// interval, the answer covers [from, to) on each channel without a gap,
-// whichever endpoints serve it (history crossing into tomorrow takes the
-// date-range endpoint and the current one).
-func TestPriceSourceCoversTheRange(t *testing.T) {
-	now := time.Date(2026, 1, 28, 6, 7, 0, 0, time.UTC) // 16:07 in the NEM
-	for _, r := range []struct{ from, to time.Duration }{
-		{-time.Hour, 12 * time.Hour},
-		{-72 * time.Hour, 12 * time.Hour},
-		{-10 * 24 * time.Hour, -9 * 24 * time.Hour},
-		{2 * time.Hour, 20 * time.Hour},
-	} {
-		fc := clock.NewFake(now)
-		srv := ambertest.NewServer(ambertest.WithClock(fc))
-		c := mustNew(t, srv.Token, WithBaseURL(srv.URL), WithClock(fc))
-		from, to := now.Add(r.from), now.Add(r.to)
-		ps, err := c.Site(srv.SiteID).PriceSource().Prices(t.Context(), from, to)
-		srv.Close()
-		if err != nil {
-			t.Fatalf("%v..%v: %v", r.from, r.to, err)
-		}
-		for _, ch := range []energy.Channel{energy.ChannelImport, energy.ChannelExport} {
-			var at time.Time
-			for _, p := range ps {
-				if p.Channel != ch {
-					continue
-				}
-				if at.IsZero() && p.Start.After(from) || !at.IsZero() && !p.Start.Equal(at) {
-					t.Fatalf("%v..%v: %s prices have a gap before %v", r.from, r.to, ch, p.Start)
-				}
-				at = p.End
-			}
-			if at.Before(to) {
-				t.Errorf("%v..%v: %s prices end at %v, before %v", r.from, r.to, ch, at, to)
-			}
-		}
-	}
-}
 
 // pricesAt returns a PriceSource on the httpmock fixtures.
 func pricesAt(t *testing.T, opts ...PriceSourceOption) *PriceSource {
@@ -296,33 +219,5 @@ func TestPriceSourceLearnsIntervalLength(t *testing.T) {
 	}
 	if queries[0].Get("next") != "72" || queries[1].Get("next") != "12" {
 		t.Errorf("next = %s then %s; want 72 (5-minute guess) then 12 (learned 30 minutes)", queries[0].Get("next"), queries[1].Get("next"))
-	}
-}
-
-func TestExportSignAgainstFake(t *testing.T) {
-	// Midday in the NEM on a sunny day the fake's spot price can go
-	// negative; the export price paid is −perKwh either way.
-	fc := clock.NewFake(time.Date(2026, 1, 28, 2, 0, 0, 0, time.UTC))
-	srv := ambertest.NewServer(ambertest.WithClock(fc))
-	defer srv.Close()
-	c := mustNew(t, srv.Token, WithBaseURL(srv.URL), WithClock(fc))
-	ivs, err := c.CurrentPrices(t.Context(), srv.SiteID, CurrentPricesParams{Next: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps, err := c.Site(srv.SiteID).PriceSource(WithPlainPrices(), WithChannels(ChannelFeedIn)).Prices(t.Context(), fc.Now(), fc.Now().Add(2*time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	feed := ivs.ByChannel(ChannelFeedIn)
-	// Two hours from 02:00 are four 30-minute intervals, the current one
-	// and three of the four forecasts.
-	if len(ps) != 4 || len(feed) != 5 {
-		t.Fatalf("%d prices for %d feed-in intervals; want 4 of 5", len(ps), len(feed))
-	}
-	for i, p := range ps {
-		if want := -feed[i].Base().PerKWh.DollarsPerKWh(); math.Abs(p.PerKWh-want) > 1e-12 || p.Channel != energy.ChannelExport {
-			t.Errorf("price %d = %v %s, want %v export", i, p.PerKWh, p.Channel, want)
-		}
 	}
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/jarcoal/httpmock"
 
-	"github.com/gridwire/gridwire/amber/ambertest"
 	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/energy"
 )
@@ -176,58 +175,6 @@ func TestLimiterHonoursContext(t *testing.T) {
 	cancel()
 	if err := l.Wait(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v; want context.Canceled", err)
-	}
-}
-
-// TestBurstAgainstFakeWaitsInsteadOf429 fires more calls than the quota at
-// the fake API: the client learns the policy from the first answer and
-// spreads the rest, so the server never says 429.
-func TestBurstAgainstFakeWaitsInsteadOf429(t *testing.T) {
-	fc := clock.NewFake(t0)
-	srv := ambertest.NewServer(ambertest.WithClock(fc), ambertest.WithQuota(5, time.Minute))
-	defer srv.Close()
-	var statuses []int
-	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		resp, err := http.DefaultTransport.RoundTrip(r)
-		if err == nil {
-			statuses = append(statuses, resp.StatusCode)
-		}
-		return resp, err
-	})}
-	c := mustNew(t, srv.Token, WithBaseURL(srv.URL), WithClock(fc), WithHTTPClient(hc))
-	for i := range 12 {
-		if _, err := c.Sites(t.Context()); err != nil {
-			t.Fatalf("call %d: %v", i, err)
-		}
-	}
-	if slices.Contains(statuses, http.StatusTooManyRequests) {
-		t.Errorf("statuses %v include 429", statuses)
-	}
-	if len(statuses) != 12 {
-		t.Errorf("%d requests, want 12", len(statuses))
-	}
-	if got := fc.Sleeps(); len(got) != 2 || got[0] < 59*time.Second || got[0] > time.Minute {
-		t.Errorf("slept %v; want two waits of about a minute", got)
-	}
-}
-
-func TestNoWaitAgainstFake(t *testing.T) {
-	fc := clock.NewFake(t0)
-	srv := ambertest.NewServer(ambertest.WithClock(fc), ambertest.WithQuota(2, time.Minute))
-	defer srv.Close()
-	c := mustNew(t, srv.Token, WithBaseURL(srv.URL), WithClock(fc), WithoutRateLimitWait())
-	for range 2 {
-		if _, err := c.Sites(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_, err := c.Sites(t.Context())
-	var rle *RateLimitError
-	if !errors.As(err, &rle) || !rle.Local || rle.Limit != 2 {
-		t.Fatalf("err = %#v; want a local *RateLimitError", err)
-	}
-	if n := srv.Requests(); n != 2 {
-		t.Errorf("%d requests reached the server, want 2", n)
 	}
 }
 

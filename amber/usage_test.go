@@ -9,9 +9,6 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
-
-	"github.com/gridwire/gridwire/amber/ambertest"
-	"github.com/gridwire/gridwire/clock"
 )
 
 func TestUsage(t *testing.T) {
@@ -74,35 +71,6 @@ func TestUsageLimits(t *testing.T) {
 			_, err := c.Usage(t.Context(), tc.site, tc.p)
 			return err
 		})
-	}
-}
-
-func TestUsageSplitsAndMerges(t *testing.T) {
-	fc := clock.NewFake(time.Date(2026, 2, 1, 3, 0, 0, 0, time.UTC))
-	srv := ambertest.NewServer(ambertest.WithClock(fc), ambertest.WithIntervalLength(5))
-	defer srv.Close()
-	c := mustNew(t, srv.Token, WithBaseURL(srv.URL), WithClock(fc))
-	us, err := c.Site(srv.SiteID).Usage(t.Context(), UsageParams{StartDate: NewDate(2026, 1, 20), EndDate: NewDate(2026, 1, 29)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := srv.Requests(); n != 2 {
-		t.Errorf("%d requests for 10 days, want 2", n)
-	}
-	const perChannel = 10 * 24 * 12
-	if len(us) != 2*perChannel {
-		t.Fatalf("got %d records, want %d", len(us), 2*perChannel)
-	}
-	for i := 1; i < len(us); i++ {
-		if i == perChannel {
-			if us[i].ChannelIdentifier != "B1" {
-				t.Fatalf("records[%d] is %s; want the feed-in channel after the general one", i, us[i].ChannelIdentifier)
-			}
-			continue
-		}
-		if !us[i].Start().Equal(us[i-1].End()) {
-			t.Fatalf("records[%d] starts %v, not where records[%d] ends (%v)", i, us[i].Start(), i-1, us[i-1].End())
-		}
 	}
 }
 
