@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/energy"
 )
@@ -39,9 +41,7 @@ func show(p energy.Price) string {
 
 func TestPriceSourceConversion(t *testing.T) {
 	ps, err := pricesAt(t).Prices(t.Context(), t0.Add(-10*time.Minute), t0.Add(10*time.Minute))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var got []string
 	for _, p := range ps {
 		got = append(got, show(p))
@@ -59,16 +59,12 @@ func TestPriceSourceConversion(t *testing.T) {
 		// 35.1) shifted onto the price paid.
 		"00:20 export 0.3334500 [0.1874500,0.7849500] F high",
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	assert.Equal(t, want, got)
 }
 
 func TestPriceSourceOptions(t *testing.T) {
 	ps, err := pricesAt(t, WithPlainPrices(), WithChannels(ChannelGeneral)).Prices(t.Context(), t0.Add(-10*time.Minute), t0.Add(10*time.Minute))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var got []string
 	for _, p := range ps {
 		got = append(got, show(p))
@@ -78,9 +74,7 @@ func TestPriceSourceOptions(t *testing.T) {
 		"00:15 import 0.1111343 F extremelyLow",
 		"00:20 import 0.4873012 [0.3413012,0.9388012] F high",
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	assert.Equal(t, want, got)
 }
 
 func TestPriceSourceOverlapsAndRejects(t *testing.T) {
@@ -88,12 +82,9 @@ func TestPriceSourceOverlapsAndRejects(t *testing.T) {
 	// Only the intervals overlapping [from, to) come back: [00:16, 00:17)
 	// lies within the current interval.
 	ps, err := src.Prices(t.Context(), t0.Add(-time.Minute), t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ps) != 2 || !ps[0].Start.Equal(t0.Add(-2*time.Minute)) {
-		t.Errorf("got %d prices from %v; want the current interval on both channels", len(ps), ps[0].Start)
-	}
+	require.NoError(t, err)
+	require.Len(t, ps, 2, "want the current interval on both channels")
+	assert.True(t, ps[0].Start.Equal(t0.Add(-2*time.Minute)), "from %v", ps[0].Start)
 	for _, bad := range []struct {
 		from, to time.Time
 		field    string
@@ -130,17 +121,12 @@ func TestPriceSourceKeepsTheMostSettled(t *testing.T) {
 	}, ",") + "]"
 	mt.RegisterResponder(http.MethodGet, base+"/sites/"+siteID+"/prices/current", httpmock.NewStringResponder(200, body))
 	ps, err := c.Site(siteID).PriceSource().Prices(t.Context(), t0.Add(-10*time.Minute), t0.Add(20*time.Minute))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var got []string
 	for _, p := range ps {
 		got = append(got, fmt.Sprintf("%s-%s %.2f %v", p.Start.Format("15:04"), p.End.Format("15:04"), p.PerKWh, p.Forecast))
 	}
-	want := "00:10-00:15 0.10 false|00:15-00:20 0.20 false|00:30-00:35 0.40 true"
-	if strings.Join(got, "|") != want {
-		t.Errorf("got  %s\nwant %s", strings.Join(got, "|"), want)
-	}
+	assert.Equal(t, "00:10-00:15 0.10 false|00:15-00:20 0.20 false|00:30-00:35 0.40 true", strings.Join(got, "|"))
 }
 
 // TestPriceSourceLockedInCurrentPrice: once the current interval's price is
@@ -154,12 +140,12 @@ func TestPriceSourceLockedInCurrentPrice(t *testing.T) {
 		`"range":{"min":1,"max":9},"advancedPrice":{"low":9,"predicted":10,"high":11}}]`
 	mt.RegisterResponder(http.MethodGet, base+"/sites/"+siteID+"/prices/current", httpmock.NewStringResponder(200, body))
 	ps, err := c.Site(siteID).PriceSource().Prices(t.Context(), t0, t0.Add(time.Minute))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ps) != 1 || ps[0].PerKWh != 0.125 || ps[0].Forecast || ps[0].Low != nil || ps[0].High != nil {
-		t.Errorf("prices = %v; want one settled price of 0.125 AUD/kWh without a band", ps)
-	}
+	require.NoError(t, err)
+	require.Len(t, ps, 1)
+	assert.Equal(t, 0.125, ps[0].PerKWh)
+	assert.False(t, ps[0].Forecast)
+	assert.Nil(t, ps[0].Low, "a settled price has no band")
+	assert.Nil(t, ps[0].High, "a settled price has no band")
 }
 
 func TestPriceSourceChoosesEndpoints(t *testing.T) {
@@ -191,12 +177,9 @@ func TestPriceSourceChoosesEndpoints(t *testing.T) {
 				return httpmock.NewStringResponse(200, "[]"), nil
 			}
 			mt.RegisterNoResponder(rec)
-			if _, err := c.Site(siteID).PriceSource(tc.opts...).Prices(t.Context(), t0.Add(tc.from), t0.Add(tc.to)); err != nil {
-				t.Fatal(err)
-			}
-			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
-				t.Errorf("requests %v, want %v", got, tc.want)
-			}
+			_, err := c.Site(siteID).PriceSource(tc.opts...).Prices(t.Context(), t0.Add(tc.from), t0.Add(tc.to))
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got, "requests")
 		})
 	}
 }
@@ -213,11 +196,10 @@ func TestPriceSourceLearnsIntervalLength(t *testing.T) {
 	})
 	src := c.Site(siteID).PriceSource()
 	for range 2 {
-		if _, err := src.Prices(t.Context(), t0, t0.Add(6*time.Hour)); err != nil {
-			t.Fatal(err)
-		}
+		_, err := src.Prices(t.Context(), t0, t0.Add(6*time.Hour))
+		require.NoError(t, err)
 	}
-	if queries[0].Get("next") != "72" || queries[1].Get("next") != "12" {
-		t.Errorf("next = %s then %s; want 72 (5-minute guess) then 12 (learned 30 minutes)", queries[0].Get("next"), queries[1].Get("next"))
-	}
+	require.Len(t, queries, 2)
+	assert.Equal(t, "72", queries[0].Get("next"), "the 5-minute guess")
+	assert.Equal(t, "12", queries[1].Get("next"), "the learned 30 minutes")
 }
