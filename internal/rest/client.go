@@ -336,7 +336,7 @@ func (c *Client) send(ctx context.Context, method string, req *Request, body []b
 	return raw.StatusCode, raw.Header, b, nil
 }
 
-func (c *Client) backoff(ctx context.Context, method, path string, n int, red redactor, cause error) error {
+func (c *Client) backoff(ctx context.Context, method, path string, n int, red *redactor, cause error) error {
 	d := c.backoffDelay(n)
 	c.log.LogAttrs(ctx, slog.LevelWarn, "retrying", slog.String("vendor", c.cfg.Vendor), slog.String("endpoint", path),
 		slog.Int("retry", n), slog.Duration("wait", d), slog.String("cause", red.string(cause.Error())))
@@ -360,7 +360,7 @@ func (c *Client) ctxErr(method, path string, err error) error {
 	return fmt.Errorf("%s: %s %s: %w", c.cfg.Vendor, method, path, err)
 }
 
-func (c *Client) attrs(method, path string, attempt, status int, start time.Time, red redactor, err error) []slog.Attr {
+func (c *Client) attrs(method, path string, attempt, status int, start time.Time, red *redactor, err error) []slog.Attr {
 	a := []slog.Attr{
 		slog.String("vendor", c.cfg.Vendor), slog.String("method", method), slog.String("endpoint", path),
 		slog.Int("attempt", attempt), slog.Duration("took", time.Since(start)),

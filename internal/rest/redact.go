@@ -52,11 +52,23 @@ func attemptContext(ctx context.Context) (context.Context, *attempt) {
 // (Config.Secrets, the values of Config.Header) and what Sign set for the
 // attempt; a header value is removed whole and word by word, so that the
 // token inside "Bearer <token>" goes too when a server echoes it alone.
+//
+// It is built on first use: most attempts succeed and never need it.
 type redactor struct {
+	c     *Client
+	a     *attempt
+	built bool
 	words []string // longest first, so a secret is not half-replaced by its prefix
 }
 
-func (c *Client) redactor(a *attempt) redactor {
+func (c *Client) redactor(a *attempt) *redactor { return &redactor{c: c, a: a} }
+
+func (r *redactor) build() {
+	if r.built {
+		return
+	}
+	r.built = true
+	c, a := r.c, r.a
 	var words []string
 	add := func(v string, whole bool) {
 		if whole && v != "" {
@@ -84,11 +96,12 @@ func (c *Client) redactor(a *attempt) redactor {
 		}
 	}
 	slices.SortFunc(words, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
-	return redactor{words: slices.Compact(words)}
+	r.words = slices.Compact(words)
 }
 
 // longest is the length of the longest secret.
-func (r redactor) longest() int {
+func (r *redactor) longest() int {
+	r.build()
 	if len(r.words) == 0 {
 		return 0
 	}
@@ -96,7 +109,8 @@ func (r redactor) longest() int {
 }
 
 // string returns s with every secret replaced.
-func (r redactor) string(s string) string {
+func (r *redactor) string(s string) string {
+	r.build()
 	for _, w := range r.words {
 		s = strings.ReplaceAll(s, w, redacted)
 	}
@@ -105,7 +119,7 @@ func (r redactor) string(s string) string {
 
 // excerpt is Excerpt of b with the secrets removed. It redacts before
 // cutting, so that a secret straddling the cut cannot leave its first half.
-func (r redactor) excerpt(b []byte) string {
+func (r *redactor) excerpt(b []byte) string {
 	n := maxExcerpt + r.longest()
 	cut := len(b) > n
 	if cut {
