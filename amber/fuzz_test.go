@@ -17,6 +17,8 @@ func FuzzIntervals(f *testing.F) {
 	}
 	f.Add([]byte(`[{"type":"CurrentInterval","duration":1e300,"endTime":"2026-01-28T00:20:00Z","channelType":"general"}]`))
 	f.Add([]byte(`[null]`))
+	f.Add([]byte(`null`))
+	f.Add([]byte(`[{"type":"ForecastInterval","duration":30,"endTime":"2026-01-28T01:00:00Z","channelType":"general","perKwh":null,"spotPerKwh":1,"advancedPrice":{"low":1,"predicted":null,"high":3},"range":{"min":1}}]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var ivs Intervals
 		if err := json.Unmarshal(b, &ivs); err != nil {

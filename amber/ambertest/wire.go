@@ -1,9 +1,8 @@
 package ambertest
 
-// The fake's wire types are its own, written from the spec
-// (amber-public-api-2.0.0.openapi.yml) rather than shared with package
-// amber, so that the client's decoding is tested against an independent
-// encoding of the format.
+// The fake's wire types are its own, written from Amber's published API
+// (v2.0.0) rather than shared with package amber, so that the client's
+// decoding is tested against an independent encoding of the format.
 
 type wireSite struct {
 	ID             string        `json:"id"`

@@ -301,3 +301,18 @@ func TestOversizedBodyNotRetried(t *testing.T) {
 		assert.Empty(t, f.Sleeps())
 	}
 }
+
+// FuzzParseRetryAfter: a header from the network never panics and never
+// becomes a negative or unbounded wait.
+func FuzzParseRetryAfter(f *testing.F) {
+	for _, s := range []string{"7", "0", "9223372037", "99999999999999999999999", "-1", "Fri, 31 Dec 9999 23:59:59 GMT", "soon", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		d, ok := rest.ParseRetryAfter(&http.Response{Header: http.Header{"Retry-After": {v}}}, t0)
+		if ok {
+			require.GreaterOrEqual(t, d, time.Duration(0), v)
+			require.LessOrEqual(t, d, rest.MaxServerWait, v)
+		}
+	})
+}
