@@ -54,8 +54,9 @@ type Config struct {
 	// UserAgent is sent as the User-Agent header; "" means UserAgent.
 	UserAgent string
 	// Header is sent with every request (for example Authorization). Its
-	// values are treated as secrets: never logged, and removed from body
-	// excerpts in errors and logs.
+	// values are treated as secrets, never logged and removed from body
+	// excerpts in errors and logs, except those of headers that describe
+	// the message (Content-Type, Accept, User-Agent and the like).
 	Header http.Header
 	// Secrets are the credentials the client holds (tokens, app secrets).
 	// They are removed from every body excerpt in errors and log records, as
@@ -65,7 +66,7 @@ type Config struct {
 	// Sign, when set, is called on every attempt just before it is sent,
 	// retries and same-origin redirects included, so that timestamps and
 	// signatures are fresh. The header values it sets are secrets of that
-	// attempt (see Secrets).
+	// attempt (see Secrets), but for those of the headers Header exempts.
 	Sign func(*http.Request) error
 	// OnResponse, when set, sees every answer's status and headers (not its
 	// body), retries and errors included; rate-limit bookkeeping hooks in

@@ -316,3 +316,17 @@ func FuzzParseRetryAfter(f *testing.F) {
 		}
 	})
 }
+
+// TestPlainHeadersNotRedacted: a header that describes the message is not a
+// secret; redacting "application/json" from every excerpt would only garble
+// it.
+func TestPlainHeadersNotRedacted(t *testing.T) {
+	s := newServer(t, `{"message":"want application/json, got text/plain"}`, 400)
+	_, err := newClient(s, clock.NewFake(t0), func(c *rest.Config) {
+		c.Header = http.Header{"Content-Type": {"application/json"}, "X-Api-Key": {"key-0123456789"}}
+		c.Sign = func(r *http.Request) error { r.Header.Set("Accept", "text/plain"); return nil }
+	}).Do(context.Background(), &rest.Request{Path: "/x"})
+	var he *rest.HTTPError
+	require.ErrorAs(t, err, &he)
+	assert.Equal(t, `{"message":"want application/json, got text/plain"}`, he.Body)
+}

@@ -33,13 +33,24 @@ func (c *Client) sign(req *http.Request, a *attempt) error {
 	err := c.cfg.Sign(req)
 	if a != nil {
 		for k, vs := range req.Header {
-			if slices.Equal(before[k], vs) {
+			if slices.Equal(before[k], vs) || plainHeader(k) {
 				continue
 			}
 			a.secrets = append(a.secrets, vs...)
 		}
 	}
 	return err
+}
+
+// plainHeader reports whether header k describes the message rather than
+// authenticating it, so that its values (such as "application/json") are
+// not treated as secrets.
+func plainHeader(k string) bool {
+	switch http.CanonicalHeaderKey(k) {
+	case "Accept", "Accept-Encoding", "Accept-Language", "Content-Type", "Content-Length", "Content-Encoding", "User-Agent":
+		return true
+	}
+	return false
 }
 
 // attemptContext returns ctx carrying a fresh attempt.
@@ -85,7 +96,10 @@ func (r *redactor) build() {
 	for _, s := range c.cfg.Secrets {
 		add(s.Reveal(), true)
 	}
-	for _, vs := range c.cfg.Header {
+	for k, vs := range c.cfg.Header {
+		if plainHeader(k) {
+			continue
+		}
 		for _, v := range vs {
 			add(v, len(v) >= minSecretPart/2)
 		}
