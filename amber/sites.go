@@ -127,9 +127,8 @@ func (c *Client) Sites(ctx context.Context) ([]Site, error) {
 	return sites, nil
 }
 
-// SiteClient is a Client scoped to one site, as the seed's for_site. It is
-// cheap to create and shares its Client's transport, rate-limit state and
-// limiter.
+// SiteClient is a Client scoped to one site. It is cheap to create and
+// shares its Client's transport, rate-limit state and limiter.
 type SiteClient struct {
 	c  *Client
 	id string

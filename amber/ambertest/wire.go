@@ -1,9 +1,8 @@
 package ambertest
 
-// The fake's wire types are its own, written from the spec
-// (amber-public-api-2.0.0.openapi.yml) rather than shared with package
-// amber, so that the client's decoding is tested against an independent
-// encoding of the format.
+// The fake's wire types are its own, written from Amber's published API
+// (v2.0.0) rather than shared with package amber, so that the client's
+// decoding is tested against an independent encoding of the format.
 
 type wireSite struct {
 	ID             string        `json:"id"`
@@ -49,7 +48,7 @@ type wireInterval struct {
 	StartTime         string        `json:"startTime"`
 	EndTime           string        `json:"endTime"`
 	NEMTime           string        `json:"nemTime"`
-	PerKWh            float64       `json:"perKwh"`
+	PerKWh            *float64      `json:"perKwh"`
 	Renewables        float64       `json:"renewables"`
 	SpotPerKWh        float64       `json:"spotPerKwh"`
 	ChannelType       string        `json:"channelType"`
@@ -70,7 +69,7 @@ type wireUsage struct {
 	NEMTime           string      `json:"nemTime"`
 	Quality           string      `json:"quality"`
 	KWh               float64     `json:"kwh"`
-	PerKWh            float64     `json:"perKwh"`
+	PerKWh            *float64    `json:"perKwh"`
 	SpotPerKWh        float64     `json:"spotPerKwh"`
 	ChannelType       string      `json:"channelType"`
 	ChannelIdentifier string      `json:"channelIdentifier"`
