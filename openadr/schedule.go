@@ -143,22 +143,31 @@ type sentEvent struct {
 
 // await waits for the VEN's answers to sent; see SetSchedule.
 func (b *Battery) await(ctx context.Context, op string, sent []sentEvent) error {
+	waitErr := func() error {
+		return fmt.Errorf("openadr: %s: waiting for VEN %q to answer: %w", op, b.venID, ctx.Err())
+	}
 	for {
 		woken, stop := b.vtn.answers.subscribe(b.venID)
 		pending, err := b.vtn.answered(ctx, b.venID, sent)
 		if err != nil || !pending {
 			stop()
-			if err != nil && !isOptOut(err) {
-				return b.storeErr(ctx, op, err)
+			switch {
+			case err == nil || isOptOut(err):
+				return err
+			case ctx.Err() != nil:
+				// The schedule is queued whenever ctx ended: the caller
+				// gave up waiting, whether before the first look at the
+				// Store or during a later one.
+				return waitErr()
 			}
-			return err
+			return b.storeErr(ctx, op, err)
 		}
 		select {
 		case <-woken:
 			stop()
 		case <-ctx.Done():
 			stop()
-			return fmt.Errorf("openadr: %s: waiting for VEN %q to answer: %w", op, b.venID, ctx.Err())
+			return waitErr()
 		}
 	}
 }
