@@ -2,6 +2,7 @@ package openadr
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/gridwire/gridwire/openadr/oadr"
@@ -9,9 +10,11 @@ import (
 
 // poll answers oadrPoll with the oldest queued message, or with an empty
 // oadrResponse (200, empty requestID: oadrPoll has none) when nothing waits.
-func (v *VTN) poll(ctx context.Context, c Caller, m *oadr.Poll) (oadr.Message, error) {
-	var answer oadr.Message
-	err := v.updateVEN(ctx, c, m.VenID, func(st *VENState) error {
+// The message leaves the queue now; undo puts it back first in the queue if
+// the answer could not be written.
+func (v *VTN) poll(ctx context.Context, c Caller, m *oadr.Poll) (answer oadr.Message, undo func(context.Context), err error) {
+	var taken Queued
+	err = v.updateVEN(ctx, c, m.VenID, func(st *VENState) error {
 		q, ok := st.dequeue()
 		switch {
 		case !ok:
@@ -22,15 +25,34 @@ func (v *VTN) poll(ctx context.Context, c Caller, m *oadr.Poll) (oadr.Message, e
 		default:
 			answer = q.Message
 		}
+		taken = q
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if answer == nil {
-		return ack("", m.VenID), nil
+		return ack("", m.VenID), nil, nil
 	}
-	return answer, nil
+	return answer, func(ctx context.Context) { v.requeue(ctx, c, m.VenID, taken) }, nil
+}
+
+// requeue puts back first in the queue a message whose poll answer was
+// lost. An event notice is not put back when another is queued already:
+// that one builds the same list.
+func (v *VTN) requeue(ctx context.Context, c Caller, venID string, q Queued) {
+	err := v.updateVEN(ctx, c, venID, func(st *VENState) error {
+		if q.Message == nil && slices.ContainsFunc(st.Queue, func(q Queued) bool { return q.Message == nil }) {
+			return nil
+		}
+		st.Queue = slices.Insert(st.Queue, 0, q)
+		return nil
+	})
+	if err != nil {
+		v.log.WarnContext(ctx, "openadr: a poll answer was lost and could not be queued again", "venID", logID(venID), "message", q.Name(), "err", err)
+		return
+	}
+	v.log.InfoContext(ctx, "openadr: a poll answer was lost; queued again", "venID", logID(venID), "message", q.Name())
 }
 
 // decode decodes a request body; polls come from the poll cache when they
