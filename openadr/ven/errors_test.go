@@ -50,7 +50,9 @@ func TestNewRejectsBadInput(t *testing.T) {
 		}
 		_, err := ven.New(tc.url, opts...)
 		var fe *energy.FieldError
-		assert.False(t, !errors.As(err, &fe) || fe.Field != tc.field || !errors.Is(err, energy.ErrInvalid), "New(%q) = %v, want a FieldError for %s", tc.url, err, tc.field)
+		require.ErrorAs(t, err, &fe, "New(%q) = %v, want a FieldError for %s", tc.url, err, tc.field)
+		require.EqualValues(t, tc.field, fe.Field, "New(%q) = %v, want a FieldError for %s", tc.url, err, tc.field)
+		require.ErrorIs(t, err, energy.ErrInvalid, "New(%q) = %v, want a FieldError for %s", tc.url, err, tc.field)
 		assert.False(t, err != nil && strings.Contains(err.Error(), "secret"), "the error shows the URL's password: %v", err)
 	}
 }
@@ -72,21 +74,28 @@ func TestTransportErrors(t *testing.T) {
 	}{
 		{"HTTP 500", reply{status: 500, body: "boom"}, func(t *testing.T, err error) {
 			var he *ven.HTTPError
-			assert.False(t, !errors.As(err, &he) || he.StatusCode != 500 || he.Service != oadr.ServiceEiRegisterParty || !errors.Is(err, energy.ErrUnavailable) || !strings.Contains(err.Error(), "boom"), "err = %v", err)
+			require.ErrorAs(t, err, &he, "err = %v", err)
+			require.EqualValues(t, 500, he.StatusCode, "err = %v", err)
+			require.EqualValues(t, oadr.ServiceEiRegisterParty, he.Service, "err = %v", err)
+			require.ErrorIs(t, err, energy.ErrUnavailable, "err = %v", err)
+			require.Contains(t, err.Error(), "boom", "err = %v", err)
 		}},
 		{"HTTP 403", reply{status: 403}, func(t *testing.T, err error) {
-			assert.False(t, !errors.Is(err, energy.ErrUnauthorized) || !errors.Is(err, energy.ErrUnavailable), "err = %v", err)
+			require.ErrorIs(t, err, energy.ErrUnauthorized, "err = %v", err)
+			require.ErrorIs(t, err, energy.ErrUnavailable, "err = %v", err)
 		}},
 		{"HTTP 429", reply{status: 429}, func(t *testing.T, err error) {
 			assert.ErrorIs(t, err, energy.ErrRateLimited, "err = %v", err)
 		}},
 		{"HTML", reply{body: "<html>hello"}, func(t *testing.T, err error) {
 			var de *oadr.DecodeError
-			assert.False(t, !errors.As(err, &de) || !errors.Is(err, oadr.ErrUnknownMessage), "err = %v, want a *oadr.DecodeError", err)
+			require.ErrorAs(t, err, &de, "err = %v, want a *oadr.DecodeError", err)
+			require.ErrorIs(t, err, oadr.ErrUnknownMessage, "err = %v, want a *oadr.DecodeError", err)
 		}},
 		{"truncated", reply{body: `<oadr:oadrPayload xmlns:oadr="http://openadr.org/oadr-2.0b/2012/07"><oadr:oadrSignedObject>`}, func(t *testing.T, err error) {
 			var de *oadr.DecodeError
-			assert.False(t, !errors.As(err, &de) || !errors.Is(err, oadr.ErrMalformed), "err = %v, want a *oadr.DecodeError", err)
+			require.ErrorAs(t, err, &de, "err = %v, want a *oadr.DecodeError", err)
+			require.ErrorIs(t, err, oadr.ErrMalformed, "err = %v, want a *oadr.DecodeError", err)
 		}},
 		{"2.0a message", reply{body: `<oadrResponse xmlns="http://openadr.org/oadr-2.0a/2012/07"/>`}, func(t *testing.T, err error) {
 			assert.ErrorIs(t, err, oadr.ErrUnknownMessage, "err = %v", err)
@@ -96,7 +105,11 @@ func TestTransportErrors(t *testing.T) {
 		}},
 		{"oadrResponse 469", reply{msg: &oadr.Response{Response: oadr.EiResponse{Code: 469, Description: "database down"}}}, func(t *testing.T, err error) {
 			var re *ven.ResponseError
-			assert.False(t, !errors.As(err, &re) || re.Code != 469 || re.Message != "oadrCreatePartyRegistration" || !strings.Contains(err.Error(), "database down") || errors.Is(err, ven.ErrNotRegistered), "err = %v", err)
+			require.ErrorAs(t, err, &re, "err = %v", err)
+			require.EqualValues(t, 469, re.Code, "err = %v", err)
+			require.EqualValues(t, "oadrCreatePartyRegistration", re.Message, "err = %v", err)
+			require.Contains(t, err.Error(), "database down", "err = %v", err)
+			require.NotErrorIs(t, err, ven.ErrNotRegistered, "err = %v", err)
 		}},
 		{"registration refused", reply{msg: &oadr.CreatedPartyRegistration{Response: oadr.Err(oadr.CodeNotAllowed, ""),
 			VtnID: "VTN", Profiles: []oadr.Profile{{Name: oadr.Profile20b, Transports: []oadr.TransportName{oadr.TransportSimpleHTTP}}}}},
@@ -107,11 +120,14 @@ func TestTransportErrors(t *testing.T) {
 			Profiles: []oadr.Profile{{Name: oadr.Profile20b, Transports: []oadr.TransportName{oadr.TransportSimpleHTTP}}}}},
 			func(t *testing.T, err error) {
 				var pe *ven.ProtocolError
-				assert.False(t, !errors.As(err, &pe) || !strings.Contains(err.Error(), "venID"), "err = %v", err)
+				require.ErrorAs(t, err, &pe, "err = %v", err)
+				require.Contains(t, err.Error(), "venID", "err = %v", err)
 			}},
 		{"wrong message", reply{msg: &oadr.Poll{VenID: "x"}}, func(t *testing.T, err error) {
 			var ue *ven.UnexpectedMessageError
-			assert.False(t, !errors.As(err, &ue) || ue.Sent != "oadrCreatePartyRegistration" || ue.Got != "oadrPoll", "err = %v", err)
+			require.ErrorAs(t, err, &ue, "err = %v", err)
+			require.EqualValues(t, "oadrCreatePartyRegistration", ue.Sent, "err = %v", err)
+			require.EqualValues(t, "oadrPoll", ue.Got, "err = %v", err)
 		}},
 		{"request reregistration", reply{msg: &oadr.RequestReregistration{VenID: "x"}}, func(t *testing.T, err error) {
 			assert.ErrorIs(t, err, ven.ErrNotRegistered, "err = %v", err)

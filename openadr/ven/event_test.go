@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strings"
 	"testing"
 	"time"
 
@@ -81,11 +80,18 @@ func TestEventChargeThenDischarge(t *testing.T) {
 	v := registered(t, f, clk, nil) // 19.2 kWh, half full
 
 	ce := last[*oadr.CreatedEvent](t, f)
-	require.False(t, len(ce.EventResponses) != 1 || ce.VenID != "VEN_FORTRESS_1", "oadrCreatedEvent = %+v", ce)
+	require.Len(t, ce.EventResponses, 1, "oadrCreatedEvent = %+v", ce)
+	require.EqualValues(t, "VEN_FORTRESS_1", ce.VenID, "oadrCreatedEvent = %+v", ce)
 	r := ce.EventResponses[0]
-	assert.False(t, r.OptType != oadr.OptIn || r.Code != oadr.CodeOK || r.RequestID != "REQ_DIST_EVT_0001" || r.QualifiedEventID != (oadr.QualifiedEventID{EventID: "EVT_BATT_0001"}), "eventResponse = %+v", r)
+	require.EqualValues(t, oadr.OptIn, r.OptType, "eventResponse = %+v", r)
+	require.EqualValues(t, oadr.CodeOK, r.Code, "eventResponse = %+v", r)
+	require.EqualValues(t, "REQ_DIST_EVT_0001", r.RequestID, "eventResponse = %+v", r)
+	require.EqualValues(t, (oadr.QualifiedEventID{EventID: "EVT_BATT_0001"}), r.QualifiedEventID, "eventResponse = %+v", r)
 	s := v.State()
-	require.False(t, len(s.Events) != 1 || s.Events[0].Opt != oadr.OptIn || s.Events[0].Signal != oadr.SignalLoadDispatch || len(s.Events[0].Steps) != 3, "State().Events = %+v", s.Events)
+	require.Len(t, s.Events, 1, "State().Events = %+v", s.Events)
+	require.EqualValues(t, oadr.OptIn, s.Events[0].Opt, "State().Events = %+v", s.Events)
+	require.EqualValues(t, oadr.SignalLoadDispatch, s.Events[0].Signal, "State().Events = %+v", s.Events)
+	require.Len(t, s.Events[0].Steps, 3, "State().Events = %+v", s.Events)
 	// Gridwire's sign: charging is negative.
 	if st := s.Events[0].Steps; st[0].Power != -3000 || st[2].Power != 5000 || !st[2].End.Equal(t0.Add(5*time.Hour)) {
 		assert.Fail(t, fmt.Sprintf("steps = %+v", st))
@@ -190,7 +196,9 @@ func TestSampleEventReplay(t *testing.T) {
 		require.FailNow(t, fmt.Sprintf("PollOnce = %v, %v", got, err))
 	}
 	r := last[*oadr.CreatedEvent](t, f).EventResponses[0]
-	assert.False(t, r.OptType != oadr.OptIn || r.RequestID != "REQ_DIST_EVT_0001" || r.QualifiedEventID.EventID != "EVT_BATT_0001", "eventResponse = %+v", r)
+	require.EqualValues(t, oadr.OptIn, r.OptType, "eventResponse = %+v", r)
+	require.EqualValues(t, "REQ_DIST_EVT_0001", r.RequestID, "eventResponse = %+v", r)
+	require.EqualValues(t, "EVT_BATT_0001", r.QualifiedEventID.EventID, "eventResponse = %+v", r)
 	if ev := v.State().Events[0]; ev.Signal != oadr.SignalLoadDispatch || ev.Steps[0].Power != -3000 || ev.Steps[2].Power != 5000 {
 		assert.Fail(t, fmt.Sprintf("event = %+v", ev))
 	}
@@ -273,10 +281,12 @@ func TestOptOut(t *testing.T) {
 		"EVT_TEST":  {oadr.OptOut, oadr.CodeOK, "test events are not run"},
 	}
 	rs := last[*oadr.CreatedEvent](t, f).EventResponses
-	require.False(t, len(rs) != len(want), "%d event responses, want %d", len(rs), len(want))
+	require.Len(t, rs, len(want), "%d event responses, want %d", len(rs), len(want))
 	for _, r := range rs {
 		w := want[r.QualifiedEventID.EventID]
-		assert.False(t, r.OptType != w.opt || r.Code != w.code || !strings.Contains(r.Description, w.desc), "%s: %s %v %q, want %s %v containing %q", r.QualifiedEventID.EventID, r.OptType, r.Code, r.Description, w.opt, w.code, w.desc)
+		require.EqualValues(t, w.opt, r.OptType, "%s: %s %v %q, want %s %v containing %q", r.QualifiedEventID.EventID, r.OptType, r.Code, r.Description, w.opt, w.code, w.desc)
+		require.EqualValues(t, w.code, r.Code, "%s: %s %v %q, want %s %v containing %q", r.QualifiedEventID.EventID, r.OptType, r.Code, r.Description, w.opt, w.code, w.desc)
+		require.Contains(t, r.Description, w.desc, "%s: %s %v %q, want %s %v containing %q", r.QualifiedEventID.EventID, r.OptType, r.Code, r.Description, w.opt, w.code, w.desc)
 	}
 	// Only the opted-in events drive the battery (both ask 2 kW discharge).
 	if s := v.State(); s.Setpoint != 2000 {
@@ -314,9 +324,13 @@ func TestEventModificationAndCancellation(t *testing.T) {
 		require.NoError(t, err)
 	}
 	r := last[*oadr.CreatedEvent](t, f).EventResponses[0]
-	assert.False(t, r.RequestID != "D3" || r.QualifiedEventID.ModificationNumber != 1 || r.OptType != oadr.OptIn, "answer to the cancellation = %+v", r)
+	require.EqualValues(t, "D3", r.RequestID, "answer to the cancellation = %+v", r)
+	require.EqualValues(t, 1, r.QualifiedEventID.ModificationNumber, "answer to the cancellation = %+v", r)
+	require.EqualValues(t, oadr.OptIn, r.OptType, "answer to the cancellation = %+v", r)
 	s := v.State()
-	assert.False(t, len(s.Events) != 0 || s.Setpoint != 0 || s.Battery.Power != 0, "after cancellation: events %+v setpoint %v power %v", s.Events, s.Setpoint, s.Battery.Power)
+	require.Len(t, s.Events, 0, "after cancellation: events %+v setpoint %v power %v", s.Events, s.Setpoint, s.Battery.Power)
+	require.EqualValues(t, 0, s.Setpoint, "after cancellation: events %+v setpoint %v power %v", s.Events, s.Setpoint, s.Battery.Power)
+	require.EqualValues(t, 0, s.Battery.Power, "after cancellation: events %+v setpoint %v power %v", s.Events, s.Setpoint, s.Battery.Power)
 	before := socAt(t, v, clk, t0.Add(3*time.Hour))
 	assert.True(t, near(before, (9.6+1.5)/19.2), "SoC moved after the cancellation: %v", before)
 
@@ -408,5 +422,7 @@ func TestEventWithTooManyIntervals(t *testing.T) {
 	f.setEvents(event("EVT", 0, t0, sig(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint, kW, ivs...)))
 	registered(t, f, clock.NewFake(t0), nil)
 	r := last[*oadr.CreatedEvent](t, f).EventResponses[0]
-	assert.False(t, r.OptType != oadr.OptOut || r.Code != oadr.CodeInvalidData || !strings.Contains(r.Description, "1441 intervals"), "eventResponse = %+v", r)
+	require.EqualValues(t, oadr.OptOut, r.OptType, "eventResponse = %+v", r)
+	require.EqualValues(t, oadr.CodeInvalidData, r.Code, "eventResponse = %+v", r)
+	require.Contains(t, r.Description, "1441 intervals", "eventResponse = %+v", r)
 }

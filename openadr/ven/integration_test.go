@@ -98,7 +98,8 @@ func TestAgainstVTN(t *testing.T) {
 	require.False(t, !s.Registered || s.VENID == "" || s.VTNID != "VTN_GRIDWIRE" || s.PollInterval != 10*time.Second, "State after Register = %+v", s)
 	venID := s.VENID
 	reg, err := vtn.Registration(ctx, venID)
-	require.False(t, err != nil || reg.VenName != "fortress-sandbox-battery-1", "the VTN's registration = %+v, %v", reg, err)
+	require.NoError(t, err, "the VTN's registration = %+v, %v", reg, err)
+	require.EqualValues(t, "fortress-sandbox-battery-1", reg.VenName, "the VTN's registration = %+v, %v", reg, err)
 	if offered, err := vtn.OfferedReports(ctx, venID); err != nil || len(offered) != 2 {
 		require.FailNow(t, fmt.Sprintf("the VTN has %d offered reports (%v), want 2", len(offered), err))
 	}
@@ -109,9 +110,10 @@ func TestAgainstVTN(t *testing.T) {
 		require.FailNow(t, fmt.Sprintf("the VEN serves %d report requests, want 2 (usage and status)", n))
 	}
 	rrs, err := vtn.ReportRequests(ctx, venID)
-	require.False(t, err != nil || len(rrs) != 2, "the VTN's report requests = %+v, %v", rrs, err)
+	require.NoError(t, err, "the VTN's report requests = %+v, %v", rrs, err)
+	require.Len(t, rrs, 2, "the VTN's report requests = %+v, %v", rrs, err)
 	for _, rr := range rrs {
-		assert.False(t, rr.Status != openadr.ReportActive, "report request %s is %s, want active", rr.Request.ReportRequestID, rr.Status)
+		assert.EqualValues(t, openadr.ReportActive, rr.Status, "report request %s is %s, want active", rr.Request.ReportRequestID, rr.Status)
 	}
 
 	// Telemetry arrives at the VTN.
@@ -140,9 +142,13 @@ func TestAgainstVTN(t *testing.T) {
 	require.NoError(t, err)
 	drain()
 	ev, err := vtn.Event(ctx, venID, eventID)
-	require.False(t, err != nil || ev.Response == nil || ev.Response.OptType != oadr.OptIn || ev.Response.Code != oadr.CodeOK, "the VTN's event = %+v, %v; want the VEN's optIn", ev, err)
+	require.NoError(t, err, "the VTN's event = %+v, %v; want the VEN's optIn", ev, err)
+	require.NotNil(t, ev.Response, "the VTN's event = %+v, %v; want the VEN's optIn", ev, err)
+	require.EqualValues(t, oadr.OptIn, ev.Response.OptType, "the VTN's event = %+v, %v; want the VEN's optIn", ev, err)
+	require.EqualValues(t, oadr.CodeOK, ev.Response.Code, "the VTN's event = %+v, %v; want the VEN's optIn", ev, err)
 	mu.Lock()
-	assert.False(t, len(responses) != 1 || responses[0].EventID != eventID, "event responses = %+v", responses)
+	require.Len(t, responses, 1, "event responses = %+v", responses)
+	require.EqualValues(t, eventID, responses[0].EventID, "event responses = %+v", responses)
 	mu.Unlock()
 	if evs := v.State().Events; len(evs) != 1 || evs[0].ID != eventID || evs[0].Steps[0].Power != -3000 {
 		require.FailNow(t, fmt.Sprintf("the VEN's events = %+v", evs))

@@ -33,7 +33,9 @@ func TestRegister(t *testing.T) {
 	assert.False(t, reg.ProfileName != oadr.Profile20b || reg.TransportName != oadr.TransportSimpleHTTP || reg.HTTPPullModel == nil || !*reg.HTTPPullModel || reg.ReportOnly || reg.XMLSignature || reg.VenName != "fortress-sandbox-battery-1" || reg.RegistrationID != "" || reg.VenID != "" || reg.RequestID == "", "oadrCreatePartyRegistration = %+v", reg)
 
 	offer := last[*oadr.RegisterReport](t, f)
-	require.False(t, offer.VenID != "VEN_FORTRESS_1" || offer.ReportRequestID != "" || len(offer.Reports) != 2, "oadrRegisterReport = %+v", offer)
+	require.EqualValues(t, "VEN_FORTRESS_1", offer.VenID, "oadrRegisterReport = %+v", offer)
+	require.EqualValues(t, "", offer.ReportRequestID, "oadrRegisterReport = %+v", offer)
+	require.Len(t, offer.Reports, 2, "oadrRegisterReport = %+v", offer)
 	wantRIDs := map[oadr.ReportName][]string{
 		oadr.ReportMetadataTelemetryUsage: {"battery1_voltage", "battery1_current", "battery1_temperature",
 			"battery1_power", "battery1_stored_energy", "battery1_soc"},
@@ -43,23 +45,38 @@ func TestRegister(t *testing.T) {
 		var rids []string
 		for _, d := range r.Descriptions {
 			rids = append(rids, d.RID)
-			assert.False(t, d.DataSource == nil || !slices.Equal(d.DataSource.ResourceIDs, []string{"battery1"}), "%s: reportDataSource %+v", d.RID, d.DataSource)
+			require.NotNil(t, d.DataSource, "%s: reportDataSource %+v", d.RID, d.DataSource)
+			require.Equal(t, []string{"battery1"}, d.DataSource.ResourceIDs, "%s: reportDataSource %+v", d.RID, d.DataSource)
 		}
-		assert.False(t, !slices.Equal(rids, wantRIDs[r.ReportName]) || r.ReportRequestID != "0" || !r.CreatedDateTime.Equal(t0), "%s: rIDs %v, reportRequestID %q, created %v", r.ReportName, rids, r.ReportRequestID, r.CreatedDateTime)
+		require.Equal(t, wantRIDs[r.ReportName], rids, "%s: rIDs %v, reportRequestID %q, created %v", r.ReportName, rids, r.ReportRequestID, r.CreatedDateTime)
+		require.EqualValues(t, "0", r.ReportRequestID, "%s: rIDs %v, reportRequestID %q, created %v", r.ReportName, rids, r.ReportRequestID, r.CreatedDateTime)
+		require.True(t, r.CreatedDateTime.Equal(t0), "%s: rIDs %v, reportRequestID %q, created %v", r.ReportName, rids, r.ReportRequestID, r.CreatedDateTime)
 	}
 	soc, _ := offer.Reports[0].Description("battery1_soc")
-	assert.False(t, soc.ItemBase == nil || soc.ItemBase.Kind != oadr.ItemCustomUnit || soc.ItemBase.Units != "%" || soc.ReportType != oadr.ReportTypeStateOfCharge, "SoC description = %+v", soc)
+	require.NotNil(t, soc.ItemBase, "SoC description = %+v", soc)
+	require.EqualValues(t, oadr.ItemCustomUnit, soc.ItemBase.Kind, "SoC description = %+v", soc)
+	require.EqualValues(t, "%", soc.ItemBase.Units, "SoC description = %+v", soc)
+	require.EqualValues(t, oadr.ReportTypeStateOfCharge, soc.ReportType, "SoC description = %+v", soc)
 	pw, _ := offer.Reports[0].Description("battery1_power")
-	assert.False(t, pw.ItemBase == nil || pw.ItemBase.Kind != oadr.ItemPowerReal || pw.ItemBase.Scale != oadr.ScaleKilo, "power description = %+v", pw)
+	require.NotNil(t, pw.ItemBase, "power description = %+v", pw)
+	require.EqualValues(t, oadr.ItemPowerReal, pw.ItemBase.Kind, "power description = %+v", pw)
+	require.EqualValues(t, oadr.ScaleKilo, pw.ItemBase.Scale, "power description = %+v", pw)
 
 	cr := last[*oadr.CreatedReport](t, f)
-	assert.False(t, cr.Response.Code != oadr.CodeOK || cr.Response.RequestID != offer.RequestID || !slices.Equal(cr.PendingReports, []string{"RR_USAGE_0001"}) || cr.VenID != "VEN_FORTRESS_1", "oadrCreatedReport = %+v", cr)
+	require.EqualValues(t, oadr.CodeOK, cr.Response.Code, "oadrCreatedReport = %+v", cr)
+	require.EqualValues(t, offer.RequestID, cr.Response.RequestID, "oadrCreatedReport = %+v", cr)
+	require.Equal(t, []string{"RR_USAGE_0001"}, cr.PendingReports, "oadrCreatedReport = %+v", cr)
+	require.EqualValues(t, "VEN_FORTRESS_1", cr.VenID, "oadrCreatedReport = %+v", cr)
 	if re := last[*oadr.RequestEvent](t, f); re.VenID != "VEN_FORTRESS_1" || re.RequestID == "" {
 		assert.Fail(t, fmt.Sprintf("oadrRequestEvent = %+v", re))
 	}
 
 	s := v.State()
-	assert.False(t, !s.Registered || s.VENID != "VEN_FORTRESS_1" || s.RegistrationID != "REG_0001" || s.VTNID != "VTN_SANDBOX" || s.PollInterval != 30*time.Second, "State = %+v", s)
+	require.True(t, s.Registered, "State = %+v", s)
+	require.EqualValues(t, "VEN_FORTRESS_1", s.VENID, "State = %+v", s)
+	require.EqualValues(t, "REG_0001", s.RegistrationID, "State = %+v", s)
+	require.EqualValues(t, "VTN_SANDBOX", s.VTNID, "State = %+v", s)
+	require.EqualValues(t, 30*time.Second, s.PollInterval, "State = %+v", s)
 	assert.False(t, len(s.Reports) != 1 || s.Reports[0].RequestID != "RR_USAGE_0001" || s.Reports[0].Granularity != time.Minute || s.Reports[0].ReportBack != 5*time.Minute || !s.Reports[0].NextReport.Equal(t0.Add(5*time.Minute)) || len(s.Reports[0].RIDs) != 6, "State().Reports = %+v", s.Reports)
 }
 
@@ -68,7 +85,8 @@ func TestRegisterResumesRegistration(t *testing.T) {
 	v := f.newVEN(clock.NewFake(t0), ven.WithVENID("VEN_FORTRESS_1"), ven.WithRegistrationID("REG_0001"))
 	require.NoError(t, v.Register(context.Background()))
 	reg := last[*oadr.CreatePartyRegistration](t, f)
-	assert.False(t, reg.VenID != "VEN_FORTRESS_1" || reg.RegistrationID != "REG_0001", "re-registration sent venID %q registrationID %q", reg.VenID, reg.RegistrationID)
+	require.EqualValues(t, "VEN_FORTRESS_1", reg.VenID, "re-registration sent venID %q registrationID %q", reg.VenID, reg.RegistrationID)
+	require.EqualValues(t, "REG_0001", reg.RegistrationID, "re-registration sent venID %q registrationID %q", reg.VenID, reg.RegistrationID)
 }
 
 func TestRegisterForgetsRegistrationTheVTNDoesNotKnow(t *testing.T) {
@@ -83,7 +101,9 @@ func TestRegisterForgetsRegistrationTheVTNDoesNotKnow(t *testing.T) {
 	ctx := context.Background()
 	err := v.Register(ctx)
 	var re *ven.ResponseError
-	require.False(t, !errors.As(err, &re) || re.Code != oadr.CodeInvalidID || !errors.Is(err, ven.ErrNotRegistered), "Register = %v, want a 452 *ResponseError matching ErrNotRegistered", err)
+	require.ErrorAs(t, err, &re, "Register = %v, want a 452 *ResponseError matching ErrNotRegistered", err)
+	require.EqualValues(t, oadr.CodeInvalidID, re.Code, "Register = %v, want a 452 *ResponseError matching ErrNotRegistered", err)
+	require.ErrorIs(t, err, ven.ErrNotRegistered, "Register = %v, want a 452 *ResponseError matching ErrNotRegistered", err)
 	if err := v.Register(ctx); err != nil {
 		require.FailNow(t, fmt.Sprintf("second Register = %v", err))
 	}
@@ -97,7 +117,10 @@ func TestQueryRegistration(t *testing.T) {
 	v := f.newVEN(clock.NewFake(t0))
 	info, err := v.QueryRegistration(context.Background())
 	require.NoError(t, err)
-	assert.False(t, info.VTNID != "VTN_SANDBOX" || info.PollInterval != 10*time.Second || info.VENID != "" || len(info.Profiles) != 1, "QueryRegistration = %+v", info)
+	require.EqualValues(t, "VTN_SANDBOX", info.VTNID, "QueryRegistration = %+v", info)
+	require.EqualValues(t, 10*time.Second, info.PollInterval, "QueryRegistration = %+v", info)
+	require.EqualValues(t, "", info.VENID, "QueryRegistration = %+v", info)
+	require.Len(t, info.Profiles, 1, "QueryRegistration = %+v", info)
 	assert.False(t, v.State().Registered, "a query registered the VEN")
 }
 
@@ -138,7 +161,10 @@ func TestVTNCancelsRegistration(t *testing.T) {
 		require.FailNow(t, fmt.Sprintf("PollOnce = %v, %v", got, err))
 	}
 	c := last[*oadr.CanceledPartyRegistration](t, f)
-	assert.False(t, c.Response.Code != oadr.CodeOK || c.Response.RequestID != "REQ_CANCEL_REG_0001" || c.RegistrationID != "REG_0001" || c.VenID != "VEN_FORTRESS_1", "oadrCanceledPartyRegistration = %+v", c)
+	require.EqualValues(t, oadr.CodeOK, c.Response.Code, "oadrCanceledPartyRegistration = %+v", c)
+	require.EqualValues(t, "REQ_CANCEL_REG_0001", c.Response.RequestID, "oadrCanceledPartyRegistration = %+v", c)
+	require.EqualValues(t, "REG_0001", c.RegistrationID, "oadrCanceledPartyRegistration = %+v", c)
+	require.EqualValues(t, "VEN_FORTRESS_1", c.VenID, "oadrCanceledPartyRegistration = %+v", c)
 	s := v.State()
 	assert.False(t, s.Registered || s.RegistrationID != "" || len(s.Reports) != 0, "after cancellation State = %+v", s)
 	// Run stops rather than registering again.
@@ -146,7 +172,7 @@ func TestVTNCancelsRegistration(t *testing.T) {
 	if err := v.Run(ctx); !errors.Is(err, ven.ErrRegistrationCanceled) {
 		assert.Fail(t, fmt.Sprintf("Run = %v, want ErrRegistrationCanceled", err))
 	}
-	assert.False(t, len(f.all()) != n, "Run sent %v after the cancellation", f.names()[n:])
+	assert.Len(t, f.all(), n, "Run sent %v after the cancellation", f.names()[n:])
 	// Register starts over.
 	if err := v.Register(ctx); err != nil || !v.State().Registered {
 		assert.Fail(t, fmt.Sprintf("Register after cancellation = %v", err))
@@ -193,7 +219,8 @@ func TestVENCancelsRegistration(t *testing.T) {
 			}
 			require.NoError(t, v.CancelRegistration(ctx))
 			c := last[*oadr.CancelPartyRegistration](t, f)
-			assert.False(t, c.RegistrationID != "REG_0001" || c.VenID != "VEN_FORTRESS_1", "oadrCancelPartyRegistration = %+v", c)
+			require.EqualValues(t, "REG_0001", c.RegistrationID, "oadrCancelPartyRegistration = %+v", c)
+			require.EqualValues(t, "VEN_FORTRESS_1", c.VenID, "oadrCancelPartyRegistration = %+v", c)
 			assert.False(t, v.State().Registered, "still registered")
 		})
 	}
@@ -242,7 +269,8 @@ func TestNotRegisteredAnswerMakesRunRegisterAgain(t *testing.T) {
 		return nil
 	})
 	_, err := v.PollOnce(ctx)
-	require.False(t, !errors.Is(err, ven.ErrNotRegistered) || !errors.Is(err, energy.ErrUnauthorized), "PollOnce = %v, want 463 matching ErrNotRegistered and energy.ErrUnauthorized", err)
+	require.ErrorIs(t, err, ven.ErrNotRegistered, "PollOnce = %v, want 463 matching ErrNotRegistered and energy.ErrUnauthorized", err)
+	require.ErrorIs(t, err, energy.ErrUnauthorized, "PollOnce = %v, want 463 matching ErrNotRegistered and energy.ErrUnauthorized", err)
 	require.False(t, v.State().Registered, "still registered after 463")
 	if err := v.Run(ctx); err != nil {
 		require.FailNow(t, fmt.Sprintf("Run = %v", err))

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -51,12 +50,14 @@ func TestReportsAtRequestedInterval(t *testing.T) {
 				require.NoError(t, v.Tick(ctx))
 			}
 			updates := got[*oadr.UpdateReport](f)
-			require.False(t, len(updates) != 3, "%d oadrUpdateReport, want 3 (at 12:06, 12:11, 12:16)", len(updates))
+			require.Len(t, updates, 3, "%d oadrUpdateReport, want 3 (at 12:06, 12:11, 12:16)", len(updates))
 			for i, u := range updates {
 				r := &u.Reports[0]
 				first := t0.Add(time.Duration(1+5*i) * time.Minute)
 				assert.False(t, r.ReportRequestID != "RR_USAGE_0001" || r.ReportSpecifierID != "battery1_telemetry_usage" || r.ReportName != oadr.ReportTelemetryUsage || u.VenID != "VEN_FORTRESS_1" || r.EiReportID == "", "report %d: %+v", i, r)
-				assert.False(t, !r.Start.Equal(first) || r.Duration != 5*time.Minute || len(r.Intervals) != 5*6, "report %d: start %v duration %v with %d intervals, want %v, 5m, 30", i, r.Start, r.Duration, len(r.Intervals), first)
+				require.True(t, r.Start.Equal(first), "report %d: start %v duration %v with %d intervals, want %v, 5m, 30", i, r.Start, r.Duration, len(r.Intervals), first)
+				require.EqualValues(t, 5*time.Minute, r.Duration, "report %d: start %v duration %v with %d intervals, want %v, 5m, 30", i, r.Start, r.Duration, len(r.Intervals), first)
+				require.Len(t, r.Intervals, 5*6, "report %d: start %v duration %v with %d intervals, want %v, 5m, 30", i, r.Start, r.Duration, len(r.Intervals), first)
 				// The report goes out at the first tick at or after its period's end.
 				if due := first.Add(5 * time.Minute); r.CreatedDateTime.Before(due) || r.CreatedDateTime.Sub(due) >= tick {
 					assert.Fail(t, fmt.Sprintf("report %d created %v, due %v", i, r.CreatedDateTime, due))
@@ -69,7 +70,8 @@ func TestReportsAtRequestedInterval(t *testing.T) {
 					}
 				}
 				for _, iv := range r.Intervals {
-					assert.False(t, iv.Duration != time.Minute || len(iv.Payloads) != 1, "interval %+v", iv)
+					require.EqualValues(t, time.Minute, iv.Duration, "interval %+v", iv)
+					require.Len(t, iv.Payloads, 1, "interval %+v", iv)
 				}
 				if volts := values(r, "battery1_voltage")[first]; math.Abs(volts-51.2) > 0.01 {
 					assert.Fail(t, fmt.Sprintf("voltage at rest and half full = %v, want 51.2", volts))
@@ -97,7 +99,7 @@ func TestReportsFollowTheVTNPeriodWithPause(t *testing.T) {
 	clk.Advance(30 * time.Second)
 	require.NoError(t, v.Tick(ctx))
 	updates := got[*oadr.UpdateReport](f)
-	require.False(t, len(updates) != 2, "%d reports, want 2", len(updates))
+	require.Len(t, updates, 2, "%d reports, want 2", len(updates))
 	if n := len(updates[0].Reports[0].Intervals) / 6; n != 60 {
 		assert.Fail(t, fmt.Sprintf("catch-up report has %d samples, want 60", n))
 	}
@@ -147,7 +149,8 @@ func TestStatusReport(t *testing.T) {
 	clk.Advance(5 * time.Minute)
 	require.NoError(t, v.Tick(context.Background()))
 	r := last[*oadr.UpdateReport](t, f).Reports[0]
-	require.False(t, r.ReportName != oadr.ReportTelemetryStatus || len(r.Intervals) != 1, "status report = %+v", r)
+	require.EqualValues(t, oadr.ReportTelemetryStatus, r.ReportName, "status report = %+v", r)
+	require.Len(t, r.Intervals, 1, "status report = %+v", r)
 	st := r.Intervals[0].Payloads[0].ResourceStatus
 	assert.False(t, st == nil || !st.Online || st.ManualOverride || st.LoadControlState == nil || st.LoadControlState.Capacity.Current != 58.3 || st.LoadControlState.SetPoint.Current != 0 || *st.LoadControlState.SetPoint.Max != 5, "resource status = %+v", st)
 }
@@ -176,7 +179,9 @@ func TestCreateReportByPoll(t *testing.T) {
 		require.FailNow(t, fmt.Sprintf("PollOnce = %v, %v", got, err))
 	}
 	cr := last[*oadr.CreatedReport](t, f)
-	assert.False(t, cr.Response.Code != oadr.CodeOK || cr.Response.RequestID != "REQ_CREATE_REPORT_0001" || !slices.Equal(cr.PendingReports, []string{"RR_SOC_0002", "RR_NOW"}), "oadrCreatedReport = %+v", cr)
+	require.EqualValues(t, oadr.CodeOK, cr.Response.Code, "oadrCreatedReport = %+v", cr)
+	require.EqualValues(t, "REQ_CREATE_REPORT_0001", cr.Response.RequestID, "oadrCreatedReport = %+v", cr)
+	require.Equal(t, []string{"RR_SOC_0002", "RR_NOW"}, cr.PendingReports, "oadrCreatedReport = %+v", cr)
 	require.NoError(t, v.Tick(ctx))
 	now := last[*oadr.UpdateReport](t, f).Reports[0]
 	assert.False(t, now.ReportRequestID != "RR_NOW" || len(now.Intervals) != 1 || now.Intervals[0].Payloads[0].RID != "battery1_power" || !now.Intervals[0].Start.Equal(t0) || now.Duration != 0, "one-shot report = %+v", now)
@@ -186,7 +191,8 @@ func TestCreateReportByPoll(t *testing.T) {
 	clk.Advance(5 * time.Minute)
 	require.NoError(t, v.Tick(ctx))
 	soc := last[*oadr.UpdateReport](t, f).Reports[0]
-	assert.False(t, soc.ReportRequestID != "RR_SOC_0002" || len(soc.Intervals) != 5, "SoC report = %+v", soc)
+	require.EqualValues(t, "RR_SOC_0002", soc.ReportRequestID, "SoC report = %+v", soc)
+	require.Len(t, soc.Intervals, 5, "SoC report = %+v", soc)
 }
 
 func TestCreateReportRefusals(t *testing.T) {
@@ -207,7 +213,9 @@ func TestCreateReportRefusals(t *testing.T) {
 		require.NoError(t, err)
 	}
 	cr := last[*oadr.CreatedReport](t, f)
-	assert.False(t, cr.Response.Code != oadr.CodeReportNotSupported || !strings.Contains(cr.Response.Description, `"history"`) || len(cr.PendingReports) != 0, "refusal = %+v", cr)
+	require.EqualValues(t, oadr.CodeReportNotSupported, cr.Response.Code, "refusal = %+v", cr)
+	require.Contains(t, cr.Response.Description, `"history"`, "refusal = %+v", cr)
+	require.Len(t, cr.PendingReports, 0, "refusal = %+v", cr)
 	// Known and unknown rIDs: the known are served, the rest named.
 	f.enqueue(&oadr.CreateReport{RequestID: "B", ReportRequests: []oadr.ReportRequest{
 		req("RR_PART", "battery1_telemetry_usage", "battery1_soc", "battery1_frequency")}})
@@ -215,7 +223,9 @@ func TestCreateReportRefusals(t *testing.T) {
 		require.NoError(t, err)
 	}
 	cr = last[*oadr.CreatedReport](t, f)
-	assert.False(t, cr.Response.Code != oadr.CodeOK || !strings.Contains(cr.Response.Description, "battery1_frequency") || !slices.Equal(cr.PendingReports, []string{"RR_PART"}), "partial acceptance = %+v", cr)
+	require.EqualValues(t, oadr.CodeOK, cr.Response.Code, "partial acceptance = %+v", cr)
+	require.Contains(t, cr.Response.Description, "battery1_frequency", "partial acceptance = %+v", cr)
+	require.Equal(t, []string{"RR_PART"}, cr.PendingReports, "partial acceptance = %+v", cr)
 	if s := v.State(); len(s.Reports) != 1 || !slices.Equal(s.Reports[0].RIDs, []string{"battery1_soc"}) {
 		assert.Fail(t, fmt.Sprintf("State().Reports = %+v", s.Reports))
 	}
@@ -233,7 +243,7 @@ func TestReportInterval(t *testing.T) {
 		require.NoError(t, v.Tick(ctx))
 	}
 	updates := got[*oadr.UpdateReport](f)
-	require.False(t, len(updates) != 2, "%d reports, want 2 (the window holds 4 one-minute samples, 2 per report)", len(updates))
+	require.Len(t, updates, 2, "%d reports, want 2 (the window holds 4 one-minute samples, 2 per report)", len(updates))
 	assert.False(t, !updates[0].Reports[0].Start.Equal(t0.Add(10*time.Minute)) || !updates[1].Reports[0].Start.Equal(t0.Add(12*time.Minute)), "report starts %v, %v", updates[0].Reports[0].Start, updates[1].Reports[0].Start)
 	if s := v.State(); len(s.Reports) != 0 {
 		assert.Fail(t, fmt.Sprintf("the request outlived its window: %+v", s.Reports))
@@ -255,7 +265,9 @@ func TestCancelReport(t *testing.T) {
 				require.NoError(t, err)
 			}
 			c := last[*oadr.CanceledReport](t, f)
-			assert.False(t, c.Response.Code != oadr.CodeOK || c.Response.RequestID != "REQ_CANCEL" || !slices.Equal(c.PendingReports, []string{"RR_B"}), "oadrCanceledReport = %+v", c)
+			require.EqualValues(t, oadr.CodeOK, c.Response.Code, "oadrCanceledReport = %+v", c)
+			require.EqualValues(t, "REQ_CANCEL", c.Response.RequestID, "oadrCanceledReport = %+v", c)
+			require.Equal(t, []string{"RR_B"}, c.PendingReports, "oadrCanceledReport = %+v", c)
 			require.NoError(t, v.Tick(ctx))
 			updates := got[*oadr.UpdateReport](f)
 			if follow {

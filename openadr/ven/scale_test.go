@@ -91,7 +91,8 @@ func TestThousandVENs(t *testing.T) {
 			{Start: start, End: start.Add(time.Hour), Mode: energy.ModeDischarge, Power: 2000},
 		}}))
 		evs, err := bat.ScheduleEvents(ctx)
-		require.False(t, err != nil || len(evs) != 1, "%s: schedule events %v, %v", c.venID, evs, err)
+		require.NoError(t, err, "%s: schedule events %v, %v", c.venID, evs, err)
+		require.Len(t, evs, 1, "%s: schedule events %v, %v", c.venID, evs, err)
 		c.eventID = evs[0].Event.ID
 		ids, err := vtn.RequestReports(ctx, c.venID, openadr.ReportRequest{ReportSpecifierID: ven.DefaultResourceID + "_telemetry_usage"})
 		require.NoError(t, err)
@@ -130,7 +131,8 @@ func TestThousandVENs(t *testing.T) {
 		want := []string{"oadrDistributeEvent " + c.eventID, "oadrCreateReport " + reqIDs[c.venID]}
 		require.True(t, slices.Equal(got, want), "VEN %s received %q after the marks, want %q exactly once each", c.venID, got, want)
 		q, err := vtn.Queue(ctx, c.venID)
-		require.False(t, err != nil || len(q) != 0, "VEN %s: queue %v, %v", c.venID, q, err)
+		require.NoError(t, err, "VEN %s: queue %v, %v", c.venID, q, err)
+		require.Len(t, q, 0, "VEN %s: queue %v, %v", c.venID, q, err)
 		if err := vtn.Battery(c.venID).Await(ctx); err != nil {
 			require.FailNow(t, fmt.Sprintf("VEN %s: %v", c.venID, err))
 		}
@@ -258,7 +260,7 @@ func inParallel(t *testing.T, fleet []*counted, workers int, fn func(*counted) e
 		})
 	}
 	wg.Wait()
-	require.False(t, first != nil, first)
+	require.Nil(t, first, first)
 }
 
 // drainPolls polls until the VTN has nothing queued.
