@@ -47,10 +47,6 @@ func (v *VTN) distributeEvent(st *VENState, r oadr.EiResponse, now time.Time) *o
 		d.Events = append(d.Events, v.wireEvent(st.Registration.VenID, e, s, now))
 	}
 	slices.SortStableFunc(d.Events, byStart)
-	if left := v.fit(d); left > 0 {
-		v.log.Warn("openadr: event list trimmed to the answer size limit",
-			"venID", logID(st.Registration.VenID), "sent", len(d.Events), "left out", left, "limit", v.maxAnswer)
-	}
 	return d
 }
 
@@ -62,9 +58,10 @@ const minAnswerBytes = 16 << 10
 
 // fit trims d's events, sorted by start, until d encodes within the VTN's
 // answer size, keeping the events of highest priority and, among equals,
-// the earliest; it returns how many it left out. A list that does not
-// encode is left to write, which answers with an error instead.
-func (v *VTN) fit(d *oadr.DistributeEvent) int {
+// the earliest; n is the size of d as it stands, over the limit. It returns
+// how many events it left out. write calls it, so that the common answer is
+// encoded once.
+func (v *VTN) fit(d *oadr.DistributeEvent, n int) int {
 	size := func() int {
 		b, err := oadr.Marshal(d)
 		if err != nil {
@@ -73,10 +70,6 @@ func (v *VTN) fit(d *oadr.DistributeEvent) int {
 		return len(b)
 	}
 	all := d.Events
-	n := size()
-	if n <= v.maxAnswer {
-		return 0
-	}
 	ranked := slices.Clone(all)
 	slices.SortStableFunc(ranked, func(a, b oadr.Event) int {
 		if c := cmp.Compare(rank(a.Descriptor.Priority), rank(b.Descriptor.Priority)); c != 0 {

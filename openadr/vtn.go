@@ -286,6 +286,15 @@ func (v *VTN) write(w http.ResponseWriter, status int, msg oadr.Message) error {
 		v.log.Error("openadr: encoding answer", "message", msg.MessageName(), "err", err)
 		b, _ = oadr.AppendMarshal((*bp)[:0], oadr.NewResponse(oadr.CodeDeploymentError, "the VTN could not encode its answer", requestIDOfAnswer(msg)))
 	}
+	if d, ok := msg.(*oadr.DistributeEvent); ok && err == nil && len(b) > v.maxAnswer {
+		// An event list larger than a VEN reads: send the part that
+		// matters most (a copy: msg may be an application's queued message).
+		trimmed := *d
+		left := v.fit(&trimmed, len(b))
+		v.log.Warn("openadr: event list trimmed to the answer size limit",
+			"sent", len(trimmed.Events), "leftOut", left, "limit", v.maxAnswer)
+		b, _ = oadr.AppendMarshal(b[:0], &trimmed)
+	}
 	*bp = b
 	h := w.Header()
 	h["Content-Type"] = contentType
