@@ -12,29 +12,40 @@ import (
 // oadrResponse (200, empty requestID: oadrPoll has none) when nothing waits.
 // The message leaves the queue now; undo puts it back first in the queue if
 // the answer could not be written.
-func (v *VTN) poll(ctx context.Context, c Caller, m *oadr.Poll) (answer oadr.Message, undo func(context.Context), err error) {
-	var taken Queued
-	err = v.updateVEN(ctx, c, m.VenID, func(st *VENState) error {
+func (v *VTN) poll(ctx context.Context, c Caller, m *oadr.Poll) (oadr.Message, func(context.Context), error) {
+	// One variable for what the Store callback hands out: it is moved to
+	// the heap, and one allocation per poll is cheaper than two.
+	var out struct {
+		answer oadr.Message
+		taken  Queued
+	}
+	err := v.updateVEN(ctx, c, m.VenID, func(st *VENState) error {
 		q, ok := st.dequeue()
 		switch {
 		case !ok:
 		case q.Message == nil:
 			// An event notice: the event list as of now. The eiResponse
 			// answers no oadrRequestEvent, so its requestID is empty.
-			answer = v.distributeEvent(st, oadr.OK(""), v.clock.Now())
+			out.answer = v.distributeEvent(st, oadr.OK(""), v.clock.Now())
 		default:
-			answer = q.Message
+			out.answer = q.Message
 		}
-		taken = q
+		out.taken = q
 		return nil
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	if answer == nil {
+	if out.answer == nil {
 		return ack("", m.VenID), nil, nil
 	}
-	return answer, func(ctx context.Context) { v.requeue(ctx, c, m.VenID, taken) }, nil
+	return out.answer, v.undoPoll(c, m.VenID, out.taken), nil
+}
+
+// undoPoll returns the function that puts q back. It is made apart from
+// poll so that q is copied to the heap only for polls that took a message.
+func (v *VTN) undoPoll(c Caller, venID string, q Queued) func(context.Context) {
+	return func(ctx context.Context) { v.requeue(ctx, c, venID, q) }
 }
 
 // requeue puts back first in the queue a message whose poll answer was
