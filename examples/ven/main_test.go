@@ -35,7 +35,7 @@ func vtn(t *testing.T, cancelAfterPolls int) *httptest.Server {
 		}
 		msg, err := oadr.Unmarshal(body)
 		if err != nil {
-			t.Errorf("VEN sent: %v", err)
+			assert.NoError(t, err, "VEN sent")
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
@@ -69,7 +69,7 @@ func vtn(t *testing.T, cancelAfterPolls int) *httptest.Server {
 		}
 		out, err := oadr.Marshal(ans)
 		if err != nil {
-			t.Errorf("scripted answer: %v", err)
+			assert.NoError(t, err, "scripted answer")
 			return
 		}
 		w.Header().Set("Content-Type", "application/xml")
@@ -130,14 +130,14 @@ func TestStopsOnSIGTERM(t *testing.T) {
 	select {
 	case <-registered:
 	case <-time.After(10 * time.Second):
-		t.Fatal("the VEN did not register")
+		require.FailNow(t, "the VEN did not register")
 	}
 	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
 	select {
 	case code := <-done:
 		assert.Equal(t, 0, code, errs.String())
 	case <-time.After(10 * time.Second):
-		t.Fatal("SIGTERM did not stop the VEN")
+		require.FailNow(t, "SIGTERM did not stop the VEN")
 	}
 }
 

@@ -77,7 +77,7 @@ func TestRunStopsOnSIGTERM(t *testing.T) {
 	case code := <-done:
 		assert.Equal(t, 0, code, errs.String())
 	case <-time.After(10 * time.Second):
-		t.Fatal("SIGTERM did not stop the VTN")
+		require.FailNow(t, "SIGTERM did not stop the VTN")
 	}
 }
 

@@ -65,7 +65,8 @@ func sharedDir(tb testing.TB) string {
 		if os.Getenv("CI") == "true" {
 			tb.Fatalf("shared data not found at %s (set GRIDWIRE_SHARED): %v", dir, err)
 		}
-		noteSkip(tb, "no OpenADR schema and samples at "+dir)
+		abs, _ := filepath.Abs(filepath.Join(dir, "openadr"))
+		noteSkip(tb, "no OpenADR schema and samples at "+abs)
 		tb.Skipf("shared data not found at %s (set GRIDWIRE_SHARED): %v", dir, err)
 	}
 	return dir
@@ -103,7 +104,8 @@ func validateXSD(tb testing.TB, docs map[string][]byte) {
 	}
 	xsd := filepath.Join(dir, "openadr", "schema", "oadr_20b.xsd")
 	if _, err := os.Stat(xsd); err != nil {
-		missing("OpenADR schema at "+xsd, err)
+		abs, _ := filepath.Abs(xsd)
+		missing("OpenADR schema at "+abs, err)
 		return
 	}
 	xmllint, err := exec.LookPath("xmllint")
