@@ -100,9 +100,10 @@
 // OpenADR certification expects.
 //
 // The binding is made on first use and only the application changes it
-// (BindCertificate): a VEN that registered without a certificate is not
-// captured by a client that re-registers with its registrationID and a
-// certificate.
+// (BindCertificate): a VEN that registered without a certificate, on a
+// server that asks for certificates without requiring them, takes no
+// request that comes with one, so a client that learnt its registrationID
+// cannot re-register with a certificate and capture it.
 //
 // Over plain HTTP there is no certificate and none of this applies: anyone
 // who knows a venID can act as that VEN. Plain HTTP is for development, or

@@ -93,13 +93,14 @@ func WithReportRequestDelivery(d ReportRequestDelivery) Option {
 // HTTP), is refused with 463. The registration hook still runs, and may
 // reject; a venID it assigns must be the provisioned one.
 //
-// Whether VENs are provisioned or not, a VEN that registers with a client
-// certificate is bound to it (see Caller): requests naming its venID or
-// registrationID from any other client are refused with 463. Over plain
-// HTTP there is no certificate and nothing to bind: anyone who knows a
-// venID can act as that VEN (poll its events, post its reports, cancel its
-// registration). Serve plain HTTP for development only, or behind a proxy
-// that authenticates VENs.
+// Whether VENs are provisioned or not, a VEN is bound to the client
+// certificate it registered with, or to none (see Caller): requests naming
+// its venID or registrationID from a client with another certificate are
+// refused with 463, and re-registering does not change the binding; only
+// VTN.BindCertificate does. Over plain HTTP there is no certificate and
+// nothing to bind: anyone who knows a venID can act as that VEN (poll its
+// events, post its reports, cancel its registration). Serve plain HTTP for
+// development only, or behind a proxy that authenticates VENs.
 func WithVENFingerprint(venID, fingerprint string) Option {
 	return func(v *VTN) { v.provisioned = append(v.provisioned, provisionedVEN{venID, fingerprint}) }
 }
