@@ -78,11 +78,19 @@ func TestReportRequestsCoalesce(t *testing.T) {
 		require.Equal(t, cr.RequestID, r.SentIn, "the VEN's oadrCreatedReport echoes the message that carried them")
 	}
 
-	// Messages the application queues itself are bounded too.
-	for range MaxQueued {
+	// A re-registration request is queued once, however often asked.
+	for range 10 {
 		require.NoError(t, v.RequestReregistration(bg, venID))
 	}
+	q, err = v.Queue(bg, venID)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"oadrRequestReregistration"}, q)
+	// Messages the application queues itself are bounded.
+	for range MaxQueued - 1 {
+		require.NoError(t, v.Enqueue(bg, venID, &oadr.RequestReregistration{VenID: venID}))
+	}
 	assert.ErrorIs(t, v.Enqueue(bg, venID, &oadr.RequestReregistration{VenID: venID}), ErrLimit)
+	assert.ErrorIs(t, v.CancelReports(bg, venID, false, reqs[0].Request.ReportRequestID), ErrLimit)
 }
 
 // An event list larger than a VEN reads (3,000 events, 18 MB) is trimmed to

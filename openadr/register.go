@@ -403,14 +403,18 @@ func (v *VTN) CancelRegistration(ctx context.Context, venID string) error {
 
 // RequestReregistration queues an oadrRequestReregistration: the VEN
 // acknowledges it and registers again with its registrationID, keeping its
-// venID.
+// venID. One queued already is enough: calling it again does nothing.
 func (v *VTN) RequestReregistration(ctx context.Context, venID string) error {
 	return v.store.Update(ctx, venID, func(st *VENState) error {
 		if st.Registration.CancelRequestID != "" {
 			return ErrCancelPending
 		}
-		st.enqueue(&oadr.RequestReregistration{VenID: venID}, v.clock.Now())
-		return nil
+		for _, q := range st.Queue {
+			if _, ok := q.Message.(*oadr.RequestReregistration); ok {
+				return nil
+			}
+		}
+		return st.enqueueBounded(&oadr.RequestReregistration{VenID: venID}, v.clock.Now())
 	})
 }
 
