@@ -3,7 +3,6 @@ package ven_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -152,9 +151,8 @@ func TestUnreachableVTN(t *testing.T) {
 	ln.Close() // nothing listens there now
 	v, err := ven.New("http://"+addr, ven.WithHTTPClient(&http.Client{Timeout: 2 * time.Second}))
 	require.NoError(t, err)
-	if err := v.Register(context.Background()); !errors.Is(err, energy.ErrUnavailable) {
-		assert.Fail(t, fmt.Sprintf("Register = %v, want energy.ErrUnavailable", err))
-	}
+	err = v.Register(context.Background())
+	assert.ErrorIs(t, err, energy.ErrUnavailable, "Register = %v, want energy.ErrUnavailable", err)
 }
 
 func TestCancelledContext(t *testing.T) {
@@ -164,9 +162,8 @@ func TestCancelledContext(t *testing.T) {
 	cancel()
 	err := v.Register(ctx)
 	assert.ErrorIs(t, err, context.Canceled, "Register = %v, want context.Canceled", err)
-	if err := v.Run(ctx); err != nil {
-		assert.Fail(t, fmt.Sprintf("Run with a done context = %v, want nil", err))
-	}
+	err = v.Run(ctx)
+	assert.NoError(t, err, "Run with a done context = %v, want nil", err)
 }
 
 func TestPollAnswers(t *testing.T) {
@@ -174,21 +171,18 @@ func TestPollAnswers(t *testing.T) {
 	v := registered(t, f, clock.NewFake(t0), nil)
 	ctx := context.Background()
 	// Nothing queued.
-	if got, err := v.PollOnce(ctx); got || err != nil {
-		assert.Fail(t, fmt.Sprintf("PollOnce on an empty queue = %v, %v", got, err))
-	}
-	if p := last[*oadr.Poll](t, f); p.VenID != "VEN_FORTRESS_1" {
-		assert.Fail(t, fmt.Sprintf("oadrPoll = %+v", p))
-	}
+	got, err := v.PollOnce(ctx)
+	require.False(t, got || err != nil, "PollOnce on an empty queue = %v, %v", got, err)
+	p := last[*oadr.Poll](t, f)
+	assert.EqualValues(t, "VEN_FORTRESS_1", p.VenID, "oadrPoll = %+v", p)
 	// A message a VTN never sends a VEN.
 	f.enqueue(&oadr.CreatedReport{Response: oadr.OK("x")})
 	var ue *ven.UnexpectedMessageError
-	if _, err := v.PollOnce(ctx); !errors.As(err, &ue) || ue.Got != "oadrCreatedReport" {
-		assert.Fail(t, fmt.Sprintf("PollOnce = %v, want an UnexpectedMessageError", err))
-	}
+	_, err = v.PollOnce(ctx)
+	require.ErrorAs(t, err, &ue, "PollOnce = %v, want an UnexpectedMessageError", err)
+	require.EqualValues(t, "oadrCreatedReport", ue.Got, "PollOnce = %v, want an UnexpectedMessageError", err)
 	// An error answer that does not concern the registration.
 	f.enqueue(&oadr.Response{Response: oadr.Err(oadr.CodeServiceUnavailable, "")})
-	if _, err := v.PollOnce(ctx); !errors.Is(err, energy.ErrUnavailable) || !v.State().Registered {
-		assert.Fail(t, fmt.Sprintf("PollOnce = %v, registered %v", err, v.State().Registered))
-	}
+	_, err = v.PollOnce(ctx)
+	require.False(t, !errors.Is(err, energy.ErrUnavailable) || !v.State().Registered, "PollOnce = %v, registered %v", err, v.State().Registered)
 }

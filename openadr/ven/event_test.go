@@ -2,7 +2,6 @@ package ven_test
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -93,9 +92,8 @@ func TestEventChargeThenDischarge(t *testing.T) {
 	require.EqualValues(t, oadr.SignalLoadDispatch, s.Events[0].Signal, "State().Events = %+v", s.Events)
 	require.Len(t, s.Events[0].Steps, 3, "State().Events = %+v", s.Events)
 	// Gridwire's sign: charging is negative.
-	if st := s.Events[0].Steps; st[0].Power != -3000 || st[2].Power != 5000 || !st[2].End.Equal(t0.Add(5*time.Hour)) {
-		assert.Fail(t, fmt.Sprintf("steps = %+v", st))
-	}
+	st := s.Events[0].Steps
+	require.False(t, st[0].Power != -3000 || st[2].Power != 5000 || !st[2].End.Equal(t0.Add(5*time.Hour)), "steps = %+v", st)
 
 	checks := []struct {
 		at    time.Duration
@@ -110,16 +108,13 @@ func TestEventChargeThenDischarge(t *testing.T) {
 		{6 * time.Hour, 2.6 / 19.2, 0},
 	}
 	for _, c := range checks {
-		if got := socAt(t, v, clk, t0.Add(c.at)); !near(got, c.soc) {
-			assert.Fail(t, fmt.Sprintf("SoC at %v = %.6f, want %.6f", t0.Add(c.at).Format("15:04"), got, c.soc))
-		}
-		if p := v.State().Battery.Power; p != c.power {
-			assert.Fail(t, fmt.Sprintf("power at %v = %v, want %v", t0.Add(c.at).Format("15:04"), p, c.power))
-		}
+		got := socAt(t, v, clk, t0.Add(c.at))
+		assert.True(t, near(got, c.soc), "SoC at %v = %.6f, want %.6f", t0.Add(c.at).Format("15:04"), got, c.soc)
+		p := v.State().Battery.Power
+		assert.EqualValues(t, c.power, p, "power at %v = %v, want %v", t0.Add(c.at).Format("15:04"), p, c.power)
 	}
-	if evs := v.State().Events; len(evs) != 0 {
-		assert.Fail(t, fmt.Sprintf("events after the end: %+v", evs))
-	}
+	evs := v.State().Events
+	assert.Len(t, evs, 0, "events after the end: %+v", evs)
 }
 
 func TestEventIntegratesAcrossStepsBetweenTicks(t *testing.T) {
@@ -128,9 +123,8 @@ func TestEventIntegratesAcrossStepsBetweenTicks(t *testing.T) {
 	f.setEvents(chargeDischarge("EVT", 0))
 	clk := clock.NewFake(t0)
 	v := registered(t, f, clk, nil)
-	if got := socAt(t, v, clk, t0.Add(6*time.Hour)); !near(got, 2.6/19.2) {
-		assert.Fail(t, fmt.Sprintf("SoC = %v, want %v", got, 2.6/19.2))
-	}
+	got := socAt(t, v, clk, t0.Add(6*time.Hour))
+	assert.True(t, near(got, 2.6/19.2), "SoC = %v, want %v", got, 2.6/19.2)
 }
 
 func TestBatteryStaysWithinLimits(t *testing.T) {
@@ -151,20 +145,15 @@ func TestBatteryStaysWithinLimits(t *testing.T) {
 			clk := clock.NewFake(t0)
 			v := registered(t, f, clk, nil, ven.WithBattery(withSoC(float64(tc.soc))))
 			socAt(t, v, clk, t0)
-			if p := float64(v.State().Battery.Power); p*tc.wantSign <= 0 {
-				require.FailNow(t, fmt.Sprintf("power at the start = %v", p))
-			}
+			p := float64(v.State().Battery.Power)
+			require.Positive(t, p*tc.wantSign, "power at the start = %v", p)
 			socAt(t, v, clk, t0.Add(tc.limitAt))
-			if p := v.State().Battery.Power; p == 0 {
-				require.FailNow(t, "power 0 before the limit")
-			}
+			require.NotZero(t, v.State().Battery.Power, "power 0 before the limit")
 			for _, at := range []time.Duration{24 * time.Minute, time.Hour, 2 * time.Hour} {
-				if got := socAt(t, v, clk, t0.Add(at)); !near(got, tc.wantSoC) {
-					assert.Fail(t, fmt.Sprintf("SoC at +%v = %v, want %v", at, got, tc.wantSoC))
-				}
-				if s := v.State(); s.Battery.Power != 0 || s.Setpoint == 0 && at < 2*time.Hour {
-					assert.Fail(t, fmt.Sprintf("at +%v: power %v (want 0 at the limit), setpoint %v", at, s.Battery.Power, s.Setpoint))
-				}
+				got := socAt(t, v, clk, t0.Add(at))
+				assert.True(t, near(got, tc.wantSoC), "SoC at +%v = %v, want %v", at, got, tc.wantSoC)
+				s := v.State()
+				require.False(t, s.Battery.Power != 0 || s.Setpoint == 0 && at < 2*time.Hour, "at +%v: power %v (want 0 at the limit), setpoint %v", at, s.Battery.Power, s.Setpoint)
 			}
 		})
 	}
@@ -178,9 +167,9 @@ func TestPowerClampsToMaxPower(t *testing.T) {
 	clk := clock.NewFake(t0)
 	v := registered(t, f, clk, nil)
 	socAt(t, v, clk, t0.Add(time.Minute))
-	if s := v.State(); s.Setpoint != 8000 || s.Battery.Power != 5000 {
-		assert.Fail(t, fmt.Sprintf("setpoint %v power %v, want 8000 W asked and 5000 W delivered", s.Setpoint, s.Battery.Power))
-	}
+	s := v.State()
+	require.EqualValues(t, 8000, s.Setpoint, "setpoint %v power %v, want 8000 W asked and 5000 W delivered", s.Setpoint, s.Battery.Power)
+	require.EqualValues(t, 5000, s.Battery.Power, "setpoint %v power %v, want 8000 W asked and 5000 W delivered", s.Setpoint, s.Battery.Power)
 }
 
 func TestSampleEventReplay(t *testing.T) {
@@ -192,19 +181,19 @@ func TestSampleEventReplay(t *testing.T) {
 	clk := clock.NewFake(t0)
 	v := registered(t, f, clk, nil)
 	f.enqueue(sample)
-	if got, err := v.PollOnce(context.Background()); !got || err != nil {
-		require.FailNow(t, fmt.Sprintf("PollOnce = %v, %v", got, err))
-	}
+	got, err := v.PollOnce(context.Background())
+	require.True(t, got, "PollOnce = %v, %v", got, err)
+	require.NoError(t, err, "PollOnce = %v, %v", got, err)
 	r := last[*oadr.CreatedEvent](t, f).EventResponses[0]
 	require.EqualValues(t, oadr.OptIn, r.OptType, "eventResponse = %+v", r)
 	require.EqualValues(t, "REQ_DIST_EVT_0001", r.RequestID, "eventResponse = %+v", r)
 	require.EqualValues(t, "EVT_BATT_0001", r.QualifiedEventID.EventID, "eventResponse = %+v", r)
-	if ev := v.State().Events[0]; ev.Signal != oadr.SignalLoadDispatch || ev.Steps[0].Power != -3000 || ev.Steps[2].Power != 5000 {
-		assert.Fail(t, fmt.Sprintf("event = %+v", ev))
-	}
-	if got := socAt(t, v, clk, t0.Add(5*time.Hour)); !near(got, 2.6/19.2) {
-		assert.Fail(t, fmt.Sprintf("SoC after the sample's schedule = %v, want %v", got, 2.6/19.2))
-	}
+	ev := v.State().Events[0]
+	require.EqualValues(t, oadr.SignalLoadDispatch, ev.Signal, "event = %+v", ev)
+	require.EqualValues(t, -3000, ev.Steps[0].Power, "event = %+v", ev)
+	require.EqualValues(t, 5000, ev.Steps[2].Power, "event = %+v", ev)
+	soc := socAt(t, v, clk, t0.Add(5*time.Hour))
+	assert.True(t, near(soc, 2.6/19.2), "SoC after the sample's schedule = %v, want %v", soc, 2.6/19.2)
 }
 
 func TestChargeStateSignal(t *testing.T) {
@@ -214,18 +203,14 @@ func TestChargeStateSignal(t *testing.T) {
 		oadr.NewEnergyReal(oadr.ScaleKilo), interval{time.Hour, 12}, interval{2 * time.Hour, 4})))
 	clk := clock.NewFake(t0)
 	v := registered(t, f, clk, nil)
-	if got := socAt(t, v, clk, t0.Add(90*time.Minute)); !near(got, (9.6+1.2)/19.2) {
-		assert.Fail(t, fmt.Sprintf("SoC halfway to 12 kWh = %v", got))
-	}
-	if got := socAt(t, v, clk, t0.Add(2*time.Hour)); !near(got, 12/19.2) {
-		assert.Fail(t, fmt.Sprintf("SoC at 14:00 = %v, want 12 kWh", got))
-	}
-	if p := v.State().Battery.Power; p != 4000 {
-		assert.Fail(t, fmt.Sprintf("power towards 4 kWh in 2 h = %v, want 4000 W", p))
-	}
-	if got := socAt(t, v, clk, t0.Add(4*time.Hour)); !near(got, 4/19.2) {
-		assert.Fail(t, fmt.Sprintf("SoC at 16:00 = %v, want 4 kWh", got))
-	}
+	got := socAt(t, v, clk, t0.Add(90*time.Minute))
+	assert.True(t, near(got, (9.6+1.2)/19.2), "SoC halfway to 12 kWh = %v", got)
+	got = socAt(t, v, clk, t0.Add(2*time.Hour))
+	assert.True(t, near(got, 12/19.2), "SoC at 14:00 = %v, want 12 kWh", got)
+	p := v.State().Battery.Power
+	assert.EqualValues(t, 4000, p, "power towards 4 kWh in 2 h = %v, want 4000 W", p)
+	got = socAt(t, v, clk, t0.Add(4*time.Hour))
+	assert.True(t, near(got, 4/19.2), "SoC at 16:00 = %v, want 4 kWh", got)
 }
 
 func TestSimpleSignalFallback(t *testing.T) {
@@ -239,9 +224,8 @@ func TestSimpleSignalFallback(t *testing.T) {
 		power energy.Watts
 	}{{0, 2500}, {time.Hour, 5000}, {2 * time.Hour, 0}} {
 		socAt(t, v, clk, t0.Add(c.at))
-		if p := v.State().Battery.Power; p != c.power {
-			assert.Fail(t, fmt.Sprintf("SIMPLE power at +%v = %v, want %v", c.at, p, c.power))
-		}
+		p := v.State().Battery.Power
+		assert.EqualValues(t, c.power, p, "SIMPLE power at +%v = %v, want %v", c.at, p, c.power)
 	}
 }
 
@@ -289,9 +273,8 @@ func TestOptOut(t *testing.T) {
 		require.Contains(t, r.Description, w.desc, "%s: %s %v %q, want %s %v containing %q", r.QualifiedEventID.EventID, r.OptType, r.Code, r.Description, w.opt, w.code, w.desc)
 	}
 	// Only the opted-in events drive the battery (both ask 2 kW discharge).
-	if s := v.State(); s.Setpoint != 2000 {
-		assert.Fail(t, fmt.Sprintf("setpoint %v, want 2000 W", s.Setpoint))
-	}
+	s := v.State()
+	assert.EqualValues(t, 2000, s.Setpoint, "setpoint %v, want 2000 W", s.Setpoint)
 }
 
 func TestEventModificationAndCancellation(t *testing.T) {
@@ -309,12 +292,10 @@ func TestEventModificationAndCancellation(t *testing.T) {
 	if _, err := v.PollOnce(ctx); err != nil {
 		require.NoError(t, err)
 	}
-	if n := len(got[*oadr.CreatedEvent](f)); n != 1 {
-		assert.Fail(t, fmt.Sprintf("%d oadrCreatedEvent after an unchanged event, want 1", n))
-	}
-	if s := v.State(); s.Events[0].Status != oadr.StatusActive {
-		assert.Fail(t, fmt.Sprintf("status = %v", s.Events[0].Status))
-	}
+	n := len(got[*oadr.CreatedEvent](f))
+	assert.EqualValues(t, 1, n, "%d oadrCreatedEvent after an unchanged event, want 1", n)
+	s := v.State()
+	assert.EqualValues(t, oadr.StatusActive, s.Events[0].Status, "status = %v", s.Events[0].Status)
 
 	// Cancelled (modification 1): answered, and the battery stops.
 	cancelled := chargeDischarge("EVT", 1)
@@ -327,7 +308,7 @@ func TestEventModificationAndCancellation(t *testing.T) {
 	require.EqualValues(t, "D3", r.RequestID, "answer to the cancellation = %+v", r)
 	require.EqualValues(t, 1, r.QualifiedEventID.ModificationNumber, "answer to the cancellation = %+v", r)
 	require.EqualValues(t, oadr.OptIn, r.OptType, "answer to the cancellation = %+v", r)
-	s := v.State()
+	s = v.State()
 	require.Len(t, s.Events, 0, "after cancellation: events %+v setpoint %v power %v", s.Events, s.Setpoint, s.Battery.Power)
 	require.EqualValues(t, 0, s.Setpoint, "after cancellation: events %+v setpoint %v power %v", s.Events, s.Setpoint, s.Battery.Power)
 	require.EqualValues(t, 0, s.Battery.Power, "after cancellation: events %+v setpoint %v power %v", s.Events, s.Setpoint, s.Battery.Power)
@@ -340,15 +321,13 @@ func TestEventModificationAndCancellation(t *testing.T) {
 	if _, err := v.PollOnce(ctx); err != nil {
 		require.NoError(t, err)
 	}
-	if n := len(v.State().Events); n != 1 {
-		assert.Fail(t, fmt.Sprintf("%d events, want 1", n))
-	}
+	n = len(v.State().Events)
+	assert.EqualValues(t, 1, n, "%d events, want 1", n)
 	if _, err := v.PollOnce(ctx); err != nil {
 		require.NoError(t, err)
 	}
-	if n := len(v.State().Events); n != 0 {
-		assert.Fail(t, fmt.Sprintf("%d events after an empty list, want 0", n))
-	}
+	n = len(v.State().Events)
+	assert.EqualValues(t, 0, n, "%d events after an empty list, want 0", n)
 }
 
 func TestEventPriority(t *testing.T) {
@@ -365,9 +344,8 @@ func TestEventPriority(t *testing.T) {
 		sp energy.Watts
 	}{{10 * time.Minute, -2000}, {45 * time.Minute, 4000}, {90 * time.Minute, -2000}} {
 		socAt(t, v, clk, t0.Add(c.at))
-		if sp := v.State().Setpoint; sp != c.sp {
-			assert.Fail(t, fmt.Sprintf("setpoint at +%v = %v, want %v", c.at, sp, c.sp))
-		}
+		sp := v.State().Setpoint
+		assert.EqualValues(t, c.sp, sp, "setpoint at +%v = %v, want %v", c.at, sp, c.sp)
 	}
 }
 
@@ -377,12 +355,10 @@ func TestEventWithoutResponse(t *testing.T) {
 	f := newFakeVTN(t)
 	f.setEvents(ev)
 	v := registered(t, f, clock.NewFake(t0), nil)
-	if n := len(got[*oadr.CreatedEvent](f)); n != 0 {
-		assert.Fail(t, fmt.Sprintf("%d oadrCreatedEvent for an event that needs none", n))
-	}
-	if n := len(v.State().Events); n != 1 {
-		assert.Fail(t, fmt.Sprintf("%d events, want 1", n))
-	}
+	n := len(got[*oadr.CreatedEvent](f))
+	assert.EqualValues(t, 0, n, "%d oadrCreatedEvent for an event that needs none", n)
+	n = len(v.State().Events)
+	assert.EqualValues(t, 1, n, "%d events, want 1", n)
 }
 
 func TestEventAnswerRetriedAfterFailure(t *testing.T) {
@@ -400,17 +376,16 @@ func TestEventAnswerRetriedAfterFailure(t *testing.T) {
 	f.reportRequests = nil
 	v := f.newVEN(clk)
 	ctx := context.Background()
-	if err := v.Register(ctx); err == nil {
-		require.FailNow(t, "Register succeeded though oadrCreatedEvent failed")
-	}
+	err := v.Register(ctx)
+	require.Error(t, err, "Register succeeded though oadrCreatedEvent failed")
 	// The next event list (same modification) is answered again.
 	f.enqueue(&oadr.DistributeEvent{RequestID: "D2", VtnID: "VTN_SANDBOX", Events: []oadr.Event{chargeDischarge("EVT", 0)}})
 	if _, err := v.PollOnce(ctx); err != nil {
 		require.NoError(t, err)
 	}
-	if ces := got[*oadr.CreatedEvent](f); len(ces) != 2 || ces[1].EventResponses[0].RequestID != "D2" {
-		assert.Fail(t, fmt.Sprintf("answers: %+v", ces))
-	}
+	ces := got[*oadr.CreatedEvent](f)
+	require.Len(t, ces, 2, "answers: %+v", ces)
+	require.EqualValues(t, "D2", ces[1].EventResponses[0].RequestID, "answers: %+v", ces)
 }
 
 func TestEventWithTooManyIntervals(t *testing.T) {

@@ -2,7 +2,6 @@ package ven_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -81,9 +80,8 @@ func FuzzPollAnswer(f *testing.F) {
 		_, _ = v.PollOnce(ctx) // errors are fine; panics are not
 		clk.Advance(time.Minute)
 		_ = v.Tick(ctx)
-		if soc := v.State().Battery.StateOfCharge; !soc.Valid() {
-			require.FailNow(t, fmt.Sprintf("SoC %v", soc))
-		}
+		soc := v.State().Battery.StateOfCharge
+		require.True(t, soc.Valid(), "SoC %v", soc)
 	})
 }
 

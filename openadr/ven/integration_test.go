@@ -86,9 +86,8 @@ func TestAgainstVTN(t *testing.T) {
 		for end := clk.Now().Add(d); clk.Now().Before(end); {
 			clk.Advance(min(5*time.Minute, end.Sub(clk.Now())))
 			drain()
-			if err := v.Tick(ctx); err != nil {
-				require.FailNow(t, fmt.Sprintf("Tick: %v", err))
-			}
+			err := v.Tick(ctx)
+			require.NoError(t, err, "Tick: %v", err)
 		}
 	}
 
@@ -100,15 +99,14 @@ func TestAgainstVTN(t *testing.T) {
 	reg, err := vtn.Registration(ctx, venID)
 	require.NoError(t, err, "the VTN's registration = %+v, %v", reg, err)
 	require.EqualValues(t, "fortress-sandbox-battery-1", reg.VenName, "the VTN's registration = %+v, %v", reg, err)
-	if offered, err := vtn.OfferedReports(ctx, venID); err != nil || len(offered) != 2 {
-		require.FailNow(t, fmt.Sprintf("the VTN has %d offered reports (%v), want 2", len(offered), err))
-	}
+	offered, err := vtn.OfferedReports(ctx, venID)
+	require.NoError(t, err, "the VTN has %d offered reports (%v), want 2", len(offered), err)
+	require.Len(t, offered, 2, "the VTN has %d offered reports (%v), want 2", len(offered), err)
 
 	// Report requests arrive by poll; the VEN confirms them.
 	drain()
-	if n := len(v.State().Reports); n != 2 {
-		require.FailNow(t, fmt.Sprintf("the VEN serves %d report requests, want 2 (usage and status)", n))
-	}
+	n := len(v.State().Reports)
+	require.EqualValues(t, 2, n, "the VEN serves %d report requests, want 2 (usage and status)", n)
 	rrs, err := vtn.ReportRequests(ctx, venID)
 	require.NoError(t, err, "the VTN's report requests = %+v, %v", rrs, err)
 	require.Len(t, rrs, 2, "the VTN's report requests = %+v, %v", rrs, err)
@@ -120,15 +118,16 @@ func TestAgainstVTN(t *testing.T) {
 	step(6 * time.Minute)
 	ms, err := vtn.Telemetry(ctx, venID)
 	require.NoError(t, err)
-	if m, ok := ms.Latest(openadr.QuantityStateOfCharge); !ok || m.Value != 0.5 || m.ResourceID != "battery1" {
-		assert.Fail(t, fmt.Sprintf("SoC at the VTN = %+v, %v; want 0.5 from battery1", m, ok))
-	}
-	if m, ok := ms.Latest(openadr.QuantityVoltage); !ok || math.Abs(m.Value-51.2) > 0.01 {
-		assert.Fail(t, fmt.Sprintf("voltage at the VTN = %+v", m))
-	}
-	if m, ok := ms.Latest(openadr.QuantityStatus); !ok || m.Status == nil || !m.Status.Online {
-		assert.Fail(t, fmt.Sprintf("status at the VTN = %+v", m))
-	}
+	m, ok := ms.Latest(openadr.QuantityStateOfCharge)
+	require.True(t, ok, "SoC at the VTN = %+v, %v; want 0.5 from battery1", m, ok)
+	require.EqualValues(t, 0.5, m.Value, "SoC at the VTN = %+v, %v; want 0.5 from battery1", m, ok)
+	require.EqualValues(t, "battery1", m.ResourceID, "SoC at the VTN = %+v, %v; want 0.5 from battery1", m, ok)
+	m, ok = ms.Latest(openadr.QuantityVoltage)
+	require.False(t, !ok || math.Abs(m.Value-51.2) > 0.01, "voltage at the VTN = %+v", m)
+	m, ok = ms.Latest(openadr.QuantityStatus)
+	require.True(t, ok, "status at the VTN = %+v", m)
+	require.NotNil(t, m.Status, "status at the VTN = %+v", m)
+	require.True(t, m.Status.Online, "status at the VTN = %+v", m)
 
 	// An event: charge at 3 kW for an hour from 13:00, hold, discharge at
 	// 5 kW for two hours.
@@ -150,38 +149,36 @@ func TestAgainstVTN(t *testing.T) {
 	require.Len(t, responses, 1, "event responses = %+v", responses)
 	require.EqualValues(t, eventID, responses[0].EventID, "event responses = %+v", responses)
 	mu.Unlock()
-	if evs := v.State().Events; len(evs) != 1 || evs[0].ID != eventID || evs[0].Steps[0].Power != -3000 {
-		require.FailNow(t, fmt.Sprintf("the VEN's events = %+v", evs))
-	}
+	evs := v.State().Events
+	require.Len(t, evs, 1, "the VEN's events = %+v", evs)
+	require.EqualValues(t, eventID, evs[0].ID, "the VEN's events = %+v", evs)
+	require.EqualValues(t, -3000, evs[0].Steps[0].Power, "the VEN's events = %+v", evs)
 
 	// The VEN charges from 13:00: SoC rises, and the VTN reads +3 kW
 	// (charging, in the load convention both sides use on the wire).
 	step(t0.Add(90 * time.Minute).Sub(clk.Now()))
 	ms, _ = vtn.Telemetry(ctx, venID)
-	if m, _ := ms.Latest(openadr.QuantityPower); m.Value != 3000 {
-		assert.Fail(t, fmt.Sprintf("power at the VTN while charging = %v W, want +3000", m.Value))
-	}
+	m, _ = ms.Latest(openadr.QuantityPower)
+	assert.EqualValues(t, 3000, m.Value, "power at the VTN while charging = %v W, want +3000", m.Value)
 	mid, _ := ms.Latest(openadr.QuantityStateOfCharge)
 	assert.False(t, mid.Value <= 0.5, "SoC at the VTN while charging = %v, want above 0.5", mid.Value)
 	// Then it holds and discharges: SoC falls, and the VTN reads -5 kW.
 	step(2 * time.Hour)
 	ms, _ = vtn.Telemetry(ctx, venID)
-	if m, _ := ms.Latest(openadr.QuantityPower); m.Value != -5000 {
-		assert.Fail(t, fmt.Sprintf("power at the VTN while discharging = %v W, want -5000", m.Value))
-	}
-	if m, _ := ms.Latest(openadr.QuantityStateOfCharge); m.Value >= mid.Value {
-		assert.Fail(t, fmt.Sprintf("SoC at the VTN while discharging = %v, want below %v", m.Value, mid.Value))
-	}
-	if soc := float64(v.State().Battery.StateOfCharge); !near(soc, (12.6-5*0.5)/19.2) {
-		assert.Fail(t, fmt.Sprintf("the VEN's SoC at 15:30 = %v, want %v", soc, (12.6-2.5)/19.2))
-	}
+	m, _ = ms.Latest(openadr.QuantityPower)
+	assert.EqualValues(t, -5000, m.Value, "power at the VTN while discharging = %v W, want -5000", m.Value)
+	m, _ = ms.Latest(openadr.QuantityStateOfCharge)
+	assert.False(t, m.Value >= mid.Value, "SoC at the VTN while discharging = %v, want below %v", m.Value, mid.Value)
+	soc := float64(v.State().Battery.StateOfCharge)
+	assert.True(t, near(soc, (12.6-5*0.5)/19.2), "the VEN's SoC at 15:30 = %v, want %v", soc, (12.6-2.5)/19.2)
 
 	// The VTN cancels the event: the VEN stops at once.
 	require.NoError(t, vtn.CancelEvent(ctx, venID, eventID))
 	step(10 * time.Second)
-	if s := v.State(); s.Setpoint != 0 || s.Battery.Power != 0 || len(s.Events) != 0 {
-		assert.Fail(t, fmt.Sprintf("after the cancellation: setpoint %v power %v events %+v", s.Setpoint, s.Battery.Power, s.Events))
-	}
+	s = v.State()
+	require.EqualValues(t, 0, s.Setpoint, "after the cancellation: setpoint %v power %v events %+v", s.Setpoint, s.Battery.Power, s.Events)
+	require.EqualValues(t, 0, s.Battery.Power, "after the cancellation: setpoint %v power %v events %+v", s.Setpoint, s.Battery.Power, s.Events)
+	require.Len(t, s.Events, 0, "after the cancellation: setpoint %v power %v events %+v", s.Setpoint, s.Battery.Power, s.Events)
 
 	// The VTN stops the status report, asking for a last one.
 	var statusID string
@@ -192,30 +189,27 @@ func TestAgainstVTN(t *testing.T) {
 	}
 	require.NoError(t, vtn.CancelReports(ctx, venID, true, statusID))
 	step(time.Minute)
-	if rs := v.State().Reports; len(rs) != 1 || rs[0].Name != oadr.ReportTelemetryUsage {
-		assert.Fail(t, fmt.Sprintf("the VEN's reports after the cancellation = %+v", rs))
-	}
-	if rrs, _ := vtn.ReportRequests(ctx, venID); len(rrs) != 1 {
-		assert.Fail(t, fmt.Sprintf("the VTN's report requests after the cancellation = %+v", rrs))
-	}
+	rs := v.State().Reports
+	require.Len(t, rs, 1, "the VEN's reports after the cancellation = %+v", rs)
+	require.EqualValues(t, oadr.ReportTelemetryUsage, rs[0].Name, "the VEN's reports after the cancellation = %+v", rs)
+	rrs, _ = vtn.ReportRequests(ctx, venID)
+	assert.Len(t, rrs, 1, "the VTN's report requests after the cancellation = %+v", rrs)
 
 	// The VTN asks the VEN to register again: it does, keeping its IDs.
 	require.NoError(t, vtn.RequestReregistration(ctx, venID))
 	drain()
-	if s := v.State(); !s.Registered || s.VENID != venID {
-		assert.Fail(t, fmt.Sprintf("after re-registration: %+v", s))
-	}
-	if n := len(v.State().Reports); n != 1 {
-		assert.Fail(t, fmt.Sprintf("re-registration changed the reports: %d", n))
-	}
+	s = v.State()
+	require.True(t, s.Registered, "after re-registration: %+v", s)
+	require.EqualValues(t, venID, s.VENID, "after re-registration: %+v", s)
+	n = len(v.State().Reports)
+	assert.EqualValues(t, 1, n, "re-registration changed the reports: %d", n)
 
 	// The VTN cancels the registration: the VEN lets go.
 	require.NoError(t, vtn.CancelRegistration(ctx, venID))
 	drain()
 	assert.False(t, v.State().Registered, "the VEN is still registered")
-	if err := v.Run(ctx); err != ven.ErrRegistrationCanceled {
-		assert.Fail(t, fmt.Sprintf("Run = %v, want ErrRegistrationCanceled", err))
-	}
+	err = v.Run(ctx)
+	assert.EqualValues(t, ven.ErrRegistrationCanceled, err, "Run = %v, want ErrRegistrationCanceled", err)
 }
 
 // TestFleetAgainstVTN drives a fleet of VENs step by step on one fake clock
@@ -236,9 +230,8 @@ func TestFleetAgainstVTN(t *testing.T) {
 		bat.InitialSoC = energy.Fraction(0.2 + 0.6*float64(i)/fleet)
 		v, err := ven.New(srv.URL, ven.WithHTTPClient(srv.Client()), ven.WithClock(clk), ven.WithBattery(bat))
 		require.NoError(t, err)
-		if err := v.Register(ctx); err != nil {
-			require.FailNow(t, fmt.Sprintf("VEN %d: %v", i, err))
-		}
+		err = v.Register(ctx)
+		require.NoError(t, err, "VEN %d: %v", i, err)
 		vens[i] = v
 	}
 	drainAll := func() {
@@ -263,23 +256,23 @@ func TestFleetAgainstVTN(t *testing.T) {
 		clk.Advance(time.Minute)
 		drainAll()
 		for i, v := range vens {
-			if err := v.Tick(ctx); err != nil {
-				require.FailNow(t, fmt.Sprintf("VEN %d: %v", i, err))
-			}
+			err := v.Tick(ctx)
+			require.NoError(t, err, "VEN %d: %v", i, err)
 		}
 	}
 	for i, v := range vens {
 		s := v.State()
 		start := 0.2 + 0.6*float64(i)/fleet
 		// 5 minutes at 4.8 kW: 0.4 kWh of 19.2.
-		if want := start - 0.4/19.2; !near(float64(s.Battery.StateOfCharge), want) || len(s.Events) != 1 || s.Events[0].Opt != oadr.OptIn {
-			require.FailNow(t, fmt.Sprintf("VEN %d: SoC %v (want %v), events %+v", i, s.Battery.StateOfCharge, want, s.Events))
-		}
+		want := start - 0.4/19.2
+		require.True(t, near(float64(s.Battery.StateOfCharge), want), "VEN %d: SoC %v (want %v), events %+v", i, s.Battery.StateOfCharge, want, s.Events)
+		require.Len(t, s.Events, 1, "VEN %d: SoC %v (want %v), events %+v", i, s.Battery.StateOfCharge, want, s.Events)
+		require.EqualValues(t, oadr.OptIn, s.Events[0].Opt, "VEN %d: SoC %v (want %v), events %+v", i, s.Battery.StateOfCharge, want, s.Events)
 		ms, err := vtn.Telemetry(ctx, s.VENID)
 		require.NoError(t, err)
-		if m, ok := ms.Latest(openadr.QuantityPower); !ok || m.Value != -4800 {
-			require.FailNow(t, fmt.Sprintf("VEN %d: power at the VTN %+v", i, m))
-		}
+		m, ok := ms.Latest(openadr.QuantityPower)
+		require.True(t, ok, "VEN %d: power at the VTN %+v", i, m)
+		require.EqualValues(t, -4800, m.Value, "VEN %d: power at the VTN %+v", i, m)
 	}
 }
 

@@ -2,9 +2,6 @@ package ven_test
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"slices"
 	"testing"
 	"time"
 
@@ -25,9 +22,8 @@ func TestRegister(t *testing.T) {
 
 	require.NoError(t, v.Register(ctx))
 	want := []string{"oadrCreatePartyRegistration", "oadrRegisterReport", "oadrCreatedReport", "oadrRequestEvent"}
-	if got := f.names(); !slices.Equal(got, want) {
-		require.FailNow(t, fmt.Sprintf("VEN sent %v, want %v", got, want))
-	}
+	got := f.names()
+	require.Equal(t, want, got, "VEN sent %v, want %v", got, want)
 
 	reg := last[*oadr.CreatePartyRegistration](t, f)
 	assert.False(t, reg.ProfileName != oadr.Profile20b || reg.TransportName != oadr.TransportSimpleHTTP || reg.HTTPPullModel == nil || !*reg.HTTPPullModel || reg.ReportOnly || reg.XMLSignature || reg.VenName != "fortress-sandbox-battery-1" || reg.RegistrationID != "" || reg.VenID != "" || reg.RequestID == "", "oadrCreatePartyRegistration = %+v", reg)
@@ -67,9 +63,8 @@ func TestRegister(t *testing.T) {
 	require.EqualValues(t, offer.RequestID, cr.Response.RequestID, "oadrCreatedReport = %+v", cr)
 	require.Equal(t, []string{"RR_USAGE_0001"}, cr.PendingReports, "oadrCreatedReport = %+v", cr)
 	require.EqualValues(t, "VEN_FORTRESS_1", cr.VenID, "oadrCreatedReport = %+v", cr)
-	if re := last[*oadr.RequestEvent](t, f); re.VenID != "VEN_FORTRESS_1" || re.RequestID == "" {
-		assert.Fail(t, fmt.Sprintf("oadrRequestEvent = %+v", re))
-	}
+	re := last[*oadr.RequestEvent](t, f)
+	require.False(t, re.VenID != "VEN_FORTRESS_1" || re.RequestID == "", "oadrRequestEvent = %+v", re)
 
 	s := v.State()
 	require.True(t, s.Registered, "State = %+v", s)
@@ -104,12 +99,10 @@ func TestRegisterForgetsRegistrationTheVTNDoesNotKnow(t *testing.T) {
 	require.ErrorAs(t, err, &re, "Register = %v, want a 452 *ResponseError matching ErrNotRegistered", err)
 	require.EqualValues(t, oadr.CodeInvalidID, re.Code, "Register = %v, want a 452 *ResponseError matching ErrNotRegistered", err)
 	require.ErrorIs(t, err, ven.ErrNotRegistered, "Register = %v, want a 452 *ResponseError matching ErrNotRegistered", err)
-	if err := v.Register(ctx); err != nil {
-		require.FailNow(t, fmt.Sprintf("second Register = %v", err))
-	}
-	if reg := last[*oadr.CreatePartyRegistration](t, f); reg.RegistrationID != "" {
-		assert.Fail(t, fmt.Sprintf("second attempt sent registrationID %q, want none", reg.RegistrationID))
-	}
+	err = v.Register(ctx)
+	require.NoError(t, err, "second Register = %v", err)
+	reg := last[*oadr.CreatePartyRegistration](t, f)
+	assert.EqualValues(t, "", reg.RegistrationID, "second attempt sent registrationID %q, want none", reg.RegistrationID)
 }
 
 func TestQueryRegistration(t *testing.T) {
@@ -128,24 +121,18 @@ func TestPollBeforeRegisterFails(t *testing.T) {
 	f := newFakeVTN(t)
 	v := f.newVEN(clock.NewFake(t0))
 	ctx := context.Background()
-	if _, err := v.PollOnce(ctx); !errors.Is(err, ven.ErrNotRegistered) {
-		assert.Fail(t, fmt.Sprintf("PollOnce = %v, want ErrNotRegistered", err))
-	}
-	if err := v.RegisterReports(ctx); !errors.Is(err, ven.ErrNotRegistered) {
-		assert.Fail(t, fmt.Sprintf("RegisterReports = %v, want ErrNotRegistered", err))
-	}
-	if err := v.RequestEvents(ctx); !errors.Is(err, ven.ErrNotRegistered) {
-		assert.Fail(t, fmt.Sprintf("RequestEvents = %v, want ErrNotRegistered", err))
-	}
-	if err := v.CancelRegistration(ctx); !errors.Is(err, ven.ErrNotRegistered) {
-		assert.Fail(t, fmt.Sprintf("CancelRegistration = %v, want ErrNotRegistered", err))
-	}
-	if err := v.Tick(ctx); err != nil {
-		assert.Fail(t, fmt.Sprintf("Tick without registration = %v", err))
-	}
-	if n := len(f.all()); n != 0 {
-		assert.Fail(t, fmt.Sprintf("VEN sent %d messages before registering", n))
-	}
+	_, err := v.PollOnce(ctx)
+	assert.ErrorIs(t, err, ven.ErrNotRegistered, "PollOnce = %v, want ErrNotRegistered", err)
+	err = v.RegisterReports(ctx)
+	assert.ErrorIs(t, err, ven.ErrNotRegistered, "RegisterReports = %v, want ErrNotRegistered", err)
+	err = v.RequestEvents(ctx)
+	assert.ErrorIs(t, err, ven.ErrNotRegistered, "RequestEvents = %v, want ErrNotRegistered", err)
+	err = v.CancelRegistration(ctx)
+	assert.ErrorIs(t, err, ven.ErrNotRegistered, "CancelRegistration = %v, want ErrNotRegistered", err)
+	err = v.Tick(ctx)
+	assert.NoError(t, err, "Tick without registration = %v", err)
+	n := len(f.all())
+	assert.EqualValues(t, 0, n, "VEN sent %d messages before registering", n)
 }
 
 func TestVTNCancelsRegistration(t *testing.T) {
@@ -157,9 +144,9 @@ func TestVTNCancelsRegistration(t *testing.T) {
 	require.NoError(t, v.Register(ctx))
 	// As samples/battery/oadrCancelPartyRegistration_battery_vtn_initiated.xml.
 	f.enqueue(&oadr.CancelPartyRegistration{RequestID: "REQ_CANCEL_REG_0001", RegistrationID: "REG_0001", VenID: "VEN_FORTRESS_1"})
-	if got, err := v.PollOnce(ctx); !got || err != nil {
-		require.FailNow(t, fmt.Sprintf("PollOnce = %v, %v", got, err))
-	}
+	got, err := v.PollOnce(ctx)
+	require.True(t, got, "PollOnce = %v, %v", got, err)
+	require.NoError(t, err, "PollOnce = %v, %v", got, err)
 	c := last[*oadr.CanceledPartyRegistration](t, f)
 	require.EqualValues(t, oadr.CodeOK, c.Response.Code, "oadrCanceledPartyRegistration = %+v", c)
 	require.EqualValues(t, "REQ_CANCEL_REG_0001", c.Response.RequestID, "oadrCanceledPartyRegistration = %+v", c)
@@ -169,14 +156,12 @@ func TestVTNCancelsRegistration(t *testing.T) {
 	assert.False(t, s.Registered || s.RegistrationID != "" || len(s.Reports) != 0, "after cancellation State = %+v", s)
 	// Run stops rather than registering again.
 	n := len(f.all())
-	if err := v.Run(ctx); !errors.Is(err, ven.ErrRegistrationCanceled) {
-		assert.Fail(t, fmt.Sprintf("Run = %v, want ErrRegistrationCanceled", err))
-	}
+	err = v.Run(ctx)
+	assert.ErrorIs(t, err, ven.ErrRegistrationCanceled, "Run = %v, want ErrRegistrationCanceled", err)
 	assert.Len(t, f.all(), n, "Run sent %v after the cancellation", f.names()[n:])
 	// Register starts over.
-	if err := v.Register(ctx); err != nil || !v.State().Registered {
-		assert.Fail(t, fmt.Sprintf("Register after cancellation = %v", err))
-	}
+	err = v.Register(ctx)
+	require.False(t, err != nil || !v.State().Registered, "Register after cancellation = %v", err)
 }
 
 func TestVTNCancelsAnotherRegistration(t *testing.T) {
@@ -188,9 +173,8 @@ func TestVTNCancelsAnotherRegistration(t *testing.T) {
 	if _, err := v.PollOnce(ctx); err != nil {
 		require.NoError(t, err)
 	}
-	if c := last[*oadr.CanceledPartyRegistration](t, f); c.Response.Code != oadr.CodeInvalidID {
-		assert.Fail(t, fmt.Sprintf("answer code %v, want 452", c.Response.Code))
-	}
+	c := last[*oadr.CanceledPartyRegistration](t, f)
+	assert.EqualValues(t, oadr.CodeInvalidID, c.Response.Code, "answer code %v, want 452", c.Response.Code)
 	assert.False(t, !v.State().Registered, "a cancellation of another registration unregistered the VEN")
 }
 
@@ -238,15 +222,14 @@ func TestRequestReregistration(t *testing.T) {
 		require.NoError(t, err)
 	}
 	// An acknowledgement, then the registration again; reports stay (#91).
-	if got, want := f.names()[n:], []string{"oadrPoll", "oadrResponse", "oadrCreatePartyRegistration"}; !slices.Equal(got, want) {
-		require.FailNow(t, fmt.Sprintf("VEN sent %v, want %v", got, want))
-	}
-	if reg := last[*oadr.CreatePartyRegistration](t, f); reg.RegistrationID != "REG_0001" || reg.VenID != "VEN_FORTRESS_1" {
-		assert.Fail(t, fmt.Sprintf("re-registration = %+v", reg))
-	}
-	if s := v.State(); !s.Registered || len(s.Reports) != 1 {
-		assert.Fail(t, fmt.Sprintf("State = %+v", s))
-	}
+	got, want := f.names()[n:], []string{"oadrPoll", "oadrResponse", "oadrCreatePartyRegistration"}
+	require.Equal(t, want, got, "VEN sent %v, want %v", got, want)
+	reg := last[*oadr.CreatePartyRegistration](t, f)
+	require.EqualValues(t, "REG_0001", reg.RegistrationID, "re-registration = %+v", reg)
+	require.EqualValues(t, "VEN_FORTRESS_1", reg.VenID, "re-registration = %+v", reg)
+	s := v.State()
+	require.True(t, s.Registered, "State = %+v", s)
+	require.Len(t, s.Reports, 1, "State = %+v", s)
 }
 
 func TestNotRegisteredAnswerMakesRunRegisterAgain(t *testing.T) {
@@ -272,10 +255,8 @@ func TestNotRegisteredAnswerMakesRunRegisterAgain(t *testing.T) {
 	require.ErrorIs(t, err, ven.ErrNotRegistered, "PollOnce = %v, want 463 matching ErrNotRegistered and energy.ErrUnauthorized", err)
 	require.ErrorIs(t, err, energy.ErrUnauthorized, "PollOnce = %v, want 463 matching ErrNotRegistered and energy.ErrUnauthorized", err)
 	require.False(t, v.State().Registered, "still registered after 463")
-	if err := v.Run(ctx); err != nil {
-		require.FailNow(t, fmt.Sprintf("Run = %v", err))
-	}
-	if regs := got[*oadr.CreatePartyRegistration](f); len(regs) != 2 {
-		assert.Fail(t, fmt.Sprintf("%d registrations, want 2", len(regs)))
-	}
+	err = v.Run(ctx)
+	require.NoError(t, err, "Run = %v", err)
+	regs := got[*oadr.CreatePartyRegistration](f)
+	assert.Len(t, regs, 2, "%d registrations, want 2", len(regs))
 }

@@ -2,9 +2,7 @@ package ven_test
 
 import (
 	"context"
-	"fmt"
 	"math"
-	"slices"
 	"testing"
 	"time"
 
@@ -59,29 +57,25 @@ func TestReportsAtRequestedInterval(t *testing.T) {
 				require.EqualValues(t, 5*time.Minute, r.Duration, "report %d: start %v duration %v with %d intervals, want %v, 5m, 30", i, r.Start, r.Duration, len(r.Intervals), first)
 				require.Len(t, r.Intervals, 5*6, "report %d: start %v duration %v with %d intervals, want %v, 5m, 30", i, r.Start, r.Duration, len(r.Intervals), first)
 				// The report goes out at the first tick at or after its period's end.
-				if due := first.Add(5 * time.Minute); r.CreatedDateTime.Before(due) || r.CreatedDateTime.Sub(due) >= tick {
-					assert.Fail(t, fmt.Sprintf("report %d created %v, due %v", i, r.CreatedDateTime, due))
-				}
+				due := first.Add(5 * time.Minute)
+				require.False(t, r.CreatedDateTime.Before(due) || r.CreatedDateTime.Sub(due) >= tick, "report %d created %v, due %v", i, r.CreatedDateTime, due)
 				soc := values(r, "battery1_soc")
 				for k := range 5 {
 					at := first.Add(time.Duration(k) * time.Minute)
-					if got, ok := soc[at]; !ok || got != 50 {
-						assert.Fail(t, fmt.Sprintf("report %d: SoC at %v = %v, %v; want 50", i, at, got, ok))
-					}
+					got, ok := soc[at]
+					require.True(t, ok, "report %d: SoC at %v = %v, %v; want 50", i, at, got, ok)
+					require.EqualValues(t, 50, got, "report %d: SoC at %v = %v, %v; want 50", i, at, got, ok)
 				}
 				for _, iv := range r.Intervals {
 					require.EqualValues(t, time.Minute, iv.Duration, "interval %+v", iv)
 					require.Len(t, iv.Payloads, 1, "interval %+v", iv)
 				}
-				if volts := values(r, "battery1_voltage")[first]; math.Abs(volts-51.2) > 0.01 {
-					assert.Fail(t, fmt.Sprintf("voltage at rest and half full = %v, want 51.2", volts))
-				}
-				if temp := values(r, "battery1_temperature")[first]; temp != 25 {
-					assert.Fail(t, fmt.Sprintf("temperature at rest = %v, want 25", temp))
-				}
-				if e := values(r, "battery1_stored_energy")[first]; e != 9.6 {
-					assert.Fail(t, fmt.Sprintf("stored energy = %v kWh, want 9.6", e))
-				}
+				volts := values(r, "battery1_voltage")[first]
+				assert.False(t, math.Abs(volts-51.2) > 0.01, "voltage at rest and half full = %v, want 51.2", volts)
+				temp := values(r, "battery1_temperature")[first]
+				assert.EqualValues(t, 25, temp, "temperature at rest = %v, want 25", temp)
+				e := values(r, "battery1_stored_energy")[first]
+				assert.EqualValues(t, 9.6, e, "stored energy = %v kWh, want 9.6", e)
 			}
 		})
 	}
@@ -100,12 +94,10 @@ func TestReportsFollowTheVTNPeriodWithPause(t *testing.T) {
 	require.NoError(t, v.Tick(ctx))
 	updates := got[*oadr.UpdateReport](f)
 	require.Len(t, updates, 2, "%d reports, want 2", len(updates))
-	if n := len(updates[0].Reports[0].Intervals) / 6; n != 60 {
-		assert.Fail(t, fmt.Sprintf("catch-up report has %d samples, want 60", n))
-	}
-	if n := len(updates[1].Reports[0].Intervals) / 6; n != 3 {
-		assert.Fail(t, fmt.Sprintf("next report has %d samples, want 3", n))
-	}
+	n := len(updates[0].Reports[0].Intervals) / 6
+	assert.EqualValues(t, 60, n, "catch-up report has %d samples, want 60", n)
+	n = len(updates[1].Reports[0].Intervals) / 6
+	assert.EqualValues(t, 3, n, "next report has %d samples, want 3", n)
 }
 
 func TestReportFailureKeepsSamples(t *testing.T) {
@@ -120,21 +112,18 @@ func TestReportFailureKeepsSamples(t *testing.T) {
 		return nil
 	})
 	clk.Advance(time.Minute)
-	if err := v.Tick(ctx); err == nil {
-		require.FailNow(t, "Tick succeeded though the VTN answered 503")
-	}
+	err := v.Tick(ctx)
+	require.Error(t, err, "Tick succeeded though the VTN answered 503")
 	f.setOverride(nil)
 	clk.Advance(time.Second) // before the retry time: nothing goes out
 	require.NoError(t, v.Tick(ctx))
-	if n := len(got[*oadr.UpdateReport](f)); n != 1 {
-		require.FailNow(t, fmt.Sprintf("%d attempts, want 1 before the retry time", n))
-	}
+	n := len(got[*oadr.UpdateReport](f))
+	require.EqualValues(t, 1, n, "%d attempts, want 1 before the retry time", n)
 	clk.Advance(time.Minute)
 	require.NoError(t, v.Tick(ctx))
 	updates := got[*oadr.UpdateReport](f)
-	if n := len(updates[len(updates)-1].Reports[0].Intervals) / 6; n != 2 {
-		assert.Fail(t, fmt.Sprintf("retried report has %d samples, want the 2 held", n))
-	}
+	n = len(updates[len(updates)-1].Reports[0].Intervals) / 6
+	assert.EqualValues(t, 2, n, "retried report has %d samples, want the 2 held", n)
 }
 
 func TestStatusReport(t *testing.T) {
@@ -175,9 +164,9 @@ func TestCreateReportByPoll(t *testing.T) {
 		{ReportRequestID: "RR_NOW", Specifier: oadr.ReportSpecifier{ReportSpecifierID: "battery1_telemetry_usage",
 			Payloads: []oadr.SpecifierPayload{{RID: "battery1_power", ReadingType: oadr.ReadingDirectRead}}}},
 	}})
-	if got, err := v.PollOnce(ctx); !got || err != nil {
-		require.FailNow(t, fmt.Sprintf("PollOnce = %v, %v", got, err))
-	}
+	got, err := v.PollOnce(ctx)
+	require.True(t, got, "PollOnce = %v, %v", got, err)
+	require.NoError(t, err, "PollOnce = %v, %v", got, err)
 	cr := last[*oadr.CreatedReport](t, f)
 	require.EqualValues(t, oadr.CodeOK, cr.Response.Code, "oadrCreatedReport = %+v", cr)
 	require.EqualValues(t, "REQ_CREATE_REPORT_0001", cr.Response.RequestID, "oadrCreatedReport = %+v", cr)
@@ -185,9 +174,9 @@ func TestCreateReportByPoll(t *testing.T) {
 	require.NoError(t, v.Tick(ctx))
 	now := last[*oadr.UpdateReport](t, f).Reports[0]
 	assert.False(t, now.ReportRequestID != "RR_NOW" || len(now.Intervals) != 1 || now.Intervals[0].Payloads[0].RID != "battery1_power" || !now.Intervals[0].Start.Equal(t0) || now.Duration != 0, "one-shot report = %+v", now)
-	if s := v.State(); len(s.Reports) != 1 || s.Reports[0].RequestID != "RR_SOC_0002" {
-		assert.Fail(t, fmt.Sprintf("after the one-shot, State().Reports = %+v", s.Reports))
-	}
+	s := v.State()
+	require.Len(t, s.Reports, 1, "after the one-shot, State().Reports = %+v", s.Reports)
+	require.EqualValues(t, "RR_SOC_0002", s.Reports[0].RequestID, "after the one-shot, State().Reports = %+v", s.Reports)
 	clk.Advance(5 * time.Minute)
 	require.NoError(t, v.Tick(ctx))
 	soc := last[*oadr.UpdateReport](t, f).Reports[0]
@@ -226,9 +215,9 @@ func TestCreateReportRefusals(t *testing.T) {
 	require.EqualValues(t, oadr.CodeOK, cr.Response.Code, "partial acceptance = %+v", cr)
 	require.Contains(t, cr.Response.Description, "battery1_frequency", "partial acceptance = %+v", cr)
 	require.Equal(t, []string{"RR_PART"}, cr.PendingReports, "partial acceptance = %+v", cr)
-	if s := v.State(); len(s.Reports) != 1 || !slices.Equal(s.Reports[0].RIDs, []string{"battery1_soc"}) {
-		assert.Fail(t, fmt.Sprintf("State().Reports = %+v", s.Reports))
-	}
+	s := v.State()
+	require.Len(t, s.Reports, 1, "State().Reports = %+v", s.Reports)
+	require.Equal(t, []string{"battery1_soc"}, s.Reports[0].RIDs, "State().Reports = %+v", s.Reports)
 }
 
 func TestReportInterval(t *testing.T) {
@@ -245,9 +234,8 @@ func TestReportInterval(t *testing.T) {
 	updates := got[*oadr.UpdateReport](f)
 	require.Len(t, updates, 2, "%d reports, want 2 (the window holds 4 one-minute samples, 2 per report)", len(updates))
 	assert.False(t, !updates[0].Reports[0].Start.Equal(t0.Add(10*time.Minute)) || !updates[1].Reports[0].Start.Equal(t0.Add(12*time.Minute)), "report starts %v, %v", updates[0].Reports[0].Start, updates[1].Reports[0].Start)
-	if s := v.State(); len(s.Reports) != 0 {
-		assert.Fail(t, fmt.Sprintf("the request outlived its window: %+v", s.Reports))
-	}
+	s := v.State()
+	assert.Len(t, s.Reports, 0, "the request outlived its window: %+v", s.Reports)
 }
 
 func TestCancelReport(t *testing.T) {
@@ -277,9 +265,9 @@ func TestCancelReport(t *testing.T) {
 			} else {
 				assert.Empty(t, updates, "reports after a cancellation without report to follow")
 			}
-			if s := v.State(); len(s.Reports) != 1 || s.Reports[0].RequestID != "RR_B" {
-				assert.Fail(t, fmt.Sprintf("State().Reports = %+v", s.Reports))
-			}
+			s := v.State()
+			require.Len(t, s.Reports, 1, "State().Reports = %+v", s.Reports)
+			require.EqualValues(t, "RR_B", s.Reports[0].RequestID, "State().Reports = %+v", s.Reports)
 		})
 	}
 }
@@ -291,9 +279,8 @@ func TestCancelUnknownReport(t *testing.T) {
 	if _, err := v.PollOnce(context.Background()); err != nil {
 		require.NoError(t, err)
 	}
-	if c := last[*oadr.CanceledReport](t, f); c.Response.Code != oadr.CodeInvalidID {
-		assert.Fail(t, fmt.Sprintf("answer = %+v, want 452", c.Response))
-	}
+	c := last[*oadr.CanceledReport](t, f)
+	assert.EqualValues(t, oadr.CodeInvalidID, c.Response.Code, "answer = %+v, want 452", c.Response)
 }
 
 func TestCancelReportInUpdatedReport(t *testing.T) {
@@ -303,12 +290,11 @@ func TestCancelReportInUpdatedReport(t *testing.T) {
 	f.cancelOnUpdate = &oadr.CancelReport{RequestID: "REQ_STOP", ReportRequestIDs: []string{"RR_A"}}
 	clk.Advance(time.Minute)
 	require.NoError(t, v.Tick(context.Background()))
-	if c := last[*oadr.CanceledReport](t, f); c.Response.RequestID != "REQ_STOP" || len(c.PendingReports) != 0 {
-		assert.Fail(t, fmt.Sprintf("oadrCanceledReport = %+v", c))
-	}
-	if s := v.State(); len(s.Reports) != 0 {
-		assert.Fail(t, fmt.Sprintf("State().Reports = %+v", s.Reports))
-	}
+	c := last[*oadr.CanceledReport](t, f)
+	require.EqualValues(t, "REQ_STOP", c.Response.RequestID, "oadrCanceledReport = %+v", c)
+	require.Len(t, c.PendingReports, 0, "oadrCanceledReport = %+v", c)
+	s := v.State()
+	assert.Len(t, s.Reports, 0, "State().Reports = %+v", s.Reports)
 }
 
 func TestVTNRegistersItsReports(t *testing.T) {
@@ -319,14 +305,13 @@ func TestVTNRegistersItsReports(t *testing.T) {
 	f.enqueue(&oadr.RegisterReport{RequestID: "REQ_VTN_REG_REPORT_0001", VenID: "VEN_FORTRESS_1"},
 		&oadr.UpdateReport{RequestID: "REQ_VTN_UPDATE"})
 	for range 2 {
-		if got, err := v.PollOnce(context.Background()); !got || err != nil {
-			require.FailNow(t, fmt.Sprintf("PollOnce = %v, %v", got, err))
-		}
+		got, err := v.PollOnce(context.Background())
+		require.True(t, got, "PollOnce = %v, %v", got, err)
+		require.NoError(t, err, "PollOnce = %v, %v", got, err)
 	}
-	if rr := last[*oadr.RegisteredReport](t, f); rr.Response.RequestID != "REQ_VTN_REG_REPORT_0001" || len(rr.ReportRequests) != 0 {
-		assert.Fail(t, fmt.Sprintf("oadrRegisteredReport = %+v", rr))
-	}
-	if ur := last[*oadr.UpdatedReport](t, f); ur.Response.RequestID != "REQ_VTN_UPDATE" {
-		assert.Fail(t, fmt.Sprintf("oadrUpdatedReport = %+v", ur))
-	}
+	rr := last[*oadr.RegisteredReport](t, f)
+	require.EqualValues(t, "REQ_VTN_REG_REPORT_0001", rr.Response.RequestID, "oadrRegisteredReport = %+v", rr)
+	require.Len(t, rr.ReportRequests, 0, "oadrRegisteredReport = %+v", rr)
+	ur := last[*oadr.UpdatedReport](t, f)
+	assert.EqualValues(t, "REQ_VTN_UPDATE", ur.Response.RequestID, "oadrUpdatedReport = %+v", ur)
 }

@@ -2,7 +2,6 @@ package ven_test
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -39,28 +38,24 @@ func TestRun(t *testing.T) {
 		}
 		return nil
 	})
-	if err := v.Run(ctx); err != nil {
-		require.FailNow(t, fmt.Sprintf("Run = %v", err))
-	}
+	err := v.Run(ctx)
+	require.NoError(t, err, "Run = %v", err)
 
 	want := []string{"oadrQueryRegistration", "oadrCreatePartyRegistration", "oadrRegisterReport",
 		"oadrCreatedReport", "oadrRequestEvent", "oadrCreatedEvent", "oadrPoll"}
-	if got := f.names(); !slices.Equal(got[:len(want)], want) {
-		assert.Fail(t, fmt.Sprintf("Run began with %v, want %v", got[:len(want)], want))
-	}
+	got := f.names()
+	assert.Equal(t, want, got[:len(want)], "Run began with %v, want %v", got[:len(want)], want)
 	mu.Lock()
 	defer mu.Unlock()
 	// Polls every 10 s, as the VTN asked; reports exactly when due.
 	for i := 1; i < len(polls); i++ {
-		if d := polls[i].Sub(polls[i-1]); d != 10*time.Second {
-			require.FailNow(t, fmt.Sprintf("poll %d came %v after the one before, want 10s", i, d))
-		}
+		d := polls[i].Sub(polls[i-1])
+		require.EqualValues(t, 10*time.Second, d, "poll %d came %v after the one before, want 10s", i, d)
 	}
 	assert.Len(t, polls, 91) // 12:00:00 to 12:15:00
 	for i, at := range reports {
-		if want := t0.Add(time.Duration(5*(i+1)) * time.Minute); !at.Equal(want) {
-			assert.Fail(t, fmt.Sprintf("report %d sent at %v, want %v", i, at, want))
-		}
+		want := t0.Add(time.Duration(5*(i+1)) * time.Minute)
+		assert.True(t, at.Equal(want), "report %d sent at %v, want %v", i, at, want)
 	}
 	for _, d := range clk.Sleeps() {
 		assert.False(t, d < 0 || d > 10*time.Second, "Run slept %v", d)
@@ -94,9 +89,9 @@ func TestRunDrainsTheQueue(t *testing.T) {
 		}
 	}
 	want := []string{"oadrPoll", "oadrRegisteredReport", "oadrPoll", "oadrCreatedEvent", "oadrPoll", "oadrCreatedReport", "oadrPoll"}
-	if got := f.names()[3:]; n != 3 || !slices.Equal(got[:len(want)], want) {
-		assert.Fail(t, fmt.Sprintf("after registering the VEN sent %v, want %v at once", got, want))
-	}
+	got := f.names()[3:]
+	require.EqualValues(t, 3, n, "after registering the VEN sent %v, want %v at once", got, want)
+	require.Equal(t, want, got[:len(want)], "after registering the VEN sent %v, want %v at once", got, want)
 }
 
 func TestRunRetriesRegistration(t *testing.T) {
@@ -119,9 +114,8 @@ func TestRunRetriesRegistration(t *testing.T) {
 		return nil
 	})
 	require.NoError(t, v.Run(ctx))
-	if got := clk.Sleeps(); len(got) < 3 || !slices.Equal(got[:3], []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}) {
-		assert.Fail(t, fmt.Sprintf("Run slept %v, want 1s, 2s, 4s between attempts", got))
-	}
+	got := clk.Sleeps()
+	require.False(t, len(got) < 3 || !slices.Equal(got[:3], []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}), "Run slept %v, want 1s, 2s, 4s between attempts", got)
 	assert.False(t, !v.State().Registered, "not registered")
 }
 
@@ -153,7 +147,6 @@ func TestStateWhileRunning(t *testing.T) {
 	})
 	require.NoError(t, v.Run(ctx))
 	wg.Wait()
-	if soc := float64(v.State().Battery.StateOfCharge); soc <= 0.5 {
-		assert.Fail(t, fmt.Sprintf("SoC after the charge = %v", soc))
-	}
+	soc := float64(v.State().Battery.StateOfCharge)
+	assert.False(t, soc <= 0.5, "SoC after the charge = %v", soc)
 }

@@ -133,18 +133,17 @@ func TestThousandVENs(t *testing.T) {
 		q, err := vtn.Queue(ctx, c.venID)
 		require.NoError(t, err, "VEN %s: queue %v, %v", c.venID, q, err)
 		require.Len(t, q, 0, "VEN %s: queue %v, %v", c.venID, q, err)
-		if err := vtn.Battery(c.venID).Await(ctx); err != nil {
-			require.FailNow(t, fmt.Sprintf("VEN %s: %v", c.venID, err))
-		}
+		err = vtn.Battery(c.venID).Await(ctx)
+		require.NoError(t, err, "VEN %s: %v", c.venID, err)
 		ms, err := vtn.Telemetry(ctx, c.venID)
 		require.NoError(t, err)
 		requested := false
 		for _, m := range ms {
 			requested = requested || m.ReportRequestID == reqIDs[c.venID]
 		}
-		if _, ok := ms.Latest(openadr.QuantityStateOfCharge); !ok || !requested {
-			require.FailNow(t, fmt.Sprintf("VEN %s: telemetry %d measurements, from the requested report: %t", c.venID, len(ms), requested))
-		}
+		_, ok := ms.Latest(openadr.QuantityStateOfCharge)
+		require.True(t, ok, "VEN %s: telemetry %d measurements, from the requested report: %t", c.venID, len(ms), requested)
+		require.True(t, requested, "VEN %s: telemetry %d measurements, from the requested report: %t", c.venID, len(ms), requested)
 	}
 
 	// What the VTN holds per VEN: forget them all and see what is freed
