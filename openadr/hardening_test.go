@@ -207,6 +207,7 @@ func TestHugeVenID(t *testing.T) {
 		{oadr.ServiceOadrPoll, &oadr.Poll{VenID: huge}},
 		{oadr.ServiceEiRegisterParty, &oadr.CreatePartyRegistration{RequestID: "R", VenID: huge, ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP}},
 		{oadr.ServiceEiEvent, &oadr.RequestEvent{RequestID: huge[:1000], VenID: "V"}},
+		{oadr.ServiceEiRegisterParty, &oadr.CancelPartyRegistration{RequestID: "C", RegistrationID: huge}},
 	} {
 		logs.Reset()
 		status, body := post(t, v, tc.svc, mustMarshal(t, tc.msg))

@@ -359,18 +359,31 @@ func checkID(field, s string) error {
 	return nil
 }
 
-// maxWireID bounds the venID and requestID a message may carry. IDs in the
-// wild are UUIDs or shorter; a longer one is refused (452) before the VTN
-// stores, logs or echoes it.
+// maxWireID bounds the venID, requestID and registrationID a message may
+// carry. IDs in the wild are UUIDs or shorter; a longer one is refused (452)
+// before the VTN stores, logs or echoes it.
 const maxWireID = 256
 
-// checkWireIDs refuses a message whose venID or requestID is over maxWireID.
+// checkWireIDs refuses a message whose venID, requestID or registrationID
+// is over maxWireID.
 func checkWireIDs(msg oadr.Message) *ResponseError {
 	if n := len(venIDOf(msg)); n > maxWireID {
 		return Reject(oadr.CodeInvalidID, "venID of %d bytes is longer than the %d this VTN accepts", n, maxWireID)
 	}
 	if n := len(requestIDOf(msg)); n > maxWireID {
 		return Reject(oadr.CodeInvalidID, "requestID of %d bytes is longer than the %d this VTN accepts", n, maxWireID)
+	}
+	var regID string
+	switch m := msg.(type) {
+	case *oadr.CreatePartyRegistration:
+		regID = m.RegistrationID
+	case *oadr.CancelPartyRegistration:
+		regID = m.RegistrationID
+	case *oadr.CanceledPartyRegistration:
+		regID = m.RegistrationID
+	}
+	if n := len(regID); n > maxWireID {
+		return Reject(oadr.CodeInvalidID, "registrationID of %d bytes is longer than the %d this VTN accepts", n, maxWireID)
 	}
 	return nil
 }
