@@ -19,6 +19,15 @@ const (
 	DefaultMaxBodyBytes = 1 << 20
 	// DefaultMarketContext is the eiMarketContext of events that name none.
 	DefaultMarketContext = "http://MarketContext1"
+	// DefaultMaxVENs caps how many VENs may be registered at once: enough
+	// for a sizeable fleet, few enough that a flood of registrations from
+	// an unauthenticated client costs megabytes, not gigabytes (see
+	// WithMaxVENs).
+	DefaultMaxVENs = 10_000
+	// DefaultMaxAnswerBytes bounds the encoded size of an event list sent
+	// to a VEN (see WithMaxAnswerBytes): a quarter of what the openadr/ven
+	// VEN reads, and far above what a battery's schedule needs.
+	DefaultMaxAnswerBytes = 1 << 20
 )
 
 // Option configures a VTN.
@@ -46,6 +55,26 @@ func WithMaxBodyBytes(n int64) Option { return func(v *VTN) { v.maxBody = n } }
 // name one (default DefaultMarketContext).
 func WithMarketContext(uri string) Option { return func(v *VTN) { v.marketContext = uri } }
 
+// WithMaxVENs caps the number of registered VENs (default DefaultMaxVENs;
+// n must be positive). A new VEN registering past the cap is refused with
+// 463 (not registered or authorized); a VEN that is registered already may
+// always re-register. The cap is a safety net against a client that
+// registers VENs in a loop, not an access control: in production approve
+// VENs with WithRegistrationHook (by the client certificate in
+// RegistrationRequest.Caller) or provision them with WithVENFingerprint.
+// With several VTN processes sharing one Store, concurrent registrations
+// may overshoot the cap by a few.
+func WithMaxVENs(n int) Option { return func(v *VTN) { v.maxVENs = n } }
+
+// WithMaxAnswerBytes bounds the encoded size of the event list
+// (oadrDistributeEvent) sent to a VEN (default DefaultMaxAnswerBytes; n
+// must be at least 16 KiB). A list that would be larger is trimmed: the
+// events of highest priority (1 first, 0 last, as 2.0b orders them) and,
+// among equals, the earliest to start are kept, and a warning is logged.
+// The VEN hears of the others in a later list, once some of those sent
+// have ended or been cancelled. Give the VENs a read limit above n.
+func WithMaxAnswerBytes(n int) Option { return func(v *VTN) { v.maxAnswer = n } }
+
 // WithReportRequestDelivery chooses how report requests reach the VEN
 // (default DeliverByPoll, which every VEN handles).
 func WithReportRequestDelivery(d ReportRequestDelivery) Option {
@@ -64,13 +93,14 @@ func WithReportRequestDelivery(d ReportRequestDelivery) Option {
 // HTTP), is refused with 463. The registration hook still runs, and may
 // reject; a venID it assigns must be the provisioned one.
 //
-// Whether VENs are provisioned or not, a VEN that registers with a client
-// certificate is bound to it (see Caller): requests naming its venID or
-// registrationID from any other client are refused with 463. Over plain
-// HTTP there is no certificate and nothing to bind: anyone who knows a
-// venID can act as that VEN (poll its events, post its reports, cancel its
-// registration). Serve plain HTTP for development only, or behind a proxy
-// that authenticates VENs.
+// Whether VENs are provisioned or not, a VEN is bound to the client
+// certificate it registered with, or to none (see Caller): requests naming
+// its venID or registrationID from a client with another certificate are
+// refused with 463, and re-registering does not change the binding; only
+// VTN.BindCertificate does. Over plain HTTP there is no certificate and
+// nothing to bind: anyone who knows a venID can act as that VEN (poll its
+// events, post its reports, cancel its registration). Serve plain HTTP for
+// development only, or behind a proxy that authenticates VENs.
 func WithVENFingerprint(venID, fingerprint string) Option {
 	return func(v *VTN) { v.provisioned = append(v.provisioned, provisionedVEN{venID, fingerprint}) }
 }
@@ -82,9 +112,12 @@ type provisionedVEN struct{ venID, fingerprint string }
 type RegistrationHook func(ctx context.Context, req RegistrationRequest) (Decision, error)
 
 // WithRegistrationHook sets the hook that approves or rejects registrations
-// and may assign IDs. Without one every VEN is accepted with generated IDs,
-// which suits a sandbox; in production any client could then register, so
-// approve VENs by their client certificate (RegistrationRequest.Caller).
+// and may assign IDs. Without one every VEN is accepted with generated IDs
+// (up to WithMaxVENs), which suits a sandbox; in production any client could
+// then register, so approve VENs by their client certificate: serve TLS
+// that requires client certificates, and let the hook accept the
+// fingerprints (RegistrationRequest.Caller.Fingerprint) the application
+// knows, rejecting the rest (Decision.Reject, answered with 463).
 // An error from the hook is answered with 469, or with its code if it is a
 // *ResponseError.
 func WithRegistrationHook(h RegistrationHook) Option {

@@ -3,7 +3,6 @@ package ven_test
 import (
 	"context"
 	"math"
-	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +10,8 @@ import (
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/ven"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // interval is one step of a test event: a duration and a value on the wire.
@@ -63,13 +64,9 @@ func chargeDischarge(id string, mod uint32) oadr.Event {
 func socAt(t *testing.T, v *ven.VEN, clk *clock.Fake, at time.Time) float64 {
 	t.Helper()
 	clk.Set(at)
-	if err := v.Tick(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Tick(context.Background()))
 	s := v.State().Battery
-	if !s.StateOfCharge.Valid() {
-		t.Fatalf("SoC %v out of 0..1 at %v", s.StateOfCharge, at)
-	}
+	require.True(t, s.StateOfCharge.Valid(), "SoC %v out of 0..1 at %v", s.StateOfCharge, at)
 	return float64(s.StateOfCharge)
 }
 
@@ -82,22 +79,21 @@ func TestEventChargeThenDischarge(t *testing.T) {
 	v := registered(t, f, clk, nil) // 19.2 kWh, half full
 
 	ce := last[*oadr.CreatedEvent](t, f)
-	if len(ce.EventResponses) != 1 || ce.VenID != "VEN_FORTRESS_1" {
-		t.Fatalf("oadrCreatedEvent = %+v", ce)
-	}
+	require.Len(t, ce.EventResponses, 1, "oadrCreatedEvent = %+v", ce)
+	require.EqualValues(t, "VEN_FORTRESS_1", ce.VenID, "oadrCreatedEvent = %+v", ce)
 	r := ce.EventResponses[0]
-	if r.OptType != oadr.OptIn || r.Code != oadr.CodeOK || r.RequestID != "REQ_DIST_EVT_0001" ||
-		r.QualifiedEventID != (oadr.QualifiedEventID{EventID: "EVT_BATT_0001"}) {
-		t.Errorf("eventResponse = %+v", r)
-	}
+	require.EqualValues(t, oadr.OptIn, r.OptType, "eventResponse = %+v", r)
+	require.EqualValues(t, oadr.CodeOK, r.Code, "eventResponse = %+v", r)
+	require.EqualValues(t, "REQ_DIST_EVT_0001", r.RequestID, "eventResponse = %+v", r)
+	require.EqualValues(t, (oadr.QualifiedEventID{EventID: "EVT_BATT_0001"}), r.QualifiedEventID, "eventResponse = %+v", r)
 	s := v.State()
-	if len(s.Events) != 1 || s.Events[0].Opt != oadr.OptIn || s.Events[0].Signal != oadr.SignalLoadDispatch || len(s.Events[0].Steps) != 3 {
-		t.Fatalf("State().Events = %+v", s.Events)
-	}
+	require.Len(t, s.Events, 1, "State().Events = %+v", s.Events)
+	require.EqualValues(t, oadr.OptIn, s.Events[0].Opt, "State().Events = %+v", s.Events)
+	require.EqualValues(t, oadr.SignalLoadDispatch, s.Events[0].Signal, "State().Events = %+v", s.Events)
+	require.Len(t, s.Events[0].Steps, 3, "State().Events = %+v", s.Events)
 	// Gridwire's sign: charging is negative.
-	if st := s.Events[0].Steps; st[0].Power != -3000 || st[2].Power != 5000 || !st[2].End.Equal(t0.Add(5*time.Hour)) {
-		t.Errorf("steps = %+v", st)
-	}
+	st := s.Events[0].Steps
+	require.False(t, st[0].Power != -3000 || st[2].Power != 5000 || !st[2].End.Equal(t0.Add(5*time.Hour)), "steps = %+v", st)
 
 	checks := []struct {
 		at    time.Duration
@@ -112,16 +108,13 @@ func TestEventChargeThenDischarge(t *testing.T) {
 		{6 * time.Hour, 2.6 / 19.2, 0},
 	}
 	for _, c := range checks {
-		if got := socAt(t, v, clk, t0.Add(c.at)); !near(got, c.soc) {
-			t.Errorf("SoC at %v = %.6f, want %.6f", t0.Add(c.at).Format("15:04"), got, c.soc)
-		}
-		if p := v.State().Battery.Power; p != c.power {
-			t.Errorf("power at %v = %v, want %v", t0.Add(c.at).Format("15:04"), p, c.power)
-		}
+		got := socAt(t, v, clk, t0.Add(c.at))
+		assert.True(t, near(got, c.soc), "SoC at %v = %.6f, want %.6f", t0.Add(c.at).Format("15:04"), got, c.soc)
+		p := v.State().Battery.Power
+		assert.EqualValues(t, c.power, p, "power at %v = %v, want %v", t0.Add(c.at).Format("15:04"), p, c.power)
 	}
-	if evs := v.State().Events; len(evs) != 0 {
-		t.Errorf("events after the end: %+v", evs)
-	}
+	evs := v.State().Events
+	assert.Len(t, evs, 0, "events after the end: %+v", evs)
 }
 
 func TestEventIntegratesAcrossStepsBetweenTicks(t *testing.T) {
@@ -130,9 +123,8 @@ func TestEventIntegratesAcrossStepsBetweenTicks(t *testing.T) {
 	f.setEvents(chargeDischarge("EVT", 0))
 	clk := clock.NewFake(t0)
 	v := registered(t, f, clk, nil)
-	if got := socAt(t, v, clk, t0.Add(6*time.Hour)); !near(got, 2.6/19.2) {
-		t.Errorf("SoC = %v, want %v", got, 2.6/19.2)
-	}
+	got := socAt(t, v, clk, t0.Add(6*time.Hour))
+	assert.True(t, near(got, 2.6/19.2), "SoC = %v, want %v", got, 2.6/19.2)
 }
 
 func TestBatteryStaysWithinLimits(t *testing.T) {
@@ -153,20 +145,15 @@ func TestBatteryStaysWithinLimits(t *testing.T) {
 			clk := clock.NewFake(t0)
 			v := registered(t, f, clk, nil, ven.WithBattery(withSoC(float64(tc.soc))))
 			socAt(t, v, clk, t0)
-			if p := float64(v.State().Battery.Power); p*tc.wantSign <= 0 {
-				t.Fatalf("power at the start = %v", p)
-			}
+			p := float64(v.State().Battery.Power)
+			require.Positive(t, p*tc.wantSign, "power at the start = %v", p)
 			socAt(t, v, clk, t0.Add(tc.limitAt))
-			if p := v.State().Battery.Power; p == 0 {
-				t.Fatalf("power 0 before the limit")
-			}
+			require.NotZero(t, v.State().Battery.Power, "power 0 before the limit")
 			for _, at := range []time.Duration{24 * time.Minute, time.Hour, 2 * time.Hour} {
-				if got := socAt(t, v, clk, t0.Add(at)); !near(got, tc.wantSoC) {
-					t.Errorf("SoC at +%v = %v, want %v", at, got, tc.wantSoC)
-				}
-				if s := v.State(); s.Battery.Power != 0 || s.Setpoint == 0 && at < 2*time.Hour {
-					t.Errorf("at +%v: power %v (want 0 at the limit), setpoint %v", at, s.Battery.Power, s.Setpoint)
-				}
+				got := socAt(t, v, clk, t0.Add(at))
+				assert.True(t, near(got, tc.wantSoC), "SoC at +%v = %v, want %v", at, got, tc.wantSoC)
+				s := v.State()
+				require.False(t, s.Battery.Power != 0 || s.Setpoint == 0 && at < 2*time.Hour, "at +%v: power %v (want 0 at the limit), setpoint %v", at, s.Battery.Power, s.Setpoint)
 			}
 		})
 	}
@@ -180,35 +167,33 @@ func TestPowerClampsToMaxPower(t *testing.T) {
 	clk := clock.NewFake(t0)
 	v := registered(t, f, clk, nil)
 	socAt(t, v, clk, t0.Add(time.Minute))
-	if s := v.State(); s.Setpoint != 8000 || s.Battery.Power != 5000 {
-		t.Errorf("setpoint %v power %v, want 8000 W asked and 5000 W delivered", s.Setpoint, s.Battery.Power)
-	}
+	s := v.State()
+	require.EqualValues(t, 8000, s.Setpoint, "setpoint %v power %v, want 8000 W asked and 5000 W delivered", s.Setpoint, s.Battery.Power)
+	require.EqualValues(t, 5000, s.Battery.Power, "setpoint %v power %v, want 8000 W asked and 5000 W delivered", s.Setpoint, s.Battery.Power)
 }
 
 func TestSampleEventReplay(t *testing.T) {
 	// The VTN side replays samples/battery: the 4 h LOAD_DISPATCH +
 	// CHARGE_STATE + SIMPLE event, handed out by poll.
 	sample, err := oadr.Unmarshal(readSample(t, "battery/oadrDistributeEvent_battery_charge_discharge.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	f := newFakeVTN(t)
 	clk := clock.NewFake(t0)
 	v := registered(t, f, clk, nil)
 	f.enqueue(sample)
-	if got, err := v.PollOnce(context.Background()); !got || err != nil {
-		t.Fatalf("PollOnce = %v, %v", got, err)
-	}
+	got, err := v.PollOnce(context.Background())
+	require.True(t, got, "PollOnce = %v, %v", got, err)
+	require.NoError(t, err, "PollOnce = %v, %v", got, err)
 	r := last[*oadr.CreatedEvent](t, f).EventResponses[0]
-	if r.OptType != oadr.OptIn || r.RequestID != "REQ_DIST_EVT_0001" || r.QualifiedEventID.EventID != "EVT_BATT_0001" {
-		t.Errorf("eventResponse = %+v", r)
-	}
-	if ev := v.State().Events[0]; ev.Signal != oadr.SignalLoadDispatch || ev.Steps[0].Power != -3000 || ev.Steps[2].Power != 5000 {
-		t.Errorf("event = %+v", ev)
-	}
-	if got := socAt(t, v, clk, t0.Add(5*time.Hour)); !near(got, 2.6/19.2) {
-		t.Errorf("SoC after the sample's schedule = %v, want %v", got, 2.6/19.2)
-	}
+	require.EqualValues(t, oadr.OptIn, r.OptType, "eventResponse = %+v", r)
+	require.EqualValues(t, "REQ_DIST_EVT_0001", r.RequestID, "eventResponse = %+v", r)
+	require.EqualValues(t, "EVT_BATT_0001", r.QualifiedEventID.EventID, "eventResponse = %+v", r)
+	ev := v.State().Events[0]
+	require.EqualValues(t, oadr.SignalLoadDispatch, ev.Signal, "event = %+v", ev)
+	require.EqualValues(t, -3000, ev.Steps[0].Power, "event = %+v", ev)
+	require.EqualValues(t, 5000, ev.Steps[2].Power, "event = %+v", ev)
+	soc := socAt(t, v, clk, t0.Add(5*time.Hour))
+	assert.True(t, near(soc, 2.6/19.2), "SoC after the sample's schedule = %v, want %v", soc, 2.6/19.2)
 }
 
 func TestChargeStateSignal(t *testing.T) {
@@ -218,18 +203,14 @@ func TestChargeStateSignal(t *testing.T) {
 		oadr.NewEnergyReal(oadr.ScaleKilo), interval{time.Hour, 12}, interval{2 * time.Hour, 4})))
 	clk := clock.NewFake(t0)
 	v := registered(t, f, clk, nil)
-	if got := socAt(t, v, clk, t0.Add(90*time.Minute)); !near(got, (9.6+1.2)/19.2) {
-		t.Errorf("SoC halfway to 12 kWh = %v", got)
-	}
-	if got := socAt(t, v, clk, t0.Add(2*time.Hour)); !near(got, 12/19.2) {
-		t.Errorf("SoC at 14:00 = %v, want 12 kWh", got)
-	}
-	if p := v.State().Battery.Power; p != 4000 {
-		t.Errorf("power towards 4 kWh in 2 h = %v, want 4000 W", p)
-	}
-	if got := socAt(t, v, clk, t0.Add(4*time.Hour)); !near(got, 4/19.2) {
-		t.Errorf("SoC at 16:00 = %v, want 4 kWh", got)
-	}
+	got := socAt(t, v, clk, t0.Add(90*time.Minute))
+	assert.True(t, near(got, (9.6+1.2)/19.2), "SoC halfway to 12 kWh = %v", got)
+	got = socAt(t, v, clk, t0.Add(2*time.Hour))
+	assert.True(t, near(got, 12/19.2), "SoC at 14:00 = %v, want 12 kWh", got)
+	p := v.State().Battery.Power
+	assert.EqualValues(t, 4000, p, "power towards 4 kWh in 2 h = %v, want 4000 W", p)
+	got = socAt(t, v, clk, t0.Add(4*time.Hour))
+	assert.True(t, near(got, 4/19.2), "SoC at 16:00 = %v, want 4 kWh", got)
 }
 
 func TestSimpleSignalFallback(t *testing.T) {
@@ -243,9 +224,8 @@ func TestSimpleSignalFallback(t *testing.T) {
 		power energy.Watts
 	}{{0, 2500}, {time.Hour, 5000}, {2 * time.Hour, 0}} {
 		socAt(t, v, clk, t0.Add(c.at))
-		if p := v.State().Battery.Power; p != c.power {
-			t.Errorf("SIMPLE power at +%v = %v, want %v", c.at, p, c.power)
-		}
+		p := v.State().Battery.Power
+		assert.EqualValues(t, c.power, p, "SIMPLE power at +%v = %v, want %v", c.at, p, c.power)
 	}
 }
 
@@ -285,19 +265,16 @@ func TestOptOut(t *testing.T) {
 		"EVT_TEST":  {oadr.OptOut, oadr.CodeOK, "test events are not run"},
 	}
 	rs := last[*oadr.CreatedEvent](t, f).EventResponses
-	if len(rs) != len(want) {
-		t.Fatalf("%d event responses, want %d", len(rs), len(want))
-	}
+	require.Len(t, rs, len(want), "%d event responses, want %d", len(rs), len(want))
 	for _, r := range rs {
 		w := want[r.QualifiedEventID.EventID]
-		if r.OptType != w.opt || r.Code != w.code || !strings.Contains(r.Description, w.desc) {
-			t.Errorf("%s: %s %v %q, want %s %v containing %q", r.QualifiedEventID.EventID, r.OptType, r.Code, r.Description, w.opt, w.code, w.desc)
-		}
+		require.EqualValues(t, w.opt, r.OptType, "%s: %s %v %q, want %s %v containing %q", r.QualifiedEventID.EventID, r.OptType, r.Code, r.Description, w.opt, w.code, w.desc)
+		require.EqualValues(t, w.code, r.Code, "%s: %s %v %q, want %s %v containing %q", r.QualifiedEventID.EventID, r.OptType, r.Code, r.Description, w.opt, w.code, w.desc)
+		require.Contains(t, r.Description, w.desc, "%s: %s %v %q, want %s %v containing %q", r.QualifiedEventID.EventID, r.OptType, r.Code, r.Description, w.opt, w.code, w.desc)
 	}
 	// Only the opted-in events drive the battery (both ask 2 kW discharge).
-	if s := v.State(); s.Setpoint != 2000 {
-		t.Errorf("setpoint %v, want 2000 W", s.Setpoint)
-	}
+	s := v.State()
+	assert.EqualValues(t, 2000, s.Setpoint, "setpoint %v, want 2000 W", s.Setpoint)
 }
 
 func TestEventModificationAndCancellation(t *testing.T) {
@@ -313,50 +290,44 @@ func TestEventModificationAndCancellation(t *testing.T) {
 	again.Descriptor.Status = oadr.StatusActive
 	f.enqueue(&oadr.DistributeEvent{RequestID: "D2", VtnID: "VTN_SANDBOX", Events: []oadr.Event{again}})
 	if _, err := v.PollOnce(ctx); err != nil {
-		t.Fatal(err)
+		require.NoError(t, err)
 	}
-	if n := len(got[*oadr.CreatedEvent](f)); n != 1 {
-		t.Errorf("%d oadrCreatedEvent after an unchanged event, want 1", n)
-	}
-	if s := v.State(); s.Events[0].Status != oadr.StatusActive {
-		t.Errorf("status = %v", s.Events[0].Status)
-	}
+	n := len(got[*oadr.CreatedEvent](f))
+	assert.EqualValues(t, 1, n, "%d oadrCreatedEvent after an unchanged event, want 1", n)
+	s := v.State()
+	assert.EqualValues(t, oadr.StatusActive, s.Events[0].Status, "status = %v", s.Events[0].Status)
 
 	// Cancelled (modification 1): answered, and the battery stops.
 	cancelled := chargeDischarge("EVT", 1)
 	cancelled.Descriptor.Status = oadr.StatusCancelled
 	f.enqueue(&oadr.DistributeEvent{RequestID: "D3", VtnID: "VTN_SANDBOX", Events: []oadr.Event{cancelled}})
 	if _, err := v.PollOnce(ctx); err != nil {
-		t.Fatal(err)
+		require.NoError(t, err)
 	}
 	r := last[*oadr.CreatedEvent](t, f).EventResponses[0]
-	if r.RequestID != "D3" || r.QualifiedEventID.ModificationNumber != 1 || r.OptType != oadr.OptIn {
-		t.Errorf("answer to the cancellation = %+v", r)
-	}
-	s := v.State()
-	if len(s.Events) != 0 || s.Setpoint != 0 || s.Battery.Power != 0 {
-		t.Errorf("after cancellation: events %+v setpoint %v power %v", s.Events, s.Setpoint, s.Battery.Power)
-	}
+	require.EqualValues(t, "D3", r.RequestID, "answer to the cancellation = %+v", r)
+	require.EqualValues(t, 1, r.QualifiedEventID.ModificationNumber, "answer to the cancellation = %+v", r)
+	require.EqualValues(t, oadr.OptIn, r.OptType, "answer to the cancellation = %+v", r)
+	s = v.State()
+	require.Len(t, s.Events, 0, "after cancellation: events %+v setpoint %v power %v", s.Events, s.Setpoint, s.Battery.Power)
+	require.EqualValues(t, 0, s.Setpoint, "after cancellation: events %+v setpoint %v power %v", s.Events, s.Setpoint, s.Battery.Power)
+	require.EqualValues(t, 0, s.Battery.Power, "after cancellation: events %+v setpoint %v power %v", s.Events, s.Setpoint, s.Battery.Power)
 	before := socAt(t, v, clk, t0.Add(3*time.Hour))
-	if !near(before, (9.6+1.5)/19.2) {
-		t.Errorf("SoC moved after the cancellation: %v", before)
-	}
+	assert.True(t, near(before, (9.6+1.5)/19.2), "SoC moved after the cancellation: %v", before)
 
 	// A new event, then an empty list: the event is dropped.
 	f.enqueue(&oadr.DistributeEvent{RequestID: "D4", VtnID: "VTN_SANDBOX", Events: []oadr.Event{chargeDischarge("EVT2", 0)}},
 		&oadr.DistributeEvent{RequestID: "D5", VtnID: "VTN_SANDBOX"})
 	if _, err := v.PollOnce(ctx); err != nil {
-		t.Fatal(err)
+		require.NoError(t, err)
 	}
-	if n := len(v.State().Events); n != 1 {
-		t.Errorf("%d events, want 1", n)
-	}
+	n = len(v.State().Events)
+	assert.EqualValues(t, 1, n, "%d events, want 1", n)
 	if _, err := v.PollOnce(ctx); err != nil {
-		t.Fatal(err)
+		require.NoError(t, err)
 	}
-	if n := len(v.State().Events); n != 0 {
-		t.Errorf("%d events after an empty list, want 0", n)
-	}
+	n = len(v.State().Events)
+	assert.EqualValues(t, 0, n, "%d events after an empty list, want 0", n)
 }
 
 func TestEventPriority(t *testing.T) {
@@ -373,9 +344,8 @@ func TestEventPriority(t *testing.T) {
 		sp energy.Watts
 	}{{10 * time.Minute, -2000}, {45 * time.Minute, 4000}, {90 * time.Minute, -2000}} {
 		socAt(t, v, clk, t0.Add(c.at))
-		if sp := v.State().Setpoint; sp != c.sp {
-			t.Errorf("setpoint at +%v = %v, want %v", c.at, sp, c.sp)
-		}
+		sp := v.State().Setpoint
+		assert.EqualValues(t, c.sp, sp, "setpoint at +%v = %v, want %v", c.at, sp, c.sp)
 	}
 }
 
@@ -385,12 +355,10 @@ func TestEventWithoutResponse(t *testing.T) {
 	f := newFakeVTN(t)
 	f.setEvents(ev)
 	v := registered(t, f, clock.NewFake(t0), nil)
-	if n := len(got[*oadr.CreatedEvent](f)); n != 0 {
-		t.Errorf("%d oadrCreatedEvent for an event that needs none", n)
-	}
-	if n := len(v.State().Events); n != 1 {
-		t.Errorf("%d events, want 1", n)
-	}
+	n := len(got[*oadr.CreatedEvent](f))
+	assert.EqualValues(t, 0, n, "%d oadrCreatedEvent for an event that needs none", n)
+	n = len(v.State().Events)
+	assert.EqualValues(t, 1, n, "%d events, want 1", n)
 }
 
 func TestEventAnswerRetriedAfterFailure(t *testing.T) {
@@ -408,17 +376,16 @@ func TestEventAnswerRetriedAfterFailure(t *testing.T) {
 	f.reportRequests = nil
 	v := f.newVEN(clk)
 	ctx := context.Background()
-	if err := v.Register(ctx); err == nil {
-		t.Fatal("Register succeeded though oadrCreatedEvent failed")
-	}
+	err := v.Register(ctx)
+	require.Error(t, err, "Register succeeded though oadrCreatedEvent failed")
 	// The next event list (same modification) is answered again.
 	f.enqueue(&oadr.DistributeEvent{RequestID: "D2", VtnID: "VTN_SANDBOX", Events: []oadr.Event{chargeDischarge("EVT", 0)}})
 	if _, err := v.PollOnce(ctx); err != nil {
-		t.Fatal(err)
+		require.NoError(t, err)
 	}
-	if ces := got[*oadr.CreatedEvent](f); len(ces) != 2 || ces[1].EventResponses[0].RequestID != "D2" {
-		t.Errorf("answers: %+v", ces)
-	}
+	ces := got[*oadr.CreatedEvent](f)
+	require.Len(t, ces, 2, "answers: %+v", ces)
+	require.EqualValues(t, "D2", ces[1].EventResponses[0].RequestID, "answers: %+v", ces)
 }
 
 func TestEventWithTooManyIntervals(t *testing.T) {
@@ -430,7 +397,7 @@ func TestEventWithTooManyIntervals(t *testing.T) {
 	f.setEvents(event("EVT", 0, t0, sig(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint, kW, ivs...)))
 	registered(t, f, clock.NewFake(t0), nil)
 	r := last[*oadr.CreatedEvent](t, f).EventResponses[0]
-	if r.OptType != oadr.OptOut || r.Code != oadr.CodeInvalidData || !strings.Contains(r.Description, "1441 intervals") {
-		t.Errorf("eventResponse = %+v", r)
-	}
+	require.EqualValues(t, oadr.OptOut, r.OptType, "eventResponse = %+v", r)
+	require.EqualValues(t, oadr.CodeInvalidData, r.Code, "eventResponse = %+v", r)
+	require.Contains(t, r.Description, "1441 intervals", "eventResponse = %+v", r)
 }

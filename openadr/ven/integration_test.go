@@ -3,6 +3,7 @@ package ven_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -16,6 +17,8 @@ import (
 	"github.com/gridwire/gridwire/openadr"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/ven"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestAgainstVTN runs this VEN against the real VTN handler of package
@@ -37,15 +40,12 @@ func TestAgainstVTN(t *testing.T) {
 			responses = append(responses, r)
 		}),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	// Keep what the VEN sends, to validate it against the XSD at the end.
 	var sent [][]byte
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			t.Error(err)
+		if !assert.NoError(t, err) {
 			return
 		}
 		mu.Lock()
@@ -64,23 +64,19 @@ func TestAgainstVTN(t *testing.T) {
 	}()
 
 	v, err := ven.New(srv.URL, ven.WithHTTPClient(srv.Client()), ven.WithClock(clk), ven.WithVENName("fortress-sandbox-battery-1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ctx := context.Background()
 	// drain polls until the VTN's queue is empty, as Run does.
 	drain := func() {
 		t.Helper()
 		for range 20 {
 			got, err := v.PollOnce(ctx)
-			if err != nil {
-				t.Fatalf("PollOnce: %v", err)
-			}
+			require.NoError(t, err, "PollOnce: %v", err)
 			if !got || !v.State().Registered {
 				return
 			}
 		}
-		t.Fatal("the VTN's queue never empties")
+		require.FailNow(t, "the VTN's queue never empties")
 	}
 	// step moves the clock on five minutes at a time (the VTN asks for a
 	// poll every 10 s but does not mind fewer; the reports go every five
@@ -90,59 +86,48 @@ func TestAgainstVTN(t *testing.T) {
 		for end := clk.Now().Add(d); clk.Now().Before(end); {
 			clk.Advance(min(5*time.Minute, end.Sub(clk.Now())))
 			drain()
-			if err := v.Tick(ctx); err != nil {
-				t.Fatalf("Tick: %v", err)
-			}
+			err := v.Tick(ctx)
+			require.NoError(t, err, "Tick: %v", err)
 		}
 	}
 
 	// Registration.
-	if err := v.Register(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Register(ctx))
 	s := v.State()
-	if !s.Registered || s.VENID == "" || s.VTNID != "VTN_GRIDWIRE" || s.PollInterval != 10*time.Second {
-		t.Fatalf("State after Register = %+v", s)
-	}
+	require.False(t, !s.Registered || s.VENID == "" || s.VTNID != "VTN_GRIDWIRE" || s.PollInterval != 10*time.Second, "State after Register = %+v", s)
 	venID := s.VENID
 	reg, err := vtn.Registration(ctx, venID)
-	if err != nil || reg.VenName != "fortress-sandbox-battery-1" {
-		t.Fatalf("the VTN's registration = %+v, %v", reg, err)
-	}
-	if offered, err := vtn.OfferedReports(ctx, venID); err != nil || len(offered) != 2 {
-		t.Fatalf("the VTN has %d offered reports (%v), want 2", len(offered), err)
-	}
+	require.NoError(t, err, "the VTN's registration = %+v, %v", reg, err)
+	require.EqualValues(t, "fortress-sandbox-battery-1", reg.VenName, "the VTN's registration = %+v, %v", reg, err)
+	offered, err := vtn.OfferedReports(ctx, venID)
+	require.NoError(t, err, "the VTN has %d offered reports (%v), want 2", len(offered), err)
+	require.Len(t, offered, 2, "the VTN has %d offered reports (%v), want 2", len(offered), err)
 
 	// Report requests arrive by poll; the VEN confirms them.
 	drain()
-	if n := len(v.State().Reports); n != 2 {
-		t.Fatalf("the VEN serves %d report requests, want 2 (usage and status)", n)
-	}
+	n := len(v.State().Reports)
+	require.EqualValues(t, 2, n, "the VEN serves %d report requests, want 2 (usage and status)", n)
 	rrs, err := vtn.ReportRequests(ctx, venID)
-	if err != nil || len(rrs) != 2 {
-		t.Fatalf("the VTN's report requests = %+v, %v", rrs, err)
-	}
+	require.NoError(t, err, "the VTN's report requests = %+v, %v", rrs, err)
+	require.Len(t, rrs, 2, "the VTN's report requests = %+v, %v", rrs, err)
 	for _, rr := range rrs {
-		if rr.Status != openadr.ReportActive {
-			t.Errorf("report request %s is %s, want active", rr.Request.ReportRequestID, rr.Status)
-		}
+		assert.EqualValues(t, openadr.ReportActive, rr.Status, "report request %s is %s, want active", rr.Request.ReportRequestID, rr.Status)
 	}
 
 	// Telemetry arrives at the VTN.
 	step(6 * time.Minute)
 	ms, err := vtn.Telemetry(ctx, venID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m, ok := ms.Latest(openadr.QuantityStateOfCharge); !ok || m.Value != 0.5 || m.ResourceID != "battery1" {
-		t.Errorf("SoC at the VTN = %+v, %v; want 0.5 from battery1", m, ok)
-	}
-	if m, ok := ms.Latest(openadr.QuantityVoltage); !ok || math.Abs(m.Value-51.2) > 0.01 {
-		t.Errorf("voltage at the VTN = %+v", m)
-	}
-	if m, ok := ms.Latest(openadr.QuantityStatus); !ok || m.Status == nil || !m.Status.Online {
-		t.Errorf("status at the VTN = %+v", m)
-	}
+	require.NoError(t, err)
+	m, ok := ms.Latest(openadr.QuantityStateOfCharge)
+	require.True(t, ok, "SoC at the VTN = %+v, %v; want 0.5 from battery1", m, ok)
+	require.EqualValues(t, 0.5, m.Value, "SoC at the VTN = %+v, %v; want 0.5 from battery1", m, ok)
+	require.EqualValues(t, "battery1", m.ResourceID, "SoC at the VTN = %+v, %v; want 0.5 from battery1", m, ok)
+	m, ok = ms.Latest(openadr.QuantityVoltage)
+	require.False(t, !ok || math.Abs(m.Value-51.2) > 0.01, "voltage at the VTN = %+v", m)
+	m, ok = ms.Latest(openadr.QuantityStatus)
+	require.True(t, ok, "status at the VTN = %+v", m)
+	require.NotNil(t, m.Status, "status at the VTN = %+v", m)
+	require.True(t, m.Status.Online, "status at the VTN = %+v", m)
 
 	// An event: charge at 3 kW for an hour from 13:00, hold, discharge at
 	// 5 kW for two hours.
@@ -151,59 +136,49 @@ func TestAgainstVTN(t *testing.T) {
 		openadr.DispatchStep{Duration: time.Hour, Mode: energy.ModeIdle},
 		openadr.DispatchStep{Duration: 2 * time.Hour, Mode: energy.ModeDischarge, Power: 5000},
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	eventID, err := vtn.CreateEvent(ctx, venID, openadr.Event{Start: t0.Add(time.Hour), Signals: []openadr.Signal{dispatch}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	drain()
 	ev, err := vtn.Event(ctx, venID, eventID)
-	if err != nil || ev.Response == nil || ev.Response.OptType != oadr.OptIn || ev.Response.Code != oadr.CodeOK {
-		t.Fatalf("the VTN's event = %+v, %v; want the VEN's optIn", ev, err)
-	}
+	require.NoError(t, err, "the VTN's event = %+v, %v; want the VEN's optIn", ev, err)
+	require.NotNil(t, ev.Response, "the VTN's event = %+v, %v; want the VEN's optIn", ev, err)
+	require.EqualValues(t, oadr.OptIn, ev.Response.OptType, "the VTN's event = %+v, %v; want the VEN's optIn", ev, err)
+	require.EqualValues(t, oadr.CodeOK, ev.Response.Code, "the VTN's event = %+v, %v; want the VEN's optIn", ev, err)
 	mu.Lock()
-	if len(responses) != 1 || responses[0].EventID != eventID {
-		t.Errorf("event responses = %+v", responses)
-	}
+	require.Len(t, responses, 1, "event responses = %+v", responses)
+	require.EqualValues(t, eventID, responses[0].EventID, "event responses = %+v", responses)
 	mu.Unlock()
-	if evs := v.State().Events; len(evs) != 1 || evs[0].ID != eventID || evs[0].Steps[0].Power != -3000 {
-		t.Fatalf("the VEN's events = %+v", evs)
-	}
+	evs := v.State().Events
+	require.Len(t, evs, 1, "the VEN's events = %+v", evs)
+	require.EqualValues(t, eventID, evs[0].ID, "the VEN's events = %+v", evs)
+	require.EqualValues(t, -3000, evs[0].Steps[0].Power, "the VEN's events = %+v", evs)
 
 	// The VEN charges from 13:00: SoC rises, and the VTN reads +3 kW
 	// (charging, in the load convention both sides use on the wire).
 	step(t0.Add(90 * time.Minute).Sub(clk.Now()))
 	ms, _ = vtn.Telemetry(ctx, venID)
-	if m, _ := ms.Latest(openadr.QuantityPower); m.Value != 3000 {
-		t.Errorf("power at the VTN while charging = %v W, want +3000", m.Value)
-	}
+	m, _ = ms.Latest(openadr.QuantityPower)
+	assert.EqualValues(t, 3000, m.Value, "power at the VTN while charging = %v W, want +3000", m.Value)
 	mid, _ := ms.Latest(openadr.QuantityStateOfCharge)
-	if mid.Value <= 0.5 {
-		t.Errorf("SoC at the VTN while charging = %v, want above 0.5", mid.Value)
-	}
+	assert.False(t, mid.Value <= 0.5, "SoC at the VTN while charging = %v, want above 0.5", mid.Value)
 	// Then it holds and discharges: SoC falls, and the VTN reads -5 kW.
 	step(2 * time.Hour)
 	ms, _ = vtn.Telemetry(ctx, venID)
-	if m, _ := ms.Latest(openadr.QuantityPower); m.Value != -5000 {
-		t.Errorf("power at the VTN while discharging = %v W, want -5000", m.Value)
-	}
-	if m, _ := ms.Latest(openadr.QuantityStateOfCharge); m.Value >= mid.Value {
-		t.Errorf("SoC at the VTN while discharging = %v, want below %v", m.Value, mid.Value)
-	}
-	if soc := float64(v.State().Battery.StateOfCharge); !near(soc, (12.6-5*0.5)/19.2) {
-		t.Errorf("the VEN's SoC at 15:30 = %v, want %v", soc, (12.6-2.5)/19.2)
-	}
+	m, _ = ms.Latest(openadr.QuantityPower)
+	assert.EqualValues(t, -5000, m.Value, "power at the VTN while discharging = %v W, want -5000", m.Value)
+	m, _ = ms.Latest(openadr.QuantityStateOfCharge)
+	assert.False(t, m.Value >= mid.Value, "SoC at the VTN while discharging = %v, want below %v", m.Value, mid.Value)
+	soc := float64(v.State().Battery.StateOfCharge)
+	assert.True(t, near(soc, (12.6-5*0.5)/19.2), "the VEN's SoC at 15:30 = %v, want %v", soc, (12.6-2.5)/19.2)
 
 	// The VTN cancels the event: the VEN stops at once.
-	if err := vtn.CancelEvent(ctx, venID, eventID); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, vtn.CancelEvent(ctx, venID, eventID))
 	step(10 * time.Second)
-	if s := v.State(); s.Setpoint != 0 || s.Battery.Power != 0 || len(s.Events) != 0 {
-		t.Errorf("after the cancellation: setpoint %v power %v events %+v", s.Setpoint, s.Battery.Power, s.Events)
-	}
+	s = v.State()
+	require.EqualValues(t, 0, s.Setpoint, "after the cancellation: setpoint %v power %v events %+v", s.Setpoint, s.Battery.Power, s.Events)
+	require.EqualValues(t, 0, s.Battery.Power, "after the cancellation: setpoint %v power %v events %+v", s.Setpoint, s.Battery.Power, s.Events)
+	require.Len(t, s.Events, 0, "after the cancellation: setpoint %v power %v events %+v", s.Setpoint, s.Battery.Power, s.Events)
 
 	// The VTN stops the status report, asking for a last one.
 	var statusID string
@@ -212,40 +187,29 @@ func TestAgainstVTN(t *testing.T) {
 			statusID = r.RequestID
 		}
 	}
-	if err := vtn.CancelReports(ctx, venID, true, statusID); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, vtn.CancelReports(ctx, venID, true, statusID))
 	step(time.Minute)
-	if rs := v.State().Reports; len(rs) != 1 || rs[0].Name != oadr.ReportTelemetryUsage {
-		t.Errorf("the VEN's reports after the cancellation = %+v", rs)
-	}
-	if rrs, _ := vtn.ReportRequests(ctx, venID); len(rrs) != 1 {
-		t.Errorf("the VTN's report requests after the cancellation = %+v", rrs)
-	}
+	rs := v.State().Reports
+	require.Len(t, rs, 1, "the VEN's reports after the cancellation = %+v", rs)
+	require.EqualValues(t, oadr.ReportTelemetryUsage, rs[0].Name, "the VEN's reports after the cancellation = %+v", rs)
+	rrs, _ = vtn.ReportRequests(ctx, venID)
+	assert.Len(t, rrs, 1, "the VTN's report requests after the cancellation = %+v", rrs)
 
 	// The VTN asks the VEN to register again: it does, keeping its IDs.
-	if err := vtn.RequestReregistration(ctx, venID); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, vtn.RequestReregistration(ctx, venID))
 	drain()
-	if s := v.State(); !s.Registered || s.VENID != venID {
-		t.Errorf("after re-registration: %+v", s)
-	}
-	if n := len(v.State().Reports); n != 1 {
-		t.Errorf("re-registration changed the reports: %d", n)
-	}
+	s = v.State()
+	require.True(t, s.Registered, "after re-registration: %+v", s)
+	require.EqualValues(t, venID, s.VENID, "after re-registration: %+v", s)
+	n = len(v.State().Reports)
+	assert.EqualValues(t, 1, n, "re-registration changed the reports: %d", n)
 
 	// The VTN cancels the registration: the VEN lets go.
-	if err := vtn.CancelRegistration(ctx, venID); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, vtn.CancelRegistration(ctx, venID))
 	drain()
-	if v.State().Registered {
-		t.Error("the VEN is still registered")
-	}
-	if err := v.Run(ctx); err != ven.ErrRegistrationCanceled {
-		t.Errorf("Run = %v, want ErrRegistrationCanceled", err)
-	}
+	assert.False(t, v.State().Registered, "the VEN is still registered")
+	err = v.Run(ctx)
+	assert.EqualValues(t, ven.ErrRegistrationCanceled, err, "Run = %v, want ErrRegistrationCanceled", err)
 }
 
 // TestFleetAgainstVTN drives a fleet of VENs step by step on one fake clock
@@ -256,9 +220,7 @@ func TestFleetAgainstVTN(t *testing.T) {
 	clk := clock.NewFake(t0)
 	vtn, err := openadr.NewVTN("VTN_GRIDWIRE", openadr.WithClock(clk),
 		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(time.Minute, time.Minute)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	srv := httptest.NewServer(vtn)
 	defer srv.Close()
 	ctx := context.Background()
@@ -267,31 +229,26 @@ func TestFleetAgainstVTN(t *testing.T) {
 		bat := ven.DefaultBattery()
 		bat.InitialSoC = energy.Fraction(0.2 + 0.6*float64(i)/fleet)
 		v, err := ven.New(srv.URL, ven.WithHTTPClient(srv.Client()), ven.WithClock(clk), ven.WithBattery(bat))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := v.Register(ctx); err != nil {
-			t.Fatalf("VEN %d: %v", i, err)
-		}
+		require.NoError(t, err)
+		err = v.Register(ctx)
+		require.NoError(t, err, "VEN %d: %v", i, err)
 		vens[i] = v
 	}
 	drainAll := func() {
 		for i, v := range vens {
 			for got := true; got; {
 				if got, err = v.PollOnce(ctx); err != nil {
-					t.Fatalf("VEN %d: %v", i, err)
+					require.FailNow(t, fmt.Sprintf("VEN %d: %v", i, err))
 				}
 			}
 		}
 	}
 	drainAll()
 	discharge, err := openadr.LoadDispatch(openadr.DispatchStep{Duration: time.Hour, Mode: energy.ModeDischarge, Power: 4800})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, v := range vens {
 		if _, err := vtn.CreateEvent(ctx, v.State().VENID, openadr.Event{Start: t0.Add(time.Minute), Signals: []openadr.Signal{discharge}}); err != nil {
-			t.Fatal(err)
+			require.NoError(t, err)
 		}
 	}
 	drainAll()
@@ -299,25 +256,23 @@ func TestFleetAgainstVTN(t *testing.T) {
 		clk.Advance(time.Minute)
 		drainAll()
 		for i, v := range vens {
-			if err := v.Tick(ctx); err != nil {
-				t.Fatalf("VEN %d: %v", i, err)
-			}
+			err := v.Tick(ctx)
+			require.NoError(t, err, "VEN %d: %v", i, err)
 		}
 	}
 	for i, v := range vens {
 		s := v.State()
 		start := 0.2 + 0.6*float64(i)/fleet
 		// 5 minutes at 4.8 kW: 0.4 kWh of 19.2.
-		if want := start - 0.4/19.2; !near(float64(s.Battery.StateOfCharge), want) || len(s.Events) != 1 || s.Events[0].Opt != oadr.OptIn {
-			t.Fatalf("VEN %d: SoC %v (want %v), events %+v", i, s.Battery.StateOfCharge, want, s.Events)
-		}
+		want := start - 0.4/19.2
+		require.True(t, near(float64(s.Battery.StateOfCharge), want), "VEN %d: SoC %v (want %v), events %+v", i, s.Battery.StateOfCharge, want, s.Events)
+		require.Len(t, s.Events, 1, "VEN %d: SoC %v (want %v), events %+v", i, s.Battery.StateOfCharge, want, s.Events)
+		require.EqualValues(t, oadr.OptIn, s.Events[0].Opt, "VEN %d: SoC %v (want %v), events %+v", i, s.Battery.StateOfCharge, want, s.Events)
 		ms, err := vtn.Telemetry(ctx, s.VENID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m, ok := ms.Latest(openadr.QuantityPower); !ok || m.Value != -4800 {
-			t.Fatalf("VEN %d: power at the VTN %+v", i, m)
-		}
+		require.NoError(t, err)
+		m, ok := ms.Latest(openadr.QuantityPower)
+		require.True(t, ok, "VEN %d: power at the VTN %+v", i, m)
+		require.EqualValues(t, -4800, m.Value, "VEN %d: power at the VTN %+v", i, m)
 	}
 }
 
