@@ -1,0 +1,218 @@
+package snws2
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/energy"
+)
+
+// Signer signs requests with one SolarNetwork token. It is safe for
+// concurrent use. Its token secret never appears in %v output, logs or
+// errors.
+type Signer struct {
+	tokenID string
+	secret  *string // behind a pointer so that %v of a Signer prints an address
+	clock   clock.Clock
+	opts    options
+	keys    keyCache
+}
+
+// NewSigner returns a Signer for the token id and secret of a SolarNetwork
+// security token. It does no I/O.
+func NewSigner(tokenID, secret string, opts ...Option) (*Signer, error) {
+	switch {
+	case tokenID == "":
+		return nil, energy.Invalid("tokenID", "empty")
+	case strings.ContainsAny(tokenID, ", \t\r\n"):
+		return nil, energy.Invalid("tokenID", "contains a comma, space or line break")
+	case secret == "":
+		return nil, energy.Invalid("secret", "empty")
+	}
+	o, err := apply(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Signer{tokenID: tokenID, secret: &secret, clock: o.clock, opts: o}, nil
+}
+
+// TokenID returns the token id requests are signed for.
+func (s *Signer) TokenID() string { return s.tokenID }
+
+// String describes the signer without its secret.
+func (s *Signer) String() string { return fmt.Sprintf("snws2.Signer{TokenID: %q}", s.tokenID) }
+
+// Sign signs req at the Signer's clock's time. It sets the date header,
+// Digest when the body is not empty, and Authorization, and leaves the body
+// readable. Call it on every attempt, just before sending: the signature
+// covers the date.
+func (s *Signer) Sign(req *http.Request) error { return s.SignAt(req, s.clock.Now()) }
+
+// SignAt signs req as if sent at t (see Sign).
+func (s *Signer) SignAt(req *http.Request, t time.Time) error {
+	body, err := readBody(req)
+	if err != nil {
+		return fail(ReasonBadRequest, "reading body: %v", err)
+	}
+	sum := sha256.Sum256(body)
+	if len(body) > 0 {
+		req.Header.Set("Digest", "sha-256="+base64.StdEncoding.EncodeToString(sum[:]))
+	} else {
+		req.Header.Del("Digest")
+	}
+	date := t.UTC().Format(http.TimeFormat)
+	dateName := "x-sn-date"
+	if s.opts.useDate {
+		dateName = "date"
+		req.Header.Set("Date", date)
+		req.Header.Del("X-SN-Date")
+	} else {
+		req.Header.Set("X-SN-Date", date)
+	}
+	params, err := Params(req, body)
+	if err != nil {
+		return err
+	}
+	host, err := requestHost(req)
+	if err != nil {
+		return fail(ReasonBadRequest, "host: %v", err)
+	}
+	if s.opts.forcePort {
+		if _, _, err := net.SplitHostPort(host); err != nil {
+			host += ":443"
+		}
+	}
+	cr := Request{
+		Method:     strings.ToUpper(req.Method),
+		Path:       requestPath(req.URL),
+		Query:      CanonicalQuery(params),
+		Headers:    s.headers(req.Header, host, dateName, date),
+		BodySHA256: hex.EncodeToString(sum[:]),
+	}
+	if cr.Method == "" {
+		cr.Method = http.MethodGet
+	}
+	sig := cr.Signature(s.keys.get(*s.secret, t), t)
+	req.Header.Set("Authorization", cr.Authorization(s.tokenID, sig))
+	return nil
+}
+
+// headers returns the signed headers, sorted: host, the date header, the
+// ones SolarNetwork requires to be signed when present, and the extra ones.
+func (s *Signer) headers(h http.Header, host, dateName, date string) []Header {
+	out := make([]Header, 0, 4+len(s.opts.extra))
+	out = append(out, Header{"host", host}, Header{dateName, date})
+	for k, vs := range h {
+		n := strings.ToLower(k)
+		if n == dateName || n == "host" || n == "authorization" {
+			continue
+		}
+		if mustSign(n) || slices.Contains(s.opts.extra, n) {
+			v := ""
+			if len(vs) > 0 {
+				v = strings.TrimSpace(vs[0])
+			}
+			out = append(out, Header{n, v})
+		}
+	}
+	slices.SortFunc(out, func(a, b Header) int { return strings.Compare(a.Name, b.Name) })
+	return slices.CompactFunc(out, func(a, b Header) bool { return a.Name == b.Name })
+}
+
+// mustSign reports whether SolarNetwork refuses a request that carries
+// header n (lower case) without signing it.
+func mustSign(n string) bool {
+	return n == "content-type" || n == "content-md5" || n == "digest" || strings.HasPrefix(n, "x-sn-")
+}
+
+// Params returns the parameters SNWS2 signs: the query's, then, for an
+// application/x-www-form-urlencoded body, the form's (as a servlet's
+// parameter map holds them). body is the request body already read.
+func Params(req *http.Request, body []byte) (url.Values, error) {
+	params, err := url.ParseQuery(req.URL.RawQuery)
+	if err != nil {
+		return nil, fail(ReasonBadRequest, "query: %v", err)
+	}
+	if len(body) > 0 && isForm(req.Header.Get("Content-Type")) {
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, fail(ReasonBadRequest, "form body: %v", err)
+		}
+		for k, vs := range form {
+			params[k] = append(params[k], vs...)
+		}
+	}
+	return params, nil
+}
+
+func isForm(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/x-www-form-urlencoded"
+}
+
+// requestPath is the path net/http sends (escaped).
+func requestPath(u *url.URL) string {
+	if u.Opaque != "" {
+		p, _, _ := strings.Cut(u.Opaque, "?")
+		return p
+	}
+	p := u.EscapedPath()
+	if p == "" {
+		return "/"
+	}
+	return p
+}
+
+// requestHost is the Host net/http sends: req.Host, else URL.Host. A
+// non-ASCII host is refused: net/http would send its punycode form, which
+// this package does not compute; pass the punycode host instead.
+func requestHost(req *http.Request) (string, error) {
+	h := req.Host
+	if h == "" && req.URL != nil {
+		h = req.URL.Host
+	}
+	if h == "" {
+		return "", fmt.Errorf("no host")
+	}
+	for i := 0; i < len(h); i++ {
+		if h[i] >= 0x80 {
+			return "", fmt.Errorf("non-ASCII host %q: use its punycode form", h)
+		}
+	}
+	return h, nil
+}
+
+// readBody returns the body's bytes and leaves req's body readable from
+// the start. It prefers GetBody, which leaves req.Body untouched.
+func readBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, nil
+	}
+	if req.GetBody != nil {
+		rc, err := req.GetBody()
+		if err == nil {
+			defer rc.Close()
+			return io.ReadAll(rc)
+		}
+	}
+	b, err := io.ReadAll(req.Body)
+	_ = req.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	req.Body = io.NopCloser(bytes.NewReader(b))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	return b, nil
+}
