@@ -52,7 +52,9 @@ func New(tokenID, tokenSecret string, opts ...Option) (*Client, error) {
 }
 
 // String describes the client without its secret.
-func (c *Client) String() string { return "oscp.Client{TokenID: " + strconv.Quote(c.signer.TokenID()) + "}" }
+func (c *Client) String() string {
+	return "oscp.Client{TokenID: " + strconv.Quote(c.signer.TokenID()) + "}"
+}
 
 // call is one API call: data, when out is set, is decoded into out.
 type call struct {

@@ -89,7 +89,9 @@ var endpoints = []endpoint{
 			assert.Equal(t, 500, s.OfflineDate.Nanosecond()/1e6)
 		}},
 	{"UpdateCapacityProvider", "PUT", "/capacity-providers/1", "provider.json", 200, "",
-		func(ctx context.Context, c *oscp.Client) (any, error) { return c.UpdateCapacityProvider(ctx, 1, systemIn) }, nil},
+		func(ctx context.Context, c *oscp.Client) (any, error) {
+			return c.UpdateCapacityProvider(ctx, 1, systemIn)
+		}, nil},
 	{"DeleteCapacityProvider", "DELETE", "/capacity-providers/1", "success.json", 200, "",
 		func(ctx context.Context, c *oscp.Client) (any, error) { return nil, c.DeleteCapacityProvider(ctx, 1) }, nil},
 	{"CapacityOptimizers", "GET", "/capacity-optimizers", "optimizers.json", 200, "",
@@ -104,7 +106,9 @@ var endpoints = []endpoint{
 	{"CapacityOptimizer", "GET", "/capacity-optimizers/1", "optimizer.json", 200, "",
 		func(ctx context.Context, c *oscp.Client) (any, error) { return c.CapacityOptimizer(ctx, 1) }, nil},
 	{"UpdateCapacityOptimizer", "PUT", "/capacity-optimizers/1", "optimizer.json", 200, "",
-		func(ctx context.Context, c *oscp.Client) (any, error) { return c.UpdateCapacityOptimizer(ctx, 1, systemIn) }, nil},
+		func(ctx context.Context, c *oscp.Client) (any, error) {
+			return c.UpdateCapacityOptimizer(ctx, 1, systemIn)
+		}, nil},
 	{"DeleteCapacityOptimizer", "DELETE", "/capacity-optimizers/1", "success.json", 200, "",
 		func(ctx context.Context, c *oscp.Client) (any, error) { return nil, c.DeleteCapacityOptimizer(ctx, 1) }, nil},
 	{"CapacityGroups", "GET", "/capacity-groups", "groups.json", 200, "",
@@ -147,7 +151,9 @@ var endpoints = []endpoint{
 			return c.UpdateCapacityGroupSettings(ctx, 1, settingsIn)
 		}, nil},
 	{"DeleteCapacityGroupSettings", "DELETE", "/capacity-groups/1/settings", "success.json", 200, "",
-		func(ctx context.Context, c *oscp.Client) (any, error) { return nil, c.DeleteCapacityGroupSettings(ctx, 1) }, nil},
+		func(ctx context.Context, c *oscp.Client) (any, error) {
+			return nil, c.DeleteCapacityGroupSettings(ctx, 1)
+		}, nil},
 	{"CreateAsset", "POST", "/assets", "asset.json", 201,
 		`{"name":"Charger 1","capacityGroupId":1,"identifier":"XYZ.ABC.123","enabled":true,"audience":"CapacityProvider","nodeId":123,"sourceId":"charger/1","category":"Charging","phase":"All","instantaneous":{"propertyNames":["watts"],"unit":"W","statisticType":"Maximum"},"energy":{"propertyNames":["wattHours"],"unit":"Wh","statisticType":"Difference","type":"Total","direction":"Import"}}`,
 		func(ctx context.Context, c *oscp.Client) (any, error) { return c.CreateAsset(ctx, assetIn) },

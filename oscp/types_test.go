@@ -30,10 +30,10 @@ func TestTimestamp(t *testing.T) {
 		assert.Error(t, json.Unmarshal([]byte(bad), &ts), bad)
 	}
 	for in, want := range map[time.Time]string{
-		time.Date(2022, 9, 8, 22, 54, 31, 746647000, time.UTC):                     `"2022-09-08 22:54:31.746647Z"`,
-		time.Date(2022, 9, 8, 22, 54, 31, 0, time.UTC):                             `"2022-09-08 22:54:31Z"`,
-		time.Date(2022, 9, 9, 0, 54, 31, 5e8, time.FixedZone("CEST", 2*3600)):      `"2022-09-08 22:54:31.5Z"`,
-		time.Date(2022, 9, 8, 22, 54, 31, 123456789, time.UTC):                     `"2022-09-08 22:54:31.123456Z"`,
+		time.Date(2022, 9, 8, 22, 54, 31, 746647000, time.UTC):                `"2022-09-08 22:54:31.746647Z"`,
+		time.Date(2022, 9, 8, 22, 54, 31, 0, time.UTC):                        `"2022-09-08 22:54:31Z"`,
+		time.Date(2022, 9, 9, 0, 54, 31, 5e8, time.FixedZone("CEST", 2*3600)): `"2022-09-08 22:54:31.5Z"`,
+		time.Date(2022, 9, 8, 22, 54, 31, 123456789, time.UTC):                `"2022-09-08 22:54:31.123456Z"`,
 		{}: `null`,
 	} {
 		b, err := json.Marshal(oscp.Timestamp{Time: in})
