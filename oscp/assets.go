@@ -2,7 +2,6 @@ package oscp
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/gridwire/gridwire/energy"
 )
@@ -141,49 +140,21 @@ const assetsPath = "/assets"
 
 // CreateAsset creates an Asset and returns it with its configId.
 func (c *Client) CreateAsset(ctx context.Context, in AssetInput) (Asset, error) {
-	var out Asset
-	if err := in.Validate(); err != nil {
-		return out, err
-	}
-	h, err := c.do(ctx, call{method: http.MethodPost, path: assetsPath, body: in, out: &out})
-	if err == nil && out.ConfigID == 0 {
-		out.ConfigID = idFromLocation(h)
-	}
-	return out, err
+	return create(ctx, c, assetsPath, in, func(a *Asset) *int64 { return &a.ConfigID })
 }
 
 // Asset returns one Asset.
 func (c *Client) Asset(ctx context.Context, assetID int64) (Asset, error) {
-	var out Asset
-	p, err := idPath("assetID", assetID, assetsPath)
-	if err != nil {
-		return out, err
-	}
-	_, err = c.do(ctx, call{method: http.MethodGet, path: p, out: &out})
-	return out, err
+	return get[Asset](ctx, c, "assetID", assetID, assetsPath, "")
 }
 
 // UpdateAsset replaces an Asset with in (the whole entity) and returns it
 // as saved.
 func (c *Client) UpdateAsset(ctx context.Context, assetID int64, in AssetInput) (Asset, error) {
-	var out Asset
-	p, err := idPath("assetID", assetID, assetsPath)
-	if err != nil {
-		return out, err
-	}
-	if err := in.Validate(); err != nil {
-		return out, err
-	}
-	_, err = c.do(ctx, call{method: http.MethodPut, path: p, body: in, out: &out, optional: true})
-	return out, err
+	return put[Asset](ctx, c, "assetID", assetID, assetsPath, "", in)
 }
 
 // DeleteAsset deletes an Asset.
 func (c *Client) DeleteAsset(ctx context.Context, assetID int64) error {
-	p, err := idPath("assetID", assetID, assetsPath)
-	if err != nil {
-		return err
-	}
-	_, err = c.do(ctx, call{method: http.MethodDelete, path: p})
-	return err
+	return remove(ctx, c, "assetID", assetID, assetsPath, "")
 }

@@ -2,7 +2,6 @@ package oscp
 
 import (
 	"context"
-	"net/http"
 )
 
 // CapacityGroupInput is the body of a Capacity Group create or update. An
@@ -82,69 +81,33 @@ const groupsPath = "/capacity-groups"
 
 // CapacityGroups lists the account's Capacity Groups.
 func (c *Client) CapacityGroups(ctx context.Context) ([]CapacityGroup, error) {
-	var out []CapacityGroup
-	_, err := c.do(ctx, call{method: http.MethodGet, path: groupsPath, out: &out})
-	return out, err
+	return list[CapacityGroup](ctx, c, groupsPath)
 }
 
 // CreateCapacityGroup creates a Capacity Group and returns it with its
 // configId.
 func (c *Client) CreateCapacityGroup(ctx context.Context, in CapacityGroupInput) (CapacityGroup, error) {
-	var out CapacityGroup
-	if err := in.Validate(); err != nil {
-		return out, err
-	}
-	h, err := c.do(ctx, call{method: http.MethodPost, path: groupsPath, body: in, out: &out})
-	if err == nil && out.ConfigID == 0 {
-		out.ConfigID = idFromLocation(h)
-	}
-	return out, err
+	return create(ctx, c, groupsPath, in, func(g *CapacityGroup) *int64 { return &g.ConfigID })
 }
 
 // CapacityGroup returns one Capacity Group.
 func (c *Client) CapacityGroup(ctx context.Context, groupID int64) (CapacityGroup, error) {
-	var out CapacityGroup
-	p, err := idPath("groupID", groupID, groupsPath)
-	if err != nil {
-		return out, err
-	}
-	_, err = c.do(ctx, call{method: http.MethodGet, path: p, out: &out})
-	return out, err
+	return get[CapacityGroup](ctx, c, "groupID", groupID, groupsPath, "")
 }
 
 // UpdateCapacityGroup replaces a Capacity Group with in (the whole
 // entity) and returns it as saved.
 func (c *Client) UpdateCapacityGroup(ctx context.Context, groupID int64, in CapacityGroupInput) (CapacityGroup, error) {
-	var out CapacityGroup
-	p, err := idPath("groupID", groupID, groupsPath)
-	if err != nil {
-		return out, err
-	}
-	if err := in.Validate(); err != nil {
-		return out, err
-	}
-	_, err = c.do(ctx, call{method: http.MethodPut, path: p, body: in, out: &out, optional: true})
-	return out, err
+	return put[CapacityGroup](ctx, c, "groupID", groupID, groupsPath, "", in)
 }
 
 // DeleteCapacityGroup deletes a Capacity Group.
 func (c *Client) DeleteCapacityGroup(ctx context.Context, groupID int64) error {
-	p, err := idPath("groupID", groupID, groupsPath)
-	if err != nil {
-		return err
-	}
-	_, err = c.do(ctx, call{method: http.MethodDelete, path: p})
-	return err
+	return remove(ctx, c, "groupID", groupID, groupsPath, "")
 }
 
 // CapacityGroupAssets lists a Capacity Group's assets (the API has no list
 // of all assets).
 func (c *Client) CapacityGroupAssets(ctx context.Context, groupID int64) ([]Asset, error) {
-	var out []Asset
-	p, err := idPath("groupID", groupID, groupsPath)
-	if err != nil {
-		return nil, err
-	}
-	_, err = c.do(ctx, call{method: http.MethodGet, path: p + "/assets", out: &out})
-	return out, err
+	return get[[]Asset](ctx, c, "groupID", groupID, groupsPath, "/assets")
 }

@@ -78,44 +78,22 @@ func (c *Client) DeleteSettings(ctx context.Context) error {
 // AllCapacityGroupSettings returns the settings of every Capacity Group
 // that has its own.
 func (c *Client) AllCapacityGroupSettings(ctx context.Context) ([]GroupSettings, error) {
-	var out []GroupSettings
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/capacity-groups/settings", out: &out})
-	return out, err
+	return list[GroupSettings](ctx, c, groupsPath+"/settings")
 }
 
 // CapacityGroupSettings returns a Capacity Group's settings.
 func (c *Client) CapacityGroupSettings(ctx context.Context, groupID int64) (GroupSettings, error) {
-	var out GroupSettings
-	p, err := idPath("groupID", groupID, "/capacity-groups")
-	if err != nil {
-		return out, err
-	}
-	_, err = c.do(ctx, call{method: http.MethodGet, path: p + "/settings", out: &out})
-	return out, err
+	return get[GroupSettings](ctx, c, "groupID", groupID, groupsPath, "/settings")
 }
 
 // UpdateCapacityGroupSettings creates or replaces (whole) a Capacity
 // Group's settings and returns them as saved.
 func (c *Client) UpdateCapacityGroupSettings(ctx context.Context, groupID int64, in SettingsInput) (GroupSettings, error) {
-	var out GroupSettings
-	p, err := idPath("groupID", groupID, "/capacity-groups")
-	if err != nil {
-		return out, err
-	}
-	if err := in.Validate(); err != nil {
-		return out, err
-	}
-	_, err = c.do(ctx, call{method: http.MethodPut, path: p + "/settings", body: in, out: &out, optional: true})
-	return out, err
+	return put[GroupSettings](ctx, c, "groupID", groupID, groupsPath, "/settings", in)
 }
 
 // DeleteCapacityGroupSettings deletes a Capacity Group's settings; the
 // user settings then apply to it.
 func (c *Client) DeleteCapacityGroupSettings(ctx context.Context, groupID int64) error {
-	p, err := idPath("groupID", groupID, "/capacity-groups")
-	if err != nil {
-		return err
-	}
-	_, err = c.do(ctx, call{method: http.MethodDelete, path: p + "/settings"})
-	return err
+	return remove(ctx, c, "groupID", groupID, groupsPath, "/settings")
 }

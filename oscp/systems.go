@@ -2,8 +2,6 @@ package oscp
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
 )
 
 // SystemInput is the body of a Capacity Provider or Capacity Optimizer
@@ -100,62 +98,17 @@ const (
 	optimizers systemKind = "/capacity-optimizers"
 )
 
-func (c *Client) listSystems(ctx context.Context, k systemKind) ([]System, error) {
-	var out []System
-	_, err := c.do(ctx, call{method: http.MethodGet, path: string(k), out: &out})
-	return out, err
-}
-
 func (c *Client) createSystem(ctx context.Context, k systemKind, in SystemInput) (System, Secret, error) {
-	if err := in.Validate(); err != nil {
-		return System{}, Secret{}, err
-	}
-	var out systemWithToken
-	h, err := c.do(ctx, call{method: http.MethodPost, path: string(k), body: in, out: &out})
+	out, err := create(ctx, c, string(k), in, func(s *systemWithToken) *int64 { return &s.ConfigID })
 	if err != nil {
 		return System{}, Secret{}, err
-	}
-	if out.ConfigID == 0 {
-		out.ConfigID = idFromLocation(h)
 	}
 	return out.System, NewSecret(out.Token), nil
 }
 
-func (c *Client) getSystem(ctx context.Context, k systemKind, field string, id int64) (System, error) {
-	var out System
-	p, err := idPath(field, id, string(k))
-	if err != nil {
-		return out, err
-	}
-	_, err = c.do(ctx, call{method: http.MethodGet, path: p, out: &out})
-	return out, err
-}
-
-func (c *Client) updateSystem(ctx context.Context, k systemKind, field string, id int64, in SystemInput) (System, error) {
-	var out System
-	p, err := idPath(field, id, string(k))
-	if err != nil {
-		return out, err
-	}
-	if err := in.Validate(); err != nil {
-		return out, err
-	}
-	_, err = c.do(ctx, call{method: http.MethodPut, path: p, body: in, out: &out, optional: true})
-	return out, err
-}
-
-func (c *Client) deleteSystem(ctx context.Context, k systemKind, field string, id int64) error {
-	p, err := idPath(field, id, string(k))
-	if err != nil {
-		return err
-	}
-	_, err = c.do(ctx, call{method: http.MethodDelete, path: p})
-	return err
-}
-
 // CapacityProviders lists the account's Capacity Providers.
 func (c *Client) CapacityProviders(ctx context.Context) ([]System, error) {
-	return c.listSystems(ctx, providers)
+	return list[System](ctx, c, string(providers))
 }
 
 // CreateCapacityProvider creates a Capacity Provider and returns it with
@@ -169,24 +122,24 @@ func (c *Client) CreateCapacityProvider(ctx context.Context, in SystemInput) (pr
 
 // CapacityProvider returns one Capacity Provider.
 func (c *Client) CapacityProvider(ctx context.Context, providerID int64) (System, error) {
-	return c.getSystem(ctx, providers, "providerID", providerID)
+	return get[System](ctx, c, "providerID", providerID, string(providers), "")
 }
 
 // UpdateCapacityProvider replaces a Capacity Provider with in — the whole
 // entity, service properties included (an OAuth client secret must be sent
 // again) — and returns it as saved.
 func (c *Client) UpdateCapacityProvider(ctx context.Context, providerID int64, in SystemInput) (System, error) {
-	return c.updateSystem(ctx, providers, "providerID", providerID, in)
+	return put[System](ctx, c, "providerID", providerID, string(providers), "", in)
 }
 
 // DeleteCapacityProvider deletes a Capacity Provider.
 func (c *Client) DeleteCapacityProvider(ctx context.Context, providerID int64) error {
-	return c.deleteSystem(ctx, providers, "providerID", providerID)
+	return remove(ctx, c, "providerID", providerID, string(providers), "")
 }
 
 // CapacityOptimizers lists the account's Capacity Optimizers.
 func (c *Client) CapacityOptimizers(ctx context.Context) ([]System, error) {
-	return c.listSystems(ctx, optimizers)
+	return list[System](ctx, c, string(optimizers))
 }
 
 // CreateCapacityOptimizer creates a Capacity Optimizer and returns it with
@@ -200,19 +153,17 @@ func (c *Client) CreateCapacityOptimizer(ctx context.Context, in SystemInput) (o
 
 // CapacityOptimizer returns one Capacity Optimizer.
 func (c *Client) CapacityOptimizer(ctx context.Context, optimizerID int64) (System, error) {
-	return c.getSystem(ctx, optimizers, "optimizerID", optimizerID)
+	return get[System](ctx, c, "optimizerID", optimizerID, string(optimizers), "")
 }
 
 // UpdateCapacityOptimizer replaces a Capacity Optimizer with in — the
 // whole entity, service properties included (an OAuth client secret must be
 // sent again) — and returns it as saved.
 func (c *Client) UpdateCapacityOptimizer(ctx context.Context, optimizerID int64, in SystemInput) (System, error) {
-	return c.updateSystem(ctx, optimizers, "optimizerID", optimizerID, in)
+	return put[System](ctx, c, "optimizerID", optimizerID, string(optimizers), "", in)
 }
 
 // DeleteCapacityOptimizer deletes a Capacity Optimizer.
 func (c *Client) DeleteCapacityOptimizer(ctx context.Context, optimizerID int64) error {
-	return c.deleteSystem(ctx, optimizers, "optimizerID", optimizerID)
+	return remove(ctx, c, "optimizerID", optimizerID, string(optimizers), "")
 }
-
-var _ json.Marshaler = ServiceProps{}
