@@ -6,7 +6,9 @@ import (
 )
 
 // SettingsInput is the body of a user or group settings update. An update
-// replaces the whole entity: every field is sent.
+// replaces the whole entity: every field is sent, so a false
+// PublishToSolarIn or PublishToSolarFlux is sent as false (SolarNetwork's
+// default of true applies only to a field left out of the JSON).
 type SettingsInput struct {
 	// NodeID is the node (owned by the account) that generated datum
 	// streams are published under. Required.

@@ -35,12 +35,23 @@ const (
 // must not hold secrets. Hooks run on the request's goroutine: return
 // quickly.
 type Hooks struct {
-	Register                     func(ctx context.Context, m Register) error
-	Handshake                    func(ctx context.Context, m Handshake) error
-	HandshakeAcknowledge         func(ctx context.Context, m HandshakeAcknowledge) error
-	Heartbeat                    func(ctx context.Context, m Heartbeat) error
-	UpdateGroupCapacityForecast  func(ctx context.Context, m CapacityForecast) error
-	AdjustGroupCapacityForecast  func(ctx context.Context, m CapacityForecast) error
+	// Register receives the FP's registration: the token to present when
+	// calling it (give it to NewClient) and its base URL.
+	Register func(ctx context.Context, m Register) error
+	// Handshake receives the FP's handshake; answer it with
+	// Client.HandshakeAcknowledge (after returning: the FP waits for this
+	// request's 204 first).
+	Handshake func(ctx context.Context, m Handshake) error
+	// HandshakeAcknowledge receives the FP's answer to our handshake.
+	HandshakeAcknowledge func(ctx context.Context, m HandshakeAcknowledge) error
+	// Heartbeat receives the FP's heartbeat.
+	Heartbeat func(ctx context.Context, m Heartbeat) error
+	// UpdateGroupCapacityForecast receives a group's new capacity forecast.
+	UpdateGroupCapacityForecast func(ctx context.Context, m CapacityForecast) error
+	// AdjustGroupCapacityForecast receives an adjusted capacity forecast.
+	AdjustGroupCapacityForecast func(ctx context.Context, m CapacityForecast) error
+	// GroupCapacityComplianceError receives a report that a group did not
+	// keep to its forecast.
 	GroupCapacityComplianceError func(ctx context.Context, m ComplianceError) error
 }
 

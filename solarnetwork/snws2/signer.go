@@ -27,7 +27,7 @@ type Signer struct {
 	secret  *string // behind a pointer so that %v of a Signer prints an address
 	clock   clock.Clock
 	opts    options
-	keys    keyCache
+	keys    *keyCache // behind a pointer: %v of a Signer value must not print the key
 }
 
 // NewSigner returns a Signer for the token id and secret of a SolarNetwork
@@ -45,7 +45,7 @@ func NewSigner(tokenID, secret string, opts ...Option) (*Signer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Signer{tokenID: tokenID, secret: &secret, clock: o.clock, opts: o}, nil
+	return &Signer{tokenID: tokenID, secret: &secret, clock: o.clock, opts: o, keys: new(keyCache)}, nil
 }
 
 // TokenID returns the token id requests are signed for.
@@ -191,7 +191,24 @@ func requestHost(req *http.Request) (string, error) {
 			return "", fmt.Errorf("non-ASCII host %q: use its punycode form", h)
 		}
 	}
-	return h, nil
+	return removeZone(h), nil
+}
+
+// removeZone drops an IPv6 zone ("[fe80::1%en0]:8080" → "[fe80::1]:8080"),
+// as net/http does before sending the Host header.
+func removeZone(host string) string {
+	if !strings.HasPrefix(host, "[") {
+		return host
+	}
+	i := strings.LastIndex(host, "]")
+	if i < 0 {
+		return host
+	}
+	j := strings.LastIndex(host[:i], "%")
+	if j < 0 {
+		return host
+	}
+	return host[:j] + host[i:]
 }
 
 // readBody returns the body's bytes and leaves req's body readable from

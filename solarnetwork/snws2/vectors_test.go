@@ -184,3 +184,29 @@ func lookup(_ context.Context, id string) (string, error) {
 	}
 	return "", snws2.ErrUnknownToken
 }
+
+func TestHostAsNetHTTPSendsIt(t *testing.T) {
+	s, _ := snws2.NewSigner("id", "secret")
+	for url, want := range map[string]string{
+		"http://localhost:8080/x":       "host;x-sn-date",
+		"http://[fe80::1%25en0]:8080/x": "host;x-sn-date",
+	} {
+		req, err := http.NewRequest("GET", url, nil)
+		require.NoError(t, err)
+		require.NoError(t, s.Sign(req))
+		assert.Contains(t, req.Header.Get("Authorization"), want)
+	}
+	req, _ := http.NewRequest("GET", "http://bücher.example/x", nil)
+	require.ErrorIs(t, s.Sign(req), energy.ErrInvalid)
+	// req.Host overrides URL.Host, as in net/http.
+	fc := clock.NewFake(vectorTime)
+	s, _ = snws2.NewSigner("id", "secret", snws2.WithClock(fc))
+	v, _ := snws2.NewVerifier(lookup, snws2.WithClock(fc))
+	req, _ = http.NewRequest("GET", "http://127.0.0.1:1/x", nil)
+	req.Host = "api.example"
+	require.NoError(t, s.Sign(req))
+	sr := serverSide(t, req)
+	assert.Equal(t, "api.example", sr.Host)
+	_, err := v.Verify(sr)
+	require.NoError(t, err)
+}
