@@ -51,11 +51,12 @@ func WithClock(c clock.Clock) Option {
 // leave alone).
 func WithDateHeader() Option { return func(o *options) { o.useDate = true } }
 
-// WithForcedHostPort makes the Signer sign the host with ":443" appended
-// when it has no port, while the Host header sent stays as it is.
-// SolarNetwork behind its TLS proxy sees X-Forwarded-Port 443 and verifies
-// against "host:443"; use this when a deployment answers 403 for requests
-// that sign the bare host.
+// WithForcedHostPort makes the Signer sign the host of an https (or wss)
+// request with ":443" appended when it has no port, while the Host header
+// sent stays as it is (an http request's implied port 80 is never added).
+// SolarNetwork behind its TLS proxy sees X-Forwarded-Port 443 and, unless
+// deployed with an explicit host, verifies against "host:443"; use this
+// when a deployment answers 403 for requests that sign the bare host.
 func WithForcedHostPort() Option { return func(o *options) { o.forcePort = true } }
 
 // WithSignedHeaders makes the Signer sign these headers too, when a request

@@ -27,6 +27,9 @@ type Signer struct {
 	secret  *string // behind a pointer so that %v of a Signer prints an address
 	clock   clock.Clock
 	opts    options
+	// fixed, when set, is a key derived elsewhere (NewKeySigner); behind a
+	// pointer so that %v of a Signer value prints no key.
+	fixed *fixedKey
 	keys    *keyCache // behind a pointer: %v of a Signer value must not print the key
 }
 
@@ -46,6 +49,30 @@ func NewSigner(tokenID, secret string, opts ...Option) (*Signer, error) {
 		return nil, err
 	}
 	return &Signer{tokenID: tokenID, secret: &secret, clock: o.clock, opts: o, keys: new(keyCache)}, nil
+}
+
+// NewKeySigner returns a Signer that signs with a signing key derived
+// elsewhere (SigningKey) on the UTC day of derivedOn, instead of the token
+// secret: a process that should not hold the secret can sign with it.
+// SolarNetwork accepts such a key for KeyValidDays days from that day; a
+// request dated later fails to sign with an *Error.
+func NewKeySigner(tokenID string, key []byte, derivedOn time.Time, opts ...Option) (*Signer, error) {
+	if len(key) != 32 {
+		return nil, energy.Invalid("key", "%d bytes, want 32", len(key))
+	}
+	s, err := NewSigner(tokenID, "unused", opts...)
+	if err != nil {
+		return nil, err
+	}
+	s.secret = new(string)
+	day := dayOf(derivedOn)
+	s.fixed = &fixedKey{key: append([]byte(nil), key...), day: day, expires: day.AddDate(0, 0, KeyValidDays)}
+	return s, nil
+}
+
+func dayOf(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // TokenID returns the token id requests are signed for.
@@ -85,14 +112,9 @@ func (s *Signer) SignAt(req *http.Request, t time.Time) error {
 	if err != nil {
 		return err
 	}
-	host, err := requestHost(req)
+	host, err := s.host(req)
 	if err != nil {
 		return fail(ReasonBadRequest, "host: %v", err)
-	}
-	if s.opts.forcePort {
-		if _, _, err := net.SplitHostPort(host); err != nil {
-			host += ":443"
-		}
 	}
 	cr := Request{
 		Method:     strings.ToUpper(req.Method),
@@ -104,9 +126,63 @@ func (s *Signer) SignAt(req *http.Request, t time.Time) error {
 	if cr.Method == "" {
 		cr.Method = http.MethodGet
 	}
-	sig := cr.Signature(s.keys.get(*s.secret, t), t)
+	key, err := s.key(t)
+	if err != nil {
+		return err
+	}
+	sig := cr.Signature(key, t)
 	req.Header.Set("Authorization", cr.Authorization(s.tokenID, sig))
 	return nil
+}
+
+// key returns the signing key for a request at t.
+func (s *Signer) key(t time.Time) ([]byte, error) {
+	f := s.fixed
+	if f == nil {
+		return s.keys.get(*s.secret, t), nil
+	}
+	if !dayOf(t).Before(f.expires) {
+		return nil, fail(ReasonBadRequest, "the signing key derived for %s expired at %s",
+			f.day.Format(time.DateOnly), f.expires.Format(time.RFC3339))
+	}
+	return f.key, nil
+}
+
+// fixedKey is a signing key derived on day, valid until expires.
+type fixedKey struct {
+	key          []byte
+	day, expires time.Time
+}
+
+// host returns the host to sign, and drops a default port from the Host
+// the request will send: browsers and SolarNetwork's own clients send
+// "example.com" for "https://example.com:443", and SolarNetwork verifies
+// the Host it receives.
+func (s *Signer) host(req *http.Request) (string, error) {
+	h, err := requestHost(req)
+	if err != nil {
+		return "", err
+	}
+	scheme := ""
+	if req.URL != nil {
+		scheme = strings.ToLower(req.URL.Scheme)
+	}
+	tls := scheme == "https" || scheme == "wss"
+	if name, port, err := net.SplitHostPort(h); err == nil {
+		if (tls && port == "443") || (!tls && port == "80") {
+			h = name
+			if strings.Contains(name, ":") {
+				h = "[" + name + "]"
+			}
+			req.Host = h
+		}
+	}
+	if s.opts.forcePort && tls {
+		if _, _, err := net.SplitHostPort(h); err != nil {
+			return h + ":443", nil
+		}
+	}
+	return h, nil
 }
 
 // headers returns the signed headers, sorted: host, the date header, the
