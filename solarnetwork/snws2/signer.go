@@ -30,7 +30,7 @@ type Signer struct {
 	// fixed, when set, is a key derived elsewhere (NewKeySigner); behind a
 	// pointer so that %v of a Signer value prints no key.
 	fixed *fixedKey
-	keys    *keyCache // behind a pointer: %v of a Signer value must not print the key
+	keys  *keyCache // behind a pointer: %v of a Signer value must not print the key
 }
 
 // NewSigner returns a Signer for the token id and secret of a SolarNetwork
