@@ -1,6 +1,7 @@
 package snws2
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
@@ -54,39 +55,57 @@ func (r *Request) SignedHeaderNames() string {
 }
 
 // Canonical returns the canonical request: its six parts joined by "\n".
-func (r *Request) Canonical() string {
-	var b strings.Builder
-	b.Grow(len(r.Method) + len(r.Path) + len(r.Query) + 64*len(r.Headers) + 80)
-	b.WriteString(r.Method)
-	b.WriteByte('\n')
-	b.WriteString(r.Path)
-	b.WriteByte('\n')
-	b.WriteString(r.Query)
-	b.WriteByte('\n')
+func (r *Request) Canonical() string { return string(r.appendCanonical(nil)) }
+
+// appendCanonical appends the canonical request to dst.
+func (r *Request) appendCanonical(dst []byte) []byte {
+	dst = append(dst, r.Method...)
+	dst = append(dst, '\n')
+	dst = append(dst, r.Path...)
+	dst = append(dst, '\n')
+	dst = append(dst, r.Query...)
+	dst = append(dst, '\n')
 	for _, h := range r.Headers {
-		b.WriteString(h.Name)
-		b.WriteByte(':')
-		b.WriteString(h.Value)
-		b.WriteByte('\n')
+		dst = append(dst, h.Name...)
+		dst = append(dst, ':')
+		dst = append(dst, h.Value...)
+		dst = append(dst, '\n')
 	}
-	b.WriteString(r.SignedHeaderNames())
-	b.WriteByte('\n')
-	b.WriteString(r.BodySHA256)
-	return b.String()
+	for i, h := range r.Headers {
+		if i > 0 {
+			dst = append(dst, ';')
+		}
+		dst = append(dst, h.Name...)
+	}
+	dst = append(dst, '\n')
+	return append(dst, r.BodySHA256...)
 }
 
 // StringToSign returns the string to sign for the request at t: the
 // algorithm, t as yyyyMMdd'T'HHmmss'Z' in UTC and the hex SHA-256 of the
 // canonical request, joined by "\n".
-func (r *Request) StringToSign(t time.Time) string {
-	sum := sha256.Sum256([]byte(r.Canonical()))
-	return Algorithm + "\n" + t.UTC().Format("20060102T150405Z") + "\n" + hex.EncodeToString(sum[:])
+func (r *Request) StringToSign(t time.Time) string { return string(r.appendStringToSign(nil, t)) }
+
+// appendStringToSign appends the string to sign to dst. The canonical
+// request is built in a stack buffer (most requests fit), since only its
+// hash is needed.
+func (r *Request) appendStringToSign(dst []byte, t time.Time) []byte {
+	var buf [1024]byte
+	sum := sha256.Sum256(r.appendCanonical(buf[:0]))
+	dst = append(dst, Algorithm+"\n"...)
+	dst = t.UTC().AppendFormat(dst, "20060102T150405Z")
+	dst = append(dst, '\n')
+	return hex.AppendEncode(dst, sum[:])
 }
 
 // Signature returns the lower-case hex signature of the request at t with
 // the given signing key (see SigningKey).
 func (r *Request) Signature(key []byte, t time.Time) string {
-	return hex.EncodeToString(hmacSHA256(key, []byte(r.StringToSign(t))))
+	var buf [128]byte
+	m := hmac.New(sha256.New, key)
+	m.Write(r.appendStringToSign(buf[:0], t))
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(m.Sum(sum[:0]))
 }
 
 // Authorization returns the Authorization header value for tokenID and
