@@ -15,37 +15,6 @@ import (
 	"github.com/gridwire/gridwire/oscp"
 )
 
-// Option configures a Client.
-type Option func(*rest.Options)
-
-// WithHTTPClient sends requests through hc. The default is a client with
-// the WithTimeout timeout.
-func WithHTTPClient(hc *http.Client) Option { return func(o *rest.Options) { o.HTTPClient = hc } }
-
-// WithBaseURL sets the Flexibility Provider's OSCP 2.0 base URL, such as
-// the base_url of its Register message. Required.
-func WithBaseURL(u string) Option { return func(o *rest.Options) { o.BaseURL = u } }
-
-// WithUserAgent puts ua in front of gridwire's User-Agent.
-func WithUserAgent(ua string) Option { return func(o *rest.Options) { o.UserAgent = ua } }
-
-// WithLogger logs each message at debug level and heartbeat failures at
-// warn level; the token never appears. nil is an error; the default is
-// silence.
-func WithLogger(l *slog.Logger) Option { return func(o *rest.Options) { o.Logger = l } }
-
-// WithClock sets the clock heartbeats are timed and dated by. nil is an
-// error; the default is the system clock.
-func WithClock(c clock.Clock) Option { return func(o *rest.Options) { o.Clock = c } }
-
-// WithRetries sets how many times a heartbeat that failed with a network
-// error or a 5xx answer is tried again (other messages are never retried:
-// they are not idempotent for the FP). 0 means never; the default is 2.
-func WithRetries(n int) Option { return func(o *rest.Options) { o.Retries = n } }
-
-// WithTimeout bounds each attempt when WithHTTPClient is not given.
-func WithTimeout(d time.Duration) Option { return func(o *rest.Options) { o.Timeout = d } }
-
 // Client sends a Capacity Optimizer's messages to the Flexibility Provider,
 // with "Authorization: Token …" and a fresh X-Request-ID on each. It starts
 // no goroutine and is safe for concurrent use.
@@ -64,15 +33,15 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	if token == "" {
 		return nil, energy.Invalid("token", "empty")
 	}
-	o := rest.DefaultOptions("")
+	o := options{rest: rest.DefaultOptions("")}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if err := o.Validate(); err != nil {
+	if err := o.rest.Validate(); err != nil {
 		return nil, err
 	}
-	c := &Client{token: oscp.NewSecret(token), clock: o.Clock, log: o.Logger}
-	cfg := o.Config("oscp-co")
+	c := &Client{token: oscp.NewSecret(token), clock: o.rest.Clock, log: o.rest.Logger}
+	cfg := o.rest.Config("oscp-co")
 	cfg.Sign = func(r *http.Request) error {
 		r.Header.Set("Authorization", "Token "+c.token.Reveal())
 		return nil
