@@ -41,4 +41,3 @@ func WithRetries(n int) Option { return func(o *options) { o.rest.Retries = n } 
 
 // WithTimeout bounds each attempt when WithHTTPClient is not given.
 func WithTimeout(d time.Duration) Option { return func(o *options) { o.rest.Timeout = d } }
-
