@@ -15,6 +15,10 @@
 //	-co ADDR    run the CO endpoint on ADDR (at /oscp/co/2.0) until interrupted
 //	-tz         time zone for printed times (default: local)
 //
+// The CO endpoint only receives: registering the optimizer with
+// SolarNetwork's Flexibility Provider (co.Client.Register, with the
+// endpoint's public URL) is up to the optimizer's own program.
+//
 // Environment: SN_TOKEN and SN_TOKEN_SECRET (a SolarNetwork user token),
 // OSCP_CO_TOKEN (the token the FP must present to the CO endpoint; -co
 // only). Usage errors exit 2, failures 1.
