@@ -219,7 +219,11 @@ var errorCases = []errorCase{
 	{"403 access denied", 403, "error_403.json", energy.ErrUnauthorized, "", nil},
 	{"403 bad signature", 403, "error_403_signature.json", energy.ErrUnauthorized, "", nil},
 	{"401", 401, "error_401.json", energy.ErrUnauthorized, "", nil},
-	{"404 not found", 404, "error_404.json", nil, "DAO.00102", nil},
+	{"404 not found", 404, "error_404.json", nil, "DAO.00102", func(t *testing.T, err error) {
+		for _, s := range []error{energy.ErrInvalid, energy.ErrUnauthorized, energy.ErrUnavailable, energy.ErrRateLimited} {
+			assert.NotErrorIs(t, err, s)
+		}
+	}},
 	{"422 validation", 422, "error_422_validation.json", energy.ErrInvalid, "VAL.00004", func(t *testing.T, err error) {
 		var ae *oscp.APIError
 		require.ErrorAs(t, err, &ae)
@@ -235,7 +239,7 @@ var errorCases = []errorCase{
 		require.ErrorAs(t, err, &ae)
 		assert.Contains(t, ae.Body, "Bad Gateway")
 	}},
-	{"200 success false", 200, "error_200_false.json", nil, "422", nil},
+	{"200 success false", 200, "error_200_false.json", energy.ErrInvalid, "422", nil},
 }
 
 func TestEndpointsErrors(t *testing.T) {

@@ -3,6 +3,7 @@ package oscp
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/gridwire/gridwire/energy"
 )
@@ -61,8 +62,15 @@ func (e *APIError) Error() string {
 	return msg
 }
 
-// Unwrap returns the energy sentinel for the status, or nil.
+// Unwrap returns the energy sentinel for the status, or nil. A
+// success:false inside a 2xx answer is classified by its code instead:
+// validation and integrity codes (VAL.*, DAO.001xx, 422) → ErrInvalid,
+// transient ones (DAO.002xx, DAO.003xx, WEB.10000) → ErrRateLimited,
+// internal errors (E.00500, EE.00500) → ErrUnavailable.
 func (e *APIError) Unwrap() error {
+	if e.StatusCode < 400 {
+		return codeSentinel(e.Code)
+	}
 	switch {
 	case e.StatusCode == http.StatusUnauthorized, e.StatusCode == http.StatusForbidden:
 		return energy.ErrUnauthorized
@@ -94,3 +102,19 @@ func (e *DecodeError) Error() string {
 
 // Unwrap returns the decoder's error.
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// codeSentinel classifies SolarNetwork's error codes as its servers map
+// them to HTTP statuses.
+func codeSentinel(code string) error {
+	switch {
+	case code == "422", strings.HasPrefix(code, "VAL."), strings.HasPrefix(code, "DAO.001"):
+		return energy.ErrInvalid
+	case strings.HasPrefix(code, "DAO.002"), strings.HasPrefix(code, "DAO.003"), code == "WEB.10000":
+		return energy.ErrRateLimited
+	case code == "E.00500", code == "EE.00500", code == "500":
+		return energy.ErrUnavailable
+	case code == "403":
+		return energy.ErrUnauthorized
+	}
+	return nil
+}
