@@ -1,11 +1,14 @@
 package oscp_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"testing"
 	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -191,4 +194,22 @@ func TestNewValidates(t *testing.T) {
 	c, err := oscp.New("id", "s", oscp.WithUserAgent("me/1"))
 	require.NoError(t, err)
 	assert.Equal(t, `oscp.Client{TokenID: "id"}`, c.String())
+}
+
+func TestLogsHoldNoSecrets(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, mt := newMock(t, oscp.WithLogger(log))
+	mt.RegisterResponder("POST", url("/capacity-providers"), httpmock.NewStringResponder(201, fixture(t, "provider_create.json")))
+	mt.RegisterResponder("GET", url("/settings"), httpmock.NewStringResponder(503, fixture(t, "error_500.json")))
+	_, tok, err := c.CreateCapacityProvider(context.Background(), systemIn)
+	require.NoError(t, err)
+	_, err = c.Settings(context.Background())
+	require.Error(t, err)
+	out := buf.String()
+	require.Contains(t, out, "retrying", "the logger was used")
+	for _, secret := range []string{"test-token-secret", tok.Reveal(), "Secret.123", "Signature="} {
+		assert.NotContains(t, out, secret)
+		assert.NotContains(t, err.Error(), secret)
+	}
 }
