@@ -12,9 +12,9 @@ import (
 	"github.com/gridwire/gridwire/solarnetwork/snws2"
 )
 
-// TestUpstreamClientVectors reproduces the Authorization values of
-// SolarNetwork's JavaScript and Java client tests through the Signer, from
-// *http.Requests.
+// TestUpstreamClientVectors reproduces, through the Signer and from
+// *http.Requests, the Authorization values SolarNetwork's own JavaScript and
+// Java clients compute for the same requests.
 func TestUpstreamClientVectors(t *testing.T) {
 	date := []snws2.Option{snws2.WithDateHeader()}
 	tests := []struct {

@@ -3,6 +3,7 @@ package snws2_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -131,4 +132,42 @@ func TestTransportAndMiddleware(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+}
+
+// TestUpstreamServerVectors checks the Verifier against the signatures
+// SolarNetwork's server computes for a request behind a proxy (the port it
+// adds to Host from X-Forwarded-Port and X-Forwarded-Proto).
+func TestUpstreamServerVectors(t *testing.T) {
+	now := time.Unix(1502340082, 0).UTC() // Thu, 10 Aug 2017 04:41:22 GMT
+	lookup := func(_ context.Context, id string) (string, error) {
+		if id == "12345678901234567890" {
+			return "lsdjfpse9jfoeijfe09j", nil
+		}
+		return "", snws2.ErrUnknownToken
+	}
+	v, err := snws2.NewVerifier(lookup, snws2.WithClock(clock.NewFake(now)))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		host, proto, port, sig string
+	}{
+		{"localhost:8080", "", "", "0574baabdb8c97c0961d04f1a3e9a328dde3219b3898982af18b0c9675463fb1"},
+		{"localhost", "https", "443", "85028cb8b15bc3a7557aa9607c419697e0a942a95511728318e290c1d27ffd41"},
+		{"localhost", "https", "8443", "409bc3bd69fd95d6b67fe7cde94ae412221d61a92ee52dc3bfc82ae535f9f8a9"},
+		{"localhost", "http", "80", "9584e63cd1c3e8e6fd007b982f99ffb63a6feb8a9db06bd3f4879bf7867a290f"},
+		{"localhost", "http", "8080", "0574baabdb8c97c0961d04f1a3e9a328dde3219b3898982af18b0c9675463fb1"},
+		{"localhost", "https", "", "85028cb8b15bc3a7557aa9607c419697e0a942a95511728318e290c1d27ffd41"},
+	} {
+		req := httptest.NewRequest("GET", "/mock/path/here", nil)
+		req.Host = tc.host
+		if tc.proto != "" {
+			req.Header.Set("X-Forwarded-Proto", tc.proto)
+		}
+		if tc.port != "" {
+			req.Header.Set("X-Forwarded-Port", tc.port)
+		}
+		req.Header.Set("X-SN-Date", now.Format(http.TimeFormat))
+		req.Header.Set("Authorization", "SNWS2 Credential=12345678901234567890,SignedHeaders=host;x-sn-date,Signature="+tc.sig)
+		_, err := v.Verify(req)
+		assert.NoError(t, err, "%+v", tc)
+	}
 }
