@@ -121,7 +121,8 @@ func WithMaxBody(n int64) HandlerOption {
 //
 // Answers: 204 for an accepted message; 401 when "Authorization: Token …"
 // is missing or wrong; 400 when X-Request-ID is missing or the message is
-// invalid; 404 for an unknown message; 405 for a method other than POST.
+// invalid; 501 for a register without a version_url for OSCP 2.0; 404 for
+// an unknown message; 405 for a method other than POST.
 // Every refusal carries X-Error-Message.
 type Handler struct {
 	hooks     Hooks
@@ -201,7 +202,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var hookErr error
 	switch msg {
 	case MsgRegister:
-		hookErr = dispatch(ctx, body, h.hooks.Register, nil)
+		hookErr = dispatch(ctx, body, h.register, nil)
 	case MsgHandshake:
 		hookErr = dispatch(ctx, body, h.hooks.Handshake, nil)
 	case MsgHandshakeAcknowledge:
@@ -220,6 +221,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var de *decodeError
 	switch {
+	case errors.Is(hookErr, errNoVersion):
+		h.refuse(w, r, msg, http.StatusNotImplemented, "no version_url for OSCP "+Version)
 	case errors.As(hookErr, &de):
 		h.refuse(w, r, msg, http.StatusBadRequest, "invalid "+msg+": "+de.err.Error())
 	case errors.Is(hookErr, energy.ErrInvalid):
@@ -230,6 +233,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.log.LogAttrs(r.Context(), slog.LevelDebug, "oscp message", slog.String("message", msg), slog.String("request_id", info.RequestID))
 		w.WriteHeader(http.StatusNoContent)
 	}
+}
+
+// errNoVersion refuses a registration this package cannot speak to.
+var errNoVersion = errors.New("no common OSCP version")
+
+// register refuses a Register without a 2.0 base URL with 501, as
+// SolarNetwork's FP does, before the hook sees it.
+func (h *Handler) register(ctx context.Context, m Register) error {
+	if _, ok := m.BaseURL(Version); !ok {
+		return errNoVersion
+	}
+	if h.hooks.Register == nil {
+		return nil
+	}
+	return h.hooks.Register(ctx, m)
 }
 
 func (h *Handler) store(_ context.Context, f CapacityForecast) {

@@ -120,6 +120,7 @@ func TestHandlerRefuses(t *testing.T) {
 	h, err := co.NewHandler(token, co.Hooks{
 		UpdateGroupCapacityForecast: func(context.Context, co.CapacityForecast) error { called = true; return nil },
 		Heartbeat:                   func(context.Context, co.Heartbeat) error { called = true; return nil },
+		Register:                    func(context.Context, co.Register) error { called = true; return nil },
 	})
 	require.NoError(t, err)
 	block := func(s string) string {
@@ -149,6 +150,7 @@ func TestHandlerRefuses(t *testing.T) {
 		{"unknown unit", co.MsgUpdateGroupCapacityForecast, block(strings.Replace(ok, `"A"`, `"EUR"`, 1)), nil, 400},
 		{"unknown phase", co.MsgUpdateGroupCapacityForecast, block(strings.Replace(ok, `"ALL"`, `"FOUR"`, 1)), nil, 400},
 		{"unknown message", "update_everything", `{}`, nil, 404},
+		{"register without 2.0", co.MsgRegister, `{"token":"t","version_url":[{"version":"1.0","base_url":"http://x"}]}`, nil, 501},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
