@@ -1,6 +1,9 @@
 package oscptest
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 
 	"github.com/gridwire/gridwire/oscp"
@@ -268,7 +271,7 @@ func (s *Server) assetFrom(in oscp.AssetInput, a oscp.Asset) (oscp.Asset, *apiEr
 
 func (s *Server) createAsset(r *http.Request) (int, any, *apiErr) {
 	var in oscp.AssetInput
-	if e := decodeInput(r, &in); e != nil {
+	if e := decodeAsset(r, &in); e != nil {
 		return 0, nil, e
 	}
 	now := s.now()
@@ -297,7 +300,7 @@ func (s *Server) putAsset(r *http.Request) (int, any, *apiErr) {
 		return 0, nil, notFound()
 	}
 	var in oscp.AssetInput
-	if e := decodeInput(r, &in); e != nil {
+	if e := decodeAsset(r, &in); e != nil {
 		return 0, nil, e
 	}
 	a, e := s.assetFrom(in, *old)
@@ -313,4 +316,31 @@ func (s *Server) deleteAsset(r *http.Request) (int, any, *apiErr) {
 	id, _ := pathID(r)
 	delete(s.store.assets, id)
 	return http.StatusOK, nil, nil
+}
+
+// decodeAsset decodes an asset input as SolarNetwork does: like the other
+// inputs, except that statisticType must be an exact name (SolarNetwork
+// has no lenient parser for it).
+func decodeAsset(r *http.Request, in *oscp.AssetInput) *apiErr {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return &apiErr{status: http.StatusUnprocessableEntity, message: "Malformed JSON: " + err.Error()}
+	}
+	var raw struct {
+		Instantaneous, Energy *struct {
+			StatisticType *string `json:"statisticType"`
+		}
+	}
+	if json.Unmarshal(body, &raw) == nil {
+		for _, m := range []*struct {
+			StatisticType *string `json:"statisticType"`
+		}{raw.Instantaneous, raw.Energy} {
+			if m != nil && m.StatisticType != nil && !oscp.StatisticType(*m.StatisticType).Known() {
+				return &apiErr{status: http.StatusUnprocessableEntity,
+					message: "Malformed JSON: Cannot deserialize StatisticType from \"" + *m.StatisticType + "\""}
+			}
+		}
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return decodeInput(r, in)
 }

@@ -21,7 +21,9 @@
 //     Providers and Optimizers only, OAuth client secrets never returned,
 //     PUT replacing the whole entity, {"success":true} for DELETE;
 //   - input validated as SolarNetwork does (422 VAL.00004 with errors[] for
-//     missing or too long fields, 422 "Malformed JSON" for broken bodies),
+//     missing or too long fields, 422 "Malformed JSON" for broken bodies;
+//     enumerations by name case-insensitively, except statisticType, which
+//     must be exact),
 //     404 DAO.00102 for unknown ids, 422 DAO.00105 for a group that names an
 //     unknown provider or optimizer, or an asset an unknown group.
 //

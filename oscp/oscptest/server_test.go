@@ -195,6 +195,10 @@ func TestSignatureChecked(t *testing.T) {
 	require.ErrorIs(t, err, energy.ErrUnauthorized)
 	_, err = c.Settings(context.Background())
 	require.NoError(t, err)
+
+	// The Date header instead of X-SN-Date is accepted too.
+	_, err = srv.Client(oscp.WithSignerOptions(snws2.WithDateHeader())).Settings(context.Background())
+	require.NoError(t, err)
 }
 
 func TestServerValidates(t *testing.T) {
@@ -207,6 +211,11 @@ func TestServerValidates(t *testing.T) {
 	status, m = do(t, signedRequest(t, srv, "POST", "/assets", `{"name":`))
 	assert.Equal(t, 422, status)
 	assert.Contains(t, m["message"], "Malformed JSON")
+	status, m = do(t, signedRequest(t, srv, "POST", "/assets",
+		`{"name":"a","capacityGroupId":1,"identifier":"a","audience":"CapacityProvider","nodeId":1,"sourceId":"s",`+
+			`"category":"charging","phase":"all","instantaneous":{"propertyNames":["w"],"unit":"w","statisticType":"maximum"}}`))
+	assert.Equal(t, 422, status, "statisticType by exact name only, as SolarNetwork parses it")
+	assert.Contains(t, m["message"], "StatisticType")
 	status, _ = do(t, signedRequest(t, srv, "GET", "/nothing", ""))
 	assert.Equal(t, 404, status)
 	l, err := srv.Client().CapacityGroups(context.Background())
