@@ -150,3 +150,12 @@ func TestFPToCO(t *testing.T) {
 	require.ErrorAs(t, err, &fe)
 	assert.Equal(t, 400, fe.StatusCode)
 }
+
+func TestMeasurementValueRequired(t *testing.T) {
+	var m co.GroupMeasurements
+	err := co.Decode([]byte(`{"group_id":"g","measurements":[{"phase":"ALL","unit":"WH","direction":"NET","measure_time":"2026-03-01T10:00:00Z"}]}`), &m)
+	require.ErrorIs(t, err, energy.ErrInvalid)
+	require.NoError(t, co.Decode([]byte(`{"group_id":"g","measurements":[{"value":0,"phase":"ALL","unit":"WH","direction":"NET","measure_time":"2026-03-01T10:00:00Z"}]}`), &m))
+	var a co.AssetMeasurements
+	require.Error(t, co.Decode([]byte(`{"group_id":"g","measurements":[{"asset_id":"a","asset_category":"STORAGE","instantaneous_measurement":{"phase":"ALL","unit":"W","measure_time":"2026-03-01T10:00:00Z","x":1}}]}`), &a))
+}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/gridwire/gridwire/energy"
 )
 
 // strict decodes exactly one JSON value from b into v, refusing unknown
@@ -31,4 +33,39 @@ func Decode(b []byte, m Message) error {
 		return err
 	}
 	return m.Validate()
+}
+
+// requireKeys reports the first of keys missing from the JSON object b, for
+// required numbers whose zero value is valid.
+func requireKeys(b []byte, keys ...string) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if _, ok := m[k]; !ok {
+			return energy.Invalid(k, "required")
+		}
+	}
+	return nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler, strictly: value must be
+// present (0 is a reading; missing is an error).
+func (e *EnergyMeasurement) UnmarshalJSON(b []byte) error {
+	type plain EnergyMeasurement
+	if err := requireKeys(b, "value"); err != nil {
+		return err
+	}
+	return strict(b, (*plain)(e))
+}
+
+// UnmarshalJSON implements json.Unmarshaler, strictly: value must be
+// present.
+func (m *InstantaneousMeasurement) UnmarshalJSON(b []byte) error {
+	type plain InstantaneousMeasurement
+	if err := requireKeys(b, "value"); err != nil {
+		return err
+	}
+	return strict(b, (*plain)(m))
 }
