@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/gridwire/gridwire/oscp/oscptest"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m,
+		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
+		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
+		goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"))
+}
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+// syncBuffer is a bytes.Buffer safe for the CO endpoint's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestSimTables(t *testing.T) {
+	var out, errs bytes.Buffer
+	code := run(t.Context(), []string{"-sim", "-tz", "UTC"}, &out, &errs, env(nil))
+	require.Equal(t, 0, code, errs.String())
+	s := out.String()
+	for _, want := range []string{"Capacity Providers (1)", "Lines Co.", "Registered", "Capacity Optimizers (1)", "OAuth client-123",
+		"Capacity Groups (1)", "my-group", "FifteenMinute", "Assets of my-group (2)", "XYZ.ABC.123", "Maximum W of watts",
+		"Total Import Difference Wh of wattHours", "UTC"} {
+		assert.Contains(t, s, want)
+	}
+}
+
+func TestSimCO(t *testing.T) {
+	out := &syncBuffer{}
+	var errs bytes.Buffer
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"-sim", "-co", "127.0.0.1:0", "-tz", "UTC"}, out, &errs, env(nil)) }()
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "may draw now on phase ALL") }, 10*time.Second, 10*time.Millisecond)
+	cancel()
+	require.Equal(t, 0, <-done, errs.String())
+	s := out.String()
+	assert.Contains(t, s, "Capacity Optimizer endpoint at http://127.0.0.1:")
+	assert.Contains(t, s, "FP registered")
+	assert.Contains(t, s, "Update forecast for my-group (CONSUMPTION), 4 block(s)")
+}
+
+func TestBaseURL(t *testing.T) {
+	srv := oscptest.NewServer()
+	defer srv.Close()
+	var out, errs bytes.Buffer
+	code := run(t.Context(), []string{"-base-url", srv.URL}, &out, &errs,
+		env(map[string]string{"SN_TOKEN": srv.TokenID, "SN_TOKEN_SECRET": srv.TokenSecret}))
+	require.Equal(t, 0, code, errs.String())
+	assert.Contains(t, out.String(), "Capacity Groups (1)")
+
+	out.Reset()
+	errs.Reset()
+	code = run(t.Context(), []string{"-base-url", srv.URL}, &out, &errs,
+		env(map[string]string{"SN_TOKEN": srv.TokenID, "SN_TOKEN_SECRET": "wrong"}))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs.String(), "check SN_TOKEN")
+	assert.NotContains(t, errs.String(), "wrong")
+}
+
+func TestUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		code int
+		want string
+	}{
+		{[]string{"-h"}, nil, 0, "oscp: list"},
+		{nil, nil, 2, "SN_TOKEN"},
+		{[]string{"-bogus"}, nil, 2, "flag provided but not defined"},
+		{[]string{"-sim", "-tz", "Mars/Olympus"}, nil, 2, "-tz"},
+		{[]string{"-co", "127.0.0.1:0"}, map[string]string{"SN_TOKEN": "a", "SN_TOKEN_SECRET": "b"}, 2, "OSCP_CO_TOKEN"},
+		{[]string{"-sim", "extra"}, nil, 2, "unexpected argument"},
+		{[]string{"-base-url", "ftp://x"}, map[string]string{"SN_TOKEN": "a", "SN_TOKEN_SECRET": "b"}, 2, "WithBaseURL"},
+	} {
+		var out, errs bytes.Buffer
+		assert.Equal(t, tc.code, run(t.Context(), tc.args, &out, &errs, env(tc.env)), tc.args)
+		assert.Contains(t, errs.String(), tc.want, tc.args)
+	}
+}
