@@ -82,7 +82,7 @@ type Pending struct {
 
 	mu     sync.Mutex
 	next   uint64
-	order  []string // ids in the order they were added, abandoned ones too
+	order  []string               // ids in the order they were added, abandoned ones too
 	calls  map[string]chan Answer // nil channel: abandoned
 	live   int
 	closed error
