@@ -29,17 +29,17 @@ const (
 type Option func(*options)
 
 type options struct {
-	httpClient   *http.Client
-	userAgent    string
-	logger       *slog.Logger
-	clock        clock.Clock
-	timeout      time.Duration
-	readLimit    int64
-	loc          *time.Location
-	reconnect    bool
-	minBackoff   time.Duration
-	maxBackoff   time.Duration
-	err          error // the first bad option
+	httpClient *http.Client
+	userAgent  string
+	logger     *slog.Logger
+	clock      clock.Clock
+	timeout    time.Duration
+	readLimit  int64
+	loc        *time.Location
+	reconnect  bool
+	minBackoff time.Duration
+	maxBackoff time.Duration
+	err        error // the first bad option
 }
 
 func defaultOptions() options {

@@ -21,12 +21,14 @@ type reply struct {
 	orphan bool
 }
 
-func ok(v any) reply                { return reply{result: v} }
-func fail(status string) reply      { return reply{status: status} }
-func failBare(status string) reply  { return reply{status: status, bare: true} }
-func unexpected() reply             { return reply{status: string(balanz.StatusUnexpectedError), bare: true, orphan: true} }
-func accepted() reply               { return ok(map[string]string{"status": "Accepted"}) }
-func protocolError() reply          { return reply{status: string(balanz.StatusProtocolError), orphan: true} }
+func ok(v any) reply               { return reply{result: v} }
+func fail(status string) reply     { return reply{status: status} }
+func failBare(status string) reply { return reply{status: status, bare: true} }
+func unexpected() reply {
+	return reply{status: string(balanz.StatusUnexpectedError), bare: true, orphan: true}
+}
+func accepted() reply      { return ok(map[string]string{"status": "Accepted"}) }
+func protocolError() reply { return reply{status: string(balanz.StatusProtocolError), orphan: true} }
 func (r reply) frame(id string) []byte {
 	if r.orphan {
 		id = "007"
@@ -147,8 +149,8 @@ func writeHuge(ctx context.Context, ws *websocket.Conn, id string, size int) {
 		return
 	}
 	defer w.Close()
-	head, _ := ocppj.AppendResult(nil, id, json.RawMessage(`"`))
-	w.Write(head[:len(head)-2])
+	q, _ := json.Marshal(id)
+	w.Write([]byte(`[3,` + string(q) + `,"`))
 	chunk := []byte(strings.Repeat("x", 1<<16))
 	for n := 0; n < size; n += len(chunk) {
 		if _, err := w.Write(chunk); err != nil {

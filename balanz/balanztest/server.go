@@ -68,11 +68,15 @@ type Server struct {
 	clock clock.Clock
 	loc   *time.Location
 
+	ctx    context.Context // cancelled by Close
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // connection handlers
+
 	mu       sync.Mutex
 	m        *model
 	requests int
 	faults   []fault
-	conns    map[*websocket.Conn]struct{}
+	conns    map[*websocket.Conn]context.CancelFunc
 }
 
 // Option configures a Server.
@@ -88,7 +92,8 @@ func WithLocation(loc *time.Location) Option { return func(s *Server) { s.loc = 
 
 // NewServer starts a fake on 127.0.0.1 with the seeded model.
 func NewServer(opts ...Option) *Server {
-	s := &Server{Token: TokenAdmin, clock: clock.System(), loc: time.UTC, conns: map[*websocket.Conn]struct{}{}}
+	s := &Server{Token: TokenAdmin, clock: clock.System(), loc: time.UTC, conns: map[*websocket.Conn]context.CancelFunc{}}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 	for _, o := range opts {
 		o(s)
 	}
@@ -98,10 +103,13 @@ func NewServer(opts ...Option) *Server {
 	return s
 }
 
-// Close drops every connection and shuts the server down.
+// Close drops every connection, shuts the server down and waits for its
+// goroutines.
 func (s *Server) Close() {
+	s.cancel()
 	s.DropConnections()
 	s.srv.Close()
+	s.wg.Wait()
 }
 
 // Client dials the fake and logs in as admin, applying opts after the
@@ -139,16 +147,26 @@ func (s *Server) Handler() http.Handler {
 			return
 		}
 		ws.SetReadLimit(16 << 20)
+		ctx, cancel := context.WithCancel(s.ctx)
 		s.mu.Lock()
-		s.conns[ws] = struct{}{}
+		if s.ctx.Err() != nil {
+			s.mu.Unlock()
+			cancel()
+			ws.CloseNow()
+			return
+		}
+		s.wg.Add(1)
+		s.conns[ws] = cancel
 		s.mu.Unlock()
 		defer func() {
 			s.mu.Lock()
 			delete(s.conns, ws)
 			s.mu.Unlock()
+			cancel()
 			ws.CloseNow()
+			s.wg.Done()
 		}()
-		s.serve(r.Context(), ws)
+		s.serve(ctx, ws)
 	})
 }
 
@@ -174,12 +192,13 @@ func (s *Server) Requests() int {
 // dies or a network that fails does.
 func (s *Server) DropConnections() {
 	s.mu.Lock()
-	conns := make([]*websocket.Conn, 0, len(s.conns))
-	for c := range s.conns {
-		conns = append(conns, c)
+	conns := make(map[*websocket.Conn]context.CancelFunc, len(s.conns))
+	for c, cancel := range s.conns {
+		conns[c] = cancel
 	}
 	s.mu.Unlock()
-	for _, c := range conns {
+	for c, cancel := range conns {
+		cancel()
 		c.CloseNow()
 	}
 }
