@@ -83,6 +83,7 @@ func (s *Server) SetConnected(chargerID string, connected bool) error {
 	if connected && !c.booted {
 		c.booted = true
 		for _, cn := range c.conns {
+			cn.status = balanz.ConnectorAvailable // its first StatusNotification
 			s.m.recompute(cn)
 		}
 	}
