@@ -142,8 +142,9 @@ func checkArgs(cmd string, rest []string) error {
 		if len(rest) != 2 {
 			return errors.New("limit takes a charger id or alias and a current in A")
 		}
-		if _, err := strconv.ParseFloat(rest[1], 64); err != nil {
-			return fmt.Errorf("limit: %q is not a current in A", rest[1])
+		a, err := strconv.ParseFloat(rest[1], 64)
+		if err != nil || !(a == 0 || a >= float64(balanz.MinChargingCurrent)) {
+			return fmt.Errorf("limit: %q is not a current of 0 A (pause) or at least %v", rest[1], balanz.MinChargingCurrent)
 		}
 	case "":
 		return errors.New("no command")

@@ -76,7 +76,7 @@ func TestUsage(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.Contains(t, errs, "BALANZ_TOKEN")
 	for _, args := range [][]string{
-		{"-sim"}, {"-sim", "fly"}, {"-sim", "limit", "garage"}, {"-sim", "limit", "garage", "ten"},
+		{"-sim"}, {"-sim", "fly"}, {"-sim", "limit", "garage"}, {"-sim", "limit", "garage", "ten"}, {"-sim", "limit", "garage", "3"},
 		{"-sim", "status", "extra"}, {"-nope"}, {"-tz", "Mars/Olympus", "-sim", "status"}, {"tags"},
 	} {
 		code, _, _ := runArgs(t, env(nil), args...)

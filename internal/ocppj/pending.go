@@ -11,6 +11,9 @@ import (
 
 // Error is a CallError answer, as a Go error.
 type Error struct {
+	// ID is the id the answer came with: the call's own, or an orphan id
+	// such as "007" when the peer could not attribute it.
+	ID string
 	// Code and Description come from a five-element CallError.
 	Code, Description string
 	// Details is a five-element CallError's details.
@@ -136,7 +139,7 @@ func (p *Pending) Resolve(f Frame) error {
 	case CallResult:
 		a.Payload = f.Payload
 	case CallError:
-		a.Err = &Error{Code: f.ErrorCode, Description: f.ErrorDescription, Details: f.ErrorDetails, Payload: f.Payload}
+		a.Err = &Error{ID: f.ID, Code: f.ErrorCode, Description: f.ErrorDescription, Details: f.ErrorDetails, Payload: f.Payload}
 	default:
 		return fmt.Errorf("ocppj: %s frame %q is not an answer", f.Type, f.ID)
 	}
