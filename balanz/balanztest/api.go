@@ -39,11 +39,9 @@ func (r reply) frame(id string) []byte {
 	case r.status == "":
 		b, err = ocppj.AppendResult(nil, id, r.result)
 	case r.bare:
-		b, err = ocppj.AppendResult(nil, id, r.status)
-		b[1] = '4'
+		b, err = ocppj.AppendErrorPayload(nil, id, r.status)
 	default:
-		b, err = ocppj.AppendResult(nil, id, map[string]string{"status": r.status})
-		b[1] = '4'
+		b, err = ocppj.AppendErrorPayload(nil, id, map[string]string{"status": r.status})
 	}
 	if err != nil { // a bug in the fake, not the client's doing
 		panic(err)

@@ -14,7 +14,7 @@ func TestParse(t *testing.T) {
 		in   string
 		want ocppj.Frame
 	}{
-		// Shapes from ../shared/reference/oscp-balanz-volue.md §3.1.
+		// Shapes balanz sends.
 		{`[2, "123456", "GetChargers", {"group_id": "RR2"}]`, ocppj.Frame{Type: ocppj.Call, ID: "123456", Action: "GetChargers", Payload: json.RawMessage(`{"group_id": "RR2"}`)}},
 		{`[3,"1",{"user_type":"Admin"}]`, ocppj.Frame{Type: ocppj.CallResult, ID: "1", Payload: json.RawMessage(`{"user_type":"Admin"}`)}},
 		{`[4,"2",{"status":"InvalidLogin"}]`, ocppj.Frame{Type: ocppj.CallError, ID: "2", Payload: json.RawMessage(`{"status":"InvalidLogin"}`)}},
@@ -62,6 +62,10 @@ func TestAppend(t *testing.T) {
 	b, _ = ocppj.AppendResult(nil, "3", json.RawMessage(`{"ok":true}`))
 	if string(b) != `[3,"3",{"ok":true}]` {
 		t.Errorf("AppendResult = %s", b)
+	}
+	b, _ = ocppj.AppendErrorPayload(nil, "5", map[string]string{"status": "NotAuthorized"})
+	if string(b) != `[4,"5",{"status":"NotAuthorized"}]` {
+		t.Errorf("AppendErrorPayload = %s", b)
 	}
 	b, _ = ocppj.AppendError(nil, "4", "FormationViolation", "bad", nil)
 	if string(b) != `[4,"4","FormationViolation","bad",{}]` {
@@ -185,6 +189,11 @@ func FuzzParse(f *testing.F) {
 			b, err = ocppj.AppendCall(nil, fr.ID, fr.Action, fr.Payload)
 		case ocppj.CallResult:
 			b, err = ocppj.AppendResult(nil, fr.ID, fr.Payload)
+		case ocppj.CallError:
+			if len(fr.ErrorDetails) > 0 { // five elements
+				return
+			}
+			b, err = ocppj.AppendErrorPayload(nil, fr.ID, fr.Payload)
 		default:
 			return
 		}
