@@ -113,7 +113,9 @@ func (s *Server) Close() {
 }
 
 // Client dials the fake and logs in as admin, applying opts after the
-// fake's own (a logger-free client with a 10 s call timeout). Unlike the
+// fake's own: a 10 s call timeout, the fake's location, and the fake's
+// clock (so measured-at times follow a fake clock, and reconnection
+// back-off waits on it too). Unlike the
 // REST fakes' Client it takes a context and returns an error: dialling a
 // WebSocket is I/O that can fail, which a test should see as an error
 // rather than a panic.
