@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/gridwire/gridwire/energy"
@@ -195,3 +196,31 @@ func (e *EVCharger) SetCharging(ctx context.Context, on bool) error {
 
 // String names the charger and connector.
 func (e *EVCharger) String() string { return e.ref.String() + "/" + strconv.Itoa(e.connector) }
+
+// EVChargers returns every connector of every charger (or of one group,
+// when groupID is not "") as an energy.Charger, in balanz's order.
+func (c *Client) EVChargers(ctx context.Context, groupID string, opts ...ChargerOption) ([]*EVCharger, error) {
+	list, err := c.Chargers(ctx, ChargerFilter{GroupID: groupID})
+	if err != nil {
+		return nil, err
+	}
+	var out []*EVCharger
+	for _, ch := range list {
+		ids := make([]int, 0, len(ch.Connectors))
+		for id := range ch.Connectors {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			if id < 1 {
+				continue // connector 0 is the charger itself in OCPP
+			}
+			e, err := c.EVCharger(ByID(ch.ChargerID), id, opts...)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}

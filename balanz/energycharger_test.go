@@ -150,3 +150,17 @@ func TestEVChargerOfflineAndMissing(t *testing.T) {
 	_, err = ev.ChargerStatus(ctx(t))
 	assert.ErrorIs(t, err, &balanz.Error{Status: balanz.StatusNoSuchConnector})
 }
+
+func TestEVChargersList(t *testing.T) {
+	_, c, _ := fake(t)
+	all, err := c.EVChargers(ctx(t), "")
+	require.NoError(t, err)
+	var names []string
+	for _, e := range all {
+		names = append(names, e.String())
+	}
+	assert.Equal(t, []string{"CP-HOME-1/1", "CP-HOME-2/1", "CP-SITE-1/1", "CP-SITE-1/2", "CP-SITE-2/1"}, names)
+	home, err := c.EVChargers(ctx(t), balanztest.SeedHomeGroup, balanz.WithPhases(1))
+	require.NoError(t, err)
+	assert.Len(t, home, 2)
+}
