@@ -125,11 +125,13 @@ func (c *Client) run(cn *conn) {
 			err = ErrClosed
 		}
 		cerr := &ConnError{Err: err}
-		cn.pending.Close(cerr)
-		cn.ws.CloseNow()
+		// Unpublish first, so a caller that finds the line closed finds no
+		// connection either and waits for the next one.
 		c.mu.Lock()
 		c.cur, c.lastErr, c.ready = nil, cerr, make(chan struct{})
 		c.mu.Unlock()
+		cn.pending.Close(cerr)
+		cn.ws.CloseNow()
 		if err == ErrClosed || !c.o.reconnect {
 			return
 		}
@@ -289,17 +291,33 @@ func (c *Client) Call(ctx context.Context, action string, payload, result any) e
 		}
 		body = b
 	}
-	cn, err := c.conn(ctx, action)
-	if err != nil {
-		return err
-	}
 	if c.o.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.o.timeout)
 		defer cancel()
 	}
-	return c.exchange(ctx, cn, action, body, result)
+	for {
+		cn, err := c.conn(ctx, action)
+		if err != nil {
+			return err
+		}
+		err = c.exchange(ctx, cn, action, body, result)
+		var ns *notSent
+		if errors.As(err, &ns) && c.o.reconnect && c.ctx.Err() == nil {
+			continue // the connection dropped before the call went out: send it on the next one
+		}
+		if ns != nil {
+			return ns.err
+		}
+		return err
+	}
 }
+
+// notSent is a connection failure noticed before a call was sent, which
+// is safe to send again on a new connection.
+type notSent struct{ err error }
+
+func (e *notSent) Error() string { return e.err.Error() }
 
 func (c *Client) exchange(ctx context.Context, cn *conn, action string, body json.RawMessage, result any) error {
 	select {
@@ -314,9 +332,9 @@ func (c *Client) exchange(ctx context.Context, cn *conn, action string, body jso
 		<-cn.send
 		var ce *ConnError
 		if errors.As(err, &ce) {
-			return &ConnError{Command: action, Err: ce.Err}
+			err = ce.Err
 		}
-		return &ConnError{Command: action, Err: err}
+		return &notSent{&ConnError{Command: action, Err: err}}
 	}
 	cn.buf, err = ocppj.AppendCall(cn.buf[:0], id, action, body)
 	if err == nil {
