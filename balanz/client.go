@@ -291,7 +291,7 @@ func (c *Client) Call(ctx context.Context, action string, payload, result any) e
 		}
 		body = b
 	}
-	if c.o.timeout > 0 {
+	if dl, ok := ctx.Deadline(); c.o.timeout > 0 && (!ok || time.Until(dl) > c.o.timeout) {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.o.timeout)
 		defer cancel()
