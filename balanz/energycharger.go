@@ -167,7 +167,7 @@ func (e *EVCharger) SetCurrentLimit(ctx context.Context, limit energy.Amperes) e
 	if cn.TransactionID == nil {
 		return fmt.Errorf("balanz: SetCurrentLimit: %w on charger %s connector %d; a limit applies to a transaction, so start one first", ErrNoTransaction, ch.ChargerID, e.connector)
 	}
-	return e.c.SetTxProfile(ctx, ByID(ch.ChargerID), e.connector, *cn.TransactionID, l)
+	return e.c.SetTxProfile(ctx, ByID(ch.ChargerID), e.connector, int(*cn.TransactionID), l)
 }
 
 // SetCharging implements energy.Charger: on starts a transaction remotely
@@ -189,7 +189,7 @@ func (e *EVCharger) SetCharging(ctx context.Context, on bool) error {
 		}
 		return e.c.RemoteStartTransaction(ctx, ByID(ch.ChargerID), e.connector, tag)
 	case !on && cn.TransactionID != nil:
-		return e.c.RemoteStopTransaction(ctx, ByID(ch.ChargerID), *cn.TransactionID)
+		return e.c.RemoteStopTransaction(ctx, ByID(ch.ChargerID), int(*cn.TransactionID))
 	}
 	return nil
 }

@@ -31,10 +31,10 @@ type ServerStatus struct {
 	// StartTime is when the server started (a local wall-clock time).
 	StartTime Time `json:"starttime"`
 	// Tags, Groups, Chargers and Sessions count the model's entries.
-	Tags     int `json:"no_tags"`
-	Groups   int `json:"no_groups"`
-	Chargers int `json:"no_chargers"`
-	Sessions int `json:"no_sessions"`
+	Tags     Int `json:"no_tags"`
+	Groups   Int `json:"no_groups"`
+	Chargers Int `json:"no_chargers"`
+	Sessions Int `json:"no_sessions"`
 	// Logging maps each logger to its level ("INFO" …).
 	Logging map[string]string `json:"logging"`
 }
@@ -197,7 +197,7 @@ type Charger struct {
 	ChargerID   string `json:"charger_id"`
 	Alias       string `json:"alias"`
 	GroupID     string `json:"group_id"`
-	Priority    int    `json:"priority"`
+	Priority    Int    `json:"priority"`
 	Description string `json:"description"`
 	// ConnMax is the most current, in A, a connector may be offered.
 	ConnMax                 Number           `json:"conn_max"`
@@ -248,13 +248,13 @@ const (
 // Connector is one connector of a charger.
 type Connector struct {
 	// TransactionID is the live transaction's id, or nil.
-	TransactionID *int `json:"transaction_id"`
+	TransactionID *Int `json:"transaction_id"`
 	// Offered is the current in A balanz offers the connector, or nil.
 	Offered *Number `json:"offered"`
 	// Status is the connector's OCPP status.
 	Status ConnectorStatus `json:"status"`
 	// Priority is the session priority balanz allocates by.
-	Priority int `json:"priority"`
+	Priority Int `json:"priority"`
 	// EVMaxUsage is the most current in A the vehicle has drawn, or nil.
 	EVMaxUsage *Number `json:"ev_max_usage"`
 	// SuspendUntil is when a suspension balanz imposed ends, or nil.
@@ -316,7 +316,7 @@ type Tag struct {
 	ParentIDTag string    `json:"parent_id_tag"`
 	Description string    `json:"description"`
 	Status      TagStatus `json:"status"`
-	Priority    int       `json:"priority"`
+	Priority    Int       `json:"priority"`
 }
 
 // Session is a charging session: a stored one, or with include_live a live
@@ -332,8 +332,8 @@ type Session struct {
 	StopIDTag    string `json:"stop_id_tag"`
 	StartTime    Time   `json:"start_time"`
 	// EndTime, Duration (seconds) and Reason are nil for a live session.
-	EndTime  *Time   `json:"end_time"`
-	Duration *Number `json:"duration"`
+	EndTime  *Time    `json:"end_time"`
+	Duration *Seconds `json:"duration"`
 	// EnergyMeter is, for a stored session, the session's energy in Wh;
 	// for a live one the charger's cumulative meter reading.
 	EnergyMeter Number  `json:"energy_meter"`

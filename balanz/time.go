@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -119,3 +120,69 @@ func scalar(b []byte) (s string, isString, empty bool, err error) {
 
 // localizer is a decoded answer holding wall-clock times to place.
 type localizer interface{ localize(loc *time.Location) }
+
+// Int is an integer balanz may send as an integer, an integral float (1.0)
+// or a numeric string (priorities, transaction ids). null leaves 0.
+type Int int
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (n *Int) UnmarshalJSON(b []byte) error {
+	var f Number
+	if err := f.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	if f != Number(math.Trunc(float64(f))) || math.Abs(float64(f)) > 1<<53 {
+		return fmt.Errorf("balanz: %s is not an integer", b)
+	}
+	*n = Int(f)
+	return nil
+}
+
+// Seconds is a duration balanz sends as seconds (a number or numeric
+// string) or as Python writes one, "H:MM:SS" or "D days, H:MM:SS".
+type Seconds float64
+
+// Duration returns s as a time.Duration.
+func (s Seconds) Duration() time.Duration { return time.Duration(float64(s) * float64(time.Second)) }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *Seconds) UnmarshalJSON(b []byte) error {
+	str, isString, _, err := scalar(b)
+	if err != nil {
+		return err
+	}
+	if isString && strings.Contains(str, ":") {
+		var days float64
+		if d, rest, ok := strings.Cut(str, ","); ok {
+			f := strings.Fields(d)
+			if len(f) != 2 || !strings.HasPrefix(f[1], "day") {
+				return fmt.Errorf("balanz: duration %q is not \"D days, H:MM:SS\"", str)
+			}
+			n, err := strconv.ParseFloat(f[0], 64)
+			if err != nil {
+				return fmt.Errorf("balanz: duration %q: %w", str, err)
+			}
+			days, str = n, strings.TrimSpace(rest)
+		}
+		parts := strings.Split(str, ":")
+		if len(parts) != 3 {
+			return fmt.Errorf("balanz: duration %q is not H:MM:SS", str)
+		}
+		total := days * 86400
+		for i, p := range parts {
+			v, err := strconv.ParseFloat(p, 64)
+			if err != nil || v < 0 {
+				return fmt.Errorf("balanz: duration %q is not H:MM:SS", str)
+			}
+			total += v * []float64{3600, 60, 1}[i]
+		}
+		*s = Seconds(total)
+		return nil
+	}
+	var n Number
+	if err := n.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	*s = Seconds(n)
+	return nil
+}

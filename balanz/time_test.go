@@ -86,5 +86,50 @@ func FuzzAnswer(f *testing.F) {
 		_ = json.Unmarshal(fr.Payload, &ss)
 		var st balanz.ServerStatus
 		_ = json.Unmarshal(fr.Payload, &st)
+		var sec balanz.Seconds
+		_ = json.Unmarshal(fr.Payload, &sec)
+	})
+}
+
+func TestIntAndSeconds(t *testing.T) {
+	for in, want := range map[string]balanz.Int{`3`: 3, `3.0`: 3, `"7"`: 7, `null`: 0, `-2`: -2} {
+		var n balanz.Int
+		require.NoError(t, json.Unmarshal([]byte(in), &n), in)
+		assert.Equal(t, want, n, in)
+	}
+	for _, bad := range []string{`3.5`, `"x"`, `1e300`, `true`} {
+		var n balanz.Int
+		assert.Error(t, json.Unmarshal([]byte(bad), &n), bad)
+	}
+	for in, want := range map[string]time.Duration{
+		`13071`: 13071 * time.Second, `"90"`: 90 * time.Second, `"3:37:51"`: 3*time.Hour + 37*time.Minute + 51*time.Second,
+		`"1 day, 0:00:01"`: 24*time.Hour + time.Second, `"2 days, 1:00:00.5"`: 49*time.Hour + 500*time.Millisecond, `null`: 0,
+	} {
+		var s balanz.Seconds
+		require.NoError(t, json.Unmarshal([]byte(in), &s), in)
+		assert.Equal(t, want, s.Duration(), in)
+	}
+	for _, bad := range []string{`"1:2"`, `"a:b:c"`, `"x days, 1:00:00"`, `"-1:00:00"`, `{}`, `", 1:00:00"`, `"3 weeks, 1:00:00"`} {
+		var s balanz.Seconds
+		assert.Error(t, json.Unmarshal([]byte(bad), &s), bad)
+	}
+}
+
+// FuzzScalars: the tolerant scalar types never panic and never accept
+// something that is not a JSON value.
+func FuzzScalars(f *testing.F) {
+	for _, s := range []string{`1780336975.5`, `"2026-06-01 07:12:44"`, `"1.500"`, `"2 days, 1:00:00"`, `null`, `"", 1:00:00"`, `3.0`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var tm balanz.Time
+		var n balanz.Number
+		var i balanz.Int
+		var s balanz.Seconds
+		for _, v := range []json.Unmarshaler{&tm, &n, &i, &s} {
+			if v.UnmarshalJSON(data) == nil && !json.Valid(data) {
+				t.Fatalf("%T accepted %q", v, data)
+			}
+		}
 	})
 }

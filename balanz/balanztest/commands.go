@@ -412,7 +412,7 @@ func writeTag(m *model, a args, create bool) reply {
 			*p = v
 		}
 	}
-	t.Priority = a.integer("priority", t.Priority)
+	t.Priority = balanz.Int(a.integer("priority", int(t.Priority)))
 	return accepted()
 }
 

@@ -263,8 +263,8 @@ func (a app) status(ctx context.Context) error {
 		return err
 	}
 	return a.table("VERSION\tSTARTED\tGROUPS\tCHARGERS\tTAGS\tSESSIONS", [][]string{{
-		st.Version, st.StartTime.In(a.loc).Format("2006-01-02 15:04 MST"), strconv.Itoa(st.Groups),
-		strconv.Itoa(st.Chargers), strconv.Itoa(st.Tags), strconv.Itoa(st.Sessions),
+		st.Version, st.StartTime.In(a.loc).Format("2006-01-02 15:04 MST"), strconv.Itoa(int(st.Groups)),
+		strconv.Itoa(int(st.Chargers)), strconv.Itoa(int(st.Tags)), strconv.Itoa(int(st.Sessions)),
 	}})
 }
 
@@ -341,7 +341,7 @@ func (a app) tags(ctx context.Context) error {
 	}
 	var rows [][]string
 	for _, t := range ts {
-		rows = append(rows, []string{t.IDTag, t.UserName, string(t.Status), strconv.Itoa(t.Priority), t.Description})
+		rows = append(rows, []string{t.IDTag, t.UserName, string(t.Status), strconv.Itoa(int(t.Priority)), t.Description})
 	}
 	return a.table("TAG\tUSER\tSTATUS\tPRIORITY\tDESCRIPTION", rows)
 }
