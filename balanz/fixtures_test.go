@@ -46,7 +46,7 @@ func TestFixtureStatusAndLogs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, time.Date(2026, 6, 1, 7, 12, 44, 0, oslo), st.StartTime.Time)
 	assert.Equal(t, balanz.Int(23), st.Chargers)
-	assert.Equal(t, "WARNING", st.Logging["ocpp"])
+	assert.Equal(t, balanz.LogLevel("WARNING"), st.Logging["ocpp"])
 
 	c, reqs := fixtureClient(t, "GetLogs.json", balanz.WithLocation(oslo))
 	logs, err := c.Logs(ctx(t), balanz.LogFilter{Level: "INFO", Start: time.Date(2026, 6, 1, 5, 0, 0, 0, time.UTC), Logger: balanz.AuditLogger})

@@ -35,8 +35,40 @@ type ServerStatus struct {
 	Groups   Int `json:"no_groups"`
 	Chargers Int `json:"no_chargers"`
 	Sessions Int `json:"no_sessions"`
-	// Logging maps each logger to its level ("INFO" …).
-	Logging map[string]string `json:"logging"`
+	// Logging maps each logger to its level.
+	Logging map[string]LogLevel `json:"logging"`
+}
+
+// LogLevel is a logger's level: "DEBUG", "INFO", "WARNING", "ERROR" or
+// "CRITICAL". Python's numeric levels (10 … 50) are read as these names.
+type LogLevel string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l *LogLevel) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		*l = LogLevel(s)
+		return nil
+	}
+	var n int
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("balanz: log level %s is neither a name nor a number", b)
+	}
+	switch n {
+	case 10:
+		*l = "DEBUG"
+	case 20:
+		*l = "INFO"
+	case 30:
+		*l = "WARNING"
+	case 40:
+		*l = "ERROR"
+	case 50:
+		*l = "CRITICAL"
+	default:
+		*l = LogLevel(fmt.Sprintf("Level %d", n))
+	}
+	return nil
 }
 
 func (s *ServerStatus) localize(loc *time.Location) { s.StartTime.in(loc) }

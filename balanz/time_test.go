@@ -133,3 +133,10 @@ func FuzzScalars(f *testing.F) {
 		}
 	})
 }
+
+func TestLogLevel(t *testing.T) {
+	var st balanz.ServerStatus
+	require.NoError(t, json.Unmarshal([]byte(`{"logging":{"a":"INFO","b":30,"c":5}}`), &st))
+	assert.Equal(t, map[string]balanz.LogLevel{"a": "INFO", "b": "WARNING", "c": "Level 5"}, st.Logging)
+	assert.Error(t, json.Unmarshal([]byte(`{"logging":{"a":[]}}`), &st))
+}
