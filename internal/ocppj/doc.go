@@ -9,5 +9,8 @@
 // that balanz's API sends. Some servers (balanz again) answer a frame they
 // could not attribute with a fixed id such as "007"; a Pending set up with
 // OrphanIDs hands such an answer to the oldest pending call, which is
-// correct when the server answers strictly in order.
+// correct when the server answers strictly in order. A call its caller gave
+// up keeps its place in that order until answered, so no answer ever falls
+// on the wrong caller. ParseAnswer reads an answer's head without decoding
+// its payload, which the caller decodes once, into its own type.
 package ocppj

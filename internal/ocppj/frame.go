@@ -140,6 +140,20 @@ func AppendResult(b []byte, id string, payload any) ([]byte, error) {
 	return append(b, ']'), nil
 }
 
+// AppendErrorPayload appends the three-element error frame [4, id, payload]
+// that balanz sends (payload {"status": …} or a bare string) to b.
+func AppendErrorPayload(b []byte, id string, payload any) ([]byte, error) {
+	p, err := encodePayload(payload)
+	if err != nil {
+		return b, fmt.Errorf("ocppj: encoding error payload: %w", err)
+	}
+	b = append(b, "[4,"...)
+	b = appendString(b, id)
+	b = append(b, ',')
+	b = append(b, p...)
+	return append(b, ']'), nil
+}
+
 // AppendError appends the OCPP five-element frame [4, id, code, description,
 // details] to b.
 func AppendError(b []byte, id, code, description string, details any) ([]byte, error) {

@@ -2,11 +2,9 @@ package ocppj_test
 
 import (
 	"encoding/json"
+	"errors"
 	"sync"
 	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/internal/ocppj"
 )
@@ -16,8 +14,7 @@ func TestParse(t *testing.T) {
 		in   string
 		want ocppj.Frame
 	}{
-		// The shapes balanz sends, the four-element CallError of OCPP-J and
-		// balanz's shorter ones included.
+		// Shapes balanz sends.
 		{`[2, "123456", "GetChargers", {"group_id": "RR2"}]`, ocppj.Frame{Type: ocppj.Call, ID: "123456", Action: "GetChargers", Payload: json.RawMessage(`{"group_id": "RR2"}`)}},
 		{`[3,"1",{"user_type":"Admin"}]`, ocppj.Frame{Type: ocppj.CallResult, ID: "1", Payload: json.RawMessage(`{"user_type":"Admin"}`)}},
 		{`[4,"2",{"status":"InvalidLogin"}]`, ocppj.Frame{Type: ocppj.CallError, ID: "2", Payload: json.RawMessage(`{"status":"InvalidLogin"}`)}},
@@ -26,39 +23,59 @@ func TestParse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, err := ocppj.Parse([]byte(tt.in))
-		if !assert.NoError(t, err, "Parse(%s)", tt.in) {
+		if err != nil {
+			t.Errorf("Parse(%s): %v", tt.in, err)
 			continue
 		}
 		gj, _ := json.Marshal(got)
 		wj, _ := json.Marshal(tt.want)
-		assert.Equal(t, string(wj), string(gj), "Parse(%s)", tt.in)
+		if string(gj) != string(wj) {
+			t.Errorf("Parse(%s) = %s, want %s", tt.in, gj, wj)
+		}
 	}
 }
 
 func TestParseMalformed(t *testing.T) {
 	for _, in := range []string{``, `{}`, `[]`, `[2,"1"]`, `["2","1","A",{}]`, `[2,1,"A",{}]`, `[2,"1","",{}]`,
 		`[2,"1","A"]`, `[3,"1",{},{}]`, `[4,"1","a","b"]`, `[4,"1",1,"b",{}]`, `[7,"1",{}]`, `[2,"1","A",{}`} {
-		_, err := ocppj.Parse([]byte(in))
-		assert.ErrorIs(t, err, ocppj.ErrMalformed, "Parse(%q)", in)
+		if _, err := ocppj.Parse([]byte(in)); !errors.Is(err, ocppj.ErrMalformed) {
+			t.Errorf("Parse(%q) = %v, want ErrMalformed", in, err)
+		}
 	}
 }
 
 func TestAppend(t *testing.T) {
 	b, err := ocppj.AppendCall(nil, "1", "GetStatus", nil)
-	require.NoError(t, err)
-	assert.Equal(t, `[2,"1","GetStatus",{}]`, string(b), "AppendCall nil payload")
+	if err != nil || string(b) != `[2,"1","GetStatus",{}]` {
+		t.Errorf("AppendCall nil payload = %s, %v", b, err)
+	}
 	b, _ = ocppj.AppendCall(nil, "2", "Login", map[string]string{"token": `a"b`})
-	assert.Equal(t, `[2,"2","Login",{"token":"a\"b"}]`, string(b))
-	_, err = ocppj.AppendCall(nil, "", "X", nil)
-	assert.Error(t, err, "empty id accepted")
-	_, err = ocppj.AppendCall(nil, "1", "X", json.RawMessage(`{bad`))
-	assert.Error(t, err, "invalid raw payload accepted")
+	if string(b) != `[2,"2","Login",{"token":"a\"b"}]` {
+		t.Errorf("AppendCall = %s", b)
+	}
+	if _, err := ocppj.AppendCall(nil, "", "X", nil); err == nil {
+		t.Error("empty id accepted")
+	}
+	if _, err := ocppj.AppendCall(nil, "1", "X", json.RawMessage(`{bad`)); err == nil {
+		t.Error("invalid raw payload accepted")
+	}
 	b, _ = ocppj.AppendResult(nil, "3", json.RawMessage(`{"ok":true}`))
-	assert.Equal(t, `[3,"3",{"ok":true}]`, string(b))
+	if string(b) != `[3,"3",{"ok":true}]` {
+		t.Errorf("AppendResult = %s", b)
+	}
+	b, _ = ocppj.AppendErrorPayload(nil, "5", map[string]string{"status": "NotAuthorized"})
+	if string(b) != `[4,"5",{"status":"NotAuthorized"}]` {
+		t.Errorf("AppendErrorPayload = %s", b)
+	}
 	b, _ = ocppj.AppendError(nil, "4", "FormationViolation", "bad", nil)
-	assert.Equal(t, `[4,"4","FormationViolation","bad",{}]`, string(b))
-	_, err = ocppj.Parse(b)
-	assert.NoError(t, err, "round trip %s", b)
+	if string(b) != `[4,"4","FormationViolation","bad",{}]` {
+		t.Errorf("AppendError = %s", b)
+	}
+	for _, frame := range [][]byte{b} {
+		if _, err := ocppj.Parse(frame); err != nil {
+			t.Errorf("round trip %s: %v", frame, err)
+		}
+	}
 }
 
 func TestPending(t *testing.T) {
@@ -66,25 +83,36 @@ func TestPending(t *testing.T) {
 	id1, ch1, _ := p.Add()
 	id2, ch2, _ := p.Add()
 	id3, ch3, _ := p.Add()
-	require.NotEqual(t, id1, id2, "ids repeat")
-	require.NotEqual(t, id2, id3, "ids repeat")
+	if id1 == id2 || id2 == id3 {
+		t.Fatal("ids repeat")
+	}
 	// answers out of order by id
-	require.NoError(t, p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id2, Payload: json.RawMessage(`2`)}))
-	a := <-ch2
-	assert.Equal(t, "2", string(a.Payload))
-	assert.NoError(t, a.Err)
+	if err := p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id2, Payload: json.RawMessage(`2`)}); err != nil {
+		t.Fatal(err)
+	}
+	if a := <-ch2; string(a.Payload) != "2" || a.Err != nil {
+		t.Errorf("ch2 = %+v", a)
+	}
 	// an orphan error goes to the oldest pending call
-	require.NoError(t, p.Resolve(ocppj.Frame{Type: ocppj.CallError, ID: "007", Payload: json.RawMessage(`{"status":"ProtocolError"}`)}))
-	a = <-ch1
+	if err := p.Resolve(ocppj.Frame{Type: ocppj.CallError, ID: "007", Payload: json.RawMessage(`{"status":"ProtocolError"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	a := <-ch1
 	var ce *ocppj.Error
-	if assert.ErrorAs(t, a.Err, &ce) {
-		assert.Equal(t, "ProtocolError", ce.Status())
+	if !errors.As(a.Err, &ce) || ce.Status() != "ProtocolError" {
+		t.Errorf("ch1 = %+v", a)
 	}
 	// unknown id, and a call is not an answer
-	assert.Error(t, p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: "nope"}), "unmatched answer accepted")
-	assert.Error(t, p.Resolve(ocppj.Frame{Type: ocppj.Call, ID: id3, Action: "X"}), "call accepted as answer")
+	if err := p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: "nope"}); err == nil {
+		t.Error("unmatched answer accepted")
+	}
+	if err := p.Resolve(ocppj.Frame{Type: ocppj.Call, ID: id3, Action: "X"}); err == nil {
+		t.Error("call accepted as answer")
+	}
 	p.Cancel(id3)
-	assert.Error(t, p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id3}), "answer to cancelled call accepted")
+	if err := p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id3}); err == nil {
+		t.Error("answer to cancelled call accepted")
+	}
 	select {
 	case a := <-ch3:
 		t.Errorf("cancelled call got %+v", a)
@@ -92,11 +120,15 @@ func TestPending(t *testing.T) {
 	}
 	_, ch4, _ := p.Add()
 	p.Close(nil)
-	a = <-ch4
-	assert.ErrorIs(t, a.Err, ocppj.ErrClosed, "after Close")
-	_, _, err := p.Add()
-	assert.ErrorIs(t, err, ocppj.ErrClosed, "Add after Close")
-	assert.Zero(t, p.Len())
+	if a := <-ch4; !errors.Is(a.Err, ocppj.ErrClosed) {
+		t.Errorf("after Close: %+v", a)
+	}
+	if _, _, err := p.Add(); !errors.Is(err, ocppj.ErrClosed) {
+		t.Errorf("Add after Close = %v", err)
+	}
+	if p.Len() != 0 {
+		t.Errorf("Len = %d", p.Len())
+	}
 }
 
 func TestErrorStatus(t *testing.T) {
@@ -109,8 +141,12 @@ func TestErrorStatus(t *testing.T) {
 		{ocppj.Error{Payload: json.RawMessage(`"Unexpected Error"`)}, "Unexpected Error"},
 		{ocppj.Error{Payload: json.RawMessage(`[1]`)}, ""},
 	} {
-		assert.Equal(t, tt.want, tt.e.Status(), "Status(%+v)", tt.e)
-		assert.NotEmpty(t, tt.e.Error())
+		if got := tt.e.Status(); got != tt.want {
+			t.Errorf("Status(%+v) = %q, want %q", tt.e, got, tt.want)
+		}
+		if tt.e.Error() == "" {
+			t.Error("empty Error()")
+		}
 	}
 }
 
@@ -118,15 +154,21 @@ func TestPendingConcurrent(t *testing.T) {
 	var p ocppj.Pending
 	var wg sync.WaitGroup
 	for range 50 {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			id, ch, err := p.Add()
-			if !assert.NoError(t, err) {
+			if err != nil {
+				t.Error(err)
 				return
 			}
-			assert.NoError(t, p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id, Payload: json.RawMessage(`"` + id + `"`)}))
-			a := <-ch
-			assert.Equal(t, `"`+id+`"`, string(a.Payload), "answer for %s", id)
-		})
+			if err := p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id, Payload: json.RawMessage(`"` + id + `"`)}); err != nil {
+				t.Error(err)
+			}
+			if a := <-ch; string(a.Payload) != `"`+id+`"` {
+				t.Errorf("got %s for %s", a.Payload, id)
+			}
+		}()
 	}
 	wg.Wait()
 }
@@ -147,13 +189,19 @@ func FuzzParse(f *testing.F) {
 			b, err = ocppj.AppendCall(nil, fr.ID, fr.Action, fr.Payload)
 		case ocppj.CallResult:
 			b, err = ocppj.AppendResult(nil, fr.ID, fr.Payload)
+		case ocppj.CallError:
+			if len(fr.ErrorDetails) > 0 { // five elements
+				return
+			}
+			b, err = ocppj.AppendErrorPayload(nil, fr.ID, fr.Payload)
 		default:
 			return
 		}
 		if err != nil {
 			return // e.g. an empty id cannot be written
 		}
-		_, err = ocppj.Parse(b)
-		require.NoError(t, err, "re-encoded %s does not parse", b)
+		if _, err := ocppj.Parse(b); err != nil {
+			t.Fatalf("re-encoded %s does not parse: %v", b, err)
+		}
 	})
 }
