@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gridwire/gridwire/openadr/internal/conformance"
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
 
@@ -31,7 +32,7 @@ func FuzzHandler(f *testing.F) {
 		}
 		return nil
 	})
-	if dir := filepath.Join(sharedDir(), "openadr", "samples"); dirExists(dir) {
+	if dir := conformance.Samples(); dirExists(dir) {
 		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 			if err == nil && strings.HasSuffix(p, ".xml") {
 				seeds = append(seeds, p)

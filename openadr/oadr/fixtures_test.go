@@ -9,7 +9,7 @@ import (
 )
 
 // Realistic values for every message of the profile, modelled on the battery
-// scenario in ../shared/openadr/samples/battery (venID VEN_FORTRESS_1, vtnID
+// scenario in the sample corpus's battery folder (venID VEN_FORTRESS_1, vtnID
 // VTN_SANDBOX, resource battery1). Several messages appear more than once to
 // cover optional parts (signatures of GML areas, baselines, both payload kinds).
 

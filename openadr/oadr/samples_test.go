@@ -14,7 +14,7 @@ import (
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
 
-// validSampleDirs are the folders of ../shared/openadr/samples whose files all
+// validSampleDirs are the folders of the sample corpus whose files all
 // validate against the schema (samples/README.md).
 var validSampleDirs = []string{"battery", "openleadr-interop", "epri-ven-interop", "alliance", "nsprefix-variants", "avob"}
 

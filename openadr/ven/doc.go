@@ -45,7 +45,7 @@
 // # Reports
 //
 // The VEN offers two reports, laid out as in the battery samples of the
-// sandbox scenario (shared/openadr/samples/battery): TELEMETRY_USAGE
+// Fortress battery scenario (openadr/testdata/battery): TELEMETRY_USAGE
 // ("<resource>_telemetry_usage") with voltage (V), current (A), cell
 // temperature (°C), real power (kW), stored energy (kWh, reportType
 // storedEnergy) and state of charge (%, a customUnit with reportType

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/openadr/internal/conformance"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/ven"
 	"github.com/stretchr/testify/require"
@@ -22,12 +23,12 @@ import (
 // never panics. Seeds are the VTN-side samples (messages a VTN queues).
 func FuzzPollAnswer(f *testing.F) {
 	for _, dir := range []string{"battery", "openleadr-interop", "epri-ven-interop"} {
-		entries, _ := os.ReadDir(filepath.Join(sharedSeedDir(), dir))
+		entries, _ := os.ReadDir(filepath.Join(conformance.Samples(), dir))
 		for _, e := range entries {
 			if strings.Contains(e.Name(), "ven2vtn") || strings.HasPrefix(e.Name(), "oadrPoll") {
 				continue
 			}
-			if b, err := os.ReadFile(filepath.Join(sharedSeedDir(), dir, e.Name())); err == nil {
+			if b, err := os.ReadFile(filepath.Join(conformance.Samples(), dir, e.Name())); err == nil {
 				f.Add(b)
 			}
 		}
@@ -83,12 +84,4 @@ func FuzzPollAnswer(f *testing.F) {
 		soc := v.State().Battery.StateOfCharge
 		require.True(t, soc.Valid(), "SoC %v", soc)
 	})
-}
-
-// sharedSeedDir is sharedDir without skipping: seeds are optional.
-func sharedSeedDir() string {
-	if dir := os.Getenv("GRIDWIRE_SHARED"); dir != "" {
-		return filepath.Join(dir, "openadr", "samples")
-	}
-	return filepath.Join("..", "..", "..", "shared", "openadr", "samples")
 }
