@@ -63,7 +63,7 @@ func Example() {
 	}
 	start, end, avg := cheapestWindow(ps, 4) // four 30-minute intervals
 	err = battery.SetSchedule(ctx, energy.Schedule{
-		Repeat: energy.RepeatDaily, // AlphaESS keeps charge windows daily; a one-off is refused
+		Repeat:  energy.RepeatDaily, // AlphaESS keeps charge windows daily; a one-off is refused
 		Windows: []energy.Window{{Start: start.In(sydney), End: end.In(sydney), Mode: energy.ModeCharge, TargetSoC: 0.9}},
 	})
 	fmt.Printf("charge %s–%s at %.3f AUD/kWh on average: %v\n", start.In(sydney).Format("15:04"), end.In(sydney).Format("15:04"), avg, err)
