@@ -17,7 +17,9 @@ import (
 
 // Client sends a Capacity Optimizer's messages to the Flexibility Provider,
 // with "Authorization: Token …" and a fresh X-Request-ID on each. It starts
-// no goroutine and is safe for concurrent use.
+// no goroutine and is safe for concurrent use. A refusal is an *Error; no
+// answer is an *oscp.TransportError and a redirect to another server an
+// *oscp.RedirectError.
 type Client struct {
 	rest  *rest.Client
 	token oscp.Secret
@@ -103,13 +105,31 @@ func (c *Client) send(ctx context.Context, name string, m Message, idempotent bo
 	}
 	_, err := c.rest.Do(ctx, &rest.Request{Method: http.MethodPost, Path: "/" + name, Header: h, Body: m,
 		Idempotent: idempotent, NoRetry: !idempotent})
-	var he *rest.HTTPError
-	if errors.As(err, &he) {
+	return convertError(name, err)
+}
+
+// convertError turns internal/rest's errors into ones callers can name: a
+// refusal into an *Error, no answer into an *oscp.TransportError, a
+// redirect to another server into an *oscp.RedirectError. Others (the
+// context's) pass through unchanged.
+func convertError(name string, err error) error {
+	var (
+		he *rest.HTTPError
+		te *rest.TransportError
+		re *rest.RedirectError
+	)
+	switch {
+	case errors.As(err, &he):
+		// The body excerpt is rest's, already redacted of the token.
 		reason := he.Header.Get("X-Error-Message")
 		if reason == "" {
 			reason = he.Body
 		}
 		return &Error{Message: name, StatusCode: he.StatusCode, Reason: reason}
+	case errors.As(err, &te):
+		return &oscp.TransportError{Method: te.Method, Endpoint: te.Endpoint, Attempts: te.Attempts, Err: te.Err}
+	case errors.As(err, &re):
+		return &oscp.RedirectError{Method: re.Method, Endpoint: re.Endpoint, From: re.From, To: re.To}
 	}
 	return err
 }

@@ -159,3 +159,29 @@ func TestMeasurementValueRequired(t *testing.T) {
 	var a co.AssetMeasurements
 	require.Error(t, co.Decode([]byte(`{"group_id":"g","measurements":[{"asset_id":"a","asset_category":"STORAGE","instantaneous_measurement":{"phase":"ALL","unit":"W","measure_time":"2026-03-01T10:00:00Z","x":1}}]}`), &a))
 }
+
+// TestClientErrorsAreNamed checks that no answer and a redirect to another
+// server reach the caller as oscp's exported types, never internal ones.
+func TestClientErrorsAreNamed(t *testing.T) {
+	ctx := context.Background()
+	gone := httptest.NewServer(http.NotFoundHandler())
+	gone.Close()
+	c, err := co.NewClient("t", co.WithBaseURL(gone.URL), co.WithRetries(0))
+	require.NoError(t, err)
+	err = c.Heartbeat(ctx, t0)
+	var te *oscp.TransportError
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, "/"+co.MsgHeartbeat, te.Endpoint)
+	assert.Equal(t, 1, te.Attempts)
+	assert.ErrorIs(t, err, energy.ErrUnavailable)
+
+	moved := httptest.NewServer(http.RedirectHandler("http://127.0.0.2:1/elsewhere", http.StatusFound))
+	defer moved.Close()
+	c, err = co.NewClient("t", co.WithBaseURL(moved.URL))
+	require.NoError(t, err)
+	err = c.Heartbeat(ctx, t0)
+	var re *oscp.RedirectError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, "http://127.0.0.2:1", re.To)
+	assert.NotErrorIs(t, err, energy.ErrUnavailable, "not retried")
+}
