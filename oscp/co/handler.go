@@ -54,6 +54,13 @@ type Hooks struct {
 	// GroupCapacityComplianceError receives a report that a group did not
 	// keep to its forecast.
 	GroupCapacityComplianceError func(ctx context.Context, m ComplianceError) error
+	// UpdateGroupMeasurements receives a group's energy measurements:
+	// SolarNetwork sends them every capacityOptimizerMeasurementPeriod
+	// for the group's assets whose audience is the Capacity Optimizer.
+	UpdateGroupMeasurements func(ctx context.Context, m GroupMeasurements) error
+	// UpdateAssetMeasurements receives measurements asset by asset, as
+	// UpdateGroupMeasurements.
+	UpdateAssetMeasurements func(ctx context.Context, m AssetMeasurements) error
 }
 
 // RequestInfo is what the OSCP headers of a request say.
@@ -215,6 +222,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		hookErr = dispatch(ctx, body, h.hooks.AdjustGroupCapacityForecast, h.store)
 	case MsgGroupCapacityComplianceError:
 		hookErr = dispatch(ctx, body, h.hooks.GroupCapacityComplianceError, nil)
+	case MsgUpdateGroupMeasurements:
+		hookErr = dispatch(ctx, body, h.hooks.UpdateGroupMeasurements, nil)
+	case MsgUpdateAssetMeasurements:
+		hookErr = dispatch(ctx, body, h.hooks.UpdateAssetMeasurements, nil)
 	default:
 		h.refuse(w, r, msg, http.StatusNotFound, "unknown message "+msg)
 		return

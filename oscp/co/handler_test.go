@@ -74,6 +74,12 @@ func TestHandlerAcceptsEveryMessage(t *testing.T) {
 		GroupCapacityComplianceError: func(ctx context.Context, m co.ComplianceError) error {
 			return record("compliance")(ctx, m)
 		},
+		UpdateGroupMeasurements: func(ctx context.Context, m co.GroupMeasurements) error {
+			return record("group measurements")(ctx, m)
+		},
+		UpdateAssetMeasurements: func(ctx context.Context, m co.AssetMeasurements) error {
+			return record("asset measurements")(ctx, m)
+		},
 	}
 	fc := co.NewForecasts()
 	h, err := co.NewHandler(token, hooks, co.WithForecasts(fc))
@@ -86,11 +92,19 @@ func TestHandlerAcceptsEveryMessage(t *testing.T) {
 		co.MsgUpdateGroupCapacityForecast:  forecastJSON,
 		co.MsgAdjustGroupCapacityForecast:  strings.Replace(forecastJSON, "CONSUMPTION", "generation", 1),
 		co.MsgGroupCapacityComplianceError: `{"message":"over capacity"}`,
+		co.MsgUpdateGroupMeasurements: `{"group_id":"my-group","measurements":[{"value":0,"phase":"ALL","unit":"KWH","direction":"IMPORT",` +
+			`"measure_time":"2026-03-01T10:00:00Z"}]}`,
+		co.MsgUpdateAssetMeasurements: `{"group_id":"my-group","measurements":[{"asset_id":"XYZ.ABC.123","asset_category":"CHARGING",` +
+			`"instantaneous_measurement":{"value":7.2,"phase":"ALL","unit":"KW","measure_time":"2026-03-01T10:00:00Z"}}]}`,
 	} {
 		resp := post(t, h, msg, body, nil)
 		assert.Equal(t, http.StatusNoContent, resp.StatusCode, "%s: %s", msg, resp.Header.Get("X-Error-Message"))
 	}
-	require.Len(t, got, 7)
+	require.Len(t, got, 9)
+	gm := got["group measurements"].(co.GroupMeasurements)
+	assert.Equal(t, co.EnergyKWH, gm.Measurements[0].Unit)
+	am := got["asset measurements"].(co.AssetMeasurements)
+	assert.Equal(t, 7.2, am.Measurements[0].InstantaneousMeasurement.Value)
 	reg := got["register"].(co.Register)
 	assert.Equal(t, "fp-token", reg.Token.Reveal())
 	assert.NotContains(t, fmt.Sprintf("%v %+v", reg, reg), "fp-token")
