@@ -155,12 +155,23 @@ func (c *Client) Heartbeat(ctx context.Context, offlineModeAt time.Time) error {
 	return c.send(ctx, MsgHeartbeat, Heartbeat{OfflineModeAt: offlineModeAt.UTC()}, true)
 }
 
-// UpdateGroupMeasurements sends a group's energy measurements.
+// AdjustGroupCapacityForecast asks the FP to adjust a group's capacity
+// forecast: the optimizer's way of steering the capacity the group uses.
+func (c *Client) AdjustGroupCapacityForecast(ctx context.Context, m CapacityForecast) error {
+	return c.send(ctx, MsgAdjustGroupCapacityForecast, m, false)
+}
+
+// UpdateGroupMeasurements sends a group's energy measurements, to an FP
+// that takes them from its optimizer. SolarNetwork's FP does not accept
+// them: it sends measurements to the optimizer instead (see
+// Hooks.UpdateGroupMeasurements).
 func (c *Client) UpdateGroupMeasurements(ctx context.Context, m GroupMeasurements) error {
 	return c.send(ctx, MsgUpdateGroupMeasurements, m, false)
 }
 
-// UpdateAssetMeasurements sends assets' measurements.
+// UpdateAssetMeasurements sends assets' measurements, to an FP that takes
+// them from its optimizer (SolarNetwork's does not; see
+// UpdateGroupMeasurements).
 func (c *Client) UpdateAssetMeasurements(ctx context.Context, m AssetMeasurements) error {
 	return c.send(ctx, MsgUpdateAssetMeasurements, m, false)
 }

@@ -36,9 +36,13 @@ func TestClientMessages(t *testing.T) {
 		{AssetID: "XYZ.ABC.123", AssetCategory: co.CategoryCharging,
 			InstantaneousMeasurement: &co.InstantaneousMeasurement{Value: 7.2, Phase: co.PhaseAll, Unit: co.UnitKW, MeasureTime: t0}}}}))
 	require.NoError(t, c.Handshake(ctx, co.Handshake{}))
+	require.NoError(t, c.AdjustGroupCapacityForecast(ctx, co.CapacityForecast{GroupID: "my-group", Type: co.Consumption,
+		ForecastedBlocks: []co.ForecastedBlock{{Capacity: 16, Phase: co.PhaseAll, Unit: co.UnitA, StartTime: t0, EndTime: t0.Add(15 * time.Minute)}}}))
 
 	got := fp.Received()
-	require.Len(t, got, 6)
+	require.Len(t, got, 7)
+	assert.Equal(t, co.MsgAdjustGroupCapacityForecast, got[6].Name)
+	assert.Equal(t, 16.0, got[6].Message.(co.CapacityForecast).ForecastedBlocks[0].Capacity)
 	assert.Equal(t, co.MsgRegister, got[0].Name)
 	assert.Equal(t, "co-token", got[0].Message.(co.Register).Token.Reveal())
 	assert.Equal(t, "hs-1", got[1].CorrelationID)
