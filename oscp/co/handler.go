@@ -109,6 +109,23 @@ func WithHandlerLogger(l *slog.Logger) HandlerOption {
 	}
 }
 
+// WithBearer accepts "Authorization: Bearer …" as well as the Token, for
+// an optimizer configured in SolarNetwork with OAuth client settings
+// (oscp.ServiceProps.OAuth): SolarNetwork then fetches an access token
+// from the optimizer's token URL and presents it as a Bearer token. verify
+// checks such a token (its signature, expiry and audience: what that means
+// is the token issuer's business) and reports whether it is valid. nil is
+// an error.
+func WithBearer(verify func(ctx context.Context, token string) bool) HandlerOption {
+	return func(h *Handler) error {
+		if verify == nil {
+			return energy.Invalid("WithBearer", "nil verify function")
+		}
+		h.bearer = verify
+		return nil
+	}
+}
+
 // WithMaxBody bounds a message body; a larger one is refused with 400.
 // The default is 1 MiB.
 func WithMaxBody(n int64) HandlerOption {
@@ -127,12 +144,13 @@ func WithMaxBody(n int64) HandlerOption {
 // safe for concurrent use.
 //
 // Answers: 204 for an accepted message; 401 when "Authorization: Token …"
-// is missing or wrong; 400 when X-Request-ID is missing or the message is
+// (or, with WithBearer, "Bearer …") is missing or wrong; 400 when X-Request-ID is missing or the message is
 // invalid; 501 for a register without a version_url for OSCP 2.0; 404 for
 // an unknown message; 405 for a method other than POST.
 // Every refusal carries X-Error-Message.
 type Handler struct {
 	hooks     Hooks
+	bearer    func(ctx context.Context, token string) bool
 	forecasts *Forecasts
 	log       *slog.Logger
 	maxBody   int64
@@ -169,7 +187,12 @@ func (h *Handler) SetToken(token string) error {
 }
 
 func (h *Handler) authorized(r *http.Request) bool {
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Token ")
+	auth := r.Header.Get("Authorization")
+	if tok, ok := strings.CutPrefix(auth, "Bearer "); ok && h.bearer != nil {
+		tok = strings.TrimSpace(tok)
+		return tok != "" && h.bearer(r.Context(), tok)
+	}
+	got, ok := strings.CutPrefix(auth, "Token ")
 	sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
 	h.mu.RLock()
 	defer h.mu.RUnlock()

@@ -214,3 +214,23 @@ func TestNewHandlerValidates(t *testing.T) {
 	h.ServeHTTP(rec, req)
 	assert.Equal(t, 400, rec.Code)
 }
+
+func TestHandlerBearer(t *testing.T) {
+	var seen string
+	h, err := co.NewHandler(token, co.Hooks{}, co.WithBearer(func(_ context.Context, tok string) bool {
+		seen = tok
+		return tok == "good-jwt"
+	}))
+	require.NoError(t, err)
+	const hb = `{"offline_mode_at":"2026-03-01T10:05:00Z"}`
+	assert.Equal(t, 204, post(t, h, co.MsgHeartbeat, hb, map[string]string{"Authorization": "Bearer good-jwt"}).StatusCode)
+	assert.Equal(t, "good-jwt", seen)
+	assert.Equal(t, 401, post(t, h, co.MsgHeartbeat, hb, map[string]string{"Authorization": "Bearer bad-jwt"}).StatusCode)
+	assert.Equal(t, 401, post(t, h, co.MsgHeartbeat, hb, map[string]string{"Authorization": "Bearer "}).StatusCode)
+	assert.Equal(t, 204, post(t, h, co.MsgHeartbeat, hb, nil).StatusCode, "the Token still works")
+
+	var fe *energy.FieldError
+	_, err = co.NewHandler(token, co.Hooks{}, co.WithBearer(nil))
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "WithBearer", fe.Field)
+}
