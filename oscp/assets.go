@@ -158,3 +158,6 @@ func (c *Client) UpdateAsset(ctx context.Context, assetID int64, in AssetInput) 
 func (c *Client) DeleteAsset(ctx context.Context, assetID int64) error {
 	return remove(ctx, c, "assetID", assetID, assetsPath, "")
 }
+
+// serviceProps returns the service properties sent, for redaction.
+func (in AssetInput) serviceProps() ServiceProps { return in.ServiceProps }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"path"
@@ -41,9 +40,8 @@ func New(tokenID, tokenSecret string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	cfg := o.rest.Config("oscp")
-	// internal/rest keeps only a 512-byte excerpt of an error body, which
-	// can cut a validation envelope's field errors short; this transport
-	// hands the whole body to the call that asked for it.
+	// See exchange: the whole error body, and the credentials to redact
+	// from it.
 	hc := *cfg.HTTPClient
 	hc.Transport = &captureTransport{base: hc.Transport}
 	cfg.HTTPClient = &hc
@@ -67,11 +65,16 @@ type call struct {
 }
 
 // do sends cl and returns the answer's headers. Reads are retried after
-// network errors and 5xx answers, writes never.
+// network errors and 5xx answers, writes never. Every error is one of this
+// package's types (or the context's), with the call's credentials and the
+// body's secrets redacted from what it repeats of the answer.
 func (c *Client) do(ctx context.Context, cl call) (http.Header, error) {
 	p := APIPath + cl.path
-	holder := new(errorBody)
-	ctx = context.WithValue(ctx, errorBodyKey{}, holder)
+	var bodySecrets []string
+	if in, ok := cl.body.(interface{ serviceProps() ServiceProps }); ok {
+		bodySecrets = in.serviceProps().secrets()
+	}
+	ctx, x := withExchange(ctx, bodySecrets)
 	resp, err := c.rest.Do(ctx, &rest.Request{
 		Method:  cl.method,
 		Path:    p,
@@ -79,25 +82,17 @@ func (c *Client) do(ctx context.Context, cl call) (http.Header, error) {
 		NoRetry: cl.method != http.MethodGet,
 	})
 	if err != nil {
-		var he *rest.HTTPError
-		if !errors.As(err, &he) {
-			return nil, err
-		}
-		body := holder.body
-		if body == nil {
-			body = []byte(he.Body)
-		}
-		return nil, apiError(cl.method, p, he.StatusCode, body)
+		return nil, convertError(err, x)
 	}
 	if resp.StatusCode == http.StatusNoContent && len(resp.Body) == 0 && cl.out == nil {
 		return resp.Header, nil
 	}
 	env, ok := decodeEnvelope(resp.Body)
 	if !ok {
-		return nil, &DecodeError{Method: cl.method, Endpoint: p, Body: rest.Excerpt(resp.Body), Err: errors.New("not a SolarNetwork result envelope")}
+		return nil, x.decodeError(cl.method, p, resp.Body, errors.New("not a SolarNetwork result envelope"))
 	}
 	if !*env.Success {
-		return nil, apiError(cl.method, p, resp.StatusCode, resp.Body)
+		return nil, apiError(cl.method, p, resp.StatusCode, x.redact(resp.Body))
 	}
 	if cl.out == nil {
 		return resp.Header, nil
@@ -106,23 +101,12 @@ func (c *Client) do(ctx context.Context, cl call) (http.Header, error) {
 		if cl.optional {
 			return resp.Header, nil
 		}
-		return nil, &DecodeError{Method: cl.method, Endpoint: p, Body: rest.Excerpt(resp.Body), Err: errors.New("no data")}
+		return nil, x.decodeError(cl.method, p, resp.Body, errors.New("no data"))
 	}
 	if err := json.Unmarshal(env.Data, cl.out); err != nil {
-		return nil, &DecodeError{Method: cl.method, Endpoint: p, Body: rest.Excerpt(resp.Body), Err: err}
+		return nil, x.decodeError(cl.method, p, resp.Body, err)
 	}
 	return resp.Header, nil
-}
-
-// apiError builds an *APIError from an answer's status and body.
-func apiError(method, endpoint string, status int, body []byte) error {
-	ae := &APIError{Method: method, Endpoint: endpoint, StatusCode: status}
-	if env, ok := decodeEnvelope(body); ok {
-		ae.Code, ae.Message, ae.Errors = string(env.Code), env.Message, env.Errors
-	} else {
-		ae.Body = rest.Excerpt(body)
-	}
-	return ae
 }
 
 // idFromLocation returns the last path segment of a Location header as an
@@ -148,35 +132,4 @@ func idPath(field string, id int64, prefix string) (string, error) {
 		return "", energy.Invalid(field, "%d is not a configId (must be positive)", id)
 	}
 	return prefix + "/" + strconv.FormatInt(id, 10), nil
-}
-
-type errorBodyKey struct{}
-
-type errorBody struct{ body []byte }
-
-// captureTransport keeps the whole body of an error answer (up to 1 MiB)
-// for the call whose context carries an *errorBody.
-type captureTransport struct{ base http.RoundTripper }
-
-func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	base := t.base
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	resp, err := base.RoundTrip(req)
-	if err != nil || resp.StatusCode < 400 {
-		return resp, err
-	}
-	holder, ok := req.Context().Value(errorBodyKey{}).(*errorBody)
-	if !ok {
-		return resp, nil
-	}
-	b, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	_ = resp.Body.Close()
-	if rerr != nil {
-		return nil, rerr
-	}
-	holder.body = b
-	resp.Body = io.NopCloser(bytes.NewReader(b))
-	return resp, nil
 }

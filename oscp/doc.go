@@ -16,9 +16,12 @@
 // Errors: an answer whose envelope says success:false is an *APIError
 // whatever its HTTP status, wrapping energy.ErrUnauthorized (401, 403),
 // energy.ErrRateLimited (429), energy.ErrInvalid (422) or
-// energy.ErrUnavailable (5xx). Input is checked before any request and
-// refused with an *energy.FieldError. Reads are retried after network
-// errors and 5xx answers; writes never are.
+// energy.ErrUnavailable (5xx). No answer at all is a *TransportError, a
+// body that is not what the endpoint promises a *DecodeError (both wrap
+// energy.ErrUnavailable), and a redirect to another server a
+// *RedirectError. Input is checked before any request and refused with an
+// *energy.FieldError. Reads are retried after network errors and 5xx
+// answers; writes never are.
 //
 // The OSCP 2.0 Capacity Optimizer side (the endpoint SolarNetwork's
 // Flexibility Provider calls) is package oscp/co; the fakes are in

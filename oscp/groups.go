@@ -111,3 +111,6 @@ func (c *Client) DeleteCapacityGroup(ctx context.Context, groupID int64) error {
 func (c *Client) CapacityGroupAssets(ctx context.Context, groupID int64) ([]Asset, error) {
 	return get[[]Asset](ctx, c, "groupID", groupID, groupsPath, "/assets")
 }
+
+// serviceProps returns the service properties sent, for redaction.
+func (in CapacityGroupInput) serviceProps() ServiceProps { return in.ServiceProps }

@@ -157,3 +157,11 @@ func (p ServiceProps) Clone() ServiceProps {
 	}
 	return q
 }
+
+// secrets returns the secrets p sends, to redact from errors.
+func (p ServiceProps) secrets() []string {
+	if p.OAuth == nil || p.OAuth.ClientSecret.IsZero() {
+		return nil
+	}
+	return []string{p.OAuth.ClientSecret.Reveal()}
+}

@@ -167,3 +167,6 @@ func (c *Client) UpdateCapacityOptimizer(ctx context.Context, optimizerID int64,
 func (c *Client) DeleteCapacityOptimizer(ctx context.Context, optimizerID int64) error {
 	return remove(ctx, c, "optimizerID", optimizerID, string(optimizers), "")
 }
+
+// serviceProps returns the service properties sent, for redaction.
+func (in SystemInput) serviceProps() ServiceProps { return in.ServiceProps }

@@ -30,10 +30,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -112,8 +114,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	cancel()
 	if err != nil {
 		fmt.Fprintln(stderr, "oscp:", err)
-		if errors.Is(err, energy.ErrUnauthorized) {
+		switch {
+		case errors.Is(err, energy.ErrUnauthorized):
 			fmt.Fprintln(stderr, "oscp: check SN_TOKEN and SN_TOKEN_SECRET, and that the token may use the OSCP API")
+		case errors.Is(err, energy.ErrUnavailable):
+			fmt.Fprintln(stderr, "oscp: SolarNetwork could not be reached or answered badly; check the network and -base-url, try again later, or use -sim")
 		}
 		return 1
 	}
@@ -214,7 +219,9 @@ func dash(s string) string {
 // forecast. With sim, a fake FP connects to it and sends a forecast every
 // few seconds.
 func serveCO(ctx context.Context, addr, token string, sim bool, w io.Writer, tz *time.Location) error {
-	var mu sync.Mutex // one forecast printed at a time
+	// Hooks run on the server's goroutines: one message is printed at a
+	// time.
+	var mu sync.Mutex
 	forecasts := co.NewForecasts()
 	printForecast := func(kind string) func(context.Context, co.CapacityForecast) error {
 		return func(_ context.Context, f co.CapacityForecast) error {
@@ -226,8 +233,8 @@ func serveCO(ctx context.Context, addr, token string, sim bool, w io.Writer, tz 
 					b.EndTime.In(tz).Format("15:04"), b.Capacity, b.Unit, b.Phase)
 			}
 			if c, ok := forecasts.MayDraw(f.GroupID, time.Now()); ok {
-				for ph, q := range c {
-					fmt.Fprintf(w, "  may draw now on phase %s: %g %s\n", ph, q.Value, q.Unit)
+				for _, ph := range slices.Sorted(maps.Keys(c)) {
+					fmt.Fprintf(w, "  may draw now on phase %s: %g %s\n", ph, c[ph].Value, c[ph].Unit)
 				}
 			}
 			return nil
@@ -237,11 +244,15 @@ func serveCO(ctx context.Context, addr, token string, sim bool, w io.Writer, tz 
 		UpdateGroupCapacityForecast: printForecast("Update"),
 		AdjustGroupCapacityForecast: printForecast("Adjust"),
 		Register: func(_ context.Context, m co.Register) error {
+			mu.Lock()
+			defer mu.Unlock()
 			base, _ := m.BaseURL(co.Version)
 			fmt.Fprintf(w, "\nFP registered; it serves OSCP 2.0 at %s\n", base)
 			return nil
 		},
 		Heartbeat: func(_ context.Context, m co.Heartbeat) error {
+			mu.Lock()
+			defer mu.Unlock()
 			fmt.Fprintf(w, "FP heartbeat; offline after %s\n", m.OfflineModeAt.In(tz).Format("15:04:05"))
 			return nil
 		},
@@ -263,7 +274,13 @@ func serveCO(ctx context.Context, addr, token string, sim bool, w io.Writer, tz 
 	serveErr := make(chan error, 1)
 	wg.Go(func() { serveErr <- srv.Serve(ln) })
 	if sim {
-		wg.Go(func() { simulateFP(ctx, url, token, w) })
+		wg.Go(func() {
+			simulateFP(ctx, url, token, func(err error) {
+				mu.Lock()
+				defer mu.Unlock()
+				fmt.Fprintln(w, "simulated FP:", err)
+			})
+		})
 	}
 	select {
 	case <-ctx.Done():
@@ -280,12 +297,13 @@ func serveCO(ctx context.Context, addr, token string, sim bool, w io.Writer, tz 
 }
 
 // simulateFP connects a fake FP to the endpoint and sends a forecast of
-// the next hour, then every 5 seconds, until ctx is done.
-func simulateFP(ctx context.Context, coURL, token string, w io.Writer) {
+// the next hour, then every 5 seconds, until ctx is done; failures go to
+// report.
+func simulateFP(ctx context.Context, coURL, token string, report func(error)) {
 	fp := oscptest.NewFP()
 	defer fp.Close()
 	if err := fp.Connect(ctx, coURL, token); err != nil {
-		fmt.Fprintln(w, "simulated FP:", err)
+		report(err)
 		return
 	}
 	for i := 0; ; i++ {
@@ -296,7 +314,7 @@ func simulateFP(ctx context.Context, coURL, token string, w io.Writer) {
 				StartTime: start.Add(time.Duration(b) * 15 * time.Minute), EndTime: start.Add(time.Duration(b+1) * 15 * time.Minute)})
 		}
 		if err := fp.SendForecast(ctx, co.CapacityForecast{GroupID: "my-group", Type: co.Consumption, ForecastedBlocks: blocks}); err != nil && ctx.Err() == nil {
-			fmt.Fprintln(w, "simulated FP:", err)
+			report(err)
 		}
 		select {
 		case <-ctx.Done():

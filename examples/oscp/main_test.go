@@ -16,10 +16,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m,
-		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
-		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
-		goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"))
+	goleak.VerifyTestMain(m)
 }
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -85,6 +82,13 @@ func TestBaseURL(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs.String(), "check SN_TOKEN")
 	assert.NotContains(t, errs.String(), "wrong")
+
+	srv.Close()
+	errs.Reset()
+	code = run(t.Context(), []string{"-base-url", srv.URL}, &out, &errs,
+		env(map[string]string{"SN_TOKEN": srv.TokenID, "SN_TOKEN_SECRET": srv.TokenSecret}))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs.String(), "check the network and -base-url", "a failure says what to do")
 }
 
 func TestUsage(t *testing.T) {

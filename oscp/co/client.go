@@ -17,7 +17,9 @@ import (
 
 // Client sends a Capacity Optimizer's messages to the Flexibility Provider,
 // with "Authorization: Token …" and a fresh X-Request-ID on each. It starts
-// no goroutine and is safe for concurrent use.
+// no goroutine and is safe for concurrent use. A refusal is an *Error; no
+// answer is an *oscp.TransportError and a redirect to another server an
+// *oscp.RedirectError.
 type Client struct {
 	rest  *rest.Client
 	token oscp.Secret
@@ -103,13 +105,31 @@ func (c *Client) send(ctx context.Context, name string, m Message, idempotent bo
 	}
 	_, err := c.rest.Do(ctx, &rest.Request{Method: http.MethodPost, Path: "/" + name, Header: h, Body: m,
 		Idempotent: idempotent, NoRetry: !idempotent})
-	var he *rest.HTTPError
-	if errors.As(err, &he) {
+	return convertError(name, err)
+}
+
+// convertError turns internal/rest's errors into ones callers can name: a
+// refusal into an *Error, no answer into an *oscp.TransportError, a
+// redirect to another server into an *oscp.RedirectError. Others (the
+// context's) pass through unchanged.
+func convertError(name string, err error) error {
+	var (
+		he *rest.HTTPError
+		te *rest.TransportError
+		re *rest.RedirectError
+	)
+	switch {
+	case errors.As(err, &he):
+		// The body excerpt is rest's, already redacted of the token.
 		reason := he.Header.Get("X-Error-Message")
 		if reason == "" {
 			reason = he.Body
 		}
 		return &Error{Message: name, StatusCode: he.StatusCode, Reason: reason}
+	case errors.As(err, &te):
+		return &oscp.TransportError{Method: te.Method, Endpoint: te.Endpoint, Attempts: te.Attempts, Err: te.Err}
+	case errors.As(err, &re):
+		return &oscp.RedirectError{Method: re.Method, Endpoint: re.Endpoint, From: re.From, To: re.To}
 	}
 	return err
 }
@@ -135,12 +155,23 @@ func (c *Client) Heartbeat(ctx context.Context, offlineModeAt time.Time) error {
 	return c.send(ctx, MsgHeartbeat, Heartbeat{OfflineModeAt: offlineModeAt.UTC()}, true)
 }
 
-// UpdateGroupMeasurements sends a group's energy measurements.
+// AdjustGroupCapacityForecast asks the FP to adjust a group's capacity
+// forecast: the optimizer's way of steering the capacity the group uses.
+func (c *Client) AdjustGroupCapacityForecast(ctx context.Context, m CapacityForecast) error {
+	return c.send(ctx, MsgAdjustGroupCapacityForecast, m, false)
+}
+
+// UpdateGroupMeasurements sends a group's energy measurements, to an FP
+// that takes them from its optimizer. SolarNetwork's FP does not accept
+// them: it sends measurements to the optimizer instead (see
+// Hooks.UpdateGroupMeasurements).
 func (c *Client) UpdateGroupMeasurements(ctx context.Context, m GroupMeasurements) error {
 	return c.send(ctx, MsgUpdateGroupMeasurements, m, false)
 }
 
-// UpdateAssetMeasurements sends assets' measurements.
+// UpdateAssetMeasurements sends assets' measurements, to an FP that takes
+// them from its optimizer (SolarNetwork's does not; see
+// UpdateGroupMeasurements).
 func (c *Client) UpdateAssetMeasurements(ctx context.Context, m AssetMeasurements) error {
 	return c.send(ctx, MsgUpdateAssetMeasurements, m, false)
 }

@@ -36,9 +36,13 @@ func TestClientMessages(t *testing.T) {
 		{AssetID: "XYZ.ABC.123", AssetCategory: co.CategoryCharging,
 			InstantaneousMeasurement: &co.InstantaneousMeasurement{Value: 7.2, Phase: co.PhaseAll, Unit: co.UnitKW, MeasureTime: t0}}}}))
 	require.NoError(t, c.Handshake(ctx, co.Handshake{}))
+	require.NoError(t, c.AdjustGroupCapacityForecast(ctx, co.CapacityForecast{GroupID: "my-group", Type: co.Consumption,
+		ForecastedBlocks: []co.ForecastedBlock{{Capacity: 16, Phase: co.PhaseAll, Unit: co.UnitA, StartTime: t0, EndTime: t0.Add(15 * time.Minute)}}}))
 
 	got := fp.Received()
-	require.Len(t, got, 6)
+	require.Len(t, got, 7)
+	assert.Equal(t, co.MsgAdjustGroupCapacityForecast, got[6].Name)
+	assert.Equal(t, 16.0, got[6].Message.(co.CapacityForecast).ForecastedBlocks[0].Capacity)
 	assert.Equal(t, co.MsgRegister, got[0].Name)
 	assert.Equal(t, "co-token", got[0].Message.(co.Register).Token.Reveal())
 	assert.Equal(t, "hs-1", got[1].CorrelationID)
@@ -158,4 +162,30 @@ func TestMeasurementValueRequired(t *testing.T) {
 	require.NoError(t, co.Decode([]byte(`{"group_id":"g","measurements":[{"value":0,"phase":"ALL","unit":"WH","direction":"NET","measure_time":"2026-03-01T10:00:00Z"}]}`), &m))
 	var a co.AssetMeasurements
 	require.Error(t, co.Decode([]byte(`{"group_id":"g","measurements":[{"asset_id":"a","asset_category":"STORAGE","instantaneous_measurement":{"phase":"ALL","unit":"W","measure_time":"2026-03-01T10:00:00Z","x":1}}]}`), &a))
+}
+
+// TestClientErrorsAreNamed checks that no answer and a redirect to another
+// server reach the caller as oscp's exported types, never internal ones.
+func TestClientErrorsAreNamed(t *testing.T) {
+	ctx := context.Background()
+	gone := httptest.NewServer(http.NotFoundHandler())
+	gone.Close()
+	c, err := co.NewClient("t", co.WithBaseURL(gone.URL), co.WithRetries(0))
+	require.NoError(t, err)
+	err = c.Heartbeat(ctx, t0)
+	var te *oscp.TransportError
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, "/"+co.MsgHeartbeat, te.Endpoint)
+	assert.Equal(t, 1, te.Attempts)
+	assert.ErrorIs(t, err, energy.ErrUnavailable)
+
+	moved := httptest.NewServer(http.RedirectHandler("http://127.0.0.2:1/elsewhere", http.StatusFound))
+	defer moved.Close()
+	c, err = co.NewClient("t", co.WithBaseURL(moved.URL))
+	require.NoError(t, err)
+	err = c.Heartbeat(ctx, t0)
+	var re *oscp.RedirectError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, "http://127.0.0.2:1", re.To)
+	assert.NotErrorIs(t, err, energy.ErrUnavailable, "not retried")
 }

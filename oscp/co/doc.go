@@ -17,6 +17,7 @@
 //	limit, ok := fc.MayDraw("my-group", time.Now()) // per phase, in the forecast's unit
 //
 // Client sends the optimizer's own messages to the FP (register,
-// handshake_acknowledge, heartbeat, measurements). It starts no goroutine:
+// handshake_acknowledge, heartbeat, adjust_group_capacity_forecast, and
+// measurements for FPs that take them). It starts no goroutine:
 // call Heartbeat yourself or run RunHeartbeat(ctx), which blocks.
 package co

@@ -54,6 +54,13 @@ type Hooks struct {
 	// GroupCapacityComplianceError receives a report that a group did not
 	// keep to its forecast.
 	GroupCapacityComplianceError func(ctx context.Context, m ComplianceError) error
+	// UpdateGroupMeasurements receives a group's energy measurements:
+	// SolarNetwork sends them every capacityOptimizerMeasurementPeriod
+	// for the group's assets whose audience is the Capacity Optimizer.
+	UpdateGroupMeasurements func(ctx context.Context, m GroupMeasurements) error
+	// UpdateAssetMeasurements receives measurements asset by asset, as
+	// UpdateGroupMeasurements.
+	UpdateAssetMeasurements func(ctx context.Context, m AssetMeasurements) error
 }
 
 // RequestInfo is what the OSCP headers of a request say.
@@ -102,6 +109,23 @@ func WithHandlerLogger(l *slog.Logger) HandlerOption {
 	}
 }
 
+// WithBearer accepts "Authorization: Bearer …" as well as the Token, for
+// an optimizer configured in SolarNetwork with OAuth client settings
+// (oscp.ServiceProps.OAuth): SolarNetwork then fetches an access token
+// from the optimizer's token URL and presents it as a Bearer token. verify
+// checks such a token (its signature, expiry and audience: what that means
+// is the token issuer's business) and reports whether it is valid. nil is
+// an error.
+func WithBearer(verify func(ctx context.Context, token string) bool) HandlerOption {
+	return func(h *Handler) error {
+		if verify == nil {
+			return energy.Invalid("WithBearer", "nil verify function")
+		}
+		h.bearer = verify
+		return nil
+	}
+}
+
 // WithMaxBody bounds a message body; a larger one is refused with 400.
 // The default is 1 MiB.
 func WithMaxBody(n int64) HandlerOption {
@@ -120,12 +144,13 @@ func WithMaxBody(n int64) HandlerOption {
 // safe for concurrent use.
 //
 // Answers: 204 for an accepted message; 401 when "Authorization: Token …"
-// is missing or wrong; 400 when X-Request-ID is missing or the message is
+// (or, with WithBearer, "Bearer …") is missing or wrong; 400 when X-Request-ID is missing or the message is
 // invalid; 501 for a register without a version_url for OSCP 2.0; 404 for
 // an unknown message; 405 for a method other than POST.
 // Every refusal carries X-Error-Message.
 type Handler struct {
 	hooks     Hooks
+	bearer    func(ctx context.Context, token string) bool
 	forecasts *Forecasts
 	log       *slog.Logger
 	maxBody   int64
@@ -162,7 +187,12 @@ func (h *Handler) SetToken(token string) error {
 }
 
 func (h *Handler) authorized(r *http.Request) bool {
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Token ")
+	auth := r.Header.Get("Authorization")
+	if tok, ok := strings.CutPrefix(auth, "Bearer "); ok && h.bearer != nil {
+		tok = strings.TrimSpace(tok)
+		return tok != "" && h.bearer(r.Context(), tok)
+	}
+	got, ok := strings.CutPrefix(auth, "Token ")
 	sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
 	h.mu.RLock()
 	defer h.mu.RUnlock()
@@ -215,6 +245,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		hookErr = dispatch(ctx, body, h.hooks.AdjustGroupCapacityForecast, h.store)
 	case MsgGroupCapacityComplianceError:
 		hookErr = dispatch(ctx, body, h.hooks.GroupCapacityComplianceError, nil)
+	case MsgUpdateGroupMeasurements:
+		hookErr = dispatch(ctx, body, h.hooks.UpdateGroupMeasurements, nil)
+	case MsgUpdateAssetMeasurements:
+		hookErr = dispatch(ctx, body, h.hooks.UpdateAssetMeasurements, nil)
 	default:
 		h.refuse(w, r, msg, http.StatusNotFound, "unknown message "+msg)
 		return

@@ -19,10 +19,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m,
-		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
-		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
-		goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"))
+	goleak.VerifyTestMain(m)
 }
 
 const token = "co-token"
@@ -74,6 +71,12 @@ func TestHandlerAcceptsEveryMessage(t *testing.T) {
 		GroupCapacityComplianceError: func(ctx context.Context, m co.ComplianceError) error {
 			return record("compliance")(ctx, m)
 		},
+		UpdateGroupMeasurements: func(ctx context.Context, m co.GroupMeasurements) error {
+			return record("group measurements")(ctx, m)
+		},
+		UpdateAssetMeasurements: func(ctx context.Context, m co.AssetMeasurements) error {
+			return record("asset measurements")(ctx, m)
+		},
 	}
 	fc := co.NewForecasts()
 	h, err := co.NewHandler(token, hooks, co.WithForecasts(fc))
@@ -86,11 +89,19 @@ func TestHandlerAcceptsEveryMessage(t *testing.T) {
 		co.MsgUpdateGroupCapacityForecast:  forecastJSON,
 		co.MsgAdjustGroupCapacityForecast:  strings.Replace(forecastJSON, "CONSUMPTION", "generation", 1),
 		co.MsgGroupCapacityComplianceError: `{"message":"over capacity"}`,
+		co.MsgUpdateGroupMeasurements: `{"group_id":"my-group","measurements":[{"value":0,"phase":"ALL","unit":"KWH","direction":"IMPORT",` +
+			`"measure_time":"2026-03-01T10:00:00Z"}]}`,
+		co.MsgUpdateAssetMeasurements: `{"group_id":"my-group","measurements":[{"asset_id":"XYZ.ABC.123","asset_category":"CHARGING",` +
+			`"instantaneous_measurement":{"value":7.2,"phase":"ALL","unit":"KW","measure_time":"2026-03-01T10:00:00Z"}}]}`,
 	} {
 		resp := post(t, h, msg, body, nil)
 		assert.Equal(t, http.StatusNoContent, resp.StatusCode, "%s: %s", msg, resp.Header.Get("X-Error-Message"))
 	}
-	require.Len(t, got, 7)
+	require.Len(t, got, 9)
+	gm := got["group measurements"].(co.GroupMeasurements)
+	assert.Equal(t, co.EnergyKWH, gm.Measurements[0].Unit)
+	am := got["asset measurements"].(co.AssetMeasurements)
+	assert.Equal(t, 7.2, am.Measurements[0].InstantaneousMeasurement.Value)
 	reg := got["register"].(co.Register)
 	assert.Equal(t, "fp-token", reg.Token.Reveal())
 	assert.NotContains(t, fmt.Sprintf("%v %+v", reg, reg), "fp-token")
@@ -202,4 +213,24 @@ func TestNewHandlerValidates(t *testing.T) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	assert.Equal(t, 400, rec.Code)
+}
+
+func TestHandlerBearer(t *testing.T) {
+	var seen string
+	h, err := co.NewHandler(token, co.Hooks{}, co.WithBearer(func(_ context.Context, tok string) bool {
+		seen = tok
+		return tok == "good-jwt"
+	}))
+	require.NoError(t, err)
+	const hb = `{"offline_mode_at":"2026-03-01T10:05:00Z"}`
+	assert.Equal(t, 204, post(t, h, co.MsgHeartbeat, hb, map[string]string{"Authorization": "Bearer good-jwt"}).StatusCode)
+	assert.Equal(t, "good-jwt", seen)
+	assert.Equal(t, 401, post(t, h, co.MsgHeartbeat, hb, map[string]string{"Authorization": "Bearer bad-jwt"}).StatusCode)
+	assert.Equal(t, 401, post(t, h, co.MsgHeartbeat, hb, map[string]string{"Authorization": "Bearer "}).StatusCode)
+	assert.Equal(t, 204, post(t, h, co.MsgHeartbeat, hb, nil).StatusCode, "the Token still works")
+
+	var fe *energy.FieldError
+	_, err = co.NewHandler(token, co.Hooks{}, co.WithBearer(nil))
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "WithBearer", fe.Field)
 }

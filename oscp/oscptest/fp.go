@@ -53,8 +53,11 @@ type Received struct {
 // adjust_group_capacity_forecast) under URL, checking "Authorization:
 // Token" and X-Request-ID and decoding strictly, answering 204, or 400/401
 // with X-Error-Message, and 501 to a register without version 2.0, as
-// SolarNetwork does. It also calls a CO: Connect registers with it and
-// handshakes, SendForecast forwards a capacity forecast.
+// SolarNetwork does. Unlike SolarNetwork's FP, it also takes measurements
+// from the CO, so that co.Client's measurement calls can be tested. It also
+// calls a CO: Connect registers with it and handshakes, SendForecast
+// forwards a capacity forecast, and Send any other message (such as
+// measurements, which SolarNetwork sends to a CO).
 type FP struct {
 	// URL is FP's OSCP 2.0 base URL (ending in FPPath).
 	URL string
@@ -109,6 +112,9 @@ func (f *FP) FailNext(n int, fault Fault) {
 	defer f.mu.Unlock()
 	if fault.Status == 0 {
 		fault.Status = http.StatusInternalServerError
+	}
+	if fault.Message == "" {
+		fault.Message = http.StatusText(fault.Status)
 	}
 	f.faults = append(f.faults, pending{n: n, f: fault})
 }

@@ -53,14 +53,16 @@ const (
 // Fault makes requests fail (see FailNext); the answer is always
 // SolarNetwork's envelope with success:false.
 type Fault struct {
-	// Endpoint is the oscp.Client method name whose requests fail, such as
-	// "CapacityGroups" or "CreateAsset"; "" means any.
+	// Endpoint names the requests that fail; "" means any. For Server it
+	// is the oscp.Client method name, such as "CapacityGroups" or
+	// "CreateAsset"; for FP the OSCP message name, such as co.MsgHeartbeat.
 	Endpoint string
 	// Status is the HTTP status to answer; 0 means 500.
 	Status int
 	// Code is SolarNetwork's error code, such as "DAO.00200", or "".
 	Code string
-	// Message is the envelope's message; "" means the status text.
+	// Message is the envelope's message (FP: the X-Error-Message); ""
+	// means the status text.
 	Message string
 }
 
