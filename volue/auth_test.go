@@ -2,6 +2,7 @@ package volue_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -223,4 +224,32 @@ func TestRetryAfterALongBackoffCarriesARenewedToken(t *testing.T) {
 	// one, not sent to fail with 401.
 	assert.Equal(t, 2, srv.Tokens())
 	assert.Equal(t, 4, srv.Requests(), "token, 503, token, 200")
+}
+
+func TestWebhookSecretEchoedByTheAPIIsRedacted(t *testing.T) {
+	const secret = "hook-secret-xyz"
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   string
+	}{
+		{"validation message quoting it", 400, `{"title":"One or more validation errors occurred.","detail":"webhookSecret hook-secret-xyz is too short",` +
+			`"errors":{"WebhookSecret":["'hook-secret-xyz' is too short"]}}`},
+		{"malformed echo of the request", 201, `{"webhookId":"w1","webhookSecret":"hook-secret-xyz",`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt, _ := newMock(t)
+			mt.RegisterResponder(http.MethodPost, base+"/webhooks", httpmock.NewStringResponder(tc.status, tc.body))
+			_, err := c.CreateWebhook(t.Context(), volue.NewWebhook{URL: "https://x.example/h", Secret: secret})
+			require.Error(t, err)
+			for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
+				assert.NotContains(t, s, secret)
+			}
+			var ae *volue.APIError
+			if errors.As(err, &ae) {
+				assert.Contains(t, ae.Detail, "[redacted]", "the rest of the answer is kept")
+				assert.NotContains(t, ae.Errors["WebhookSecret"][0], secret)
+			}
+		})
+	}
 }

@@ -3,8 +3,10 @@ package volue
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/gridwire/gridwire/energy"
 )
@@ -87,7 +89,7 @@ func (c *Client) CreateWebhook(ctx context.Context, w NewWebhook) (*Webhook, err
 	}
 	var h Webhook
 	if err := c.call(ctx, http.MethodPost, "/webhooks", nil, w, &h); err != nil {
-		return nil, err
+		return nil, redactSecret(err, string(w.Secret))
 	}
 	if h.ID == "" {
 		return nil, &DecodeError{Method: http.MethodPost, Endpoint: "/webhooks", Err: errNoID("webhookId")}
@@ -135,4 +137,33 @@ func (c *Client) TestWebhook(ctx context.Context, webhookID string) error {
 		return err
 	}
 	return c.call(ctx, http.MethodPost, "/webhooks/"+seg(webhookID)+"/test", nil, nil, nil)
+}
+
+// redactSecret removes secret from the parts of err that quote the API's
+// answer: an API that echoes the request (a validation message quoting the
+// webhookSecret, or a created webhook with its secret) must not carry the
+// secret into the caller's logs through the error.
+func redactSecret(err error, secret string) error {
+	if secret == "" {
+		return err
+	}
+	hide := func(s string) string { return strings.ReplaceAll(s, secret, "[redacted]") }
+	var ae *APIError
+	var de *DecodeError
+	switch {
+	case errors.As(err, &ae):
+		ae.Title, ae.Detail, ae.Body = hide(ae.Title), hide(ae.Detail), hide(ae.Body)
+		for k, msgs := range ae.Errors {
+			for i, m := range msgs {
+				msgs[i] = hide(m)
+			}
+			ae.Errors[k] = msgs
+		}
+	case errors.As(err, &de):
+		de.Body = hide(de.Body)
+		if de.Err != nil && strings.Contains(de.Err.Error(), secret) {
+			de.Err = errors.New(hide(de.Err.Error()))
+		}
+	}
+	return err
 }
