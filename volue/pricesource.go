@@ -18,6 +18,10 @@ import (
 // hook (Handle is a Hook), and start it from the events the API still holds
 // (Load), so that a restart does not wait for the next curve.
 //
+// Events go by their creation time: a curve older than the current one,
+// and a delta older than the curve, are already superseded and ignored; an
+// event without a creation time counts as the newest.
+//
 // Prices answers from memory, without I/O, in the curve's currency per kWh
 // on the import channel. An interval that has not ended is marked Forecast,
 // since a delta may still change it. It is safe for concurrent use.
@@ -99,17 +103,20 @@ func (p *PriceSource) Load(ctx context.Context, c *Client) error {
 func (p *PriceSource) apply(e Event) error {
 	switch pl := e.Payload.(type) {
 	case *PriceCurveCreated:
-		if pl.LocationID != p.locationID || (p.have && e.CreatedAt.Before(p.curveAt)) {
+		if pl.LocationID != p.locationID || (p.have && p.older(e)) {
 			return nil
 		}
 		if len(pl.Currency) != 3 {
 			return fmt.Errorf("volue: price curve %s: currency %q is not an ISO 4217 code", e.ID, pl.Currency)
 		}
+		if err := checkPoints(e.ID, pl.Points); err != nil {
+			return err
+		}
 		p.have, p.currency, p.curveAt = true, pl.Currency, e.CreatedAt
 		p.intervals = p.intervals[:0]
 		p.merge(pl.Points, pl.Resolution)
 	case *PriceDelta:
-		if pl.LocationID != p.locationID || !p.have || e.CreatedAt.Before(p.curveAt) {
+		if pl.LocationID != p.locationID || !p.have || p.older(e) {
 			// A delta older than the curve is already in it; one before
 			// any curve has nothing to change.
 			return nil
@@ -117,7 +124,28 @@ func (p *PriceSource) apply(e Event) error {
 		if pl.Currency != "" && pl.Currency != p.currency {
 			return fmt.Errorf("volue: price delta %s is in %s, the curve in %s", e.ID, pl.Currency, p.currency)
 		}
+		if err := checkPoints(e.ID, pl.Points); err != nil {
+			return err
+		}
 		p.merge(pl.Points, pl.Resolution)
+	}
+	return nil
+}
+
+// older reports whether e was created before the current curve. An event
+// that does not say when it was created counts as the newest: a delivery
+// without a time is one being sent now, and must not be dropped for it.
+func (p *PriceSource) older(e Event) bool {
+	return !e.CreatedAt.IsZero() && e.CreatedAt.Before(p.curveAt)
+}
+
+// checkPoints refuses points without a time, which would otherwise sit
+// unseen at the year 1 while the prices they were meant to set stay wrong.
+func checkPoints(eventID string, points []PricePoint) error {
+	for i, pt := range points {
+		if pt.Start.IsZero() {
+			return fmt.Errorf("volue: price event %s: point %d has no timestamp", eventID, i)
+		}
 	}
 	return nil
 }

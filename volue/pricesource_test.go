@@ -86,6 +86,10 @@ func TestPriceSourceEventOrder(t *testing.T) {
 	assert.Equal(t, []float64{voluetest.Price(h0), 0.1, voluetest.Price(h0)}, []float64{got[0].PerKWh, got[1].PerKWh, got[2].PerKWh})
 	assert.Equal(t, h0.Add(time.Hour), got[2].End)
 
+	undated := voluetest.PriceCurve("home", t0, 2)
+	undated.Payload.(*volue.PriceCurveCreated).Points[0].Start = time.Time{}
+	require.Error(t, ps.Handle(ctx, undated), "a point without a time")
+
 	wrong := at(voluetest.PriceDelta("home", t0, 1), t0.Add(3*time.Hour))
 	wrong.Payload.(*volue.PriceDelta).Currency = "EUR"
 	require.Error(t, ps.Handle(ctx, wrong))
@@ -96,4 +100,26 @@ func TestPriceSourceEventOrder(t *testing.T) {
 	wantField(t, err, "WithPriceSourceClock")
 	_, err = ps.Prices(context.Background(), time.Time{}, t0)
 	wantField(t, err, "from")
+}
+
+func TestPriceSourceEventsWithoutCreationTime(t *testing.T) {
+	ctx := t.Context()
+	ps, err := volue.NewPriceSource("home")
+	require.NoError(t, err)
+	dated := voluetest.PriceCurve("home", t0, 2)
+	dated.CreatedAt = t0
+	require.NoError(t, ps.Handle(ctx, dated))
+	// A delivery that does not say when it was created is a new one, not
+	// one older than every dated curve.
+	require.NoError(t, ps.Handle(ctx, voluetest.PriceDelta("home", t0, 3.5)))
+	newer := voluetest.PriceCurve("home", t0, 4)
+	require.NoError(t, ps.Handle(ctx, newer))
+	got, err := ps.Prices(ctx, t0, t0.Add(4*time.Hour))
+	require.NoError(t, err)
+	require.Len(t, got, 4, "the undated curve replaced the dated one")
+	assert.Equal(t, voluetest.Price(got[0].Start), got[0].PerKWh)
+	require.NoError(t, ps.Handle(ctx, voluetest.PriceDelta("home", t0, 3.5)))
+	got, err = ps.Prices(ctx, t0, t0.Add(time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, 3.5, got[0].PerKWh)
 }
