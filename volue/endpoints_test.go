@@ -288,3 +288,13 @@ func checkEvents(t *testing.T, evs []volue.Event) {
 	assert.Equal(t, time.Date(2026, 12, 2, 15, 30, 0, 0, time.UTC), legacy.CreatedAt)
 	assert.Contains(t, string(legacy.Raw), `"programId":"prog-1"`)
 }
+
+func TestUpdateLocationCanClearMeterPoints(t *testing.T) {
+	c, mt, _ := newMock(t)
+	cp := &capture{}
+	mt.RegisterResponder(http.MethodPatch, base+"/users/u1/locations/home", cp.responder(t, 200, "location.json"))
+	require.NoError(t, c.UpdateLocation(t.Context(), "u1", "home", volue.LocationUpdate{MeterPointIDs: []string{}}))
+	jsonEq(t, `{"meterPointIds":[]}`, cp.body)
+	require.NoError(t, c.UpdateLocation(t.Context(), "u1", "home", volue.LocationUpdate{}))
+	jsonEq(t, `{}`, cp.body)
+}
