@@ -202,3 +202,35 @@ func TestClientPanicsOnInvalidOptions(t *testing.T) {
 	defer srv.Close()
 	assert.Panics(t, func() { srv.Client(volue.WithRetries(-1)) })
 }
+
+func TestPublishHonoursTheWebhooksOperations(t *testing.T) {
+	srv := voluetest.NewServer()
+	defer srv.Close()
+	var got []volue.Event
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var e volue.Event
+		if json.NewDecoder(r.Body).Decode(&e) == nil {
+			got = append(got, e) // deliveries are waited for one by one below
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer app.Close()
+	c := srv.Client()
+	_, err := c.CreateWebhook(t.Context(), volue.NewWebhook{URL: app.URL, Secret: "s",
+		Operations: []volue.Operation{volue.OperationCreate}, EventTypes: []volue.EventType{volue.EventPriceCurveCreated, volue.EventPriceDelta}})
+	require.NoError(t, err)
+	srv.Publish(voluetest.PriceDelta("home", t0, 1)) // an Update: not asked for
+	srv.WaitDeliveries()
+	srv.Publish(voluetest.PriceCurve("home", t0, 2)) // a Create
+	srv.WaitDeliveries()
+	srv.Publish(volue.Event{Type: volue.EventUserEligibilityUpdated, Operation: volue.OperationCreate}) // another type
+	srv.WaitDeliveries()
+	require.Len(t, got, 1)
+	assert.Equal(t, volue.EventPriceCurveCreated, got[0].Type)
+	assert.Len(t, srv.Deliveries(), 1)
+}
+
+func TestNewServerPanicsOnInvalidOptions(t *testing.T) {
+	assert.Panics(t, func() { voluetest.NewServer(voluetest.WithClock(nil)) })
+	assert.Panics(t, func() { voluetest.NewServer(voluetest.WithDeliveryClient(nil)) })
+}
