@@ -298,3 +298,12 @@ func TestUpdateLocationCanClearMeterPoints(t *testing.T) {
 	require.NoError(t, c.UpdateLocation(t.Context(), "u1", "home", volue.LocationUpdate{}))
 	jsonEq(t, `{}`, cp.body)
 }
+
+func TestCreateWebhookLeavesOutEmptyLists(t *testing.T) {
+	c, mt, _ := newMock(t)
+	cp := &capture{}
+	mt.RegisterResponder(http.MethodPost, base+"/webhooks", cp.responder(t, 201, "webhook.json"))
+	_, err := c.CreateWebhook(t.Context(), volue.NewWebhook{URL: "https://partner.example/volue/webhook", Secret: "hook-secret"})
+	require.NoError(t, err)
+	jsonEq(t, `{"url":"https://partner.example/volue/webhook","webhookSecret":"hook-secret"}`, cp.body)
+}

@@ -27,9 +27,11 @@ type NewWebhook struct {
 	URL string `json:"url"`
 	// Secret signs every delivery (see Receiver). Required.
 	Secret Secret `json:"webhookSecret"`
-	// Operations and EventTypes choose what is delivered.
-	Operations []Operation `json:"operations"`
-	EventTypes []EventType `json:"eventTypes"`
+	// Operations and EventTypes choose what is delivered. An empty list is
+	// left out of the request, leaving the choice to the API, rather than
+	// sent as null.
+	Operations []Operation `json:"operations,omitempty"`
+	EventTypes []EventType `json:"eventTypes,omitempty"`
 }
 
 func (w NewWebhook) validate() error {
