@@ -210,7 +210,13 @@ func webhookSteps(ctx context.Context, cfg config, c *volue.Client, ps *volue.Pr
 	if err != nil {
 		return fmt.Errorf("registering a webhook: %w", err)
 	}
-	defer func() { _ = c.DeleteWebhook(context.WithoutCancel(ctx), hook.ID) }()
+	defer func() {
+		// Clean up even after Ctrl-C, but not for longer than a person
+		// waiting for the program to stop would accept.
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = c.DeleteWebhook(dctx, hook.ID)
+	}()
 	fmt.Fprintf(w, "webhook   %s → %s\n", hook.ID, hookURL)
 	if err := c.TestWebhook(ctx, hook.ID); err != nil {
 		return fmt.Errorf("asking for a test delivery: %w", err)
