@@ -1,7 +1,6 @@
 package volue
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -109,12 +108,12 @@ func (p *PriceSource) apply(e Event) error {
 		if len(pl.Currency) != 3 {
 			return fmt.Errorf("volue: price curve %s: currency %q is not an ISO 4217 code", e.ID, pl.Currency)
 		}
-		if err := checkPoints(e.ID, pl.Points); err != nil {
+		add, err := intervalsOf(e.ID, pl.PriceCurve)
+		if err != nil {
 			return err
 		}
 		p.have, p.currency, p.curveAt = true, pl.Currency, e.CreatedAt
-		p.intervals = p.intervals[:0]
-		p.merge(pl.Points, pl.Resolution)
+		p.intervals = add
 	case *PriceDelta:
 		if pl.LocationID != p.locationID || !p.have || p.older(e) {
 			// A delta older than the curve is already in it; one before
@@ -124,10 +123,11 @@ func (p *PriceSource) apply(e Event) error {
 		if pl.Currency != "" && pl.Currency != p.currency {
 			return fmt.Errorf("volue: price delta %s is in %s, the curve in %s", e.ID, pl.Currency, p.currency)
 		}
-		if err := checkPoints(e.ID, pl.Points); err != nil {
+		add, err := intervalsOf(e.ID, pl.PriceCurve)
+		if err != nil {
 			return err
 		}
-		p.merge(pl.Points, pl.Resolution)
+		p.paint(add)
 	}
 	return nil
 }
@@ -139,43 +139,60 @@ func (p *PriceSource) older(e Event) bool {
 	return !e.CreatedAt.IsZero() && e.CreatedAt.Before(p.curveAt)
 }
 
-// checkPoints refuses points without a time, which would otherwise sit
-// unseen at the year 1 while the prices they were meant to set stay wrong.
-func checkPoints(eventID string, points []PricePoint) error {
-	for i, pt := range points {
-		if pt.Start.IsZero() {
-			return fmt.Errorf("volue: price event %s: point %d has no timestamp", eventID, i)
-		}
-	}
-	return nil
-}
-
-// merge puts points in, removing the intervals they overlap.
-func (p *PriceSource) merge(points []PricePoint, res TimeSpan) {
-	d := res.Duration()
+// intervalsOf returns the curve's intervals sorted by start. It refuses a
+// point without a time, which would sit unseen at the year 1 while the
+// price it was meant to set stays wrong, and points that overlap each
+// other, since one event cannot mean two prices for the same time.
+func intervalsOf(eventID string, c PriceCurve) ([]interval, error) {
+	d := c.Resolution.Duration()
 	if d <= 0 {
 		d = time.Hour
 	}
-	for _, pt := range points {
-		iv := interval{start: pt.Start, end: pt.Start.Add(d), perKWh: pt.Price}
-		kept := p.intervals[:0:0]
-		for _, o := range p.intervals {
-			if !o.start.Before(iv.end) || !iv.start.Before(o.end) {
-				kept = append(kept, o)
-				continue
+	out := make([]interval, len(c.Points))
+	for i, pt := range c.Points {
+		if pt.Start.IsZero() {
+			return nil, fmt.Errorf("volue: price event %s: point %d has no timestamp", eventID, i)
+		}
+		out[i] = interval{start: pt.Start, end: pt.Start.Add(d), perKWh: pt.Price}
+	}
+	slices.SortFunc(out, byStart)
+	for i := 1; i < len(out); i++ {
+		if out[i].start.Before(out[i-1].end) {
+			return nil, fmt.Errorf("volue: price event %s: points at %s and %s overlap", eventID,
+				out[i-1].start.UTC().Format(time.RFC3339), out[i].start.UTC().Format(time.RFC3339))
+		}
+	}
+	return out, nil
+}
+
+func byStart(a, b interval) int { return a.start.Compare(b.start) }
+
+// paint puts add (sorted, not overlapping) in place of what it covers; what
+// it covers of an interval only in part is cut away, so a finer delta
+// splits an hour rather than erasing it. Both lists are walked once, so a
+// long curve costs no more than its length.
+func (p *PriceSource) paint(add []interval) {
+	out := make([]interval, 0, len(p.intervals)+len(add))
+	j := 0
+	for _, o := range p.intervals {
+		for j < len(add) && !add[j].end.After(o.start) {
+			j++ // ends before o: no new interval before it can reach o either
+		}
+		for k := j; k < len(add) && add[k].start.Before(o.end) && o.start.Before(o.end); k++ {
+			if add[k].start.After(o.start) {
+				out = append(out, interval{start: o.start, end: add[k].start, perKWh: o.perKWh})
 			}
-			// Keep what the new interval does not cover, so a finer delta
-			// splits an hour rather than erasing it.
-			if o.start.Before(iv.start) {
-				kept = append(kept, interval{start: o.start, end: iv.start, perKWh: o.perKWh})
-			}
-			if iv.end.Before(o.end) {
-				kept = append(kept, interval{start: iv.end, end: o.end, perKWh: o.perKWh})
+			if add[k].end.After(o.start) {
+				o.start = add[k].end
 			}
 		}
-		p.intervals = append(kept, iv)
+		if o.start.Before(o.end) {
+			out = append(out, o)
+		}
 	}
-	slices.SortFunc(p.intervals, func(a, b interval) int { return cmp.Compare(a.start.UnixNano(), b.start.UnixNano()) })
+	out = append(out, add...)
+	slices.SortFunc(out, byStart)
+	p.intervals = out
 }
 
 // Prices returns the intervals overlapping [from, to). Without a curve yet
