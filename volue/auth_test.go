@@ -168,6 +168,11 @@ func TestSecretsNeverShown(t *testing.T) {
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
 		assert.NotContains(t, fmt.Sprintf(verb, w), "hook-secret-xyz", verb)
 	}
+	// slog's JSON handler encodes structs with encoding/json.
+	var js strings.Builder
+	slog.New(slog.NewJSONHandler(&js, nil)).Info("registering", "webhook", w, "secret", w.Secret)
+	assert.NotContains(t, js.String(), "hook-secret-xyz")
+	assert.Contains(t, js.String(), "x.example")
 }
 
 func TestNewValidates(t *testing.T) {

@@ -89,8 +89,16 @@ func (c *Client) CreateWebhook(ctx context.Context, w NewWebhook) (*Webhook, err
 	if err := w.validate(); err != nil {
 		return nil, err
 	}
+	// The one place the secret is written out: Secret's own encoding
+	// redacts it.
+	body := struct {
+		URL        string      `json:"url"`
+		Secret     string      `json:"webhookSecret"`
+		Operations []Operation `json:"operations,omitempty"`
+		EventTypes []EventType `json:"eventTypes,omitempty"`
+	}{w.URL, string(w.Secret), w.Operations, w.EventTypes}
 	var h Webhook
-	if err := c.call(ctx, http.MethodPost, "/webhooks", nil, w, &h); err != nil {
+	if err := c.call(ctx, http.MethodPost, "/webhooks", nil, body, &h); err != nil {
 		return nil, redactSecret(err, string(w.Secret))
 	}
 	if h.ID == "" {
