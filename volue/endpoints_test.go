@@ -2,6 +2,7 @@ package volue_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -306,4 +307,28 @@ func TestCreateWebhookLeavesOutEmptyLists(t *testing.T) {
 	_, err := c.CreateWebhook(t.Context(), volue.NewWebhook{URL: "https://partner.example/volue/webhook", Secret: "hook-secret"})
 	require.NoError(t, err)
 	jsonEq(t, `{"url":"https://partner.example/volue/webhook","webhookSecret":"hook-secret"}`, cp.body)
+}
+
+// Metadata of a type the package knows decodes typed; of one it does not,
+// it is kept whole and goes back out unchanged.
+func TestResourceMetadataDecodesByType(t *testing.T) {
+	c, mt, _ := newMock(t)
+	mt.RegisterResponder(http.MethodGet, base+"/resources/hp-1", respond(t, 200, "resource_legacy_unknown.json"))
+	info, err := c.GetResource(t.Context(), "hp-1")
+	require.NoError(t, err)
+	assert.Equal(t, volue.ResourceType("HeatPump"), info.Type, "the type comes from the metadata when the answer has none on top")
+	assert.Equal(t, "8d1e7c2a-5b7f-4f4e-9a51-0f3c2b1d9e77", info.UserID)
+	unknown, ok := info.Metadata.(*volue.UnknownMetadata)
+	require.True(t, ok, "%T", info.Metadata)
+	assert.JSONEq(t, `{"resourceType":"HeatPump","brand":"Nibe","model":"F2120","nominalPower":8000}`, string(unknown.Raw))
+	out, err := json.Marshal(volue.Resource{ID: "hp-1", Metadata: unknown})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"resourceId":"hp-1","metadata":{"resourceType":"HeatPump","brand":"Nibe","model":"F2120","nominalPower":8000}}`, string(out))
+
+	var r volue.Resource
+	require.NoError(t, json.Unmarshal(fixture(t, "resource_created.json"), &r))
+	assert.Equal(t, volue.Resource{ID: "tank-1", Metadata: tank}, r)
+	require.NoError(t, json.Unmarshal(fixture(t, "vehicle.json"), &r))
+	assert.Equal(t, volue.Resource{ID: "", Metadata: &vehicleMeta}, r, "vehicle.json names its id vehicleId")
+	require.Error(t, json.Unmarshal([]byte(`{"resourceId":"x","metadata":{"resourceType":"HotWaterTank","capacity":"big"}}`), &r))
 }
