@@ -258,3 +258,38 @@ func TestWebhookSecretEchoedByTheAPIIsRedacted(t *testing.T) {
 		})
 	}
 }
+
+// expires_in as a string is read too; without it a token is kept until the
+// API refuses it.
+func TestTokenLifetimeForms(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		after      time.Duration
+		want       int
+	}{
+		{"string expires_in, renewed a quarter before", `{"access_token":"a","token_type":"Bearer","expires_in":"120"}`, 91 * time.Second, 2},
+		{"string expires_in, still valid", `{"access_token":"a","token_type":"Bearer","expires_in":"120"}`, 89 * time.Second, 1},
+		{"no expires_in", `{"access_token":"a","token_type":"Bearer"}`, 10 * time.Hour, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt, fc := newMock(t)
+			mt.RegisterResponder(http.MethodPost, tokenURL, httpmock.NewStringResponder(200, tc.body).HeaderSet(http.Header{"Content-Type": {"application/json"}}))
+			mt.RegisterResponder(http.MethodGet, base+"/users", respond(t, 200, "users.json"))
+			_, err := c.ListUsers(t.Context())
+			require.NoError(t, err)
+			fc.Advance(tc.after)
+			_, err = c.ListUsers(t.Context())
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, c.TokensFetched())
+		})
+	}
+}
+
+func TestTokenAnswerWithoutAnAccessToken(t *testing.T) {
+	c, mt, _ := newMock(t)
+	mt.RegisterResponder(http.MethodPost, tokenURL, httpmock.NewStringResponder(200, `{"token_type":"Bearer","expires_in":3600}`).HeaderSet(http.Header{"Content-Type": {"application/json"}}))
+	_, err := c.ListUsers(t.Context())
+	var ae *volue.AuthError
+	require.ErrorAs(t, err, &ae)
+	assert.Zero(t, mt.GetCallCountInfo()["GET "+base+"/users"])
+}

@@ -332,3 +332,26 @@ func TestResourceMetadataDecodesByType(t *testing.T) {
 	assert.Equal(t, volue.Resource{ID: "", Metadata: &vehicleMeta}, r, "vehicle.json names its id vehicleId")
 	require.Error(t, json.Unmarshal([]byte(`{"resourceId":"x","metadata":{"resourceType":"HotWaterTank","capacity":"big"}}`), &r))
 }
+
+// An answer that is JSON but lacks what the call promises is a DecodeError
+// too, not an empty id or list handed on.
+func TestAnswersMissingWhatTheyPromise(t *testing.T) {
+	c, mt, _ := newMock(t)
+	mt.RegisterResponder(http.MethodPost, base+"/users", httpmock.NewStringResponder(201, `{}`))
+	mt.RegisterResponder(http.MethodPost, base+"/users/u1/meters", httpmock.NewStringResponder(201, `{"id":"m1"}`))
+	mt.RegisterResponder(http.MethodPost, base+"/webhooks", httpmock.NewStringResponder(201, `{"url":"https://x.example/h"}`))
+	mt.RegisterResponder(http.MethodGet, base+"/webhooks", httpmock.NewStringResponder(200, `{"webhooks":"none"}`))
+	var de *volue.DecodeError
+	_, err := c.CreateUser(t.Context())
+	require.ErrorAs(t, err, &de)
+	assert.Contains(t, err.Error(), "userId")
+	_, err = c.AddMeter(t.Context(), "u1", volue.Meter{MeterPointID: "mp"})
+	require.ErrorAs(t, err, &de)
+	assert.Contains(t, err.Error(), "meterId")
+	_, err = c.CreateWebhook(t.Context(), volue.NewWebhook{URL: "https://x.example/h", Secret: "s"})
+	require.ErrorAs(t, err, &de)
+	assert.Contains(t, err.Error(), "webhookId")
+	_, err = c.ListWebhooks(t.Context())
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, `{"webhooks":"none"}`, de.Body)
+}
