@@ -234,3 +234,54 @@ func TestNewServerPanicsOnInvalidOptions(t *testing.T) {
 	assert.Panics(t, func() { voluetest.NewServer(voluetest.WithClock(nil)) })
 	assert.Panics(t, func() { voluetest.NewServer(voluetest.WithDeliveryClient(nil)) })
 }
+
+// The fake refuses what the API would: missing required fields (400),
+// taken ids (409), payload types it does not know (400).
+func TestFakeRefusesBadRequests(t *testing.T) {
+	srv := voluetest.NewServer(voluetest.WithCredentials("my-id", "my-secret"))
+	defer srv.Close()
+	c, err := volue.New("my-id", "my-secret", volue.WithBaseURL(srv.URL), volue.WithTokenURL(srv.TokenURL))
+	require.NoError(t, err)
+	u, err := c.CreateUser(t.Context())
+	require.NoError(t, err)
+	require.NoError(t, c.AddVehicle(t.Context(), u.ID, volue.Vehicle{ID: "car-1"}))
+	err = c.AddVehicle(t.Context(), u.ID, volue.Vehicle{ID: "car-1"})
+	var ae *volue.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, http.StatusConflict, ae.StatusCode)
+	require.ErrorIs(t, err, energy.ErrInvalid)
+
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"my-id"}, "client_secret": {"my-secret"}}
+	resp, err := http.PostForm(srv.TokenURL, form)
+	require.NoError(t, err)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&tok))
+	resp.Body.Close()
+	for _, tc := range []struct{ path, body string }{
+		{"/users/" + u.ID + "/vehicles", `{"metadata":{"resourceType":"Vehicle"}}`},
+		{"/users/" + u.ID + "/meters", `{"address":{}}`},
+		{"/users/" + u.ID + "/resources", `{"resourceId":"r1","metadata":{}}`},
+		{"/users/" + u.ID + "/locations", `{"locationType":"Residential"}`},
+		{"/reports", `{"eventId":"e1","payloads":[{"payloadType":"Nonsense"}]}`},
+		{"/reports", `{"eventId":"e1","payloads":[]}`},
+		{"/webhooks", `{"url":"/relative","webhookSecret":"s"}`},
+		{"/webhooks", `not json`},
+	} {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+tc.path, strings.NewReader(tc.body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		var p struct {
+			Status int    `json:"status"`
+			Detail string `json:"detail"`
+		}
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&p), tc.path)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s %s", tc.path, tc.body)
+		assert.Equal(t, http.StatusBadRequest, p.Status, "problem details")
+		assert.NotEmpty(t, p.Detail)
+	}
+}
