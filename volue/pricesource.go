@@ -1,6 +1,7 @@
 package volue
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -83,7 +84,14 @@ func (p *PriceSource) Load(ctx context.Context, c *Client) error {
 	if err != nil {
 		return err
 	}
-	slices.SortStableFunc(evs, func(a, b Event) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	// Oldest first; an event without a creation time counts as the newest,
+	// as apply takes it.
+	slices.SortStableFunc(evs, func(a, b Event) int {
+		if a.CreatedAt.IsZero() || b.CreatedAt.IsZero() {
+			return cmp.Compare(btoi(a.CreatedAt.IsZero()), btoi(b.CreatedAt.IsZero()))
+		}
+		return a.CreatedAt.Compare(b.CreatedAt)
+	})
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var errs []error
@@ -163,6 +171,13 @@ func intervalsOf(eventID string, c PriceCurve) ([]interval, error) {
 		}
 	}
 	return out, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func byStart(a, b interval) int { return a.start.Compare(b.start) }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -202,4 +203,18 @@ func TestPriceSourceMatchesAMinuteByMinuteModel(t *testing.T) {
 		}
 		require.Equal(t, len(model), seen, "round %d: every minute an event set is priced", round)
 	}
+}
+
+func TestPriceSourceLoadTakesAnUndatedCurveAsTheNewest(t *testing.T) {
+	c, mt, _ := newMock(t)
+	mt.RegisterResponder(http.MethodGet, base+"/events", httpmock.NewStringResponder(200, `{"events":[
+		{"id":"undated","type":"PriceCurveCreated","payload":{"locationId":"home","currency":"NOK","resolution":"01:00:00","points":[{"timestamp":"2026-12-03T00:00:00Z","price":2}]}},
+		{"id":"dated","type":"PriceCurveCreated","createdAt":"2026-12-02T12:00:00Z","payload":{"locationId":"home","currency":"NOK","resolution":"01:00:00","points":[{"timestamp":"2026-12-03T00:00:00Z","price":1}]}}]}`))
+	ps, err := volue.NewPriceSource("home")
+	require.NoError(t, err)
+	require.NoError(t, ps.Load(t.Context(), c))
+	got, err := ps.Prices(t.Context(), t0, t0.Add(time.Minute))
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, 2.0, got[0].PerKWh, "as Handle takes it")
 }
