@@ -77,3 +77,14 @@ func TestReceiverDoesNotPrintItsSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestTokenEndpointQuotingTheSecretIsRedacted(t *testing.T) {
+	c, mt, _ := newMock(t)
+	mt.RegisterResponder(http.MethodPost, tokenURL, httpmock.NewStringResponder(400,
+		`{"error":"invalid_client","error_description":"client_secret `+clientSecret+` does not match"}`).HeaderSet(http.Header{"Content-Type": {"application/json"}}))
+	_, err := c.ListUsers(t.Context())
+	var ae *volue.AuthError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "client_secret [redacted] does not match", ae.Description)
+	assert.NotContains(t, fmt.Sprintf("%v %+v", err, err), clientSecret)
+}
