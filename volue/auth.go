@@ -59,11 +59,12 @@ func (t *tokens) token(ctx context.Context) (string, error) {
 
 // invalidate drops the cached token if it is still used, the one the API
 // just refused with a 401, so that the next call fetches a new one; a token
-// another caller has already renewed is kept.
+// another caller has already renewed is kept. used "" (the call did not
+// know its token in advance) drops whatever is cached.
 func (t *tokens) invalidate(used string) {
 	t.sem <- struct{}{}
 	defer func() { <-t.sem }()
-	if t.access.Reveal() == used {
+	if used == "" || t.access.Reveal() == used {
 		t.access = rest.Secret{}
 	}
 }

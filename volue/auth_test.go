@@ -239,3 +239,34 @@ func TestTokenAnswerWithoutAnAccessToken(t *testing.T) {
 	require.ErrorAs(t, err, &ae)
 	assert.Zero(t, mt.GetCallCountInfo()["GET "+base+"/users"])
 }
+
+// A token endpoint that fails (not refuses) is retried within a read's
+// retries; a write still fails at once.
+func TestTokenEndpointBlipRetriedForReads(t *testing.T) {
+	c, mt, _ := newMock(t)
+	fails := 1
+	mt.RegisterResponder(http.MethodPost, tokenURL, func(r *http.Request) (*http.Response, error) {
+		if fails > 0 {
+			fails--
+			return httpmock.NewStringResponse(503, "down"), nil
+		}
+		return respond(t, 200, "token.json")(r)
+	})
+	mt.RegisterResponder(http.MethodGet, base+"/users", respond(t, 200, "users.json"))
+	users, err := c.ListUsers(t.Context())
+	require.NoError(t, err)
+	assert.Len(t, users, 2)
+	assert.Equal(t, 2, mt.GetCallCountInfo()["POST "+tokenURL])
+
+	c, mt, _ = newMock(t)
+	mt.RegisterResponder(http.MethodPost, tokenURL, httpmock.NewStringResponder(503, "down"))
+	_, err = c.ListUsers(t.Context())
+	var ae *volue.AuthError
+	require.ErrorAs(t, err, &ae, "%v", err)
+	require.ErrorIs(t, err, energy.ErrUnavailable)
+	assert.Equal(t, 4, mt.GetCallCountInfo()["POST "+tokenURL], "the first fetch, then one per attempt of the read (1 + 2 retries)")
+	assert.Zero(t, mt.GetCallCountInfo()["GET "+base+"/users"])
+	_, err = c.CreateUser(t.Context())
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 5, mt.GetCallCountInfo()["POST "+tokenURL], "a write is not retried")
+}
