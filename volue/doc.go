@@ -59,8 +59,8 @@
 // body that is not the promised JSON a *DecodeError. Reads are retried
 // after network errors and 5xx answers (WithRetries), and so is a read
 // whose token could not be fetched because the token endpoint failed
-// (refused credentials are never retried); writes, DELETE included, are
-// not, since the API may have acted on the first. A 429 is
+// (credentials refused up front fail the call at once); writes, DELETE
+// included, are not, since the API may have acted on the first. A 429 is
 // waited out once, after its Retry-After, whatever the method, since the
 // API did not act on it.
 //
