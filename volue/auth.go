@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -58,11 +59,12 @@ func (t *tokens) token(ctx context.Context) (string, error) {
 
 // invalidate drops the cached token if it is still used, the one the API
 // just refused with a 401, so that the next call fetches a new one; a token
-// another caller has already renewed is kept.
+// another caller has already renewed is kept. used "" (the call did not
+// know its token in advance) drops whatever is cached.
 func (t *tokens) invalidate(used string) {
 	t.sem <- struct{}{}
 	defer func() { <-t.sem }()
-	if t.access.Reveal() == used {
+	if used == "" || t.access.Reveal() == used {
 		t.access = rest.Secret{}
 	}
 }
@@ -83,7 +85,7 @@ func (t *tokens) fetch(ctx context.Context, now time.Time) (string, error) {
 		if ctx.Err() != nil {
 			return "", fmt.Errorf("volue: token request: %w", ctx.Err())
 		}
-		return "", authError(err)
+		return "", authError(err, t.secret.Reveal())
 	}
 	if tok.AccessToken == "" {
 		return "", &AuthError{Err: errors.New("the token endpoint answered without an access_token")}
@@ -119,12 +121,13 @@ func lifetime(tok *oauth2.Token, start time.Time) time.Duration {
 }
 
 // authError converts the oauth2 package's errors. RetrieveError's own
-// message quotes the answer body; the body of a token endpoint's error
-// carries no credentials, but only the parsed fields are kept anyway.
-func authError(err error) error {
+// message quotes the answer body, so only the parsed fields are kept, and
+// the secret is cut out of the description should an endpoint quote the
+// request back.
+func authError(err error, secret string) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		ae := &AuthError{Code: re.ErrorCode, Description: re.ErrorDescription}
+		ae := &AuthError{Code: re.ErrorCode, Description: strings.ReplaceAll(re.ErrorDescription, secret, "[redacted]")}
 		if re.Response != nil {
 			ae.StatusCode = re.Response.StatusCode
 		}

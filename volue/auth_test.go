@@ -2,10 +2,7 @@ package volue_test
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -152,23 +149,6 @@ func TestTokenRequestCancelled(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 }
 
-func TestSecretsNeverShown(t *testing.T) {
-	var logs strings.Builder
-	c, mt, _ := newMock(t, volue.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
-	mt.RegisterResponder(http.MethodGet, base+"/users", httpmock.NewStringResponder(500, "boom"))
-	_, err := c.ListUsers(t.Context())
-	require.Error(t, err)
-	for _, s := range []string{fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), err.Error(), logs.String()} {
-		assert.NotContains(t, s, clientSecret)
-		assert.NotContains(t, s, accessToken)
-	}
-	assert.Contains(t, logs.String(), "retrying")
-	w := volue.NewWebhook{URL: "https://x.example/h", Secret: "hook-secret-xyz"}
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
-		assert.NotContains(t, fmt.Sprintf(verb, w), "hook-secret-xyz", verb)
-	}
-}
-
 func TestNewValidates(t *testing.T) {
 	for _, tc := range []struct {
 		id, secret string
@@ -223,4 +203,70 @@ func TestRetryAfterALongBackoffCarriesARenewedToken(t *testing.T) {
 	// one, not sent to fail with 401.
 	assert.Equal(t, 2, srv.Tokens())
 	assert.Equal(t, 4, srv.Requests(), "token, 503, token, 200")
+}
+
+// expires_in as a string is read too; without it a token is kept until the
+// API refuses it.
+func TestTokenLifetimeForms(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		after      time.Duration
+		want       int
+	}{
+		{"string expires_in, renewed a quarter before", `{"access_token":"a","token_type":"Bearer","expires_in":"120"}`, 91 * time.Second, 2},
+		{"string expires_in, still valid", `{"access_token":"a","token_type":"Bearer","expires_in":"120"}`, 89 * time.Second, 1},
+		{"no expires_in", `{"access_token":"a","token_type":"Bearer"}`, 10 * time.Hour, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt, fc := newMock(t)
+			mt.RegisterResponder(http.MethodPost, tokenURL, httpmock.NewStringResponder(200, tc.body).HeaderSet(http.Header{"Content-Type": {"application/json"}}))
+			mt.RegisterResponder(http.MethodGet, base+"/users", respond(t, 200, "users.json"))
+			_, err := c.ListUsers(t.Context())
+			require.NoError(t, err)
+			fc.Advance(tc.after)
+			_, err = c.ListUsers(t.Context())
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, c.TokensFetched())
+		})
+	}
+}
+
+func TestTokenAnswerWithoutAnAccessToken(t *testing.T) {
+	c, mt, _ := newMock(t)
+	mt.RegisterResponder(http.MethodPost, tokenURL, httpmock.NewStringResponder(200, `{"token_type":"Bearer","expires_in":3600}`).HeaderSet(http.Header{"Content-Type": {"application/json"}}))
+	_, err := c.ListUsers(t.Context())
+	var ae *volue.AuthError
+	require.ErrorAs(t, err, &ae)
+	assert.Zero(t, mt.GetCallCountInfo()["GET "+base+"/users"])
+}
+
+// A token endpoint that fails (not refuses) is retried within a read's
+// retries; a write still fails at once.
+func TestTokenEndpointBlipRetriedForReads(t *testing.T) {
+	c, mt, _ := newMock(t)
+	fails := 1
+	mt.RegisterResponder(http.MethodPost, tokenURL, func(r *http.Request) (*http.Response, error) {
+		if fails > 0 {
+			fails--
+			return httpmock.NewStringResponse(503, "down"), nil
+		}
+		return respond(t, 200, "token.json")(r)
+	})
+	mt.RegisterResponder(http.MethodGet, base+"/users", respond(t, 200, "users.json"))
+	users, err := c.ListUsers(t.Context())
+	require.NoError(t, err)
+	assert.Len(t, users, 2)
+	assert.Equal(t, 2, mt.GetCallCountInfo()["POST "+tokenURL])
+
+	c, mt, _ = newMock(t)
+	mt.RegisterResponder(http.MethodPost, tokenURL, httpmock.NewStringResponder(503, "down"))
+	_, err = c.ListUsers(t.Context())
+	var ae *volue.AuthError
+	require.ErrorAs(t, err, &ae, "%v", err)
+	require.ErrorIs(t, err, energy.ErrUnavailable)
+	assert.Equal(t, 4, mt.GetCallCountInfo()["POST "+tokenURL], "the first fetch, then one per attempt of the read (1 + 2 retries)")
+	assert.Zero(t, mt.GetCallCountInfo()["GET "+base+"/users"])
+	_, err = c.CreateUser(t.Context())
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 5, mt.GetCallCountInfo()["POST "+tokenURL], "a write is not retried")
 }

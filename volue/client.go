@@ -72,9 +72,13 @@ func (c *Client) call(ctx context.Context, method, path string, q url.Values, bo
 		return fmt.Errorf("volue: %s %s: %w", method, path, err)
 	}
 	used, err := c.tokens.token(ctx)
-	if err != nil {
+	if err != nil && !(method == http.MethodGet && errors.Is(err, energy.ErrUnavailable) && ctx.Err() == nil) {
 		return c.authErr(method, path, err)
 	}
+	// A token endpoint that failed rather than refused gives a read the
+	// same retries as a failing API would: the token is fetched again per
+	// attempt (cfg.Sign), and the last failure comes back as the
+	// *AuthError it was.
 	req := &rest.Request{Method: method, Path: path, Query: q, Body: body, Result: out,
 		// Only reads are repeated after a failure; a DELETE is a write here,
 		// whatever HTTP says about its idempotence.

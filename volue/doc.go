@@ -57,7 +57,9 @@
 // energy.ErrUnavailable (408, 5xx) or energy.ErrInvalid (400, 409, 422).
 // No answer at all is a *TransportError wrapping energy.ErrUnavailable; a
 // body that is not the promised JSON a *DecodeError. Reads are retried
-// after network errors and 5xx answers (WithRetries); writes, DELETE
+// after network errors and 5xx answers (WithRetries), and so is a read
+// whose token could not be fetched because the token endpoint failed
+// (credentials refused up front fail the call at once); writes, DELETE
 // included, are not, since the API may have acted on the first. A 429 is
 // waited out once, after its Retry-After, whatever the method, since the
 // API did not act on it.

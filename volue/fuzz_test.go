@@ -7,14 +7,17 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gridwire/gridwire/volue"
 )
 
-// FuzzEvent feeds untrusted bodies to the event decoder: never a panic,
-// and a decoded event re-encodes as valid JSON.
+// FuzzEvent feeds untrusted bodies to the event decoder: never a panic; a
+// decoded event passes through unchanged (Raw), and encoded from its fields
+// alone it decodes to the same id, type, time and payload type.
 func FuzzEvent(f *testing.F) {
 	var list struct {
 		Events []json.RawMessage `json:"events"`
@@ -37,8 +40,21 @@ func FuzzEvent(f *testing.F) {
 			return
 		}
 		out, err := json.Marshal(e)
-		if err != nil || !json.Valid(out) {
-			t.Fatalf("re-encoding %q: %v %s", body, err, out)
+		if err != nil || !sameJSON(out, []byte(body)) {
+			t.Fatalf("passing %q through: %v %s", body, err, out)
+		}
+		e.Raw = nil
+		out, err = json.Marshal(e)
+		if err != nil {
+			t.Fatalf("encoding the fields of %q: %v", body, err)
+		}
+		var back volue.Event
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("decoding %s (from %q): %v", out, body, err)
+		}
+		if back.ID != e.ID || back.Type != e.Type || !back.CreatedAt.Equal(e.CreatedAt) ||
+			reflect.TypeOf(back.Payload) != reflect.TypeOf(e.Payload) {
+			t.Fatalf("%q re-encoded as %s decodes to %+v, not %+v", body, out, back, e)
 		}
 	})
 }
@@ -63,6 +79,34 @@ func FuzzReceiver(f *testing.F) {
 		r.ServeHTTP(w, req)
 		if (w.Code == http.StatusNoContent) != (handed == 1) {
 			t.Fatalf("status %d with %d events handed on", w.Code, handed)
+		}
+	})
+}
+
+// sameJSON reports whether a and b are the same JSON value (json.Marshal
+// compacts and HTML-escapes what a MarshalJSON method returns).
+func sameJSON(a, b []byte) bool {
+	var va, vb any
+	return json.Unmarshal(a, &va) == nil && json.Unmarshal(b, &vb) == nil && reflect.DeepEqual(va, vb)
+}
+
+// FuzzTimeSpan: a span that parses prints as one that parses back to it,
+// to the second.
+func FuzzTimeSpan(f *testing.F) {
+	for _, s := range []string{"01:00:00", "00:15:00", "1.02:03:04", "-00:00:30", "00:00:01.5000000", "106751.23:59:59"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := volue.ParseTimeSpan(s)
+		if err != nil {
+			return
+		}
+		if d < 0 && !strings.HasPrefix(s, "-") || d > 0 && strings.HasPrefix(s, "-") {
+			t.Fatalf("%q reads as %v: the sign flipped", s, d.Duration())
+		}
+		back, err := volue.ParseTimeSpan(d.String())
+		if err != nil || back.Duration() != d.Duration().Truncate(time.Second) {
+			t.Fatalf("%q = %v prints as %q, which reads as %v (%v)", s, d.Duration(), d.String(), back.Duration(), err)
 		}
 	})
 }

@@ -52,8 +52,9 @@ func (c *Client) CreateLocation(ctx context.Context, userID string, l Location) 
 type LocationUpdate struct {
 	// Type, when set, replaces the location type.
 	Type *LocationType `json:"locationType,omitempty"`
-	// MeterPointIDs, when not nil, replaces the metering points.
-	MeterPointIDs []string `json:"meterPointIds,omitempty"`
+	// MeterPointIDs, when not nil, replaces the metering points; an empty
+	// non-nil slice removes them all.
+	MeterPointIDs []string `json:"meterPointIds,omitzero"`
 	// Coordinates, when set, replaces the position.
 	Coordinates *Coordinates `json:"coordinates,omitempty"`
 }

@@ -18,6 +18,10 @@ import (
 // hook (Handle is a Hook), and start it from the events the API still holds
 // (Load), so that a restart does not wait for the next curve.
 //
+// Events go by their creation time: a curve older than the current one,
+// and a delta older than the curve, are already superseded and ignored; an
+// event without a creation time counts as the newest.
+//
 // Prices answers from memory, without I/O, in the curve's currency per kWh
 // on the import channel. An interval that has not ended is marked Forecast,
 // since a delta may still change it. It is safe for concurrent use.
@@ -80,7 +84,14 @@ func (p *PriceSource) Load(ctx context.Context, c *Client) error {
 	if err != nil {
 		return err
 	}
-	slices.SortStableFunc(evs, func(a, b Event) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	// Oldest first; an event without a creation time counts as the newest,
+	// as apply takes it.
+	slices.SortStableFunc(evs, func(a, b Event) int {
+		if a.CreatedAt.IsZero() || b.CreatedAt.IsZero() {
+			return cmp.Compare(btoi(a.CreatedAt.IsZero()), btoi(b.CreatedAt.IsZero()))
+		}
+		return a.CreatedAt.Compare(b.CreatedAt)
+	})
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var errs []error
@@ -99,17 +110,20 @@ func (p *PriceSource) Load(ctx context.Context, c *Client) error {
 func (p *PriceSource) apply(e Event) error {
 	switch pl := e.Payload.(type) {
 	case *PriceCurveCreated:
-		if pl.LocationID != p.locationID || (p.have && e.CreatedAt.Before(p.curveAt)) {
+		if pl.LocationID != p.locationID || (p.have && p.older(e)) {
 			return nil
 		}
 		if len(pl.Currency) != 3 {
 			return fmt.Errorf("volue: price curve %s: currency %q is not an ISO 4217 code", e.ID, pl.Currency)
 		}
+		add, err := intervalsOf(e.ID, pl.PriceCurve)
+		if err != nil {
+			return err
+		}
 		p.have, p.currency, p.curveAt = true, pl.Currency, e.CreatedAt
-		p.intervals = p.intervals[:0]
-		p.merge(pl.Points, pl.Resolution)
+		p.intervals = add
 	case *PriceDelta:
-		if pl.LocationID != p.locationID || !p.have || e.CreatedAt.Before(p.curveAt) {
+		if pl.LocationID != p.locationID || !p.have || p.older(e) {
 			// A delta older than the curve is already in it; one before
 			// any curve has nothing to change.
 			return nil
@@ -117,37 +131,83 @@ func (p *PriceSource) apply(e Event) error {
 		if pl.Currency != "" && pl.Currency != p.currency {
 			return fmt.Errorf("volue: price delta %s is in %s, the curve in %s", e.ID, pl.Currency, p.currency)
 		}
-		p.merge(pl.Points, pl.Resolution)
+		add, err := intervalsOf(e.ID, pl.PriceCurve)
+		if err != nil {
+			return err
+		}
+		p.paint(add)
 	}
 	return nil
 }
 
-// merge puts points in, removing the intervals they overlap.
-func (p *PriceSource) merge(points []PricePoint, res TimeSpan) {
-	d := res.Duration()
+// older reports whether e was created before the current curve. An event
+// that does not say when it was created counts as the newest: a delivery
+// without a time is one being sent now, and must not be dropped for it.
+func (p *PriceSource) older(e Event) bool {
+	return !e.CreatedAt.IsZero() && e.CreatedAt.Before(p.curveAt)
+}
+
+// intervalsOf returns the curve's intervals sorted by start. It refuses a
+// point without a time, which would sit unseen at the year 1 while the
+// price it was meant to set stays wrong, and points that overlap each
+// other, since one event cannot mean two prices for the same time.
+func intervalsOf(eventID string, c PriceCurve) ([]interval, error) {
+	d := c.Resolution.Duration()
 	if d <= 0 {
 		d = time.Hour
 	}
-	for _, pt := range points {
-		iv := interval{start: pt.Start, end: pt.Start.Add(d), perKWh: pt.Price}
-		kept := p.intervals[:0:0]
-		for _, o := range p.intervals {
-			if !o.start.Before(iv.end) || !iv.start.Before(o.end) {
-				kept = append(kept, o)
-				continue
+	out := make([]interval, len(c.Points))
+	for i, pt := range c.Points {
+		if pt.Start.IsZero() {
+			return nil, fmt.Errorf("volue: price event %s: point %d has no timestamp", eventID, i)
+		}
+		out[i] = interval{start: pt.Start, end: pt.Start.Add(d), perKWh: pt.Price}
+	}
+	slices.SortFunc(out, byStart)
+	for i := 1; i < len(out); i++ {
+		if out[i].start.Before(out[i-1].end) {
+			return nil, fmt.Errorf("volue: price event %s: points at %s and %s overlap", eventID,
+				out[i-1].start.UTC().Format(time.RFC3339), out[i].start.UTC().Format(time.RFC3339))
+		}
+	}
+	return out, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func byStart(a, b interval) int { return a.start.Compare(b.start) }
+
+// paint puts add (sorted, not overlapping) in place of what it covers; what
+// it covers of an interval only in part is cut away, so a finer delta
+// splits an hour rather than erasing it. Both lists are walked once, so a
+// long curve costs no more than its length.
+func (p *PriceSource) paint(add []interval) {
+	out := make([]interval, 0, len(p.intervals)+len(add))
+	j := 0
+	for _, o := range p.intervals {
+		for j < len(add) && !add[j].end.After(o.start) {
+			j++ // ends before o: no new interval before it can reach o either
+		}
+		for k := j; k < len(add) && add[k].start.Before(o.end) && o.start.Before(o.end); k++ {
+			if add[k].start.After(o.start) {
+				out = append(out, interval{start: o.start, end: add[k].start, perKWh: o.perKWh})
 			}
-			// Keep what the new interval does not cover, so a finer delta
-			// splits an hour rather than erasing it.
-			if o.start.Before(iv.start) {
-				kept = append(kept, interval{start: o.start, end: iv.start, perKWh: o.perKWh})
-			}
-			if iv.end.Before(o.end) {
-				kept = append(kept, interval{start: iv.end, end: o.end, perKWh: o.perKWh})
+			if add[k].end.After(o.start) {
+				o.start = add[k].end
 			}
 		}
-		p.intervals = append(kept, iv)
+		if o.start.Before(o.end) {
+			out = append(out, o)
+		}
 	}
-	slices.SortFunc(p.intervals, func(a, b interval) int { return cmp.Compare(a.start.UnixNano(), b.start.UnixNano()) })
+	out = append(out, add...)
+	slices.SortFunc(out, byStart)
+	p.intervals = out
 }
 
 // Prices returns the intervals overlapping [from, to). Without a curve yet

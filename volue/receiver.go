@@ -9,7 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gridwire/gridwire/clock"
@@ -60,8 +60,9 @@ type Receiver struct {
 	log     *slog.Logger
 	dedup   *dedup
 
-	mu      sync.RWMutex
-	secrets [][]byte
+	// secrets is behind a pointer so that printing a Receiver (%+v) shows
+	// an address, not the keys' bytes; atomic, so SetSecrets needs no lock.
+	secrets atomic.Pointer[[][]byte]
 }
 
 // ReceiverOption configures a Receiver.
@@ -148,9 +149,7 @@ func (r *Receiver) SetSecrets(secrets ...string) error {
 		}
 		keys[i] = []byte(s)
 	}
-	r.mu.Lock()
-	r.secrets = keys
-	r.mu.Unlock()
+	r.secrets.Store(&keys)
 	return nil
 }
 
@@ -217,9 +216,7 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 }
 
 func (r *Receiver) verify(h http.Header, body []byte) bool {
-	r.mu.RLock()
-	secrets := r.secrets
-	r.mu.RUnlock()
+	secrets := *r.secrets.Load()
 	if sig := h.Get(SignatureHeader); sig != "" {
 		return verifySignature(secrets, body, sig)
 	}

@@ -60,7 +60,7 @@ func post(t *testing.T, r http.Handler, body, header, sig string) int {
 
 const vectorBody = `{"eventId":"e1"}`
 
-func TestReceiverVerifiesTheReferenceVector(t *testing.T) {
+func TestReceiverVerifiesTheKnownVector(t *testing.T) {
 	h := &hookLog{}
 	r, err := volue.NewReceiver(h.hook, []string{"test-webhook-secret"})
 	require.NoError(t, err)

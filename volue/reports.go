@@ -66,6 +66,9 @@ func (p *VehicleChargeAction) MarshalJSON() ([]byte, error) {
 }
 
 func (p *VehicleChargeAction) validate(f string) error {
+	if p == nil {
+		return energy.Invalid(f, "nil")
+	}
 	if err := required(f+".ResourceID", p.ResourceID); err != nil {
 		return err
 	}
@@ -163,6 +166,9 @@ func (p *EnergyUsage) MarshalJSON() ([]byte, error) {
 }
 
 func (p *EnergyUsage) validate(f string) error {
+	if p == nil {
+		return energy.Invalid(f, "nil")
+	}
 	if err := required(f+".ResourceID", p.ResourceID); err != nil {
 		return err
 	}
@@ -196,6 +202,9 @@ func (p *LocationEnergyUsage) MarshalJSON() ([]byte, error) {
 }
 
 func (p *LocationEnergyUsage) validate(f string) error {
+	if p == nil {
+		return energy.Invalid(f, "nil")
+	}
 	if err := required(f+".LocationID", p.LocationID); err != nil {
 		return err
 	}

@@ -43,6 +43,9 @@ type VehicleMetadata struct {
 func (*VehicleMetadata) ResourceType() ResourceType { return ResourceVehicle }
 
 func (m *VehicleMetadata) validate(field string) error {
+	if m == nil {
+		return energy.Invalid(field, "nil")
+	}
 	if m.Year < 0 {
 		return energy.Invalid(field+".Year", "%d is negative", m.Year)
 	}
@@ -71,6 +74,9 @@ type HotWaterTankMetadata struct {
 func (*HotWaterTankMetadata) ResourceType() ResourceType { return ResourceHotWaterTank }
 
 func (m *HotWaterTankMetadata) validate(field string) error {
+	if m == nil {
+		return energy.Invalid(field, "nil")
+	}
 	if err := nonNegative(field+".Capacity", m.Capacity); err != nil {
 		return err
 	}
@@ -102,6 +108,9 @@ type UnknownMetadata struct {
 func (m *UnknownMetadata) ResourceType() ResourceType { return m.Type }
 
 func (m *UnknownMetadata) validate(field string) error {
+	if m == nil {
+		return energy.Invalid(field, "nil")
+	}
 	if !json.Valid(m.Raw) || !bytes.HasPrefix(bytes.TrimSpace(m.Raw), []byte("{")) {
 		return energy.Invalid(field+".Raw", "not a JSON object")
 	}

@@ -6,9 +6,10 @@ import (
 	"log/slog"
 )
 
-// Secret is a webhook secret. It prints as "[redacted]" with every fmt verb
-// and in slog, so a request or a Webhook logged with %+v cannot leak it; only
-// its JSON encoding (what is sent to the API) carries the value.
+// Secret is a webhook secret. It prints as "[redacted]" with every fmt
+// verb, in slog and in JSON, so a NewWebhook logged with %+v or by a JSON
+// log handler cannot leak it; only the request CreateWebhook sends carries
+// the value.
 type Secret string
 
 // String implements fmt.Stringer.
@@ -23,5 +24,7 @@ func (Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte("[redacted]"))
 // LogValue implements slog.LogValuer.
 func (Secret) LogValue() slog.Value { return slog.StringValue("[redacted]") }
 
-// MarshalJSON sends the secret itself: the API needs it to sign deliveries.
-func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(string(s)) }
+// MarshalJSON writes "[redacted]" too: slog's JSON handler encodes a
+// struct holding a Secret with encoding/json, where LogValue does not
+// reach. CreateWebhook sends the value itself.
+func (Secret) MarshalJSON() ([]byte, error) { return json.Marshal("[redacted]") }

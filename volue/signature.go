@@ -48,11 +48,15 @@ func verifySignature(secrets [][]byte, body []byte, sig string) bool {
 }
 
 // verifyLegacySecret reports whether header is one of the secrets itself,
-// the literal reading of the older documentation.
+// the literal reading of the older documentation. Digests are compared, not
+// the strings, since ConstantTimeCompare returns at once on a length
+// mismatch and would tell a prober how long the secret is.
 func verifyLegacySecret(secrets [][]byte, header string) bool {
+	got := sha256.Sum256([]byte(header))
 	ok := 0
 	for _, s := range secrets {
-		ok |= subtle.ConstantTimeCompare(s, []byte(header))
+		want := sha256.Sum256(s)
+		ok |= subtle.ConstantTimeCompare(want[:], got[:])
 	}
 	return ok == 1 && header != ""
 }

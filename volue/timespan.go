@@ -3,6 +3,7 @@ package volue
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +49,9 @@ func (d *TimeSpan) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// maxSeconds is the longest span a time.Duration holds (about 292 years).
+const maxSeconds = float64(math.MaxInt64) / float64(time.Second)
+
 // ParseTimeSpan reads "[-][d.]hh:mm:ss[.fffffff]".
 func ParseTimeSpan(s string) (TimeSpan, error) {
 	bad := fmt.Errorf("volue: time span %q is not [d.]hh:mm:ss", s)
@@ -69,6 +73,11 @@ func ParseTimeSpan(s string) (TimeSpan, error) {
 	m, err2 := strconv.ParseUint(hms[1], 10, 8)
 	sec, err3 := strconv.ParseFloat(hms[2], 64)
 	if err1 != nil || err2 != nil || err3 != nil || h > 23 || m > 59 || !(sec >= 0 && sec < 60) {
+		return 0, bad
+	}
+	// A span longer than a time.Duration holds would wrap around to a
+	// wrong, possibly negative, one.
+	if float64(days)*86400+float64(h)*3600+float64(m)*60+sec >= maxSeconds {
 		return 0, bad
 	}
 	t := time.Duration(days)*24*time.Hour + time.Duration(h)*time.Hour + time.Duration(m)*time.Minute +

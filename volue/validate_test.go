@@ -128,6 +128,13 @@ func TestInvalidInputRejectedBeforeIO(t *testing.T) {
 			_, err := c.SendReport(ctx, usage(volue.EnergyPoint{Start: hour, Energy: -1}))
 			return err
 		}},
+		{"Report.Payloads[0]", func(ctx context.Context, c *volue.Client) error {
+			_, err := c.SendReport(ctx, volue.Report{EventID: "e", Payloads: []volue.ReportPayload{(*volue.EnergyUsage)(nil)}})
+			return err
+		}},
+		{"Resource.Metadata", func(ctx context.Context, c *volue.Client) error {
+			return c.AddResource(ctx, "u", volue.Resource{ID: "r", Metadata: (*volue.HotWaterTankMetadata)(nil)})
+		}},
 		{"Report.Payloads[0].MeterPointID", func(ctx context.Context, c *volue.Client) error {
 			_, err := c.SendReport(ctx, volue.Report{EventID: "e", Payloads: []volue.ReportPayload{&volue.LocationEnergyUsage{LocationID: "l"}}})
 			return err

@@ -3,8 +3,10 @@ package volue
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/gridwire/gridwire/energy"
 )
@@ -25,9 +27,11 @@ type NewWebhook struct {
 	URL string `json:"url"`
 	// Secret signs every delivery (see Receiver). Required.
 	Secret Secret `json:"webhookSecret"`
-	// Operations and EventTypes choose what is delivered.
-	Operations []Operation `json:"operations"`
-	EventTypes []EventType `json:"eventTypes"`
+	// Operations and EventTypes choose what is delivered. An empty list is
+	// left out of the request, leaving the choice to the API, rather than
+	// sent as null.
+	Operations []Operation `json:"operations,omitempty"`
+	EventTypes []EventType `json:"eventTypes,omitempty"`
 }
 
 func (w NewWebhook) validate() error {
@@ -85,9 +89,17 @@ func (c *Client) CreateWebhook(ctx context.Context, w NewWebhook) (*Webhook, err
 	if err := w.validate(); err != nil {
 		return nil, err
 	}
+	// The one place the secret is written out: Secret's own encoding
+	// redacts it.
+	body := struct {
+		URL        string      `json:"url"`
+		Secret     string      `json:"webhookSecret"`
+		Operations []Operation `json:"operations,omitempty"`
+		EventTypes []EventType `json:"eventTypes,omitempty"`
+	}{w.URL, string(w.Secret), w.Operations, w.EventTypes}
 	var h Webhook
-	if err := c.call(ctx, http.MethodPost, "/webhooks", nil, w, &h); err != nil {
-		return nil, err
+	if err := c.call(ctx, http.MethodPost, "/webhooks", nil, body, &h); err != nil {
+		return nil, redactSecret(err, string(w.Secret))
 	}
 	if h.ID == "" {
 		return nil, &DecodeError{Method: http.MethodPost, Endpoint: "/webhooks", Err: errNoID("webhookId")}
@@ -135,4 +147,33 @@ func (c *Client) TestWebhook(ctx context.Context, webhookID string) error {
 		return err
 	}
 	return c.call(ctx, http.MethodPost, "/webhooks/"+seg(webhookID)+"/test", nil, nil, nil)
+}
+
+// redactSecret removes secret from the parts of err that quote the API's
+// answer: an API that echoes the request (a validation message quoting the
+// webhookSecret, or a created webhook with its secret) must not carry the
+// secret into the caller's logs through the error.
+func redactSecret(err error, secret string) error {
+	if secret == "" {
+		return err
+	}
+	hide := func(s string) string { return strings.ReplaceAll(s, secret, "[redacted]") }
+	var ae *APIError
+	var de *DecodeError
+	switch {
+	case errors.As(err, &ae):
+		ae.Title, ae.Detail, ae.Body = hide(ae.Title), hide(ae.Detail), hide(ae.Body)
+		for k, msgs := range ae.Errors {
+			for i, m := range msgs {
+				msgs[i] = hide(m)
+			}
+			ae.Errors[k] = msgs
+		}
+	case errors.As(err, &de):
+		de.Body = hide(de.Body)
+		if de.Err != nil && strings.Contains(de.Err.Error(), secret) {
+			de.Err = errors.New(hide(de.Err.Error()))
+		}
+	}
+	return err
 }

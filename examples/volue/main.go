@@ -70,8 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	var cfg config
 	fs.BoolVar(&cfg.sim, "sim", false, "serve the API from an in-process fake (no network, no credentials)")
-	fs.StringVar(&cfg.baseURL, "base-url", volue.SandboxBaseURL, "base URL of the API")
-	fs.StringVar(&cfg.tokenURL, "token-url", volue.DefaultTokenURL, "OAuth2 token endpoint")
+	fs.StringVar(&cfg.baseURL, "base-url", volue.SandboxBaseURL, "base URL of the API (with -sim, the fake's)")
+	fs.StringVar(&cfg.tokenURL, "token-url", volue.DefaultTokenURL, "OAuth2 token endpoint (with -sim, the fake's)")
 	fs.StringVar(&cfg.hookURL, "webhook-url", "", "public URL Volue delivers to, forwarded to -listen")
 	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:0", "address of the local webhook receiver")
 	fs.StringVar(&cfg.location, "location", "home", "location whose prices to print")
@@ -108,9 +108,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintln(stderr, "volue: set VOLUE_CLIENT_ID and VOLUE_CLIENT_SECRET to your Spark portal credentials, or use -sim to run against a simulated API")
 		return 2
 	}
+	c, err := volue.New(cfg.clientID, cfg.clientSecret, volue.WithBaseURL(cfg.baseURL), volue.WithTokenURL(cfg.tokenURL))
+	if err != nil {
+		// Only the URLs can be wrong here: the credentials were checked
+		// above.
+		fmt.Fprintf(stderr, "volue: %v (check -base-url and -token-url)\n", err)
+		return 2
+	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	if err := walk(ctx, cfg, srv, stdout); err != nil {
+	if err := walk(ctx, c, cfg, srv, stdout); err != nil {
 		fmt.Fprintln(stderr, "volue:", err)
 		switch {
 		case errors.Is(err, energy.ErrUnauthorized):
@@ -123,12 +130,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	return 0
 }
 
-// walk runs the steps; srv is the fake under -sim, else nil.
-func walk(ctx context.Context, cfg config, srv *voluetest.Server, w io.Writer) error {
-	c, err := volue.New(cfg.clientID, cfg.clientSecret, volue.WithBaseURL(cfg.baseURL), volue.WithTokenURL(cfg.tokenURL))
-	if err != nil {
-		return err
-	}
+// walk runs the steps with c; srv is the fake under -sim, else nil.
+func walk(ctx context.Context, c *volue.Client, cfg config, srv *voluetest.Server, w io.Writer) error {
 	user, err := c.CreateUser(ctx)
 	if err != nil {
 		return fmt.Errorf("registering a user: %w", err)
@@ -207,7 +210,13 @@ func webhookSteps(ctx context.Context, cfg config, c *volue.Client, ps *volue.Pr
 	if err != nil {
 		return fmt.Errorf("registering a webhook: %w", err)
 	}
-	defer func() { _ = c.DeleteWebhook(context.WithoutCancel(ctx), hook.ID) }()
+	defer func() {
+		// Clean up even after Ctrl-C, but not for longer than a person
+		// waiting for the program to stop would accept.
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = c.DeleteWebhook(dctx, hook.ID)
+	}()
 	fmt.Fprintf(w, "webhook   %s → %s\n", hook.ID, hookURL)
 	if err := c.TestWebhook(ctx, hook.ID); err != nil {
 		return fmt.Errorf("asking for a test delivery: %w", err)

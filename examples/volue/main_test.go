@@ -42,6 +42,15 @@ func TestUsageErrors(t *testing.T) {
 	var out, errb strings.Builder
 	run(context.Background(), nil, &out, &errb, noEnv)
 	assert.Contains(t, errb.String(), "-sim")
+
+	env := func(k string) string {
+		return map[string]string{"VOLUE_CLIENT_ID": "id", "VOLUE_CLIENT_SECRET": "pw"}[k]
+	}
+	for _, args := range [][]string{{"-base-url", "api.example"}, {"-token-url", "ftp://auth.example/token"}} {
+		errb.Reset()
+		assert.Equal(t, 2, run(context.Background(), args, &out, &errb, env), "%v", args)
+		assert.Contains(t, errb.String(), "-base-url and -token-url")
+	}
 }
 
 func TestFailureSaysWhatToDo(t *testing.T) {

@@ -5,39 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"slices"
-	"time"
-
-	"github.com/gridwire/gridwire/volue"
 )
-
-type user struct {
-	id        string
-	locations map[string]*location
-}
-
-type location struct {
-	ID            string             `json:"locationId"`
-	Type          string             `json:"locationType"`
-	MeterPointIDs []string           `json:"meterPointIds"`
-	Coordinates   *volue.Coordinates `json:"coordinates,omitempty"`
-}
-
-type resource struct {
-	ID           string          `json:"resourceId"`
-	Type         string          `json:"resourceType"`
-	UserID       string          `json:"userId"`
-	LocationID   string          `json:"locationId,omitempty"`
-	MeterPointID string          `json:"meterPointId,omitempty"`
-	metadata     json.RawMessage // as sent
-}
-
-type report struct {
-	ID        string          `json:"id"`
-	EventID   string          `json:"eventId"`
-	CreatedAt time.Time       `json:"createdAt"`
-	body      json.RawMessage // as sent
-}
 
 // maxRequestBody bounds what the fake reads of a request.
 const maxRequestBody = 1 << 20
@@ -127,25 +95,6 @@ func (s *Server) userFor(w http.ResponseWriter, r *http.Request) *user {
 	return u
 }
 
-func (s *Server) createUser(w http.ResponseWriter, _ *http.Request) {
-	s.mu.Lock()
-	id := s.nextID("usr")
-	s.users = append(s.users, id)
-	s.userData[id] = &user{id: id, locations: map[string]*location{}}
-	s.mu.Unlock()
-	writeJSON(w, http.StatusCreated, map[string]string{"userId": id})
-}
-
-func (s *Server) listUsers(w http.ResponseWriter, _ *http.Request) {
-	s.mu.Lock()
-	users := make([]map[string]string, 0, len(s.users))
-	for _, id := range s.users {
-		users = append(users, map[string]string{"userId": id})
-	}
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"users": users})
-}
-
 // forUser decodes the body into v, answers 400 when missing (v's required
 // fields) is not "", and runs f with the path's user under s.mu (404 when
 // the user is unknown).
@@ -164,192 +113,10 @@ func (s *Server) forUser(w http.ResponseWriter, r *http.Request, v any, missing 
 	}
 }
 
-// addResourceLocked registers res unless its id is taken; s.mu held.
-func (s *Server) addResourceLocked(w http.ResponseWriter, res *resource, answer any) {
-	if _, dup := s.resources[res.ID]; dup {
-		problem(w, http.StatusConflict, "resource "+res.ID+" exists")
-		return
-	}
-	s.resources[res.ID] = res
-	writeJSON(w, http.StatusCreated, answer)
-}
-
-func (s *Server) addVehicle(w http.ResponseWriter, r *http.Request) {
-	var v struct {
-		ID       string          `json:"vehicleId"`
-		Metadata json.RawMessage `json:"metadata"`
-	}
-	s.forUser(w, r, &v, func() string { return when(v.ID == "", "vehicleId") }, func(u *user) {
-		s.addResourceLocked(w, &resource{ID: v.ID, Type: string(volue.ResourceVehicle), UserID: u.id, metadata: v.Metadata}, v)
-	})
-}
-
-func (s *Server) addMeter(w http.ResponseWriter, r *http.Request) {
-	var m volue.Meter
-	s.forUser(w, r, &m, func() string { return when(m.MeterPointID == "", "meterPointId") }, func(*user) {
-		writeJSON(w, http.StatusCreated, map[string]string{"meterId": s.nextID("mtr")})
-	})
-}
-
-func (s *Server) addResource(w http.ResponseWriter, r *http.Request) {
-	var v struct {
-		ID       string          `json:"resourceId"`
-		Metadata json.RawMessage `json:"metadata"`
-	}
-	var head struct {
-		Type string `json:"resourceType"`
-	}
-	missing := func() string {
-		return when(v.ID == "" || json.Unmarshal(v.Metadata, &head) != nil || head.Type == "", "resourceId and metadata.resourceType")
-	}
-	s.forUser(w, r, &v, missing, func(u *user) {
-		res := &resource{ID: v.ID, Type: head.Type, UserID: u.id, metadata: v.Metadata}
-		if lid := r.PathValue("locationId"); lid != "" {
-			loc := u.locations[lid]
-			if loc == nil {
-				problem(w, http.StatusNotFound, "unknown location "+lid)
-				return
-			}
-			res.LocationID = lid
-			if len(loc.MeterPointIDs) > 0 {
-				res.MeterPointID = loc.MeterPointIDs[0]
-			}
-		}
-		s.addResourceLocked(w, res, v)
-	})
-}
-
-func (s *Server) createLocation(w http.ResponseWriter, r *http.Request) {
-	var l location
-	s.forUser(w, r, &l, func() string { return when(l.ID == "", "locationId") }, func(u *user) {
-		if _, dup := u.locations[l.ID]; dup {
-			problem(w, http.StatusConflict, "location "+l.ID+" exists")
-			return
-		}
-		u.locations[l.ID] = &l
-		writeJSON(w, http.StatusCreated, l)
-	})
-}
-
-func (s *Server) updateLocation(w http.ResponseWriter, r *http.Request) {
-	var p struct {
-		Type          *string            `json:"locationType"`
-		MeterPointIDs []string           `json:"meterPointIds"`
-		Coordinates   *volue.Coordinates `json:"coordinates"`
-	}
-	s.forUser(w, r, &p, func() string { return "" }, func(u *user) {
-		l := u.locations[r.PathValue("locationId")]
-		if l == nil {
-			problem(w, http.StatusNotFound, "unknown location "+r.PathValue("locationId"))
-			return
-		}
-		if p.Type != nil {
-			l.Type = *p.Type
-		}
-		if p.MeterPointIDs != nil {
-			l.MeterPointIDs = p.MeterPointIDs
-		}
-		if p.Coordinates != nil {
-			l.Coordinates = p.Coordinates
-		}
-		writeJSON(w, http.StatusOK, l)
-	})
-}
-
 // when returns name if cond, else "".
 func when(cond bool, name string) string {
 	if cond {
 		return name
 	}
 	return ""
-}
-
-func (s *Server) getResource(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	res := s.resources[r.PathValue("resourceId")]
-	var out resource
-	if res != nil {
-		out = *res
-	}
-	s.mu.Unlock()
-	if res == nil {
-		problem(w, http.StatusNotFound, "unknown resource "+r.PathValue("resourceId"))
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-func (s *Server) deleteResource(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	_, ok := s.resources[r.PathValue("resourceId")]
-	delete(s.resources, r.PathValue("resourceId"))
-	s.mu.Unlock()
-	if !ok {
-		problem(w, http.StatusNotFound, "unknown resource "+r.PathValue("resourceId"))
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) listEvents(w http.ResponseWriter, _ *http.Request) {
-	s.mu.Lock()
-	evs := slices.Clone(s.events)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"events": evs})
-}
-
-func (s *Server) getEvent(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	i := slices.IndexFunc(s.events, func(e volue.Event) bool { return e.ID == r.PathValue("eventId") })
-	var e volue.Event
-	if i >= 0 {
-		e = s.events[i]
-	}
-	s.mu.Unlock()
-	if i < 0 {
-		problem(w, http.StatusNotFound, "unknown event "+r.PathValue("eventId"))
-		return
-	}
-	writeJSON(w, http.StatusOK, e)
-}
-
-func (s *Server) createReport(w http.ResponseWriter, r *http.Request) {
-	var body json.RawMessage
-	if !decode(w, r, &body) {
-		return
-	}
-	var rep struct {
-		EventID  string `json:"eventId"`
-		Payloads []struct {
-			Type string `json:"payloadType"`
-		} `json:"payloads"`
-	}
-	if json.Unmarshal(body, &rep) != nil || rep.EventID == "" || len(rep.Payloads) == 0 {
-		problem(w, http.StatusBadRequest, "eventId and at least one payload are required")
-		return
-	}
-	for _, p := range rep.Payloads {
-		switch p.Type {
-		case "VehicleChargeAction", "EnergyUsage", "LocationEnergyUsage", "LocationLPCAcknowledged":
-		default:
-			problem(w, http.StatusBadRequest, "unknown payloadType "+p.Type)
-			return
-		}
-	}
-	s.mu.Lock()
-	rr := report{ID: s.nextID("rpt"), EventID: rep.EventID, CreatedAt: s.clock.Now().UTC(), body: body}
-	s.reports = append(s.reports, rr)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusCreated, rr)
-}
-
-// Reports returns the bodies of the reports received, in order.
-func (s *Server) Reports() []json.RawMessage {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]json.RawMessage, len(s.reports))
-	for i, r := range s.reports {
-		out[i] = r.body
-	}
-	return out
 }

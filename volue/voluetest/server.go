@@ -20,11 +20,12 @@
 //     locations, webhooks, events and reports, with the documented request
 //     and answer shapes; missing required fields get 400 problem details,
 //     unknown ids 404.
-//   - Deliveries: every event published (Publish, or POST
-//     /webhooks/{id}/test) goes to each webhook that asked for its type,
-//     signed with X-Payload-Signature = Base64(HMAC-SHA256(secret, body)).
-//     A delivery answered with anything but 2xx is retried up to 3 times
-//     with exponential back-off on the server's clock, then dropped; the
+//   - Deliveries: every event published (Publish) goes to each webhook
+//     that asked for its type and operation, and POST /webhooks/{id}/test
+//     sends a test event to that one webhook; each is signed with
+//     X-Payload-Signature = Base64(HMAC-SHA256(secret, body)). A delivery
+//     answered with anything but 2xx is retried up to 3 times with
+//     exponential back-off on the server's clock, then dropped; a published
 //     event stays in GET /events. DeliverTampered sends one whose body no
 //     longer matches its signature.
 //
@@ -140,7 +141,8 @@ func WithDeliveryBackoff(d time.Duration) Option { return func(s *Server) { s.ba
 // a 10-second timeout by default.
 func WithDeliveryClient(hc *http.Client) Option { return func(s *Server) { s.sender = hc } }
 
-// NewServer starts a fake on 127.0.0.1. Close it when done.
+// NewServer starts a fake on 127.0.0.1. Close it when done. It panics on a
+// nil clock or delivery client.
 func NewServer(opts ...Option) *Server {
 	s := &Server{
 		ClientID: DefaultClientID, ClientSecret: DefaultClientSecret,
@@ -150,6 +152,14 @@ func NewServer(opts ...Option) *Server {
 	}
 	for _, o := range opts {
 		o(s)
+	}
+	// Like httptest, a fake set up wrong panics at once rather than in a
+	// handler later.
+	switch {
+	case s.clock == nil:
+		panic("voluetest: WithClock(nil)")
+	case s.sender == nil:
+		panic("voluetest: WithDeliveryClient(nil)")
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.handler = s.routes()

@@ -202,3 +202,86 @@ func TestClientPanicsOnInvalidOptions(t *testing.T) {
 	defer srv.Close()
 	assert.Panics(t, func() { srv.Client(volue.WithRetries(-1)) })
 }
+
+func TestPublishHonoursTheWebhooksOperations(t *testing.T) {
+	srv := voluetest.NewServer()
+	defer srv.Close()
+	var got []volue.Event
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var e volue.Event
+		if json.NewDecoder(r.Body).Decode(&e) == nil {
+			got = append(got, e) // deliveries are waited for one by one below
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer app.Close()
+	c := srv.Client()
+	_, err := c.CreateWebhook(t.Context(), volue.NewWebhook{URL: app.URL, Secret: "s",
+		Operations: []volue.Operation{volue.OperationCreate}, EventTypes: []volue.EventType{volue.EventPriceCurveCreated, volue.EventPriceDelta}})
+	require.NoError(t, err)
+	srv.Publish(voluetest.PriceDelta("home", t0, 1)) // an Update: not asked for
+	srv.WaitDeliveries()
+	srv.Publish(voluetest.PriceCurve("home", t0, 2)) // a Create
+	srv.WaitDeliveries()
+	srv.Publish(volue.Event{Type: volue.EventUserEligibilityUpdated, Operation: volue.OperationCreate}) // another type
+	srv.WaitDeliveries()
+	require.Len(t, got, 1)
+	assert.Equal(t, volue.EventPriceCurveCreated, got[0].Type)
+	assert.Len(t, srv.Deliveries(), 1)
+}
+
+func TestNewServerPanicsOnInvalidOptions(t *testing.T) {
+	assert.Panics(t, func() { voluetest.NewServer(voluetest.WithClock(nil)) })
+	assert.Panics(t, func() { voluetest.NewServer(voluetest.WithDeliveryClient(nil)) })
+}
+
+// The fake refuses what the API would: missing required fields (400),
+// taken ids (409), payload types it does not know (400).
+func TestFakeRefusesBadRequests(t *testing.T) {
+	srv := voluetest.NewServer(voluetest.WithCredentials("my-id", "my-secret"))
+	defer srv.Close()
+	c, err := volue.New("my-id", "my-secret", volue.WithBaseURL(srv.URL), volue.WithTokenURL(srv.TokenURL))
+	require.NoError(t, err)
+	u, err := c.CreateUser(t.Context())
+	require.NoError(t, err)
+	require.NoError(t, c.AddVehicle(t.Context(), u.ID, volue.Vehicle{ID: "car-1"}))
+	err = c.AddVehicle(t.Context(), u.ID, volue.Vehicle{ID: "car-1"})
+	var ae *volue.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, http.StatusConflict, ae.StatusCode)
+	require.ErrorIs(t, err, energy.ErrInvalid)
+
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"my-id"}, "client_secret": {"my-secret"}}
+	resp, err := http.PostForm(srv.TokenURL, form)
+	require.NoError(t, err)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&tok))
+	resp.Body.Close()
+	for _, tc := range []struct{ path, body string }{
+		{"/users/" + u.ID + "/vehicles", `{"metadata":{"resourceType":"Vehicle"}}`},
+		{"/users/" + u.ID + "/meters", `{"address":{}}`},
+		{"/users/" + u.ID + "/resources", `{"resourceId":"r1","metadata":{}}`},
+		{"/users/" + u.ID + "/locations", `{"locationType":"Residential"}`},
+		{"/reports", `{"eventId":"e1","payloads":[{"payloadType":"Nonsense"}]}`},
+		{"/reports", `{"eventId":"e1","payloads":[]}`},
+		{"/webhooks", `{"url":"/relative","webhookSecret":"s"}`},
+		{"/webhooks", `not json`},
+	} {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+tc.path, strings.NewReader(tc.body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		var p struct {
+			Status int    `json:"status"`
+			Detail string `json:"detail"`
+		}
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&p), tc.path)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s %s", tc.path, tc.body)
+		assert.Equal(t, http.StatusBadRequest, p.Status, "problem details")
+		assert.NotEmpty(t, p.Detail)
+	}
+}

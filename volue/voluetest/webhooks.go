@@ -22,9 +22,15 @@ type webhook struct {
 	secret     string
 }
 
-// wants reports whether the webhook asked for events of type t.
-func (h *webhook) wants(t volue.EventType) bool {
-	return len(h.EventTypes) == 0 || slices.ContainsFunc(h.EventTypes, func(s string) bool { return strings.EqualFold(s, string(t)) })
+// wants reports whether the webhook asked for e: its type, and its
+// operation when it has one. An empty list asks for everything; names match
+// whatever their case, since the documentation writes them both ways.
+func (h *webhook) wants(e volue.Event) bool {
+	return matches(h.EventTypes, string(e.Type)) && (e.Operation == "" || matches(h.Operations, string(e.Operation)))
+}
+
+func matches(list []string, v string) bool {
+	return len(list) == 0 || slices.ContainsFunc(list, func(s string) bool { return strings.EqualFold(s, v) })
 }
 
 // Delivery records the delivery of one event to one webhook.
@@ -133,7 +139,7 @@ func (s *Server) stamp(e volue.Event) volue.Event {
 }
 
 // Publish stores e (readable through GET /events) and delivers it in the
-// background to every webhook that asked for its type. An empty ID or
+// background to every webhook that asked for its type and operation. An empty ID or
 // CreatedAt is filled in. It returns the event as stored.
 func (s *Server) Publish(e volue.Event) volue.Event {
 	s.mu.Lock()
@@ -141,7 +147,7 @@ func (s *Server) Publish(e volue.Event) volue.Event {
 	s.events = append(s.events, e)
 	var targets []webhook
 	for _, h := range s.webhooks {
-		if h.wants(e.Type) {
+		if h.wants(e) {
 			targets = append(targets, *h)
 		}
 	}
