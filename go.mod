@@ -10,6 +10,9 @@ require (
 )
 
 require (
+	github.com/beevik/etree v1.7.0 // indirect
+	github.com/jonboulle/clockwork v0.5.0 // indirect
+	github.com/russellhaering/goxmldsig v1.6.1 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/net v0.43.0 // indirect
 	golang.org/x/time v0.16.0 // indirect

@@ -1,0 +1,240 @@
+package oadrsig
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/xml"
+	"fmt"
+	"io"
+
+	"github.com/beevik/etree"
+	dsig "github.com/russellhaering/goxmldsig"
+
+	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/openadr/oadr"
+)
+
+// Signer signs encoded OpenADR 2.0b payloads with one key and certificate.
+// It is safe for concurrent use.
+type Signer struct {
+	key    crypto.Signer
+	cert   *x509.Certificate
+	method string
+	opts   options
+}
+
+// NewSigner returns a Signer for key, an *rsa.PrivateKey or
+// *ecdsa.PrivateKey (or any crypto.Signer with such a public key, an HSM
+// say), and cert, the certificate of its public key that peers trust.
+// Options: WithClock.
+func NewSigner(key crypto.Signer, cert *x509.Certificate, opts ...Option) (*Signer, error) {
+	if key == nil {
+		return nil, &energy.FieldError{Field: "key", Reason: "nil"}
+	}
+	if cert == nil {
+		return nil, &energy.FieldError{Field: "cert", Reason: "nil"}
+	}
+	s := &Signer{key: key, cert: cert, opts: defaultOptions()}
+	switch key.Public().(type) {
+	case *rsa.PublicKey:
+		s.method = dsig.RSASHA256SignatureMethod
+	case *ecdsa.PublicKey:
+		s.method = dsig.ECDSASHA256SignatureMethod
+	default:
+		return nil, &energy.FieldError{Field: "key", Reason: fmt.Sprintf("%T is neither RSA nor ECDSA", key.Public())}
+	}
+	if pub, ok := key.Public().(interface{ Equal(crypto.PublicKey) bool }); !ok || !pub.Equal(cert.PublicKey) {
+		return nil, &energy.FieldError{Field: "cert", Reason: "does not hold the key's public key"}
+	}
+	for _, o := range opts {
+		o(&s.opts)
+	}
+	if s.opts.err != nil {
+		return nil, s.opts.err
+	}
+	return s, nil
+}
+
+// Certificate returns the signer's certificate.
+func (s *Signer) Certificate() *x509.Certificate { return s.cert }
+
+// Marshal encodes msg with oadr.Marshal and signs it.
+func (s *Signer) Marshal(msg oadr.Message) ([]byte, error) {
+	doc, err := oadr.Marshal(msg)
+	if err != nil {
+		return nil, err
+	}
+	return s.Sign(doc)
+}
+
+// Sign returns doc, an oadrPayload whose oadrSignedObject carries
+// oadr:Id="oadrSignedObject" (as oadr.Marshal writes it), with an
+// enveloped ds:Signature inserted as the first child of oadrPayload. The
+// signature has two references, both canonicalised with exclusive C14N
+// and digested with SHA-256: the signed object, and a ReplayProtect
+// signature property holding the current time and a fresh random nonce.
+// It is signed with RSA-SHA256 or ECDSA-SHA256 and carries the signer's
+// certificate in KeyInfo/X509Data. The rest of doc is kept byte for byte.
+//
+// Errors: a doc that is not such a payload, or is signed already, gives
+// an error wrapping energy.ErrInvalid; a failing key gives its own error.
+func (s *Signer) Sign(doc []byte) ([]byte, error) {
+	root, object, insertAt, err := parseForSigning(doc)
+	if err != nil {
+		return nil, err
+	}
+	id := object.SelectAttrValue(object.Space+":Id", "")
+	if id == "" {
+		id = object.SelectAttrValue("Id", "")
+	}
+	if id == "" {
+		return nil, fmt.Errorf("oadrsig: oadrSignedObject has no Id to reference: %w", energy.ErrInvalid)
+	}
+
+	sig := root.CreateElement("ds:Signature")
+	sig.CreateAttr("xmlns:ds", nsDS)
+	sig.CreateAttr("Id", signatureID)
+	info := sig.CreateElement("ds:SignedInfo")
+	c14n := string(dsig.CanonicalXML10ExclusiveAlgorithmId)
+	info.CreateElement("ds:CanonicalizationMethod").CreateAttr("Algorithm", c14n)
+	info.CreateElement("ds:SignatureMethod").CreateAttr("Algorithm", s.method)
+	objectRef := addReference(info, "#"+id, "")
+	propsRef := addReference(info, "#"+replayProtectID, typeSigProperties)
+	value := sig.CreateElement("ds:SignatureValue")
+	sig.CreateElement("ds:KeyInfo").CreateElement("ds:X509Data").CreateElement("ds:X509Certificate").
+		SetText(base64.StdEncoding.EncodeToString(s.cert.Raw))
+	props := sig.CreateElement("ds:Object").CreateElement("ds:SignatureProperties")
+	props.CreateAttr("Id", replayProtectID)
+	prop := props.CreateElement("ds:SignatureProperty")
+	prop.CreateAttr("Target", "#"+signatureID)
+	rp := prop.CreateElement("dsp:ReplayProtect")
+	rp.CreateAttr("xmlns:dsp", NamespaceDSP)
+	rp.CreateElement("dsp:timestamp").SetText(oadr.FormatDateTime(s.opts.clock.Now()))
+	nonce, err := newNonce()
+	if err != nil {
+		return nil, err
+	}
+	rp.CreateElement("dsp:nonce").SetText(nonce)
+
+	exc := canonicalizer(c14n, "")
+	for _, r := range []struct {
+		ref, target *etree.Element
+	}{{objectRef, object}, {propsRef, props}} {
+		c, err := canonical(exc, r.target)
+		if err != nil {
+			return nil, fmt.Errorf("oadrsig: canonicalising %s: %w", r.target.Tag, err)
+		}
+		sum := newHash(crypto.SHA256)
+		sum.Write(c)
+		r.ref.SelectElement("DigestValue").SetText(base64.StdEncoding.EncodeToString(sum.Sum(nil)))
+	}
+	c, err := canonical(exc, info)
+	if err != nil {
+		return nil, fmt.Errorf("oadrsig: canonicalising SignedInfo: %w", err)
+	}
+	raw, err := s.signBytes(c)
+	if err != nil {
+		return nil, err
+	}
+	value.SetText(base64.StdEncoding.EncodeToString(raw))
+
+	out := etree.NewDocument()
+	out.AddChild(sig.Copy())
+	sigXML, err := out.WriteToBytes()
+	if err != nil {
+		return nil, fmt.Errorf("oadrsig: writing the signature: %w", err)
+	}
+	signed := make([]byte, 0, len(doc)+len(sigXML))
+	signed = append(signed, doc[:insertAt]...)
+	signed = append(signed, sigXML...)
+	return append(signed, doc[insertAt:]...), nil
+}
+
+// addReference appends a ds:Reference with an exclusive C14N transform and a
+// SHA-256 digest still to be filled in.
+func addReference(info *etree.Element, uri, typ string) *etree.Element {
+	ref := info.CreateElement("ds:Reference")
+	ref.CreateAttr("URI", uri)
+	if typ != "" {
+		ref.CreateAttr("Type", typ)
+	}
+	ref.CreateElement("ds:Transforms").CreateElement("ds:Transform").
+		CreateAttr("Algorithm", string(dsig.CanonicalXML10ExclusiveAlgorithmId))
+	ref.CreateElement("ds:DigestMethod").CreateAttr("Algorithm", digestSHA256)
+	ref.CreateElement("ds:DigestValue")
+	return ref
+}
+
+func (s *Signer) signBytes(data []byte) ([]byte, error) {
+	sum := newHash(crypto.SHA256)
+	sum.Write(data)
+	raw, err := s.key.Sign(rand.Reader, sum.Sum(nil), crypto.SHA256)
+	if err != nil {
+		return nil, fmt.Errorf("oadrsig: signing: %w", err)
+	}
+	if pub, ok := s.key.Public().(*ecdsa.PublicKey); ok {
+		return rawECDSA(raw, pub)
+	}
+	return raw, nil
+}
+
+// newNonce returns 128 random bits in hex, as long as OpenLEADR's nonces.
+func newNonce() (string, error) {
+	var b [16]byte
+	if _, err := io.ReadFull(rand.Reader, b[:]); err != nil {
+		return "", fmt.Errorf("oadrsig: nonce: %w", err)
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+// parseForSigning parses doc and returns its root, the oadrSignedObject and
+// the offset just after the root's start tag, where the signature goes.
+func parseForSigning(doc []byte) (root, object *etree.Element, insertAt int, err error) {
+	invalid := func(reason string, cause error) error {
+		if cause != nil {
+			return fmt.Errorf("oadrsig: %s: %w: %w", reason, energy.ErrInvalid, cause)
+		}
+		return fmt.Errorf("oadrsig: %s: %w", reason, energy.ErrInvalid)
+	}
+	d := etree.NewDocument()
+	if err := d.ReadFromBytes(doc); err != nil {
+		return nil, nil, 0, invalid("not well-formed XML", err)
+	}
+	root = d.Root()
+	if !is(root, nsOADR, "oadrPayload") {
+		return nil, nil, 0, invalid("the root is not oadrPayload", nil)
+	}
+	for _, c := range root.ChildElements() {
+		switch {
+		case is(c, nsDS, "Signature"):
+			return nil, nil, 0, invalid("already signed", nil)
+		case is(c, nsOADR, "oadrSignedObject"):
+			if object != nil {
+				return nil, nil, 0, invalid("more than one oadrSignedObject", nil)
+			}
+			object = c
+		}
+	}
+	if object == nil {
+		return nil, nil, 0, invalid("no oadrSignedObject", nil)
+	}
+	// encoding/xml reports the offset after the root's start tag, where
+	// etree's tree has no positions.
+	dec := xml.NewDecoder(bytes.NewReader(doc))
+	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	for {
+		tok, err := dec.RawToken()
+		if err != nil {
+			return nil, nil, 0, invalid("not well-formed XML", err)
+		}
+		if _, ok := tok.(xml.StartElement); ok {
+			return root, object, int(dec.InputOffset()), nil
+		}
+	}
+}
