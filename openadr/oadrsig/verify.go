@@ -108,9 +108,21 @@ func (v *Verifier) Verify(ctx context.Context, doc []byte) (*Verified, error) {
 	if err != nil {
 		return nil, fail(ErrBadSignature, "", err)
 	}
+	// Digests first: they need no key, and a tampered payload then fails
+	// as a bad signature whatever the tampering did to the message.
 	signed, err := canonical(objRef.c14n, object)
 	if err != nil {
 		return nil, fail(ErrMalformed, "canonicalising oadrSignedObject", err)
+	}
+	if !digestMatches(objRef, signed) {
+		return nil, fail(ErrBadSignature, "digest of the signed object does not match", nil)
+	}
+	propsBytes, err := canonical(propsRef.c14n, props)
+	if err != nil {
+		return nil, fail(ErrBadSignature, "canonicalising the ReplayProtect property", err)
+	}
+	if !digestMatches(propsRef, propsBytes) {
+		return nil, fail(ErrBadSignature, "digest of the ReplayProtect property does not match", nil)
 	}
 	out := wrap(signed)
 	msg, err := oadr.Unmarshal(out)
@@ -124,7 +136,6 @@ func (v *Verifier) Verify(ctx context.Context, doc []byte) (*Verified, error) {
 	if sig.keyInfoCert != nil && !sig.keyInfoCert.Equal(cert) {
 		return nil, fail(ErrWrongCertificate, "KeyInfo holds another certificate than the peer's", nil)
 	}
-
 	info, err := canonical(sig.c14n, sig.info)
 	if err != nil {
 		return nil, fail(ErrBadSignature, "canonicalising SignedInfo", err)
@@ -133,16 +144,6 @@ func (v *Verifier) Verify(ctx context.Context, doc []byte) (*Verified, error) {
 	h.Write(info)
 	if err := checkSignature(cert.PublicKey, sig.method, h.Sum(nil), sig.value); err != nil {
 		return nil, fail(ErrBadSignature, "SignatureValue does not verify with the peer's certificate", nil)
-	}
-	if !digestMatches(objRef, signed) {
-		return nil, fail(ErrBadSignature, "digest of the signed object does not match", nil)
-	}
-	propsBytes, err := canonical(propsRef.c14n, props)
-	if err != nil {
-		return nil, fail(ErrBadSignature, "canonicalising the ReplayProtect property", err)
-	}
-	if !digestMatches(propsRef, propsBytes) {
-		return nil, fail(ErrBadSignature, "digest of the ReplayProtect property does not match", nil)
 	}
 
 	// The property's bytes are verified; read the timestamp and nonce from
