@@ -26,7 +26,30 @@ type Signer struct {
 	key    crypto.Signer
 	cert   *x509.Certificate
 	method string
+	layout layout
 	opts   options
+}
+
+// layout is the shape of the signature block. Signers write
+// defaultLayout; tests also write the shape OpenLEADR writes, which the
+// Verifier must accept.
+type layout struct {
+	c14n     string // CanonicalizationMethod and the references' transform
+	sigID    string // Id of ds:Signature, or none
+	onObject bool   // the property reference names ds:Object, not ds:SignatureProperties
+	propsID  string // Id of what the property reference names
+	propID   string // Id of ds:SignatureProperty, or none
+	target   string // Target of ds:SignatureProperty
+}
+
+// defaultLayout uses exclusive C14N, so the signature verifies wherever a
+// peer's envelope declares its namespaces, and names the signature
+// properties with the Type XML-DSig defines for them.
+var defaultLayout = layout{
+	c14n:    string(dsig.CanonicalXML10ExclusiveAlgorithmId),
+	sigID:   signatureID,
+	propsID: replayProtectID,
+	target:  "#" + signatureID,
 }
 
 // NewSigner returns a Signer for key, an *rsa.PrivateKey or
@@ -40,7 +63,7 @@ func NewSigner(key crypto.Signer, cert *x509.Certificate, opts ...Option) (*Sign
 	if cert == nil {
 		return nil, &energy.FieldError{Field: "cert", Reason: "nil"}
 	}
-	s := &Signer{key: key, cert: cert, opts: defaultOptions()}
+	s := &Signer{key: key, cert: cert, layout: defaultLayout, opts: defaultOptions()}
 	switch key.Public().(type) {
 	case *rsa.PublicKey:
 		s.method = dsig.RSASHA256SignatureMethod
@@ -97,22 +120,34 @@ func (s *Signer) Sign(doc []byte) ([]byte, error) {
 		return nil, fmt.Errorf("oadrsig: oadrSignedObject has no Id to reference: %w", energy.ErrInvalid)
 	}
 
+	l := s.layout
 	sig := root.CreateElement("ds:Signature")
 	sig.CreateAttr("xmlns:ds", nsDS)
-	sig.CreateAttr("Id", signatureID)
+	if l.sigID != "" {
+		sig.CreateAttr("Id", l.sigID)
+	}
 	info := sig.CreateElement("ds:SignedInfo")
-	c14n := string(dsig.CanonicalXML10ExclusiveAlgorithmId)
-	info.CreateElement("ds:CanonicalizationMethod").CreateAttr("Algorithm", c14n)
+	info.CreateElement("ds:CanonicalizationMethod").CreateAttr("Algorithm", l.c14n)
 	info.CreateElement("ds:SignatureMethod").CreateAttr("Algorithm", s.method)
-	objectRef := addReference(info, "#"+id, "")
-	propsRef := addReference(info, "#"+replayProtectID, typeSigProperties)
+	objectRef := addReference(info, "#"+id, "", l.c14n)
 	value := sig.CreateElement("ds:SignatureValue")
 	sig.CreateElement("ds:KeyInfo").CreateElement("ds:X509Data").CreateElement("ds:X509Certificate").
 		SetText(base64.StdEncoding.EncodeToString(s.cert.Raw))
-	props := sig.CreateElement("ds:Object").CreateElement("ds:SignatureProperties")
-	props.CreateAttr("Id", replayProtectID)
+	object2 := sig.CreateElement("ds:Object")
+	props := object2.CreateElement("ds:SignatureProperties")
 	prop := props.CreateElement("ds:SignatureProperty")
-	prop.CreateAttr("Target", "#"+signatureID)
+	if l.propID != "" {
+		prop.CreateAttr("Id", l.propID)
+	}
+	prop.CreateAttr("Target", l.target)
+	propsTarget, propsRef := props, (*etree.Element)(nil)
+	if l.onObject {
+		object2.CreateAttr("Id", l.propsID)
+		propsTarget, propsRef = object2, addReference(info, "#"+l.propsID, "", l.c14n)
+	} else {
+		props.CreateAttr("Id", l.propsID)
+		propsRef = addReference(info, "#"+l.propsID, typeSigProperties, l.c14n)
+	}
 	rp := prop.CreateElement("dsp:ReplayProtect")
 	rp.CreateAttr("xmlns:dsp", NamespaceDSP)
 	rp.CreateElement("dsp:timestamp").SetText(oadr.FormatDateTime(s.opts.clock.Now()))
@@ -122,11 +157,11 @@ func (s *Signer) Sign(doc []byte) ([]byte, error) {
 	}
 	rp.CreateElement("dsp:nonce").SetText(nonce)
 
-	exc := canonicalizer(c14n, "")
+	c14n := canonicalizer(l.c14n, "")
 	for _, r := range []struct {
 		ref, target *etree.Element
-	}{{objectRef, object}, {propsRef, props}} {
-		c, err := canonical(exc, r.target)
+	}{{objectRef, object}, {propsRef, propsTarget}} {
+		c, err := canonical(c14n, r.target)
 		if err != nil {
 			return nil, fmt.Errorf("oadrsig: canonicalising %s: %w", r.target.Tag, err)
 		}
@@ -134,7 +169,7 @@ func (s *Signer) Sign(doc []byte) ([]byte, error) {
 		sum.Write(c)
 		r.ref.SelectElement("DigestValue").SetText(base64.StdEncoding.EncodeToString(sum.Sum(nil)))
 	}
-	c, err := canonical(exc, info)
+	c, err := canonical(c14n, info)
 	if err != nil {
 		return nil, fmt.Errorf("oadrsig: canonicalising SignedInfo: %w", err)
 	}
@@ -156,16 +191,15 @@ func (s *Signer) Sign(doc []byte) ([]byte, error) {
 	return append(signed, doc[insertAt:]...), nil
 }
 
-// addReference appends a ds:Reference with an exclusive C14N transform and a
-// SHA-256 digest still to be filled in.
-func addReference(info *etree.Element, uri, typ string) *etree.Element {
+// addReference appends a ds:Reference with a canonicalising transform and
+// a SHA-256 digest still to be filled in.
+func addReference(info *etree.Element, uri, typ, c14n string) *etree.Element {
 	ref := info.CreateElement("ds:Reference")
 	ref.CreateAttr("URI", uri)
 	if typ != "" {
 		ref.CreateAttr("Type", typ)
 	}
-	ref.CreateElement("ds:Transforms").CreateElement("ds:Transform").
-		CreateAttr("Algorithm", string(dsig.CanonicalXML10ExclusiveAlgorithmId))
+	ref.CreateElement("ds:Transforms").CreateElement("ds:Transform").CreateAttr("Algorithm", c14n)
 	ref.CreateElement("ds:DigestMethod").CreateAttr("Algorithm", digestSHA256)
 	ref.CreateElement("ds:DigestValue")
 	return ref
