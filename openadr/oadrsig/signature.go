@@ -15,12 +15,12 @@ import (
 // every algorithm one this package accepts. Nothing in it is trusted until
 // the SignatureValue verifies over the canonical SignedInfo.
 type signature struct {
-	el        *etree.Element
-	info      *etree.Element
-	c14n      dsig.Canonicalizer
-	method    signatureMethod
-	refs      []reference
-	value     []byte
+	el          *etree.Element
+	info        *etree.Element
+	c14n        dsig.Canonicalizer
+	method      signatureMethod
+	refs        []reference
+	value       []byte
 	keyInfoCert *x509.Certificate // first X509Certificate of KeyInfo, or nil
 }
 

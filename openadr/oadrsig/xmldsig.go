@@ -71,9 +71,9 @@ func canonical(c dsig.Canonicalizer, el *etree.Element) ([]byte, error) {
 
 // digestAlgorithms are the digests accepted in references; SHA-1 is not.
 var digestAlgorithms = map[string]crypto.Hash{
-	"http://www.w3.org/2001/04/xmlenc#sha256":      crypto.SHA256,
+	"http://www.w3.org/2001/04/xmlenc#sha256":       crypto.SHA256,
 	"http://www.w3.org/2001/04/xmldsig-more#sha384": crypto.SHA384,
-	"http://www.w3.org/2001/04/xmlenc#sha512":      crypto.SHA512,
+	"http://www.w3.org/2001/04/xmlenc#sha512":       crypto.SHA512,
 }
 
 const digestSHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
