@@ -195,10 +195,10 @@ func (s *Signer) Sign(doc []byte) ([]byte, error) {
 // a SHA-256 digest still to be filled in.
 func addReference(info *etree.Element, uri, typ, c14n string) *etree.Element {
 	ref := info.CreateElement("ds:Reference")
-	ref.CreateAttr("URI", uri)
 	if typ != "" {
-		ref.CreateAttr("Type", typ)
+		ref.CreateAttr("Type", typ) // before URI, in canonical order
 	}
+	ref.CreateAttr("URI", uri)
 	ref.CreateElement("ds:Transforms").CreateElement("ds:Transform").CreateAttr("Algorithm", c14n)
 	ref.CreateElement("ds:DigestMethod").CreateAttr("Algorithm", digestSHA256)
 	ref.CreateElement("ds:DigestValue")
