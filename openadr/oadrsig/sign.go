@@ -112,55 +112,20 @@ func (s *Signer) Sign(doc []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	id := object.SelectAttrValue(object.Space+":Id", "")
-	if id == "" {
-		id = object.SelectAttrValue("Id", "")
-	}
+	id := idOf(object)
 	if id == "" {
 		return nil, fmt.Errorf("oadrsig: oadrSignedObject has no Id to reference: %w", energy.ErrInvalid)
 	}
 
-	l := s.layout
-	sig := root.CreateElement("ds:Signature")
-	sig.CreateAttr("xmlns:ds", nsDS)
-	if l.sigID != "" {
-		sig.CreateAttr("Id", l.sigID)
-	}
-	info := sig.CreateElement("ds:SignedInfo")
-	info.CreateElement("ds:CanonicalizationMethod").CreateAttr("Algorithm", l.c14n)
-	info.CreateElement("ds:SignatureMethod").CreateAttr("Algorithm", s.method)
-	objectRef := addReference(info, "#"+id, "", l.c14n)
-	value := sig.CreateElement("ds:SignatureValue")
-	sig.CreateElement("ds:KeyInfo").CreateElement("ds:X509Data").CreateElement("ds:X509Certificate").
-		SetText(base64.StdEncoding.EncodeToString(s.cert.Raw))
-	object2 := sig.CreateElement("ds:Object")
-	props := object2.CreateElement("ds:SignatureProperties")
-	prop := props.CreateElement("ds:SignatureProperty")
-	if l.propID != "" {
-		prop.CreateAttr("Id", l.propID)
-	}
-	prop.CreateAttr("Target", l.target)
-	propsTarget, propsRef := props, (*etree.Element)(nil)
-	if l.onObject {
-		object2.CreateAttr("Id", l.propsID)
-		propsTarget, propsRef = object2, addReference(info, "#"+l.propsID, "", l.c14n)
-	} else {
-		props.CreateAttr("Id", l.propsID)
-		propsRef = addReference(info, "#"+l.propsID, typeSigProperties, l.c14n)
-	}
-	rp := prop.CreateElement("dsp:ReplayProtect")
-	rp.CreateAttr("xmlns:dsp", NamespaceDSP)
-	rp.CreateElement("dsp:timestamp").SetText(oadr.FormatDateTime(s.opts.clock.Now()))
 	nonce, err := newNonce()
 	if err != nil {
 		return nil, err
 	}
-	rp.CreateElement("dsp:nonce").SetText(nonce)
-
-	c14n := canonicalizer(l.c14n, "")
+	b := s.newBlock(root, id, nonce)
+	c14n := canonicalizer(s.layout.c14n, "")
 	for _, r := range []struct {
 		ref, target *etree.Element
-	}{{objectRef, object}, {propsRef, propsTarget}} {
+	}{{b.objectRef, object}, {b.propsRef, b.props}} {
 		c, err := canonical(c14n, r.target)
 		if err != nil {
 			return nil, fmt.Errorf("oadrsig: canonicalising %s: %w", r.target.Tag, err)
@@ -169,7 +134,7 @@ func (s *Signer) Sign(doc []byte) ([]byte, error) {
 		sum.Write(c)
 		r.ref.SelectElement("DigestValue").SetText(base64.StdEncoding.EncodeToString(sum.Sum(nil)))
 	}
-	c, err := canonical(c14n, info)
+	c, err := canonical(c14n, b.info)
 	if err != nil {
 		return nil, fmt.Errorf("oadrsig: canonicalising SignedInfo: %w", err)
 	}
@@ -177,10 +142,10 @@ func (s *Signer) Sign(doc []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	value.SetText(base64.StdEncoding.EncodeToString(raw))
+	b.value.SetText(base64.StdEncoding.EncodeToString(raw))
 
 	out := etree.NewDocument()
-	out.AddChild(sig.Copy())
+	out.AddChild(b.sig.Copy())
 	sigXML, err := out.WriteToBytes()
 	if err != nil {
 		return nil, fmt.Errorf("oadrsig: writing the signature: %w", err)
@@ -189,6 +154,52 @@ func (s *Signer) Sign(doc []byte) ([]byte, error) {
 	signed = append(signed, doc[:insertAt]...)
 	signed = append(signed, sigXML...)
 	return append(signed, doc[insertAt:]...), nil
+}
+
+// block is a ds:Signature under construction, with the elements Sign
+// still has to fill in.
+type block struct {
+	sig, info, value    *etree.Element
+	objectRef, propsRef *etree.Element // the two ds:Reference
+	props               *etree.Element // what propsRef names
+}
+
+// newBlock appends to root (where it sees the namespaces in scope there)
+// a ds:Signature referencing objectID and a ReplayProtect dated now.
+func (s *Signer) newBlock(root *etree.Element, objectID, nonce string) *block {
+	l := s.layout
+	b := &block{sig: root.CreateElement("ds:Signature")}
+	b.sig.CreateAttr("xmlns:ds", nsDS)
+	if l.sigID != "" {
+		b.sig.CreateAttr("Id", l.sigID)
+	}
+	b.info = b.sig.CreateElement("ds:SignedInfo")
+	b.info.CreateElement("ds:CanonicalizationMethod").CreateAttr("Algorithm", l.c14n)
+	b.info.CreateElement("ds:SignatureMethod").CreateAttr("Algorithm", s.method)
+	b.objectRef = addReference(b.info, "#"+objectID, "", l.c14n)
+	b.value = b.sig.CreateElement("ds:SignatureValue")
+	b.sig.CreateElement("ds:KeyInfo").CreateElement("ds:X509Data").CreateElement("ds:X509Certificate").
+		SetText(base64.StdEncoding.EncodeToString(s.cert.Raw))
+
+	dsObject := b.sig.CreateElement("ds:Object")
+	props := dsObject.CreateElement("ds:SignatureProperties")
+	prop := props.CreateElement("ds:SignatureProperty")
+	if l.propID != "" {
+		prop.CreateAttr("Id", l.propID)
+	}
+	prop.CreateAttr("Target", l.target)
+	if l.onObject {
+		dsObject.CreateAttr("Id", l.propsID)
+		b.props, b.propsRef = dsObject, addReference(b.info, "#"+l.propsID, "", l.c14n)
+	} else {
+		props.CreateAttr("Id", l.propsID)
+		b.props, b.propsRef = props, addReference(b.info, "#"+l.propsID, typeSigProperties, l.c14n)
+	}
+	rp := prop.CreateElement("dsp:ReplayProtect")
+	rp.CreateAttr("xmlns:dsp", NamespaceDSP)
+	rp.CreateElement("dsp:timestamp").SetText(oadr.FormatDateTime(s.opts.clock.Now()))
+	rp.CreateElement("dsp:nonce").SetText(nonce)
+	return b
 }
 
 // addReference appends a ds:Reference with a canonicalising transform and

@@ -272,6 +272,17 @@ func collectIDs(root *etree.Element, want map[string]bool, ids map[string][]*etr
 	}
 }
 
+// idOf returns the value of el's Id attribute, whatever its prefix (2.0b
+// writes oadr:Id, XML-DSig an unprefixed Id), or "".
+func idOf(el *etree.Element) string {
+	for _, a := range el.Attr {
+		if a.Key == "Id" && a.Space != "xmlns" {
+			return a.Value
+		}
+	}
+	return ""
+}
+
 // isSignatureProperty reports whether el is a ds:Object, ds:SignatureProperties
 // or ds:SignatureProperty inside a ds:Object child of sig.
 func isSignatureProperty(el, sig *etree.Element) bool {
