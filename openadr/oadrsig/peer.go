@@ -9,9 +9,9 @@ import (
 
 // Lookup returns the certificate trusted for the peer that sent a payload,
 // or (nil, nil) when the peer is unknown, which fails verification with
-// ErrWrongCertificate. Its own errors are returned by Verify wrapped in an
-// *Error of kind ErrWrongCertificate, so return one that wraps an energy
-// sentinel (say energy.ErrUnavailable when the registry is down).
+// ErrWrongCertificate. Its own errors are returned by Verify wrapped, but
+// not as an *Error: a registry that is down is not the peer's fault.
+// Return one that wraps an energy sentinel (say energy.ErrUnavailable).
 type Lookup func(ctx context.Context, p Peer) (*x509.Certificate, error)
 
 // Peer is what a payload claims about its sender, before verification. Use

@@ -78,6 +78,8 @@ type Verified struct {
 //   - a nonce seen within the window from the same signer (ErrReplay);
 //   - a document that is not an OpenADR payload (ErrMalformed).
 //
+// An error of the Lookup is returned wrapped, not as an *Error.
+//
 // Only the canonical bytes of the signed references are read after the
 // check: the returned Document and Message are decoded from exactly what
 // the digest covered, the timestamp and nonce from the signed property.
@@ -100,6 +102,11 @@ func (v *Verifier) Verify(ctx context.Context, doc []byte) (*Verified, error) {
 	if sigEl == nil {
 		return v.unsigned(doc)
 	}
+	return v.signed(ctx, root, sigEl, object)
+}
+
+// signed verifies a payload that carries a signature.
+func (v *Verifier) signed(ctx context.Context, root, sigEl, object *etree.Element) (*Verified, error) {
 	sig, err := readSignature(sigEl)
 	if err != nil {
 		return nil, fail(ErrBadSignature, "", err)
@@ -145,25 +152,35 @@ func (v *Verifier) Verify(ctx context.Context, doc []byte) (*Verified, error) {
 	if err := checkSignature(cert.PublicKey, sig.method, h.Sum(nil), sig.value); err != nil {
 		return nil, fail(ErrBadSignature, "SignatureValue does not verify with the peer's certificate", nil)
 	}
-
-	// The property's bytes are verified; read the timestamp and nonce from
-	// them rather than from the received tree.
-	at, nonce, err := replayProtect(propsBytes)
+	// The property's bytes are verified now; the timestamp and nonce are
+	// read from them rather than from the received tree.
+	at, nonce, err := v.fresh(propsBytes, cert)
 	if err != nil {
 		return nil, err
 	}
+	return &Verified{Document: out, Message: msg, Signed: true, Certificate: cert, Timestamp: at, Nonce: nonce}, nil
+}
+
+// fresh checks the ReplayProtect of a verified property: its timestamp
+// within the window, its nonce not seen before from this signer.
+func (v *Verifier) fresh(verified []byte, cert *x509.Certificate) (time.Time, string, error) {
+	at, nonce, err := replayProtect(verified)
+	if err != nil {
+		return at, nonce, err
+	}
 	now := v.opts.clock.Now()
 	if at.Before(now.Add(-v.opts.window)) {
-		return nil, fail(ErrStale, fmt.Sprintf("signed %s ago, more than the window of %s", now.Sub(at).Round(time.Second), v.opts.window), nil)
+		return at, nonce, fail(ErrStale, fmt.Sprintf("signed %s ago, more than the window of %s", now.Sub(at).Round(time.Second), v.opts.window), nil)
 	}
 	if at.After(now.Add(v.opts.window)) {
-		return nil, fail(ErrStale, fmt.Sprintf("signed %s in the future, more than the window of %s", at.Sub(now).Round(time.Second), v.opts.window), nil)
+		return at, nonce, fail(ErrStale, fmt.Sprintf("signed %s in the future, more than the window of %s", at.Sub(now).Round(time.Second), v.opts.window), nil)
 	}
+	// Nonces are kept per signer, so that one peer cannot spend another's.
 	sum := sha256.Sum256(cert.Raw)
 	if err := v.nonces.add(string(sum[:16])+nonce, at, now.Add(-v.opts.window)); err != nil {
-		return nil, fail(err, "nonce of this signer", nil)
+		return at, nonce, fail(err, "nonce of this signer", nil)
 	}
-	return &Verified{Document: out, Message: msg, Signed: true, Certificate: cert, Timestamp: at, Nonce: nonce}, nil
+	return at, nonce, nil
 }
 
 // unsigned handles a payload without signature.
@@ -185,7 +202,7 @@ func (v *Verifier) trusted(ctx context.Context, p Peer) (*x509.Certificate, erro
 	}
 	cert, err := v.opts.lookup(ctx, p)
 	if err != nil {
-		return nil, fail(ErrWrongCertificate, "looking up the peer's certificate", err)
+		return nil, fmt.Errorf("oadrsig: looking up the certificate of %q: %w", p.VenID, err)
 	}
 	if cert == nil {
 		return nil, fail(ErrWrongCertificate, "no certificate known for the peer", nil)
