@@ -17,35 +17,30 @@ import (
 	"github.com/gridwire/gridwire/openadr/oadrsig"
 )
 
-// certify makes a key and a self-signed certificate for it, as a VEN's
-// provisioning would (in production the certificate comes from the
-// OpenADR Alliance's CA).
-func certify(name string) (*ecdsa.PrivateKey, *x509.Certificate) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+// A VEN signs its poll; the VTN verifies it against the certificate it
+// has on record for the venID.
+func Example() {
+	// The VEN's key and certificate (in production the certificate comes
+	// from the OpenADR Alliance's CA, and the VTN learns its fingerprint
+	// when the VEN is provisioned).
+	venKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		log.Fatal(err)
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: name},
+		Subject:      pkix.Name{CommonName: "VEN_1"},
 		NotBefore:    time.Now().Add(-time.Hour),
 		NotAfter:     time.Now().Add(24 * time.Hour),
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &venKey.PublicKey, venKey)
 	if err != nil {
 		log.Fatal(err)
 	}
-	cert, err := x509.ParseCertificate(der)
+	venCert, err := x509.ParseCertificate(der)
 	if err != nil {
 		log.Fatal(err)
 	}
-	return key, cert
-}
-
-// A VEN signs its poll; the VTN verifies it against the certificate it
-// has on record for the venID.
-func Example() {
-	venKey, venCert := certify("VEN_1")
 
 	// VEN side: sign every message it sends.
 	signer, err := oadrsig.NewSigner(venKey, venCert)
@@ -88,27 +83,44 @@ func Example() {
 // A VEN trusts the one certificate of its VTN, and refuses what another
 // key signed.
 func ExampleWithCertificate() {
-	vtnKey, vtnCert := certify("VTN")
-	otherKey, otherCert := certify("impostor")
-
-	verifier, err := oadrsig.NewVerifier(oadrsig.WithCertificate(vtnCert))
-	if err != nil {
-		log.Fatal(err)
-	}
-	for _, s := range []struct {
-		key  *ecdsa.PrivateKey
-		cert *x509.Certificate
-	}{{vtnKey, vtnCert}, {otherKey, otherCert}} {
-		signer, err := oadrsig.NewSigner(s.key, s.cert)
+	var signers []*oadrsig.Signer
+	for _, name := range []string{"VTN", "impostor"} {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		if err != nil {
 			log.Fatal(err)
 		}
-		body, err := signer.Marshal(oadr.NewResponse(oadr.CodeOK, "OK", ""))
+		tmpl := &x509.Certificate{
+			SerialNumber: big.NewInt(1),
+			Subject:      pkix.Name{CommonName: name},
+			NotBefore:    time.Now().Add(-time.Hour),
+			NotAfter:     time.Now().Add(24 * time.Hour),
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+		if err != nil {
+			log.Fatal(err)
+		}
+		cert, err := x509.ParseCertificate(der)
+		if err != nil {
+			log.Fatal(err)
+		}
+		s, err := oadrsig.NewSigner(key, cert)
+		if err != nil {
+			log.Fatal(err)
+		}
+		signers = append(signers, s)
+	}
+
+	verifier, err := oadrsig.NewVerifier(oadrsig.WithCertificate(signers[0].Certificate()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, s := range signers {
+		body, err := s.Marshal(oadr.NewResponse(oadr.CodeOK, "OK", ""))
 		if err != nil {
 			log.Fatal(err)
 		}
 		_, err = verifier.Verify(context.Background(), body)
-		fmt.Println(s.cert.Subject.CommonName, err == nil, errors.Is(err, oadrsig.ErrWrongCertificate))
+		fmt.Println(s.Certificate().Subject.CommonName, err == nil, errors.Is(err, oadrsig.ErrWrongCertificate))
 	}
 	// Output:
 	// VTN true false
