@@ -17,7 +17,8 @@ import (
 
 // TestSignedPayloadsValidate: a signed payload stays valid against
 // oadr_20b.xsd, which checks the ds:Signature block against the XML-DSig
-// schema, for RSA and ECDSA and messages of both directions.
+// schema, for RSA and ECDSA and messages of both directions; so does the
+// Document a Verifier returns.
 func TestSignedPayloadsValidate(t *testing.T) {
 	rsaP, ecP, _ := parties(t)
 	clk := clock.NewFake(t0)
@@ -31,7 +32,11 @@ func TestSignedPayloadsValidate(t *testing.T) {
 	for _, p := range []party{rsaP, ecP} {
 		s := newSigner(t, p, clk)
 		for _, m := range msgs {
-			docs = append(docs, signedDoc(t, s, m))
+			doc := signedDoc(t, s, m)
+			// What Verify hands on is a payload of its own, valid too.
+			got, err := newVerifier(t, p, clk).Verify(context.Background(), doc)
+			require.NoError(t, err)
+			docs = append(docs, doc, got.Document)
 		}
 	}
 	for i, verdict := range xmllint(t, docs...) {
