@@ -23,9 +23,10 @@
 // certificate by the venID of the message (and comparing the fingerprint of
 // Peer.Certificate or of the TLS client certificate with the one it has on
 // record); a VEN trusts its VTN's certificate WithCertificate. A VTN that
-// lets each VEN choose (oadrXmlSignature in its registration) verifies the
-// payloads of VENs that chose signatures and makes its Verifier
-// WithOptional, or keeps two Verifiers.
+// lets each VEN choose (oadrXmlSignature in its registration) makes its
+// Verifier WithOptional, refuses an unsigned payload (Verified.Signed
+// false) from a VEN that chose signatures, and signs its answers to those
+// that did.
 //
 // # What is written
 //
