@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/openadr/internal/conformance"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/oadrsig"
 )
@@ -36,10 +37,8 @@ func FuzzVerify(f *testing.F) {
 	require.NoError(f, err)
 	f.Add(plain)
 	f.Add([]byte(`<oadr:oadrPayload xmlns:oadr="http://openadr.org/oadr-2.0b/2012/07"><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/></oadr:oadrPayload>`))
-	if dir := os.Getenv("GRIDWIRE_SHARED"); dir != "" {
-		if b, err := os.ReadFile(filepath.Join(dir, "openadr", "samples", "invalid", "avob-xsd-fail", "xmlsignature_signatureOadrPayload.xml")); err == nil {
-			f.Add(b)
-		}
+	if b, err := os.ReadFile(filepath.Join(conformance.Samples(), "invalid", "avob-xsd-fail", "xmlsignature_signatureOadrPayload.xml")); err == nil {
+		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		v, err := oadrsig.NewVerifier(oadrsig.WithCertificate(p.cert), oadrsig.WithClock(clk), oadrsig.WithMaxNonces(4))

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/openadr/internal/conformance"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/oadrsig"
 )
@@ -55,7 +56,7 @@ func TestCanonicalForm(t *testing.T) {
 // verifies them: the message read back is the one sent, and the signed
 // payload is still valid.
 func TestOpenLEADRPayloads(t *testing.T) {
-	dir := filepath.Join(openadrDir(t), "samples", "openleadr-interop")
+	dir := filepath.Join(conformance.Samples(), "openleadr-interop")
 	files, err := filepath.Glob(filepath.Join(dir, "*.xml"))
 	require.NoError(t, err)
 	require.NotEmpty(t, files)

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/openadr/internal/conformance"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/oadrsig"
 )
@@ -61,7 +62,7 @@ func TestXSDCatchesASignatureInTheWrongPlace(t *testing.T) {
 // refuses it for what it is (no oadrSignedObject; besides, one reference to
 // the whole document and RSA-SHA1, no ReplayProtect) without panicking.
 func TestSignedSampleStructure(t *testing.T) {
-	p := filepath.Join(openadrDir(t), "samples", "invalid", "avob-xsd-fail", "xmlsignature_signatureOadrPayload.xml")
+	p := filepath.Join(conformance.Samples(), "invalid", "avob-xsd-fail", "xmlsignature_signatureOadrPayload.xml")
 	doc, err := os.ReadFile(p)
 	require.NoError(t, err)
 	payload, err := oadr.UnmarshalPayload(doc)
