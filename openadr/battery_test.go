@@ -97,7 +97,10 @@ func TestBatteryStatusStale(t *testing.T) {
 	f := newFixture(t)
 	b := f.vtn.Battery(f.venID)
 	f.clk.Advance(170 * time.Second) // 12:03:50: the 12:00:50 sample is 3 min old
-	_, err := b.BatteryStatus(t.Context())
+	// The VEN keeps polling (it is not silent) but sends no reports.
+	_, err := f.ven.PollOnce(t.Context())
+	require.NoError(t, err)
+	_, err = b.BatteryStatus(t.Context())
 	require.NoError(t, err)
 	f.clk.Advance(time.Second)
 	_, err = b.BatteryStatus(t.Context())
@@ -445,4 +448,21 @@ func TestSetScheduleWaitEnds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A VEN that stops polling is unavailable even while its telemetry is
+// fresh, and available again at its next poll.
+func TestBatteryStatusSilentVEN(t *testing.T) {
+	f := newFixture(t)
+	b := f.vtn.Battery(f.venID)
+	_, err := b.BatteryStatus(t.Context())
+	require.NoError(t, err)
+	f.clk.Advance(31 * time.Second) // three poll periods and a second; the telemetry is a minute old at most
+	_, err = b.BatteryStatus(t.Context())
+	require.ErrorIs(t, err, energy.ErrUnavailable)
+	assert.ErrorIs(t, err, openadr.ErrSilent)
+	_, err = f.ven.PollOnce(t.Context())
+	require.NoError(t, err)
+	_, err = b.BatteryStatus(t.Context())
+	assert.NoError(t, err)
 }

@@ -172,3 +172,17 @@ type hooks struct {
 	eventResponse      func(context.Context, EventResponse)
 	opt                func(context.Context, Opt)
 }
+
+// WithSilentAfter sets after how many poll periods without a request from
+// a VEN the VTN counts it as silent (default DefaultSilentAfter; n must be
+// positive): Battery.BatteryStatus then fails with an error wrapping
+// ErrSilent and energy.ErrUnavailable, and CheckLiveness reports it.
+func WithSilentAfter(n int) Option { return func(v *VTN) { v.life.silentAfter = n } }
+
+// WithLivenessHook sets a hook told when a VEN goes silent (found by
+// CheckLiveness, which the application calls periodically) and when it
+// comes back (at its first request after that). It runs without any lock
+// held and may call the VTN's methods.
+func WithLivenessHook(h func(ctx context.Context, c LivenessChange)) Option {
+	return func(v *VTN) { v.life.liveness = h }
+}
