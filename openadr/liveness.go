@@ -44,14 +44,14 @@ type LivenessChange struct {
 
 // lifecycle holds the VTN's liveness and registration-lifecycle settings.
 type lifecycle struct {
-	silentAfter     int // poll periods
-	liveness        func(context.Context, LivenessChange)
-	reregisterUnkn  bool // answer an unknown venID's poll with oadrRequestReregistration
-	replaceBySameFP bool // a fresh registration from a bound certificate replaces its VEN
+	silentAfter       int // poll periods
+	liveness          func(context.Context, LivenessChange)
+	reregisterUnknown bool // answer an unknown venID's poll with oadrRequestReregistration
+	sharedCerts       bool // several VENs register with one client certificate
 }
 
 func defaultLifecycle() lifecycle {
-	return lifecycle{silentAfter: DefaultSilentAfter, replaceBySameFP: true}
+	return lifecycle{silentAfter: DefaultSilentAfter}
 }
 
 func (l *lifecycle) validate() error {

@@ -186,3 +186,22 @@ func WithSilentAfter(n int) Option { return func(v *VTN) { v.life.silentAfter = 
 func WithLivenessHook(h func(ctx context.Context, c LivenessChange)) Option {
 	return func(v *VTN) { v.life.liveness = h }
 }
+
+// WithReregistrationOfUnknownVENs makes the VTN answer a poll from a venID
+// it does not know with oadrRequestReregistration instead of 452 (invalid
+// ID), as OpenLEADR's VTN does: after the VTN's state was lost or the VEN
+// forgotten, VENs register again at their next poll instead of being
+// refused until someone restarts them.
+func WithReregistrationOfUnknownVENs() Option {
+	return func(v *VTN) { v.life.reregisterUnknown = true }
+}
+
+// WithSharedCertificates tells the VTN that several VENs register with one
+// TLS client certificate (a gateway speaking for many). By default a VEN
+// that registers without a registrationID from a certificate a registered
+// VEN is bound to is taken for that VEN after it lost its state, and
+// replaces its registration, keeping its venID (see
+// RegistrationRequest.BoundVenID); with this option every such
+// registration is a new VEN, and only the registration hook can replace one
+// (Decision.VenID or Decision.Replaces).
+func WithSharedCertificates() Option { return func(v *VTN) { v.life.sharedCerts = true } }

@@ -178,6 +178,9 @@ func (v *VTN) handle(ctx context.Context, svc oadr.ServiceName, c Caller, body [
 		err = Reject(oadr.CodeComplianceError, "%s is not accepted at %s", name, svc)
 	case isPoll:
 		answer, undo, err = v.poll(ctx, c, p)
+		if a, ok := v.unknownPoll(p, err); ok {
+			answer, err = a, nil
+		}
 	default:
 		answer, err = v.route(ctx, c, msg)
 	}
