@@ -70,6 +70,11 @@
 // OptPolicy (WithOptPolicy), which opts in by default. Where events overlap,
 // the one with the highest priority wins.
 //
+// CreateOpt sends the VTN an opt through EiOpt: a customer override of one
+// event, or an availability schedule. An opt-out binds the battery too: it
+// stops following the event, or every event during the schedule's windows,
+// until CancelOpt withdraws it.
+//
 // OpenADR 2.0b does not fix the sign of a bidirectional resource. On the wire
 // this VEN uses the convention of the sandbox samples and of 2.0b reports,
 // which measure consumption: a positive LOAD_DISPATCH setpoint charges the

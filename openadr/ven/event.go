@@ -431,7 +431,7 @@ func (v *VEN) planStepLocked(t time.Time) (*Step, bool) {
 	var best *eventState
 	var bestStep *Step
 	for _, e := range v.events {
-		if !e.follows() {
+		if !e.follows() || v.overriddenLocked(e, t) {
 			continue
 		}
 		st, ok := e.stepAt(t)
@@ -517,6 +517,12 @@ func (v *VEN) nextPlanChangeLocked(t time.Time) time.Time {
 		for _, st := range e.Steps {
 			consider(st.Start)
 			consider(st.End)
+		}
+	}
+	for _, o := range v.opts {
+		for _, w := range o.Windows {
+			consider(w.Start)
+			consider(w.End())
 		}
 	}
 	if st, ok := v.planStepLocked(t); ok && st.TargetEnergy != nil && v.bat.power != 0 {
