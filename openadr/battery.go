@@ -24,7 +24,9 @@ import (
 // battery discharges.
 //
 // On the way out, each schedule window becomes one interval of a
-// LOAD_DISPATCH setpoint in kW, in the same consumption convention, which
+// LOAD_DISPATCH signal of type setpoint in kW: the power itself, never a
+// delta (which 2.0b defines as a change from a baseline the Battery does
+// not know). It is in the same consumption convention, which
 // the openadr/ven VEN and the sandbox's samples follow (2.0b itself leaves
 // the sign of a bidirectional resource open): charge at P is +P, discharge
 // at P is −P, idle is 0. Beside it goes a SIMPLE level for VENs that follow

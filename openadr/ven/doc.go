@@ -61,7 +61,11 @@
 // # Events and signs
 //
 // The VEN follows, in order of preference, an event's LOAD_DISPATCH signal
-// (setpoint or delta, power; kW when the signal gives no unit), its
+// (power, kW when the signal gives no unit: a setpoint is the power itself;
+// a delta, as 2.0b defines it, a change from the baseline, which is the
+// event's eiEventBaseline where it covers the interval and otherwise what
+// the battery would do without the event: the next event's power, or idle;
+// see Step.Relative), its
 // CHARGE_STATE signal (setpoint: the stored energy to reach by the end of
 // each interval; kWh without a unit), or its SIMPLE signal (level 0 idles;
 // 1 discharges at half power; 2 and 3 at full power). Events it cannot
