@@ -52,11 +52,13 @@
 // x-stateOfCharge); and TELEMETRY_STATUS ("<resource>_telemetry_status"),
 // whose oadrPayloadResourceStatus carries the state of charge in
 // oadrCapacity and the power setpoint in oadrSetPoint. Samples are taken at
-// the requested granularity, aligned to the report interval's start (or to
-// multiples of the granularity), with the battery's values at that instant;
-// a report goes out every reportBackDuration with the samples of the period,
-// one interval per data point and sample. A granularity of zero asks for one
-// report at once.
+// the end of each granularity period, the periods aligned to the report
+// interval's start (or to multiples of the granularity), with the battery's
+// values at that instant, which is each interval's dtstart; a report goes
+// out every reportBackDuration with the samples of the period, one interval
+// per data point and sample, the last taken at the report time, so the VTN
+// hears the battery as it is, not as it was a period earlier. A granularity
+// of zero asks for one report at once.
 //
 // # Events and signs
 //
