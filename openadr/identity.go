@@ -147,7 +147,7 @@ func (v *VTN) updateVEN(ctx context.Context, c Caller, venID string, fn func(*VE
 		if err := fn(st); err != nil {
 			return err
 		}
-		st.Contact = Contact{Last: v.clock.Now()}
+		v.recordContact(st)
 		return nil
 	})
 	if err == nil && back {

@@ -23,11 +23,16 @@ func TestLiveness(t *testing.T) {
 	assert.Equal(t, t0, last, "the registration counts as contact")
 	assert.False(t, silent)
 
-	// Three poll periods (10 s each) are allowed; the VEN polls at 25 s.
+	// Three poll periods (10 s each) are allowed, counted from the contact
+	// recorded every 15 s at most: silent after 45 s. The VEN polls at 25 s.
 	clk.Advance(25 * time.Second)
 	pollMsg(t, v, venID)
-	clk.Advance(6 * time.Second)
+	clk.Advance(20 * time.Second)
 	changes, err := v.CheckLiveness(bg)
+	require.NoError(t, err)
+	assert.Empty(t, changes, "45 s is not silent yet")
+	clk.Advance(time.Second)
+	changes, err = v.CheckLiveness(bg)
 	require.NoError(t, err)
 	require.Len(t, changes, 1, "only the VEN that never polled is silent")
 	assert.Equal(t, LivenessChange{VenID: quiet, Silent: true, LastContact: t0}, changes[0])
@@ -80,11 +85,34 @@ func TestWithSilentAfter(t *testing.T) {
 
 	v, clk := newVTN(t, WithSilentAfter(10), WithPollFrequency(time.Minute))
 	venID, _ := register(t, v, "ven")
-	clk.Advance(10 * time.Minute)
+	clk.Advance(15 * time.Minute) // ten periods, and half of that for the recording step
 	_, silent, err := v.LastContact(bg, venID)
 	require.NoError(t, err)
 	assert.False(t, silent)
 	clk.Advance(time.Second)
 	_, silent, _ = v.LastContact(bg, venID)
 	assert.True(t, silent)
+}
+
+// A VEN that polls at its poll period is never silent, though its contact
+// is recorded only every half silence window, which spares a durable Store
+// a write per poll.
+func TestContactRecordedCoarsely(t *testing.T) {
+	v, clk := newVTN(t)
+	venID, _ := register(t, v, "ven")
+	for range 30 {
+		clk.Advance(10 * time.Second)
+		pollMsg(t, v, venID)
+		_, silent, err := v.LastContact(bg, venID)
+		require.NoError(t, err)
+		require.False(t, silent)
+	}
+	var st VENState
+	require.NoError(t, v.store.View(bg, venID, func(s *VENState) error { st = *s; return nil }))
+	assert.Equal(t, t0.Add(300*time.Second), st.Contact.Last, "recorded at every second poll")
+	clk.Advance(10 * time.Second)
+	pollMsg(t, v, venID)
+	last, _, err := v.LastContact(bg, venID)
+	require.NoError(t, err)
+	assert.Equal(t, t0.Add(300*time.Second), last, "a poll 10 s after the recorded one writes nothing")
 }

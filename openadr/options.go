@@ -176,7 +176,10 @@ type hooks struct {
 // WithSilentAfter sets after how many poll periods without a request from
 // a VEN the VTN counts it as silent (default DefaultSilentAfter; n must be
 // positive): Battery.BatteryStatus then fails with an error wrapping
-// ErrSilent and energy.ErrUnavailable, and CheckLiveness reports it.
+// ErrSilent and energy.ErrUnavailable, and CheckLiveness reports it. To
+// spare durable Stores a write per poll, contact is recorded at most every
+// n/2 poll periods, so a VEN counts as silent between n and 1.5 n poll
+// periods after its last request, never before.
 func WithSilentAfter(n int) Option { return func(v *VTN) { v.life.silentAfter = n } }
 
 // WithLivenessHook sets a hook told when a VEN goes silent (found by
