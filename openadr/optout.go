@@ -11,19 +11,30 @@ import (
 // optOutOf returns the VEN's current EiOpt opt-out that covers event e for
 // resource ("" for the whole VEN), or nil. An event opt covers the event it
 // names, at any modification: a customer override outlives the VTN's
-// changes to the event. An opt-out schedule covers the events whose active
+// changes to the event; of several event opts the latest counts, so an
+// opt-in withdraws an earlier opt-out. An opt-out schedule covers the events whose active
 // period overlaps one of its windows (a window without a duration lasts
 // until cancelled). Opt-in schedules say when the VEN is available, not
 // when it is not, so only opt-outs count. An opt for a market context other
 // than the event's, or for resources other than resource, does not cover it.
 func (v *VTN) optOutOf(st *VENState, e *EventState, resource string) *Opt {
+	var schedule, event *Opt
 	for i := range st.Opts {
 		o := &st.Opts[i]
-		if o.Type == oadr.OptOut && v.optCovers(o, &e.Event, resource) {
-			return o
+		if !v.optCovers(o, &e.Event, resource) {
+			continue
+		}
+		switch {
+		case o.Event != nil:
+			event = o // the VEN's latest word on the event wins
+		case o.Type == oadr.OptOut && schedule == nil:
+			schedule = o
 		}
 	}
-	return nil
+	if event != nil && event.Type == oadr.OptOut {
+		return event
+	}
+	return schedule
 }
 
 func (v *VTN) optCovers(o *Opt, ev *Event, resource string) bool {
