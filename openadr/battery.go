@@ -60,8 +60,12 @@ import (
 //
 // By default SetSchedule waits, bounded by its context, for the VEN's
 // oadrCreatedEvent: nil when it opts in to every event of the schedule, an
-// *OptOutError when it opts out of one. A VEN polls every few seconds, so
-// give the context a deadline of a few poll periods. WithoutWaiting makes
+// *OptOutError when it opts out of one, or when an opt-out it sent through
+// EiOpt covers one (an event opt naming the event, or an opt-out schedule
+// whose windows overlap it; Opts lists the VEN's opts). A VEN polls every
+// few seconds, so give the context a deadline of a few poll periods.
+// BatteryStatus fails with ErrSilent for a VEN that stopped polling (see
+// WithSilentAfter). WithoutWaiting makes
 // SetSchedule return once the events are queued; Await waits later, and
 // ScheduleEvents and the VTN's WithEventResponseHook show the answers.
 type Battery struct {

@@ -35,7 +35,8 @@ type RegistrationRequest struct {
 	// BoundVenID is, for a registration without a registrationID, the venID
 	// of a VEN already registered with the caller's client certificate ("" if
 	// none): most likely this VEN, which lost its state. Unless the hook
-	// assigns another venID, the registration replaces it (see
+	// assigns another venID (a fresh one, to register the caller as a
+	// second VEN), the registration replaces it, keeping its venID (see
 	// WithSharedCertificates).
 	BoundVenID string
 }
