@@ -24,7 +24,9 @@ import (
 // battery discharges.
 //
 // On the way out, each schedule window becomes one interval of a
-// LOAD_DISPATCH setpoint in kW, in the same consumption convention, which
+// LOAD_DISPATCH signal of type setpoint in kW: the power itself, never a
+// delta (which 2.0b defines as a change from a baseline the Battery does
+// not know). It is in the same consumption convention, which
 // the openadr/ven VEN and the sandbox's samples follow (2.0b itself leaves
 // the sign of a bidirectional resource open): charge at P is +P, discharge
 // at P is −P, idle is 0. Beside it goes a SIMPLE level for VENs that follow
@@ -58,8 +60,12 @@ import (
 //
 // By default SetSchedule waits, bounded by its context, for the VEN's
 // oadrCreatedEvent: nil when it opts in to every event of the schedule, an
-// *OptOutError when it opts out of one. A VEN polls every few seconds, so
-// give the context a deadline of a few poll periods. WithoutWaiting makes
+// *OptOutError when it opts out of one, or when an opt-out it sent through
+// EiOpt covers one (an event opt naming the event, or an opt-out schedule
+// whose windows overlap it; Opts lists the VEN's opts). A VEN polls every
+// few seconds, so give the context a deadline of a few poll periods.
+// BatteryStatus fails with ErrSilent for a VEN that stopped polling (see
+// WithSilentAfter). WithoutWaiting makes
 // SetSchedule return once the events are queued; Await waits later, and
 // ScheduleEvents and the VTN's WithEventResponseHook show the answers.
 type Battery struct {

@@ -53,8 +53,9 @@ func TestBatteryStatus(t *testing.T) {
 	b := f.vtn.Battery(f.venID, openadr.WithRatedPower(5000))
 	st, err := b.BatteryStatus(t.Context())
 	require.NoError(t, err)
-	// Samples every 10 s from 12:00:00, sent at 12:01 with those before it.
-	assert.Equal(t, t0.Add(50*time.Second), st.MeasuredAt)
+	// Samples at the end of every 10 s from 12:00:00, sent at 12:01 with the
+	// one taken then: the battery as it is.
+	assert.Equal(t, t0.Add(time.Minute), st.MeasuredAt)
 	assert.InDelta(t, 0.5, float64(st.StateOfCharge), 1e-9)
 	assert.Zero(t, st.Power)
 	assert.Equal(t, energy.WattHours(19200), st.Capacity, "9.6 kWh stored at 50 %")
@@ -70,10 +71,10 @@ func TestBatteryStatus(t *testing.T) {
 	stop := f.serveVEN()
 	require.NoError(t, b.SetSchedule(t.Context(), charge))
 	stop()
-	f.step(2 * time.Minute) // 12:03: the report of 12:02:00–12:02:50
+	f.step(2 * time.Minute) // 12:03: the report of 12:02:10–12:03:00
 	st, err = b.BatteryStatus(t.Context())
 	require.NoError(t, err)
-	assert.Equal(t, t0.Add(2*time.Minute+50*time.Second), st.MeasuredAt)
+	assert.Equal(t, t0.Add(3*time.Minute), st.MeasuredAt)
 	assert.Equal(t, energy.Watts(-3000), st.Power, "charging is negative")
 	require.NotNil(t, st.Current)
 	assert.Less(t, float64(*st.Current), -50.0, "charging current is negative too")
@@ -96,8 +97,11 @@ func TestBatteryStatus(t *testing.T) {
 func TestBatteryStatusStale(t *testing.T) {
 	f := newFixture(t)
 	b := f.vtn.Battery(f.venID)
-	f.clk.Advance(170 * time.Second) // 12:03:50: the 12:00:50 sample is 3 min old
-	_, err := b.BatteryStatus(t.Context())
+	f.clk.Advance(180 * time.Second) // 12:04:00: the 12:01:00 sample is 3 min old
+	// The VEN keeps polling (it is not silent) but sends no reports.
+	_, err := f.ven.PollOnce(t.Context())
+	require.NoError(t, err)
+	_, err = b.BatteryStatus(t.Context())
 	require.NoError(t, err)
 	f.clk.Advance(time.Second)
 	_, err = b.BatteryStatus(t.Context())
@@ -445,4 +449,23 @@ func TestSetScheduleWaitEnds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A VEN that stops polling is unavailable even while its telemetry is
+// fresh, and available again at its next poll.
+func TestBatteryStatusSilentVEN(t *testing.T) {
+	f := newFixture(t)
+	b := f.vtn.Battery(f.venID)
+	_, err := b.BatteryStatus(t.Context())
+	require.NoError(t, err)
+	// Three poll periods, half that for the coarse recording of contact, and
+	// a second; the telemetry is fresh (it would be for 3 min).
+	f.clk.Advance(46 * time.Second)
+	_, err = b.BatteryStatus(t.Context())
+	require.ErrorIs(t, err, energy.ErrUnavailable)
+	assert.ErrorIs(t, err, openadr.ErrSilent)
+	_, err = f.ven.PollOnce(t.Context())
+	require.NoError(t, err)
+	_, err = b.BatteryStatus(t.Context())
+	assert.NoError(t, err)
 }

@@ -16,7 +16,9 @@ import (
 // voltage, current (flipped likewise) and temperature. MeasuredAt is the
 // dtstart of the report interval of the older of the state of charge and
 // the power. It fails with an error wrapping energy.ErrUnavailable when the
-// VEN is not registered (or its registration is being cancelled), has not
+// VEN is not registered (or its registration is being cancelled), is silent
+// (no request for WithSilentAfter poll periods; the error wraps ErrSilent
+// too), has not
 // reported a state of charge and a power, or reported them longer ago than
 // the maximum age (see WithMaxAge).
 func (b *Battery) BatteryStatus(ctx context.Context) (energy.BatteryStatus, error) {
@@ -26,16 +28,28 @@ func (b *Battery) BatteryStatus(ctx context.Context) (energy.BatteryStatus, erro
 	if err := ctx.Err(); err != nil {
 		return energy.BatteryStatus{}, fmt.Errorf("openadr: BatteryStatus: %w", err)
 	}
-	var t batteryTelemetry
+	var (
+		t      batteryTelemetry
+		last   time.Time
+		silent bool
+	)
 	err := b.vtn.store.View(ctx, b.venID, func(st *VENState) error {
 		if st.Registration.CancelRequestID != "" {
 			return ErrCancelPending
+		}
+		if last, silent = b.vtn.silentSince(st, b.vtn.clock.Now()); silent {
+			return nil
 		}
 		t = b.telemetry(st)
 		return nil
 	})
 	if err != nil {
 		return energy.BatteryStatus{}, b.storeErr(ctx, "BatteryStatus", err)
+	}
+	if silent {
+		// Its telemetry may still look fresh (a long report period), but a
+		// VEN that stopped polling follows no schedule.
+		return energy.BatteryStatus{}, silentErr("BatteryStatus", b.venID, last)
 	}
 	return t.status(b.venID, b.vtn.clock.Now(), b.maxAge, b.capacity)
 }

@@ -43,7 +43,9 @@ func (b *Battery) Await(ctx context.Context) error {
 }
 
 // OptOutError reports that a VEN opted out of an event: its oadrCreatedEvent
-// answered the event's latest modification with optType optOut. It wraps
+// answered the event's latest modification with optType optOut, or it sent
+// through EiOpt an opt-out naming the event or an opt-out schedule whose
+// windows overlap the event (OptID then names that opt). It wraps
 // ErrOptedOut and energy.ErrUnsupported, so that code written against
 // energy.Battery sees a schedule the battery will not carry out, as it sees
 // one the vendor cannot represent; errors.As gives the details.
@@ -53,14 +55,22 @@ type OptOutError struct {
 	ModificationNumber uint32
 	// Code is the eventResponse's responseCode: 200 for an opt-out by
 	// choice, 460 (signal not supported), 462 (target mismatch) and the like
-	// when the VEN cannot follow the event.
+	// when the VEN cannot follow the event. It is 0 for an EiOpt opt-out.
 	Code oadr.ResponseCode
-	// Reason is the VEN's responseDescription.
+	// Reason is the VEN's responseDescription, or the optReason of an
+	// EiOpt opt-out ("overrideStatus", "notParticipating", …).
 	Reason string
+	// OptID is the optID of the EiOpt opt-out (oadrCreateOpt) that covers
+	// the event; "" when the VEN opted out in oadrCreatedEvent.
+	OptID string
 }
 
 // Error says who opted out of what, and why.
 func (e *OptOutError) Error() string {
+	if e.OptID != "" {
+		return fmt.Sprintf("openadr: VEN %q opted out of event %q (modification %d) with opt %q: %q",
+			e.VenID, e.EventID, e.ModificationNumber, e.OptID, e.Reason)
+	}
 	return fmt.Sprintf("openadr: VEN %q opted out of event %q (modification %d): %d %q",
 		e.VenID, e.EventID, e.ModificationNumber, int(e.Code), e.Reason)
 }
@@ -82,7 +92,7 @@ func (b *Battery) await(ctx context.Context, op string, sent []sentEvent) error 
 	}
 	for {
 		woken, stop := b.vtn.answers.subscribe(b.venID)
-		pending, err := b.vtn.answered(ctx, b.venID, sent)
+		pending, err := b.vtn.answered(ctx, b.venID, b.resource, sent)
 		if err != nil || !pending {
 			stop()
 			switch {
@@ -112,10 +122,11 @@ func isOptOut(err error) bool {
 }
 
 // answered reports whether some of sent still await the VEN's answer; it
-// returns the opt-outs as *OptOutError, and an error wrapping
+// returns the opt-outs as *OptOutError (from oadrCreatedEvent, or from an
+// EiOpt opt-out that covers the event for resource), and an error wrapping
 // ErrEventChanged or ErrEventEnded for an event that can no longer be
 // answered.
-func (v *VTN) answered(ctx context.Context, venID string, sent []sentEvent) (pending bool, err error) {
+func (v *VTN) answered(ctx context.Context, venID, resource string, sent []sentEvent) (pending bool, err error) {
 	var optOuts []error
 	err = v.store.View(ctx, venID, func(st *VENState) error {
 		pending, optOuts = false, optOuts[:0]
@@ -128,6 +139,11 @@ func (v *VTN) answered(ctx context.Context, venID string, sent []sentEvent) (pen
 			case e.ModificationNumber != s.mod:
 				return fmt.Errorf("%w: event %q was modified or cancelled (modification %d) before the VEN answered modification %d",
 					ErrEventChanged, s.id, e.ModificationNumber, s.mod)
+			case v.optOutOf(st, e, resource) != nil:
+				// The VEN's EiOpt says it will not take part, whatever it
+				// answered (or will answer) to the event itself.
+				o := v.optOutOf(st, e, resource)
+				optOuts = append(optOuts, &OptOutError{VenID: venID, EventID: s.id, ModificationNumber: s.mod, OptID: o.OptID, Reason: string(o.Reason)})
 			case e.Response != nil && e.Response.ModificationNumber == s.mod:
 				if r := e.Response; r.OptType == oadr.OptOut {
 					optOuts = append(optOuts, &OptOutError{VenID: venID, EventID: s.id, ModificationNumber: s.mod, Code: r.Code, Reason: r.Description})

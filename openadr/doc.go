@@ -69,6 +69,23 @@
 // WithReportRegistrationHook (which reports to request), and notifications
 // for telemetry, event responses, opts and registration changes.
 //
+// # Liveness and the registration lifecycle
+//
+// Every accepted request is the VEN's latest contact, kept in its VENState.
+// A VEN that makes none for WithSilentAfter poll periods is silent: its
+// Battery is unavailable (ErrSilent), and CheckLiveness, which the
+// application calls periodically (the VTN starts no goroutine), tells the
+// WithLivenessHook hook once; the VEN's next request tells it that the VEN
+// is back.
+//
+// A VEN that lost its state registers again without its registrationID. From
+// the client certificate of a registered VEN it gets that VEN's venID back,
+// its old registration replaced and its events kept (WithSharedCertificates
+// turns this off for gateways); without certificates the registration hook
+// recognises it and names the registration it replaces (Decision.Replaces),
+// which is removed. With WithReregistrationOfUnknownVENs a poll from a venID
+// the VTN does not know is answered with oadrRequestReregistration, not 452.
+//
 // # Protocol errors
 //
 // Every OpenADR request gets HTTP 200 and the answer its message calls for,

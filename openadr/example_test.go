@@ -119,9 +119,9 @@ func ExampleWithTelemetryHook() {
 		log.Fatal(err)
 	}
 	// Output:
-	// 12:00 battery1 voltage 51.2 V
-	// 12:00 battery1 power 0 W
-	// 12:00 battery1 stateOfCharge 0.5
+	// 12:01 battery1 voltage 51.2 V
+	// 12:01 battery1 power 0 W
+	// 12:01 battery1 stateOfCharge 0.5
 }
 
 func ExampleRequestTelemetry() {
@@ -200,7 +200,7 @@ func ExampleVTN_Battery() {
 		fmt.Println()
 	}
 	// Output:
-	// measured at 12:00:50 state of charge 50.0 % power 0 W capacity 19.20 kWh
+	// measured at 12:01:00 state of charge 50.0 % power 0 W capacity 19.20 kWh
 	// answer: <nil>
 	// LOAD_DISPATCH 1h0m0s:3 1h0m0s:-5
 	// SIMPLE 1h0m0s:0 1h0m0s:2

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr/oadr"
@@ -128,15 +129,29 @@ func checkCaller(c Caller, reg *Registration) error {
 
 // updateVEN is the one place a venID taken from a message is trusted: it
 // checks that the VEN is registered and that the caller may speak for it,
-// then runs fn on the VEN's state inside a Store update.
+// then runs fn on the VEN's state inside a Store update. A request that fn
+// accepts is the VEN's latest contact (see CheckLiveness).
 func (v *VTN) updateVEN(ctx context.Context, c Caller, venID string, fn func(*VENState) error) error {
 	if venID == "" {
 		return Reject(oadr.CodeInvalidID, "venID is required")
 	}
-	return v.store.Update(ctx, venID, func(st *VENState) error {
+	var (
+		back  bool
+		since time.Time
+	)
+	err := v.store.Update(ctx, venID, func(st *VENState) error {
 		if err := checkCaller(c, &st.Registration); err != nil {
 			return err
 		}
-		return fn(st)
+		back, since = st.Contact.Silent, lastContact(st) // before fn re-registers
+		if err := fn(st); err != nil {
+			return err
+		}
+		v.recordContact(st)
+		return nil
 	})
+	if err == nil && back {
+		v.notifyLiveness(ctx, LivenessChange{VenID: venID, LastContact: since})
+	}
+	return err
 }

@@ -69,6 +69,7 @@ func (v *VTN) createOpt(ctx context.Context, c Caller, m *oadr.CreateOpt) (oadr.
 	if err != nil {
 		return nil, err
 	}
+	v.answers.notify(m.VenID) // an opt-out settles a SetSchedule's wait
 	if v.hooks.opt != nil {
 		v.hooks.opt(ctx, o)
 	}

@@ -172,3 +172,39 @@ type hooks struct {
 	eventResponse      func(context.Context, EventResponse)
 	opt                func(context.Context, Opt)
 }
+
+// WithSilentAfter sets after how many poll periods without a request from
+// a VEN the VTN counts it as silent (default DefaultSilentAfter; n must be
+// positive): Battery.BatteryStatus then fails with an error wrapping
+// ErrSilent and energy.ErrUnavailable, and CheckLiveness reports it. To
+// spare durable Stores a write per poll, contact is recorded at most every
+// n/2 poll periods, so a VEN counts as silent between n and 1.5 n poll
+// periods after its last request, never before.
+func WithSilentAfter(n int) Option { return func(v *VTN) { v.life.silentAfter = n } }
+
+// WithLivenessHook sets a hook told when a VEN goes silent (found by
+// CheckLiveness, which the application calls periodically) and when it
+// comes back (at its first request after that). It runs without any lock
+// held and may call the VTN's methods.
+func WithLivenessHook(h func(ctx context.Context, c LivenessChange)) Option {
+	return func(v *VTN) { v.life.liveness = h }
+}
+
+// WithReregistrationOfUnknownVENs makes the VTN answer a poll from a venID
+// it does not know with oadrRequestReregistration instead of 452 (invalid
+// ID), as OpenLEADR's VTN does: after the VTN's state was lost or the VEN
+// forgotten, VENs register again at their next poll instead of being
+// refused until someone restarts them.
+func WithReregistrationOfUnknownVENs() Option {
+	return func(v *VTN) { v.life.reregisterUnknown = true }
+}
+
+// WithSharedCertificates tells the VTN that several VENs register with one
+// TLS client certificate (a gateway speaking for many). By default a VEN
+// that registers without a registrationID from a certificate a registered
+// VEN is bound to is taken for that VEN after it lost its state, and
+// replaces its registration, keeping its venID (see
+// RegistrationRequest.BoundVenID); with this option every such
+// registration is a new VEN, and only the registration hook can replace one
+// (Decision.VenID or Decision.Replaces).
+func WithSharedCertificates() Option { return func(v *VTN) { v.life.sharedCerts = true } }

@@ -32,6 +32,13 @@ type RegistrationRequest struct {
 	// Caller is who sent the request; Caller.Fingerprint identifies a VEN
 	// that uses a TLS client certificate.
 	Caller Caller
+	// BoundVenID is, for a registration without a registrationID, the venID
+	// of a VEN already registered with the caller's client certificate ("" if
+	// none): most likely this VEN, which lost its state. Unless the hook
+	// assigns another venID (a fresh one, to register the caller as a
+	// second VEN), the registration replaces it, keeping its venID (see
+	// WithSharedCertificates).
+	BoundVenID string
 }
 
 // Decision is the registration hook's verdict.
@@ -47,6 +54,13 @@ type Decision struct {
 	// requests are dropped, its events kept.
 	VenID          string
 	RegistrationID string
+	// Replaces is the venID of an older registration of the same VEN, which
+	// is removed (with its events, queue and telemetry) once this one is
+	// stored: for a VEN that lost its state and registers afresh, and that
+	// the application recognises (by its venName, say) where no client
+	// certificate tells. "" replaces nothing (but see
+	// RegistrationRequest.BoundVenID).
+	Replaces string
 }
 
 // Approve returns a Decision that accepts the VEN with generated IDs.
@@ -87,6 +101,12 @@ type RegistrationChange struct {
 	// ByVEN reports, for Canceled, that the VEN asked (rather than answered
 	// the VTN's CancelRegistration).
 	ByVEN bool
+	// Replaced is, for Registered, the venID of the registration this one
+	// replaced ("" for none): the same as Registration.VenID when the VEN
+	// kept its venID (its events kept, its queue and report requests
+	// dropped), another one when that registration was removed
+	// (Decision.Replaces).
+	Replaced string
 }
 
 // queryRegistration answers oadrQueryRegistration with what the VTN offers.
@@ -130,22 +150,23 @@ func (v *VTN) createPartyRegistration(ctx context.Context, c Caller, m *oadr.Cre
 		Caller:           c,
 	}
 	var (
-		reg  Registration
-		kind ChangeKind
-		err  error
+		reg      Registration
+		kind     ChangeKind
+		replaced string
+		err      error
 	)
 	if m.RegistrationID != "" {
 		reg, err = v.reregister(ctx, c, req)
 		kind = Reregistered
 	} else {
-		reg, err = v.register(ctx, c, req)
+		reg, replaced, err = v.register(ctx, c, req)
 		kind = Registered
 	}
 	if err != nil {
 		return nil, err
 	}
-	v.log.InfoContext(ctx, "openadr: VEN "+kind.String(), "venID", reg.VenID, "venName", logID(reg.VenName), "remote", c.RemoteAddr)
-	v.notifyRegistration(ctx, RegistrationChange{Kind: kind, Registration: reg})
+	v.log.InfoContext(ctx, "openadr: VEN "+kind.String(), "venID", reg.VenID, "venName", logID(reg.VenName), "remote", c.RemoteAddr, "replaced", replaced)
+	v.notifyRegistration(ctx, RegistrationChange{Kind: kind, Registration: reg, Replaced: replaced})
 	return v.createdPartyRegistration(oadr.OK(m.RequestID), reg.VenID, reg.RegistrationID), nil
 }
 
@@ -172,20 +193,29 @@ func (v *VTN) decide(ctx context.Context, req RegistrationRequest) (Decision, er
 	return d, nil
 }
 
-func (v *VTN) register(ctx context.Context, c Caller, req RegistrationRequest) (Registration, error) {
+func (v *VTN) register(ctx context.Context, c Caller, req RegistrationRequest) (reg Registration, replaced string, err error) {
 	provisioned, err := v.provisionedVenID(c, req.VenID)
 	if err != nil {
-		return Registration{}, err
+		return Registration{}, "", err
+	}
+	if provisioned == "" {
+		if req.BoundVenID, err = v.boundVEN(ctx, c); err != nil {
+			return Registration{}, "", err
+		}
 	}
 	d, err := v.decide(ctx, req)
 	if err != nil {
-		return Registration{}, err
+		return Registration{}, "", err
 	}
 	if provisioned != "" {
 		if d.VenID != "" && d.VenID != provisioned {
-			return Registration{}, fmt.Errorf("openadr: the registration hook assigned venID %q to the certificate provisioned for %q", d.VenID, provisioned)
+			return Registration{}, "", fmt.Errorf("openadr: the registration hook assigned venID %q to the certificate provisioned for %q", d.VenID, provisioned)
 		}
 		d.VenID = provisioned
+	}
+	if d.VenID == "" {
+		// The certificate's VEN lost its state: it keeps its venID.
+		d.VenID = req.BoundVenID
 	}
 	if d.VenID == "" {
 		d.VenID = newID()
@@ -194,13 +224,18 @@ func (v *VTN) register(ctx context.Context, c Caller, req RegistrationRequest) (
 		d.RegistrationID = newID()
 	}
 	if err := checkID("Decision.VenID", d.VenID); err != nil {
-		return Registration{}, err
+		return Registration{}, "", err
 	}
 	if err := checkID("Decision.RegistrationID", d.RegistrationID); err != nil {
-		return Registration{}, err
+		return Registration{}, "", err
+	}
+	if d.Replaces != "" {
+		if err := checkID("Decision.Replaces", d.Replaces); err != nil {
+			return Registration{}, "", err
+		}
 	}
 	now := v.clock.Now()
-	reg := Registration{
+	reg = Registration{
 		VenID:            d.VenID,
 		RegistrationID:   d.RegistrationID,
 		VenName:          req.VenName,
@@ -212,37 +247,53 @@ func (v *VTN) register(ctx context.Context, c Caller, req RegistrationRequest) (
 		Fingerprint:      c.Fingerprint,
 		RegisteredAt:     now,
 	}
-	if err := v.checkCapacity(ctx, reg.VenID); err != nil {
-		return Registration{}, err
+	if err := v.checkCapacity(ctx, reg.VenID, d.Replaces); err != nil {
+		return Registration{}, "", err
 	}
-	st := &VENState{Registration: reg}
+	st := &VENState{Registration: reg, Contact: Contact{Last: now}}
 	st.enqueueRegisterReport(now)
 	err = v.store.Create(ctx, st)
+	var back bool
 	if errors.Is(err, ErrDuplicateVEN) {
-		// The application gave the venID of a VEN that lost its
-		// registration: start it afresh but keep its events.
+		// The VEN lost its registration (the hook or its certificate says
+		// so): start it afresh but keep its events.
+		replaced = reg.VenID
 		err = v.store.Update(ctx, reg.VenID, func(st *VENState) error {
 			// Not from another VEN's certificate, though.
 			if err := checkCaller(c, &st.Registration); err != nil {
 				return err
 			}
-			*st = VENState{Registration: reg, Events: st.Events, Opts: st.Opts, Telemetry: st.Telemetry, Schedules: st.Schedules}
+			back = st.Contact.Silent
+			*st = VENState{Registration: reg, Events: st.Events, Opts: st.Opts, Telemetry: st.Telemetry, Schedules: st.Schedules, Contact: Contact{Last: now}}
 			st.enqueueRegisterReport(now)
 			return nil
 		})
+		v.answers.notify(reg.VenID) // its queue is gone: the wait is over
 	}
-	return reg, err
+	if err != nil {
+		return Registration{}, "", err
+	}
+	if back {
+		v.notifyLiveness(ctx, LivenessChange{VenID: reg.VenID})
+	}
+	if d.Replaces != "" && d.Replaces != reg.VenID {
+		if err := v.removeReplaced(ctx, d.Replaces); err != nil {
+			return Registration{}, "", err
+		}
+		replaced = d.Replaces
+	}
+	return reg, replaced, nil
 }
 
 // checkCapacity refuses a new VEN past WithMaxVENs; venID may be that of
 // a VEN that is registered already (the hook assigned it), which does not
-// count twice.
-func (v *VTN) checkCapacity(ctx context.Context, venID string) error {
+// count twice, nor does a VEN that replaces a registered one.
+func (v *VTN) checkCapacity(ctx context.Context, venID, replaces string) error {
 	ids, err := v.store.VENs(ctx)
 	if err != nil {
 		return err
 	}
-	if len(ids) < v.maxVENs || slices.Contains(ids, venID) {
+	if len(ids) < v.maxVENs || slices.Contains(ids, venID) || replaces != "" && slices.Contains(ids, replaces) {
 		return nil
 	}
 	v.log.WarnContext(ctx, "openadr: registration refused: VEN cap reached", "max", v.maxVENs)

@@ -65,6 +65,9 @@ type VENState struct {
 	// Schedules are the eventIDs of the battery schedule Battery.SetSchedule
 	// sent last, in schedule order, by resourceID ("" for the whole VEN).
 	Schedules map[string][]string
+	// Contact is the VEN's liveness: its latest request and whether it has
+	// been reported silent (see VTN.CheckLiveness).
+	Contact Contact
 }
 
 // Registration is a VEN's registration with the VTN.

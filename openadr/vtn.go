@@ -47,6 +47,7 @@ type VTN struct {
 	// each normalised fingerprint to its venID (nil: no allow-list).
 	provisioned []provisionedVEN
 	allowed     map[string]string
+	life        lifecycle // liveness and registration lifecycle (liveness.go)
 }
 
 // NewVTN returns a VTN named vtnID. It does no I/O.
@@ -65,6 +66,7 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 		maxAnswer:     DefaultMaxAnswerBytes,
 		marketContext: DefaultMarketContext,
 		delivery:      DeliverByPoll,
+		life:          defaultLifecycle(),
 		profiles: []oadr.Profile{{
 			Name:       oadr.Profile20b,
 			Transports: []oadr.TransportName{oadr.TransportSimpleHTTP},
@@ -96,6 +98,9 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 		return nil, energy.Invalid("WithMarketContext", "empty market context")
 	case v.delivery != DeliverByPoll && v.delivery != DeliverInRegisteredReport:
 		return nil, energy.Invalid("WithReportRequestDelivery", "unknown delivery %d", v.delivery)
+	}
+	if err := v.life.validate(); err != nil {
+		return nil, err
 	}
 	if err := v.buildAllowList(); err != nil {
 		return nil, err
@@ -173,6 +178,9 @@ func (v *VTN) handle(ctx context.Context, svc oadr.ServiceName, c Caller, body [
 		err = Reject(oadr.CodeComplianceError, "%s is not accepted at %s", name, svc)
 	case isPoll:
 		answer, undo, err = v.poll(ctx, c, p)
+		if a, ok := v.unknownPoll(p, err); ok {
+			answer, err = a, nil
+		}
 	default:
 		answer, err = v.route(ctx, c, msg)
 	}

@@ -52,16 +52,22 @@
 // x-stateOfCharge); and TELEMETRY_STATUS ("<resource>_telemetry_status"),
 // whose oadrPayloadResourceStatus carries the state of charge in
 // oadrCapacity and the power setpoint in oadrSetPoint. Samples are taken at
-// the requested granularity, aligned to the report interval's start (or to
-// multiples of the granularity), with the battery's values at that instant;
-// a report goes out every reportBackDuration with the samples of the period,
-// one interval per data point and sample. A granularity of zero asks for one
-// report at once.
+// the end of each granularity period, the periods aligned to the report
+// interval's start (or to multiples of the granularity), with the battery's
+// values at that instant, which is each interval's dtstart; a report goes
+// out every reportBackDuration with the samples of the period, one interval
+// per data point and sample, the last taken at the report time, so the VTN
+// hears the battery as it is, not as it was a period earlier. A granularity
+// of zero asks for one report at once.
 //
 // # Events and signs
 //
 // The VEN follows, in order of preference, an event's LOAD_DISPATCH signal
-// (setpoint or delta, power; kW when the signal gives no unit), its
+// (power, kW when the signal gives no unit: a setpoint is the power itself;
+// a delta, as 2.0b defines it, a change from the baseline, which is the
+// event's eiEventBaseline where it covers the interval and otherwise what
+// the battery would do without the event: the next event's power, or idle;
+// see Step.Relative), its
 // CHARGE_STATE signal (setpoint: the stored energy to reach by the end of
 // each interval; kWh without a unit), or its SIMPLE signal (level 0 idles;
 // 1 discharges at half power; 2 and 3 at full power). Events it cannot
@@ -69,6 +75,11 @@
 // 462 when the target names other VENs or resources. The rest go to the
 // OptPolicy (WithOptPolicy), which opts in by default. Where events overlap,
 // the one with the highest priority wins.
+//
+// CreateOpt sends the VTN an opt through EiOpt: a customer override of one
+// event, or an availability schedule. An opt-out binds the battery too: it
+// stops following the event, or every event during the schedule's windows,
+// until CancelOpt withdraws it.
 //
 // OpenADR 2.0b does not fix the sign of a bidirectional resource. On the wire
 // this VEN uses the convention of the sandbox samples and of 2.0b reports,

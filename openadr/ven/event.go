@@ -49,6 +49,11 @@ type Step struct {
 	// TargetEnergy is, for a CHARGE_STATE step, the stored energy to reach by
 	// End; the VEN works out the power as it goes.
 	TargetEnergy *energy.WattHours
+	// Relative reports that Power is a change from the battery's baseline
+	// (a LOAD_DISPATCH delta without an eiEventBaseline for the step):
+	// the power it would run at without this event, that of the next event
+	// in order of priority, or 0 (idle) when there is none.
+	Relative bool
 }
 
 // OptPolicy decides whether the VEN takes part in an event it is able to carry
@@ -264,7 +269,7 @@ func (v *VEN) planEvent(ev *oadr.Event) (oadr.SignalName, []Step, oadr.ResponseC
 			if s.SignalName != want && !(want == oadr.SignalSimple && s.SignalName == oadr.SignalSimpleLegacy) {
 				continue
 			}
-			steps, code, reason := v.signalSteps(&ev.ActivePeriod, s)
+			steps, code, reason := v.signalSteps(&ev.ActivePeriod, s, ev.Baseline)
 			if code == oadr.CodeOK {
 				return want, steps, code, ""
 			}
@@ -287,8 +292,8 @@ func (v *VEN) planEvent(ev *oadr.Event) (oadr.SignalName, []Step, oadr.ResponseC
 // signalSteps converts one signal's intervals to steps. Intervals without a
 // dtstart follow each other from the active period's start; one without a
 // duration lasts to the end of the active period.
-func (v *VEN) signalSteps(p *oadr.Period, s *oadr.EventSignal) ([]Step, oadr.ResponseCode, string) {
-	value, code, reason := v.signalUnit(s)
+func (v *VEN) signalSteps(p *oadr.Period, s *oadr.EventSignal, base *oadr.Baseline) ([]Step, oadr.ResponseCode, string) {
+	value, code, reason := v.signalUnit(s, base)
 	if code != oadr.CodeOK {
 		return nil, code, reason
 	}
@@ -336,7 +341,7 @@ const maxIntervals = 1440
 
 // signalUnit checks a signal's type and unit and returns the function that
 // sets a step from one interval value.
-func (v *VEN) signalUnit(s *oadr.EventSignal) (func(*Step, float64), oadr.ResponseCode, string) {
+func (v *VEN) signalUnit(s *oadr.EventSignal, base *oadr.Baseline) (func(*Step, float64), oadr.ResponseCode, string) {
 	unsupported := func(why string) (func(*Step, float64), oadr.ResponseCode, string) {
 		return nil, oadr.CodeSignalNotSupported, fmt.Sprintf("%s/%s: %s", s.SignalName, s.SignalType, why)
 	}
@@ -364,6 +369,19 @@ func (v *VEN) signalUnit(s *oadr.EventSignal) (func(*Step, float64), oadr.Respon
 		f, bad := scale(oadr.ItemPowerReal, 1000)
 		if bad != "" {
 			return unsupported(bad)
+		}
+		if s.SignalType == oadr.SignalTypeDelta {
+			// A change from the baseline: the event's own when it sends
+			// one for the step's start, else what the battery would do
+			// without this event.
+			baseAt := baselineW(base)
+			return func(st *Step, x float64) {
+				if b, ok := baseAt(st.Start); ok {
+					st.Power = energy.Watts(noNegZero(-(b + x*f)))
+					return
+				}
+				st.Power, st.Relative = energy.Watts(noNegZero(-x*f)), true
+			}, oadr.CodeOK, ""
 		}
 		return func(st *Step, x float64) { st.Power = energy.Watts(noNegZero(-x * f)) }, oadr.CodeOK, ""
 	case oadr.SignalChargeState:
@@ -428,10 +446,17 @@ func (e *eventState) rank() uint64 {
 // highest-priority event that is opted in and active, the latest-starting one
 // among equals.
 func (v *VEN) planStepLocked(t time.Time) (*Step, bool) {
+	_, st := v.planStepExceptLocked(t, nil)
+	return st, st != nil
+}
+
+// planStepExceptLocked is planStepLocked leaving out the event skip: the
+// baseline of a relative step is what the plan would be without its event.
+func (v *VEN) planStepExceptLocked(t time.Time, skip *eventState) (*eventState, *Step) {
 	var best *eventState
 	var bestStep *Step
 	for _, e := range v.events {
-		if !e.follows() {
+		if e == skip || !e.follows() || v.overriddenLocked(e, t) {
 			continue
 		}
 		st, ok := e.stepAt(t)
@@ -443,7 +468,7 @@ func (v *VEN) planStepLocked(t time.Time) (*Step, bool) {
 			best, bestStep = e, st
 		}
 	}
-	return bestStep, best != nil
+	return best, bestStep
 }
 
 // applyPlanLocked sets the battery's power to what the plan asks at the
@@ -451,10 +476,12 @@ func (v *VEN) planStepLocked(t time.Time) (*Step, bool) {
 func (v *VEN) applyPlanLocked() {
 	b := v.bat
 	w := 0.0
-	if st, ok := v.planStepLocked(b.at); ok {
-		w = float64(st.Power)
-		if st.TargetEnergy != nil {
-			w = v.chargeStatePower(st, b.at)
+	if e, st := v.planStepExceptLocked(b.at, nil); st != nil {
+		w = v.stepPower(st, b.at)
+		if st.Relative {
+			if _, base := v.planStepExceptLocked(b.at, e); base != nil && !base.Relative {
+				w += v.stepPower(base, b.at)
+			}
 		}
 	}
 	if math.Abs(w-v.setpoint) >= 1 { // not the drift of a CHARGE_STATE rate
@@ -472,6 +499,51 @@ func (v *VEN) applyPlanLocked() {
 	}
 	v.setpoint = w
 	b.setPower(w)
+}
+
+// stepPower is the power a step asks for at t (for a relative step, the
+// change from the baseline).
+func (v *VEN) stepPower(st *Step, t time.Time) float64 {
+	if st.TargetEnergy != nil {
+		return v.chargeStatePower(st, t)
+	}
+	return float64(st.Power)
+}
+
+// baselineW returns the function that gives an event's baseline power at
+// t, in W on the wire's sign (+ charging), when the baseline covers t. A
+// baseline in another unit than power is not one this VEN can add a power
+// delta to, and counts as absent.
+func baselineW(base *oadr.Baseline) func(time.Time) (float64, bool) {
+	none := func(time.Time) (float64, bool) { return 0, false }
+	if base == nil {
+		return none
+	}
+	f := 1000.0 // kW without a unit
+	if base.ItemBase != nil {
+		if base.ItemBase.Kind != oadr.ItemPowerReal {
+			return none
+		}
+		var err error
+		if f, err = base.ItemBase.SI(1); err != nil {
+			return none
+		}
+	}
+	return func(t time.Time) (float64, bool) {
+		cursor := base.Start
+		for _, iv := range base.Intervals {
+			start := iv.Start
+			if start.IsZero() {
+				start = cursor
+			}
+			end := start.Add(iv.Duration)
+			if !t.Before(start) && (iv.Duration <= 0 || t.Before(end)) && !math.IsNaN(iv.Value) && !math.IsInf(iv.Value, 0) {
+				return iv.Value * f, true
+			}
+			cursor = end
+		}
+		return 0, false
+	}
 }
 
 // chargeStatePower is the power that brings the stored energy to the step's
@@ -517,6 +589,12 @@ func (v *VEN) nextPlanChangeLocked(t time.Time) time.Time {
 		for _, st := range e.Steps {
 			consider(st.Start)
 			consider(st.End)
+		}
+	}
+	for _, o := range v.opts {
+		for _, w := range o.Windows {
+			consider(w.Start)
+			consider(w.End())
 		}
 	}
 	if st, ok := v.planStepLocked(t); ok && st.TargetEnergy != nil && v.bat.power != 0 {

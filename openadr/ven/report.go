@@ -158,7 +158,7 @@ func (j *reportJob) dueAt() time.Time {
 
 // sampling reports whether the job still takes samples.
 func (j *reportJob) sampling() bool {
-	return !j.oneShot() && !j.final && (j.end.IsZero() || j.nextSample.Before(j.end))
+	return !j.oneShot() && !j.final && (j.end.IsZero() || !j.nextSample.After(j.end))
 }
 
 func (j *reportJob) public() ReportRequest {
@@ -320,12 +320,17 @@ func (v *VEN) addJobLocked(rr *oadr.ReportRequest, now time.Time) (note string, 
 			}
 		}
 	}
-	j.nextSample = anchor
+	// Periods run from anchor (the first one still to come); a sample is
+	// taken at the end of each granularity period, so that a report carries
+	// the battery as it is when the report is due, not as it was a period
+	// earlier.
+	first := anchor
 	if !j.oneShot() && anchor.Before(now) {
 		steps := (now.Sub(anchor) + j.granularity - 1) / j.granularity
-		j.nextSample = anchor.Add(steps * j.granularity)
+		first = anchor.Add(steps * j.granularity)
 	}
-	j.nextReport = j.nextSample.Add(j.back)
+	j.nextSample = first.Add(j.granularity)
+	j.nextReport = first.Add(j.back)
 
 	if _, ok := v.jobs[id]; ok {
 		v.jobOrder = slices.DeleteFunc(v.jobOrder, func(s string) bool { return s == id })

@@ -51,13 +51,16 @@ func TestReportsAtRequestedInterval(t *testing.T) {
 			require.Len(t, updates, 3, "%d oadrUpdateReport, want 3 (at 12:06, 12:11, 12:16)", len(updates))
 			for i, u := range updates {
 				r := &u.Reports[0]
-				first := t0.Add(time.Duration(1+5*i) * time.Minute)
+				// Period i runs from 12:01+5i min; its samples are taken at
+				// the end of each minute, the last at the report time.
+				period := t0.Add(time.Duration(1+5*i) * time.Minute)
+				first := period.Add(time.Minute)
 				assert.False(t, r.ReportRequestID != "RR_USAGE_0001" || r.ReportSpecifierID != "battery1_telemetry_usage" || r.ReportName != oadr.ReportTelemetryUsage || u.VenID != "VEN_FORTRESS_1" || r.EiReportID == "", "report %d: %+v", i, r)
 				require.True(t, r.Start.Equal(first), "report %d: start %v duration %v with %d intervals, want %v, 5m, 30", i, r.Start, r.Duration, len(r.Intervals), first)
 				require.EqualValues(t, 5*time.Minute, r.Duration, "report %d: start %v duration %v with %d intervals, want %v, 5m, 30", i, r.Start, r.Duration, len(r.Intervals), first)
 				require.Len(t, r.Intervals, 5*6, "report %d: start %v duration %v with %d intervals, want %v, 5m, 30", i, r.Start, r.Duration, len(r.Intervals), first)
 				// The report goes out at the first tick at or after its period's end.
-				due := first.Add(5 * time.Minute)
+				due := period.Add(5 * time.Minute)
 				require.False(t, r.CreatedDateTime.Before(due) || r.CreatedDateTime.Sub(due) >= tick, "report %d created %v, due %v", i, r.CreatedDateTime, due)
 				soc := values(r, "battery1_soc")
 				for k := range 5 {
@@ -233,7 +236,8 @@ func TestReportInterval(t *testing.T) {
 	}
 	updates := got[*oadr.UpdateReport](f)
 	require.Len(t, updates, 2, "%d reports, want 2 (the window holds 4 one-minute samples, 2 per report)", len(updates))
-	assert.False(t, !updates[0].Reports[0].Start.Equal(t0.Add(10*time.Minute)) || !updates[1].Reports[0].Start.Equal(t0.Add(12*time.Minute)), "report starts %v, %v", updates[0].Reports[0].Start, updates[1].Reports[0].Start)
+	// Samples at the end of each minute of the window: 12:11 to 12:14.
+	assert.False(t, !updates[0].Reports[0].Start.Equal(t0.Add(11*time.Minute)) || !updates[1].Reports[0].Start.Equal(t0.Add(13*time.Minute)), "report starts %v, %v", updates[0].Reports[0].Start, updates[1].Reports[0].Start)
 	s := v.State()
 	assert.Len(t, s.Reports, 0, "the request outlived its window: %+v", s.Reports)
 }
@@ -261,7 +265,7 @@ func TestCancelReport(t *testing.T) {
 			if follow {
 				require.Len(t, updates, 1, "final report")
 				assert.Equal(t, "RR_A", updates[0].Reports[0].ReportRequestID)
-				assert.Len(t, updates[0].Reports[0].Intervals, 4*6)
+				assert.Len(t, updates[0].Reports[0].Intervals, 3*6, "the samples of 12:01, 12:02 and 12:03")
 			} else {
 				assert.Empty(t, updates, "reports after a cancellation without report to follow")
 			}
@@ -314,4 +318,29 @@ func TestVTNRegistersItsReports(t *testing.T) {
 	require.Len(t, rr.ReportRequests, 0, "oadrRegisteredReport = %+v", rr)
 	ur := last[*oadr.UpdatedReport](t, f)
 	assert.EqualValues(t, "REQ_VTN_UPDATE", ur.Response.RequestID, "oadrUpdatedReport = %+v", ur)
+}
+
+// A report carries the battery as it is when the report is due: its latest
+// sample is taken at the report time, not a granularity period earlier.
+func TestReportCarriesLatestSample(t *testing.T) {
+	f := newFakeVTN(t)
+	f.setEvents(event("EVT_CHARGE", 0, t0, sig(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint, kW, interval{time.Hour, 3})))
+	clk := clock.NewFake(t0)
+	v := registered(t, f, clk, []oadr.ReportRequest{usageRequest("RR_USAGE", time.Minute, 5*time.Minute)})
+	ctx := context.Background()
+	clk.Advance(5 * time.Minute)
+	require.NoError(t, v.Tick(ctx))
+	updates := got[*oadr.UpdateReport](f)
+	require.Len(t, updates, 1)
+	r := &updates[0].Reports[0]
+	soc := values(r, "battery1_soc")
+	require.Len(t, soc, 5)
+	now := v.State().Battery
+	require.Equal(t, t0.Add(5*time.Minute), now.MeasuredAt)
+	latest, ok := soc[now.MeasuredAt]
+	require.True(t, ok, "a sample at the report time %v: %v", now.MeasuredAt, soc)
+	assert.InDelta(t, float64(now.StateOfCharge)*100, latest, 0.005)
+	assert.Greater(t, latest, 50+4*3000.0/19200*100/60, "charging: the 5th minute's charge is in")
+	_, ok = soc[t0]
+	assert.False(t, ok, "the period's start is the previous report's")
 }

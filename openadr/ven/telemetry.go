@@ -100,9 +100,9 @@ type outgoing struct {
 }
 
 // dueReportLocked returns the report a job should send now, or nil. A
-// periodic report carries the samples taken before the latest report time
-// that has passed: one period's worth normally, everything held after a
-// pause.
+// periodic report carries the samples taken up to the latest report time
+// that has passed, that time's included: one period's worth normally,
+// everything held after a pause.
 func (v *VEN) dueReportLocked(j *reportJob, now time.Time) *outgoing {
 	if now.Before(j.dueAt()) {
 		return nil
@@ -117,7 +117,8 @@ func (v *VEN) dueReportLocked(j *reportJob, now time.Time) *outgoing {
 	default:
 		periods := now.Sub(j.nextReport) / j.back
 		o.boundary = j.nextReport.Add(periods * j.back)
-		for o.sent < len(j.samples) && j.samples[o.sent].at.Before(o.boundary) {
+		// The sample taken at the boundary itself is the latest.
+		for o.sent < len(j.samples) && !j.samples[o.sent].at.After(o.boundary) {
 			o.sent++
 		}
 	}

@@ -64,6 +64,7 @@ type VEN struct {
 	events         map[string]*eventState
 	jobs           map[string]*reportJob // by reportRequestID
 	jobOrder       []string              // reportRequestIDs in the order received
+	opts           map[string]Opt        // accepted EiOpt opts by optID
 }
 
 // Option configures a VEN.
