@@ -78,6 +78,8 @@
 // size but cannot exhaust the stack. Only the five predefined entities and
 // character references are expanded, so entity-expansion attacks do not apply.
 //
-// XML signatures are not verified: [Payload.Signed] only reports that a
-// ds:Signature preceded the signed object.
+// This package does not verify XML signatures: [Payload.Signed] only reports
+// that a ds:Signature preceded the signed object. Package
+// github.com/gridwire/gridwire/openadr/oadrsig signs and verifies them, on
+// the bytes Marshal writes and Unmarshal reads.
 package oadr
