@@ -1,4 +1,4 @@
-package amber
+package amber_test
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gridwire/gridwire/amber"
 	"github.com/gridwire/gridwire/amber/ambertest"
 	"github.com/gridwire/gridwire/clock"
 )
@@ -17,7 +18,7 @@ import (
 // ambertest renders them.
 func benchBody(b *testing.B) []byte {
 	b.Helper()
-	fc := clock.NewFake(t0)
+	fc := clock.NewFake(time.Date(2026, 1, 28, 0, 17, 0, 0, time.UTC))
 	srv := ambertest.NewServer(ambertest.WithClock(fc))
 	defer srv.Close()
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/sites/"+srv.SiteID+"/prices/current?next=48&previous=12", nil)
@@ -54,9 +55,12 @@ type flatInterval struct {
 	SpikeStatus   string  `json:"spikeStatus"`
 	Descriptor    string  `json:"descriptor"`
 	Estimate      *bool   `json:"estimate"`
-	Range         *Range  `json:"range"`
+	Range         *Rng    `json:"range"`
 	AdvancedPrice *AdvPrc `json:"advancedPrice"`
 }
+
+// Rng mirrors Range for the baseline.
+type Rng struct{ Min, Max float64 }
 
 // AdvPrc mirrors AdvancedPrice for the baseline.
 type AdvPrc struct{ Low, Predicted, High float64 }
@@ -81,13 +85,13 @@ func BenchmarkCurrentPrices(b *testing.B) {
 	defer srv.Close()
 	b.Logf("body: %d bytes, 122 intervals", len(body))
 
-	url := srv.URL + "/sites/" + siteID + "/prices/current?next=48&previous=12"
+	url := srv.URL + "/sites/" + ambertest.DefaultSiteID + "/prices/current?next=48&previous=12"
 	bare := func(b *testing.B) {
 		req, err := http.NewRequestWithContext(b.Context(), http.MethodGet, url, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		req.Header.Set("Authorization", "Bearer "+testToken)
+		req.Header.Set("Authorization", "Bearer "+ambertest.DefaultToken)
 		req.Header.Set("Accept", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -101,15 +105,15 @@ func BenchmarkCurrentPrices(b *testing.B) {
 			b.Fatalf("%d intervals, %v", len(out), err)
 		}
 	}
-	viaClient := func(b *testing.B, c *Client) {
-		ivs, err := c.CurrentPrices(b.Context(), siteID, CurrentPricesParams{Next: 48, Previous: 12})
+	viaClient := func(b *testing.B, c *amber.Client) {
+		ivs, err := c.CurrentPrices(b.Context(), ambertest.DefaultSiteID, amber.CurrentPricesParams{Next: 48, Previous: 12})
 		if err != nil || len(ivs) != 122 {
 			b.Fatalf("%d intervals, %v", len(ivs), err)
 		}
 	}
 	// The limiter stays on, with a budget the loop cannot spend (the
 	// default 50 per 300 s would make the benchmark wait for minutes).
-	limited := WithRateLimit(1<<30, time.Second)
+	limited := amber.WithRateLimit(1<<30, time.Second)
 
 	b.Run("baseline-net-http", func(b *testing.B) {
 		b.ReportAllocs()
@@ -117,9 +121,9 @@ func BenchmarkCurrentPrices(b *testing.B) {
 			bare(b)
 		}
 	})
-	run := func(name string, opts ...Option) {
+	run := func(name string, opts ...amber.Option) {
 		b.Run(name, func(b *testing.B) {
-			c := New(testToken, append([]Option{WithBaseURL(srv.URL)}, opts...)...)
+			c := newBenchClient(b, srv.URL, opts...)
 			b.ReportAllocs()
 			for b.Loop() {
 				viaClient(b, c)
@@ -127,12 +131,12 @@ func BenchmarkCurrentPrices(b *testing.B) {
 		})
 	}
 	run("client", limited)
-	run("client-no-limiter", WithRateLimit(0, 0))
+	run("client-no-limiter", amber.WithRateLimit(0, 0))
 	// The ratio, measured with the two calls interleaved so that both see
 	// the same load on a machine whose cores are shared (CI's are): its
 	// ns/op is one call of each; client/baseline is the goal's figure.
 	b.Run("ratio", func(b *testing.B) {
-		c := New(testToken, WithBaseURL(srv.URL), limited)
+		c := newBenchClient(b, srv.URL, limited)
 		var n int
 		var tBare, tClient time.Duration
 		for b.Loop() {
@@ -147,4 +151,12 @@ func BenchmarkCurrentPrices(b *testing.B) {
 		b.ReportMetric(float64(tClient.Nanoseconds())/float64(n), "client-ns/op")
 		b.ReportMetric(float64(tClient)/float64(tBare), "client/baseline")
 	})
+}
+
+func newBenchClient(b *testing.B, url string, opts ...amber.Option) *amber.Client {
+	c, err := amber.New(ambertest.DefaultToken, append([]amber.Option{amber.WithBaseURL(url)}, opts...)...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
 }

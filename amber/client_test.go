@@ -4,20 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
-	"github.com/gridwire/gridwire/amber/ambertest"
-	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/energy"
-	"github.com/gridwire/gridwire/internal/rest"
 )
 
 func TestSites(t *testing.T) {
@@ -26,35 +23,28 @@ func TestSites(t *testing.T) {
 		httpmock.HeaderIs("Authorization", "Bearer "+testToken),
 		respond(t, 200, "sites.json", rateHeaders(50, 49, 300)))
 	sites, err := c.Sites(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(sites) != 3 {
-		t.Fatalf("got %d sites, want 3", len(sites))
-	}
+	require.NoError(t, err)
+	require.Len(t, sites, 3)
 	closed, active, pending := sites[0], sites[1], sites[2]
-	if closed.Status != SiteClosed || closed.ClosedOn != NewDate(2022, 5, 1) || closed.ActiveFrom != NewDate(2021, 5, 1) {
-		t.Errorf("closed site = %+v", closed)
-	}
-	if closed.IntervalLength != 30*time.Minute || active.IntervalLength != 5*time.Minute {
-		t.Errorf("interval lengths %v, %v; want 30m, 5m", closed.IntervalLength, active.IntervalLength)
-	}
-	if active.ID != siteID || active.NMI != "30522828721" || active.Network != "Jemena" || !active.ClosedOn.IsZero() {
-		t.Errorf("active site = %+v", active)
-	}
+	assert.Equal(t, SiteClosed, closed.Status)
+	assert.Equal(t, NewDate(2022, 5, 1), closed.ClosedOn)
+	assert.Equal(t, NewDate(2021, 5, 1), closed.ActiveFrom)
+	assert.Equal(t, 30*time.Minute, closed.IntervalLength)
+	assert.Equal(t, 5*time.Minute, active.IntervalLength)
+	assert.Equal(t, siteID, active.ID)
+	assert.Equal(t, "30522828721", active.NMI)
+	assert.Equal(t, "Jemena", active.Network)
+	assert.True(t, active.ClosedOn.IsZero())
 	want := []Channel{{"E1", ChannelGeneral, "A100"}, {"E2", ChannelControlledLoad, "A180"}, {"B1", ChannelFeedIn, "A100"}}
-	if fmt.Sprint(active.Channels) != fmt.Sprint(want) {
-		t.Errorf("channels = %v, want %v", active.Channels, want)
-	}
-	if ch, ok := active.Channel(ChannelFeedIn); !ok || ch.Identifier != "B1" {
-		t.Errorf("Channel(feedIn) = %v, %v", ch, ok)
-	}
-	if pending.Status != SitePending || pending.ActiveFrom != NewDate(2027, 1, 15) {
-		t.Errorf("pending site = %+v", pending)
-	}
-	if s, ok := ActiveSite(sites); !ok || s.ID != siteID {
-		t.Errorf("ActiveSite = %v, %v; want %s", s.ID, ok, siteID)
-	}
+	assert.Equal(t, want, active.Channels)
+	ch, ok := active.Channel(ChannelFeedIn)
+	assert.True(t, ok)
+	assert.Equal(t, "B1", ch.Identifier)
+	assert.Equal(t, SitePending, pending.Status)
+	assert.Equal(t, NewDate(2027, 1, 15), pending.ActiveFrom)
+	s, ok := ActiveSite(sites)
+	assert.True(t, ok)
+	assert.Equal(t, siteID, s.ID)
 }
 
 func TestSitesWithoutAnID(t *testing.T) {
@@ -62,10 +52,8 @@ func TestSitesWithoutAnID(t *testing.T) {
 		c, mt, _ := newMock(t)
 		mt.RegisterResponder(http.MethodGet, base+"/sites", httpmock.NewStringResponder(200, body))
 		sites, err := c.Sites(t.Context())
-		var de *rest.DecodeError
-		if !errors.As(err, &de) {
-			t.Errorf("%s: Sites = %v, %v; want a decode error", body, sites, err)
-		}
+		var de *DecodeError
+		assert.ErrorAs(t, err, &de, "%s: Sites = %v", body, sites)
 	}
 }
 
@@ -73,33 +61,23 @@ func TestActiveSite(t *testing.T) {
 	older := Site{ID: "old", Status: SiteActive, ActiveFrom: NewDate(2020, 1, 1)}
 	newer := Site{ID: "new", Status: SiteActive, ActiveFrom: NewDate(2024, 1, 1)}
 	closed := Site{ID: "closed", Status: SiteClosed, ActiveFrom: NewDate(2019, 1, 1)}
-	if s, ok := ActiveSite([]Site{closed, newer, older}); !ok || s.ID != "old" {
-		t.Errorf("ActiveSite = %q, %v; want the one active the longest", s.ID, ok)
-	}
-	if _, ok := ActiveSite([]Site{closed}); ok {
-		t.Error("ActiveSite found an active site among closed ones")
-	}
+	s, ok := ActiveSite([]Site{closed, newer, older})
+	assert.True(t, ok)
+	assert.Equal(t, "old", s.ID, "want the one active the longest")
+	_, ok = ActiveSite([]Site{closed})
+	assert.False(t, ok, "ActiveSite found an active site among closed ones")
 }
 
 func TestSiteJSONRoundTrip(t *testing.T) {
 	var sites []Site
-	if err := json.Unmarshal(fixture(t, "sites.json"), &sites); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(fixture(t, "sites.json"), &sites))
 	b, err := json.Marshal(sites)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var again []Site
-	if err := json.Unmarshal(b, &again); err != nil {
-		t.Fatal(err)
-	}
-	if fmt.Sprint(again) != fmt.Sprint(sites) {
-		t.Errorf("round trip changed the sites:\n%v\n%v", sites, again)
-	}
-	if !strings.Contains(string(b), `"intervalLength":5`) || strings.Contains(string(b), `"closedOn":"0000`) {
-		t.Errorf("marshalled form is not the wire form: %s", b)
-	}
+	require.NoError(t, json.Unmarshal(b, &again))
+	assert.Equal(t, sites, again, "round trip changed the sites")
+	assert.Contains(t, string(b), `"intervalLength":5`, "marshalled form is not the wire form")
+	assert.NotContains(t, string(b), `"closedOn":"0000`, "marshalled form is not the wire form")
 }
 
 // endpoints lists one call per authenticated endpoint, for the failure
@@ -147,23 +125,20 @@ func TestEndpointErrors(t *testing.T) {
 				mt.RegisterResponder(http.MethodGet, base+ep.path, respond(t, tc.status, tc.file, nil))
 				err := ep.call(t.Context(), c)
 				var ae *APIError
-				if !errors.As(err, &ae) {
-					t.Fatalf("err = %v (%T); want *APIError", err, err)
-				}
-				if ae.StatusCode != tc.status || ae.Message != tc.message || ae.Endpoint != ep.path || ae.Method != "GET" {
-					t.Errorf("APIError = %+v", ae)
-				}
+				require.ErrorAs(t, err, &ae)
+				assert.Equal(t, tc.status, ae.StatusCode)
+				assert.Equal(t, tc.message, ae.Message)
+				assert.Equal(t, ep.path, ae.Endpoint)
+				assert.Equal(t, "GET", ae.Method)
 				for _, s := range []error{energy.ErrUnauthorized, energy.ErrUnavailable, energy.ErrRateLimited} {
-					if got, want := errors.Is(err, s), s == tc.sentinel; got != want {
-						t.Errorf("errors.Is(err, %v) = %v, want %v", s, got, want)
+					if s == tc.sentinel {
+						assert.ErrorIs(t, err, s)
+					} else {
+						assert.NotErrorIs(t, err, s)
 					}
 				}
-				if !strings.Contains(err.Error(), tc.message) {
-					t.Errorf("Error() = %q lacks Amber's message", err)
-				}
-				if n := mt.GetTotalCallCount(); n != tc.attempts {
-					t.Errorf("%d attempts, want %d", n, tc.attempts)
-				}
+				assert.Contains(t, err.Error(), tc.message, "Error() lacks Amber's message")
+				assert.Equal(t, tc.attempts, mt.GetTotalCallCount(), "attempts")
 			})
 		}
 		t.Run(ep.name+"/429", func(t *testing.T) {
@@ -171,30 +146,28 @@ func TestEndpointErrors(t *testing.T) {
 			mt.RegisterResponder(http.MethodGet, base+ep.path, respond(t, 429, "error_429.json", rateHeaders(50, 0, 60)))
 			err := ep.call(t.Context(), c)
 			var rle *RateLimitError
-			if !errors.As(err, &rle) || !errors.Is(err, energy.ErrRateLimited) || rle.Message != "Too Many Requests" {
-				t.Fatalf("err = %v (%T); want *RateLimitError", err, err)
-			}
-			if n := mt.GetTotalCallCount(); n != 1 {
-				t.Errorf("%d attempts, want 1", n)
-			}
+			require.ErrorAs(t, err, &rle)
+			require.ErrorIs(t, err, energy.ErrRateLimited)
+			require.Equal(t, "Too Many Requests", rle.Message)
+			assert.Equal(t, 1, mt.GetTotalCallCount(), "attempts")
 		})
 		t.Run(ep.name+"/malformed", func(t *testing.T) {
 			c, mt, _ := newMock(t)
 			mt.RegisterResponder(http.MethodGet, base+ep.path, respond(t, 200, "malformed.json", nil))
 			err := ep.call(t.Context(), c)
-			var de *rest.DecodeError
-			if !errors.As(err, &de) {
-				t.Fatalf("err = %v (%T); want a *rest.DecodeError", err, err)
-			}
+			var de *DecodeError
+			require.ErrorAs(t, err, &de)
+			assert.ErrorIs(t, err, energy.ErrUnavailable)
 		})
 		t.Run(ep.name+"/not-json-error-body", func(t *testing.T) {
 			c, mt, _ := newMock(t)
 			mt.RegisterResponder(http.MethodGet, base+ep.path, httpmock.NewStringResponder(502, "<html>Bad Gateway</html>"))
 			err := ep.call(t.Context(), c)
 			var ae *APIError
-			if !errors.As(err, &ae) || ae.Message != "" || ae.Body != "<html>Bad Gateway</html>" || !errors.Is(err, energy.ErrUnavailable) {
-				t.Fatalf("err = %#v; want an *APIError keeping the body", err)
-			}
+			require.ErrorAs(t, err, &ae)
+			assert.Empty(t, ae.Message)
+			assert.Equal(t, "<html>Bad Gateway</html>", ae.Body, "an *APIError keeps the body")
+			assert.ErrorIs(t, err, energy.ErrUnavailable)
 		})
 		t.Run(ep.name+"/cancelled", func(t *testing.T) {
 			c, mt, _ := newMock(t)
@@ -202,20 +175,17 @@ func TestEndpointErrors(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
 			cancel()
 			err := ep.call(ctx, c)
-			if !errors.Is(err, context.Canceled) {
-				t.Fatalf("err = %v; want context.Canceled", err)
-			}
-			if n := mt.GetTotalCallCount(); n != 0 {
-				t.Errorf("%d requests made with a cancelled context", n)
-			}
+			require.ErrorIs(t, err, context.Canceled)
+			assert.Zero(t, mt.GetTotalCallCount(), "requests made with a cancelled context")
 		})
 		t.Run(ep.name+"/network", func(t *testing.T) {
-			c, mt, _ := newMock(t, WithRetries(-1))
+			c, mt, _ := newMock(t, WithRetries(0))
 			mt.RegisterNoResponder(httpmock.ConnectionFailure)
 			err := ep.call(t.Context(), c)
-			if !errors.Is(err, energy.ErrUnavailable) {
-				t.Fatalf("err = %v; want energy.ErrUnavailable", err)
-			}
+			var te *TransportError
+			require.ErrorAs(t, err, &te)
+			assert.ErrorIs(t, err, energy.ErrUnavailable)
+			assert.Equal(t, 1, te.Attempts, "WithRetries(0) means never")
 		})
 	}
 }
@@ -228,64 +198,80 @@ func TestTokenNeverShown(t *testing.T) {
 	mt.RegisterResponder(http.MethodGet, base+"/sites/"+siteID+"/prices/current", respond(t, 500, "error_500.json", nil))
 	_, err1 := c.Sites(t.Context())
 	_, err2 := c.CurrentPrices(t.Context(), siteID, CurrentPricesParams{})
-	if err1 == nil || err2 == nil {
-		t.Fatal("want errors")
-	}
+	require.Error(t, err1)
+	require.Error(t, err2)
 	site := c.Site(siteID)
 	shown := fmt.Sprintf("%v %+v %#v %s %+v %#v %v %v %q %x", c, c, c, c.token, site, site, err1, err2, c.token, c.token)
-	if logs.Len() == 0 {
-		t.Fatal("the debug logger recorded nothing")
-	}
+	require.NotZero(t, logs.Len(), "the debug logger recorded nothing")
 	for name, s := range map[string]string{"fmt": shown, "logs": logs.String()} {
-		if strings.Contains(s, testToken) || strings.Contains(s, "5ecre7") {
-			t.Errorf("the token appears in %s:\n%s", name, s)
-		}
+		assert.NotContains(t, s, testToken, "the token appears in %s", name)
+		assert.NotContains(t, s, "5ecre7", "the token appears in %s", name)
 	}
 }
 
-func TestEmptyToken(t *testing.T) {
-	mt := httpmock.NewMockTransport()
-	c := New("", WithHTTPClient(&http.Client{Transport: mt}))
-	_, err := c.Sites(t.Context())
-	if !errors.Is(err, energy.ErrUnauthorized) {
-		t.Errorf("Sites without a token: err = %v, want energy.ErrUnauthorized", err)
+// TestEchoedTokenRedacted: a server that echoes the Authorization header in
+// its error body (a 401, and a 500 that is retried and so logged) does not
+// get the token into errors or logs.
+func TestEchoedTokenRedacted(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, mt, _ := newMock(t, WithLogger(logger))
+	echo := func(status int) httpmock.Responder {
+		return func(r *http.Request) (*http.Response, error) {
+			body := fmt.Sprintf(`{"message":"denied","you sent":%q,"token":%q}`, r.Header.Get("Authorization"), testToken)
+			return httpmock.NewStringResponse(status, body), nil
+		}
 	}
-	if n := mt.GetTotalCallCount(); n != 0 {
-		t.Errorf("%d requests made without a token", n)
+	mt.RegisterResponder(http.MethodGet, base+"/sites", echo(401))
+	mt.RegisterResponder(http.MethodGet, base+"/sites/"+siteID+"/prices/current", echo(500))
+	mt.RegisterResponder(http.MethodGet, base+"/sites/"+siteID+"/prices", func(r *http.Request) (*http.Response, error) {
+		return httpmock.NewStringResponse(502, "<html>"+r.Header.Get("Authorization")+"</html>"), nil
+	})
+	_, err1 := c.Sites(t.Context())
+	_, err2 := c.CurrentPrices(t.Context(), siteID, CurrentPricesParams{})
+	_, err3 := c.Prices(t.Context(), siteID, PricesParams{})
+	var ae *APIError
+	require.ErrorAs(t, err3, &ae)
+	assert.Contains(t, ae.Body, "[redacted]")
+	for _, s := range []string{fmt.Sprintf("%v %+v %v %+v %v %#v", err1, err1, err2, err2, err3, ae), logs.String()} {
+		assert.NotContains(t, s, "5ecre7")
 	}
-	mt.RegisterResponder(http.MethodGet, base+"/state/sa/renewables/current", respond(t, 200, "renewables.json", nil))
-	if _, err := c.CurrentRenewables(t.Context(), SA, RenewablesParams{}); err != nil {
-		t.Errorf("CurrentRenewables without a token: %v", err)
+	assert.Contains(t, logs.String(), "retrying")
+}
+
+func TestNewValidates(t *testing.T) {
+	// New refuses what cannot work, naming the token or the option, before
+	// any request; an empty token is one (the house rule for credentials,
+	// even though the renewables endpoint would not need it).
+	for _, tc := range []struct {
+		name, token, field string
+		opts               []Option
+	}{
+		{"empty token", "", "token", nil},
+		{"token with a newline", "psk_x\r\nX-Evil: 1", "token", nil},
+		{"relative base URL", testToken, "WithBaseURL", []Option{WithBaseURL("/v1")}},
+		{"nil logger", testToken, "WithLogger", []Option{WithLogger(nil)}},
+		{"nil clock", testToken, "WithClock", []Option{WithClock(nil)}},
+		{"negative retries", testToken, "WithRetries", []Option{WithRetries(-1)}},
+		{"negative timeout", testToken, "WithTimeout", []Option{WithTimeout(-time.Second)}},
+		{"user agent newline", testToken, "WithUserAgent", []Option{WithUserAgent("a\nb")}},
+		{"rate limit without window", testToken, "WithRateLimit", []Option{WithRateLimit(5, 0)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := New(tc.token, tc.opts...)
+			assert.Nil(t, c, "New returned a client with an error")
+			wantField(t, err, tc.field)
+		})
 	}
+	_, err := New(testToken, WithRateLimit(0, 0), WithRetries(0), WithTimeout(0), WithUserAgent("app/1"))
+	assert.NoError(t, err, "valid options refused")
 }
 
 func TestUserAgentAndBaseURL(t *testing.T) {
-	c, mt, _ := newMock(t, WithBaseURL("https://amber.example/v1/"))
+	c, mt, _ := newMock(t, WithBaseURL("https://amber.example/v1/"), WithUserAgent("myapp/2"))
 	mt.RegisterMatcherResponder(http.MethodGet, "https://amber.example/v1/sites",
-		httpmock.HeaderContains("User-Agent", "gridwire/"), httpmock.NewStringResponder(200, "[]"))
-	if sites, err := c.Sites(t.Context()); err != nil || len(sites) != 0 {
-		t.Fatalf("Sites = %v, %v", sites, err)
-	}
-}
-
-// TestRetriesAgainstFake: a passing outage is retried away; a lasting one
-// is an *APIError wrapping energy.ErrUnavailable.
-func TestRetriesAgainstFake(t *testing.T) {
-	fc := clock.NewFake(t0)
-	srv := ambertest.NewServer(ambertest.WithClock(fc))
-	defer srv.Close()
-	c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc))
-	srv.FailNext(1, http.StatusInternalServerError)
-	if _, err := c.CurrentPrices(t.Context(), srv.SiteID, CurrentPricesParams{Next: 2}); err != nil {
-		t.Fatalf("one 500 was not retried away: %v", err)
-	}
-	srv.FailNext(10, http.StatusServiceUnavailable)
-	_, err := c.CurrentPrices(t.Context(), srv.SiteID, CurrentPricesParams{Next: 2})
-	var ae *APIError
-	if !errors.As(err, &ae) || ae.StatusCode != 503 || ae.Message != "Service Unavailable" || !errors.Is(err, energy.ErrUnavailable) {
-		t.Fatalf("err = %v; want a 503 *APIError", err)
-	}
-	if n := srv.Requests(); n != 2+3 {
-		t.Errorf("%d requests, want 5 (1 + 1 retry, then 1 + 2 retries)", n)
-	}
+		httpmock.HeaderContains("User-Agent", "myapp/2 gridwire/"), httpmock.NewStringResponder(200, "[]"))
+	sites, err := c.Sites(t.Context())
+	require.NoError(t, err)
+	assert.Empty(t, sites)
 }

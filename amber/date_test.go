@@ -6,48 +6,37 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestDate(t *testing.T) {
 	// 14:30 UTC on 31 December is half past midnight on New Year's Day in
 	// the NEM, whatever the local zone.
-	if d := DateOf(time.Date(2025, 12, 31, 14, 30, 0, 0, time.UTC)); d != NewDate(2026, 1, 1) {
-		t.Errorf("DateOf = %v, want 2026-01-01", d)
-	}
-	if s := NewDate(2026, 1, 1).Start(); !s.Equal(time.Date(2025, 12, 31, 14, 0, 0, 0, time.UTC)) {
-		t.Errorf("Start = %v", s)
-	}
-	if d := NewDate(2026, 1, 32); d != (Date{2026, 2, 1}) {
-		t.Errorf("NewDate normalises to %v", d)
-	}
-	if n := NewDate(2026, 1, 1).DaysUntil(NewDate(2026, 3, 1)); n != 59 {
-		t.Errorf("DaysUntil = %d", n)
-	}
-	if !NewDate(2026, 1, 1).Before(NewDate(2026, 1, 2)) || !NewDate(2027, 1, 1).After(NewDate(2026, 12, 31)) || NewDate(2026, 5, 5).Compare(NewDate(2026, 5, 5)) != 0 {
-		t.Error("ordering")
-	}
-	if !(Date{}).IsZero() || NewDate(2026, 1, 1).IsZero() {
-		t.Error("IsZero")
-	}
+	assert.Equal(t, NewDate(2026, 1, 1), DateOf(time.Date(2025, 12, 31, 14, 30, 0, 0, time.UTC)))
+	s := NewDate(2026, 1, 1).Start()
+	assert.True(t, s.Equal(time.Date(2025, 12, 31, 14, 0, 0, 0, time.UTC)), "Start = %v", s)
+	assert.Equal(t, Date{2026, 2, 1}, NewDate(2026, 1, 32), "NewDate normalises")
+	assert.Equal(t, 59, NewDate(2026, 1, 1).DaysUntil(NewDate(2026, 3, 1)))
+	assert.True(t, NewDate(2026, 1, 1).Before(NewDate(2026, 1, 2)))
+	assert.True(t, NewDate(2027, 1, 1).After(NewDate(2026, 12, 31)))
+	assert.Zero(t, NewDate(2026, 5, 5).Compare(NewDate(2026, 5, 5)))
+	assert.True(t, (Date{}).IsZero())
+	assert.False(t, NewDate(2026, 1, 1).IsZero())
 	for in, want := range map[string]Date{"2026-01-28": {2026, 1, 28}, "2024-02-29": {2024, 2, 29}} {
 		var d Date
-		if err := d.UnmarshalText([]byte(in)); err != nil || d != want {
-			t.Errorf("UnmarshalText(%q) = %v, %v", in, d, err)
-		}
-		if b, _ := d.MarshalText(); string(b) != in {
-			t.Errorf("MarshalText = %s, want %s", b, in)
-		}
+		assert.NoError(t, d.UnmarshalText([]byte(in)), in)
+		assert.Equal(t, want, d, "UnmarshalText(%q)", in)
+		b, _ := d.MarshalText()
+		assert.Equal(t, in, string(b), "MarshalText")
 	}
 	for _, bad := range []string{"2026-02-30", "2025-02-29", "2026-13-01", "2026-00-10", "2026-1-28", "28/01/2026", "", "2026-01-28T00:00:00Z", "+026-01-28"} {
 		var d Date
-		if err := d.UnmarshalText([]byte(bad)); err == nil {
-			t.Errorf("UnmarshalText(%q) = %v; want an error", bad, d)
-		}
+		assert.Error(t, d.UnmarshalText([]byte(bad)), "UnmarshalText(%q) = %v", bad, d)
 	}
 	var v struct{ D Date }
-	if err := json.Unmarshal([]byte(`{"D":"2026-01-28"}`), &v); err != nil || v.D != NewDate(2026, 1, 28) {
-		t.Errorf("JSON: %v %v", v.D, err)
-	}
+	assert.NoError(t, json.Unmarshal([]byte(`{"D":"2026-01-28"}`), &v))
+	assert.Equal(t, NewDate(2026, 1, 28), v.D)
 }
 
 func TestSplitDates(t *testing.T) {
@@ -65,23 +54,18 @@ func TestSplitDates(t *testing.T) {
 		for _, s := range splitDates(tc.start, tc.end) {
 			spans = append(spans, fmt.Sprintf("{%s %s}", s.start, s.end))
 		}
-		if got := "[" + strings.Join(spans, " ") + "]"; got != tc.want {
-			t.Errorf("splitDates(%v, %v) = %s, want %s", tc.start, tc.end, got, tc.want)
-		}
+		assert.Equal(t, tc.want, "["+strings.Join(spans, " ")+"]", "splitDates(%v, %v)", tc.start, tc.end)
 	}
 }
 
 func TestMinutes(t *testing.T) {
 	for in, want := range map[string]minutes{"5": 5, "30": 30, "30.0": 30, "1440": 1440, "null": 0} {
 		var m minutes
-		if err := json.Unmarshal([]byte(in), &m); err != nil || m != want {
-			t.Errorf("%s: %v, %v", in, m, err)
-		}
+		assert.NoError(t, json.Unmarshal([]byte(in), &m), in)
+		assert.Equal(t, want, m, in)
 	}
 	for _, bad := range []string{"7.5", "-5", "1441", "1e9", `"30"`, "true"} {
 		var m minutes
-		if err := json.Unmarshal([]byte(bad), &m); err == nil {
-			t.Errorf("%s decoded as %v", bad, m)
-		}
+		assert.Error(t, json.Unmarshal([]byte(bad), &m), "%s decoded as %v", bad, m)
 	}
 }

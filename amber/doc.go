@@ -3,7 +3,8 @@
 // account's rate limit handled for you, and a site's prices offered as an
 // energy.PriceSource.
 //
-//	c := amber.New(os.Getenv("AMBER_TOKEN"))
+//	c, err := amber.New(os.Getenv("AMBER_TOKEN"))
+//	if err != nil { … }                     // no token, or a bad option
 //	sites, err := c.Sites(ctx)
 //	site, _ := amber.ActiveSite(sites)
 //	prices, err := c.Site(site.ID).CurrentPrices(ctx, amber.CurrentPricesParams{Next: 24})
@@ -44,13 +45,27 @@
 // reported reset and retried once. A wait that the context's deadline would
 // cut short is not begun; that, a second 429, and any wait at all under
 // WithoutRateLimitWait, is a *RateLimitError saying when the quota resets.
+// No wait is longer than Amber's 300 s window plus a margin, whatever the
+// headers claim: a reset or a policy window beyond it is not waited for
+// (the call fails at once with a *RateLimitError) and is believed for that
+// long only, after which the client asks the server again.
+//
+// # Vendor data is checked
+//
+// A missing or null price (perKwh, spotPerKwh, or a field of advancedPrice
+// or range) is never read as 0, which would be free power: the answer is a
+// *DecodeError wrapping energy.ErrUnavailable, and so is a literal null
+// where a list is due.
 //
 // # Errors
 //
-// Errors wrap energy's sentinels: energy.ErrUnauthorized for 401 and 403,
-// energy.ErrRateLimited for 429 (*RateLimitError), energy.ErrUnavailable for
-// 5xx answers and network failures. Other statuses (400, 404, 422) are an
-// *APIError carrying Amber's message.
+// Errors are this package's own types and wrap energy's sentinels:
+// energy.ErrUnauthorized for 401 and 403, energy.ErrRateLimited for 429
+// (*RateLimitError), energy.ErrUnavailable for 5xx answers (*APIError),
+// network failures (*TransportError) and answers that are not what the
+// endpoint promises (*DecodeError). Other statuses (400, 404, 422) are an
+// *APIError carrying Amber's message. A redirect to another origin than the
+// base URL's is a *RedirectError: the token never leaves its origin.
 //
 // Package ambertest has a fake Amber server for tests and offline use.
 package amber

@@ -91,11 +91,25 @@ type errorBody struct {
 	Message string `json:"message"`
 }
 
-// convertError turns rest's *HTTPError into an *APIError or a
-// *RateLimitError; other errors pass through unchanged.
+// convertError turns rest's errors into this package's: an *HTTPError into
+// an *APIError or a *RateLimitError, and the decode, transport and redirect
+// errors into their namesakes here. Others (the context's, the limiter's
+// *RateLimitError) pass through unchanged.
 func (c *Client) convertError(err error) error {
-	var he *rest.HTTPError
-	if !errors.As(err, &he) {
+	var (
+		he *rest.HTTPError
+		de *rest.DecodeError
+		te *rest.TransportError
+		re *rest.RedirectError
+	)
+	switch {
+	case errors.As(err, &de):
+		return &DecodeError{Method: de.Method, Endpoint: de.Endpoint, Body: de.Body, Err: de.Err}
+	case errors.As(err, &te):
+		return &TransportError{Method: te.Method, Endpoint: te.Endpoint, Attempts: te.Attempts, Err: te.Err}
+	case errors.As(err, &re):
+		return &RedirectError{Method: re.Method, Endpoint: re.Endpoint, From: re.From, To: re.To}
+	case !errors.As(err, &he):
 		return err
 	}
 	var body errorBody
@@ -110,6 +124,9 @@ func (c *Client) convertError(err error) error {
 		// A malformed header was logged when the answer arrived
 		// (onResponse); here it only means falling back on the last state.
 		if h, ok, _ := parseRateLimit(he.Header, now); ok {
+			c.mu.Lock()
+			h = c.completeLocked(h, he.StatusCode)
+			c.mu.Unlock()
 			rle.Limit, rle.Remaining, rle.Policy, rle.ResetAt = h.Limit, h.Remaining, h.Policy, h.ResetAt
 		} else if st, ok := c.RateLimit(); ok {
 			// The 429 itself said nothing (API Gateway's often don't): fall
@@ -131,12 +148,69 @@ func (c *Client) convertError(err error) error {
 	return ae
 }
 
-// DecodeError is an answer whose body is not the JSON the endpoint
-// promises. It is an alias so that callers outside this module can name it
-// in errors.As.
-type DecodeError = rest.DecodeError
+// DecodeError is a 2xx answer whose body is not what the endpoint
+// promises: not JSON, a literal null where a list is due, an interval
+// without a price, a type Amber does not define. The data is not available,
+// so it wraps energy.ErrUnavailable, and the decoder's error.
+type DecodeError struct {
+	// Method and Endpoint identify the call; Endpoint is the path, without
+	// the query string.
+	Method, Endpoint string
+	// Body is the start of the body, at most 512 bytes, with the token
+	// removed; "" when the body was well-formed JSON with bad content.
+	Body string
+	// Err is the decoder's error.
+	Err error
+}
 
-// TransportError is a failure to get any answer (DNS, connection refused,
-// reset, TLS, timeout) after the client's retries. It wraps
-// energy.ErrUnavailable and the cause.
-type TransportError = rest.TransportError
+// Error implements error.
+func (e *DecodeError) Error() string {
+	msg := fmt.Sprintf("amber: %s %s: malformed response: %v", e.Method, e.Endpoint, e.Err)
+	if e.Body != "" {
+		msg += " (body: " + e.Body + ")"
+	}
+	return msg
+}
+
+// Unwrap returns energy.ErrUnavailable and the decoder's error.
+func (e *DecodeError) Unwrap() []error { return []error{energy.ErrUnavailable, e.Err} }
+
+// TransportError is a failure to get a usable answer (DNS, connection
+// refused, reset, TLS, timeout, or a body over the client's size limit)
+// after the client's retries. It wraps energy.ErrUnavailable and the cause.
+type TransportError struct {
+	// Method and Endpoint identify the call, as in DecodeError.
+	Method, Endpoint string
+	// Attempts is how many times the request was sent.
+	Attempts int
+	// Err is the underlying error.
+	Err error
+}
+
+// Error implements error.
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("amber: %s %s: %v (after %d attempt(s))", e.Method, e.Endpoint, e.Err, e.Attempts)
+}
+
+// Unwrap returns energy.ErrUnavailable and the cause.
+func (e *TransportError) Unwrap() []error { return []error{energy.ErrUnavailable, e.Err} }
+
+// RedirectError is a redirect the client refused to follow because it led
+// to another origin (scheme, host or port) than the base URL's, an
+// https→http downgrade included: the token is sent to the base URL's origin
+// only. It wraps no energy sentinel, as trying again would meet the same
+// redirect; point WithBaseURL at where the API now lives instead.
+type RedirectError struct {
+	// Method and Endpoint identify the call, as in DecodeError.
+	Method, Endpoint string
+	// From is the base URL's origin, such as "https://api.amber.com.au".
+	From string
+	// To is the origin redirected to.
+	To string
+}
+
+// Error implements error.
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("amber: %s %s: refused a redirect from %s to another origin, %s (the token is sent to %s only)",
+		e.Method, e.Endpoint, e.From, e.To, e.From)
+}

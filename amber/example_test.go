@@ -14,16 +14,11 @@ import (
 	"github.com/gridwire/gridwire/energy"
 )
 
-// The examples run against ambertest's fake API with a fixed clock (16:47 on
-// 28 January 2026, NEM time), so their output is the same every run.
-func fakeAmber() (*ambertest.Server, *amber.Client) {
-	fc := clock.NewFake(time.Date(2026, 1, 28, 6, 47, 0, 0, time.UTC))
-	srv := ambertest.NewServer(ambertest.WithClock(fc))
-	return srv, amber.New(srv.Token, amber.WithBaseURL(srv.URL), amber.WithClock(fc))
-}
-
 func ExampleNew() {
-	c := amber.New(os.Getenv("AMBER_TOKEN"))
+	c, err := amber.New(os.Getenv("AMBER_TOKEN"))
+	if err != nil {
+		log.Fatal(err) // no token: set AMBER_TOKEN
+	}
 	sites, err := c.Sites(context.Background())
 	if errors.Is(err, energy.ErrUnauthorized) {
 		log.Fatal("check AMBER_TOKEN")
@@ -38,8 +33,16 @@ func ExampleNew() {
 }
 
 func ExampleClient_CurrentPrices() {
-	srv, c := fakeAmber()
+	// A fake Amber API on a fixed clock (16:47 on 28 January 2026, NEM
+	// time), so the output is the same every run. Against the real API:
+	// c, err := amber.New(os.Getenv("AMBER_TOKEN")).
+	fc := clock.NewFake(time.Date(2026, 1, 28, 6, 47, 0, 0, time.UTC))
+	srv := ambertest.NewServer(ambertest.WithClock(fc))
 	defer srv.Close()
+	c, err := amber.New(srv.Token, amber.WithBaseURL(srv.URL), amber.WithClock(fc))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	ivs, err := c.CurrentPrices(context.Background(), srv.SiteID, amber.CurrentPricesParams{Previous: 1, Next: 3})
 	if err != nil {
@@ -68,8 +71,16 @@ func ExampleClient_CurrentPrices() {
 }
 
 func ExampleSiteClient_PriceSource() {
-	srv, c := fakeAmber()
+	// A fake Amber API on a fixed clock (16:47 on 28 January 2026, NEM
+	// time), so the output is the same every run. Against the real API:
+	// c, err := amber.New(os.Getenv("AMBER_TOKEN")).
+	fc := clock.NewFake(time.Date(2026, 1, 28, 6, 47, 0, 0, time.UTC))
+	srv := ambertest.NewServer(ambertest.WithClock(fc))
 	defer srv.Close()
+	c, err := amber.New(srv.Token, amber.WithBaseURL(srv.URL), amber.WithClock(fc))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	var src energy.PriceSource = c.Site(srv.SiteID).PriceSource()
 	from := time.Date(2026, 1, 28, 18, 0, 0, 0, amber.NEM)
@@ -90,8 +101,16 @@ func ExampleSiteClient_PriceSource() {
 }
 
 func ExampleClient_Prices() {
-	srv, c := fakeAmber()
+	// A fake Amber API on a fixed clock (16:47 on 28 January 2026, NEM
+	// time), so the output is the same every run. Against the real API:
+	// c, err := amber.New(os.Getenv("AMBER_TOKEN")).
+	fc := clock.NewFake(time.Date(2026, 1, 28, 6, 47, 0, 0, time.UTC))
+	srv := ambertest.NewServer(ambertest.WithClock(fc))
 	defer srv.Close()
+	c, err := amber.New(srv.Token, amber.WithBaseURL(srv.URL), amber.WithClock(fc))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	// Two weeks of history: two requests of at most 7 days, merged.
 	ivs, err := c.Site(srv.SiteID).Prices(context.Background(), amber.PricesParams{
@@ -109,8 +128,16 @@ func ExampleClient_Prices() {
 }
 
 func ExampleClient_Usage() {
-	srv, c := fakeAmber()
+	// A fake Amber API on a fixed clock (16:47 on 28 January 2026, NEM
+	// time), so the output is the same every run. Against the real API:
+	// c, err := amber.New(os.Getenv("AMBER_TOKEN")).
+	fc := clock.NewFake(time.Date(2026, 1, 28, 6, 47, 0, 0, time.UTC))
+	srv := ambertest.NewServer(ambertest.WithClock(fc))
 	defer srv.Close()
+	c, err := amber.New(srv.Token, amber.WithBaseURL(srv.URL), amber.WithClock(fc))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	us, err := c.Usage(context.Background(), srv.SiteID, amber.UsageParams{StartDate: amber.NewDate(2026, 1, 27)})
 	if err != nil {
@@ -129,8 +156,16 @@ func ExampleClient_Usage() {
 }
 
 func ExampleClient_CurrentRenewables() {
-	srv, c := fakeAmber()
+	// A fake Amber API on a fixed clock (16:47 on 28 January 2026, NEM
+	// time), so the output is the same every run. Against the real API:
+	// c, err := amber.New(os.Getenv("AMBER_TOKEN")).
+	fc := clock.NewFake(time.Date(2026, 1, 28, 6, 47, 0, 0, time.UTC))
+	srv := ambertest.NewServer(ambertest.WithClock(fc))
 	defer srv.Close()
+	c, err := amber.New(srv.Token, amber.WithBaseURL(srv.URL), amber.WithClock(fc))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	rs, err := c.CurrentRenewables(context.Background(), amber.SA, amber.RenewablesParams{Next: 2})
 	if err != nil {
@@ -146,8 +181,16 @@ func ExampleClient_CurrentRenewables() {
 }
 
 func ExampleClient_RateLimit() {
-	srv, c := fakeAmber()
+	// A fake Amber API on a fixed clock (16:47 on 28 January 2026, NEM
+	// time), so the output is the same every run. Against the real API:
+	// c, err := amber.New(os.Getenv("AMBER_TOKEN")).
+	fc := clock.NewFake(time.Date(2026, 1, 28, 6, 47, 0, 0, time.UTC))
+	srv := ambertest.NewServer(ambertest.WithClock(fc))
 	defer srv.Close()
+	c, err := amber.New(srv.Token, amber.WithBaseURL(srv.URL), amber.WithClock(fc))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	if _, err := c.Sites(context.Background()); err != nil {
 		log.Fatal(err)
@@ -156,4 +199,43 @@ func ExampleClient_RateLimit() {
 	fmt.Printf("%d of %d left; window %v; resets %s\n", st.Remaining, st.Limit, st.Window, st.ResetAt.In(amber.NEM).Format("15:04:05"))
 	// Output:
 	// 49 of 50 left; window 5m0s; resets 16:52:00
+}
+
+// ExamplePriceSource_Prices finds the cheapest two hours to charge a battery
+// in the next day, through energy.PriceSource alone: the same code works
+// with any vendor's prices.
+func ExamplePriceSource_Prices() {
+	// A fake Amber API on a fixed clock (16:47 on 28 January 2026, NEM
+	// time), so the output is the same every run. Against the real API:
+	// c, err := amber.New(os.Getenv("AMBER_TOKEN")).
+	fc := clock.NewFake(time.Date(2026, 1, 28, 6, 47, 0, 0, time.UTC))
+	srv := ambertest.NewServer(ambertest.WithClock(fc))
+	defer srv.Close()
+	c, err := amber.New(srv.Token, amber.WithBaseURL(srv.URL), amber.WithClock(fc))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	var src energy.PriceSource = c.Site(srv.SiteID).PriceSource(amber.WithChannels(amber.ChannelGeneral))
+	now := fc.Now()
+	prices, err := src.Prices(context.Background(), now, now.Add(24*time.Hour))
+	if err != nil {
+		log.Fatal(err)
+	}
+	const window = 4 // four 30-minute intervals
+	best, bestSum := -1, 0.0
+	for i := 0; i+window <= len(prices); i++ {
+		sum := 0.0
+		for _, p := range prices[i : i+window] {
+			sum += p.PerKWh
+		}
+		if best < 0 || sum < bestSum {
+			best, bestSum = i, sum
+		}
+	}
+	start, end := prices[best].Start, prices[best+window-1].End
+	fmt.Printf("charge %s–%s at %.4f AUD/kWh on average\n",
+		start.In(amber.NEM).Format("Mon 15:04"), end.In(amber.NEM).Format("15:04"), bestSum/window)
+	// Output:
+	// charge Thu 11:30–13:30 at 0.1230 AUD/kWh on average
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzIntervals feeds arbitrary bodies to the interval decoder: it must
@@ -21,13 +23,10 @@ func FuzzIntervals(f *testing.F) {
 			return
 		}
 		for i, iv := range ivs {
-			if iv == nil {
-				t.Fatalf("interval %d is nil", i)
-			}
+			require.NotNil(t, iv, "interval %d", i)
 			base := iv.Base()
-			if base.Duration <= 0 || base.EndTime.IsZero() || base.ChannelType == "" || !base.Start().Before(base.End()) {
-				t.Fatalf("interval %d accepted without a place in time: %+v", i, base)
-			}
+			placed := base.Duration > 0 && !base.EndTime.IsZero() && base.ChannelType != "" && base.Start().Before(base.End())
+			require.True(t, placed, "interval %d accepted without a place in time: %+v", i, base)
 		}
 		if len(ivs) > 0 {
 			_ = (&PriceSource{channels: []ChannelType{ChannelGeneral, ChannelFeedIn, ChannelControlledLoad}}).convert(ivs, ivs[0].Base().Start(), ivs[0].Base().End())
@@ -43,17 +42,13 @@ func FuzzUsageAndRenewables(f *testing.F) {
 		var us []Usage
 		if json.Unmarshal(b, &us) == nil {
 			for _, u := range us {
-				if u.Duration <= 0 || u.EndTime.IsZero() {
-					t.Fatalf("usage accepted without a place in time: %+v", u)
-				}
+				require.True(t, u.Duration > 0 && !u.EndTime.IsZero(), "usage accepted without a place in time: %+v", u)
 			}
 		}
 		var rs []Renewable
 		if json.Unmarshal(b, &rs) == nil {
 			for _, r := range rs {
-				if r.Duration <= 0 || r.EndTime.IsZero() || r.Kind == 0 {
-					t.Fatalf("renewable accepted without a place in time or kind: %+v", r)
-				}
+				require.True(t, r.Duration > 0 && !r.EndTime.IsZero() && r.Kind != 0, "renewable accepted without a place in time or kind: %+v", r)
 			}
 		}
 	})
@@ -76,8 +71,7 @@ func FuzzRateLimitHeaders(f *testing.F) {
 		if err != nil || !ok {
 			return
 		}
-		if st.Reset < 0 || st.Window < 0 || (st.Limit < 0 && limit != "" && policy != "") {
-			t.Fatalf("accepted an insane state %+v", st)
-		}
+		sane := st.Reset >= 0 && st.Window >= 0 && (st.Limit >= 0 || limit == "" || policy == "")
+		require.True(t, sane, "accepted an insane state %+v", st)
 	})
 }

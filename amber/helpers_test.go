@@ -1,7 +1,6 @@
 package amber
 
 import (
-	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/gridwire/gridwire/clock"
@@ -35,15 +36,13 @@ func newMock(t *testing.T, opts ...Option) (*Client, *httpmock.MockTransport, *c
 	mt := httpmock.NewMockTransport()
 	fc := clock.NewFake(t0)
 	all := append([]Option{WithHTTPClient(&http.Client{Transport: mt}), WithClock(fc)}, opts...)
-	return New(testToken, all...), mt, fc
+	return mustNew(t, testToken, all...), mt, fc
 }
 
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return b
 }
 
@@ -82,22 +81,22 @@ func wantRejected(t *testing.T, what any, field string, call func(c *Client) err
 	c, mt, _ := newMock(t)
 	mt.RegisterNoResponder(httpmock.NewStringResponder(200, "[]"))
 	wantField(t, call(c), field)
-	if n := mt.GetTotalCallCount(); n != 0 {
-		t.Errorf("%+v: %d requests made", what, n)
-	}
+	assert.Zero(t, mt.GetTotalCallCount(), "%+v: requests made", what)
 }
 
 // wantField checks that err is a *energy.FieldError naming field.
 func wantField(t *testing.T, err error, field string) {
 	t.Helper()
 	var fe *energy.FieldError
-	if !errors.As(err, &fe) {
-		t.Fatalf("err = %v (%T); want *energy.FieldError for %s", err, err, field)
-	}
-	if fe.Field != field {
-		t.Fatalf("FieldError.Field = %q (%v); want %q", fe.Field, err, field)
-	}
-	if !errors.Is(err, energy.ErrInvalid) {
-		t.Fatalf("err %v does not wrap energy.ErrInvalid", err)
-	}
+	require.ErrorAs(t, err, &fe, "want *energy.FieldError for %s", field)
+	require.Equal(t, field, fe.Field, "FieldError.Field (%v)", err)
+	require.ErrorIs(t, err, energy.ErrInvalid)
+}
+
+// mustNew is New for options known to be valid.
+func mustNew(tb testing.TB, token string, opts ...Option) *Client {
+	tb.Helper()
+	c, err := New(token, opts...)
+	require.NoError(tb, err)
+	return c
 }

@@ -2,6 +2,7 @@ package amber
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -143,7 +144,9 @@ type TariffInformation struct {
 // Intervals is a list of priced intervals as the price endpoints return it.
 // It decodes Amber's polymorphic JSON array, choosing the Go type by each
 // element's "type" field; an unknown type is an error (the spec allows only
-// the three), and so is an interval that cannot be placed in time.
+// the three), and so is an interval that cannot be placed in time, one
+// whose perKwh or spotPerKwh is missing or null (a missing price is never a
+// price of 0), and a null in place of the array.
 type Intervals []Interval
 
 // ByChannel returns the intervals of channel t, in their order.
@@ -159,6 +162,9 @@ func (l Intervals) ByChannel(t ChannelType) Intervals {
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (l *Intervals) UnmarshalJSON(b []byte) error {
+	if isNull(b) {
+		return errNullList
+	}
 	var wire []wireInterval
 	if err := json.Unmarshal(b, &wire); err != nil {
 		return err
@@ -175,17 +181,72 @@ func (l *Intervals) UnmarshalJSON(b []byte) error {
 // every kind, decoded in one pass.
 type wireInterval struct {
 	wireBase
-	Estimate      *bool          `json:"estimate"`
-	Range         *Range         `json:"range"`
-	AdvancedPrice *AdvancedPrice `json:"advancedPrice"`
+	Estimate      *bool        `json:"estimate"`
+	Range         wireRange    `json:"range"`
+	AdvancedPrice wireAdvanced `json:"advancedPrice"`
+}
+
+// wireRange and wireAdvanced are Range and AdvancedPrice on the wire, held
+// by value (no allocation per interval): all fields absent means the object
+// is absent or null; some but not all is an error, since a missing bound
+// read as 0 would be a price.
+type wireRange struct {
+	Min price `json:"min"`
+	Max price `json:"max"`
+}
+
+type wireAdvanced struct {
+	Low       price `json:"low"`
+	Predicted price `json:"predicted"`
+	High      price `json:"high"`
+}
+
+func (w *wireRange) get() (r Range, ok bool, err error) {
+	switch {
+	case !w.Min.ok && !w.Max.ok:
+		return Range{}, false, nil
+	case !w.Min.ok || !w.Max.ok:
+		return Range{}, false, errors.New("range lacks min or max")
+	}
+	return Range{Min: w.Min.v, Max: w.Max.v}, true, nil
+}
+
+func (w *wireAdvanced) get() (a AdvancedPrice, ok bool, err error) {
+	switch {
+	case !w.Low.ok && !w.Predicted.ok && !w.High.ok:
+		return AdvancedPrice{}, false, nil
+	case !w.Low.ok || !w.Predicted.ok || !w.High.ok:
+		return AdvancedPrice{}, false, errors.New("advancedPrice lacks low, predicted or high")
+	}
+	return AdvancedPrice{Low: w.Low.v, Predicted: w.Predicted.v, High: w.High.v}, true, nil
+}
+
+// price is a price on the wire. Unlike a plain number it tells a null or
+// absent price (ok false) from a price of 0.
+type price struct {
+	v  CentsPerKWh
+	ok bool
+}
+
+func (p *price) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*p = price{}
+		return nil
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return fmt.Errorf("amber: price %s is not a number", b)
+	}
+	*p = price{CentsPerKWh(f), true}
+	return nil
 }
 
 // wireBase is the wire form of BaseInterval (and of Usage's base).
 type wireBase struct {
 	Type              string             `json:"type"`
 	Duration          minutes            `json:"duration"`
-	SpotPerKWh        CentsPerKWh        `json:"spotPerKwh"`
-	PerKWh            CentsPerKWh        `json:"perKwh"`
+	SpotPerKWh        price              `json:"spotPerKwh"`
+	PerKWh            price              `json:"perKwh"`
 	Date              Date               `json:"date"`
 	NEMTime           time.Time          `json:"nemTime"`
 	StartTime         time.Time          `json:"startTime"`
@@ -204,10 +265,17 @@ func (w *wireBase) base() (BaseInterval, error) {
 	if w.ChannelType == "" {
 		return BaseInterval{}, fmt.Errorf("missing channelType")
 	}
+	// A missing price is never a price: read as 0 it would be free power.
+	if !w.PerKWh.ok {
+		return BaseInterval{}, fmt.Errorf("missing or null perKwh")
+	}
+	if !w.SpotPerKWh.ok {
+		return BaseInterval{}, fmt.Errorf("missing or null spotPerKwh")
+	}
 	return BaseInterval{
 		Duration:          w.Duration.duration(),
-		SpotPerKWh:        w.SpotPerKWh,
-		PerKWh:            w.PerKWh,
+		SpotPerKWh:        w.SpotPerKWh.v,
+		PerKWh:            w.PerKWh.v,
 		Date:              w.Date,
 		NEMTime:           w.NEMTime,
 		StartTime:         w.StartTime,
@@ -235,8 +303,14 @@ func checkSpan(d minutes, end time.Time) error {
 // intervalsFromWire converts the decoded array. The concrete values are
 // allocated in one slice per kind, not one allocation per interval.
 func intervalsFromWire(wire []wireInterval) (Intervals, error) {
-	var na, nc, nf int
+	var na, nc, nf, nr, nadv int
 	for i := range wire {
+		if wire[i].Range.Min.ok || wire[i].Range.Max.ok {
+			nr++
+		}
+		if wire[i].AdvancedPrice.Predicted.ok || wire[i].AdvancedPrice.Low.ok || wire[i].AdvancedPrice.High.ok {
+			nadv++
+		}
 		switch wire[i].Type {
 		case TypeActualInterval:
 			na++
@@ -249,12 +323,27 @@ func intervalsFromWire(wire []wireInterval) (Intervals, error) {
 		}
 	}
 	actual, current, forecast := make([]ActualInterval, na), make([]CurrentInterval, nc), make([]ForecastInterval, nf)
+	ranges, advanced := make([]Range, 0, nr), make([]AdvancedPrice, 0, nadv)
 	out := make(Intervals, len(wire))
 	for i := range wire {
 		w := &wire[i]
 		b, err := w.base()
 		if err != nil {
 			return nil, fmt.Errorf("interval %d (%s): %w", i, w.Type, err)
+		}
+		var rng *Range
+		var adv *AdvancedPrice
+		if r, ok, err := w.Range.get(); err != nil {
+			return nil, fmt.Errorf("interval %d (%s): %w", i, w.Type, err)
+		} else if ok {
+			ranges = append(ranges, r)
+			rng = &ranges[len(ranges)-1]
+		}
+		if a, ok, err := w.AdvancedPrice.get(); err != nil {
+			return nil, fmt.Errorf("interval %d (%s): %w", i, w.Type, err)
+		} else if ok {
+			advanced = append(advanced, a)
+			adv = &advanced[len(advanced)-1]
 		}
 		switch w.Type {
 		case TypeActualInterval:
@@ -267,12 +356,12 @@ func intervalsFromWire(wire []wireInterval) (Intervals, error) {
 			nc--
 			// estimate is required; were it ever missing, the price is not
 			// known to be locked in, so it is an estimate.
-			*c = CurrentInterval{BaseInterval: b, Estimate: w.Estimate == nil || *w.Estimate, Range: w.Range, AdvancedPrice: w.AdvancedPrice}
+			*c = CurrentInterval{BaseInterval: b, Estimate: w.Estimate == nil || *w.Estimate, Range: rng, AdvancedPrice: adv}
 			out[i] = c
 		case TypeForecastInterval:
 			f := &forecast[len(forecast)-nf]
 			nf--
-			*f = ForecastInterval{BaseInterval: b, Range: w.Range, AdvancedPrice: w.AdvancedPrice}
+			*f = ForecastInterval{BaseInterval: b, Range: rng, AdvancedPrice: adv}
 			out[i] = f
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"github.com/gridwire/gridwire/energy"
-	"github.com/gridwire/gridwire/internal/rest"
 )
 
 // MaxIntervals is the most intervals one CurrentPrices call may ask for:
@@ -131,7 +130,7 @@ func (c *Client) getIntervals(ctx context.Context, path string, q url.Values) (I
 	}
 	ivs, err := intervalsFromWire(wire)
 	if err != nil {
-		return nil, &rest.DecodeError{Vendor: "amber", Method: http.MethodGet, Endpoint: path, Err: err}
+		return nil, &DecodeError{Method: http.MethodGet, Endpoint: path, Err: err}
 	}
 	return ivs, nil
 }

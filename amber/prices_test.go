@@ -2,20 +2,15 @@ package amber
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"math"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
-
-	"github.com/gridwire/gridwire/amber/ambertest"
-	"github.com/gridwire/gridwire/clock"
-	"github.com/gridwire/gridwire/internal/rest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestCurrentPrices(t *testing.T) {
@@ -23,55 +18,47 @@ func TestCurrentPrices(t *testing.T) {
 	mt.RegisterResponderWithQuery(http.MethodGet, base+"/sites/"+siteID+"/prices/current",
 		"next=1&previous=1&resolution=5", respond(t, 200, "prices_current.json", rateHeaders(50, 48, 120)))
 	ivs, err := c.Site(siteID).CurrentPrices(t.Context(), CurrentPricesParams{Next: 1, Previous: 1, Resolution: Resolution5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ivs) != 6 {
-		t.Fatalf("got %d intervals, want 6", len(ivs))
-	}
-	a, ok := ivs[0].(*ActualInterval)
-	if !ok {
-		t.Fatalf("ivs[0] is %T, want *ActualInterval", ivs[0])
-	}
-	if a.PerKWh != 12.40211 || a.SpotPerKWh != 3.351 || a.Descriptor != DescriptorVeryLow || a.SpikeStatus != SpikeNone ||
-		a.TariffInformation == nil || a.TariffInformation.Period != PeriodShoulder || a.TariffInformation.Season != SeasonDefault {
-		t.Errorf("actual = %+v", a)
-	}
-	cur, ok := ivs[1].(*CurrentInterval)
-	if !ok {
-		t.Fatalf("ivs[1] is %T, want *CurrentInterval", ivs[1])
-	}
+	require.NoError(t, err)
+	require.Len(t, ivs, 6)
+	require.IsType(t, &ActualInterval{}, ivs[0])
+	a := ivs[0].(*ActualInterval)
+	assert.Equal(t, CentsPerKWh(12.40211), a.PerKWh)
+	assert.Equal(t, CentsPerKWh(3.351), a.SpotPerKWh)
+	assert.Equal(t, DescriptorVeryLow, a.Descriptor)
+	assert.Equal(t, SpikeNone, a.SpikeStatus)
+	require.NotNil(t, a.TariffInformation)
+	assert.Equal(t, PeriodShoulder, a.TariffInformation.Period)
+	assert.Equal(t, SeasonDefault, a.TariffInformation.Season)
+	require.IsType(t, &CurrentInterval{}, ivs[1])
+	cur := ivs[1].(*CurrentInterval)
 	wantStart := time.Date(2026, 1, 28, 0, 15, 0, 0, time.UTC)
-	switch {
-	case !cur.Estimate, cur.Range != nil, cur.AdvancedPrice == nil,
-		*cur.AdvancedPrice != AdvancedPrice{Low: 9.10297, Predicted: 10.0136, High: 11.07191}:
-		t.Errorf("current = %+v", cur)
-	case cur.Duration != 5*time.Minute, cur.Renewables != 41.951, cur.ChannelType != ChannelGeneral:
-		t.Errorf("current base = %+v", cur.BaseInterval)
-	case !cur.StartTime.Equal(wantStart.Add(time.Second)), !cur.Start().Equal(wantStart), !cur.End().Equal(wantStart.Add(5 * time.Minute)):
-		t.Errorf("current spans %v (raw %v) – %v; want the boundary %v", cur.Start(), cur.StartTime, cur.End(), wantStart)
-	case cur.Date != NewDate(2026, 1, 28), !cur.NEMTime.Equal(cur.EndTime):
-		t.Errorf("current date %v, nemTime %v", cur.Date, cur.NEMTime)
-	}
-	if _, off := cur.NEMTime.Zone(); off != 10*3600 {
-		t.Errorf("nemTime offset %d, want +10:00", off)
-	}
-	f, ok := ivs[2].(*ForecastInterval)
-	if !ok {
-		t.Fatalf("ivs[2] is %T, want *ForecastInterval", ivs[2])
-	}
-	if f.TariffInformation != nil || f.Range == nil || *f.Range != (Range{20.5, 80.25}) || f.SpikeStatus != SpikePotential {
-		t.Errorf("forecast = %+v", f)
-	}
-	if fi := ivs[5].(*ForecastInterval); fi.AdvancedPrice != nil || fi.PerKWh != -33.345 {
-		t.Errorf("feed-in forecast = %+v", fi)
-	}
-	if got := ivs.ByChannel(ChannelFeedIn); len(got) != 3 || got[0].Base().ChannelType != ChannelFeedIn {
-		t.Errorf("ByChannel(feedIn) = %d intervals", len(got))
-	}
-	if cents := CentsPerKWh(11.11343); math.Abs(cents.DollarsPerKWh()-0.1111343) > 1e-12 {
-		t.Errorf("DollarsPerKWh = %v", cents.DollarsPerKWh())
-	}
+	assert.True(t, cur.Estimate)
+	assert.Nil(t, cur.Range)
+	require.NotNil(t, cur.AdvancedPrice)
+	assert.Equal(t, AdvancedPrice{Low: 9.10297, Predicted: 10.0136, High: 11.07191}, *cur.AdvancedPrice)
+	assert.Equal(t, 5*time.Minute, cur.Duration)
+	assert.Equal(t, 41.951, cur.Renewables)
+	assert.Equal(t, ChannelGeneral, cur.ChannelType)
+	assert.True(t, cur.StartTime.Equal(wantStart.Add(time.Second)), "raw start %v", cur.StartTime)
+	assert.True(t, cur.Start().Equal(wantStart), "Start %v, want the boundary %v", cur.Start(), wantStart)
+	assert.True(t, cur.End().Equal(wantStart.Add(5*time.Minute)), "End %v", cur.End())
+	assert.Equal(t, NewDate(2026, 1, 28), cur.Date)
+	assert.True(t, cur.NEMTime.Equal(cur.EndTime), "nemTime %v", cur.NEMTime)
+	_, off := cur.NEMTime.Zone()
+	assert.Equal(t, 10*3600, off, "nemTime offset")
+	require.IsType(t, &ForecastInterval{}, ivs[2])
+	f := ivs[2].(*ForecastInterval)
+	assert.Nil(t, f.TariffInformation)
+	require.NotNil(t, f.Range)
+	assert.Equal(t, Range{20.5, 80.25}, *f.Range)
+	assert.Equal(t, SpikePotential, f.SpikeStatus)
+	fi := ivs[5].(*ForecastInterval)
+	assert.Nil(t, fi.AdvancedPrice, "feed-in forecast")
+	assert.Equal(t, CentsPerKWh(-33.345), fi.PerKWh, "feed-in forecast")
+	got := ivs.ByChannel(ChannelFeedIn)
+	require.Len(t, got, 3)
+	assert.Equal(t, ChannelFeedIn, got[0].Base().ChannelType)
+	assert.InDelta(t, 0.1111343, CentsPerKWh(11.11343).DollarsPerKWh(), 1e-12)
 }
 
 func TestCurrentPricesLimits(t *testing.T) {
@@ -97,9 +84,8 @@ func TestCurrentPricesLimits(t *testing.T) {
 	c, mt, _ := newMock(t)
 	mt.RegisterResponderWithQuery(http.MethodGet, base+"/sites/"+siteID+"/prices/current", "next=2000&previous=48",
 		httpmock.NewStringResponder(200, "[]"))
-	if _, err := c.CurrentPrices(t.Context(), siteID, CurrentPricesParams{Next: 2000, Previous: 48}); err != nil {
-		t.Errorf("Next + Previous = 2048: %v", err)
-	}
+	_, err := c.CurrentPrices(t.Context(), siteID, CurrentPricesParams{Next: 2000, Previous: 48})
+	assert.NoError(t, err, "Next + Previous = 2048")
 }
 
 func TestPricesDateRange(t *testing.T) {
@@ -107,22 +93,20 @@ func TestPricesDateRange(t *testing.T) {
 	mt.RegisterResponderWithQuery(http.MethodGet, base+"/sites/"+siteID+"/prices",
 		"startDate=2021-05-05&endDate=2021-05-06&resolution=30", respond(t, 200, "prices_range.json", nil))
 	ivs, err := c.Prices(t.Context(), siteID, PricesParams{StartDate: NewDate(2021, 5, 5), EndDate: NewDate(2021, 5, 6), Resolution: Resolution30})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ivs) != 4 {
-		t.Fatalf("got %d intervals, want 4", len(ivs))
-	}
+	require.NoError(t, err)
+	require.Len(t, ivs, 4)
 	// The last interval of 5 May ends at midnight: its date is the 5th,
 	// its nemTime's the 6th.
 	last := ivs[0].Base()
-	if last.Date != NewDate(2021, 5, 5) || DateOf(last.NEMTime) != NewDate(2021, 5, 6) {
-		t.Errorf("date %v, nemTime %v", last.Date, last.NEMTime)
-	}
+	assert.Equal(t, NewDate(2021, 5, 5), last.Date)
+	assert.Equal(t, NewDate(2021, 5, 6), DateOf(last.NEMTime))
 	ti := ivs[1].Base().TariffInformation
-	if ti == nil || ti.Block == nil || *ti.Block != 1 || ti.DemandWindow == nil || *ti.DemandWindow || ti.Season != SeasonWinter {
-		t.Errorf("tariffInformation = %+v", ti)
-	}
+	require.NotNil(t, ti)
+	require.NotNil(t, ti.Block)
+	assert.Equal(t, 1, *ti.Block)
+	require.NotNil(t, ti.DemandWindow)
+	assert.False(t, *ti.DemandWindow)
+	assert.Equal(t, SeasonWinter, ti.Season)
 }
 
 func TestPricesDefaultsToTodayInNEMTime(t *testing.T) {
@@ -131,9 +115,8 @@ func TestPricesDefaultsToTodayInNEMTime(t *testing.T) {
 	fc.Set(time.Date(2026, 1, 27, 15, 0, 0, 0, time.UTC))
 	mt.RegisterResponderWithQuery(http.MethodGet, base+"/sites/"+siteID+"/prices",
 		"startDate=2026-01-28&endDate=2026-01-28", httpmock.NewStringResponder(200, "[]"))
-	if _, err := c.Prices(t.Context(), siteID, PricesParams{}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := c.Prices(t.Context(), siteID, PricesParams{})
+	require.NoError(t, err)
 }
 
 func TestPricesLimits(t *testing.T) {
@@ -151,50 +134,6 @@ func TestPricesLimits(t *testing.T) {
 			_, err := c.Prices(t.Context(), tc.site, tc.p)
 			return err
 		})
-	}
-}
-
-// TestPricesSplitsLongRanges asks for a month and checks the requests (at
-// most 7 days each, consecutive, covering the month once) and the merged
-// answer (every interval once, in order), against the fake API.
-func TestPricesSplitsLongRanges(t *testing.T) {
-	fc := clock.NewFake(time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC))
-	srv := ambertest.NewServer(ambertest.WithClock(fc))
-	defer srv.Close()
-	var queries []url.Values
-	hc := &http.Client{Transport: recordQueries(&queries)}
-	c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc), WithHTTPClient(hc))
-	ivs, err := c.Prices(t.Context(), srv.SiteID, PricesParams{StartDate: NewDate(2026, 1, 1), EndDate: NewDate(2026, 1, 31)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := [][2]string{{"2026-01-01", "2026-01-07"}, {"2026-01-08", "2026-01-14"}, {"2026-01-15", "2026-01-21"},
-		{"2026-01-22", "2026-01-28"}, {"2026-01-29", "2026-01-31"}}
-	if len(queries) != len(want) {
-		t.Fatalf("%d requests, want %d: %v", len(queries), len(want), queries)
-	}
-	for i, q := range queries {
-		if q.Get("startDate") != want[i][0] || q.Get("endDate") != want[i][1] {
-			t.Errorf("request %d asked for %s..%s, want %s..%s", i, q.Get("startDate"), q.Get("endDate"), want[i][0], want[i][1])
-		}
-	}
-	// 31 days of 30-minute intervals on two channels, general first.
-	if len(ivs) != 2*31*48 {
-		t.Fatalf("got %d intervals, want %d", len(ivs), 2*31*48)
-	}
-	start := NewDate(2026, 1, 1).Start()
-	for i, iv := range ivs {
-		b := iv.Base()
-		wantCh, k := ChannelGeneral, i
-		if i >= 31*48 {
-			wantCh, k = ChannelFeedIn, i-31*48
-		}
-		if b.ChannelType != wantCh || !b.Start().Equal(start.Add(time.Duration(k)*30*time.Minute)) {
-			t.Fatalf("ivs[%d] = %s %v; want %s %v", i, b.ChannelType, b.Start(), wantCh, start.Add(time.Duration(k)*30*time.Minute))
-		}
-		if _, ok := iv.(*ActualInterval); !ok {
-			t.Fatalf("ivs[%d] is %T, want actual (January is past)", i, iv)
-		}
 	}
 }
 
@@ -220,84 +159,67 @@ func TestPricesMergeDropsBoundaryDuplicates(t *testing.T) {
 	mt.RegisterResponderWithQuery(http.MethodGet, base+"/sites/"+siteID+"/prices", "startDate=2026-01-08&endDate=2026-01-10",
 		httpmock.NewJsonResponderOrPanic(200, second))
 	ivs, err := c.Prices(t.Context(), siteID, PricesParams{StartDate: NewDate(2026, 1, 1), EndDate: NewDate(2026, 1, 10)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var got []string
 	for _, iv := range ivs {
 		b := iv.Base()
 		got = append(got, string(b.ChannelType)+" "+b.EndTime.Format("15:04")+" "+strings.TrimSuffix(strings.TrimPrefix(fmt.Sprintf("%T", iv), "*amber."), "Interval"))
 	}
 	want := "general 13:30 Actual|general 14:00 Actual|general 14:30 Forecast|feedIn 14:00 Actual|feedIn 14:30 Forecast"
-	if strings.Join(got, "|") != want {
-		t.Errorf("merged:\n %s\nwant\n %s", strings.Join(got, "|"), want)
-	}
+	assert.Equal(t, want, strings.Join(got, "|"), "merged")
 }
 
 func TestIntervalsUnknownValues(t *testing.T) {
 	var ivs Intervals
-	if err := json.Unmarshal(fixture(t, "prices_unknown_descriptor.json"), &ivs); err != nil {
-		t.Fatalf("an unknown enum value failed the decode: %v", err)
-	}
+	require.NoError(t, json.Unmarshal(fixture(t, "prices_unknown_descriptor.json"), &ivs), "an unknown enum value failed the decode")
 	b := ivs[0].Base()
-	if b.Descriptor != "bargain" || b.Descriptor.Known() || b.SpikeStatus.Known() ||
-		b.TariffInformation.Period.Known() || b.TariffInformation.Season.Known() {
-		t.Errorf("unknown values not kept as is: %+v", b)
+	assert.Equal(t, PriceDescriptor("bargain"), b.Descriptor)
+	assert.False(t, b.Descriptor.Known())
+	assert.False(t, b.SpikeStatus.Known())
+	assert.False(t, b.TariffInformation.Period.Known())
+	assert.False(t, b.TariffInformation.Season.Known())
+	for _, k := range []interface{ Known() bool }{DescriptorSpike, SpikeNone, PeriodPeak, SeasonWinter, ChannelFeedIn, SiteClosed, QualityBillable, RenewablesOK, VIC} {
+		assert.True(t, k.Known(), "Known(%v)", k)
 	}
-	if !DescriptorSpike.Known() || !SpikeNone.Known() || !PeriodPeak.Known() || !SeasonWinter.Known() || !ChannelFeedIn.Known() ||
-		ChannelType("x").Known() || !SiteClosed.Known() || !QualityBillable.Known() || !RenewablesOK.Known() || !VIC.Known() || State("tas").Known() {
-		t.Error("Known is wrong for a listed value")
-	}
+	assert.False(t, ChannelType("x").Known())
+	assert.False(t, State("tas").Known())
 }
 
 func TestIntervalsRejectsWhatCannotBePlaced(t *testing.T) {
+	// Each body is whole but for the one fault its name says.
+	const price = `,"perKwh":12,"spotPerKwh":3}]`
 	cases := map[string]string{
 		"unknown type":     string(fixture(t, "prices_unknown_type.json")),
-		"no endTime":       `[{"type":"ActualInterval","duration":30,"channelType":"general"}]`,
-		"no duration":      `[{"type":"ActualInterval","endTime":"2026-01-28T01:00:00Z","channelType":"general"}]`,
-		"odd duration":     `[{"type":"ActualInterval","duration":7.5,"endTime":"2026-01-28T01:00:00Z","channelType":"general"}]`,
-		"no channel":       `[{"type":"ActualInterval","duration":30,"endTime":"2026-01-28T01:00:00Z"}]`,
-		"bad time":         `[{"type":"ActualInterval","duration":30,"endTime":"yesterday","channelType":"general"}]`,
-		"bad date":         `[{"type":"ActualInterval","duration":30,"endTime":"2026-01-28T01:00:00Z","date":"28/01/2026","channelType":"general"}]`,
+		"no endTime":       `[{"type":"ActualInterval","duration":30,"channelType":"general"` + price,
+		"no duration":      `[{"type":"ActualInterval","endTime":"2026-01-28T01:00:00Z","channelType":"general"` + price,
+		"odd duration":     `[{"type":"ActualInterval","duration":7.5,"endTime":"2026-01-28T01:00:00Z","channelType":"general"` + price,
+		"no channel":       `[{"type":"ActualInterval","duration":30,"endTime":"2026-01-28T01:00:00Z"` + price,
+		"bad time":         `[{"type":"ActualInterval","duration":30,"endTime":"yesterday","channelType":"general"` + price,
+		"bad date":         `[{"type":"ActualInterval","duration":30,"endTime":"2026-01-28T01:00:00Z","date":"28/01/2026","channelType":"general"` + price,
 		"not an array":     `{"type":"ActualInterval"}`,
-		"wrong price type": `[{"type":"ActualInterval","duration":30,"endTime":"2026-01-28T01:00:00Z","channelType":"general","perKwh":"12"}]`,
+		"null":             `null`,
+		"wrong price type": `[{"type":"ActualInterval","duration":30,"endTime":"2026-01-28T01:00:00Z","channelType":"general","perKwh":"12","spotPerKwh":3}]`,
+		"null price":       `[{"type":"ActualInterval","duration":30,"endTime":"2026-01-28T01:00:00Z","channelType":"general","perKwh":null,"spotPerKwh":3}]`,
 	}
 	for name, body := range cases {
 		var ivs Intervals
-		if err := json.Unmarshal([]byte(body), &ivs); err == nil {
-			t.Errorf("%s: decoded without error: %v", name, ivs)
-		}
+		assert.Error(t, json.Unmarshal([]byte(body), &ivs), "%s: decoded without error: %v", name, ivs)
 	}
+	var ok Intervals
+	require.NoError(t, json.Unmarshal([]byte(`[{"type":"ActualInterval","duration":30,"endTime":"2026-01-28T01:00:00Z","channelType":"general"`+price), &ok),
+		"the whole body the cases start from")
 	// Through the client it is a decode error.
 	c, mt, _ := newMock(t)
 	mt.RegisterResponder(http.MethodGet, base+"/sites/"+siteID+"/prices/current", respond(t, 200, "prices_unknown_type.json", nil))
 	_, err := c.CurrentPrices(t.Context(), siteID, CurrentPricesParams{})
-	var de *rest.DecodeError
-	if !errors.As(err, &de) || !strings.Contains(err.Error(), "SettledInterval") {
-		t.Errorf("err = %v; want a decode error naming the type", err)
-	}
+	var de *DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Contains(t, err.Error(), "SettledInterval", "a decode error naming the type")
 }
 
 func TestCurrentIntervalMissingEstimateIsAnEstimate(t *testing.T) {
 	var ivs Intervals
-	body := `[{"type":"CurrentInterval","duration":5,"endTime":"2026-01-28T00:20:00Z","channelType":"general"}]`
-	if err := json.Unmarshal([]byte(body), &ivs); err != nil {
-		t.Fatal(err)
-	}
-	if !ivs[0].(*CurrentInterval).Estimate {
-		t.Error("a current interval without estimate was taken as locked in")
-	}
+	body := `[{"type":"CurrentInterval","duration":5,"endTime":"2026-01-28T00:20:00Z","channelType":"general","perKwh":20,"spotPerKwh":10}]`
+	require.NoError(t, json.Unmarshal([]byte(body), &ivs))
+	assert.True(t, ivs[0].(*CurrentInterval).Estimate, "a current interval without estimate was taken as locked in")
 }
-
-// recordQueries is a transport that records each request's query and
-// passes it on.
-func recordQueries(qs *[]url.Values) http.RoundTripper {
-	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		*qs = append(*qs, r.URL.Query())
-		return http.DefaultTransport.RoundTrip(r)
-	})
-}
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

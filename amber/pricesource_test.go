@@ -10,86 +10,11 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
-	"github.com/gridwire/gridwire/amber/ambertest"
-	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/energy"
-	"github.com/gridwire/gridwire/energy/energytest"
 )
-
-func TestPriceSourceContract(t *testing.T) {
-	// Late afternoon in the NEM, so that 12 hours ahead cross the evening
-	// peak and midnight.
-	now := time.Date(2026, 1, 28, 6, 7, 0, 0, time.UTC)
-	cases := []struct {
-		name     string
-		server   []ambertest.Option
-		opts     []PriceSourceOption
-		from, to time.Duration // from now; zero: the contract's default (next 12 h)
-	}{
-		{name: "next 12h"},
-		{name: "5-minute site, every channel", server: []ambertest.Option{ambertest.WithIntervalLength(5), ambertest.WithControlledLoad()},
-			opts: []PriceSourceOption{WithChannels(ChannelGeneral, ChannelControlledLoad, ChannelFeedIn)}},
-		{name: "plain prices at 30 minutes", server: []ambertest.Option{ambertest.WithIntervalLength(5)},
-			opts: []PriceSourceOption{WithPlainPrices(), WithPriceResolution(Resolution30)}},
-		{name: "last 6 hours", from: -6 * time.Hour, to: -time.Minute},
-		{name: "three days ago", from: -72 * time.Hour, to: -60 * time.Hour},
-		{name: "past month into the future", from: -30 * 24 * time.Hour, to: 6 * time.Hour},
-		{name: "later today", from: 2 * time.Hour, to: 10 * time.Hour},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			fc := clock.NewFake(now)
-			srv := ambertest.NewServer(append(tc.server, ambertest.WithClock(fc))...)
-			defer srv.Close()
-			c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc))
-			h := energytest.PriceSourceHarness{Source: c.Site(srv.SiteID).PriceSource(tc.opts...), Requests: srv.Requests, Now: fc.Now}
-			if tc.from != 0 || tc.to != 0 {
-				h.From, h.To = now.Add(tc.from), now.Add(tc.to)
-			}
-			energytest.TestPriceSource(t, h)
-		})
-	}
-}
-
-// TestPriceSourceCoversTheRange: against the fake, which prices every
-// interval, the answer covers [from, to) on each channel without a gap,
-// whichever endpoints serve it (history crossing into tomorrow takes the
-// date-range endpoint and the current one).
-func TestPriceSourceCoversTheRange(t *testing.T) {
-	now := time.Date(2026, 1, 28, 6, 7, 0, 0, time.UTC) // 16:07 in the NEM
-	for _, r := range []struct{ from, to time.Duration }{
-		{-time.Hour, 12 * time.Hour},
-		{-72 * time.Hour, 12 * time.Hour},
-		{-10 * 24 * time.Hour, -9 * 24 * time.Hour},
-		{2 * time.Hour, 20 * time.Hour},
-	} {
-		fc := clock.NewFake(now)
-		srv := ambertest.NewServer(ambertest.WithClock(fc))
-		c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc))
-		from, to := now.Add(r.from), now.Add(r.to)
-		ps, err := c.Site(srv.SiteID).PriceSource().Prices(t.Context(), from, to)
-		srv.Close()
-		if err != nil {
-			t.Fatalf("%v..%v: %v", r.from, r.to, err)
-		}
-		for _, ch := range []energy.Channel{energy.ChannelImport, energy.ChannelExport} {
-			var at time.Time
-			for _, p := range ps {
-				if p.Channel != ch {
-					continue
-				}
-				if at.IsZero() && p.Start.After(from) || !at.IsZero() && !p.Start.Equal(at) {
-					t.Fatalf("%v..%v: %s prices have a gap before %v", r.from, r.to, ch, p.Start)
-				}
-				at = p.End
-			}
-			if at.Before(to) {
-				t.Errorf("%v..%v: %s prices end at %v, before %v", r.from, r.to, ch, at, to)
-			}
-		}
-	}
-}
 
 // pricesAt returns a PriceSource on the httpmock fixtures.
 func pricesAt(t *testing.T, opts ...PriceSourceOption) *PriceSource {
@@ -116,9 +41,7 @@ func show(p energy.Price) string {
 
 func TestPriceSourceConversion(t *testing.T) {
 	ps, err := pricesAt(t).Prices(t.Context(), t0.Add(-10*time.Minute), t0.Add(10*time.Minute))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var got []string
 	for _, p := range ps {
 		got = append(got, show(p))
@@ -136,16 +59,12 @@ func TestPriceSourceConversion(t *testing.T) {
 		// 35.1) shifted onto the price paid.
 		"00:20 export 0.3334500 [0.1874500,0.7849500] F high",
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	assert.Equal(t, want, got)
 }
 
 func TestPriceSourceOptions(t *testing.T) {
 	ps, err := pricesAt(t, WithPlainPrices(), WithChannels(ChannelGeneral)).Prices(t.Context(), t0.Add(-10*time.Minute), t0.Add(10*time.Minute))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var got []string
 	for _, p := range ps {
 		got = append(got, show(p))
@@ -155,9 +74,7 @@ func TestPriceSourceOptions(t *testing.T) {
 		"00:15 import 0.1111343 F extremelyLow",
 		"00:20 import 0.4873012 [0.3413012,0.9388012] F high",
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	assert.Equal(t, want, got)
 }
 
 func TestPriceSourceOverlapsAndRejects(t *testing.T) {
@@ -165,12 +82,9 @@ func TestPriceSourceOverlapsAndRejects(t *testing.T) {
 	// Only the intervals overlapping [from, to) come back: [00:16, 00:17)
 	// lies within the current interval.
 	ps, err := src.Prices(t.Context(), t0.Add(-time.Minute), t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ps) != 2 || !ps[0].Start.Equal(t0.Add(-2*time.Minute)) {
-		t.Errorf("got %d prices from %v; want the current interval on both channels", len(ps), ps[0].Start)
-	}
+	require.NoError(t, err)
+	require.Len(t, ps, 2, "want the current interval on both channels")
+	assert.True(t, ps[0].Start.Equal(t0.Add(-2*time.Minute)), "from %v", ps[0].Start)
 	for _, bad := range []struct {
 		from, to time.Time
 		field    string
@@ -207,17 +121,12 @@ func TestPriceSourceKeepsTheMostSettled(t *testing.T) {
 	}, ",") + "]"
 	mt.RegisterResponder(http.MethodGet, base+"/sites/"+siteID+"/prices/current", httpmock.NewStringResponder(200, body))
 	ps, err := c.Site(siteID).PriceSource().Prices(t.Context(), t0.Add(-10*time.Minute), t0.Add(20*time.Minute))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var got []string
 	for _, p := range ps {
 		got = append(got, fmt.Sprintf("%s-%s %.2f %v", p.Start.Format("15:04"), p.End.Format("15:04"), p.PerKWh, p.Forecast))
 	}
-	want := "00:10-00:15 0.10 false|00:15-00:20 0.20 false|00:30-00:35 0.40 true"
-	if strings.Join(got, "|") != want {
-		t.Errorf("got  %s\nwant %s", strings.Join(got, "|"), want)
-	}
+	assert.Equal(t, "00:10-00:15 0.10 false|00:15-00:20 0.20 false|00:30-00:35 0.40 true", strings.Join(got, "|"))
 }
 
 // TestPriceSourceLockedInCurrentPrice: once the current interval's price is
@@ -231,12 +140,12 @@ func TestPriceSourceLockedInCurrentPrice(t *testing.T) {
 		`"range":{"min":1,"max":9},"advancedPrice":{"low":9,"predicted":10,"high":11}}]`
 	mt.RegisterResponder(http.MethodGet, base+"/sites/"+siteID+"/prices/current", httpmock.NewStringResponder(200, body))
 	ps, err := c.Site(siteID).PriceSource().Prices(t.Context(), t0, t0.Add(time.Minute))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ps) != 1 || ps[0].PerKWh != 0.125 || ps[0].Forecast || ps[0].Low != nil || ps[0].High != nil {
-		t.Errorf("prices = %v; want one settled price of 0.125 AUD/kWh without a band", ps)
-	}
+	require.NoError(t, err)
+	require.Len(t, ps, 1)
+	assert.Equal(t, 0.125, ps[0].PerKWh)
+	assert.False(t, ps[0].Forecast)
+	assert.Nil(t, ps[0].Low, "a settled price has no band")
+	assert.Nil(t, ps[0].High, "a settled price has no band")
 }
 
 func TestPriceSourceChoosesEndpoints(t *testing.T) {
@@ -268,12 +177,9 @@ func TestPriceSourceChoosesEndpoints(t *testing.T) {
 				return httpmock.NewStringResponse(200, "[]"), nil
 			}
 			mt.RegisterNoResponder(rec)
-			if _, err := c.Site(siteID).PriceSource(tc.opts...).Prices(t.Context(), t0.Add(tc.from), t0.Add(tc.to)); err != nil {
-				t.Fatal(err)
-			}
-			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
-				t.Errorf("requests %v, want %v", got, tc.want)
-			}
+			_, err := c.Site(siteID).PriceSource(tc.opts...).Prices(t.Context(), t0.Add(tc.from), t0.Add(tc.to))
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got, "requests")
 		})
 	}
 }
@@ -283,46 +189,17 @@ func TestPriceSourceChoosesEndpoints(t *testing.T) {
 func TestPriceSourceLearnsIntervalLength(t *testing.T) {
 	c, mt, _ := newMock(t)
 	var queries []url.Values
-	body := `[{"type":"CurrentInterval","duration":30,"endTime":"2026-01-28T00:30:00Z","channelType":"general","estimate":true,"perKwh":20}]`
+	body := `[{"type":"CurrentInterval","duration":30,"endTime":"2026-01-28T00:30:00Z","channelType":"general","estimate":true,"perKwh":20,"spotPerKwh":10}]`
 	mt.RegisterResponder(http.MethodGet, base+"/sites/"+siteID+"/prices/current", func(r *http.Request) (*http.Response, error) {
 		queries = append(queries, r.URL.Query())
 		return httpmock.NewStringResponse(200, body), nil
 	})
 	src := c.Site(siteID).PriceSource()
 	for range 2 {
-		if _, err := src.Prices(t.Context(), t0, t0.Add(6*time.Hour)); err != nil {
-			t.Fatal(err)
-		}
+		_, err := src.Prices(t.Context(), t0, t0.Add(6*time.Hour))
+		require.NoError(t, err)
 	}
-	if queries[0].Get("next") != "72" || queries[1].Get("next") != "12" {
-		t.Errorf("next = %s then %s; want 72 (5-minute guess) then 12 (learned 30 minutes)", queries[0].Get("next"), queries[1].Get("next"))
-	}
-}
-
-func TestExportSignAgainstFake(t *testing.T) {
-	// Midday in the NEM on a sunny day the fake's spot price can go
-	// negative; the export price paid is −perKwh either way.
-	fc := clock.NewFake(time.Date(2026, 1, 28, 2, 0, 0, 0, time.UTC))
-	srv := ambertest.NewServer(ambertest.WithClock(fc))
-	defer srv.Close()
-	c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc))
-	ivs, err := c.CurrentPrices(t.Context(), srv.SiteID, CurrentPricesParams{Next: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps, err := c.Site(srv.SiteID).PriceSource(WithPlainPrices(), WithChannels(ChannelFeedIn)).Prices(t.Context(), fc.Now(), fc.Now().Add(2*time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	feed := ivs.ByChannel(ChannelFeedIn)
-	// Two hours from 02:00 are four 30-minute intervals, the current one
-	// and three of the four forecasts.
-	if len(ps) != 4 || len(feed) != 5 {
-		t.Fatalf("%d prices for %d feed-in intervals; want 4 of 5", len(ps), len(feed))
-	}
-	for i, p := range ps {
-		if want := -feed[i].Base().PerKWh.DollarsPerKWh(); math.Abs(p.PerKWh-want) > 1e-12 || p.Channel != energy.ChannelExport {
-			t.Errorf("price %d = %v %s, want %v export", i, p.PerKWh, p.Channel, want)
-		}
-	}
+	require.Len(t, queries, 2)
+	assert.Equal(t, "72", queries[0].Get("next"), "the 5-minute guess")
+	assert.Equal(t, "12", queries[1].Get("next"), "the learned 30 minutes")
 }

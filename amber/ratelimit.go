@@ -26,14 +26,23 @@ const (
 // server's own clock.
 const resetMargin = time.Second
 
+// maxRateWait bounds any wait for Amber's quota, the client's own limiter
+// and a 429's reset alike: the documented window plus a margin. A server
+// that asks for longer (a year, say) is not believed: the call fails at
+// once with a *RateLimitError instead of blocking.
+const maxRateWait = DefaultRateWindow + 30*resetMargin
+
 // RateLimitState is the account's quota as the API last reported it, in the
 // RateLimit-Limit, -Remaining, -Reset and -Policy headers (the IETF
-// httpapi-ratelimit-headers draft).
+// httpapi-ratelimit-headers draft). An answer that leaves some headers out
+// (API Gateway's 429s often carry RateLimit-Reset alone) keeps what earlier
+// answers said: Limit, Window and Policy from the last answer that gave
+// them (at first Amber's documented 50 per 300 s), and Remaining from the
+// last answer, or 0 for a 429.
 type RateLimitState struct {
-	// Limit is the number of requests allowed per window, or -1 when the
-	// answer did not say.
+	// Limit is the number of requests allowed per window.
 	Limit int
-	// Remaining is what was left of the quota after the request, or -1.
+	// Remaining is what was left of the quota after the request.
 	Remaining int
 	// Reset is how long the window still had to run, as sent.
 	Reset time.Duration
@@ -71,7 +80,12 @@ func (c *Client) onResponse(resp *http.Response) {
 	if !ok {
 		return
 	}
+	if st.Reset > maxRateWait || st.Window > maxRateWait {
+		c.log.Warn("amber: rate-limit headers report a window longer than Amber's; waits stay bounded",
+			"reset", st.Reset, "window", st.Window, "bound", maxRateWait)
+	}
 	c.mu.Lock()
+	st = c.completeLocked(st, resp.StatusCode)
 	c.rl, c.haveRL = st, true
 	c.mu.Unlock()
 	if c.limiter != nil {
@@ -79,15 +93,41 @@ func (c *Client) onResponse(resp *http.Response) {
 	}
 }
 
+// completeLocked fills in what an answer's headers left out (-1 or zero)
+// from the previous state, as RateLimitState describes. c.mu must be held.
+func (c *Client) completeLocked(st RateLimitState, status int) RateLimitState {
+	prev := RateLimitState{Limit: DefaultRateLimit, Remaining: -1, Window: DefaultRateWindow}
+	if c.haveRL {
+		prev = c.rl
+	}
+	if st.Limit < 0 {
+		st.Limit = prev.Limit
+		if st.Window == 0 {
+			st.Window, st.Policy = prev.Window, prev.Policy
+		}
+	}
+	if st.Remaining < 0 {
+		switch {
+		case status == http.StatusTooManyRequests:
+			st.Remaining = 0
+		case prev.Remaining >= 0:
+			st.Remaining = prev.Remaining
+		default:
+			st.Remaining = st.Limit
+		}
+	}
+	return st
+}
+
 // retryAfter is rest's hook for 429s: wait out RateLimit-Reset (plus a
 // margin), else Retry-After, else what the last headers said. ok is false
 // when nothing says, and rest backs off briefly instead (Amber also sends
 // 429s while quota remains, which a short pause usually clears).
 func (c *Client) retryAfter(resp *http.Response, now time.Time) (time.Duration, bool) {
-	if v := resp.Header.Get("RateLimit-Reset"); v != "" {
-		if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
-			return time.Duration(s)*time.Second + resetMargin, true
-		}
+	// Bounded by rest.MaxServerWait, so a huge value cannot overflow into a
+	// negative wait; rest then refuses anything over maxRateWait.
+	if d, ok := rest.ParseSeconds(resp.Header.Get("RateLimit-Reset")); ok {
+		return d + resetMargin, true
 	}
 	if d, ok := rest.ParseRetryAfter(resp, now); ok {
 		return d, true
@@ -124,12 +164,11 @@ func parseRateLimit(h http.Header, now time.Time) (st RateLimitState, ok bool, e
 		}
 	}
 	if reset != "" {
-		s, err := num("Reset", reset)
-		if err != nil {
-			return RateLimitState{}, false, err
+		d, ok := rest.ParseSeconds(reset)
+		if !ok {
+			return RateLimitState{}, false, fmt.Errorf("RateLimit-Reset %q is not a non-negative integer", reset)
 		}
-		st.Reset = time.Duration(s) * time.Second
-		st.ResetAt = now.Add(st.Reset)
+		st.Reset, st.ResetAt = d, now.Add(d)
 	}
 	if st.Policy != "" {
 		pols, err := parsePolicy(st.Policy)
@@ -175,10 +214,12 @@ func parsePolicy(v string) ([]policy, error) {
 			n, err := strconv.Atoi(strings.TrimSpace(val))
 			switch k {
 			case "w":
-				if err != nil || n <= 0 {
+				// Capped like a reset, so a window of years cannot overflow.
+				d, ok := rest.ParseSeconds(val)
+				if !ok || d <= 0 {
 					return nil, fmt.Errorf("RateLimit-Policy %q: bad window %q", v, val)
 				}
-				p.window = time.Duration(n) * time.Second
+				p.window = d
 			case "q":
 				if err != nil || n < 0 {
 					return nil, fmt.Errorf("RateLimit-Policy %q: bad quota %q", v, val)
@@ -223,7 +264,8 @@ type limiter struct {
 
 	srvKnown     bool
 	srvRemaining int
-	srvResetAt   time.Time
+	srvResetAt   time.Time // when the server says its quota renews
+	srvStaleAt   time.Time // when its view is dropped: srvResetAt, at most maxRateWait on
 }
 
 func newLimiter(c clock.Clock, limit int, window time.Duration, explicit, noWait bool) *limiter {
@@ -241,15 +283,16 @@ func (l *limiter) Wait(ctx context.Context) error {
 		now := l.clock.Now()
 		l.mu.Lock()
 		d, ok := l.reserve(now)
-		lim := l.limit
+		lim, bound := l.limit, l.maxWait()
 		l.mu.Unlock()
 		if ok {
 			return nil
 		}
 		// Like rest's handling of 429s, a wait that would outlast the
-		// context's deadline is not begun: the caller learns at once that
-		// the budget is spent, and until when.
-		if dl, has := ctx.Deadline(); l.noWait || (has && now.Add(d).After(dl)) {
+		// context's deadline, or is longer than Amber's window allows, is
+		// not begun: the caller learns at once that the budget is spent,
+		// and until when.
+		if dl, has := ctx.Deadline(); l.noWait || d > bound || (has && now.Add(d).After(dl)) {
 			return &RateLimitError{Local: true, ResetAt: now.Add(d), Limit: lim, Remaining: 0}
 		}
 		if err := l.clock.Sleep(ctx, d); err != nil {
@@ -267,7 +310,7 @@ func (l *limiter) reserve(now time.Time) (time.Duration, bool) {
 	if l.used >= l.limit {
 		return l.windowEnd.Sub(now), false
 	}
-	if l.srvKnown && !now.Before(l.srvResetAt) {
+	if l.srvKnown && !now.Before(l.srvStaleAt) {
 		l.srvKnown = false
 	}
 	if l.srvKnown && l.srvRemaining <= 0 {
@@ -283,11 +326,25 @@ func (l *limiter) reserve(now time.Time) (time.Duration, bool) {
 	return 0, true
 }
 
-// observe re-seeds the limiter from an answer's headers.
+// maxWait is the longest wait Wait begins: Amber's window plus a margin,
+// or the caller's own window (WithRateLimit) plus a margin when that is
+// longer. l.mu must be held.
+func (l *limiter) maxWait() time.Duration {
+	if l.explicit {
+		return max(maxRateWait, l.window+30*resetMargin)
+	}
+	return maxRateWait
+}
+
+// observe re-seeds the limiter from an answer's headers. A policy window
+// longer than maxRateWait is not adopted, and a reset further away than
+// that is believed only for as long: a server claiming a year-long window
+// gets a *RateLimitError at once for a while, never a year of blocking, and
+// after maxRateWait the client asks again.
 func (l *limiter) observe(st RateLimitState) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !l.explicit && st.Limit > 0 && st.Window > 0 {
+	if !l.explicit && st.Limit > 0 && st.Window > 0 && st.Window <= maxRateWait {
 		l.limit, l.window = st.Limit, st.Window
 		if !l.windowEnd.IsZero() {
 			l.windowEnd = l.windowStart.Add(st.Window)
@@ -295,5 +352,9 @@ func (l *limiter) observe(st RateLimitState) {
 	}
 	if st.Remaining >= 0 && !st.ResetAt.IsZero() {
 		l.srvKnown, l.srvRemaining, l.srvResetAt = true, st.Remaining, st.ResetAt
+		l.srvStaleAt = st.ResetAt
+		if st.Reset > maxRateWait {
+			l.srvStaleAt = st.ObservedAt.Add(maxRateWait)
+		}
 	}
 }

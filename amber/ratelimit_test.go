@@ -2,27 +2,19 @@ package amber
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
-	"github.com/gridwire/gridwire/amber/ambertest"
 	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/energy"
 )
 
 func TestParseRateLimit(t *testing.T) {
-	h := func(kv ...string) http.Header {
-		out := http.Header{}
-		for i := 0; i < len(kv); i += 2 {
-			out.Set(kv[i], kv[i+1])
-		}
-		return out
-	}
 	cases := []struct {
 		name   string
 		h      http.Header
@@ -33,86 +25,72 @@ func TestParseRateLimit(t *testing.T) {
 		reset  time.Duration
 		window time.Duration
 	}{
-		{"amber", h("RateLimit-Limit", "50", "RateLimit-Remaining", "37", "RateLimit-Reset", "212", "RateLimit-Policy", "50;w=300"),
+		{"amber", headers("RateLimit-Limit", "50", "RateLimit-Remaining", "37", "RateLimit-Reset", "212", "RateLimit-Policy", "50;w=300"),
 			true, false, 50, 37, 212 * time.Second, 300 * time.Second},
-		{"none", h(), false, false, 0, 0, 0, 0},
-		{"policy list picks the limit's", h("RateLimit-Limit", "1000", "RateLimit-Remaining", "3", "RateLimit-Reset", "9",
+		{"none", headers(), false, false, 0, 0, 0, 0},
+		{"policy list picks the limit's", headers("RateLimit-Limit", "1000", "RateLimit-Remaining", "3", "RateLimit-Reset", "9",
 			"RateLimit-Policy", "50;w=300, 1000;w=86400;comment=\"daily\""), true, false, 1000, 3, 9 * time.Second, 86400 * time.Second},
-		{"later draft form", h("RateLimit-Policy", `"default";q=50;w=300`), true, false, 50, -1, 0, 300 * time.Second},
-		{"spaces", h("RateLimit-Limit", " 50 ", "RateLimit-Remaining", "0", "RateLimit-Reset", " 5"), true, false, 50, 0, 5 * time.Second, 0},
-		{"bad limit", h("RateLimit-Limit", "lots"), false, true, 0, 0, 0, 0},
-		{"negative remaining", h("RateLimit-Remaining", "-1"), false, true, 0, 0, 0, 0},
-		{"bad reset", h("RateLimit-Reset", "Thu, 01 Jan 2026 00:00:00 GMT"), false, true, 0, 0, 0, 0},
-		{"bad window", h("RateLimit-Policy", "50;w=soon"), false, true, 0, 0, 0, 0},
-		{"no quota", h("RateLimit-Policy", ";w=300"), false, true, 0, 0, 0, 0},
+		{"later draft form", headers("RateLimit-Policy", `"default";q=50;w=300`), true, false, 50, -1, 0, 300 * time.Second},
+		{"spaces", headers("RateLimit-Limit", " 50 ", "RateLimit-Remaining", "0", "RateLimit-Reset", " 5"), true, false, 50, 0, 5 * time.Second, 0},
+		{"bad limit", headers("RateLimit-Limit", "lots"), false, true, 0, 0, 0, 0},
+		{"negative remaining", headers("RateLimit-Remaining", "-1"), false, true, 0, 0, 0, 0},
+		{"bad reset", headers("RateLimit-Reset", "Thu, 01 Jan 2026 00:00:00 GMT"), false, true, 0, 0, 0, 0},
+		{"bad window", headers("RateLimit-Policy", "50;w=soon"), false, true, 0, 0, 0, 0},
+		{"no quota", headers("RateLimit-Policy", ";w=300"), false, true, 0, 0, 0, 0},
 	}
 	for _, tc := range cases {
 		st, ok, err := parseRateLimit(tc.h, t0)
-		if ok != tc.ok || (err != nil) != tc.bad {
-			t.Errorf("%s: ok %v err %v; want ok %v, error %v", tc.name, ok, err, tc.ok, tc.bad)
+		if !assert.Equal(t, tc.ok, ok, tc.name) || !assert.Equal(t, tc.bad, err != nil, "%s: err %v", tc.name, err) || !ok {
 			continue
 		}
-		if !ok {
-			continue
-		}
-		if st.Limit != tc.limit || st.Remaining != tc.remain || st.Reset != tc.reset || st.Window != tc.window || !st.ObservedAt.Equal(t0) {
-			t.Errorf("%s: %+v", tc.name, st)
-		}
-		if tc.reset > 0 && !st.ResetAt.Equal(t0.Add(tc.reset)) {
-			t.Errorf("%s: ResetAt %v, want %v", tc.name, st.ResetAt, t0.Add(tc.reset))
+		assert.Equal(t, tc.limit, st.Limit, tc.name)
+		assert.Equal(t, tc.remain, st.Remaining, tc.name)
+		assert.Equal(t, tc.reset, st.Reset, tc.name)
+		assert.Equal(t, tc.window, st.Window, tc.name)
+		assert.True(t, st.ObservedAt.Equal(t0), tc.name)
+		if tc.reset > 0 {
+			assert.True(t, st.ResetAt.Equal(t0.Add(tc.reset)), "%s: ResetAt %v", tc.name, st.ResetAt)
 		}
 	}
 }
 
 func TestRateLimitState(t *testing.T) {
 	c, mt, fc := newMock(t)
-	if _, ok := c.RateLimit(); ok {
-		t.Fatal("RateLimit reported a state before any answer")
-	}
+	_, ok := c.RateLimit()
+	require.False(t, ok, "RateLimit reported a state before any answer")
 	mt.RegisterResponder(http.MethodGet, base+"/sites", respond(t, 200, "sites.json", rateHeaders(50, 42, 120)))
 	fc.Advance(time.Minute)
-	if _, err := c.Sites(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	_, err := c.Sites(t.Context())
+	require.NoError(t, err)
 	st, ok := c.RateLimit()
 	want := RateLimitState{Limit: 50, Remaining: 42, Reset: 120 * time.Second, ResetAt: t0.Add(3 * time.Minute),
 		Window: 300 * time.Second, Policy: "50;w=300", ObservedAt: t0.Add(time.Minute)}
-	if !ok || st != want {
-		t.Errorf("RateLimit() = %+v, %v\nwant %+v", st, ok, want)
-	}
+	assert.True(t, ok)
+	assert.Equal(t, want, st)
 	// An error answer's headers count too.
 	mt.RegisterResponder(http.MethodGet, base+"/sites/x/prices/current", respond(t, 404, "error_404.json", rateHeaders(50, 41, 100)))
 	_, _ = c.CurrentPrices(t.Context(), "x", CurrentPricesParams{})
-	if st, _ := c.RateLimit(); st.Remaining != 41 {
-		t.Errorf("after a 404, Remaining = %d, want 41", st.Remaining)
-	}
+	st, _ = c.RateLimit()
+	assert.Equal(t, 41, st.Remaining, "after a 404")
 	// A malformed header is ignored, not fatal.
 	bad := rateHeaders(50, 40, 90)
 	bad.Set("RateLimit-Remaining", "many")
 	mt.RegisterResponder(http.MethodGet, base+"/sites", respond(t, 200, "sites.json", bad))
-	if _, err := c.Sites(t.Context()); err != nil {
-		t.Fatalf("a malformed rate-limit header failed the call: %v", err)
-	}
-	if st, _ := c.RateLimit(); st.Remaining != 41 {
-		t.Errorf("a malformed header changed the state: %+v", st)
-	}
+	_, err = c.Sites(t.Context())
+	require.NoError(t, err, "a malformed rate-limit header failed the call")
+	st, _ = c.RateLimit()
+	assert.Equal(t, 41, st.Remaining, "a malformed header changed the state")
 }
 
 func TestLimiterBurstWaitsForTheWindow(t *testing.T) {
 	fc := clock.NewFake(t0)
 	l := newLimiter(fc, 3, 10*time.Second, true, false)
 	for i := range 7 {
-		if err := l.Wait(t.Context()); err != nil {
-			t.Fatalf("Wait %d: %v", i, err)
-		}
+		require.NoError(t, l.Wait(t.Context()), "Wait %d", i)
 	}
 	// Three per window: the 4th and the 7th wait for a window to end.
-	if got, want := fc.Sleeps(), []time.Duration{10 * time.Second, 10 * time.Second}; !slices.Equal(got, want) {
-		t.Errorf("slept %v, want %v", got, want)
-	}
-	if got := fc.Now().Sub(t0); got != 20*time.Second {
-		t.Errorf("seven requests took %v, want 20s", got)
-	}
+	assert.Equal(t, []time.Duration{10 * time.Second, 10 * time.Second}, fc.Sleeps())
+	assert.Equal(t, 20*time.Second, fc.Now().Sub(t0), "seven requests took")
 }
 
 func TestLimiterFollowsTheServer(t *testing.T) {
@@ -120,22 +98,14 @@ func TestLimiterFollowsTheServer(t *testing.T) {
 	l := newLimiter(fc, DefaultRateLimit, DefaultRateWindow, false, false)
 	// The account's quota is shared: another program has spent it.
 	l.observe(RateLimitState{Limit: 50, Remaining: 0, Reset: 42 * time.Second, ResetAt: t0.Add(42 * time.Second), Window: 300 * time.Second})
-	if err := l.Wait(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if got := fc.Sleeps(); !slices.Equal(got, []time.Duration{42 * time.Second}) {
-		t.Errorf("slept %v, want [42s] (until the reported reset)", got)
-	}
+	require.NoError(t, l.Wait(t.Context()))
+	assert.Equal(t, []time.Duration{42 * time.Second}, fc.Sleeps(), "until the reported reset")
 	// Re-seeded from the policy: 2 per minute.
 	l.observe(RateLimitState{Limit: 2, Remaining: 2, ResetAt: fc.Now().Add(time.Minute), Window: time.Minute})
 	for range 3 {
-		if err := l.Wait(t.Context()); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, l.Wait(t.Context()))
 	}
-	if got := fc.Sleeps(); len(got) != 2 {
-		t.Errorf("slept %v; want a second wait once the server's 2 were spent", got)
-	}
+	assert.Len(t, fc.Sleeps(), 2, "want a second wait once the server's 2 were spent")
 }
 
 func TestLimiterKeepsAnExplicitBudget(t *testing.T) {
@@ -143,29 +113,22 @@ func TestLimiterKeepsAnExplicitBudget(t *testing.T) {
 	l := newLimiter(fc, 2, time.Minute, true, false)
 	l.observe(RateLimitState{Limit: 50, Remaining: 50, ResetAt: t0.Add(5 * time.Minute), Window: 5 * time.Minute})
 	for range 3 {
-		if err := l.Wait(t.Context()); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, l.Wait(t.Context()))
 	}
-	if got := fc.Sleeps(); !slices.Equal(got, []time.Duration{time.Minute}) {
-		t.Errorf("slept %v; the caller's 2 per minute must hold", got)
-	}
+	assert.Equal(t, []time.Duration{time.Minute}, fc.Sleeps(), "the caller's 2 per minute must hold")
 }
 
 func TestLimiterWithoutWaiting(t *testing.T) {
 	fc := clock.NewFake(t0)
 	l := newLimiter(fc, 1, time.Minute, true, true)
-	if err := l.Wait(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, l.Wait(t.Context()))
 	err := l.Wait(t.Context())
 	var rle *RateLimitError
-	if !errors.As(err, &rle) || !rle.Local || !rle.ResetAt.Equal(t0.Add(time.Minute)) || !errors.Is(err, energy.ErrRateLimited) {
-		t.Fatalf("err = %v; want a local *RateLimitError resetting at %v", err, t0.Add(time.Minute))
-	}
-	if len(fc.Sleeps()) != 0 {
-		t.Error("slept although waiting is off")
-	}
+	require.ErrorAs(t, err, &rle)
+	assert.True(t, rle.Local)
+	assert.True(t, rle.ResetAt.Equal(t0.Add(time.Minute)), "ResetAt %v", rle.ResetAt)
+	assert.ErrorIs(t, err, energy.ErrRateLimited)
+	assert.Empty(t, fc.Sleeps(), "slept although waiting is off")
 }
 
 func TestLimiterHonoursContext(t *testing.T) {
@@ -174,61 +137,7 @@ func TestLimiterHonoursContext(t *testing.T) {
 	_ = l.Wait(t.Context())
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if err := l.Wait(ctx); !errors.Is(err, context.Canceled) {
-		t.Errorf("err = %v; want context.Canceled", err)
-	}
-}
-
-// TestBurstAgainstFakeWaitsInsteadOf429 fires more calls than the quota at
-// the fake API: the client learns the policy from the first answer and
-// spreads the rest, so the server never says 429.
-func TestBurstAgainstFakeWaitsInsteadOf429(t *testing.T) {
-	fc := clock.NewFake(t0)
-	srv := ambertest.NewServer(ambertest.WithClock(fc), ambertest.WithQuota(5, time.Minute))
-	defer srv.Close()
-	var statuses []int
-	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		resp, err := http.DefaultTransport.RoundTrip(r)
-		if err == nil {
-			statuses = append(statuses, resp.StatusCode)
-		}
-		return resp, err
-	})}
-	c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc), WithHTTPClient(hc))
-	for i := range 12 {
-		if _, err := c.Sites(t.Context()); err != nil {
-			t.Fatalf("call %d: %v", i, err)
-		}
-	}
-	if slices.Contains(statuses, http.StatusTooManyRequests) {
-		t.Errorf("statuses %v include 429", statuses)
-	}
-	if len(statuses) != 12 {
-		t.Errorf("%d requests, want 12", len(statuses))
-	}
-	if got := fc.Sleeps(); len(got) != 2 || got[0] < 59*time.Second || got[0] > time.Minute {
-		t.Errorf("slept %v; want two waits of about a minute", got)
-	}
-}
-
-func TestNoWaitAgainstFake(t *testing.T) {
-	fc := clock.NewFake(t0)
-	srv := ambertest.NewServer(ambertest.WithClock(fc), ambertest.WithQuota(2, time.Minute))
-	defer srv.Close()
-	c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc), WithoutRateLimitWait())
-	for range 2 {
-		if _, err := c.Sites(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_, err := c.Sites(t.Context())
-	var rle *RateLimitError
-	if !errors.As(err, &rle) || !rle.Local || rle.Limit != 2 {
-		t.Fatalf("err = %#v; want a local *RateLimitError", err)
-	}
-	if n := srv.Requests(); n != 2 {
-		t.Errorf("%d requests reached the server, want 2", n)
-	}
+	assert.ErrorIs(t, l.Wait(ctx), context.Canceled)
 }
 
 func Test429IsWaitedOutAndRetried(t *testing.T) {
@@ -236,15 +145,10 @@ func Test429IsWaitedOutAndRetried(t *testing.T) {
 	mt.RegisterResponder(http.MethodGet, base+"/sites",
 		respond(t, 429, "error_429.json", rateHeaders(50, 0, 17)).Once().Then(respond(t, 200, "sites.json", rateHeaders(50, 49, 300))))
 	sites, err := c.Sites(t.Context())
-	if err != nil || len(sites) != 3 {
-		t.Fatalf("Sites = %d sites, %v", len(sites), err)
-	}
-	if got := fc.Sleeps(); !slices.Equal(got, []time.Duration{18 * time.Second}) {
-		t.Errorf("slept %v, want [18s] (reset + 1 s margin)", got)
-	}
-	if n := mt.GetTotalCallCount(); n != 2 {
-		t.Errorf("%d requests, want 2", n)
-	}
+	require.NoError(t, err)
+	require.Len(t, sites, 3)
+	assert.Equal(t, []time.Duration{18 * time.Second}, fc.Sleeps(), "reset + 1 s margin")
+	assert.Equal(t, 2, mt.GetTotalCallCount())
 }
 
 func Test429WithoutWaiting(t *testing.T) {
@@ -252,19 +156,13 @@ func Test429WithoutWaiting(t *testing.T) {
 	mt.RegisterResponder(http.MethodGet, base+"/sites", respond(t, 429, "error_429.json", rateHeaders(50, 0, 17)))
 	_, err := c.Sites(t.Context())
 	var rle *RateLimitError
-	if !errors.As(err, &rle) {
-		t.Fatalf("err = %v (%T); want *RateLimitError", err, err)
-	}
+	require.ErrorAs(t, err, &rle)
 	want := RateLimitError{ResetAt: t0.Add(17 * time.Second), Limit: 50, Remaining: 0, Policy: "50;w=300", Message: "Too Many Requests"}
-	if *rle != want || !errors.Is(err, energy.ErrRateLimited) {
-		t.Errorf("err = %+v\nwant %+v", *rle, want)
-	}
-	if n := mt.GetTotalCallCount(); n != 1 || len(fc.Sleeps()) != 0 {
-		t.Errorf("%d requests, slept %v; want 1 request and no wait", n, fc.Sleeps())
-	}
-	if s := err.Error(); s != "amber: rate limited: 0 of 50 requests left; quota resets at 2026-01-28T00:17:17Z: Too Many Requests" {
-		t.Errorf("Error() = %q", s)
-	}
+	assert.Equal(t, want, *rle)
+	assert.ErrorIs(t, err, energy.ErrRateLimited)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+	assert.Empty(t, fc.Sleeps())
+	assert.Equal(t, "amber: rate limited: 0 of 50 requests left; quota resets at 2026-01-28T00:17:17Z: Too Many Requests", err.Error())
 }
 
 func Test429TwiceIsARateLimitError(t *testing.T) {
@@ -272,12 +170,11 @@ func Test429TwiceIsARateLimitError(t *testing.T) {
 	mt.RegisterResponder(http.MethodGet, base+"/sites", respond(t, 429, "error_429.json", rateHeaders(50, 0, 30)))
 	_, err := c.Sites(t.Context())
 	var rle *RateLimitError
-	if !errors.As(err, &rle) || rle.Local || !rle.ResetAt.After(t0) {
-		t.Fatalf("err = %v; want a *RateLimitError from the server", err)
-	}
-	if n := mt.GetTotalCallCount(); n != 2 || len(fc.Sleeps()) != 1 {
-		t.Errorf("%d requests, slept %v; want one wait and one retry", n, fc.Sleeps())
-	}
+	require.ErrorAs(t, err, &rle)
+	require.False(t, rle.Local, "want a *RateLimitError from the server")
+	require.True(t, rle.ResetAt.After(t0))
+	assert.Equal(t, 2, mt.GetTotalCallCount(), "one wait and one retry")
+	assert.Len(t, fc.Sleeps(), 1, "one wait and one retry")
 }
 
 // Test429WithoutHeaders: API Gateway's 429s may carry no RateLimit headers,
@@ -290,13 +187,12 @@ func Test429WithoutHeaders(t *testing.T) {
 			Then(respond(t, 429, "error_429.json", nil).Once()).
 			Then(respond(t, 200, "sites.json", nil)))
 	for range 2 {
-		if _, err := c.Sites(t.Context()); err != nil {
-			t.Fatal(err)
-		}
+		_, err := c.Sites(t.Context())
+		require.NoError(t, err)
 	}
-	if got := fc.Sleeps(); len(got) != 1 || got[0] > 10*time.Second {
-		t.Errorf("slept %v; want one short pause", got)
-	}
+	got := fc.Sleeps()
+	require.Len(t, got, 1, "want one short pause")
+	assert.LessOrEqual(t, got[0], 10*time.Second, "want one short pause")
 
 	c, mt, _ = newMock(t, WithoutRateLimitWait())
 	mt.RegisterResponder(http.MethodGet, base+"/sites",
@@ -304,9 +200,9 @@ func Test429WithoutHeaders(t *testing.T) {
 	_, _ = c.Sites(t.Context())
 	_, err := c.Sites(t.Context())
 	var rle *RateLimitError
-	if !errors.As(err, &rle) || rle.Limit != 50 || !rle.ResetAt.Equal(t0.Add(200*time.Second)) {
-		t.Errorf("err = %+v; want the last known reset", err)
-	}
+	require.ErrorAs(t, err, &rle)
+	assert.Equal(t, 50, rle.Limit)
+	assert.True(t, rle.ResetAt.Equal(t0.Add(200*time.Second)), "want the last known reset, got %v", rle.ResetAt)
 }
 
 // Test429WithoutHeadersAfterQuotaSpent: with the limiter off, a bare 429
@@ -319,13 +215,10 @@ func Test429WithoutHeadersAfterQuotaSpent(t *testing.T) {
 			Then(respond(t, 429, "error_429.json", nil).Once()).
 			Then(respond(t, 200, "sites.json", nil)))
 	for range 2 {
-		if _, err := c.Sites(t.Context()); err != nil {
-			t.Fatal(err)
-		}
+		_, err := c.Sites(t.Context())
+		require.NoError(t, err)
 	}
-	if got := fc.Sleeps(); !slices.Equal(got, []time.Duration{201 * time.Second}) {
-		t.Errorf("slept %v, want [3m21s] (the last reported reset + 1 s margin)", got)
-	}
+	assert.Equal(t, []time.Duration{201 * time.Second}, fc.Sleeps(), "the last reported reset + 1 s margin")
 }
 
 func TestRetryAfterHeader(t *testing.T) {
@@ -333,25 +226,19 @@ func TestRetryAfterHeader(t *testing.T) {
 	h := http.Header{"Retry-After": {"7"}}
 	mt.RegisterResponder(http.MethodGet, base+"/sites",
 		respond(t, 429, "error_429.json", h).Once().Then(httpmock.NewStringResponder(200, "[]")))
-	if _, err := c.Sites(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if got := fc.Sleeps(); !slices.Equal(got, []time.Duration{7 * time.Second}) {
-		t.Errorf("slept %v, want [7s]", got)
-	}
+	_, err := c.Sites(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []time.Duration{7 * time.Second}, fc.Sleeps())
 }
 
 func TestWithRateLimitOff(t *testing.T) {
 	c, mt, fc := newMock(t, WithRateLimit(0, 0))
 	mt.RegisterResponder(http.MethodGet, base+"/sites", httpmock.NewStringResponder(200, "[]"))
 	for range 60 {
-		if _, err := c.Sites(t.Context()); err != nil {
-			t.Fatal(err)
-		}
+		_, err := c.Sites(t.Context())
+		require.NoError(t, err)
 	}
-	if len(fc.Sleeps()) != 0 {
-		t.Errorf("slept %v with the limiter off", fc.Sleeps())
-	}
+	assert.Empty(t, fc.Sleeps(), "slept with the limiter off")
 }
 
 // TestWaitsAreBoundedByTheDeadline uses the real clock: a wait the
@@ -359,31 +246,25 @@ func TestWithRateLimitOff(t *testing.T) {
 // budget and for a 429 alike.
 func TestWaitsAreBoundedByTheDeadline(t *testing.T) {
 	mt := httpmock.NewMockTransport()
-	c := New(testToken, WithHTTPClient(&http.Client{Transport: mt}), WithRateLimit(1, time.Hour))
+	c := mustNew(t, testToken, WithHTTPClient(&http.Client{Transport: mt}), WithRateLimit(1, time.Hour))
 	mt.RegisterResponder(http.MethodGet, base+"/sites", httpmock.NewStringResponder(200, "[]"))
-	if _, err := c.Sites(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	_, err := c.Sites(t.Context())
+	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	start := time.Now()
-	_, err := c.Sites(ctx)
+	_, err = c.Sites(ctx)
 	var rle *RateLimitError
-	if !errors.As(err, &rle) || !rle.Local || time.Until(rle.ResetAt) < 59*time.Minute {
-		t.Errorf("err = %v; want a local *RateLimitError resetting in about an hour", err)
-	}
+	require.ErrorAs(t, err, &rle)
+	assert.True(t, rle.Local)
+	assert.GreaterOrEqual(t, time.Until(rle.ResetAt), 59*time.Minute, "want a reset in about an hour")
+	assert.Equal(t, 1, mt.GetTotalCallCount(), "the refused call must not be sent")
 
-	if n := mt.GetTotalCallCount(); n != 1 {
-		t.Errorf("%d requests; the refused call must not be sent", n)
-	}
-
-	c = New(testToken, WithHTTPClient(&http.Client{Transport: mt}))
+	c = mustNew(t, testToken, WithHTTPClient(&http.Client{Transport: mt}))
 	mt.RegisterResponder(http.MethodGet, base+"/sites", respond(t, 429, "error_429.json", rateHeaders(50, 0, 120)))
 	_, err = c.Sites(ctx)
-	if n := mt.GetTotalCallCount(); !errors.As(err, &rle) || rle.Local || n != 2 {
-		t.Errorf("err = %v after %d requests in all; want one server 429, not waited out", err, n)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("took %v; nothing should have waited", d)
-	}
+	require.ErrorAs(t, err, &rle)
+	assert.False(t, rle.Local, "want one server 429, not waited out")
+	assert.Equal(t, 2, mt.GetTotalCallCount(), "requests in all")
+	assert.LessOrEqual(t, time.Since(start), time.Second, "nothing should have waited")
 }

@@ -116,8 +116,7 @@ type RenewablesParams struct {
 //
 // The endpoint is public: it is called without the token, does not count
 // against the account's quota, is not paced by the client's limiter and
-// does not change RateLimit (it sends no rate-limit headers). A Client made
-// with an empty token can call it.
+// does not change RateLimit (it sends no rate-limit headers).
 func (c *Client) CurrentRenewables(ctx context.Context, state State, p RenewablesParams) ([]Renewable, error) {
 	switch {
 	case !state.Known():

@@ -1,12 +1,13 @@
 package amber
 
 import (
-	"errors"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestCurrentRenewables(t *testing.T) {
@@ -18,27 +19,20 @@ func TestCurrentRenewables(t *testing.T) {
 	// does not hold it back.
 	for range 3 {
 		rs, err := c.CurrentRenewables(t.Context(), VIC, RenewablesParams{Next: 1, Previous: 1, Resolution: Resolution30})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(rs) != 3 {
-			t.Fatalf("got %d, want 3", len(rs))
-		}
-		if rs[0].Kind != RenewableActual || rs[1].Kind != RenewableCurrent || rs[2].Kind != RenewableForecast {
-			t.Errorf("kinds %v %v %v", rs[0].Kind, rs[1].Kind, rs[2].Kind)
-		}
+		require.NoError(t, err)
+		require.Len(t, rs, 3)
+		assert.Equal(t, []RenewableKind{RenewableActual, RenewableCurrent, RenewableForecast}, []RenewableKind{rs[0].Kind, rs[1].Kind, rs[2].Kind})
 		r := rs[2]
-		if r.Renewables != 61.5 || r.Descriptor != RenewablesGreat || r.Duration != 30*time.Minute ||
-			!r.Start().Equal(time.Date(2021, 5, 5, 2, 30, 0, 0, time.UTC)) || r.Date != NewDate(2021, 5, 5) {
-			t.Errorf("forecast = %+v", r)
-		}
+		assert.Equal(t, 61.5, r.Renewables)
+		assert.Equal(t, RenewablesGreat, r.Descriptor)
+		assert.Equal(t, 30*time.Minute, r.Duration)
+		assert.True(t, r.Start().Equal(time.Date(2021, 5, 5, 2, 30, 0, 0, time.UTC)), "Start %v", r.Start())
+		assert.Equal(t, NewDate(2021, 5, 5), r.Date)
 	}
-	if _, ok := c.RateLimit(); ok {
-		t.Error("the renewables endpoint set the rate-limit state")
-	}
-	if RenewableForecast.String() != "ForecastRenewable" || RenewableKind(9).String() != "RenewableKind(9)" {
-		t.Error("RenewableKind.String")
-	}
+	_, ok := c.RateLimit()
+	assert.False(t, ok, "the renewables endpoint set the rate-limit state")
+	assert.Equal(t, "ForecastRenewable", RenewableForecast.String())
+	assert.Equal(t, "RenewableKind(9)", RenewableKind(9).String())
 }
 
 func TestCurrentRenewablesLimits(t *testing.T) {
@@ -65,19 +59,17 @@ func TestCurrentRenewablesUnknownType(t *testing.T) {
 	c, mt, _ := newMock(t)
 	mt.RegisterResponder(http.MethodGet, base+"/state/nsw/renewables/current",
 		httpmock.NewStringResponder(200, `[{"type":"PastRenewable","duration":30,"endTime":"2021-05-05T02:00:00Z"}]`))
-	if _, err := c.CurrentRenewables(t.Context(), NSW, RenewablesParams{}); err == nil {
-		t.Error("an unknown renewable type decoded")
-	}
+	_, err := c.CurrentRenewables(t.Context(), NSW, RenewablesParams{})
+	assert.Error(t, err, "an unknown renewable type decoded")
 	mt.RegisterResponder(http.MethodGet, base+"/state/qld/renewables/current",
 		httpmock.NewStringResponder(200, `[{"type":"ActualRenewable","duration":30}]`))
-	if _, err := c.CurrentRenewables(t.Context(), QLD, RenewablesParams{}); err == nil {
-		t.Error("a renewable without endTime decoded")
-	}
+	_, err = c.CurrentRenewables(t.Context(), QLD, RenewablesParams{})
+	assert.Error(t, err, "a renewable without endTime decoded")
 	mt.RegisterResponder(http.MethodGet, base+"/state/sa/renewables/current",
 		httpmock.NewStringResponder(404, `{"message":"State not found"}`))
-	_, err := c.CurrentRenewables(t.Context(), SA, RenewablesParams{})
+	_, err = c.CurrentRenewables(t.Context(), SA, RenewablesParams{})
 	var ae *APIError
-	if !errors.As(err, &ae) || ae.StatusCode != 404 || ae.Message != "State not found" {
-		t.Errorf("err = %v; want a 404 *APIError", err)
-	}
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 404, ae.StatusCode)
+	assert.Equal(t, "State not found", ae.Message)
 }

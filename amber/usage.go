@@ -70,7 +70,8 @@ type UsageParams struct {
 // Meter data arrives late: today's usage is usually empty, and missing
 // intervals are filled in over the following days, so re-fetch recent days.
 // Usage cannot be asked for days after today (NEM time, by the client's
-// clock): that is a *energy.FieldError. A range longer than MaxDays is split
+// clock): a StartDate or an EndDate after today is a *energy.FieldError,
+// before any request. A range longer than MaxDays is split
 // and merged as Prices does, in Amber's channel order (by channel type, then
 // channel identifier) and time order, without duplicates.
 func (c *Client) Usage(ctx context.Context, siteID string, p UsageParams) ([]Usage, error) {
@@ -82,8 +83,13 @@ func (c *Client) Usage(ctx context.Context, siteID string, p UsageParams) ([]Usa
 	if err != nil {
 		return nil, err
 	}
+	// Amber refuses days after today; checking the end too keeps a range
+	// that runs into the future from sending requests for days that have
+	// no usage (a split range's later requests would lie wholly ahead).
 	if today := DateOf(c.clock.Now()); start.After(today) {
 		return nil, energy.Invalid("StartDate", "%s is after today (%s, NEM time): there is no usage yet", start, today)
+	} else if end.After(today) {
+		return nil, energy.Invalid("EndDate", "%s is after today (%s, NEM time): there is no usage yet; end the range today at the latest", end, today)
 	}
 	var all []Usage
 	for _, span := range splitDates(start, end) {

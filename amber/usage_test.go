@@ -2,16 +2,14 @@ package amber
 
 import (
 	"encoding/json"
-	"math"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
-
-	"github.com/gridwire/gridwire/amber/ambertest"
-	"github.com/gridwire/gridwire/clock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestUsage(t *testing.T) {
@@ -19,42 +17,32 @@ func TestUsage(t *testing.T) {
 	mt.RegisterResponderWithQuery(http.MethodGet, base+"/sites/"+siteID+"/usage",
 		"startDate=2025-07-14&endDate=2025-07-14", respond(t, 200, "usage.json", rateHeaders(50, 47, 60)))
 	us, err := c.Usage(t.Context(), siteID, UsageParams{StartDate: NewDate(2025, 7, 14)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(us) != 3 {
-		t.Fatalf("got %d records, want 3", len(us))
-	}
+	require.NoError(t, err)
+	require.Len(t, us, 3)
 	u := us[0]
-	if u.ChannelIdentifier != "E1" || u.KWh != 0.025 || u.Cost != 0.4762 || u.Quality != QualityBillable ||
-		u.PerKWh != 19.04971 || u.Duration != 5*time.Minute || u.TariffInformation == nil || u.TariffInformation.DemandWindow == nil {
-		t.Errorf("usage[0] = %+v", u)
-	}
+	assert.Equal(t, "E1", u.ChannelIdentifier)
+	assert.Equal(t, 0.025, u.KWh)
+	assert.Equal(t, Cents(0.4762), u.Cost)
+	assert.Equal(t, QualityBillable, u.Quality)
+	assert.Equal(t, CentsPerKWh(19.04971), u.PerKWh)
+	assert.Equal(t, 5*time.Minute, u.Duration)
+	require.NotNil(t, u.TariffInformation)
+	assert.NotNil(t, u.TariffInformation.DemandWindow)
 	// The spec gives cost no unit; it is cents: kWh × c/kWh.
-	if got := u.KWh * float64(u.PerKWh); math.Abs(got-float64(u.Cost)) > 1e-4 {
-		t.Errorf("cost %v is not kWh × perKwh = %v", u.Cost, got)
-	}
-	if math.Abs(u.Cost.Dollars()-0.004762) > 1e-12 {
-		t.Errorf("Cost.Dollars() = %v", u.Cost.Dollars())
-	}
-	if us[1].Quality != QualityEstimated || us[2].ChannelType != ChannelFeedIn || us[2].KWh >= 0 {
-		t.Errorf("usage[1..2] = %+v, %+v", us[1], us[2])
-	}
-	if !u.Start().Equal(time.Date(2025, 7, 13, 14, 0, 0, 0, time.UTC)) {
-		t.Errorf("Start() = %v", u.Start())
-	}
+	assert.InDelta(t, float64(u.Cost), u.KWh*float64(u.PerKWh), 1e-4, "cost is not kWh × perKwh")
+	assert.InDelta(t, 0.004762, u.Cost.Dollars(), 1e-12)
+	assert.Equal(t, QualityEstimated, us[1].Quality)
+	assert.Equal(t, ChannelFeedIn, us[2].ChannelType)
+	assert.Negative(t, us[2].KWh)
+	assert.True(t, u.Start().Equal(time.Date(2025, 7, 13, 14, 0, 0, 0, time.UTC)), "Start() = %v", u.Start())
 }
 
 func TestUsageRejectsOtherTypes(t *testing.T) {
 	var us []Usage
-	err := json.Unmarshal([]byte(`[{"type":"ActualInterval","duration":5,"endTime":"2025-07-13T14:05:00Z","channelType":"general"}]`), &us)
-	if err == nil {
-		t.Fatal("a price interval decoded as usage")
-	}
-	err = json.Unmarshal([]byte(`[{"type":"Usage","duration":5,"channelType":"general"}]`), &us)
-	if err == nil {
-		t.Fatal("usage without endTime decoded")
-	}
+	err := json.Unmarshal([]byte(`[{"type":"ActualInterval","duration":5,"endTime":"2025-07-13T14:05:00Z","channelType":"general","perKwh":1,"spotPerKwh":1}]`), &us)
+	require.Error(t, err, "a price interval decoded as usage")
+	err = json.Unmarshal([]byte(`[{"type":"Usage","duration":5,"channelType":"general","perKwh":1,"spotPerKwh":1}]`), &us)
+	require.Error(t, err, "usage without endTime decoded")
 }
 
 func TestUsageLimits(t *testing.T) {
@@ -74,35 +62,6 @@ func TestUsageLimits(t *testing.T) {
 			_, err := c.Usage(t.Context(), tc.site, tc.p)
 			return err
 		})
-	}
-}
-
-func TestUsageSplitsAndMerges(t *testing.T) {
-	fc := clock.NewFake(time.Date(2026, 2, 1, 3, 0, 0, 0, time.UTC))
-	srv := ambertest.NewServer(ambertest.WithClock(fc), ambertest.WithIntervalLength(5))
-	defer srv.Close()
-	c := New(srv.Token, WithBaseURL(srv.URL), WithClock(fc))
-	us, err := c.Site(srv.SiteID).Usage(t.Context(), UsageParams{StartDate: NewDate(2026, 1, 20), EndDate: NewDate(2026, 1, 29)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := srv.Requests(); n != 2 {
-		t.Errorf("%d requests for 10 days, want 2", n)
-	}
-	const perChannel = 10 * 24 * 12
-	if len(us) != 2*perChannel {
-		t.Fatalf("got %d records, want %d", len(us), 2*perChannel)
-	}
-	for i := 1; i < len(us); i++ {
-		if i == perChannel {
-			if us[i].ChannelIdentifier != "B1" {
-				t.Fatalf("records[%d] is %s; want the feed-in channel after the general one", i, us[i].ChannelIdentifier)
-			}
-			continue
-		}
-		if !us[i].Start().Equal(us[i-1].End()) {
-			t.Fatalf("records[%d] starts %v, not where records[%d] ends (%v)", i, us[i].Start(), i-1, us[i-1].End())
-		}
 	}
 }
 
@@ -126,14 +85,10 @@ func TestUsageMergeDropsBoundaryDuplicates(t *testing.T) {
 	mt.RegisterResponderWithQuery(http.MethodGet, base+"/sites/"+siteID+"/usage", "startDate=2026-01-08&endDate=2026-01-10",
 		httpmock.NewJsonResponderOrPanic(200, second))
 	us, err := c.Usage(t.Context(), siteID, UsageParams{StartDate: NewDate(2026, 1, 1), EndDate: NewDate(2026, 1, 10)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var got []string
 	for _, u := range us {
 		got = append(got, u.ChannelIdentifier+" "+u.EndTime.Format("15:04"))
 	}
-	if want := "E1 13:30|E1 14:00|E1 14:30|B1 14:00"; strings.Join(got, "|") != want {
-		t.Errorf("merged %s, want %s", strings.Join(got, "|"), want)
-	}
+	assert.Equal(t, "E1 13:30|E1 14:00|E1 14:30|B1 14:00", strings.Join(got, "|"), "merged")
 }

@@ -2,9 +2,11 @@ package clock_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/clock"
 )
@@ -12,35 +14,21 @@ import (
 func TestFake(t *testing.T) {
 	t0 := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	f := clock.NewFake(t0)
-	if err := f.Sleep(context.Background(), 3*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, f.Sleep(context.Background(), 3*time.Second))
 	f.Advance(time.Minute)
-	if got := f.Now(); !got.Equal(t0.Add(63 * time.Second)) {
-		t.Errorf("Now = %v", got)
-	}
+	assert.True(t, f.Now().Equal(t0.Add(63*time.Second)), "Now = %v", f.Now())
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := f.Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
-		t.Errorf("Sleep(cancelled) = %v", err)
-	}
-	if got := f.Sleeps(); len(got) != 1 || got[0] != 3*time.Second {
-		t.Errorf("Sleeps = %v", got)
-	}
+	assert.ErrorIs(t, f.Sleep(ctx, time.Hour), context.Canceled)
+	assert.Equal(t, []time.Duration{3 * time.Second}, f.Sleeps())
 }
 
 func TestSystemSleep(t *testing.T) {
 	c := clock.System()
 	start := time.Now()
-	if err := c.Sleep(context.Background(), 5*time.Millisecond); err != nil {
-		t.Fatal(err)
-	}
-	if time.Since(start) < 5*time.Millisecond {
-		t.Error("Sleep returned early")
-	}
+	require.NoError(t, c.Sleep(context.Background(), 5*time.Millisecond))
+	assert.GreaterOrEqual(t, time.Since(start), 5*time.Millisecond, "Sleep returned early")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := c.Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
-		t.Errorf("Sleep(cancelled) = %v", err)
-	}
+	assert.ErrorIs(t, c.Sleep(ctx, time.Hour), context.Canceled)
 }

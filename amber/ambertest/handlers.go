@@ -57,7 +57,7 @@ func (s *Server) handleCurrentPrices(w http.ResponseWriter, r *http.Request, now
 			out = append(out, interval(ch.Type, cur.Add(time.Duration(i)*length), length, now))
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, nulled(r, out))
 }
 
 func (s *Server) handlePrices(w http.ResponseWriter, r *http.Request, now time.Time) {
@@ -79,7 +79,7 @@ func (s *Server) handlePrices(w http.ResponseWriter, r *http.Request, now time.T
 			out = append(out, interval(ch.Type, t, length, now))
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, nulled(r, out))
 }
 
 func (s *Server) handleUsage(w http.ResponseWriter, r *http.Request, now time.Time) {
@@ -115,13 +115,26 @@ func (s *Server) handleUsage(w http.ResponseWriter, r *http.Request, now time.Ti
 			out = append(out, wireUsage{
 				Type: "Usage", Duration: iv.Duration, Date: iv.Date, StartTime: iv.StartTime, EndTime: iv.EndTime,
 				NEMTime: iv.NEMTime, Quality: quality, KWh: kwh, PerKWh: iv.PerKWh, SpotPerKWh: iv.SpotPerKWh,
-				ChannelType: ch.Type, ChannelIdentifier: ch.Identifier, Cost: round(kwh*iv.PerKWh, 4),
+				ChannelType: ch.Type, ChannelIdentifier: ch.Identifier, Cost: round(kwh**iv.PerKWh, 4),
 				Renewables: iv.Renewables, SpikeStatus: iv.SpikeStatus, TariffInformation: iv.TariffInformation,
 				Descriptor: iv.Descriptor,
 			})
+			if nullPrices(r) {
+				out[len(out)-1].PerKWh = nil
+			}
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// nulled removes the prices of out when a NullPrices fault applies.
+func nulled(r *http.Request, out []wireInterval) []wireInterval {
+	if nullPrices(r) {
+		for i := range out {
+			out[i].PerKWh = nil
+		}
+	}
+	return out
 }
 
 // renewableType names the renewable kind of each interval kind.
@@ -169,7 +182,7 @@ func interval(channel string, start time.Time, length time.Duration, now time.Ti
 	iv := wireInterval{
 		Date: start.In(nem).Format(time.DateOnly), Duration: int(length / time.Minute),
 		StartTime: start.Add(time.Second).UTC().Format(time.RFC3339), EndTime: end.UTC().Format(time.RFC3339),
-		NEMTime: end.In(nem).Format(time.RFC3339), PerKWh: p, Renewables: m.renewables, SpotPerKWh: m.spot,
+		NEMTime: end.In(nem).Format(time.RFC3339), PerKWh: &p, Renewables: m.renewables, SpotPerKWh: m.spot,
 		ChannelType: channel, TariffInformation: tariff(m), Descriptor: descriptor(m),
 	}
 	switch {

@@ -3,7 +3,7 @@
 //
 //	srv := ambertest.NewServer()
 //	defer srv.Close()
-//	c := amber.New(srv.Token, amber.WithBaseURL(srv.URL))
+//	c := srv.Client() // an *amber.Client pointed at the fake, with its token
 //	prices, err := c.Site(srv.SiteID).CurrentPrices(ctx, amber.CurrentPricesParams{Next: 12})
 //
 // The fake serves every endpoint of the public API (v2.0.0) with realistic,
@@ -28,21 +28,29 @@
 //   - usage is available for completed NEM days only (today's is empty), as
 //     meter data arrives late.
 //
-// FailNext simulates an outage behind the gateway (500s, 503s) for testing
-// retries and error handling.
+// It does not reproduce Amber's accounts (one token, two sites), real
+// market prices, or network behaviour (latency, dropped connections).
+//
+// FailNext injects faults: an outage behind the gateway (500s, 503s), or
+// answers a broken server might give (null prices, a null body), for
+// testing a client's retries and error handling.
 //
 // Time comes from a clock.Clock (WithClock), so tests control what "now",
 // the current interval and the rate-limit window are.
 package ambertest
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/gridwire/gridwire/amber"
 	"github.com/gridwire/gridwire/clock"
 )
 
@@ -71,18 +79,47 @@ type Server struct {
 	ClosedSiteID string
 
 	ts             *httptest.Server
+	handler        http.Handler
 	clock          clock.Clock
 	quota          int
 	window         time.Duration
 	length         int // billing interval, minutes
 	controlledLoad bool
 
-	mu         sync.Mutex
-	requests   int
-	used       int
-	windowEnd  time.Time
-	failures   int // how many authenticated requests still to fail
-	failStatus int
+	mu        sync.Mutex
+	requests  int
+	used      int
+	windowEnd time.Time
+	failures  int // how many matching requests still to fail
+	fault     Fault
+}
+
+// Endpoints are the fake's routes, as Fault.Endpoint names them: the paths
+// of the API below the base URL, with {site} and {state} for the variable
+// segments.
+var Endpoints = []string{
+	"/sites",
+	"/sites/{site}/prices/current",
+	"/sites/{site}/prices",
+	"/sites/{site}/usage",
+	"/state/{state}/renewables/current",
+}
+
+// Fault is what FailNext makes the fake do instead of its normal answer.
+type Fault struct {
+	// Endpoint is the route the fault applies to, one of Endpoints (such as
+	// "/sites/{site}/prices"); "" means any route. Requests to other routes
+	// are answered normally and do not use up the fault.
+	Endpoint string
+	// Status, when not 0, is the HTTP status to answer with (such as 500
+	// or 503), with an Amber-style error body.
+	Status int
+	// NullPrices answers normally but with every perKwh null, as a broken
+	// upstream might (on the price and usage endpoints; elsewhere it has no
+	// effect). A client must not read that as a price of 0.
+	NullPrices bool
+	// NullBody answers 200 with the literal body null instead of a list.
+	NullBody bool
 }
 
 // Option configures a Server.
@@ -125,22 +162,43 @@ func NewServer(opts ...Option) *Server {
 	mux.HandleFunc("GET /v1/sites/{site}/prices/current", s.authed(s.handleCurrentPrices))
 	mux.HandleFunc("GET /v1/sites/{site}/prices", s.authed(s.handlePrices))
 	mux.HandleFunc("GET /v1/sites/{site}/usage", s.authed(s.handleUsage))
-	mux.HandleFunc("GET /v1/state/{state}/renewables/current", s.handleRenewables)
+	mux.HandleFunc("GET /v1/state/{state}/renewables/current", s.faulty(s.handleRenewables))
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found")
 	})
-	s.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.requests++
 		s.mu.Unlock()
 		mux.ServeHTTP(w, r)
-	}))
+	})
+	s.ts = httptest.NewServer(s.handler)
 	s.URL = s.ts.URL + "/v1"
 	return s
 }
 
 // Close shuts the server down.
 func (s *Server) Close() { s.ts.Close() }
+
+// Handler returns the fake as an http.Handler, for mounting in a server of
+// your own. It serves the API below "/v1" (so a client's base URL is that
+// server's URL plus "/v1") and shares this Server's state: token, quota,
+// faults and request count.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Client returns an *amber.Client pointed at the fake, with its token and
+// clock. The client-side limiter is off, so tests are not paced by Amber's
+// 50-per-5-minutes budget; the fake's own quota (WithQuota) still answers
+// 429s. opts are applied last and may change any of it. It panics if opts
+// are invalid, as a test helper would.
+func (s *Server) Client(opts ...amber.Option) *amber.Client {
+	all := append([]amber.Option{amber.WithBaseURL(s.URL), amber.WithClock(s.clock), amber.WithRateLimit(0, 0)}, opts...)
+	c, err := amber.New(s.Token, all...)
+	if err != nil {
+		panic("ambertest: Client: " + err.Error())
+	}
+	return c
+}
 
 // Requests returns how many requests the server has received, whatever
 // their outcome.
@@ -150,14 +208,62 @@ func (s *Server) Requests() int {
 	return s.requests
 }
 
-// FailNext makes the next n authenticated requests fail with status (such
-// as 500 or 503) and an Amber-style error body, after the token and quota
-// checks, as an outage behind Amber's gateway would. It lets tests exercise
-// a client's retries and error handling against the fake.
-func (s *Server) FailNext(n, status int) {
+// FailNext makes the next n requests to f.Endpoint (any route when it is
+// "") answer as f says instead of normally: an error status with an
+// Amber-style body, as an outage behind Amber's gateway would, or a broken
+// answer (null prices, a null body). On authenticated routes it applies
+// after the token and quota checks, as the gateway's would. It replaces any
+// fault still pending. It panics when f names no route of the fake or asks
+// for nothing.
+func (s *Server) FailNext(n int, f Fault) {
+	if f.Endpoint != "" && !slices.Contains(Endpoints, f.Endpoint) {
+		panic(fmt.Sprintf("ambertest: FailNext: %q is not one of %q", f.Endpoint, Endpoints))
+	}
+	if f.Status == 0 && !f.NullPrices && !f.NullBody {
+		panic("ambertest: FailNext: the Fault sets neither Status, NullPrices nor NullBody")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.failures, s.failStatus = n, status
+	s.failures, s.fault = n, f
+}
+
+// takeFault returns the fault to apply to a request to route, using it up,
+// or false.
+func (s *Server) takeFault(route string) (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failures <= 0 || (s.fault.Endpoint != "" && s.fault.Endpoint != route) {
+		return Fault{}, false
+	}
+	s.failures--
+	return s.fault, true
+}
+
+type nullPricesKey struct{}
+
+// nullPrices reports whether the request's answer is to carry null prices.
+func nullPrices(r *http.Request) bool {
+	v, _ := r.Context().Value(nullPricesKey{}).(bool)
+	return v
+}
+
+// faulty applies a pending fault to the request, or calls h.
+func (s *Server) faulty(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		route := r.Pattern[len("GET /v1"):]
+		f, ok := s.takeFault(route)
+		switch {
+		case !ok:
+			h(w, r)
+		case f.Status != 0:
+			writeError(w, f.Status, http.StatusText(f.Status))
+		case f.NullBody:
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte("null"))
+		default:
+			h(w, r.WithContext(context.WithValue(r.Context(), nullPricesKey{}, true)))
+		}
+	}
 }
 
 // Now returns the server's time.
@@ -187,24 +293,17 @@ func (s *Server) authed(h handler) http.HandlerFunc {
 			s.used++
 		}
 		remaining, reset := s.quota-s.used, s.windowEnd.Sub(now)
-		fail, failStatus := !limited && s.failures > 0, s.failStatus
-		if fail {
-			s.failures--
-		}
 		s.mu.Unlock()
 		hd := w.Header()
 		hd.Set("RateLimit-Limit", strconv.Itoa(s.quota))
 		hd.Set("RateLimit-Remaining", strconv.Itoa(remaining))
 		hd.Set("RateLimit-Reset", strconv.Itoa(int((reset+time.Second-1)/time.Second)))
 		hd.Set("RateLimit-Policy", strconv.Itoa(s.quota)+";w="+strconv.Itoa(int(s.window/time.Second)))
-		switch {
-		case limited:
+		if limited {
 			writeError(w, http.StatusTooManyRequests, "Too Many Requests")
-		case fail:
-			writeError(w, failStatus, http.StatusText(failStatus))
-		default:
-			h(w, r, now)
+			return
 		}
+		s.faulty(func(w http.ResponseWriter, r *http.Request) { h(w, r, now) })(w, r)
 	}
 }
 

@@ -49,7 +49,7 @@ type wireInterval struct {
 	StartTime         string        `json:"startTime"`
 	EndTime           string        `json:"endTime"`
 	NEMTime           string        `json:"nemTime"`
-	PerKWh            float64       `json:"perKwh"`
+	PerKWh            *float64      `json:"perKwh"`
 	Renewables        float64       `json:"renewables"`
 	SpotPerKWh        float64       `json:"spotPerKwh"`
 	ChannelType       string        `json:"channelType"`
@@ -70,7 +70,7 @@ type wireUsage struct {
 	NEMTime           string      `json:"nemTime"`
 	Quality           string      `json:"quality"`
 	KWh               float64     `json:"kwh"`
-	PerKWh            float64     `json:"perKwh"`
+	PerKWh            *float64    `json:"perKwh"`
 	SpotPerKWh        float64     `json:"spotPerKwh"`
 	ChannelType       string      `json:"channelType"`
 	ChannelIdentifier string      `json:"channelIdentifier"`

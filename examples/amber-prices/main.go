@@ -11,8 +11,16 @@
 //	-base-url   talk to another server speaking the Amber API
 //	-site       the site ID (default: the account's active site)
 //	-hours      how many hours ahead to show (default 12)
+//	-tz         the time zone times are printed in (default: the site's own)
 //
-// Without AMBER_TOKEN and without -sim it exits with status 2.
+// Times are printed in the site's own time zone by default, the one its
+// electricity network is in (Jemena, in Melbourne, gives
+// Australia/Melbourne), since that is the clock its tariff follows; an
+// unknown network gives Australia/Sydney. -tz takes any IANA zone name,
+// "Local", or "NEM" for the market's AEST, UTC+10 all year.
+//
+// Without AMBER_TOKEN and without -sim it exits with status 2; a failure of
+// the API exits with status 1. SIGINT and SIGTERM stop it cleanly.
 package main
 
 import (
@@ -25,15 +33,19 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
+	_ "time/tzdata" // -tz works on systems without a zoneinfo database
 
 	"github.com/gridwire/gridwire/amber"
 	"github.com/gridwire/gridwire/amber/ambertest"
 	"github.com/gridwire/gridwire/energy"
 )
 
+const description = "amber-prices prints the next hours of an Amber Electric site's import and export prices."
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)
@@ -46,13 +58,41 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	sim := fs.Bool("sim", false, "serve the Amber API from an in-process fake (no network, no token)")
 	baseURL := fs.String("base-url", amber.DefaultBaseURL, "base URL of a server speaking the Amber API")
 	siteID := fs.String("site", "", "site ID (default: the account's active site)")
-	hours := fs.Int("hours", 12, "hours ahead to show")
-	if err := fs.Parse(args); err != nil {
+	hours := fs.Int("hours", 12, "hours ahead to show, 1 to 48")
+	tzName := fs.String("tz", "", `time zone of the printed times: an IANA name, "Local" or "NEM" (default: the site's network's zone)`)
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, description)
+		fmt.Fprintln(w, "\nUsage: amber-prices [flags]")
+		fmt.Fprintln(w, "\nEnvironment:")
+		fmt.Fprintln(w, "  AMBER_TOKEN  your Amber API token, from app.amber.com.au/developers (not needed with -sim)")
+		fmt.Fprintln(w, "\nFlags:")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(stderr)
+	}
+	fs.Usage = func() {} // printed below, to stdout for -h
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		usage(stdout)
+		return 0
+	} else if err != nil {
+		usage(stderr)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "amber-prices: unexpected argument %q (see -h)\n", fs.Arg(0))
 		return 2
 	}
 	if *hours < 1 || *hours > 48 {
 		fmt.Fprintln(stderr, "amber-prices: -hours must be from 1 to 48")
 		return 2
+	}
+	var tz *time.Location
+	if *tzName != "" {
+		var err error
+		if tz, err = loadZone(*tzName); err != nil {
+			fmt.Fprintf(stderr, "amber-prices: -tz %q is not a time zone (try Australia/Sydney, Local or NEM)\n", *tzName)
+			return 2
+		}
 	}
 	token := getenv("AMBER_TOKEN")
 	if *sim {
@@ -63,21 +103,66 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintln(stderr, "amber-prices: set AMBER_TOKEN to your Amber API token (app.amber.com.au/developers), or use -sim to run against a simulated server")
 		return 2
 	}
+	c, err := amber.New(token, amber.WithBaseURL(*baseURL))
+	if err != nil {
+		fmt.Fprintln(stderr, "amber-prices:", err)
+		return 2
+	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	c := amber.New(token, amber.WithBaseURL(*baseURL))
-	if err := show(ctx, c, *siteID, time.Duration(*hours)*time.Hour, stdout); err != nil {
+	if err := show(ctx, c, *siteID, time.Duration(*hours)*time.Hour, tz, time.Now(), stdout); err != nil {
 		fmt.Fprintln(stderr, "amber-prices:", err)
-		if errors.Is(err, energy.ErrUnauthorized) {
+		switch {
+		case errors.Is(err, context.Canceled):
+			fmt.Fprintln(stderr, "amber-prices: interrupted")
+		case errors.Is(err, energy.ErrUnauthorized):
 			fmt.Fprintln(stderr, "amber-prices: check AMBER_TOKEN")
+		case errors.Is(err, energy.ErrRateLimited):
+			fmt.Fprintln(stderr, "amber-prices: the account's quota is spent; try again in a few minutes")
+		case errors.Is(err, energy.ErrUnavailable):
+			fmt.Fprintln(stderr, "amber-prices: the API is not answering as it should; try again later, or -base-url for another server")
 		}
 		return 1
 	}
 	return 0
 }
 
-// show prints the table for the site (or the account's active site).
-func show(ctx context.Context, c *amber.Client, siteID string, ahead time.Duration, w io.Writer) error {
+// loadZone is time.LoadLocation plus "NEM", the market's fixed AEST.
+func loadZone(name string) (*time.Location, error) {
+	if strings.EqualFold(name, "NEM") {
+		return amber.NEM, nil
+	}
+	return time.LoadLocation(name)
+}
+
+// networkZones maps Australia's distribution networks to the zone of the
+// state they serve.
+var networkZones = map[string]string{
+	"Ausgrid": "Australia/Sydney", "Endeavour Energy": "Australia/Sydney", "Essential Energy": "Australia/Sydney",
+	"Evoenergy": "Australia/Canberra",
+	"Jemena":    "Australia/Melbourne", "CitiPower": "Australia/Melbourne", "Powercor": "Australia/Melbourne",
+	"AusNet Services": "Australia/Melbourne", "United Energy": "Australia/Melbourne",
+	"Energex": "Australia/Brisbane", "Ergon Energy": "Australia/Brisbane",
+	"SA Power Networks": "Australia/Adelaide",
+	"TasNetworks":       "Australia/Hobart",
+}
+
+// siteZone is the zone of the site's network, or Australia/Sydney.
+func siteZone(s amber.Site) *time.Location {
+	name, ok := networkZones[s.Network]
+	if !ok {
+		name = "Australia/Sydney"
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return amber.NEM // unreachable with time/tzdata linked in
+	}
+	return loc
+}
+
+// show prints the table for the site (or the account's active site) from
+// now on, in tz (nil: the site's zone).
+func show(ctx context.Context, c *amber.Client, siteID string, ahead time.Duration, tz *time.Location, now time.Time, w io.Writer) error {
 	sites, err := c.Sites(ctx)
 	if err != nil {
 		return err
@@ -86,26 +171,28 @@ func show(ctx context.Context, c *amber.Client, siteID string, ahead time.Durati
 	var ok bool
 	if siteID == "" {
 		if site, ok = amber.ActiveSite(sites); !ok {
-			return fmt.Errorf("the account has no active site (%d site(s) in all)", len(sites))
+			return fmt.Errorf("the account has no active site (%d site(s) in all); pick one with -site", len(sites))
 		}
 	} else if i := slices.IndexFunc(sites, func(s amber.Site) bool { return s.ID == siteID }); i >= 0 {
 		site = sites[i]
 	} else {
-		return fmt.Errorf("site %q is not one of the account's %d site(s)", siteID, len(sites))
+		return fmt.Errorf("site %q is not one of the account's %d site(s); leave -site out for the active one", siteID, len(sites))
 	}
-	now := time.Now()
+	if tz == nil {
+		tz = siteZone(site)
+	}
 	prices, err := c.Site(site.ID).PriceSource().Prices(ctx, now, now.Add(ahead))
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "Amber site %s (%s, %s, %d-minute billing intervals)\n",
 		site.ID, site.Network, site.Status, int(site.IntervalLength.Minutes()))
-	fmt.Fprintf(w, "Next %d hours of prices in c/kWh incl. GST; export is what you are paid. Local time (%s).\n\n",
-		int(ahead.Hours()), now.Format("MST -07:00"))
-	printTable(w, prices, now)
+	fmt.Fprintf(w, "Next %d hours of prices in c/kWh incl. GST; export is what you are paid. Times in %s (%s).\n\n",
+		int(ahead.Hours()), tz, now.In(tz).Format("MST -07:00"))
+	printTable(w, prices, now, tz)
 	if st, ok := c.RateLimit(); ok {
 		fmt.Fprintf(w, "\nRate limit: %d of %d requests left, renewed at %s.\n",
-			st.Remaining, st.Limit, st.ResetAt.Local().Format("15:04:05"))
+			st.Remaining, st.Limit, st.ResetAt.In(tz).Format("15:04:05"))
 	}
 	return nil
 }
@@ -117,7 +204,7 @@ type row struct {
 	forecast, curr bool
 }
 
-func printTable(w io.Writer, prices []energy.Price, now time.Time) {
+func printTable(w io.Writer, prices []energy.Price, now time.Time, tz *time.Location) {
 	var rows []*row
 	byStart := map[time.Time]*row{}
 	for i := range prices {
@@ -152,7 +239,7 @@ func printTable(w io.Writer, prices []energy.Price, now time.Time) {
 			mark = "forecast"
 		}
 		line := fmt.Sprintf("%-15s %9s %9s  %-13s %s",
-			r.start.Local().Format("Mon 15:04")+"–"+r.end.Local().Format("15:04"), cents(r.imp), cents(r.exp), desc, mark)
+			r.start.In(tz).Format("Mon 15:04")+"–"+r.end.In(tz).Format("15:04"), cents(r.imp), cents(r.exp), desc, mark)
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
 }

@@ -2,9 +2,11 @@ package ocppj_test
 
 import (
 	"encoding/json"
-	"errors"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/internal/ocppj"
 )
@@ -14,7 +16,8 @@ func TestParse(t *testing.T) {
 		in   string
 		want ocppj.Frame
 	}{
-		// Shapes from ../shared/reference/oscp-balanz-volue.md §3.1.
+		// The shapes balanz sends, the four-element CallError of OCPP-J and
+		// balanz's shorter ones included.
 		{`[2, "123456", "GetChargers", {"group_id": "RR2"}]`, ocppj.Frame{Type: ocppj.Call, ID: "123456", Action: "GetChargers", Payload: json.RawMessage(`{"group_id": "RR2"}`)}},
 		{`[3,"1",{"user_type":"Admin"}]`, ocppj.Frame{Type: ocppj.CallResult, ID: "1", Payload: json.RawMessage(`{"user_type":"Admin"}`)}},
 		{`[4,"2",{"status":"InvalidLogin"}]`, ocppj.Frame{Type: ocppj.CallError, ID: "2", Payload: json.RawMessage(`{"status":"InvalidLogin"}`)}},
@@ -23,55 +26,39 @@ func TestParse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, err := ocppj.Parse([]byte(tt.in))
-		if err != nil {
-			t.Errorf("Parse(%s): %v", tt.in, err)
+		if !assert.NoError(t, err, "Parse(%s)", tt.in) {
 			continue
 		}
 		gj, _ := json.Marshal(got)
 		wj, _ := json.Marshal(tt.want)
-		if string(gj) != string(wj) {
-			t.Errorf("Parse(%s) = %s, want %s", tt.in, gj, wj)
-		}
+		assert.Equal(t, string(wj), string(gj), "Parse(%s)", tt.in)
 	}
 }
 
 func TestParseMalformed(t *testing.T) {
 	for _, in := range []string{``, `{}`, `[]`, `[2,"1"]`, `["2","1","A",{}]`, `[2,1,"A",{}]`, `[2,"1","",{}]`,
 		`[2,"1","A"]`, `[3,"1",{},{}]`, `[4,"1","a","b"]`, `[4,"1",1,"b",{}]`, `[7,"1",{}]`, `[2,"1","A",{}`} {
-		if _, err := ocppj.Parse([]byte(in)); !errors.Is(err, ocppj.ErrMalformed) {
-			t.Errorf("Parse(%q) = %v, want ErrMalformed", in, err)
-		}
+		_, err := ocppj.Parse([]byte(in))
+		assert.ErrorIs(t, err, ocppj.ErrMalformed, "Parse(%q)", in)
 	}
 }
 
 func TestAppend(t *testing.T) {
 	b, err := ocppj.AppendCall(nil, "1", "GetStatus", nil)
-	if err != nil || string(b) != `[2,"1","GetStatus",{}]` {
-		t.Errorf("AppendCall nil payload = %s, %v", b, err)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, `[2,"1","GetStatus",{}]`, string(b), "AppendCall nil payload")
 	b, _ = ocppj.AppendCall(nil, "2", "Login", map[string]string{"token": `a"b`})
-	if string(b) != `[2,"2","Login",{"token":"a\"b"}]` {
-		t.Errorf("AppendCall = %s", b)
-	}
-	if _, err := ocppj.AppendCall(nil, "", "X", nil); err == nil {
-		t.Error("empty id accepted")
-	}
-	if _, err := ocppj.AppendCall(nil, "1", "X", json.RawMessage(`{bad`)); err == nil {
-		t.Error("invalid raw payload accepted")
-	}
+	assert.Equal(t, `[2,"2","Login",{"token":"a\"b"}]`, string(b))
+	_, err = ocppj.AppendCall(nil, "", "X", nil)
+	assert.Error(t, err, "empty id accepted")
+	_, err = ocppj.AppendCall(nil, "1", "X", json.RawMessage(`{bad`))
+	assert.Error(t, err, "invalid raw payload accepted")
 	b, _ = ocppj.AppendResult(nil, "3", json.RawMessage(`{"ok":true}`))
-	if string(b) != `[3,"3",{"ok":true}]` {
-		t.Errorf("AppendResult = %s", b)
-	}
+	assert.Equal(t, `[3,"3",{"ok":true}]`, string(b))
 	b, _ = ocppj.AppendError(nil, "4", "FormationViolation", "bad", nil)
-	if string(b) != `[4,"4","FormationViolation","bad",{}]` {
-		t.Errorf("AppendError = %s", b)
-	}
-	for _, frame := range [][]byte{b} {
-		if _, err := ocppj.Parse(frame); err != nil {
-			t.Errorf("round trip %s: %v", frame, err)
-		}
-	}
+	assert.Equal(t, `[4,"4","FormationViolation","bad",{}]`, string(b))
+	_, err = ocppj.Parse(b)
+	assert.NoError(t, err, "round trip %s", b)
 }
 
 func TestPending(t *testing.T) {
@@ -79,36 +66,25 @@ func TestPending(t *testing.T) {
 	id1, ch1, _ := p.Add()
 	id2, ch2, _ := p.Add()
 	id3, ch3, _ := p.Add()
-	if id1 == id2 || id2 == id3 {
-		t.Fatal("ids repeat")
-	}
+	require.NotEqual(t, id1, id2, "ids repeat")
+	require.NotEqual(t, id2, id3, "ids repeat")
 	// answers out of order by id
-	if err := p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id2, Payload: json.RawMessage(`2`)}); err != nil {
-		t.Fatal(err)
-	}
-	if a := <-ch2; string(a.Payload) != "2" || a.Err != nil {
-		t.Errorf("ch2 = %+v", a)
-	}
+	require.NoError(t, p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id2, Payload: json.RawMessage(`2`)}))
+	a := <-ch2
+	assert.Equal(t, "2", string(a.Payload))
+	assert.NoError(t, a.Err)
 	// an orphan error goes to the oldest pending call
-	if err := p.Resolve(ocppj.Frame{Type: ocppj.CallError, ID: "007", Payload: json.RawMessage(`{"status":"ProtocolError"}`)}); err != nil {
-		t.Fatal(err)
-	}
-	a := <-ch1
+	require.NoError(t, p.Resolve(ocppj.Frame{Type: ocppj.CallError, ID: "007", Payload: json.RawMessage(`{"status":"ProtocolError"}`)}))
+	a = <-ch1
 	var ce *ocppj.Error
-	if !errors.As(a.Err, &ce) || ce.Status() != "ProtocolError" {
-		t.Errorf("ch1 = %+v", a)
+	if assert.ErrorAs(t, a.Err, &ce) {
+		assert.Equal(t, "ProtocolError", ce.Status())
 	}
 	// unknown id, and a call is not an answer
-	if err := p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: "nope"}); err == nil {
-		t.Error("unmatched answer accepted")
-	}
-	if err := p.Resolve(ocppj.Frame{Type: ocppj.Call, ID: id3, Action: "X"}); err == nil {
-		t.Error("call accepted as answer")
-	}
+	assert.Error(t, p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: "nope"}), "unmatched answer accepted")
+	assert.Error(t, p.Resolve(ocppj.Frame{Type: ocppj.Call, ID: id3, Action: "X"}), "call accepted as answer")
 	p.Cancel(id3)
-	if err := p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id3}); err == nil {
-		t.Error("answer to cancelled call accepted")
-	}
+	assert.Error(t, p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id3}), "answer to cancelled call accepted")
 	select {
 	case a := <-ch3:
 		t.Errorf("cancelled call got %+v", a)
@@ -116,15 +92,11 @@ func TestPending(t *testing.T) {
 	}
 	_, ch4, _ := p.Add()
 	p.Close(nil)
-	if a := <-ch4; !errors.Is(a.Err, ocppj.ErrClosed) {
-		t.Errorf("after Close: %+v", a)
-	}
-	if _, _, err := p.Add(); !errors.Is(err, ocppj.ErrClosed) {
-		t.Errorf("Add after Close = %v", err)
-	}
-	if p.Len() != 0 {
-		t.Errorf("Len = %d", p.Len())
-	}
+	a = <-ch4
+	assert.ErrorIs(t, a.Err, ocppj.ErrClosed, "after Close")
+	_, _, err := p.Add()
+	assert.ErrorIs(t, err, ocppj.ErrClosed, "Add after Close")
+	assert.Zero(t, p.Len())
 }
 
 func TestErrorStatus(t *testing.T) {
@@ -137,12 +109,8 @@ func TestErrorStatus(t *testing.T) {
 		{ocppj.Error{Payload: json.RawMessage(`"Unexpected Error"`)}, "Unexpected Error"},
 		{ocppj.Error{Payload: json.RawMessage(`[1]`)}, ""},
 	} {
-		if got := tt.e.Status(); got != tt.want {
-			t.Errorf("Status(%+v) = %q, want %q", tt.e, got, tt.want)
-		}
-		if tt.e.Error() == "" {
-			t.Error("empty Error()")
-		}
+		assert.Equal(t, tt.want, tt.e.Status(), "Status(%+v)", tt.e)
+		assert.NotEmpty(t, tt.e.Error())
 	}
 }
 
@@ -150,21 +118,15 @@ func TestPendingConcurrent(t *testing.T) {
 	var p ocppj.Pending
 	var wg sync.WaitGroup
 	for range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			id, ch, err := p.Add()
-			if err != nil {
-				t.Error(err)
+			if !assert.NoError(t, err) {
 				return
 			}
-			if err := p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id, Payload: json.RawMessage(`"` + id + `"`)}); err != nil {
-				t.Error(err)
-			}
-			if a := <-ch; string(a.Payload) != `"`+id+`"` {
-				t.Errorf("got %s for %s", a.Payload, id)
-			}
-		}()
+			assert.NoError(t, p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id, Payload: json.RawMessage(`"` + id + `"`)}))
+			a := <-ch
+			assert.Equal(t, `"`+id+`"`, string(a.Payload), "answer for %s", id)
+		})
 	}
 	wg.Wait()
 }
@@ -191,8 +153,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return // e.g. an empty id cannot be written
 		}
-		if _, err := ocppj.Parse(b); err != nil {
-			t.Fatalf("re-encoded %s does not parse: %v", b, err)
-		}
+		_, err = ocppj.Parse(b)
+		require.NoError(t, err, "re-encoded %s does not parse", b)
 	})
 }

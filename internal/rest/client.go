@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -45,14 +47,25 @@ type Config struct {
 	// BaseURL is prefixed to every Request.Path.
 	BaseURL string
 	// HTTPClient sends the requests; nil means a client with DefaultTimeout.
+	// The client uses a copy of it whose redirect check refuses any
+	// redirect to another origin than BaseURL's (see RedirectError); the
+	// caller's client is not changed.
 	HTTPClient *http.Client
 	// UserAgent is sent as the User-Agent header; "" means UserAgent.
 	UserAgent string
 	// Header is sent with every request (for example Authorization). Its
-	// values are never logged.
+	// values are treated as secrets: never logged, and removed from body
+	// excerpts in errors and logs.
 	Header http.Header
+	// Secrets are the credentials the client holds (tokens, app secrets).
+	// They are removed from every body excerpt in errors and log records, as
+	// are the header values Sign sets on each attempt, in case a server
+	// echoes the request back.
+	Secrets []Secret
 	// Sign, when set, is called on every attempt just before it is sent,
-	// retries included, so that timestamps and signatures are fresh.
+	// retries and same-origin redirects included, so that timestamps and
+	// signatures are fresh. The header values it sets are secrets of that
+	// attempt (see Secrets).
 	Sign func(*http.Request) error
 	// OnResponse, when set, sees every answer's status and headers (not its
 	// body), retries and errors included; rate-limit bookkeeping hooks in
@@ -87,18 +100,25 @@ type Config struct {
 
 // Client sends Requests. It is safe for concurrent use.
 type Client struct {
-	cfg   Config
-	r     *resty.Client
-	log   *slog.Logger
-	clock clock.Clock
+	cfg           Config
+	r             *resty.Client
+	log           *slog.Logger
+	clock         clock.Clock
+	origin        string // BaseURL's origin, canonical; "" refuses every redirect
+	displayOrigin string
 }
 
 // New returns a Client for cfg. It does no I/O.
 func New(cfg Config) *Client {
+	c := &Client{cfg: cfg, log: cfg.Logger, clock: cfg.Clock}
+	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Host != "" {
+		c.origin, c.displayOrigin = origin(u), displayOrigin(u)
+	}
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: DefaultTimeout}
 	}
+	hc = c.withRedirectCheck(hc)
 	ua := cfg.UserAgent
 	if ua == "" {
 		ua = UserAgent
@@ -115,8 +135,10 @@ func New(cfg Config) *Client {
 		}
 	}
 	if cfg.Sign != nil {
-		sign := cfg.Sign
-		r.SetPreRequestHook(func(_ *resty.Client, req *http.Request) error { return sign(req) })
+		r.SetPreRequestHook(func(_ *resty.Client, req *http.Request) error {
+			a, _ := req.Context().Value(attemptKey{}).(*attempt)
+			return c.sign(req, a)
+		})
 	}
 	cfg.Retries = max(cfg.Retries, 0)
 	if cfg.BackoffBase <= 0 {
@@ -137,7 +159,7 @@ func New(cfg Config) *Client {
 	if cfg.RetryAfter == nil {
 		cfg.RetryAfter = ParseRetryAfter
 	}
-	c := &Client{cfg: cfg, r: r, log: cfg.Logger, clock: cfg.Clock}
+	c.cfg, c.r = cfg, r
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
@@ -186,8 +208,11 @@ type Response struct {
 
 // Do sends req, retrying as the package documentation describes, and
 // returns the 2xx answer or an error: *HTTPError for a status of 400 or more,
-// *TransportError when no answer came, *DecodeError when Result could not be
-// decoded, or one wrapping ctx.Err() once the context is done.
+// *TransportError when no answer came (or its body exceeded MaxBodyBytes;
+// that is not retried), *RedirectError for a redirect to another origin,
+// *DecodeError when Result could not be decoded, or one wrapping ctx.Err()
+// once the context is done. Body excerpts in errors and logs are redacted
+// of the client's secrets (see Config.Secrets).
 func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	method := req.Method
 	if method == "" {
@@ -217,34 +242,40 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 			}
 		}
 		start := time.Now()
-		status, header, respBody, err := c.send(ctx, method, req, body)
+		actx, att := attemptContext(ctx)
+		status, header, respBody, err := c.send(actx, method, req, body)
+		red := c.redactor(att)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, c.ctxErr(method, req.Path, ctx.Err())
 			}
-			c.log.LogAttrs(ctx, slog.LevelDebug, "request failed", c.attrs(method, req.Path, attempt, 0, start, err)...)
-			if idempotent && failures < c.cfg.Retries {
+			if re, ok := c.redirectError(method, req.Path, err); ok {
+				return nil, re
+			}
+			c.log.LogAttrs(ctx, slog.LevelDebug, "request failed", c.attrs(method, req.Path, attempt, 0, start, red, err)...)
+			// A body over the limit will not shrink on a retry.
+			if idempotent && failures < c.cfg.Retries && !errors.Is(err, ErrBodyTooLarge) {
 				failures++
-				if err := c.backoff(ctx, method, req.Path, failures, err); err != nil {
+				if err := c.backoff(ctx, method, req.Path, failures, red, err); err != nil {
 					return nil, err
 				}
 				continue
 			}
 			return nil, &TransportError{Vendor: c.cfg.Vendor, Method: method, Endpoint: req.Path, Attempts: attempt, Err: err}
 		}
-		c.log.LogAttrs(ctx, slog.LevelDebug, "request", c.attrs(method, req.Path, attempt, status, start, nil)...)
+		c.log.LogAttrs(ctx, slog.LevelDebug, "request", c.attrs(method, req.Path, attempt, status, start, red, nil)...)
 		if status >= 200 && status < 300 {
 			resp := &Response{StatusCode: status, Header: header, Body: respBody, Attempts: attempt}
 			if req.Result != nil && len(respBody) > 0 {
 				if err := json.Unmarshal(respBody, req.Result); err != nil {
-					return resp, &DecodeError{Vendor: c.cfg.Vendor, Method: method, Endpoint: req.Path, Body: Excerpt(respBody), Err: err}
+					return resp, &DecodeError{Vendor: c.cfg.Vendor, Method: method, Endpoint: req.Path, Body: red.excerpt(respBody), Err: err}
 				}
 			} else if req.Result != nil {
 				return resp, &DecodeError{Vendor: c.cfg.Vendor, Method: method, Endpoint: req.Path, Err: io.ErrUnexpectedEOF}
 			}
 			return resp, nil
 		}
-		herr := &HTTPError{Vendor: c.cfg.Vendor, Method: method, Endpoint: req.Path, StatusCode: status, Header: header, Body: Excerpt(respBody)}
+		herr := &HTTPError{Vendor: c.cfg.Vendor, Method: method, Endpoint: req.Path, StatusCode: status, Header: header, Body: red.excerpt(respBody)}
 		switch {
 		case status == http.StatusTooManyRequests:
 			wait, ok := c.cfg.RetryAfter(&http.Response{StatusCode: status, Header: header}, c.clock.Now())
@@ -252,7 +283,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 				wait = c.backoffDelay(limited + 1)
 			}
 			herr.RetryAfter = wait
-			if c.cfg.NoWaitOnRateLimit || limited >= c.cfg.RateLimitRetries || wait > c.cfg.MaxWait || !fitsDeadline(ctx, wait) {
+			if c.cfg.NoWaitOnRateLimit || limited >= c.cfg.RateLimitRetries || wait < 0 || wait > c.cfg.MaxWait || !fitsDeadline(ctx, wait) {
 				return nil, herr
 			}
 			limited++
@@ -263,7 +294,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 			}
 		case status >= 500 && idempotent && failures < c.cfg.Retries:
 			failures++
-			if err := c.backoff(ctx, method, req.Path, failures, herr); err != nil {
+			if err := c.backoff(ctx, method, req.Path, failures, red, herr); err != nil {
 				return nil, err
 			}
 		default:
@@ -305,10 +336,10 @@ func (c *Client) send(ctx context.Context, method string, req *Request, body []b
 	return raw.StatusCode, raw.Header, b, nil
 }
 
-func (c *Client) backoff(ctx context.Context, method, path string, n int, cause error) error {
+func (c *Client) backoff(ctx context.Context, method, path string, n int, red *redactor, cause error) error {
 	d := c.backoffDelay(n)
 	c.log.LogAttrs(ctx, slog.LevelWarn, "retrying", slog.String("vendor", c.cfg.Vendor), slog.String("endpoint", path),
-		slog.Int("retry", n), slog.Duration("wait", d), slog.String("cause", cause.Error()))
+		slog.Int("retry", n), slog.Duration("wait", d), slog.String("cause", red.string(cause.Error())))
 	if err := c.clock.Sleep(ctx, d); err != nil {
 		return c.ctxErr(method, path, err)
 	}
@@ -329,7 +360,7 @@ func (c *Client) ctxErr(method, path string, err error) error {
 	return fmt.Errorf("%s: %s %s: %w", c.cfg.Vendor, method, path, err)
 }
 
-func (c *Client) attrs(method, path string, attempt, status int, start time.Time, err error) []slog.Attr {
+func (c *Client) attrs(method, path string, attempt, status int, start time.Time, red *redactor, err error) []slog.Attr {
 	a := []slog.Attr{
 		slog.String("vendor", c.cfg.Vendor), slog.String("method", method), slog.String("endpoint", path),
 		slog.Int("attempt", attempt), slog.Duration("took", time.Since(start)),
@@ -338,7 +369,7 @@ func (c *Client) attrs(method, path string, attempt, status int, start time.Time
 		a = append(a, slog.Int("status", status))
 	}
 	if err != nil {
-		a = append(a, slog.String("error", err.Error()))
+		a = append(a, slog.String("error", red.string(err.Error())))
 	}
 	return a
 }
@@ -360,18 +391,41 @@ func isIdempotent(method string) bool {
 	return false
 }
 
+// MaxServerWait bounds a wait a server asks for (Retry-After, or a vendor's
+// reset header). A longer one is read as MaxServerWait, which is beyond any
+// MaxWait worth setting, so the call fails at once instead of overflowing
+// into a negative wait or sleeping for years.
+const MaxServerWait = 24 * time.Hour
+
+// ParseSeconds reads a header value holding a non-negative whole number of
+// seconds as a duration capped at MaxServerWait; ok is false when v is not
+// such a number.
+func ParseSeconds(v string) (d time.Duration, ok bool) {
+	v = strings.TrimSpace(v)
+	if v == "" || strings.TrimLeft(v, "0123456789") != "" {
+		return 0, false
+	}
+	// Anything longer than MaxServerWait's digits is capped without
+	// parsing, so no value can overflow.
+	s, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || s > int64(MaxServerWait/time.Second) {
+		return MaxServerWait, true
+	}
+	return time.Duration(s) * time.Second, true
+}
+
 // ParseRetryAfter reads a Retry-After header given in seconds or as an HTTP
-// date.
+// date, capped at MaxServerWait.
 func ParseRetryAfter(resp *http.Response, now time.Time) (time.Duration, bool) {
 	v := resp.Header.Get("Retry-After")
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second, true
+	if d, ok := ParseSeconds(v); ok {
+		return d, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
+		return min(max(t.Sub(now), 0), MaxServerWait), true
 	}
 	return 0, false
 }

@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/internal/rest"
@@ -72,30 +75,23 @@ func TestDoSendsAndDecodes(t *testing.T) {
 	}
 	resp, err := c.Do(context.Background(), &rest.Request{Method: "POST", Path: "/sites/x", Query: map[string][]string{"a": {"1 2"}},
 		Body: map[string]int{"v": 1}, Header: http.Header{"X-Extra": {"yes"}}, Result: &out})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out.Name != "site" || out.N != 3 || resp.StatusCode != 200 || resp.Attempts != 1 {
-		t.Errorf("out = %+v, resp = %+v", out, resp)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "site", out.Name)
+	assert.Equal(t, 3, out.N)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, 1, resp.Attempts)
 	r := s.seen[0]
 	for k, want := range map[string]string{
 		"User-Agent": rest.UserAgent, "Authorization": "Bearer tok", "X-Extra": "yes",
 		"Content-Type": "application/json", "Accept": "application/json",
 	} {
-		if got := r.Header.Get(k); got != want {
-			t.Errorf("header %s = %q, want %q", k, got, want)
-		}
+		assert.Equal(t, want, r.Header.Get(k), "header %s", k)
 	}
-	if r.URL.Path != "/api/sites/x" || r.URL.Query().Get("a") != "1 2" || r.Method != "POST" {
-		t.Errorf("request %s %s", r.Method, r.URL)
-	}
-	if string(s.got[0]) != `{"v":1}` {
-		t.Errorf("body %s", s.got[0])
-	}
-	if !strings.HasPrefix(rest.UserAgent, "gridwire/") {
-		t.Errorf("UserAgent %q", rest.UserAgent)
-	}
+	assert.Equal(t, "/api/sites/x", r.URL.Path)
+	assert.Equal(t, "1 2", r.URL.Query().Get("a"))
+	assert.Equal(t, "POST", r.Method)
+	assert.Equal(t, `{"v":1}`, string(s.got[0]))
+	assert.True(t, strings.HasPrefix(rest.UserAgent, "gridwire/"), rest.UserAgent)
 }
 
 func TestRetries(t *testing.T) {
@@ -121,29 +117,23 @@ func TestRetries(t *testing.T) {
 			f := clock.NewFake(t0)
 			c := newClient(s, f, nil)
 			_, err := c.Do(context.Background(), &rest.Request{Method: tt.method, Path: "/x", Idempotent: tt.idempotent})
-			if got := int(s.n.Load()); got != tt.wantN {
-				t.Errorf("requests = %d, want %d", got, tt.wantN)
+			assert.EqualValues(t, tt.wantN, s.n.Load(), "requests")
+			if tt.wantErr != nil {
+				assert.ErrorIs(t, err, tt.wantErr)
 			}
-			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
-				t.Errorf("err = %v, want %v", err, tt.wantErr)
+			if tt.wantErr == nil && tt.seq[len(tt.seq)-1] == 200 && tt.seq[0] != 404 {
+				assert.NoError(t, err)
 			}
-			if tt.wantErr == nil && tt.seq[len(tt.seq)-1] == 200 && tt.seq[0] != 404 && err != nil {
-				t.Errorf("err = %v", err)
-			}
-			var he *rest.HTTPError
-			if err != nil && !errors.As(err, &he) {
-				t.Errorf("err %T is not *HTTPError", err)
+			if err != nil {
+				var he *rest.HTTPError
+				assert.ErrorAs(t, err, &he)
 			}
 			// back-off waited between retries, growing, within bounds
 			sl := f.Sleeps()
-			if len(sl) != tt.wantN-1 {
-				t.Errorf("sleeps = %v, want %d", sl, tt.wantN-1)
-			}
+			assert.Len(t, sl, tt.wantN-1, "sleeps %v", sl)
 			for i, d := range sl {
 				lo := rest.DefaultBackoffBase << i / 2
-				if d < lo || d > rest.DefaultBackoffBase<<i {
-					t.Errorf("sleep[%d] = %v, want in [%v, %v]", i, d, lo, rest.DefaultBackoffBase<<i)
-				}
+				assert.True(t, d >= lo && d <= rest.DefaultBackoffBase<<i, "sleep[%d] = %v, want in [%v, %v]", i, d, lo, rest.DefaultBackoffBase<<i)
 			}
 		})
 	}
@@ -155,13 +145,9 @@ func TestBackoffCapped(t *testing.T) {
 	c := newClient(s, f, func(c *rest.Config) { c.Retries = 10; c.BackoffMax = time.Second })
 	_, _ = c.Do(context.Background(), &rest.Request{Path: "/x"})
 	for _, d := range f.Sleeps() {
-		if d > time.Second || d < 0 {
-			t.Errorf("sleep %v exceeds cap", d)
-		}
+		assert.True(t, d >= 0 && d <= time.Second, "sleep %v exceeds cap", d)
 	}
-	if n := s.n.Load(); n != 11 {
-		t.Errorf("requests = %d, want 11", n)
-	}
+	assert.EqualValues(t, 11, s.n.Load(), "requests")
 }
 
 // TestBackoffJitter: retries spread out. Ten waits at the cap (each half
@@ -173,45 +159,32 @@ func TestBackoffJitter(t *testing.T) {
 	c := newClient(s, f, func(c *rest.Config) { c.Retries = 10; c.BackoffBase = time.Second; c.BackoffMax = time.Second })
 	_, _ = c.Do(context.Background(), &rest.Request{Path: "/x"})
 	sl := f.Sleeps()
-	if len(sl) != 10 {
-		t.Fatalf("sleeps = %v, want 10", sl)
-	}
+	require.Len(t, sl, 10)
 	distinct := map[time.Duration]bool{}
 	for _, d := range sl {
-		if d < 500*time.Millisecond || d > time.Second {
-			t.Errorf("sleep %v outside [500ms, 1s]", d)
-		}
+		assert.True(t, d >= 500*time.Millisecond && d <= time.Second, "sleep %v outside [500ms, 1s]", d)
 		distinct[d] = true
 	}
-	if len(distinct) < 2 {
-		t.Errorf("sleeps %v: no jitter", sl)
-	}
+	assert.GreaterOrEqual(t, len(distinct), 2, "sleeps %v: no jitter", sl)
 }
 
 func TestNoRetryRequest(t *testing.T) {
 	s := newServer(t, `{}`, 503, 429, 200)
 	c := newClient(s, clock.NewFake(t0), nil)
-	if _, err := c.Do(context.Background(), &rest.Request{Path: "/x", NoRetry: true}); !errors.Is(err, energy.ErrUnavailable) {
-		t.Errorf("err = %v", err)
-	}
-	if n := s.n.Load(); n != 1 {
-		t.Errorf("requests = %d, want 1", n)
-	}
+	_, err := c.Do(context.Background(), &rest.Request{Path: "/x", NoRetry: true})
+	assert.ErrorIs(t, err, energy.ErrUnavailable)
+	assert.EqualValues(t, 1, s.n.Load(), "requests")
 	// a 429 is still waited out
-	if _, err := c.Do(context.Background(), &rest.Request{Path: "/x", NoRetry: true}); err != nil {
-		t.Errorf("after 429: %v", err)
-	}
+	_, err = c.Do(context.Background(), &rest.Request{Path: "/x", NoRetry: true})
+	assert.NoError(t, err, "after 429")
 }
 
 func TestNoRetries(t *testing.T) {
 	s := newServer(t, `{}`, 503, 200)
 	c := newClient(s, clock.NewFake(t0), func(c *rest.Config) { c.Retries = -1 })
-	if _, err := c.Do(context.Background(), &rest.Request{Path: "/x"}); !errors.Is(err, energy.ErrUnavailable) {
-		t.Errorf("err = %v", err)
-	}
-	if n := s.n.Load(); n != 1 {
-		t.Errorf("requests = %d", n)
-	}
+	_, err := c.Do(context.Background(), &rest.Request{Path: "/x"})
+	assert.ErrorIs(t, err, energy.ErrUnavailable)
+	assert.EqualValues(t, 1, s.n.Load(), "requests")
 }
 
 func TestTransportErrorRetried(t *testing.T) {
@@ -222,17 +195,14 @@ func TestTransportErrorRetried(t *testing.T) {
 	c := rest.New(rest.Config{Vendor: "test", BaseURL: url, Clock: f, Retries: rest.DefaultRetries})
 	_, err := c.Do(context.Background(), &rest.Request{Path: "/x"})
 	var te *rest.TransportError
-	if !errors.As(err, &te) || te.Attempts != 3 || !errors.Is(err, energy.ErrUnavailable) {
-		t.Fatalf("err = %v (%T)", err, err)
-	}
-	if len(f.Sleeps()) != 2 {
-		t.Errorf("sleeps = %v", f.Sleeps())
-	}
+	require.ErrorAs(t, err, &te)
+	require.Equal(t, 3, te.Attempts)
+	require.ErrorIs(t, err, energy.ErrUnavailable)
+	assert.Len(t, f.Sleeps(), 2)
 	// a POST that is not idempotent is tried once
 	_, err = c.Do(context.Background(), &rest.Request{Method: "POST", Path: "/x"})
-	if !errors.As(err, &te) || te.Attempts != 1 {
-		t.Fatalf("POST err = %v", err)
-	}
+	require.ErrorAs(t, err, &te)
+	require.Equal(t, 1, te.Attempts, "POST")
 }
 
 func TestRateLimit(t *testing.T) {
@@ -241,12 +211,9 @@ func TestRateLimit(t *testing.T) {
 		s.hdr = func(i int, h http.Header) { h.Set("Retry-After", "7") }
 		f := clock.NewFake(t0)
 		c := newClient(s, f, nil)
-		if _, err := c.Do(context.Background(), &rest.Request{Method: "POST", Path: "/x"}); err != nil {
-			t.Fatal(err)
-		}
-		if sl := f.Sleeps(); len(sl) != 1 || sl[0] != 7*time.Second {
-			t.Errorf("sleeps = %v", sl)
-		}
+		_, err := c.Do(context.Background(), &rest.Request{Method: "POST", Path: "/x"})
+		require.NoError(t, err)
+		assert.Equal(t, []time.Duration{7 * time.Second}, f.Sleeps())
 	})
 	t.Run("second 429 is returned", func(t *testing.T) {
 		s := newServer(t, `{"error":"slow down"}`, 429)
@@ -254,68 +221,56 @@ func TestRateLimit(t *testing.T) {
 		c := newClient(s, clock.NewFake(t0), nil)
 		_, err := c.Do(context.Background(), &rest.Request{Path: "/x"})
 		var he *rest.HTTPError
-		if !errors.As(err, &he) || he.StatusCode != 429 || he.RetryAfter != 2*time.Second || !errors.Is(err, energy.ErrRateLimited) {
-			t.Fatalf("err = %v", err)
-		}
-		if s.n.Load() != 2 || !strings.Contains(err.Error(), "slow down") {
-			t.Errorf("requests = %d, err = %v", s.n.Load(), err)
-		}
+		require.ErrorAs(t, err, &he)
+		require.Equal(t, 429, he.StatusCode)
+		require.Equal(t, 2*time.Second, he.RetryAfter)
+		require.ErrorIs(t, err, energy.ErrRateLimited)
+		assert.EqualValues(t, 2, s.n.Load(), "requests")
+		assert.Contains(t, err.Error(), "slow down")
 	})
 	t.Run("no wait", func(t *testing.T) {
 		s := newServer(t, `{}`, 429, 200)
 		f := clock.NewFake(t0)
 		c := newClient(s, f, func(c *rest.Config) { c.NoWaitOnRateLimit = true })
-		if _, err := c.Do(context.Background(), &rest.Request{Path: "/x"}); !errors.Is(err, energy.ErrRateLimited) {
-			t.Fatalf("err = %v", err)
-		}
-		if s.n.Load() != 1 || len(f.Sleeps()) != 0 {
-			t.Errorf("requests = %d, sleeps %v", s.n.Load(), f.Sleeps())
-		}
+		_, err := c.Do(context.Background(), &rest.Request{Path: "/x"})
+		require.ErrorIs(t, err, energy.ErrRateLimited)
+		assert.EqualValues(t, 1, s.n.Load(), "requests")
+		assert.Empty(t, f.Sleeps())
 	})
 	t.Run("vendor reset hook and HTTP date", func(t *testing.T) {
 		s := newServer(t, `{}`, 429, 200)
 		f := clock.NewFake(t0)
 		c := newClient(s, f, func(c *rest.Config) {
 			c.RetryAfter = func(resp *http.Response, now time.Time) (time.Duration, bool) {
-				if !now.Equal(t0) {
-					t.Errorf("hook now = %v", now)
-				}
+				assert.True(t, now.Equal(t0), "hook now = %v", now)
 				return 42 * time.Second, true
 			}
 		})
-		if _, err := c.Do(context.Background(), &rest.Request{Path: "/x"}); err != nil {
-			t.Fatal(err)
-		}
-		if sl := f.Sleeps(); len(sl) != 1 || sl[0] != 42*time.Second {
-			t.Errorf("sleeps = %v", sl)
-		}
+		_, err := c.Do(context.Background(), &rest.Request{Path: "/x"})
+		require.NoError(t, err)
+		assert.Equal(t, []time.Duration{42 * time.Second}, f.Sleeps())
 		d, ok := rest.ParseRetryAfter(&http.Response{Header: http.Header{"Retry-After": {t0.Add(90 * time.Second).Format(http.TimeFormat)}}}, t0)
-		if !ok || d != 90*time.Second {
-			t.Errorf("HTTP date Retry-After = %v %v", d, ok)
-		}
-		if _, ok := rest.ParseRetryAfter(&http.Response{Header: http.Header{"Retry-After": {"soon"}}}, t0); ok {
-			t.Error("garbage Retry-After accepted")
-		}
+		assert.True(t, ok, "HTTP date Retry-After")
+		assert.Equal(t, 90*time.Second, d, "HTTP date Retry-After")
+		_, ok = rest.ParseRetryAfter(&http.Response{Header: http.Header{"Retry-After": {"soon"}}}, t0)
+		assert.False(t, ok, "garbage Retry-After accepted")
 	})
 	t.Run("wait beyond MaxWait or deadline is not taken", func(t *testing.T) {
 		s := newServer(t, `{}`, 429, 200)
 		s.hdr = func(i int, h http.Header) { h.Set("Retry-After", "600") }
 		f := clock.NewFake(t0)
 		c := newClient(s, f, nil)
-		if _, err := c.Do(context.Background(), &rest.Request{Path: "/x"}); !errors.Is(err, energy.ErrRateLimited) {
-			t.Fatalf("MaxWait: err = %v", err)
-		}
+		_, err := c.Do(context.Background(), &rest.Request{Path: "/x"})
+		require.ErrorIs(t, err, energy.ErrRateLimited, "MaxWait")
 		s2 := newServer(t, `{}`, 429, 200)
 		s2.hdr = func(i int, h http.Header) { h.Set("Retry-After", "60") }
 		c = newClient(s2, clock.NewFake(t0), nil) // a fake clock far from real time: the deadline is still real
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if _, err := c.Do(ctx, &rest.Request{Path: "/x"}); !errors.Is(err, energy.ErrRateLimited) {
-			t.Fatalf("deadline: err = %v", err)
-		}
-		if len(f.Sleeps()) != 0 || s2.n.Load() != 1 {
-			t.Errorf("waited anyway")
-		}
+		_, err = c.Do(ctx, &rest.Request{Path: "/x"})
+		require.ErrorIs(t, err, energy.ErrRateLimited, "deadline")
+		assert.Empty(t, f.Sleeps(), "waited anyway")
+		assert.EqualValues(t, 1, s2.n.Load(), "waited anyway")
 	})
 }
 
@@ -328,22 +283,18 @@ func TestSignEveryAttempt(t *testing.T) {
 			return nil
 		}
 	})
-	if _, err := c.Do(context.Background(), &rest.Request{Path: "/x"}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := c.Do(context.Background(), &rest.Request{Path: "/x"})
+	require.NoError(t, err)
 	a, b := s.seen[0].Header.Get("X-Stamp"), s.seen[1].Header.Get("X-Stamp")
-	if a == "" || a == b {
-		t.Errorf("stamps %q %q: want fresh per attempt", a, b)
-	}
+	assert.NotEmpty(t, a)
+	assert.NotEqual(t, a, b, "want fresh stamps per attempt")
 	// a signer's failure stops the request before it is sent
 	c = newClient(s, f, func(c *rest.Config) { c.Sign = func(*http.Request) error { return errors.New("no key") } })
 	before := s.n.Load()
-	if _, err := c.Do(context.Background(), &rest.Request{Method: "POST", Path: "/x"}); err == nil || !strings.Contains(err.Error(), "no key") {
-		t.Errorf("err = %v", err)
-	}
-	if s.n.Load() != before {
-		t.Error("request sent despite signer error")
-	}
+	_, err = c.Do(context.Background(), &rest.Request{Method: "POST", Path: "/x"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no key")
+	assert.Equal(t, before, s.n.Load(), "request sent despite signer error")
 }
 
 type countWaiter struct{ n int }
@@ -359,12 +310,10 @@ func TestHooksAndLimiter(t *testing.T) {
 		c.OnResponse = func(r *http.Response) { seen = append(seen, r.Header.Get("RateLimit-Remaining")) }
 		c.Limiter = w
 	})
-	if _, err := c.Do(context.Background(), &rest.Request{Path: "/x"}); err != nil {
-		t.Fatal(err)
-	}
-	if strings.Join(seen, ",") != "10,9" || w.n != 2 {
-		t.Errorf("OnResponse saw %v, limiter waited %d", seen, w.n)
-	}
+	_, err := c.Do(context.Background(), &rest.Request{Path: "/x"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"10", "9"}, seen, "OnResponse saw")
+	assert.Equal(t, 2, w.n, "limiter waits")
 }
 
 func TestCancelledContextNoIO(t *testing.T) {
@@ -373,12 +322,9 @@ func TestCancelledContextNoIO(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := c.Do(ctx, &rest.Request{Path: "/x"})
-	if !errors.Is(err, context.Canceled) || errors.Is(err, energy.ErrUnavailable) {
-		t.Errorf("err = %v", err)
-	}
-	if s.n.Load() != 0 {
-		t.Error("request sent")
-	}
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.NotErrorIs(t, err, energy.ErrUnavailable)
+	assert.Zero(t, s.n.Load(), "request sent")
 }
 
 // TestContextReachesTheRequest: cancelling the context aborts a request in
@@ -401,9 +347,7 @@ func TestContextReachesTheRequest(t *testing.T) {
 		cancel()
 	}()
 	_, err := c.Do(ctx, &rest.Request{Path: "/x"})
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("err = %v; want context.Canceled", err)
-	}
+	assert.ErrorIs(t, err, context.Canceled)
 	select {
 	case <-gone:
 	case <-time.After(5 * time.Second):
@@ -418,12 +362,8 @@ func TestCancelDuringBackoff(t *testing.T) {
 		c.Clock = cancelClock{cancel}
 	})
 	_, err := c.Do(ctx, &rest.Request{Path: "/x"})
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("err = %v", err)
-	}
-	if s.n.Load() != 1 {
-		t.Errorf("requests = %d", s.n.Load())
-	}
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.EqualValues(t, 1, s.n.Load(), "requests")
 }
 
 // cancelClock cancels the context when asked to sleep.
@@ -441,25 +381,19 @@ func TestDecodeAndBodyErrors(t *testing.T) {
 	var out struct{ Name string }
 	_, err := c.Do(context.Background(), &rest.Request{Path: "/x", Result: &out})
 	var de *rest.DecodeError
-	if !errors.As(err, &de) || de.Body != `{"name": tru` {
-		t.Errorf("err = %v", err)
-	}
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, `{"name": tru`, de.Body)
 	s2 := newServer(t, ``, 200)
 	_, err = newClient(s2, clock.NewFake(t0), nil).Do(context.Background(), &rest.Request{Path: "/x", Result: &out})
-	if !errors.As(err, &de) {
-		t.Errorf("empty body: err = %v", err)
-	}
+	assert.ErrorAs(t, err, &de, "empty body")
 	big := newServer(t, strings.Repeat("x", 2000), 200)
 	_, err = newClient(big, clock.NewFake(t0), func(c *rest.Config) { c.MaxBodyBytes = 1000; c.Retries = -1 }).Do(context.Background(), &rest.Request{Path: "/x"})
-	if !errors.Is(err, rest.ErrBodyTooLarge) {
-		t.Errorf("big body: err = %v", err)
-	}
+	assert.ErrorIs(t, err, rest.ErrBodyTooLarge, "big body")
 	huge := newServer(t, strings.Repeat("é", 2000), 500)
 	_, err = newClient(huge, clock.NewFake(t0), func(c *rest.Config) { c.Retries = -1 }).Do(context.Background(), &rest.Request{Path: "/x"})
 	var he *rest.HTTPError
-	if !errors.As(err, &he) || len(he.Body) > 520 {
-		t.Errorf("excerpt not bounded: %d bytes", len(he.Body))
-	}
+	require.ErrorAs(t, err, &he)
+	assert.LessOrEqual(t, len(he.Body), 520, "excerpt not bounded")
 }
 
 func TestLoggingRedactsSecrets(t *testing.T) {
@@ -471,55 +405,38 @@ func TestLoggingRedactsSecrets(t *testing.T) {
 		c.Header = http.Header{"Authorization": {"Bearer " + secret.Reveal()}}
 		c.Logger = logger
 	})
-	if _, err := c.Do(context.Background(), &rest.Request{Path: "/x", Query: map[string][]string{"token": {secret.Reveal()}}}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := c.Do(context.Background(), &rest.Request{Path: "/x", Query: map[string][]string{"token": {secret.Reveal()}}})
+	require.NoError(t, err)
 	out := buf.String()
-	if strings.Contains(out, "s3cr3t") {
-		t.Errorf("secret in logs: %s", out)
-	}
+	assert.NotContains(t, out, "s3cr3t", "secret in logs")
 	var n int
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		var rec map[string]any
-		if err := json.Unmarshal([]byte(line), &rec); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, json.Unmarshal([]byte(line), &rec))
 		n++
 	}
-	if n != 3 { // attempt 1, retry warning, attempt 2
-		t.Errorf("%d log records: %s", n, out)
-	}
+	assert.Equal(t, 3, n, "log records (attempt 1, retry warning, attempt 2): %s", out)
 	for _, v := range []string{fmt.Sprint(secret), fmt.Sprintf("%v %+v %#v %s %q %x", secret, secret, secret, secret, secret, secret),
 		secret.String(), secret.GoString(), "token=" + secret.String()} {
-		if strings.Contains(v, "s3cr3t") {
-			t.Errorf("secret formatted: %s", v)
-		}
+		assert.NotContains(t, v, "s3cr3t", "secret formatted")
 	}
 	holder := struct {
 		name  string
 		token rest.Secret
 	}{"c", secret}
-	for _, v := range []string{fmt.Sprintf("%v %+v %#v", holder, &holder, holder)} {
-		if strings.Contains(v, "s3cr3t") {
-			t.Errorf("secret in a struct formatted: %s", v)
-		}
-	}
-	if secret.Reveal() != "s3cr3t-token" || (rest.Secret{}).Reveal() != "" || !(rest.Secret{}).IsZero() {
-		t.Error("Reveal")
-	}
+	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", holder, &holder, holder), "s3cr3t", "secret in a struct formatted")
+	assert.Equal(t, "s3cr3t-token", secret.Reveal())
+	assert.Empty(t, (rest.Secret{}).Reveal())
+	assert.True(t, (rest.Secret{}).IsZero())
 	buf.Reset()
 	logger.Info("x", "token", secret)
-	if strings.Contains(buf.String(), "s3cr3t") {
-		t.Errorf("secret in slog: %s", buf.String())
-	}
+	assert.NotContains(t, buf.String(), "s3cr3t", "secret in slog")
 }
 
 func TestStatusSentinel(t *testing.T) {
 	for status, want := range map[int]error{400: nil, 401: energy.ErrUnauthorized, 403: energy.ErrUnauthorized, 404: nil,
 		408: energy.ErrUnavailable, 422: nil, 429: energy.ErrRateLimited, 500: energy.ErrUnavailable, 503: energy.ErrUnavailable} {
-		if got := rest.StatusSentinel(status); got != want {
-			t.Errorf("StatusSentinel(%d) = %v, want %v", status, got, want)
-		}
+		assert.Equal(t, want, rest.StatusSentinel(status), "StatusSentinel(%d)", status)
 	}
 }
 
@@ -542,10 +459,8 @@ func TestSignerReadsBody(t *testing.T) {
 			return nil
 		}
 	})
-	if _, err := c.Do(context.Background(), &rest.Request{Method: "PUT", Path: "/x", Body: map[string]int{"a": 1}}); err != nil {
-		t.Fatal(err)
-	}
-	if strings.Join(digests, "|") != `{"a":1}|{"a":1}` || string(s.got[1]) != `{"a":1}` {
-		t.Errorf("signer saw %q, server got %q", digests, s.got)
-	}
+	_, err := c.Do(context.Background(), &rest.Request{Method: "PUT", Path: "/x", Body: map[string]int{"a": 1}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{`{"a":1}`, `{"a":1}`}, digests, "signer saw")
+	assert.Equal(t, `{"a":1}`, string(s.got[1]), "server got")
 }

@@ -1,11 +1,13 @@
 package rest_test
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/internal/rest"
@@ -13,9 +15,7 @@ import (
 
 func TestOptionsValidate(t *testing.T) {
 	ok := rest.DefaultOptions("https://api.example.com/v1")
-	if err := ok.Validate(); err != nil {
-		t.Fatalf("defaults: %v", err)
-	}
+	require.NoError(t, ok.Validate(), "defaults")
 	for _, tt := range []struct {
 		name  string
 		mut   func(*rest.Options)
@@ -37,9 +37,9 @@ func TestOptionsValidate(t *testing.T) {
 			tt.mut(&o)
 			err := o.Validate()
 			var fe *energy.FieldError
-			if !errors.As(err, &fe) || fe.Field != tt.field || !errors.Is(err, energy.ErrInvalid) {
-				t.Fatalf("err = %v, want a FieldError for %s", err, tt.field)
-			}
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tt.field, fe.Field)
+			assert.ErrorIs(t, err, energy.ErrInvalid)
 		})
 	}
 }
@@ -49,18 +49,12 @@ func TestOptionsConfig(t *testing.T) {
 	o.UserAgent = "myapp/1.0"
 	o.Retries = 0
 	cfg := o.Config("test")
-	if cfg.BaseURL != "https://api.example.com/v1" {
-		t.Errorf("BaseURL %q", cfg.BaseURL)
-	}
-	if !strings.HasPrefix(cfg.UserAgent, "myapp/1.0 gridwire/") {
-		t.Errorf("UserAgent %q", cfg.UserAgent)
-	}
-	if cfg.Retries != 0 || cfg.HTTPClient == nil || cfg.HTTPClient.Timeout != rest.DefaultTimeout {
-		t.Errorf("cfg %+v", cfg)
-	}
+	assert.Equal(t, "https://api.example.com/v1", cfg.BaseURL)
+	assert.True(t, strings.HasPrefix(cfg.UserAgent, "myapp/1.0 gridwire/"), cfg.UserAgent)
+	assert.Zero(t, cfg.Retries)
+	require.NotNil(t, cfg.HTTPClient)
+	assert.Equal(t, rest.DefaultTimeout, cfg.HTTPClient.Timeout)
 	hc := &http.Client{}
 	o.HTTPClient = hc
-	if o.Config("test").HTTPClient != hc {
-		t.Error("HTTPClient not kept")
-	}
+	assert.Same(t, hc, o.Config("test").HTTPClient, "HTTPClient not kept")
 }
