@@ -12,14 +12,18 @@ import (
 // Battery is a system's battery as an energy.Battery. Make it with
 // Client.Battery.
 //
-// SetSchedule maps an energy.Schedule onto the two grid-charge and the two
-// discharge periods of ChargeSettings and DischargeSettings:
+// SetSchedule maps a daily energy.Schedule onto the two grid-charge and the
+// two discharge periods of ChargeSettings and DischargeSettings.
 //
-//   - Each window becomes a period in the system's zone. AlphaESS periods
-//     are times of day that repeat every day until the next SetSchedule, so
-//     the windows must lie within one day from now: each must end after
-//     now, start less than 24 h from now, and all together span at most
-//     24 h.
+// AlphaESS periods are times of day that repeat every day until the next
+// SetSchedule, so SetSchedule takes only schedules with Repeat
+// energy.RepeatDaily; a one-off schedule (energy.RepeatOnce, the zero
+// value) is refused with an error wrapping energy.ErrUnsupported, rather
+// than turning a one-off 02:00 charge into a nightly one. The empty
+// schedule clears the periods whatever its Repeat.
+//
+//   - Each window becomes a period: its start and end as times of day in
+//     the system's zone (the date does not matter).
 //   - Charge windows turn grid charging on; their TargetSoC becomes the
 //     charge stop level (batHighCap), 100 % when they set none.
 //   - Discharge windows turn time control on, so the battery discharges
@@ -29,12 +33,12 @@ import (
 //     (00:00–00:00), keeping the cut-off.
 //
 // What the periods cannot express returns an error wrapping
-// energy.ErrUnsupported that names the limit: a third window of one mode,
-// idle windows (AlphaESS has no hold mode), a Power other than 0 (the
-// periods run at the inverter's own power; TimeCharge has per-period power),
-// boundaries off the 15-minute grid in the system's zone, windows of 24 h
-// or more, windows outside the coming day, and two windows of one mode with
-// different targets.
+// energy.ErrUnsupported that names the limit: a one-off schedule, a third
+// window of one mode, idle windows (AlphaESS has no hold mode), a Power
+// other than 0 (the periods run at the inverter's own power; TimeCharge has
+// per-period power), boundaries off the 15-minute grid in the system's
+// zone, windows of 24 h, and two windows of one mode with different
+// targets.
 type Battery struct {
 	c *Client
 
@@ -50,9 +54,18 @@ func (c *Client) Battery() *Battery { return &Battery{c: c} }
 // BatteryStatus returns the battery's state of charge (soc) and power (pbat,
 // positive when discharging: AlphaESS's sign is gridwire's) from
 // getLastPowerData, and its capacity (cobat) from getEssList, read on the
-// first call only. MeasuredAt is when getLastPowerData's answer arrived,
-// since it carries no timestamp. A null state of charge or power is a
-// *MissingDataError wrapping energy.ErrUnavailable.
+// first call only.
+//
+// MeasuredAt is the system's uploadTime when the answer carries one, and
+// otherwise the time the answer arrived (getLastPowerData documents no
+// timestamp; AlphaESS refreshes it every 10 to 30 s and answers 6042 rather
+// than old values). It is never later than the arrival.
+//
+// A null state of charge or power is a *MissingDataError, and a value that
+// cannot be true (a state of charge outside 0..100 %, a power that is not
+// finite or beyond 10 MW, a capacity that is negative, not finite or beyond
+// 50 MWh) a *ValueError; both wrap energy.ErrUnavailable, and a bad
+// capacity is not kept for later calls.
 func (b *Battery) BatteryStatus(ctx context.Context) (energy.BatteryStatus, error) {
 	capacity, err := b.batteryCapacity(ctx)
 	if err != nil {
@@ -72,8 +85,14 @@ func (b *Battery) BatteryStatus(ctx context.Context) (energy.BatteryStatus, erro
 	if missing != nil {
 		return energy.BatteryStatus{}, &MissingDataError{Endpoint: epLastPower.name, Fields: missing}
 	}
+	check := plausible{endpoint: epLastPower.name}
+	check.fraction("soc", *p.StateOfCharge)
+	check.power("pbat", *p.Battery, false)
+	if err := check.error(); err != nil {
+		return energy.BatteryStatus{}, err
+	}
 	return energy.BatteryStatus{
-		MeasuredAt:    p.ReceivedAt,
+		MeasuredAt:    p.measuredAt(),
 		StateOfCharge: *p.StateOfCharge,
 		Power:         *p.Battery,
 		Capacity:      capacity,
@@ -81,7 +100,8 @@ func (b *Battery) BatteryStatus(ctx context.Context) (energy.BatteryStatus, erro
 }
 
 // batteryCapacity returns the capacity of the handle's system from
-// getEssList, read once; 0 when AlphaESS does not say. The lock is not held
+// getEssList, read once; 0 when AlphaESS does not say. A capacity that
+// cannot be true is a *ValueError and is not kept. The lock is not held
 // during the call, so a caller waiting for it still honours its own
 // context; two first calls at once may both read the list, harmlessly.
 func (b *Battery) batteryCapacity(ctx context.Context) (energy.WattHours, error) {
@@ -104,6 +124,11 @@ func (b *Battery) batteryCapacity(ctx context.Context) (energy.WattHours, error)
 			capacity = *s.BatteryCapacity
 		}
 	}
+	check := plausible{endpoint: epEssList.name}
+	check.capacity("cobat", capacity)
+	if err := check.error(); err != nil {
+		return 0, err
+	}
 	b.mu.Lock()
 	b.capacity = &capacity
 	b.mu.Unlock()
@@ -120,7 +145,7 @@ func (b *Battery) SetSchedule(ctx context.Context, s energy.Schedule) error {
 	if err := b.c.needSN(); err != nil {
 		return err
 	}
-	p, err := plan(s, b.c.Now(), b.c.loc)
+	p, err := plan(s, b.c.loc)
 	if err != nil {
 		return err
 	}
@@ -143,13 +168,16 @@ type legacyPlan struct {
 	keepCutOff bool // no discharge target: keep the system's batUseCap
 }
 
-// plan maps s, already valid, onto the two-period settings at time now in
-// the system's zone loc.
-func plan(s energy.Schedule, now time.Time, loc *time.Location) (legacyPlan, error) {
+// plan maps s, already valid, onto the two-period settings in the system's
+// zone loc.
+func plan(s energy.Schedule, loc *time.Location) (legacyPlan, error) {
 	unsupported := func(format string, args ...any) error {
 		return energy.Unsupported("alphaess: SetSchedule", format, args...)
 	}
 	p := legacyPlan{charge: ChargeSettings{StopAt: 1}, keepCutOff: true}
+	if len(s.Windows) > 0 && s.Repeat != energy.RepeatDaily {
+		return p, unsupported("a one-off schedule cannot be carried out: AlphaESS charge and discharge periods repeat every day until replaced; use Repeat energy.RepeatDaily")
+	}
 	var charge, discharge []Period
 	var chargeTarget, dischargeTarget energy.Fraction
 	for i, w := range s.Windows {
@@ -159,10 +187,6 @@ func plan(s energy.Schedule, now time.Time, loc *time.Location) (legacyPlan, err
 			return p, unsupported("window %d is idle: AlphaESS cannot hold a battery idle (outside its windows it runs self-consumption)", i)
 		case w.Power != 0:
 			return p, unsupported("window %d asks for %v: the charge and discharge periods run at the inverter's own power (use Power 0, or Client.SetTimeCharge for per-period power)", i, w.Power)
-		case !end.After(now):
-			return p, unsupported("window %d ended at %s: AlphaESS periods are times of day that repeat daily, so past windows cannot be set", i, end.Format(time.RFC3339))
-		case start.Sub(now) >= 24*time.Hour:
-			return p, unsupported("window %d starts at %s, 24 h or more from now: AlphaESS periods are times of day, so only windows within the coming day can be set", i, start.Format(time.RFC3339))
 		case w.Duration() >= 24*time.Hour:
 			return p, unsupported("window %d lasts %s: AlphaESS periods are shorter than a day", i, w.Duration())
 		case !onGrid(start):
@@ -187,18 +211,6 @@ func plan(s energy.Schedule, now time.Time, loc *time.Location) (legacyPlan, err
 				return p, unsupported("window %d has TargetSoC %v but another %s window %v: AlphaESS has one %s level for both periods", i, w.TargetSoC, name, *target, name)
 			}
 			*target = w.TargetSoC
-		}
-	}
-	if len(s.Windows) > 0 {
-		sorted := s.Sorted().Windows
-		first, last := sorted[0].Start, sorted[0].End
-		for _, w := range sorted {
-			if w.End.After(last) {
-				last = w.End
-			}
-		}
-		if span := last.Sub(first); span > 24*time.Hour {
-			return p, unsupported("the windows span %s: AlphaESS periods are times of day, so all windows must fit in 24 h", span)
 		}
 	}
 	p.charge.GridCharge = len(charge) > 0

@@ -10,12 +10,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gridwire/gridwire/alphaess"
+	"github.com/stretchr/testify/require"
+
 	"github.com/gridwire/gridwire/alphaess/alphaesstest"
 )
 
-// BenchmarkLastPowerData compares getLastPowerData through the client (with
-// pacing turned off by WithMinInterval(0), or it would wait 10 s a call)
+// BenchmarkLastPowerData compares getLastPowerData through the client (the
+// fake's Client, whose pacing is off, or it would wait 10 s a call)
 // with the least a hand-written caller does: net/http, a SHA-512 signature
 // and encoding/json into a struct of the same nullable fields. Both talk to
 // the same in-process fake, which checks the signature and timestamp of
@@ -26,18 +27,16 @@ func BenchmarkLastPowerData(b *testing.B) {
 	ctx := context.Background()
 
 	b.Run("client", func(b *testing.B) {
-		c := alphaess.New(srv.AppID, srv.AppSecret, alphaess.WithBaseURL(srv.URL), alphaess.WithHTTPClient(srv.Client()),
-			alphaess.WithMinInterval(0), alphaess.WithSerialNumber(srv.SerialNumber))
+		c := srv.Client()
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := c.LastPowerData(ctx); err != nil {
-				b.Fatal(err)
-			}
+			_, err := c.LastPowerData(ctx)
+			require.NoError(b, err)
 		}
 	})
 
 	b.Run("bare-net-http", func(b *testing.B) {
-		hc := srv.Client()
+		hc := http.DefaultClient
 		url := srv.URL + "/getLastPowerData?sysSn=" + srv.SerialNumber
 		var env struct {
 			Code int    `json:"code"`
@@ -58,22 +57,18 @@ func BenchmarkLastPowerData(b *testing.B) {
 			ts := strconv.FormatInt(time.Now().Unix(), 10)
 			sum := sha512.Sum512([]byte(srv.AppID + srv.AppSecret + ts))
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
+			require.NoError(b, err)
 			req.Header.Set("appId", srv.AppID)
 			req.Header.Set("timeStamp", ts)
 			req.Header.Set("sign", hex.EncodeToString(sum[:]))
 			req.Header.Set("Content-Type", "application/json")
 			resp, err := hc.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
+			require.NoError(b, err)
 			err = json.NewDecoder(resp.Body).Decode(&env)
 			resp.Body.Close()
-			if err != nil || env.Code != 200 || env.Data == nil {
-				b.Fatal(err, env.Code)
-			}
+			require.NoError(b, err)
+			require.Equal(b, 200, env.Code)
+			require.NotNil(b, env.Data)
 		}
 	})
 }

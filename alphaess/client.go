@@ -3,7 +3,6 @@ package alphaess
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -44,45 +43,40 @@ type core struct {
 }
 
 // New returns a client for the developer account appID with its appSecret
-// (both from https://open.alphaess.com). It does no I/O. Missing
-// credentials are reported by the first call, before it is sent.
-func New(appID, appSecret string, opts ...Option) *Client {
-	cfg := config{baseURL: DefaultBaseURL, minInterval: DefaultMinInterval, loc: time.Local, retries: rest.DefaultRetries}
-	for _, o := range opts {
-		o(&cfg)
+// (both from https://open.alphaess.com). It does no I/O and starts no
+// goroutines. An empty appID or appSecret, or a bad option, is a
+// *energy.FieldError naming it ("appID", "WithBaseURL" …).
+func New(appID, appSecret string, opts ...Option) (*Client, error) {
+	appID, appSecret = strings.TrimSpace(appID), strings.TrimSpace(appSecret)
+	switch {
+	case appID == "":
+		return nil, energy.Invalid("appID", "is empty: pass the AppID from open.alphaess.com")
+	case appSecret == "":
+		return nil, energy.Invalid("appSecret", "is empty: pass the AppSecret from open.alphaess.com")
 	}
-	if cfg.clock == nil {
-		cfg.clock = clock.System()
+	o := defaultOptions()
+	for _, opt := range opts {
+		opt(&o)
 	}
-	if cfg.loc == nil {
-		cfg.loc = time.Local
-	}
-	log := cfg.logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	if err := o.validate(); err != nil {
+		return nil, err
 	}
 	c := &core{
-		appID:  strings.TrimSpace(appID),
-		secret: rest.NewSecret(strings.TrimSpace(appSecret)),
-		clock:  cfg.clock,
-		pacer:  newPacer(cfg.clock, cfg.minInterval),
-		log:    log,
-		verify: cfg.verify,
+		appID:  appID,
+		secret: rest.NewSecret(appSecret),
+		clock:  o.rest.Clock,
+		pacer:  newPacer(o.rest.Clock, o.minInterval),
+		log:    o.rest.Logger,
+		verify: o.verify,
 	}
-	c.rest = rest.New(rest.Config{
-		Vendor:     "alphaess",
-		BaseURL:    strings.TrimRight(cfg.baseURL, "/"),
-		HTTPClient: cfg.httpClient,
-		// AlphaESS wants Content-Type on POST; several clients send it on
-		// GET as well, and it does no harm there.
-		Header:  http.Header{"Content-Type": {"application/json"}},
-		Sign:    c.sign,
-		Limiter: c.pacer,
-		Logger:  cfg.logger,
-		Clock:   cfg.clock,
-		Retries: cfg.retries,
-	})
-	return &Client{core: c, sn: strings.TrimSpace(cfg.sn), loc: cfg.loc}
+	cfg := o.rest.Config("alphaess")
+	// AlphaESS wants Content-Type on POST; several clients send it on GET
+	// as well, and it does no harm there.
+	cfg.Header = http.Header{"Content-Type": {"application/json"}}
+	cfg.Sign = c.sign
+	cfg.Limiter = c.pacer
+	c.rest = rest.New(cfg)
+	return &Client{core: c, sn: strings.TrimSpace(o.sn), loc: o.loc}, nil
 }
 
 // System returns a handle scoped to the system with serial number sn
@@ -156,23 +150,17 @@ var (
 //
 // Errors: *HTTPError for a status of 400 or more without an envelope,
 // *APIError for any other code, a *DecodeError (message "malformed
-// response") for a body that is not an envelope, or the context's error.
+// response") for a body that is not an envelope, a *TransportError when no
+// answer came, or the context's error.
 // After a 6053 the pacer slows down and a repeatable call is sent once more,
 // after the new interval.
 func (c *Client) call(ctx context.Context, ep endpoint, q url.Values, body any) (json.RawMessage, error) {
-	if err := c.core.checkCredentials(); err != nil {
-		return nil, err
-	}
 	for retried := false; ; retried = true {
 		resp, err := c.core.rest.Do(ctx, &rest.Request{
 			Method: ep.method, Path: ep.name, Query: q, Body: body, Idempotent: ep.repeatable, NoRetry: !ep.repeatable,
 		})
 		if err != nil {
-			var he *rest.HTTPError
-			if errors.As(err, &he) {
-				return nil, newHTTPError(ep, he)
-			}
-			return nil, err
+			return nil, fromRest(ep, err)
 		}
 		env, err := decodeEnvelope(resp.Body)
 		if err != nil {
@@ -200,16 +188,6 @@ func (c *Client) call(ctx context.Context, ep endpoint, q url.Values, body any) 
 	}
 }
 
-func (c *core) checkCredentials() error {
-	switch {
-	case c.appID == "":
-		return energy.Invalid("appID", "is empty: pass the AppID from open.alphaess.com to New")
-	case c.secret.IsZero():
-		return energy.Invalid("appSecret", "is empty: pass the AppSecret from open.alphaess.com to New")
-	}
-	return nil
-}
-
 // snQuery returns the query for a per-system GET, or a *energy.FieldError
 // when the handle has no serial number.
 func (c *Client) snQuery() (url.Values, error) {
@@ -219,11 +197,8 @@ func (c *Client) snQuery() (url.Values, error) {
 	return url.Values{"sysSn": {c.sn}}, nil
 }
 
-// needSN reports missing credentials, then a missing serial number.
+// needSN reports a missing serial number.
 func (c *Client) needSN() error {
-	if err := c.core.checkCredentials(); err != nil {
-		return err
-	}
 	if c.sn == "" {
 		return energy.Invalid("sysSn", "no system serial number: use Client.System(sn) or WithSerialNumber")
 	}

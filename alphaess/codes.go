@@ -66,8 +66,8 @@ var codes = map[Code]codeInfo{
 	CodeTimestampEmpty:  {"timestamp is empty", energy.ErrUnauthorized, false},
 	CodeAppIDEmpty:      {"appId is empty", energy.ErrUnauthorized, false},
 	CodeDataNotFound:    {"data does not exist or has been deleted", nil, false},
-	// The reference: an entitlement of the account or hardware, "feature
-	// unavailable, don't retry". Not a credentials problem (the same
+	// An entitlement of the account or hardware: the feature is
+	// unavailable, and retrying does not help. Not a credentials problem (the same
 	// credentials work elsewhere), so ErrUnsupported rather than
 	// ErrUnauthorized.
 	CodeNoPermission:          {"no operation permissions (feature not available to this account or system)", energy.ErrUnsupported, false},

@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/gridwire/gridwire/alphaess"
 )
 
@@ -12,32 +15,21 @@ func TestDate(t *testing.T) {
 	// 00:30 on 5 August in Sydney is still 4 August in UTC: the date is
 	// the system's, never UTC's.
 	at := time.Date(2026, 8, 5, 0, 30, 0, 0, sydney)
-	if got := alphaess.DateOf(at); got != (alphaess.Date{Year: 2026, Month: time.August, Day: 5}) {
-		t.Errorf("DateOf(Sydney) = %v", got)
-	}
-	if got := alphaess.DateOf(at.UTC()); got.Day != 4 {
-		t.Errorf("DateOf(UTC) = %v", got)
-	}
+	assert.Equal(t, alphaess.Date{Year: 2026, Month: time.August, Day: 5}, alphaess.DateOf(at), "DateOf(Sydney)")
+	assert.Equal(t, 4, alphaess.DateOf(at.UTC()).Day, "DateOf(UTC)")
 	d, err := alphaess.ParseDate("2026-02-28")
-	if err != nil || d.String() != "2026-02-28" {
-		t.Fatalf("ParseDate = %v, %v", d, err)
-	}
-	if got := d.AddDays(1); got.String() != "2026-03-01" {
-		t.Errorf("AddDays(1) = %v", got)
-	}
-	if got := d.AddDays(-59); got.String() != "2025-12-31" {
-		t.Errorf("AddDays(-59) = %v", got)
-	}
-	if !d.Before(d.AddDays(1)) || d.After(d) || d.Compare(d) != 0 || !d.AddDays(400).After(d) {
-		t.Error("Compare wrong")
-	}
-	if got := d.In(sydney); !got.Equal(time.Date(2026, 2, 28, 0, 0, 0, 0, sydney)) {
-		t.Errorf("In = %v", got)
-	}
+	require.NoError(t, err)
+	require.Equal(t, "2026-02-28", d.String())
+	assert.Equal(t, "2026-03-01", d.AddDays(1).String())
+	assert.Equal(t, "2025-12-31", d.AddDays(-59).String())
+	assert.True(t, d.Before(d.AddDays(1)))
+	assert.False(t, d.After(d))
+	assert.Zero(t, d.Compare(d))
+	assert.True(t, d.AddDays(400).After(d))
+	assert.True(t, d.In(sydney).Equal(time.Date(2026, 2, 28, 0, 0, 0, 0, sydney)), "In = %v", d.In(sydney))
 	for _, bad := range []string{"2026-02-30", "2026-8-4", "04.08.2026", "", "2026-08-04 00:00:00"} {
-		if _, err := alphaess.ParseDate(bad); err == nil {
-			t.Errorf("ParseDate(%q) accepted", bad)
-		}
+		_, err := alphaess.ParseDate(bad)
+		assert.Error(t, err, "ParseDate(%q)", bad)
 	}
 	for _, tt := range []struct {
 		d    alphaess.Date
@@ -46,15 +38,14 @@ func TestDate(t *testing.T) {
 		{alphaess.Date{2026, 2, 28}, true}, {alphaess.Date{2028, 2, 29}, true},
 		{alphaess.Date{2026, 2, 29}, false}, {alphaess.Date{2026, 13, 1}, false}, {alphaess.Date{}, false},
 	} {
-		if tt.d.Valid() != tt.want {
-			t.Errorf("%v.Valid() = %v", tt.d, !tt.want)
-		}
+		assert.Equal(t, tt.want, tt.d.Valid(), "%v.Valid()", tt.d)
 	}
-	b, _ := json.Marshal(struct{ D alphaess.Date }{d})
+	b, err := json.Marshal(struct{ D alphaess.Date }{d})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"D":"2026-02-28"}`, string(b))
 	var back struct{ D alphaess.Date }
-	if err := json.Unmarshal(b, &back); err != nil || back.D != d || string(b) != `{"D":"2026-02-28"}` {
-		t.Errorf("JSON round trip: %s, %v, %v", b, back.D, err)
-	}
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, d, back.D)
 }
 
 func TestTimeOfDay(t *testing.T) {
@@ -70,32 +61,31 @@ func TestTimeOfDay(t *testing.T) {
 		{"-1:00", alphaess.TimeOfDay{}, false}, {"1000", alphaess.TimeOfDay{}, false},
 	} {
 		got, err := alphaess.ParseTimeOfDay(tt.in)
-		if (err == nil) != tt.ok || got != tt.want {
-			t.Errorf("ParseTimeOfDay(%q) = %v, %v", tt.in, got, err)
+		if tt.ok {
+			assert.NoError(t, err, "ParseTimeOfDay(%q)", tt.in)
+		} else {
+			assert.Error(t, err, "ParseTimeOfDay(%q)", tt.in)
 		}
+		assert.Equal(t, tt.want, got, "ParseTimeOfDay(%q)", tt.in)
 	}
-	if !alphaess.At(10, 45).OnGrid() || alphaess.At(10, 7).OnGrid() || alphaess.At(25, 0).OnGrid() {
-		t.Error("OnGrid wrong")
-	}
-	if got := alphaess.At(7, 5).String(); got != "07:05" {
-		t.Errorf("String = %q", got)
-	}
-	if _, err := json.Marshal(alphaess.At(24, 0)); err == nil {
-		t.Error("marshalled 24:00")
-	}
+	assert.True(t, alphaess.At(10, 45).OnGrid())
+	assert.False(t, alphaess.At(10, 7).OnGrid())
+	assert.False(t, alphaess.At(25, 0).OnGrid())
+	assert.Equal(t, "07:05", alphaess.At(7, 5).String())
+	_, err := json.Marshal(alphaess.At(24, 0))
+	assert.Error(t, err, "24:00 must not marshal")
 	at := alphaess.At(1, 30).On(alphaess.Date{2026, 8, 4}, sydney)
-	if !at.Equal(time.Date(2026, 8, 4, 1, 30, 0, 0, sydney)) || alphaess.TimeOfDayOf(at) != alphaess.At(1, 30) {
-		t.Errorf("On = %v", at)
-	}
+	assert.True(t, at.Equal(time.Date(2026, 8, 4, 1, 30, 0, 0, sydney)), "On = %v", at)
+	assert.Equal(t, alphaess.At(1, 30), alphaess.TimeOfDayOf(at))
 }
 
 func TestPeriod(t *testing.T) {
 	night := alphaess.Period{Start: alphaess.At(22, 0), End: alphaess.At(6, 0)}
 	day := alphaess.Period{Start: alphaess.At(11, 0), End: alphaess.At(14, 0)}
 	off := alphaess.Period{}
-	if night.Duration() != 8*time.Hour || day.Duration() != 3*time.Hour || off.Duration() != 0 {
-		t.Error("Duration wrong")
-	}
+	assert.Equal(t, 8*time.Hour, night.Duration())
+	assert.Equal(t, 3*time.Hour, day.Duration())
+	assert.Zero(t, off.Duration())
 	for _, tt := range []struct {
 		p    alphaess.Period
 		at   alphaess.TimeOfDay
@@ -105,13 +95,11 @@ func TestPeriod(t *testing.T) {
 		{night, alphaess.At(12, 0), false}, {day, alphaess.At(11, 0), true}, {day, alphaess.At(14, 0), false},
 		{off, alphaess.At(0, 0), false},
 	} {
-		if got := tt.p.Contains(tt.at); got != tt.want {
-			t.Errorf("%v.Contains(%v) = %v", tt.p, tt.at, got)
-		}
+		assert.Equal(t, tt.want, tt.p.Contains(tt.at), "%v.Contains(%v)", tt.p, tt.at)
 	}
-	if !off.Off() || night.Off() || night.String() != "22:00–06:00" {
-		t.Error("Off/String wrong")
-	}
+	assert.True(t, off.Off())
+	assert.False(t, night.Off())
+	assert.Equal(t, "22:00–06:00", night.String())
 }
 
 func FuzzParseTimeOfDay(f *testing.F) {
@@ -123,13 +111,10 @@ func FuzzParseTimeOfDay(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if !tod.Valid() {
-			t.Fatalf("ParseTimeOfDay(%q) = %v, not valid", s, tod)
-		}
+		require.True(t, tod.Valid(), "ParseTimeOfDay(%q) = %v, not valid", s, tod)
 		again, err := alphaess.ParseTimeOfDay(tod.String())
-		if err != nil || again != tod {
-			t.Fatalf("round trip of %q: %v, %v", s, again, err)
-		}
+		require.NoError(t, err, "round trip of %q", s)
+		require.Equal(t, tod, again, "round trip of %q", s)
 	})
 }
 
@@ -142,8 +127,6 @@ func FuzzParseDate(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if d.String() != s {
-			t.Fatalf("ParseDate(%q).String() = %q", s, d)
-		}
+		require.Equal(t, s, d.String(), "ParseDate(%q).String()", s)
 	})
 }

@@ -3,9 +3,15 @@
 // account, typed, plus the systems' batteries, site meters and EV chargers
 // as energy.Battery, energy.Meter and energy.Charger.
 //
-//	c := alphaess.New(appID, appSecret)
+//	c, err := alphaess.New(appID, appSecret, alphaess.WithLocation(sydney))
+//	if err != nil { … } // an empty credential or a bad option, before any I/O
 //	systems, err := c.ListSystems(ctx)
 //	p, err := c.System(systems[0].SerialNumber).LastPowerData(ctx)
+//
+// New takes the options every gridwire REST client shares (WithHTTPClient,
+// WithBaseURL, WithUserAgent, WithLogger, WithClock, WithRetries,
+// WithTimeout), with the same meanings, and AlphaESS's own (WithLocation,
+// WithSerialNumber, WithMinInterval, WithVerifyWrites).
 //
 // # Calls
 //
@@ -20,7 +26,7 @@
 // maintenance) are an *HTTPError.
 //
 // Network errors and 5xx answers are retried for reads and value-setting
-// writes (WithRetries). Calls are paced: by default their starts are at
+// writes, twice by default (WithRetries; 0 means never). Calls are paced: by default their starts are at
 // least DefaultMinInterval (10 s, as AlphaESS asks) apart, across every
 // handle made from one New. After a 6053 (too fast) the client widens the
 // spacing for good and sends the call once more if it is safe to repeat
@@ -49,6 +55,19 @@
 // (*energy.FieldError, such as "Period1.Start"). Because AlphaESS answers
 // 200 to writes that the device then ignores, WithVerifyWrites reads every
 // write back and reports a difference as a *NotAppliedError.
+//
+// Client.Battery offers a system as an energy.Battery. Its SetSchedule
+// takes daily schedules only (energy.RepeatDaily): AlphaESS periods repeat
+// every day until replaced, so a one-off schedule is refused with
+// energy.ErrUnsupported rather than becoming a nightly one.
+//
+// # Vendor data is checked
+//
+// The adapters (Battery, Meter) refuse readings that cannot be true with a
+// *ValueError wrapping energy.ErrUnavailable: numbers that are not finite,
+// a state of charge outside 0..100 %, powers beyond 10 MW, capacities that
+// are negative or beyond 50 MWh. Nulls are a *MissingDataError, never
+// zeros. A null item in a list is a malformed answer.
 //
 // Package alphaesstest is an in-process fake of the Open API for tests and
 // offline examples.

@@ -2,15 +2,17 @@ package alphaess_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/alphaess"
 	"github.com/gridwire/gridwire/energy"
 )
 
-// endpoints lists every Open API endpoint with its method (reference §1.3),
+// endpoints lists every Open API endpoint with its method,
 // a call that reaches it, and the fixture of its success.
 var endpoints = []struct {
 	method, name, fixture string
@@ -74,65 +76,65 @@ var endpoints = []struct {
 // failure mode — a 502 after the retries, a vendor code, a body that is
 // not an envelope, a 405 — and a cancelled context that sends nothing.
 func TestEveryEndpoint(t *testing.T) {
-	if len(endpoints) != 19 {
-		t.Fatalf("%d endpoints, the reference lists 19", len(endpoints))
-	}
+	require.Len(t, endpoints, 19, "the Open API has 19 endpoints")
 	for _, ep := range endpoints {
 		t.Run(ep.name, func(t *testing.T) {
 			ctx := context.Background()
 			c, m := newMock(t)
 			m.on(ep.method, ep.name, fixture(t, ep.fixture))
-			if err := ep.call(ctx, c); err != nil {
-				t.Fatalf("success: %v", err)
-			}
-			if r := m.last(t).req; r.Method != ep.method || !strings.HasSuffix(r.URL.Path, "/api/"+ep.name) {
-				t.Fatalf("sent %s %s", r.Method, r.URL.Path)
-			}
+			require.NoError(t, ep.call(ctx, c), "success")
+			r := m.last(t).req
+			require.Equal(t, ep.method, r.Method)
+			require.True(t, strings.HasSuffix(r.URL.Path, "/api/"+ep.name), "sent to %s", r.URL.Path)
 			checkSigned(t, m.last(t).req, m.clock.Now())
 			if ep.method == "POST" {
-				if r := m.last(t); r.req.URL.RawQuery != "" || r.json(t)["sysSn"] != testSN {
-					t.Errorf("POST: query %q, body %s", r.req.URL.RawQuery, r.body)
-				}
-			} else if ep.name != "getEssList" && m.last(t).req.URL.Query().Get("sysSn") != testSN {
-				t.Errorf("GET without sysSn: %s", m.last(t).req.URL)
+				r := m.last(t)
+				assert.Empty(t, r.req.URL.RawQuery, "POST with a query")
+				assert.Equal(t, testSN, r.json(t)["sysSn"], "POST body %s", r.body)
+			} else if ep.name != "getEssList" {
+				assert.Equal(t, testSN, m.last(t).req.URL.Query().Get("sysSn"), "GET without sysSn: %s", m.last(t).req.URL)
 			}
 
 			c, m = newMock(t, alphaess.WithMinInterval(0))
 			m.on(ep.method, ep.name, body(502, "<html>502 Bad Gateway</html>"))
 			err := ep.call(ctx, c)
 			var he *alphaess.HTTPError
-			if !errors.As(err, &he) || he.StatusCode != 502 || he.Endpoint != ep.name || !errors.Is(err, energy.ErrUnavailable) {
-				t.Errorf("502: %v", err)
+			if assert.ErrorAs(t, err, &he, "502") {
+				assert.Equal(t, 502, he.StatusCode)
+				assert.Equal(t, ep.name, he.Endpoint)
 			}
+			assert.ErrorIs(t, err, energy.ErrUnavailable, "502")
 
 			c, m = newMock(t)
 			m.on(ep.method, ep.name, fixture(t, "error_6005_localised.json"))
 			err = ep.call(ctx, c)
 			var ae *alphaess.APIError
-			if !errors.As(err, &ae) || ae.Code != alphaess.CodeAppIDNotBound || ae.Endpoint != ep.name || !errors.Is(err, energy.ErrUnauthorized) {
-				t.Errorf("6005: %v", err)
+			if assert.ErrorAs(t, err, &ae, "6005") {
+				assert.Equal(t, alphaess.CodeAppIDNotBound, ae.Code)
+				assert.Equal(t, ep.name, ae.Endpoint)
 			}
+			assert.ErrorIs(t, err, energy.ErrUnauthorized, "6005")
 
 			c, m = newMock(t)
 			m.on(ep.method, ep.name, body(200, "<html>maintenance</html>"))
-			if err := ep.call(ctx, c); err == nil || !strings.Contains(err.Error(), "malformed response") {
-				t.Errorf("malformed: %v", err)
-			}
+			err = ep.call(ctx, c)
+			require.Error(t, err, "malformed")
+			assert.Contains(t, err.Error(), "malformed response")
 
 			c, m = newMock(t)
 			other := map[string]string{"GET": "POST", "POST": "GET"}[ep.method]
 			m.on(ep.method, ep.name, body(405, `{"status":405,"error":"Method Not Allowed","path":"/api/`+ep.name+`"}`))
-			if err := ep.call(ctx, c); !errors.As(err, &he) || he.StatusCode != 405 || he.Path != "/api/"+ep.name {
-				t.Errorf("405 (as if sent with %s): %v", other, err)
+			if assert.ErrorAs(t, ep.call(ctx, c), &he, "405 (as if sent with %s)", other) {
+				assert.Equal(t, 405, he.StatusCode)
+				assert.Equal(t, "/api/"+ep.name, he.Path)
 			}
 
 			c, m = newMock(t)
 			m.on(ep.method, ep.name, fixture(t, ep.fixture))
 			cancelled, cancel := context.WithCancel(ctx)
 			cancel()
-			if err := ep.call(cancelled, c); !errors.Is(err, context.Canceled) || len(m.requests()) != 0 {
-				t.Errorf("cancelled: %v, %d requests", err, len(m.requests()))
-			}
+			assert.ErrorIs(t, ep.call(cancelled, c), context.Canceled, "cancelled")
+			assert.Empty(t, m.requests(), "cancelled")
 		})
 	}
 }

@@ -39,7 +39,7 @@ func (e DailyEnergy) Empty() bool {
 }
 
 // wireDailyEnergy is getOneDateEnergyBySn's data: epv lower-case, the rest
-// camelCase (reference §1.4).
+// camelCase.
 type wireDailyEnergy struct {
 	SysSn         string `json:"sysSn"`
 	TheDate       string `json:"theDate"`
@@ -110,8 +110,7 @@ type Summary struct {
 	CarbonKg *float64
 }
 
-// wireSummary is getSumDataForCustomer's data: all lower-case here
-// (reference §1.4).
+// wireSummary is getSumDataForCustomer's data: all lower-case here.
 type wireSummary struct {
 	Epvtoday         num    `json:"epvtoday"`
 	Epvtotal         num    `json:"epvtotal"`

@@ -66,8 +66,16 @@ func isNull(raw json.RawMessage) bool {
 	return len(raw) == 0 || string(raw) == "null"
 }
 
+// decodeError reports an answer that could not be decoded. A non-finite
+// number is a *ValueError (wrapping energy.ErrUnavailable) rather than a
+// malformed answer: the envelope was fine, one value was not.
 func decodeError(ep endpoint, body []byte, err error) error {
-	return &rest.DecodeError{Vendor: "alphaess", Method: ep.method, Endpoint: ep.name, Body: rest.Excerpt(body), Err: err}
+	var ve *ValueError
+	if errors.As(err, &ve) {
+		ve.Endpoint = ep.name
+		return ve
+	}
+	return &DecodeError{Method: ep.method, Endpoint: ep.name, Body: rest.Excerpt(body), Err: err}
 }
 
 // decodeData decodes an object the endpoint must return; null data is a
@@ -84,6 +92,8 @@ func decodeData(ep endpoint, raw json.RawMessage, v any) error {
 
 // decodeList decodes a list the endpoint returns; null is an empty list and
 // a single object is a list of one (older answers of getEssList do that).
+// A null item is an error: it would otherwise become an item of zero
+// values, such as a system with no serial number.
 func decodeList[T any](ep endpoint, raw json.RawMessage) ([]T, error) {
 	raw = bytes.TrimSpace(raw)
 	if isNull(raw) {
@@ -96,9 +106,18 @@ func decodeList[T any](ep endpoint, raw json.RawMessage) ([]T, error) {
 		}
 		return []T{one}, nil
 	}
-	var list []T
-	if err := json.Unmarshal(raw, &list); err != nil {
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
 		return nil, decodeError(ep, raw, err)
+	}
+	list := make([]T, len(items))
+	for i, item := range items {
+		if isNull(item) {
+			return nil, decodeError(ep, raw, fmt.Errorf("item %d is null", i))
+		}
+		if err := json.Unmarshal(item, &list[i]); err != nil {
+			return nil, decodeError(ep, raw, fmt.Errorf("item %d: %w", i, err))
+		}
 	}
 	return list, nil
 }
@@ -129,7 +148,12 @@ func (n *num) UnmarshalJSON(b []byte) error {
 		}
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+	switch {
+	case err == nil && (math.IsNaN(v) || math.IsInf(v, 0)):
+		return &ValueError{Value: string(b), Reason: "not a finite number"}
+	case err != nil && errors.Is(err, strconv.ErrRange):
+		return &ValueError{Value: string(b), Reason: "out of range of a float64"}
+	case err != nil:
 		return fmt.Errorf("alphaess: %s is not a number", b)
 	}
 	*n = num{v, true}

@@ -146,6 +146,36 @@ func (e *MissingDataError) Error() string {
 // Unwrap returns energy.ErrUnavailable.
 func (e *MissingDataError) Unwrap() error { return energy.ErrUnavailable }
 
+// ValueError is a successful answer (code 200) carrying a value that cannot
+// be true: a number that is not finite ("NaN", "Infinity", or one that
+// overflows when converted to gridwire's units), a state of charge outside
+// 0..100 %, a power or capacity beyond any AlphaESS system, a negative PV
+// or load. It wraps energy.ErrUnavailable: like a null, such a reading is
+// unusable, so it is reported and never passed on or kept.
+type ValueError struct {
+	// Endpoint is the endpoint called.
+	Endpoint string
+	// Field is the wire name of the value, such as "soc", or "" when the
+	// decoder cannot tell.
+	Field string
+	// Value is the value as sent (or as converted, for an overflow).
+	Value string
+	// Reason says what is wrong with it.
+	Reason string
+}
+
+// Error implements error.
+func (e *ValueError) Error() string {
+	field := e.Field
+	if field == "" {
+		field = "a value"
+	}
+	return fmt.Sprintf("alphaess: %s: %s is %s: %s", e.Endpoint, field, e.Value, e.Reason)
+}
+
+// Unwrap returns energy.ErrUnavailable.
+func (e *ValueError) Unwrap() error { return energy.ErrUnavailable }
+
 // ErrNotApplied is wrapped by *NotAppliedError.
 var ErrNotApplied = errors.New("alphaess: write not applied")
 
@@ -179,11 +209,59 @@ func (e *NotAppliedError) Error() string {
 func (e *NotAppliedError) Unwrap() error { return ErrNotApplied }
 
 // DecodeError is an answer whose body is not the AlphaESS envelope, or whose
-// data does not decode. It is an alias so that callers outside this module
-// can name it in errors.As.
-type DecodeError = rest.DecodeError
+// data does not decode (a null list item, a string where a number is due).
+// Its message says "malformed response".
+type DecodeError struct {
+	// Method and Endpoint identify the call, such as "GET" and
+	// "getEssList".
+	Method, Endpoint string
+	// Body is the start of the body, at most 512 bytes.
+	Body string
+	// Err is the decoder's error.
+	Err error
+}
+
+// Error implements error.
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("alphaess: %s %s: malformed response: %v (body: %s)", e.Method, e.Endpoint, e.Err, e.Body)
+}
+
+// Unwrap returns the decoder's error.
+func (e *DecodeError) Unwrap() error { return e.Err }
 
 // TransportError is a failure to get any answer (DNS, connection refused,
 // reset, TLS, timeout) after the client's retries. It wraps
 // energy.ErrUnavailable and the cause.
-type TransportError = rest.TransportError
+type TransportError struct {
+	// Method and Endpoint identify the call.
+	Method, Endpoint string
+	// Attempts is how many times the request was tried.
+	Attempts int
+	// Err is the underlying error.
+	Err error
+}
+
+// Error implements error.
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("alphaess: %s %s: %v (after %d attempt(s))", e.Method, e.Endpoint, e.Err, e.Attempts)
+}
+
+// Unwrap returns energy.ErrUnavailable and the cause.
+func (e *TransportError) Unwrap() []error { return []error{energy.ErrUnavailable, e.Err} }
+
+// fromRest turns internal/rest's errors into this package's own types, so
+// that callers can name every error they get.
+func fromRest(ep endpoint, err error) error {
+	var he *rest.HTTPError
+	var te *rest.TransportError
+	var de *rest.DecodeError
+	switch {
+	case errors.As(err, &he):
+		return newHTTPError(ep, he)
+	case errors.As(err, &te):
+		return &TransportError{Method: ep.method, Endpoint: ep.name, Attempts: te.Attempts, Err: te.Err}
+	case errors.As(err, &de):
+		return &DecodeError{Method: ep.method, Endpoint: ep.name, Body: de.Body, Err: de.Err}
+	}
+	return err
+}

@@ -7,17 +7,18 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/alphaess"
 	"github.com/gridwire/gridwire/energy"
 )
 
-// Every code of the reference's return-code table (§1.5) and the sentinel
+// Every code of the Open API's return-code table and the sentinel
 // it must wrap. Written out here rather than read from the package, so that
 // a wrong mapping fails.
 var codeTable = []struct {
@@ -51,33 +52,24 @@ var codeTable = []struct {
 var sentinels = []error{energy.ErrInvalid, energy.ErrUnauthorized, energy.ErrUnsupported, energy.ErrUnavailable, energy.ErrRateLimited}
 
 func TestCodesMapToSentinels(t *testing.T) {
-	if got, want := len(alphaess.Codes()), len(codeTable)+1; got != want {
-		t.Errorf("Codes() lists %d codes, the table %d (with 200)", got, want)
-	}
+	assert.Len(t, alphaess.Codes(), len(codeTable)+1, "Codes() and the table (with 200)")
 	for _, tt := range codeTable {
 		t.Run(fmt.Sprint(tt.value), func(t *testing.T) {
-			if int(tt.code) != tt.value {
-				t.Fatalf("constant is %d, want %d", tt.code, tt.value)
-			}
+			require.Equal(t, tt.value, int(tt.code), "constant")
 			// No pacing: a 6053 would otherwise wait and retry.
 			c, m := newMock(t, alphaess.WithMinInterval(0))
 			m.on(http.MethodGet, "getLastPowerData", envelopeCode(tt.value, "localised text"))
 			_, err := c.LastPowerData(context.Background())
 			var ae *alphaess.APIError
-			if !errors.As(err, &ae) {
-				t.Fatalf("err = %v (%T), want *APIError", err, err)
-			}
-			if ae.Code != tt.code || ae.Endpoint != "getLastPowerData" || ae.Msg != "localised text" {
-				t.Errorf("APIError = %+v", ae)
-			}
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, tt.code, ae.Code)
+			assert.Equal(t, "getLastPowerData", ae.Endpoint)
+			assert.Equal(t, "localised text", ae.Msg)
 			for _, s := range sentinels {
-				if got, want := errors.Is(err, s), s == tt.sentinel; got != want {
-					t.Errorf("errors.Is(err, %v) = %v, want %v", s, got, want)
-				}
+				assert.Equal(t, s == tt.sentinel, errors.Is(err, s), "errors.Is(err, %v)", s)
 			}
-			if !strings.Contains(err.Error(), fmt.Sprint(tt.value)) || !strings.Contains(err.Error(), tt.code.String()) {
-				t.Errorf("message %q lacks the code and its meaning", err)
-			}
+			assert.Contains(t, err.Error(), fmt.Sprint(tt.value), "the message names the code")
+			assert.Contains(t, err.Error(), tt.code.String(), "the message says what the code means")
 		})
 	}
 }
@@ -87,52 +79,44 @@ func TestUnknownCode(t *testing.T) {
 	m.on(http.MethodGet, "getLastPowerData", envelopeCode(7777, "?"))
 	_, err := c.LastPowerData(context.Background())
 	var ae *alphaess.APIError
-	if !errors.As(err, &ae) || ae.Code != 7777 || ae.Retryable() {
-		t.Fatalf("err = %v", err)
-	}
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, alphaess.Code(7777), ae.Code)
+	assert.False(t, ae.Retryable())
 	for _, s := range sentinels {
-		if errors.Is(err, s) {
-			t.Errorf("unknown code wraps %v", s)
-		}
+		assert.NotErrorIs(t, err, s, "an unknown code wraps no sentinel")
 	}
 }
 
-// The message is localised and inconsistent (reference §1.2): only the code
-// counts.
+// The message is localised and inconsistent: only the code counts.
 func TestBranchesOnCodeNotMessage(t *testing.T) {
 	t.Run("localised 6005", func(t *testing.T) {
 		c, m := newMock(t)
 		m.on(http.MethodGet, "getLastPowerData", fixture(t, "error_6005_localised.json"))
 		_, err := c.LastPowerData(context.Background())
-		if !errors.Is(err, energy.ErrUnauthorized) {
-			t.Fatalf("err = %v", err)
-		}
+		require.ErrorIs(t, err, energy.ErrUnauthorized)
 	})
 	t.Run("error code with a success message", func(t *testing.T) {
 		c, m := newMock(t)
 		m.on(http.MethodGet, "getLastPowerData", envelopeCode(6042, "Success"))
-		if _, err := c.LastPowerData(context.Background()); !errors.Is(err, energy.ErrUnavailable) {
-			t.Fatalf("err = %v", err)
-		}
+		_, err := c.LastPowerData(context.Background())
+		require.ErrorIs(t, err, energy.ErrUnavailable)
 	})
 	t.Run("success with an error message", func(t *testing.T) {
 		c, m := newMock(t)
 		m.on(http.MethodPost, "unBindSn", envelopeCode(200, "Sign check error"))
-		if err := c.Unbind(context.Background()); err != nil {
-			t.Fatalf("err = %v", err)
-		}
+		require.NoError(t, c.Unbind(context.Background()))
 	})
 }
 
-// The portal documents "info" for the periodic endpoints (reference §1.2).
+// The portal documents "info" for the periodic endpoints.
 func TestInfoInPlaceOfMsg(t *testing.T) {
 	c, m := newMock(t)
 	m.on(http.MethodGet, "getTimeChargeBySn", fixture(t, "error_6017_info.json"))
 	_, err := c.TimeCharge(context.Background())
 	var ae *alphaess.APIError
-	if !errors.As(err, &ae) || ae.Msg != "No operation permissions" || !errors.Is(err, energy.ErrUnsupported) {
-		t.Fatalf("err = %v", err)
-	}
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "No operation permissions", ae.Msg)
+	assert.ErrorIs(t, err, energy.ErrUnsupported)
 }
 
 func TestExpMsgKept(t *testing.T) {
@@ -140,13 +124,13 @@ func TestExpMsgKept(t *testing.T) {
 	m.on(http.MethodGet, "getLastPowerData", fixture(t, "error_6001_timelist.json"))
 	_, err := c.LastPowerData(context.Background())
 	var ae *alphaess.APIError
-	if !errors.As(err, &ae) || ae.ExpMsg != "time list is null" || !strings.Contains(err.Error(), "time list is null") {
-		t.Fatalf("err = %v", err)
-	}
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "time list is null", ae.ExpMsg)
+	assert.Contains(t, err.Error(), "time list is null")
 }
 
 // A wrong method gets Spring Boot's 405 without an envelope; an unknown
-// path a 404 (reference §1.2).
+// path a 404.
 func TestNonEnvelopeStatuses(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -166,25 +150,23 @@ func TestNonEnvelopeStatuses(t *testing.T) {
 			m.on(http.MethodGet, "getEssList", tt.resp)
 			_, err := c.ListSystems(context.Background())
 			var he *alphaess.HTTPError
-			if !errors.As(err, &he) || he.StatusCode != tt.status || he.Endpoint != "getEssList" || he.Method != "GET" {
-				t.Fatalf("err = %v (%T)", err, err)
+			require.ErrorAs(t, err, &he)
+			assert.Equal(t, tt.status, he.StatusCode)
+			assert.Equal(t, "getEssList", he.Endpoint)
+			assert.Equal(t, "GET", he.Method)
+			if tt.sentinel != nil {
+				assert.ErrorIs(t, err, tt.sentinel)
 			}
-			if tt.sentinel != nil && !errors.Is(err, tt.sentinel) {
-				t.Errorf("does not wrap %v", tt.sentinel)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("message %q lacks %q", err, tt.want)
-			}
-			if tt.status == 405 && (he.Reason != "Method Not Allowed" || he.Path != "/api/getEssList") {
-				t.Errorf("Spring body not read: %+v", he)
+			assert.Contains(t, err.Error(), tt.want)
+			if tt.status == 405 {
+				assert.Equal(t, "Method Not Allowed", he.Reason, "Spring body not read")
+				assert.Equal(t, "/api/getEssList", he.Path, "Spring body not read")
 			}
 			wantAttempts := 1
 			if tt.status >= 500 {
 				wantAttempts = 3 // retried twice by default
 			}
-			if n := len(m.requests()); n != wantAttempts {
-				t.Errorf("%d attempts, want %d", n, wantAttempts)
-			}
+			assert.Len(t, m.requests(), wantAttempts, "attempts")
 		})
 	}
 }
@@ -201,15 +183,14 @@ func TestMalformedAnswers(t *testing.T) {
 			c, m := newMock(t)
 			m.on(http.MethodGet, "getLastPowerData", body(200, tt.body))
 			_, err := c.LastPowerData(context.Background())
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("err = %v, want it to say %q", err, tt.want)
-			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
 }
 
 // For 6006/6009 the server's Date header shows how far the local clock is
-// off (reference §1.6: the usual cause is a wrong host clock).
+// off (the usual cause of both is a wrong host clock).
 func TestClockSkewReported(t *testing.T) {
 	c, m := newMock(t)
 	server := t0.Add(-10 * time.Minute)
@@ -220,15 +201,12 @@ func TestClockSkewReported(t *testing.T) {
 	})
 	_, err := c.LastPowerData(context.Background())
 	var ae *alphaess.APIError
-	if !errors.As(err, &ae) || !errors.Is(err, energy.ErrUnauthorized) {
-		t.Fatalf("err = %v", err)
-	}
-	if skew, ok := ae.ClockSkew(); !ok || skew != 10*time.Minute {
-		t.Errorf("ClockSkew = %v, %v", skew, ok)
-	}
-	if !strings.Contains(err.Error(), "local clock is 10m0s off") {
-		t.Errorf("message %q does not report the skew", err)
-	}
+	require.ErrorAs(t, err, &ae)
+	require.ErrorIs(t, err, energy.ErrUnauthorized)
+	skew, ok := ae.ClockSkew()
+	assert.True(t, ok)
+	assert.Equal(t, 10*time.Minute, skew)
+	assert.Contains(t, err.Error(), "local clock is 10m0s off", "the message reports the skew")
 }
 
 func TestCancelledContextSendsNothing(t *testing.T) {
@@ -236,58 +214,48 @@ func TestCancelledContextSendsNothing(t *testing.T) {
 	m.on(http.MethodGet, "getLastPowerData", fixture(t, "getLastPowerData.json"))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := c.LastPowerData(ctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v", err)
-	}
-	if n := len(m.requests()); n != 0 {
-		t.Fatalf("%d requests", n)
-	}
+	_, err := c.LastPowerData(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Empty(t, m.requests())
 }
 
 func TestTimeoutWhilePacing(t *testing.T) {
 	c, m := newMock(t)
 	m.on(http.MethodGet, "getLastPowerData", fixture(t, "getLastPowerData.json"))
-	if _, err := c.LastPowerData(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	_, err := c.LastPowerData(context.Background())
+	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
 	defer cancel()
 	<-ctx.Done()
-	if _, err := c.LastPowerData(ctx); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v", err)
+	_, err = c.LastPowerData(ctx)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+func TestNewRejectsMissingCredentials(t *testing.T) {
+	for _, tt := range []struct{ name, appID, secret, field string }{
+		{"no app id", "", testSecret, "appID"},
+		{"blank app id", "  ", testSecret, "appID"},
+		{"no secret", testAppID, "", "appSecret"},
+		{"blank secret", testAppID, " ", "appSecret"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := alphaess.New(tt.appID, tt.secret)
+			var fe *energy.FieldError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tt.field, fe.Field)
+			assert.Nil(t, c)
+		})
 	}
 }
 
-func TestMissingInputFailsBeforeIO(t *testing.T) {
-	tests := []struct {
-		name  string
-		c     func(m *mock) *alphaess.Client
-		field string
-	}{
-		{"no app id", func(m *mock) *alphaess.Client {
-			return alphaess.New("", testSecret, alphaess.WithHTTPClient(&http.Client{Transport: m}), alphaess.WithBaseURL(base))
-		}, "appID"},
-		{"no secret", func(m *mock) *alphaess.Client {
-			return alphaess.New(testAppID, " ", alphaess.WithHTTPClient(&http.Client{Transport: m}), alphaess.WithBaseURL(base))
-		}, "appSecret"},
-		{"no serial number", func(m *mock) *alphaess.Client {
-			return alphaess.New(testAppID, testSecret, alphaess.WithHTTPClient(&http.Client{Transport: m}), alphaess.WithBaseURL(base)).System("")
-		}, "sysSn"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, m := newMock(t)
-			m.on(http.MethodGet, "getLastPowerData", fixture(t, "getLastPowerData.json"))
-			_, err := tt.c(m).LastPowerData(context.Background())
-			var fe *energy.FieldError
-			if !errors.As(err, &fe) || fe.Field != tt.field {
-				t.Fatalf("err = %v, want a FieldError for %s", err, tt.field)
-			}
-			if len(m.requests()) != 0 {
-				t.Fatal("a request was sent")
-			}
-		})
-	}
+func TestMissingSerialNumberFailsBeforeIO(t *testing.T) {
+	c, m := newMock(t)
+	m.on(http.MethodGet, "getLastPowerData", fixture(t, "getLastPowerData.json"))
+	_, err := c.System("").LastPowerData(context.Background())
+	var fe *energy.FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "sysSn", fe.Field)
+	assert.Empty(t, m.requests(), "a request was sent")
 }
 
 // The app secret (and every signature made with it) never shows in %v
@@ -298,9 +266,7 @@ func TestSecretNeverShown(t *testing.T) {
 	c, m := newMock(t, alphaess.WithLogger(logger), alphaess.WithMinInterval(0))
 	m.on(http.MethodGet, "getLastPowerData", body(502, "bad gateway"), fixture(t, "error_6053.json"), fixture(t, "error_6007.json"))
 	_, err := c.LastPowerData(context.Background())
-	if err == nil {
-		t.Fatal("want an error")
-	}
+	require.Error(t, err)
 	var signs []string
 	for _, r := range m.requests() {
 		signs = append(signs, r.req.Header.Get("sign"))
@@ -310,16 +276,31 @@ func TestSecretNeverShown(t *testing.T) {
 		err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), logs.String(),
 	}
 	for _, s := range out {
-		if strings.Contains(s, testSecret) {
-			t.Errorf("the secret shows in %q", s)
-		}
+		assert.NotContains(t, s, testSecret, "the secret shows")
 		for _, sign := range signs {
-			if strings.Contains(s, sign) {
-				t.Errorf("a signature shows in %q", s)
-			}
+			assert.NotContains(t, s, sign, "a signature shows")
 		}
 	}
-	if !strings.Contains(logs.String(), "slowing down") {
-		t.Errorf("the 6053 slow-down was not logged: %s", logs.String())
-	}
+	assert.Contains(t, logs.String(), "slowing down", "the 6053 slow-down was not logged")
+}
+
+// Every error a call returns is this package's own type (no alias of an
+// internal one), so callers outside the module can name it in errors.As.
+func TestErrorTypesAreOwn(t *testing.T) {
+	c, m := newMock(t, alphaess.WithRetries(0))
+	m.on(http.MethodGet, "getLastPowerData", httpmock.NewErrorResponder(errors.New("connection reset")))
+	m.on(http.MethodGet, "getEssList", body(200, `{"code":200,"msg":"Success","data":[null]}`))
+	_, err := c.LastPowerData(context.Background())
+	var te *alphaess.TransportError
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, "getLastPowerData", te.Endpoint)
+	assert.Equal(t, 1, te.Attempts)
+	assert.ErrorIs(t, err, energy.ErrUnavailable)
+
+	_, err = c.ListSystems(context.Background())
+	var de *alphaess.DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "getEssList", de.Endpoint)
+	assert.Equal(t, "GET", de.Method)
+	assert.Contains(t, err.Error(), "malformed response: item 0 is null")
 }

@@ -12,19 +12,19 @@ import (
 	"github.com/gridwire/gridwire/energy"
 )
 
-// exampleFake starts the fake at 20:10 on 4 August 2026 in Sydney and
-// returns a client for it. Real programs call alphaess.New(appID, secret).
-func exampleFake() (*alphaess.Client, *alphaesstest.Server) {
-	syd, _ := time.LoadLocation("Australia/Sydney")
-	fc := clock.NewFake(time.Date(2026, 8, 4, 20, 10, 0, 0, syd))
-	srv := alphaesstest.NewServer(alphaesstest.WithClock(fc), alphaesstest.WithLocation(syd))
-	c := alphaess.New(srv.AppID, srv.AppSecret, alphaess.WithBaseURL(srv.URL), alphaess.WithClock(fc), alphaess.WithLocation(syd))
-	return c, srv
-}
-
+// List the account's systems and read each one's power flows. The fake
+// stands in for the Open API: its clock is fixed at 20:10 on 4 August 2026
+// in Sydney so the output does not change. A real program calls
+// alphaess.New(appID, appSecret, alphaess.WithLocation(zone)) instead of
+// srv.Client().
 func Example() {
-	c, srv := exampleFake()
+	sydney, _ := time.LoadLocation("Australia/Sydney")
+	srv := alphaesstest.NewServer(
+		alphaesstest.WithClock(clock.NewFake(time.Date(2026, 8, 4, 20, 10, 0, 0, sydney))),
+		alphaesstest.WithLocation(sydney),
+	)
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
 
 	systems, err := c.ListSystems(ctx)
@@ -39,27 +39,50 @@ func Example() {
 			fmt.Println(err)
 			return
 		}
-		fmt.Printf("state of charge %v, PV %v\n", *p.StateOfCharge, *p.PV)
+		fmt.Printf("state of charge %v, PV %v, load %v\n", *p.StateOfCharge, *p.PV, *p.Load)
 	}
 	// Output:
 	// AL7011023030600 SMILE5-INV, battery 13.34 kWh
-	// state of charge 56.0 %, PV 0 W
+	// state of charge 56.0 %, PV 0 W, load 916 W
+}
+
+// New checks its input before anything is sent: an empty credential or a
+// bad option is a *energy.FieldError naming it.
+func ExampleNew() {
+	_, err := alphaess.New("alpha5f1c0e2d7a9b3c48", "")
+	var fe *energy.FieldError
+	fmt.Println(errors.As(err, &fe), fe.Field)
+
+	_, err = alphaess.New("alpha5f1c0e2d7a9b3c48", "secret", alphaess.WithRetries(-1))
+	fmt.Println(err)
+
+	c, err := alphaess.New("alpha5f1c0e2d7a9b3c48", "secret", alphaess.WithSerialNumber("AL7011023030600"), alphaess.WithRetries(0))
+	fmt.Println(c.SerialNumber(), err)
+	// Output:
+	// true appSecret
+	// invalid WithRetries: -1 is negative (0 means never retry)
+	// AL7011023030600 <nil>
 }
 
 // Read, patch and write the grid-charge settings in one call; the two
 // periods are times of day in the system's zone.
 func ExampleClient_UpdateChargeSettings() {
-	c, srv := exampleFake()
+	srv := alphaesstest.NewServer()
 	defer srv.Close()
-	sys := c.System(srv.SerialNumber)
-	err := sys.UpdateChargeSettings(context.Background(), func(s *alphaess.ChargeSettings) error {
+	c := srv.Client()
+
+	err := c.UpdateChargeSettings(context.Background(), func(s *alphaess.ChargeSettings) error {
 		s.GridCharge = true
 		s.StopAt = 0.9
 		s.Period1 = alphaess.Period{Start: alphaess.At(1, 0), End: alphaess.At(5, 0)}
 		return nil
 	})
 	fmt.Println(err)
-	s, _ := sys.ChargeSettings(context.Background())
+	s, err := c.ChargeSettings(context.Background())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Printf("grid charge %v until %v in %v and %v\n", s.GridCharge, s.StopAt, s.Period1, s.Period2)
 	// Output:
 	// <nil>
@@ -68,9 +91,11 @@ func ExampleClient_UpdateChargeSettings() {
 
 // Invalid settings are refused before anything is sent, naming the field.
 func ExampleClient_SetChargeSettings() {
-	c, srv := exampleFake()
+	srv := alphaesstest.NewServer()
 	defer srv.Close()
-	err := c.System(srv.SerialNumber).SetChargeSettings(context.Background(), alphaess.ChargeSettings{
+	c := srv.Client()
+
+	err := c.SetChargeSettings(context.Background(), alphaess.ChargeSettings{
 		GridCharge: true, StopAt: 1,
 		Period1: alphaess.Period{Start: alphaess.At(10, 7), End: alphaess.At(12, 0)},
 	})
@@ -82,38 +107,98 @@ func ExampleClient_SetChargeSettings() {
 	// 0
 }
 
-// A schedule maps onto the two charge and two discharge periods; what they
-// cannot express is refused with energy.ErrUnsupported, saying why.
+// AlphaESS charge and discharge periods repeat every day, so the battery
+// takes daily schedules; a one-off schedule, and what two periods of each
+// kind cannot express, are refused with energy.ErrUnsupported saying why.
 func ExampleBattery_SetSchedule() {
-	c, srv := exampleFake()
+	sydney, _ := time.LoadLocation("Australia/Sydney")
+	srv := alphaesstest.NewServer(alphaesstest.WithLocation(sydney))
 	defer srv.Close()
-	b := c.System(srv.SerialNumber).Battery()
-	tonight := time.Date(2026, 8, 4, 23, 0, 0, 0, c.Location())
-	err := b.SetSchedule(context.Background(), energy.Schedule{Windows: []energy.Window{
-		{Start: tonight, End: tonight.Add(6 * time.Hour), Mode: energy.ModeCharge, TargetSoC: 0.95},
+	b := srv.Client().Battery()
+	ctx := context.Background()
+	night := time.Date(2026, 8, 4, 23, 0, 0, 0, sydney)
+
+	err := b.SetSchedule(ctx, energy.Schedule{Repeat: energy.RepeatDaily, Windows: []energy.Window{
+		{Start: night, End: night.Add(6 * time.Hour), Mode: energy.ModeCharge, TargetSoC: 0.95},
 	}})
 	fmt.Println(err, srv.ChargeConfig())
 
-	err = b.SetSchedule(context.Background(), energy.Schedule{Windows: []energy.Window{
-		{Start: tonight, End: tonight.Add(time.Hour), Mode: energy.ModeCharge},
-		{Start: tonight.Add(2 * time.Hour), End: tonight.Add(3 * time.Hour), Mode: energy.ModeCharge},
-		{Start: tonight.Add(4 * time.Hour), End: tonight.Add(5 * time.Hour), Mode: energy.ModeCharge},
+	err = b.SetSchedule(ctx, energy.Schedule{Windows: []energy.Window{ // Repeat: energy.RepeatOnce
+		{Start: night, End: night.Add(time.Hour), Mode: energy.ModeCharge},
 	}})
 	fmt.Println(errors.Is(err, energy.ErrUnsupported))
+	fmt.Println(err)
+
+	err = b.SetSchedule(ctx, energy.Schedule{Repeat: energy.RepeatDaily, Windows: []energy.Window{
+		{Start: night, End: night.Add(time.Hour), Mode: energy.ModeCharge},
+		{Start: night.Add(2 * time.Hour), End: night.Add(3 * time.Hour), Mode: energy.ModeCharge},
+		{Start: night.Add(4 * time.Hour), End: night.Add(5 * time.Hour), Mode: energy.ModeCharge},
+	}})
 	fmt.Println(err)
 	// Output:
 	// <nil> {1 95 23:00 05:00 00:00 00:00}
 	// true
+	// alphaess: SetSchedule: unsupported: a one-off schedule cannot be carried out: AlphaESS charge and discharge periods repeat every day until replaced; use Repeat energy.RepeatDaily
 	// alphaess: SetSchedule: unsupported: window 2 is a third charge window: AlphaESS has 2 charge and 2 discharge periods
+}
+
+// Charge every day in the cheapest hour. The prices are those an
+// energy.PriceSource (such as Amber's) returns; any energy.Battery takes
+// the schedule, here an AlphaESS system on the fake.
+func ExampleBattery_cheapestHour() {
+	sydney, _ := time.LoadLocation("Australia/Sydney")
+	srv := alphaesstest.NewServer(alphaesstest.WithLocation(sydney))
+	defer srv.Close()
+	var battery energy.Battery = srv.Client().Battery()
+
+	midnight := time.Date(2026, 8, 5, 0, 0, 0, 0, sydney)
+	var prices []energy.Price
+	for h, perKWh := range []float64{0.31, 0.24, 0.12, 0.09, 0.14, 0.22} {
+		start := midnight.Add(time.Duration(h) * time.Hour)
+		prices = append(prices, energy.Price{Start: start, End: start.Add(time.Hour), PerKWh: perKWh, Currency: "AUD", Channel: energy.ChannelImport})
+	}
+	cheapest := prices[0]
+	for _, p := range prices {
+		if p.PerKWh < cheapest.PerKWh {
+			cheapest = p
+		}
+	}
+	err := battery.SetSchedule(context.Background(), energy.Schedule{Repeat: energy.RepeatDaily, Windows: []energy.Window{
+		{Start: cheapest.Start, End: cheapest.End, Mode: energy.ModeCharge, TargetSoC: 0.9},
+	}})
+	fmt.Printf("charge %s–%s at %.2f AUD/kWh: %v\n", cheapest.Start.Format("15:04"), cheapest.End.Format("15:04"), cheapest.PerKWh, err)
+	fmt.Println(srv.ChargeConfig())
+	// Output:
+	// charge 03:00–04:00 at 0.09 AUD/kWh: <nil>
+	// {1 90 03:00 04:00 00:00 00:00}
+}
+
+// The battery refuses values no battery can have, as the fake is told to
+// send here: an error wrapping energy.ErrUnavailable, never a state of
+// charge of 250 %.
+func ExampleValueError() {
+	srv := alphaesstest.NewServer()
+	defer srv.Close()
+	srv.SetFields("getLastPowerData", map[string]any{"soc": 250})
+	b := srv.Client().Battery()
+
+	_, err := b.BatteryStatus(context.Background())
+	var ve *alphaess.ValueError
+	fmt.Println(errors.Is(err, energy.ErrUnavailable), errors.As(err, &ve) && ve.Field == "soc")
+	fmt.Println(err)
+	// Output:
+	// true true
+	// alphaess: getLastPowerData: soc is 250: outside 0..100 %
 }
 
 // Errors wrap energy's sentinels, so callers classify them without
 // importing this package; the code is there for those who do.
 func ExampleAPIError() {
-	c, srv := exampleFake()
+	srv := alphaesstest.NewServer()
 	defer srv.Close()
 	srv.SetOffline(true)
-	_, err := c.System(srv.SerialNumber).LastPowerData(context.Background())
+
+	_, err := srv.Client().LastPowerData(context.Background())
 	var ae *alphaess.APIError
 	fmt.Println(errors.Is(err, energy.ErrUnavailable), errors.As(err, &ae) && ae.Code == alphaess.CodeSystemOffline)
 	fmt.Println(err)
@@ -142,13 +227,23 @@ func ExampleTimeCharge_Validate() {
 // Dates are civil dates in the system's zone: at 20:10 in Sydney it is
 // already 5 August in UTC+14 but still 4 August in Sydney.
 func ExampleClient_Today() {
-	c, srv := exampleFake()
+	sydney, _ := time.LoadLocation("Australia/Sydney")
+	srv := alphaesstest.NewServer(
+		alphaesstest.WithClock(clock.NewFake(time.Date(2026, 8, 4, 20, 10, 0, 0, sydney))),
+		alphaesstest.WithLocation(sydney),
+	)
 	defer srv.Close()
+	c := srv.Client()
+
 	kiritimati, _ := time.LoadLocation("Pacific/Kiritimati")
 	fmt.Println(c.Today(), c.In(kiritimati).Today())
-	samples, err := c.System(srv.SerialNumber).OneDayPower(context.Background(), c.Today())
-	fmt.Println(len(samples), err, samples[0].Time.Format("2006-01-02 15:04:05 MST"))
+	samples, err := c.OneDayPower(context.Background(), c.Today())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(samples), samples[0].Time.Format("2006-01-02 15:04:05 MST"))
 	// Output:
 	// 2026-08-04 2026-08-05
-	// 243 <nil> 2026-08-04 00:00:04 AEST
+	// 243 2026-08-04 00:00:04 AEST
 }

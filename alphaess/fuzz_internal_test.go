@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzDecode feeds arbitrary answers through the envelope and every data
@@ -27,9 +29,7 @@ func FuzzDecode(f *testing.F) {
 		var p wirePower
 		if decodeData(epLastPower, env.data, &p) == nil {
 			for _, n := range []num{p.Ppv, p.Pload, p.Soc, p.Pgrid, p.Pbat, p.Pev, p.PpvDetail.Ppv1, p.PevDetail.Ev4Power} {
-				if n.ok && (math.IsNaN(n.v) || math.IsInf(n.v, 0)) {
-					t.Fatalf("accepted %v", n.v)
-				}
+				require.False(t, n.ok && (math.IsNaN(n.v) || math.IsInf(n.v, 0)), "accepted %v", n.v)
 			}
 		}
 		_, _ = decodeList[wireSystem](epEssList, env.data)
@@ -58,13 +58,11 @@ func FuzzNum(f *testing.F) {
 		if err := n.UnmarshalJSON(b); err != nil || !n.ok {
 			return
 		}
-		if math.IsNaN(n.v) || math.IsInf(n.v, 0) {
-			t.Fatalf("%s accepted as %v", b, n.v)
-		}
+		require.False(t, math.IsNaN(n.v) || math.IsInf(n.v, 0), "%s accepted as %v", b, n.v)
 		out, err := json.Marshal(n)
+		require.NoError(t, err, "round trip of %s", b)
 		var back num
-		if err != nil || json.Unmarshal(out, &back) != nil || back != n {
-			t.Fatalf("round trip of %s: %s, %v", b, out, back)
-		}
+		require.NoError(t, json.Unmarshal(out, &back), "round trip of %s: %s", b, out)
+		require.Equal(t, n, back, "round trip of %s: %s", b, out)
 	})
 }

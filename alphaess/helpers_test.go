@@ -13,12 +13,13 @@ import (
 	_ "time/tzdata" // the tests use real zones wherever they run
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/alphaess"
 	"github.com/gridwire/gridwire/clock"
 )
 
-// The portal's published demo credentials (public, see reference §1.1).
+// The portal's published demo credentials (public).
 const (
 	testAppID  = "alphaef7900ee81dbbce9"
 	testSecret = "c2d2ef6c047c49678e2c332fb2d74c3c"
@@ -52,9 +53,7 @@ type captured struct {
 func (c captured) json(t *testing.T) map[string]any {
 	t.Helper()
 	var m map[string]any
-	if err := json.Unmarshal(c.body, &m); err != nil {
-		t.Fatalf("request body %q: %v", c.body, err)
-	}
+	require.NoError(t, json.Unmarshal(c.body, &m), "request body %q", c.body)
 	return m
 }
 
@@ -80,7 +79,15 @@ func newMock(t *testing.T, opts ...alphaess.Option) (*alphaess.Client, *mock) {
 		alphaess.WithLocation(sydney),
 		alphaess.WithSerialNumber(testSN),
 	}, opts...)
-	return alphaess.New(testAppID, testSecret, all...), m
+	return mustNew(t, testAppID, testSecret, all...), m
+}
+
+// mustNew is alphaess.New for options the test knows to be valid.
+func mustNew(t testing.TB, appID, secret string, opts ...alphaess.Option) *alphaess.Client {
+	t.Helper()
+	c, err := alphaess.New(appID, secret, opts...)
+	require.NoError(t, err, "alphaess.New")
+	return c
 }
 
 // on answers method endpoint with the responders in turn (the last one
@@ -112,9 +119,7 @@ func (m *mock) requests() []captured {
 func (m *mock) last(t *testing.T) captured {
 	t.Helper()
 	r := m.requests()
-	if len(r) == 0 {
-		t.Fatal("no request was made")
-	}
+	require.NotEmpty(t, r, "no request was made")
 	return r[len(r)-1]
 }
 
@@ -127,9 +132,7 @@ func fixture(t *testing.T, name string) httpmock.Responder {
 func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return b
 }
 

@@ -20,9 +20,12 @@ func (c *Client) Meter() *Meter { return &Meter{c} }
 // MeterReading returns the system's latest power flows from one
 // getLastPowerData call: PV (ppv), Load (pload), Grid (pgrid, positive
 // importing), Battery (pbat, positive discharging) and EV (pev, nil when
-// AlphaESS sends null). MeasuredAt is when the answer arrived, since the
-// endpoint has no timestamp. A null among PV, load, grid and battery is a
-// *MissingDataError wrapping energy.ErrUnavailable, never a zero.
+// AlphaESS sends null). MeasuredAt is as for Battery.BatteryStatus: the
+// system's uploadTime when the answer carries one, else the arrival time.
+// A null among PV, load, grid and battery is a *MissingDataError, never a
+// zero; a value that cannot be true (not finite, beyond 10 MW, or a
+// negative PV, load or EV power) is a *ValueError. Both wrap
+// energy.ErrUnavailable.
 func (m *Meter) MeterReading(ctx context.Context) (energy.MeterReading, error) {
 	p, err := m.c.LastPowerData(ctx)
 	if err != nil {
@@ -37,7 +40,7 @@ func (m *Meter) MeterReading(ctx context.Context) (energy.MeterReading, error) {
 		return *v
 	}
 	r := energy.MeterReading{
-		MeasuredAt: p.ReceivedAt,
+		MeasuredAt: p.measuredAt(),
 		PV:         need("ppv", p.PV),
 		Load:       need("pload", p.Load),
 		Grid:       need("pgrid", p.Grid),
@@ -46,6 +49,17 @@ func (m *Meter) MeterReading(ctx context.Context) (energy.MeterReading, error) {
 	}
 	if missing != nil {
 		return energy.MeterReading{}, &MissingDataError{Endpoint: epLastPower.name, Fields: missing}
+	}
+	check := plausible{endpoint: epLastPower.name}
+	check.power("ppv", r.PV, true)
+	check.power("pload", r.Load, true)
+	check.power("pgrid", r.Grid, false)
+	check.power("pbat", r.Battery, false)
+	if r.EV != nil {
+		check.power("pev", *r.EV, true)
+	}
+	if err := check.error(); err != nil {
+		return energy.MeterReading{}, err
 	}
 	return r, nil
 }

@@ -2,11 +2,13 @@ package alphaess
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/clock"
 )
@@ -18,39 +20,25 @@ func TestPacerSpacesCalls(t *testing.T) {
 	p := newPacer(fc, 10*time.Second)
 	ctx := context.Background()
 	for range 3 {
-		if err := p.Wait(ctx); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, p.Wait(ctx))
 	}
-	if got, want := fc.Sleeps(), []time.Duration{10 * time.Second, 10 * time.Second}; !slices.Equal(got, want) {
-		t.Fatalf("sleeps = %v, want %v", got, want)
-	}
+	require.Equal(t, []time.Duration{10 * time.Second, 10 * time.Second}, fc.Sleeps())
 	// After a pause longer than the interval, the next call goes at once.
 	fc.Advance(time.Minute)
-	if err := p.Wait(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, p.Wait(ctx))
 	// A call 4 s after the previous one waits the remaining 6 s.
 	fc.Advance(4 * time.Second)
-	if err := p.Wait(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if got := fc.Sleeps(); len(got) != 3 || got[2] != 6*time.Second {
-		t.Fatalf("sleeps = %v, want a final 6s", got)
-	}
+	require.NoError(t, p.Wait(ctx))
+	assert.Equal(t, []time.Duration{10 * time.Second, 10 * time.Second, 6 * time.Second}, fc.Sleeps(), "a final 6s")
 }
 
 func TestPacerOff(t *testing.T) {
 	fc := clock.NewFake(p0)
 	p := newPacer(fc, 0)
 	for range 5 {
-		if err := p.Wait(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, p.Wait(context.Background()))
 	}
-	if len(fc.Sleeps()) != 0 {
-		t.Fatalf("sleeps = %v", fc.Sleeps())
-	}
+	assert.Empty(t, fc.Sleeps())
 }
 
 func TestPacerSlowDown(t *testing.T) {
@@ -61,36 +49,22 @@ func TestPacerSlowDown(t *testing.T) {
 		got = append(got, p.slowDown())
 	}
 	want := []time.Duration{10 * time.Second, 20 * time.Second, 40 * time.Second, 80 * time.Second, 2 * time.Minute, 2 * time.Minute}
-	if !slices.Equal(got, want) {
-		t.Fatalf("intervals = %v, want %v", got, want)
-	}
+	require.Equal(t, want, got, "intervals")
 	// The next call waits a whole new interval from the 6053.
-	if err := p.Wait(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if s := fc.Sleeps(); len(s) != 1 || s[0] != 2*time.Minute {
-		t.Fatalf("sleeps = %v", s)
-	}
+	require.NoError(t, p.Wait(context.Background()))
+	assert.Equal(t, []time.Duration{2 * time.Minute}, fc.Sleeps())
 }
 
 func TestPacerCancelGivesTurnBack(t *testing.T) {
 	fc := clock.NewFake(p0)
 	p := newPacer(fc, 10*time.Second)
-	if err := p.Wait(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, p.Wait(context.Background()))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := p.Wait(ctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v", err)
-	}
+	require.ErrorIs(t, p.Wait(ctx), context.Canceled)
 	// The cancelled caller did not keep its turn: the next waits 10 s, not 20.
-	if err := p.Wait(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if s := fc.Sleeps(); len(s) != 1 || s[0] != 10*time.Second {
-		t.Fatalf("sleeps = %v", s)
-	}
+	require.NoError(t, p.Wait(context.Background()))
+	assert.Equal(t, []time.Duration{10 * time.Second}, fc.Sleeps())
 }
 
 // Concurrent callers each get their own turn. The fake clock moves on every
@@ -104,19 +78,17 @@ func TestPacerConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
-			if err := p.Wait(context.Background()); err != nil {
-				t.Error(err)
-			}
+			assert.NoError(t, p.Wait(context.Background()))
 		})
 	}
 	wg.Wait()
 	p.mu.Lock()
 	next := p.next
 	p.mu.Unlock()
-	if want := p0.Add(8 * time.Second); next.Before(want) {
-		t.Fatalf("next turn %v, want at least %v: callers shared a turn", next, want)
-	}
-	if s := fc.Sleeps(); len(s) > 7 || len(s) == 0 || slices.Min(s) <= 0 {
-		t.Fatalf("sleeps = %v, want 1 to 7 positive waits", s)
-	}
+	want := p0.Add(8 * time.Second)
+	require.False(t, next.Before(want), "next turn %v, want at least %v: callers shared a turn", next, want)
+	s := fc.Sleeps()
+	require.NotEmpty(t, s, "want 1 to 7 positive waits")
+	assert.LessOrEqual(t, len(s), 7, "sleeps = %v, want 1 to 7 positive waits", s)
+	assert.Positive(t, slices.Min(s), "sleeps = %v, want 1 to 7 positive waits", s)
 }

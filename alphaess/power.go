@@ -13,11 +13,14 @@ import (
 // importing, Battery positive when discharging. Every value may be nil:
 // some systems answer with nulls, which are never turned into zeros.
 type PowerData struct {
-	// ReceivedAt is the client clock's time when the answer arrived. The
-	// endpoint carries no timestamp of its own; AlphaESS refreshes it about
-	// every 10 to 30 s and answers 6042 rather than old values when the
-	// system is offline.
+	// ReceivedAt is the client clock's time when the answer arrived.
+	// AlphaESS refreshes the values about every 10 to 30 s and answers
+	// 6042 rather than old values when the system is offline.
 	ReceivedAt time.Time
+	// UploadTime is when the system reported the values (uploadTime, in
+	// the system's zone), when the answer carries it; the zero time
+	// otherwise. The documented answer carries none, so it is usually zero.
+	UploadTime time.Time
 	// PV is the total PV power (ppv); PVStrings the per-string powers
 	// (ppvDetail.ppv1..ppv4) and PVMeterDC a DC-coupled PV meter
 	// (ppvDetail.pmeterDc).
@@ -44,7 +47,7 @@ type PowerData struct {
 	EVChargers [4]*energy.Watts
 }
 
-// wirePower is getLastPowerData's data (reference §1.4).
+// wirePower is getLastPowerData's data.
 type wirePower struct {
 	Ppv       num `json:"ppv"`
 	PpvDetail struct {
@@ -62,12 +65,13 @@ type wirePower struct {
 		PmeterL2 num `json:"pmeterL2"`
 		PmeterL3 num `json:"pmeterL3"`
 	} `json:"pgridDetail"`
-	Pbat      num `json:"pbat"`
-	PrealL1   num `json:"prealL1"`
-	PrealL2   num `json:"prealL2"`
-	PrealL3   num `json:"prealL3"`
-	Pev       num `json:"pev"`
-	PevDetail struct {
+	Pbat       num    `json:"pbat"`
+	PrealL1    num    `json:"prealL1"`
+	PrealL2    num    `json:"prealL2"`
+	PrealL3    num    `json:"prealL3"`
+	Pev        num    `json:"pev"`
+	UploadTime string `json:"uploadTime"`
+	PevDetail  struct {
 		Ev1Power num `json:"ev1Power"`
 		Ev2Power num `json:"ev2Power"`
 		Ev3Power num `json:"ev3Power"`
@@ -91,9 +95,16 @@ func (c *Client) LastPowerData(ctx context.Context) (*PowerData, error) {
 	if err := decodeData(epLastPower, raw, &w); err != nil {
 		return nil, err
 	}
+	var uploaded time.Time
+	if w.UploadTime != "" {
+		if uploaded, err = time.ParseInLocation(uploadTimeLayout, w.UploadTime, c.loc); err != nil {
+			return nil, decodeError(epLastPower, raw, err)
+		}
+	}
 	d, e := &w.PpvDetail, &w.PevDetail
 	return &PowerData{
 		ReceivedAt:     c.Now(),
+		UploadTime:     uploaded,
 		PV:             w.Ppv.watts(),
 		PVStrings:      [4]*energy.Watts{d.Ppv1.watts(), d.Ppv2.watts(), d.Ppv3.watts(), d.Ppv4.watts()},
 		PVMeterDC:      d.PmeterDc.watts(),
@@ -106,6 +117,17 @@ func (c *Client) LastPowerData(ctx context.Context) (*PowerData, error) {
 		EV:             w.Pev.watts(),
 		EVChargers:     [4]*energy.Watts{e.Ev1Power.watts(), e.Ev2Power.watts(), e.Ev3Power.watts(), e.Ev4Power.watts()},
 	}, nil
+}
+
+// measuredAt is when the values were measured, as far as the client can
+// tell: the system's uploadTime when the answer has one, else the arrival
+// time. Never later than the arrival, so a vendor clock running ahead
+// cannot make a reading look fresher than it is.
+func (p *PowerData) measuredAt() time.Time {
+	if !p.UploadTime.IsZero() && !p.UploadTime.After(p.ReceivedAt) {
+		return p.UploadTime
+	}
+	return p.ReceivedAt
 }
 
 // PowerSample is one of a day's ~5-minute samples (getOneDayPowerBySn), in
@@ -131,7 +153,7 @@ type PowerSample struct {
 
 // wireSample is a getOneDayPowerBySn item. The live API says cbat and
 // pchargingPile where the portal says cobat and pChargingPile; both are
-// read (reference §1.4).
+// read.
 type wireSample struct {
 	SysSn         string `json:"sysSn"`
 	UploadTime    string `json:"uploadTime"`
@@ -149,8 +171,15 @@ type wireSample struct {
 const uploadTimeLayout = "2006-01-02 15:04:05"
 
 // OneDayPower returns the system's power samples of day d in its time zone
-// (getOneDayPowerBySn), about one every 5 minutes. d must not be after
-// today in the system's zone.
+// (getOneDayPowerBySn), about one every 5 minutes, in the order AlphaESS
+// sends them (oldest first). d must not be after today in the system's
+// zone.
+//
+// uploadTime is a local time without an offset, so on the day clocks go
+// back it names the repeated hour twice (02:00–02:59 on 5 April 2026 in
+// Sydney). Such a time is resolved by the samples' order: it is the
+// earliest instant with that local time that is not before the previous
+// sample, so the series runs forward through the repeated hour.
 func (c *Client) OneDayPower(ctx context.Context, d Date) ([]PowerSample, error) {
 	q, err := c.dateQuery(d)
 	if err != nil {
@@ -165,11 +194,13 @@ func (c *Client) OneDayPower(ctx context.Context, d Date) ([]PowerSample, error)
 		return nil, err
 	}
 	out := make([]PowerSample, len(ws))
+	var prev time.Time
 	for i, w := range ws {
-		t, err := time.ParseInLocation(uploadTimeLayout, w.UploadTime, c.loc)
+		t, err := localInstant(w.UploadTime, c.loc, prev)
 		if err != nil {
 			return nil, decodeError(epOneDayPower, raw, err)
 		}
+		prev = t
 		soc, ev := w.Cbat, w.PchargingPile
 		if !soc.ok {
 			soc = w.Cobat
@@ -183,6 +214,36 @@ func (c *Client) OneDayPower(ctx context.Context, d Date) ([]PowerSample, error)
 		}
 	}
 	return out, nil
+}
+
+// localInstant parses the local time s in loc. When s happens more than
+// once (clocks going back), it is the earliest of its instants that is not
+// before prev (the previous sample; zero for none), or the last of them
+// when all are before prev.
+func localInstant(s string, loc *time.Location, prev time.Time) (time.Time, error) {
+	t, err := time.ParseInLocation(uploadTimeLayout, s, loc)
+	if err != nil {
+		return t, err
+	}
+	// Clocks go back by an hour almost everywhere, by 30 minutes on Lord
+	// Howe Island.
+	var same []time.Time
+	for _, d := range []time.Duration{-time.Hour, -30 * time.Minute, 0, 30 * time.Minute, time.Hour} {
+		if c := t.Add(d); c.In(loc).Format(uploadTimeLayout) == s {
+			same = append(same, c)
+		}
+	}
+	if len(same) == 0 {
+		// A time in the gap when clocks go forward, or one written
+		// unusually ("2:05"): as parsed.
+		return t, nil
+	}
+	for _, c := range same {
+		if prev.IsZero() || !c.Before(prev) {
+			return c, nil
+		}
+	}
+	return same[len(same)-1], nil
 }
 
 // dateQuery validates d (a real day, not in the system's future: AlphaESS

@@ -81,7 +81,7 @@ func wholePercent(field string, f energy.Fraction) (int, error) {
 }
 
 // wireSettings is the data of getChargeConfigInfo and of
-// getDisChargeConfigInfo (reference §1.4); each reads its own names.
+// getDisChargeConfigInfo; each reads its own names.
 type wireSettings struct {
 	GridCharge num    `json:"gridCharge"`
 	BatHighCap num    `json:"batHighCap"`

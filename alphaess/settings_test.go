@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"reflect"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/alphaess"
 	"github.com/gridwire/gridwire/energy"
@@ -16,34 +17,22 @@ func period(h1, m1, h2, m2 int) alphaess.Period {
 	return alphaess.Period{Start: alphaess.At(h1, m1), End: alphaess.At(h2, m2)}
 }
 
-// Reference §1.4 example body (f = from, e = end).
+// The vendor's example body (f = from, e = end).
 func TestChargeSettings(t *testing.T) {
 	c, m := newMock(t)
 	m.on(http.MethodGet, "getChargeConfigInfo", fixture(t, "getChargeConfigInfo.json"))
 	s, err := c.ChargeSettings(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := alphaess.ChargeSettings{GridCharge: false, StopAt: 1, Period1: period(11, 0, 14, 0)}
-	if *s != want {
-		t.Errorf("got %+v, want %+v", *s, want)
-	}
-	if m.last(t).req.URL.Query().Get("sysSn") != testSN {
-		t.Error("sysSn not sent")
-	}
+	require.NoError(t, err)
+	assert.Equal(t, alphaess.ChargeSettings{GridCharge: false, StopAt: 1, Period1: period(11, 0, 14, 0)}, *s)
+	assert.Equal(t, testSN, m.last(t).req.URL.Query().Get("sysSn"), "sysSn not sent")
 }
 
 func TestDischargeSettings(t *testing.T) {
 	c, m := newMock(t)
 	m.on(http.MethodGet, "getDisChargeConfigInfo", fixture(t, "getDisChargeConfigInfo.json"))
 	s, err := c.DischargeSettings(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := alphaess.DischargeSettings{TimeControl: true, StopAt: 0.1, Period1: period(17, 0, 22, 30), Period2: period(6, 0, 8, 0)}
-	if *s != want {
-		t.Errorf("got %+v, want %+v", *s, want)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, alphaess.DischargeSettings{TimeControl: true, StopAt: 0.1, Period1: period(17, 0, 22, 30), Period2: period(6, 0, 8, 0)}, *s)
 }
 
 func TestSettingsMalformed(t *testing.T) {
@@ -55,46 +44,33 @@ func TestSettingsMalformed(t *testing.T) {
 	} {
 		c, m := newMock(t)
 		m.on(http.MethodGet, "getChargeConfigInfo", body(200, b))
-		if _, err := c.ChargeSettings(context.Background()); err == nil {
-			t.Errorf("%s: accepted", name)
-		}
+		_, err := c.ChargeSettings(context.Background())
+		assert.Error(t, err, "%s: accepted", name)
 	}
 }
 
-// A write sends all seven fields, as AlphaESS replaces the whole record
-// (reference §1.3 #7 and #9).
+// A write sends all seven fields, as AlphaESS replaces the whole record.
 func TestSetChargeSettingsBody(t *testing.T) {
 	c, m := newMock(t)
 	m.on(http.MethodPost, "updateChargeConfigInfo", fixture(t, "ok_null.json"))
 	err := c.SetChargeSettings(context.Background(), alphaess.ChargeSettings{
 		GridCharge: true, StopAt: 0.9, Period1: period(1, 30, 5, 0), Period2: period(22, 0, 23, 45),
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := m.last(t).json(t)
+	require.NoError(t, err)
 	want := map[string]any{"sysSn": testSN, "batHighCap": 90.0, "gridCharge": 1.0,
 		"timeChaf1": "01:30", "timeChae1": "05:00", "timeChaf2": "22:00", "timeChae2": "23:45"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("body = %v\nwant   %v", got, want)
-	}
-	if q := m.last(t).req.URL.RawQuery; q != "" {
-		t.Errorf("POST with query %q", q)
-	}
+	assert.Equal(t, want, m.last(t).json(t), "body")
+	assert.Empty(t, m.last(t).req.URL.RawQuery, "POST with a query")
 }
 
 func TestSetDischargeSettingsBody(t *testing.T) {
 	c, m := newMock(t)
 	m.on(http.MethodPost, "updateDisChargeConfigInfo", fixture(t, "ok_null.json"))
 	err := c.SetDischargeSettings(context.Background(), alphaess.DischargeSettings{TimeControl: true, StopAt: 0.15, Period1: period(17, 0, 21, 0)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want := map[string]any{"sysSn": testSN, "batUseCap": 15.0, "ctrDis": 1.0,
 		"timeDisf1": "17:00", "timeDise1": "21:00", "timeDisf2": "00:00", "timeDise2": "00:00"}
-	if got := m.last(t).json(t); !reflect.DeepEqual(got, want) {
-		t.Errorf("body = %v\nwant   %v", got, want)
-	}
+	assert.Equal(t, want, m.last(t).json(t), "body")
 }
 
 func TestSettingsValidation(t *testing.T) {
@@ -119,23 +95,18 @@ func TestSettingsValidation(t *testing.T) {
 			tt.mut(&s)
 			err := c.SetChargeSettings(context.Background(), s)
 			var fe *energy.FieldError
-			if !errors.As(err, &fe) || fe.Field != tt.field {
-				t.Fatalf("err = %v, want a FieldError for %s", err, tt.field)
-			}
-			if len(m.requests()) != 0 {
-				t.Fatal("sent before validating")
-			}
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tt.field, fe.Field)
+			assert.Empty(t, m.requests(), "sent before validating")
 		})
 	}
 	// Discharge settings share the rules.
 	d := alphaess.DischargeSettings{StopAt: 0.1, Period1: period(10, 7, 11, 0)}
-	if err := d.Validate(); err == nil || !strings.Contains(err.Error(), "Period1.Start") {
-		t.Errorf("discharge 10:07 start: %v", err)
+	if err := d.Validate(); assert.Error(t, err, "discharge 10:07 start") {
+		assert.Contains(t, err.Error(), "Period1.Start")
 	}
 	// 0.29 is 28.999999999999996 % in floating point: still a whole percent.
-	if err := (alphaess.ChargeSettings{StopAt: 0.29}).Validate(); err != nil {
-		t.Errorf("0.29: %v", err)
-	}
+	assert.NoError(t, alphaess.ChargeSettings{StopAt: 0.29}.Validate(), "0.29")
 }
 
 func TestUpdateChargeSettings(t *testing.T) {
@@ -147,25 +118,18 @@ func TestUpdateChargeSettings(t *testing.T) {
 		s.Period2 = period(2, 0, 4, 0)
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want := map[string]any{"sysSn": testSN, "batHighCap": 100.0, "gridCharge": 1.0,
 		"timeChaf1": "11:00", "timeChae1": "14:00", "timeChaf2": "02:00", "timeChae2": "04:00"}
-	if got := m.last(t).json(t); !reflect.DeepEqual(got, want) {
-		t.Errorf("body = %v\nwant   %v (the read fields kept, the edit applied)", got, want)
-	}
+	assert.Equal(t, want, m.last(t).json(t), "the read fields kept, the edit applied")
 	// An error from edit stops before the write.
 	stop := errors.New("no")
 	c, m = newMock(t)
 	m.on(http.MethodGet, "getChargeConfigInfo", fixture(t, "getChargeConfigInfo.json"))
 	m.on(http.MethodPost, "updateChargeConfigInfo", fixture(t, "ok_null.json"))
-	if err := c.UpdateChargeSettings(context.Background(), func(*alphaess.ChargeSettings) error { return stop }); err != stop {
-		t.Fatalf("err = %v", err)
-	}
-	if n := len(m.requests()); n != 1 {
-		t.Fatalf("%d requests, want only the read", n)
-	}
+	err = c.UpdateChargeSettings(context.Background(), func(*alphaess.ChargeSettings) error { return stop })
+	require.Equal(t, stop, err)
+	require.Len(t, m.requests(), 1, "only the read")
 }
 
 func TestUpdateDischargeSettings(t *testing.T) {
@@ -176,18 +140,14 @@ func TestUpdateDischargeSettings(t *testing.T) {
 		s.StopAt = 0.2
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want := map[string]any{"sysSn": testSN, "batUseCap": 20.0, "ctrDis": 1.0,
 		"timeDisf1": "17:00", "timeDise1": "22:30", "timeDisf2": "06:00", "timeDise2": "08:00"}
-	if got := m.last(t).json(t); !reflect.DeepEqual(got, want) {
-		t.Errorf("body = %v\nwant   %v", got, want)
-	}
+	assert.Equal(t, want, m.last(t).json(t), "body")
 }
 
-// Writes "succeed" with code 200 and change nothing on some devices
-// (reference §1.7): WithVerifyWrites reads back and says so.
+// Writes "succeed" with code 200 and change nothing on some devices:
+// WithVerifyWrites reads back and says so.
 func TestVerifyWrites(t *testing.T) {
 	s := alphaess.ChargeSettings{GridCharge: true, StopAt: 0.9, Period1: period(1, 0, 5, 0)}
 	t.Run("not applied", func(t *testing.T) {
@@ -196,30 +156,23 @@ func TestVerifyWrites(t *testing.T) {
 		m.on(http.MethodGet, "getChargeConfigInfo", fixture(t, "getChargeConfigInfo.json"))
 		err := c.SetChargeSettings(context.Background(), s)
 		var na *alphaess.NotAppliedError
-		if !errors.As(err, &na) || !errors.Is(err, alphaess.ErrNotApplied) {
-			t.Fatalf("err = %v", err)
-		}
+		require.ErrorAs(t, err, &na)
+		require.ErrorIs(t, err, alphaess.ErrNotApplied)
 		fields := map[string]alphaess.FieldDiff{}
 		for _, d := range na.Diffs {
 			fields[d.Field] = d
 		}
-		if d := fields["Period1.Start"]; d.Sent != "01:00" || d.Got != "11:00" {
-			t.Errorf("Period1.Start diff = %+v", d)
-		}
-		if _, ok := fields["GridCharge"]; !ok || len(fields) != 4 {
-			t.Errorf("diffs = %+v, want GridCharge, StopAt, Period1.Start and Period1.End", na.Diffs)
-		}
-		if !strings.Contains(err.Error(), "accepted but not applied") {
-			t.Errorf("message %q", err)
-		}
+		assert.Equal(t, "01:00", fields["Period1.Start"].Sent, "Period1.Start diff")
+		assert.Equal(t, "11:00", fields["Period1.Start"].Got, "Period1.Start diff")
+		assert.Contains(t, fields, "GridCharge")
+		assert.Len(t, fields, 4, "diffs = %+v, want GridCharge, StopAt, Period1.Start and Period1.End", na.Diffs)
+		assert.Contains(t, err.Error(), "accepted but not applied")
 	})
 	t.Run("applied", func(t *testing.T) {
 		c, m := newMock(t, alphaess.WithVerifyWrites(true))
 		m.on(http.MethodPost, "updateChargeConfigInfo", fixture(t, "ok_null.json"))
 		m.on(http.MethodGet, "getChargeConfigInfo", body(200, `{"code":200,"msg":"Success","data":{"gridCharge":1,"batHighCap":90,"timeChaf1":"01:00","timeChae1":"05:00","timeChaf2":"06:00","timeChae2":"06:00"}}`))
-		if err := c.SetChargeSettings(context.Background(), s); err != nil {
-			t.Fatalf("err = %v (06:00–06:00 is off, like 00:00–00:00)", err)
-		}
+		require.NoError(t, c.SetChargeSettings(context.Background(), s), "06:00–06:00 is off, like 00:00–00:00")
 	})
 	t.Run("discharge", func(t *testing.T) {
 		c, m := newMock(t, alphaess.WithVerifyWrites(true))
@@ -227,16 +180,15 @@ func TestVerifyWrites(t *testing.T) {
 		m.on(http.MethodGet, "getDisChargeConfigInfo", fixture(t, "getDisChargeConfigInfo.json"))
 		err := c.SetDischargeSettings(context.Background(), alphaess.DischargeSettings{TimeControl: true, StopAt: 0.1, Period1: period(17, 0, 22, 30)})
 		var na *alphaess.NotAppliedError
-		if !errors.As(err, &na) || len(na.Diffs) != 2 || na.Diffs[0].Field != "Period2.Start" {
-			t.Fatalf("err = %v", err)
-		}
+		require.ErrorAs(t, err, &na)
+		require.Len(t, na.Diffs, 2)
+		assert.Equal(t, "Period2.Start", na.Diffs[0].Field)
 	})
 	t.Run("off by default", func(t *testing.T) {
 		c, m := newMock(t)
 		m.on(http.MethodPost, "updateChargeConfigInfo", fixture(t, "ok_null.json"))
-		if err := c.SetChargeSettings(context.Background(), s); err != nil || len(m.requests()) != 1 {
-			t.Fatalf("err = %v, %d requests", err, len(m.requests()))
-		}
+		require.NoError(t, c.SetChargeSettings(context.Background(), s))
+		assert.Len(t, m.requests(), 1)
 	})
 }
 
@@ -245,12 +197,10 @@ func TestSettingsWriteFailures(t *testing.T) {
 	m.on(http.MethodPost, "updateChargeConfigInfo", envelopeCode(6008, "Set failed"))
 	err := c.SetChargeSettings(context.Background(), alphaess.ChargeSettings{StopAt: 1})
 	var ae *alphaess.APIError
-	if !errors.As(err, &ae) || ae.Code != alphaess.CodeSetFailed || ae.Endpoint != "updateChargeConfigInfo" {
-		t.Fatalf("err = %v", err)
-	}
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, alphaess.CodeSetFailed, ae.Code)
+	assert.Equal(t, "updateChargeConfigInfo", ae.Endpoint)
 	c, m = newMock(t)
 	m.on(http.MethodPost, "updateDisChargeConfigInfo", fixture(t, "error_6042.json"))
-	if err := c.SetDischargeSettings(context.Background(), alphaess.DischargeSettings{StopAt: 0.1}); !errors.Is(err, energy.ErrUnavailable) {
-		t.Fatalf("err = %v", err)
-	}
+	require.ErrorIs(t, c.SetDischargeSettings(context.Background(), alphaess.DischargeSettings{StopAt: 0.1}), energy.ErrUnavailable)
 }

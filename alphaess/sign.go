@@ -35,8 +35,8 @@ func Sign(appID, appSecret, timeStamp string) string {
 func (c *core) sign(req *http.Request) error {
 	ts := strconv.FormatInt(c.clock.Now().Unix(), 10)
 	// Header.Set canonicalises to Appid/Timestamp/Sign; the server matches
-	// header names case-insensitively (the reference cites Go clients that
-	// work in production this way).
+	// header names case-insensitively (Go clients that send them so work in
+	// production).
 	req.Header.Set(HeaderAppID, c.appID)
 	req.Header.Set(HeaderTimeStamp, ts)
 	req.Header.Set(HeaderSign, Sign(c.appID, c.secret.Reveal(), ts))

@@ -7,17 +7,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/gridwire/gridwire/alphaess"
 )
 
-// The developer portal's worked example (reference §1.1), re-computed there
-// with Python's hashlib.
+// The developer portal's worked example, re-computed with Python's hashlib.
 func TestSignPortalVector(t *testing.T) {
 	got := alphaess.Sign("alphaef7900ee81dbbce9", "c2d2ef6c047c49678e2c332fb2d74c3c", "1676353875")
 	want := "0f023c2287b8f6b21b0994947465f8e9de0e1542567b1735bdc6c427336b9b6406285cd94f9215c3e9af958df37fb11c2c9fe792713d8afbdb8c463359a1add8"
-	if got != want {
-		t.Fatalf("Sign = %s\nwant   %s", got, want)
-	}
+	require.Equal(t, want, got)
 }
 
 // checkSigned checks that r carries the three headers, that the timestamp
@@ -25,18 +25,10 @@ func TestSignPortalVector(t *testing.T) {
 func checkSigned(t *testing.T, r *http.Request, want time.Time) string {
 	t.Helper()
 	ts := r.Header.Get("timeStamp")
-	if r.Header.Get("appId") != testAppID {
-		t.Errorf("appId = %q", r.Header.Get("appId"))
-	}
-	if ts != strconv.FormatInt(want.Unix(), 10) {
-		t.Errorf("timeStamp = %q, want %d (seconds, from the client's clock)", ts, want.Unix())
-	}
-	if got := r.Header.Get("sign"); got != alphaess.Sign(testAppID, testSecret, ts) {
-		t.Errorf("sign = %q does not match timeStamp %s", got, ts)
-	}
-	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
-		t.Errorf("Content-Type = %q on %s", ct, r.Method)
-	}
+	assert.Equal(t, testAppID, r.Header.Get("appId"))
+	assert.Equal(t, strconv.FormatInt(want.Unix(), 10), ts, "timeStamp: seconds, from the client's clock")
+	assert.Equal(t, alphaess.Sign(testAppID, testSecret, ts), r.Header.Get("sign"), "sign does not match timeStamp %s", ts)
+	assert.Equal(t, "application/json", r.Header.Get("Content-Type"), "Content-Type on %s", r.Method)
 	return ts
 }
 
@@ -46,15 +38,12 @@ func TestEveryRequestSigned(t *testing.T) {
 	m.on(http.MethodPost, "unBindSn", fixture(t, "ok_null.json"))
 	ctx := context.Background()
 	before := m.clock.Now()
-	if _, err := c.ListSystems(ctx); err != nil {
-		t.Fatal(err)
-	}
+	_, err := c.ListSystems(ctx)
+	require.NoError(t, err)
 	checkSigned(t, m.last(t).req, before)
 	m.clock.Advance(42 * time.Second)
 	now := m.clock.Now()
-	if err := c.Unbind(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, c.Unbind(ctx))
 	checkSigned(t, m.last(t).req, now)
 }
 
@@ -67,38 +56,27 @@ func TestSignFreshOnRetry(t *testing.T) {
 		return body(http.StatusBadGateway, string(readFixture(t, "gateway_502.html")))(req)
 	}
 	m.on(http.MethodGet, "getLastPowerData", slowGateway, fixture(t, "getLastPowerData.json"))
-	if _, err := c.LastPowerData(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	_, err := c.LastPowerData(context.Background())
+	require.NoError(t, err)
 	reqs := m.requests()
-	if len(reqs) != 2 {
-		t.Fatalf("%d requests, want 2 (502 then 200)", len(reqs))
-	}
+	require.Len(t, reqs, 2, "502 then 200")
 	ts1, ts2 := reqs[0].req.Header.Get("timeStamp"), reqs[1].req.Header.Get("timeStamp")
-	if ts1 == ts2 || reqs[0].req.Header.Get("sign") == reqs[1].req.Header.Get("sign") {
-		t.Fatalf("retry reused timeStamp %s / sign; want fresh ones", ts1)
-	}
+	require.NotEqual(t, ts1, ts2, "the retry reused the timeStamp")
+	require.NotEqual(t, reqs[0].req.Header.Get("sign"), reqs[1].req.Header.Get("sign"), "the retry reused the sign")
 	checkSigned(t, reqs[0].req, t0)
 	second, _ := strconv.ParseInt(ts2, 10, 64)
-	if second < t0.Unix()+3 {
-		t.Errorf("retry timeStamp %s is not after the clock moved", ts2)
-	}
-	if got := reqs[1].req.Header.Get("sign"); got != alphaess.Sign(testAppID, testSecret, ts2) {
-		t.Errorf("retry sign does not match its timeStamp")
-	}
+	assert.GreaterOrEqual(t, second, t0.Unix()+3, "the retry's timeStamp must follow the clock")
+	assert.Equal(t, alphaess.Sign(testAppID, testSecret, ts2), reqs[1].req.Header.Get("sign"), "retry sign does not match its timeStamp")
 }
 
 // The retry after a 6053 slow-down is signed afresh too.
 func TestSignFreshAfterSlowDown(t *testing.T) {
 	c, m := newMock(t, alphaess.WithMinInterval(0))
 	m.on(http.MethodGet, "getLastPowerData", fixture(t, "error_6053.json"), fixture(t, "getLastPowerData.json"))
-	if _, err := c.LastPowerData(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	_, err := c.LastPowerData(context.Background())
+	require.NoError(t, err)
 	reqs := m.requests()
-	if len(reqs) != 2 {
-		t.Fatalf("%d requests, want 2", len(reqs))
-	}
+	require.Len(t, reqs, 2)
 	checkSigned(t, reqs[0].req, t0)
 	checkSigned(t, reqs[1].req, t0.Add(alphaess.DefaultMinInterval))
 }

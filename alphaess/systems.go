@@ -2,6 +2,7 @@ package alphaess
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/gridwire/gridwire/energy"
 )
@@ -32,7 +33,7 @@ type SystemInfo struct {
 	EMSStatus string
 }
 
-// wireSystem is a getEssList item (reference §1.4).
+// wireSystem is a getEssList item.
 type wireSystem struct {
 	SysSn        string `json:"sysSn"`
 	Minv         string `json:"minv"`
@@ -59,6 +60,9 @@ func (c *Client) ListSystems(ctx context.Context) ([]SystemInfo, error) {
 	}
 	out := make([]SystemInfo, len(ws))
 	for i, w := range ws {
+		if w.SysSn == "" {
+			return nil, decodeError(epEssList, raw, fmt.Errorf("item %d has no sysSn", i))
+		}
 		out[i] = SystemInfo{
 			SerialNumber:      w.SysSn,
 			InverterModel:     w.Minv,

@@ -35,7 +35,7 @@ func (t CycleType) String() string {
 	return "CycleType(" + strconv.Itoa(int(t)) + ")"
 }
 
-// Limits of the periodic schedule (reference §1.4, setTimeChargeBySn).
+// Limits of the periodic schedule (setTimeChargeBySn).
 const (
 	MaxPeriodsPerDay  = 6  // per list (charge, discharge), per day
 	MaxPeriodsPerWeek = 28 // per list, per week

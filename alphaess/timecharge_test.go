@@ -2,12 +2,12 @@ package alphaess_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"reflect"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/alphaess"
 	"github.com/gridwire/gridwire/energy"
@@ -15,17 +15,13 @@ import (
 
 var weekdays = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
 
-// Shape from reference §1.4 (getTimeChargeBySn fields and list elements).
+// getTimeChargeBySn's fields and list elements.
 func TestTimeCharge(t *testing.T) {
 	c, m := newMock(t)
 	m.on(http.MethodGet, "getTimeChargeBySn", fixture(t, "getTimeChargeBySn.json"))
 	tc, err := c.TimeCharge(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m.last(t).req.URL.Query().Get("sysSn") != testSN {
-		t.Error("sysSn not sent")
-	}
+	require.NoError(t, err)
+	assert.Equal(t, testSN, m.last(t).req.URL.Query().Get("sysSn"), "sysSn not sent")
 	want := &alphaess.TimeCharge{
 		Cycle: alphaess.CycleWeekly,
 		Charge: []alphaess.TimePeriod{
@@ -36,15 +32,10 @@ func TestTimeCharge(t *testing.T) {
 			{Start: alphaess.At(17, 0), End: alphaess.At(21, 0), Days: []time.Weekday{1, 2, 3, 4, 5, 6, 0}, Power: 5000, Limit: 0.1, Sort: 1},
 		},
 	}
-	if !reflect.DeepEqual(tc, want) {
-		t.Errorf("got  %+v\nwant %+v", tc, want)
-	}
-	if tc.GridCharge != nil || tc.TimeControl != nil {
-		t.Error("the write-only flags were read as values (they read 0 whatever is set)")
-	}
-	if err := tc.Validate(); err != nil {
-		t.Errorf("the read schedule does not validate: %v", err)
-	}
+	assert.Equal(t, want, tc)
+	assert.Nil(t, tc.GridCharge, "the write-only flags were read as values (they read 0 whatever is set)")
+	assert.Nil(t, tc.TimeControl, "the write-only flags were read as values (they read 0 whatever is set)")
+	assert.NoError(t, tc.Validate(), "the read schedule does not validate")
 }
 
 func TestTimeChargeWeeksAsString(t *testing.T) {
@@ -53,19 +44,15 @@ func TestTimeChargeWeeksAsString(t *testing.T) {
 		"chargeTimeList":[{"beginTime":"01:00","endTime":"02:00","weeks":"1,3","chargePower":1000,"chargeLimit":50}],
 		"dischargeTimeList":[{"beginTime":"18:00","endTime":"19:00","weeks":null,"chargePower":1000,"chargeLimit":20}]}}`))
 	tc, err := c.TimeCharge(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(tc.Charge[0].Days, []time.Weekday{time.Monday, time.Wednesday}) || tc.Discharge[0].Days != nil {
-		t.Errorf("days = %v, %v", tc.Charge[0].Days, tc.Discharge[0].Days)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, []time.Weekday{time.Monday, time.Wednesday}, tc.Charge[0].Days)
+	assert.Nil(t, tc.Discharge[0].Days)
 	for _, bad := range []string{`"weeks":[0]`, `"weeks":[8]`, `"weeks":"mon"`, `"weeks":[1.5]`} {
 		c, m := newMock(t)
 		m.on(http.MethodGet, "getTimeChargeBySn", body(200, `{"code":200,"data":{"executeCycleType":1,
 			"chargeTimeList":[{"beginTime":"01:00","endTime":"02:00",`+bad+`,"chargePower":1,"chargeLimit":50}],"dischargeTimeList":[]}}`))
-		if _, err := c.TimeCharge(context.Background()); err == nil {
-			t.Errorf("%s accepted", bad)
-		}
+		_, err := c.TimeCharge(context.Background())
+		assert.Error(t, err, "%s accepted", bad)
 	}
 }
 
@@ -84,10 +71,8 @@ func TestSetTimeChargeBody(t *testing.T) {
 	c, m := newMock(t)
 	m.on(http.MethodPost, "setTimeChargeBySn", fixture(t, "ok_null.json"))
 	tc := validTimeCharge()
-	tc.GridCharge = energy.Ptr(true)
-	if err := c.SetTimeCharge(context.Background(), tc); err != nil {
-		t.Fatal(err)
-	}
+	tc.GridCharge = new(true)
+	require.NoError(t, c.SetTimeCharge(context.Background(), tc))
 	got := m.last(t).json(t)
 	want := map[string]any{
 		"sysSn": testSN, "executeCycleType": 1.0, "gridChargeCycle": 1.0,
@@ -99,16 +84,11 @@ func TestSetTimeChargeBody(t *testing.T) {
 			map[string]any{"beginTime": "17:00", "endTime": "21:00", "weeks": []any{1.0, 2.0, 3.0, 4.0, 5.0}, "chargePower": 5000.0, "chargeLimit": 10.0},
 		},
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("body = %v\nwant   %v", got, want)
-	}
-	if _, sent := got["ctrDisCycle"]; sent {
-		t.Error("a nil flag was sent")
-	}
+	assert.Equal(t, want, got, "body")
+	assert.NotContains(t, got, "ctrDisCycle", "a nil flag was sent")
 }
 
-// The rules of reference §1.4 (setTimeChargeBySn), each checked before any
-// request.
+// The rules of setTimeChargeBySn, each checked before any request.
 func TestTimeChargeValidation(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -161,42 +141,35 @@ func TestTimeChargeValidation(t *testing.T) {
 			tt.mut(&tc)
 			err := c.SetTimeCharge(context.Background(), tc)
 			var fe *energy.FieldError
-			if !errors.As(err, &fe) || fe.Field != tt.field || !strings.Contains(err.Error(), tt.says) {
-				t.Fatalf("err = %v, want a FieldError for %s saying %q", err, tt.field, tt.says)
-			}
-			if len(m.requests()) != 0 {
-				t.Fatal("sent before validating")
-			}
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tt.field, fe.Field)
+			assert.Contains(t, err.Error(), tt.says)
+			assert.Empty(t, m.requests(), "sent before validating")
 		})
 	}
 	daily := alphaess.TimeCharge{
 		Charge:    []alphaess.TimePeriod{{Start: alphaess.At(22, 0), End: alphaess.At(6, 0), Power: 3000, Limit: 1}},
 		Discharge: []alphaess.TimePeriod{{Start: alphaess.At(6, 0), End: alphaess.At(22, 0), Power: 3000, Limit: 0.1}},
 	}
-	if err := daily.Validate(); err != nil {
-		t.Errorf("a daily schedule covering the whole day: %v", err)
-	}
+	assert.NoError(t, daily.Validate(), "a daily schedule covering the whole day")
 }
 
-// Reference §1.4/§1.5: 6001 carries "time list is null" in expMsg; many
-// accounts get 6017, which is "not available", not "unauthorized".
+// 6001 carries "time list is null" in expMsg; many accounts get 6017,
+// which is "not available", not "unauthorized".
 func TestSetTimeChargeFailures(t *testing.T) {
 	c, m := newMock(t)
 	m.on(http.MethodPost, "setTimeChargeBySn", fixture(t, "error_6017_info.json"))
 	err := c.SetTimeCharge(context.Background(), validTimeCharge())
-	if !errors.Is(err, energy.ErrUnsupported) || errors.Is(err, energy.ErrUnauthorized) {
-		t.Fatalf("6017: %v", err)
-	}
-	if n := len(m.requests()); n != 1 {
-		t.Fatalf("6017 was retried: %d requests", n)
-	}
+	require.ErrorIs(t, err, energy.ErrUnsupported, "6017")
+	require.NotErrorIs(t, err, energy.ErrUnauthorized, "6017")
+	require.Len(t, m.requests(), 1, "6017 was retried")
 	c, m = newMock(t)
 	m.on(http.MethodPost, "setTimeChargeBySn", fixture(t, "error_6001_timelist.json"))
 	err = c.SetTimeCharge(context.Background(), validTimeCharge())
 	var ae *alphaess.APIError
-	if !errors.As(err, &ae) || ae.ExpMsg != "time list is null" || !errors.Is(err, energy.ErrInvalid) {
-		t.Fatalf("6001: %v", err)
-	}
+	require.ErrorAs(t, err, &ae, "6001")
+	assert.Equal(t, "time list is null", ae.ExpMsg)
+	assert.ErrorIs(t, err, energy.ErrInvalid)
 }
 
 func TestSetTimeChargeVerify(t *testing.T) {
@@ -204,14 +177,12 @@ func TestSetTimeChargeVerify(t *testing.T) {
 	m.on(http.MethodPost, "setTimeChargeBySn", fixture(t, "ok_null.json"))
 	m.on(http.MethodGet, "getTimeChargeBySn", fixture(t, "getTimeChargeBySn.json"))
 	tc := validTimeCharge()
-	if err := c.SetTimeCharge(context.Background(), tc); err == nil || !errors.Is(err, alphaess.ErrNotApplied) ||
-		!strings.Contains(err.Error(), "Discharge[0]") || strings.Contains(err.Error(), "Charge[0]") {
-		t.Fatalf("err = %v, want only Discharge[0] to differ (its days)", err)
-	}
+	err := c.SetTimeCharge(context.Background(), tc)
+	require.ErrorIs(t, err, alphaess.ErrNotApplied)
+	assert.Contains(t, err.Error(), "Discharge[0]", "only Discharge[0] differs (its days)")
+	assert.NotContains(t, err.Error(), "Charge[0]", "only Discharge[0] differs (its days)")
 	tc.Discharge[0].Days = []time.Weekday{0, 1, 2, 3, 4, 5, 6}
-	if err := c.SetTimeCharge(context.Background(), tc); err != nil {
-		t.Fatalf("err = %v", err)
-	}
+	require.NoError(t, c.SetTimeCharge(context.Background(), tc))
 	// Sent daily, read back weekly: the cycle did not stick.
 	daily := alphaess.TimeCharge{
 		Cycle:     alphaess.CycleDaily,
@@ -219,8 +190,6 @@ func TestSetTimeChargeVerify(t *testing.T) {
 		Discharge: []alphaess.TimePeriod{{Start: alphaess.At(17, 0), End: alphaess.At(21, 0), Power: 5000, Limit: 0.1}},
 	}
 	var na *alphaess.NotAppliedError
-	if err := c.SetTimeCharge(context.Background(), daily); !errors.As(err, &na) || na.Diffs[0].Field != "Cycle" ||
-		na.Diffs[0].Sent != "daily" || na.Diffs[0].Got != "weekly" {
-		t.Fatalf("err = %v, want Cycle first among the differences", err)
-	}
+	require.ErrorAs(t, c.SetTimeCharge(context.Background(), daily), &na)
+	assert.Equal(t, alphaess.FieldDiff{Field: "Cycle", Sent: "daily", Got: "weekly"}, na.Diffs[0], "Cycle first among the differences")
 }

@@ -12,15 +12,17 @@ type Battery interface {
 	// SetSchedule replaces the battery's charge/discharge schedule. An empty
 	// schedule clears it, returning the battery to the vendor's default
 	// behaviour. A schedule the vendor cannot represent returns an error
-	// wrapping ErrUnsupported that names the limit; an invalid one a
-	// *FieldError, before any I/O.
+	// wrapping ErrUnsupported that names the limit, and so does a Repeat
+	// kind the vendor cannot carry out (a vendor whose windows repeat daily
+	// refuses RepeatOnce, and one that runs windows once refuses
+	// RepeatDaily); an invalid schedule is a *FieldError, before any I/O.
 	SetSchedule(ctx context.Context, s Schedule) error
 }
 
 // BatteryStatus is a snapshot of a battery's state.
 type BatteryStatus struct {
-	// MeasuredAt is when the vendor measured these values, not when they
-	// were fetched.
+	// MeasuredAt is when the values were measured; see MeasuredAt in the
+	// package documentation for what holds when the vendor gives no time.
 	MeasuredAt time.Time
 	// StateOfCharge is the charge level from 0 (empty) to 1 (full).
 	StateOfCharge Fraction
@@ -75,7 +77,7 @@ func (s ChargerState) Valid() bool {
 
 // ChargerStatus is a snapshot of an EV charger's state.
 type ChargerStatus struct {
-	// MeasuredAt is when the vendor measured these values.
+	// MeasuredAt is when the values were measured, as for BatteryStatus.
 	MeasuredAt time.Time
 	// State is the charger's state.
 	State ChargerState
@@ -143,7 +145,7 @@ type Meter interface {
 // MeterReading is a snapshot of a site's power flows. In a balanced reading
 // PV + Grid + Battery ≈ Load (+ EV where it is metered apart from Load).
 type MeterReading struct {
-	// MeasuredAt is when the vendor measured these values.
+	// MeasuredAt is when the values were measured, as for BatteryStatus.
 	MeasuredAt time.Time
 	// PV is solar production (≥ 0).
 	PV Watts

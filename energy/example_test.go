@@ -22,3 +22,20 @@ func ExampleSchedule_Validate() {
 	// true Windows[1].TargetSoC
 	// invalid Windows[1].TargetSoC: 80 is outside 0..1 (a fraction, not percent)
 }
+
+// A daily schedule's windows are times of day: 23:00–01:00 and 00:30–02:00
+// collide every night, whatever dates they are given on.
+func ExampleSchedule_Validate_daily() {
+	day := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, time.UTC) }
+	s := energy.Schedule{Repeat: energy.RepeatDaily, Windows: []energy.Window{
+		{Start: day(22, 23), End: day(23, 1), Mode: energy.ModeCharge},
+		{Start: day(22, 0).Add(30 * time.Minute), End: day(22, 2), Mode: energy.ModeDischarge},
+	}}
+	fmt.Println(s.Validate())
+
+	s.Repeat = energy.RepeatOnce // once, 00:30–02:00 on the 22nd comes first
+	fmt.Println(s.Validate())
+	// Output:
+	// invalid Windows[1].Start: 00:30–02:00 overlaps window 0 (23:00–01:00) by time of day; a daily schedule repeats them every day
+	// <nil>
+}

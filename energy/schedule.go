@@ -31,9 +31,14 @@ func (m Mode) Valid() bool { return m == ModeCharge || m == ModeDischarge || m =
 type Schedule struct {
 	// Windows are the schedule's periods, in any order; they must not
 	// overlap. For a daily schedule only each window's time of day counts
-	// (in the Start's location), and no window may be longer than a day.
+	// (the clock time of Start in its location, and the Duration), no
+	// window may be longer than a day, and windows must not overlap by
+	// time of day, across midnight too: 23:00–01:00 and 00:30–02:00 on any
+	// dates overlap. (Windows in different locations are compared in the
+	// first window's.)
 	Windows []Window
-	// Repeat says whether the windows run once or every day.
+	// Repeat says whether the windows run once or every day. The zero
+	// value, RepeatOnce, runs them once.
 	Repeat Repeat
 }
 
@@ -70,9 +75,11 @@ type Window struct {
 func (w Window) Duration() time.Duration { return w.End.Sub(w.Start) }
 
 // Validate checks the schedule and returns a *FieldError naming the first
-// bad field, or nil. Windows must each have a start, an end after it, a
-// defined mode, a finite non-negative power and a target state of charge
-// from 0 to 1, and must not overlap one another (they need not be sorted).
+// bad field, or nil. Repeat must be a defined kind. Windows must each have a
+// start, an end after it, a defined mode, a finite non-negative power and a
+// target state of charge from 0 to 1, and must not overlap one another
+// (they need not be sorted). Daily windows last at most 24 h and must not
+// overlap by time of day, across midnight too.
 func (s Schedule) Validate() error {
 	if !s.Repeat.Valid() {
 		return Invalid("Repeat", "%q is not once (\"\") or daily", s.Repeat)
@@ -98,6 +105,9 @@ func (s Schedule) Validate() error {
 			return Invalid(f("End"), "a daily window lasts at most 24h, this one %v", w.Duration())
 		}
 	}
+	if s.Repeat == RepeatDaily {
+		return s.validateDaily()
+	}
 	sorted := s.Sorted()
 	for i := 1; i < len(sorted.Windows); i++ {
 		prev, cur := sorted.Windows[i-1], sorted.Windows[i]
@@ -108,6 +118,39 @@ func (s Schedule) Validate() error {
 		}
 	}
 	return nil
+}
+
+// validateDaily checks that no two windows overlap by time of day: each
+// window is an arc [start, start+duration) on a 24-hour circle, so one
+// that crosses midnight is compared with the next day's copy of the other.
+// Times of day are read in the first window's location, so that windows
+// given in different zones compare as the instants they name.
+func (s Schedule) validateDaily() error {
+	const day = 24 * time.Hour
+	if len(s.Windows) == 0 {
+		return nil
+	}
+	loc := s.Windows[0].Start.Location()
+	for j := 1; j < len(s.Windows); j++ {
+		for i := range j {
+			a, b := s.Windows[i], s.Windows[j]
+			sa, sb := timeOfDay(a.Start.In(loc)), timeOfDay(b.Start.In(loc))
+			for _, shift := range []time.Duration{-day, 0, day} {
+				if sb+shift < sa+a.Duration() && sa < sb+shift+b.Duration() {
+					return Invalid(fmt.Sprintf("Windows[%d].Start", j), "%s–%s overlaps window %d (%s–%s) by time of day; a daily schedule repeats them every day",
+						b.Start.Format("15:04"), b.End.Format("15:04"), i, a.Start.Format("15:04"), a.End.Format("15:04"))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// timeOfDay is how long after its day's 00:00 clock time t is, by the clock
+// (in t's location).
+func timeOfDay(t time.Time) time.Duration {
+	h, m, sec := t.Clock()
+	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second + time.Duration(t.Nanosecond())
 }
 
 // Sorted returns a copy of s with its windows sorted by start time.

@@ -1,10 +1,12 @@
 package energy_test
 
 import (
-	"errors"
 	"math"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/energy"
 )
@@ -51,21 +53,13 @@ func TestScheduleValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.s.Validate()
 			if tt.wantField == "" {
-				if err != nil {
-					t.Fatalf("Validate() = %v, want nil", err)
-				}
+				require.NoError(t, err)
 				return
 			}
 			var fe *energy.FieldError
-			if !errors.As(err, &fe) {
-				t.Fatalf("Validate() = %v, want *FieldError", err)
-			}
-			if fe.Field != tt.wantField {
-				t.Errorf("Field = %q, want %q (%v)", fe.Field, tt.wantField, err)
-			}
-			if !errors.Is(err, energy.ErrInvalid) {
-				t.Errorf("error does not wrap ErrInvalid")
-			}
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tt.wantField, fe.Field, "%v", err)
+			assert.ErrorIs(t, err, energy.ErrInvalid)
 		})
 	}
 }
@@ -77,20 +71,17 @@ func TestSortedDoesNotMutate(t *testing.T) {
 		{Start: t0, End: t0.Add(time.Hour), Mode: energy.ModeCharge},
 	}}
 	got := s.Sorted()
-	if !got.Windows[0].Start.Equal(t0) || !s.Windows[0].Start.Equal(t0.Add(time.Hour)) {
-		t.Fatalf("Sorted = %v; original now %v", got.Windows, s.Windows)
-	}
+	assert.True(t, got.Windows[0].Start.Equal(t0), "Sorted = %v", got.Windows)
+	assert.True(t, s.Windows[0].Start.Equal(t0.Add(time.Hour)), "original now %v", s.Windows)
 }
 
 func TestErrors(t *testing.T) {
 	err := energy.Unsupported("SetSchedule", "at most %d charge windows", 2)
-	if !errors.Is(err, energy.ErrUnsupported) || err.Error() != "SetSchedule: unsupported: at most 2 charge windows" {
-		t.Errorf("Unsupported = %q", err)
-	}
+	assert.ErrorIs(t, err, energy.ErrUnsupported)
+	assert.EqualError(t, err, "SetSchedule: unsupported: at most 2 charge windows")
 	err = energy.Invalid("limit", "%v is negative", -1)
-	if !errors.Is(err, energy.ErrInvalid) || err.Error() != "invalid limit: -1 is negative" {
-		t.Errorf("Invalid = %q", err)
-	}
+	assert.ErrorIs(t, err, energy.ErrInvalid)
+	assert.EqualError(t, err, "invalid limit: -1 is negative")
 }
 
 func TestUnits(t *testing.T) {
@@ -103,35 +94,68 @@ func TestUnits(t *testing.T) {
 		{energy.Volts(230).String(), "230.0 V"},
 		{energy.Celsius(21.5).String(), "21.5 °C"},
 	} {
-		if tt.got != tt.want {
-			t.Errorf("got %q, want %q", tt.got, tt.want)
-		}
+		assert.Equal(t, tt.want, tt.got)
 	}
-	if energy.Fraction(1.01).Valid() || !energy.Fraction(1).Valid() {
-		t.Error("Fraction.Valid bounds wrong")
-	}
-	if !energy.ChargerCharging.Valid() || energy.ChargerState("plugged").Valid() {
-		t.Error("ChargerState.Valid wrong")
-	}
-	if !energy.ChannelExport.Valid() || energy.Channel("feedIn").Valid() {
-		t.Error("Channel.Valid wrong")
-	}
+	assert.False(t, energy.Fraction(1.01).Valid(), "Fraction.Valid bounds")
+	assert.True(t, energy.Fraction(1).Valid(), "Fraction.Valid bounds")
+	assert.True(t, energy.ChargerCharging.Valid())
+	assert.False(t, energy.ChargerState("plugged").Valid())
+	assert.True(t, energy.ChannelExport.Valid())
+	assert.False(t, energy.Channel("feedIn").Valid())
 }
 
 func TestScheduleRepeat(t *testing.T) {
 	start := time.Date(2026, 12, 3, 2, 0, 0, 0, time.UTC)
 	w := energy.Window{Start: start, End: start.Add(25 * time.Hour), Mode: energy.ModeCharge}
-	if err := (energy.Schedule{Windows: []energy.Window{w}}).Validate(); err != nil {
-		t.Fatalf("once, 25 h: %v", err)
-	}
+	require.NoError(t, energy.Schedule{Windows: []energy.Window{w}}.Validate(), "once, 25 h")
 	var fe *energy.FieldError
-	if err := (energy.Schedule{Windows: []energy.Window{w}, Repeat: energy.RepeatDaily}).Validate(); !errors.As(err, &fe) || fe.Field != "Windows[0].End" {
-		t.Fatalf("daily, 25 h: %v", err)
+	require.ErrorAs(t, energy.Schedule{Windows: []energy.Window{w}, Repeat: energy.RepeatDaily}.Validate(), &fe, "daily, 25 h")
+	assert.Equal(t, "Windows[0].End", fe.Field)
+	require.ErrorAs(t, energy.Schedule{Repeat: "weekly"}.Validate(), &fe, "weekly")
+	assert.Equal(t, "Repeat", fe.Field)
+	assert.Equal(t, energy.RepeatDaily, energy.Schedule{Windows: []energy.Window{w}, Repeat: energy.RepeatDaily}.Sorted().Repeat, "Sorted keeps Repeat")
+}
+
+// Daily windows are times of day: they overlap when their clock times do,
+// on whatever dates they are given, across midnight too.
+func TestScheduleDailyOverlap(t *testing.T) {
+	aedt := time.FixedZone("AEDT", 11*3600)
+	day := func(d int, h, m int) time.Time { return time.Date(2026, 12, d, h, m, 0, 0, time.UTC) }
+	win := func(from, to time.Time, mode energy.Mode) energy.Window {
+		return energy.Window{Start: from, End: to, Mode: mode}
 	}
-	if err := (energy.Schedule{Repeat: "weekly"}).Validate(); !errors.As(err, &fe) || fe.Field != "Repeat" {
-		t.Fatalf("weekly: %v", err)
+	tests := []struct {
+		name      string
+		ws        []energy.Window
+		wantField string
+	}{
+		{"apart", []energy.Window{win(day(3, 1, 0), day(3, 5, 0), "charge"), win(day(3, 17, 0), day(3, 21, 0), "discharge")}, ""},
+		{"adjacent across midnight", []energy.Window{win(day(3, 22, 0), day(4, 0, 0), "charge"), win(day(9, 0, 0), day(9, 2, 0), "charge")}, ""},
+		{"same time, other day", []energy.Window{win(day(3, 1, 0), day(3, 5, 0), "charge"), win(day(10, 4, 0), day(10, 6, 0), "discharge")}, "Windows[1].Start"},
+		{"across midnight", []energy.Window{win(day(3, 23, 0), day(4, 1, 0), "charge"), win(day(3, 0, 30), day(3, 2, 0), "discharge")}, "Windows[1].Start"},
+		{"inside another, days apart", []energy.Window{win(day(1, 10, 0), day(1, 11, 0), "charge"), win(day(20, 9, 0), day(20, 12, 0), "charge")}, "Windows[1].Start"},
+		{"a whole day and anything", []energy.Window{win(day(3, 6, 0), day(4, 6, 0), "charge"), win(day(5, 20, 0), day(5, 21, 0), "discharge")}, "Windows[1].Start"},
+		{"in another zone, apart", []energy.Window{
+			win(day(3, 1, 0), day(3, 2, 0), "charge"),
+			win(time.Date(2026, 12, 3, 14, 0, 0, 0, aedt), time.Date(2026, 12, 3, 15, 0, 0, 0, aedt), "charge"), // 03:00 UTC
+		}, ""},
+		{"in another zone, same instants of day", []energy.Window{
+			win(day(3, 1, 0), day(3, 2, 0), "charge"),
+			win(time.Date(2026, 12, 10, 12, 30, 0, 0, aedt), time.Date(2026, 12, 10, 13, 30, 0, 0, aedt), "charge"), // 01:30 UTC
+		}, "Windows[1].Start"},
 	}
-	if got := (energy.Schedule{Windows: []energy.Window{w}, Repeat: energy.RepeatDaily}).Sorted().Repeat; got != energy.RepeatDaily {
-		t.Fatalf("Sorted dropped Repeat: %q", got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := energy.Schedule{Repeat: energy.RepeatDaily, Windows: tt.ws}.Validate()
+			if tt.wantField == "" {
+				require.NoError(t, err)
+				return
+			}
+			var fe *energy.FieldError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tt.wantField, fe.Field, "%v", err)
+			assert.Contains(t, err.Error(), "by time of day")
+			assert.NoError(t, energy.Schedule{Windows: tt.ws}.Validate(), "once, they do not overlap")
+		})
 	}
 }

@@ -4,7 +4,8 @@
 //
 //	srv := alphaesstest.NewServer()
 //	defer srv.Close()
-//	c := alphaess.New(srv.AppID, srv.AppSecret, alphaess.WithBaseURL(srv.URL))
+//	c := srv.Client() // an *alphaess.Client for the fake's system
+//	p, err := c.LastPowerData(ctx)
 //
 // The fake checks what the real service checks, in the same order, and
 // answers with the real codes: 404 and 405 (with Spring Boot's error body)
@@ -17,18 +18,23 @@
 // live data that follows its clock: PV by the sun of its time zone, a
 // household load, a battery that obeys the stored settings, EV chargers.
 //
-// It can be told to misbehave: FailNext and FailNextHTTP queue one-off
-// answers (6053, 6042, 502 …), SetOffline, SetNullPower and SetIgnoreWrites
-// switch lasting faults on, and WithMinInterval makes it answer 6053 to
-// calls that come too fast.
+// It can be told to misbehave: FailNext queues one-off faults (an envelope
+// code such as 6053 or 6042, an HTTP status such as 502, or a dropped
+// connection); SetOffline, SetNullPower and SetIgnoreWrites switch lasting
+// faults on; SetFields and SetData make answers carry hostile values (a
+// state of charge of 250 %, a capacity of -1e308 kWh, "NaN", null list
+// items), to show that a client refuses them; and WithMinInterval makes it
+// answer 6053 to calls that come too fast.
 package alphaesstest
 
 import (
+	"bytes"
 	"crypto/sha512"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -38,6 +44,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gridwire/gridwire/alphaess"
 	"github.com/gridwire/gridwire/clock"
 )
 
@@ -81,6 +88,8 @@ type Server struct {
 	requests     int
 	perEndpoint  map[string]int
 	queue        []failure
+	fields       map[string]map[string]any  // endpoint → fields merged into its data
+	data         map[string]json.RawMessage // endpoint → data sent instead of its own
 	offline      bool
 	nullPower    bool
 	ignoreWrites bool
@@ -90,10 +99,27 @@ type Server struct {
 	systems      map[string]*system
 }
 
+// Fault is one kind of failed answer, for FailNext.
+type Fault struct {
+	// Endpoint is the endpoint that fails, such as "getLastPowerData";
+	// "" is any endpoint.
+	Endpoint string
+	// Status is the HTTP status of the answer, 0 for none. Without a Code
+	// the body is a gateway's HTML page, as a 502 during maintenance is.
+	Status int
+	// Code is the AlphaESS code of an envelope answer (HTTP 200 unless
+	// Status says otherwise), such as 6053 (too fast) or 6042 (offline); 0
+	// for none.
+	//
+	// With neither Status nor Code the fake closes the connection without
+	// answering, as a network failure does.
+	Code int
+}
+
+// failure is a queued Fault and how many more requests it fails.
 type failure struct {
-	endpoints []string
-	code      int // envelope code, or 0
-	status    int // HTTP status, or 0
+	Fault
+	left int
 }
 
 // Option configures a Server.
@@ -140,7 +166,8 @@ func NewServer(opts ...Option) *Server {
 	}
 	s.systems[UnboundSerialNumber].checkCode = UnboundCheckCode
 	s.systems[OwnerlessSerialNumber].ownerless = true
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.fields, s.data = map[string]map[string]any{}, map[string]json.RawMessage{}
+	s.srv = httptest.NewServer(s.Handler())
 	s.URL = s.srv.URL + "/api"
 	return s
 }
@@ -148,8 +175,30 @@ func NewServer(opts ...Option) *Server {
 // Close shuts the fake down.
 func (s *Server) Close() { s.srv.Close() }
 
-// Client returns an HTTP client for the fake.
-func (s *Server) Client() *http.Client { return s.srv.Client() }
+// Handler returns the fake's handler, for mounting on another server. It
+// serves the endpoints under /api/, as the real host does.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serve) }
+
+// Client returns an alphaess client for the fake: its URL, credentials,
+// clock and zone, its bound system as the default serial number, and
+// pacing relaxed to the fake's own limit (none unless WithMinInterval), so
+// that calls are answered at once instead of 10 s apart. opts are applied
+// last. It panics if opts are invalid, as a test helper would.
+func (s *Server) Client(opts ...alphaess.Option) *alphaess.Client {
+	all := append([]alphaess.Option{
+		alphaess.WithBaseURL(s.URL),
+		alphaess.WithHTTPClient(s.srv.Client()),
+		alphaess.WithClock(s.clock),
+		alphaess.WithLocation(s.loc),
+		alphaess.WithSerialNumber(s.SerialNumber),
+		alphaess.WithMinInterval(s.minInterval),
+	}, opts...)
+	c, err := alphaess.New(s.AppID, s.AppSecret, all...)
+	if err != nil {
+		panic("alphaesstest: Client: " + err.Error())
+	}
+	return c
+}
 
 // Requests returns how many requests reached the fake.
 func (s *Server) Requests() int {
@@ -166,22 +215,57 @@ func (s *Server) RequestsTo(endpoint string) int {
 	return s.perEndpoint[endpoint]
 }
 
-// FailNext makes the next request to one of endpoints (to any endpoint when
-// none is given) answer code in the envelope, such as 6053 or 6042. Calls
-// queue up: each failure is used once, in order.
-func (s *Server) FailNext(code int, endpoints ...string) {
+// FailNext makes the next n requests to f.Endpoint (to any endpoint when
+// it is "") fail as f says. Faults queue up: the first queued fault that
+// matches a request is used, until its n requests have failed.
+func (s *Server) FailNext(n int, f Fault) {
+	if n <= 0 {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.queue = append(s.queue, failure{endpoints: endpoints, code: code})
+	s.queue = append(s.queue, failure{f, n})
 }
 
-// FailNextHTTP makes the next request to one of endpoints (any when none is
-// given) answer the HTTP status with a non-envelope body, as a gateway does
-// (502 during maintenance).
-func (s *Server) FailNextHTTP(status int, endpoints ...string) {
+// SetFields makes every later successful answer of endpoint (such as
+// "getLastPowerData" or "getEssList") carry fields in its data, replacing
+// the simulated values of the same name (in every item of a list). Values
+// are sent as encoding/json writes them: use strings for what JSON cannot
+// carry ("NaN", "Infinity"). SetFields(endpoint, nil) ends it.
+//
+//	srv.SetFields("getLastPowerData", map[string]any{"soc": 250, "pbat": 1e308})
+func (s *Server) SetFields(endpoint string, fields map[string]any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.queue = append(s.queue, failure{endpoints: endpoints, status: status})
+	if fields == nil {
+		delete(s.fields, endpoint)
+		return
+	}
+	s.fields[endpoint] = fields
+}
+
+// SetData makes every later successful answer of endpoint carry raw as its
+// data instead of its own, such as `[null]` for getEssList. raw must be
+// JSON; SetData(endpoint, nil) ends it.
+func (s *Server) SetData(endpoint string, raw json.RawMessage) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if raw == nil {
+		delete(s.data, endpoint)
+		return
+	}
+	if !json.Valid(raw) {
+		panic("alphaesstest: SetData: not JSON: " + string(raw))
+	}
+	s.data[endpoint] = bytes.Clone(raw)
+}
+
+// ResetData ends every SetFields and SetData.
+func (s *Server) ResetData() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.fields)
+	clear(s.data)
 }
 
 // SetOffline makes the system offline: live data, settings writes and EV
@@ -219,6 +303,7 @@ type reply struct {
 	expMsg string
 	data   any
 	status int
+	drop   bool // close the connection without an answer
 }
 
 func ok(data any) reply { return reply{code: 200, data: data} }
@@ -315,7 +400,16 @@ func (s *Server) serve(w http.ResponseWriter, hr *http.Request) {
 		return
 	}
 	rep := s.dispatch(name, rt, hr, now)
-	if rep.status != 0 {
+	if rep.drop {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler) // net/http drops the connection
+	}
+	if rep.status != 0 && rep.code == 0 {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(rep.status)
 		fmt.Fprintf(w, "<html>\r\n<head><title>%[1]d %[2]s</title></head>\r\n<body>\r\n<center><h1>%[1]d %[2]s</h1></center>\r\n</body>\r\n</html>\r\n",
@@ -324,6 +418,9 @@ func (s *Server) serve(w http.ResponseWriter, hr *http.Request) {
 	}
 	if rep.msg == "" {
 		rep.msg = messages[rep.code]
+	}
+	if rep.code == 200 {
+		rep.data = s.override(name, rep.data)
 	}
 	env := struct {
 		Code   int     `json:"code"`
@@ -336,7 +433,43 @@ func (s *Server) serve(w http.ResponseWriter, hr *http.Request) {
 		env.ExpMsg = &rep.expMsg
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if rep.status != 0 {
+		w.WriteHeader(rep.status)
+	}
 	json.NewEncoder(w).Encode(env)
+}
+
+// override applies SetData and SetFields to an answer's data.
+func (s *Server) override(endpoint string, data any) any {
+	if raw, ok := s.data[endpoint]; ok {
+		return raw
+	}
+	fields, ok := s.fields[endpoint]
+	if !ok {
+		return data
+	}
+	// Round-trip through JSON so that structs, maps and lists merge alike.
+	b, err := json.Marshal(data)
+	if err != nil {
+		panic(err)
+	}
+	var generic any
+	if err := json.Unmarshal(b, &generic); err != nil {
+		panic(err)
+	}
+	merge := func(v any) {
+		if m, ok := v.(map[string]any); ok {
+			maps.Copy(m, fields)
+		}
+	}
+	if list, ok := generic.([]any); ok {
+		for _, item := range list {
+			merge(item)
+		}
+	} else {
+		merge(generic)
+	}
+	return generic
 }
 
 func spring(w http.ResponseWriter, now time.Time, status int, reason, path string) {
@@ -350,11 +483,13 @@ func spring(w http.ResponseWriter, now time.Time, status int, reason, path strin
 // dispatch runs the checks in the service's order, then the handler.
 func (s *Server) dispatch(name string, rt route, hr *http.Request, now time.Time) reply {
 	if i := slices.IndexFunc(s.queue, func(f failure) bool {
-		return len(f.endpoints) == 0 || slices.Contains(f.endpoints, name)
+		return f.Endpoint == "" || f.Endpoint == name
 	}); i >= 0 {
-		f := s.queue[i]
-		s.queue = slices.Delete(s.queue, i, i+1)
-		return reply{code: f.code, status: f.status}
+		f := s.queue[i].Fault
+		if s.queue[i].left--; s.queue[i].left == 0 {
+			s.queue = slices.Delete(s.queue, i, i+1)
+		}
+		return reply{code: f.Code, status: f.Status, drop: f.Code == 0 && f.Status == 0}
 	}
 	if rep, ok := s.authenticate(hr, now); !ok {
 		return rep

@@ -13,6 +13,8 @@ import (
 	"time"
 	_ "time/tzdata"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/gridwire/gridwire/alphaess"
@@ -61,10 +63,12 @@ func (f *fake) do(method, endpoint string, params map[string]any, edit func(http
 		}
 		u += "?" + q.Encode()
 	} else {
-		b, _ := json.Marshal(params)
+		b, err := json.Marshal(params)
+		require.NoError(f.t, err)
 		body = bytes.NewReader(b)
 	}
-	req, _ := http.NewRequest(method, u, body)
+	req, err := http.NewRequest(method, u, body)
+	require.NoError(f.t, err)
 	ts := strconv.FormatInt(f.clock.Now().Unix(), 10)
 	req.Header.Set("appId", f.AppID)
 	req.Header.Set("timeStamp", ts)
@@ -73,17 +77,14 @@ func (f *fake) do(method, endpoint string, params map[string]any, edit func(http
 	if edit != nil {
 		edit(req.Header)
 	}
-	resp, err := f.Client().Do(req)
-	if err != nil {
-		f.t.Fatal(err)
-	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(f.t, err)
 	defer resp.Body.Close()
 	a := answer{status: resp.StatusCode, header: resp.Header}
-	a.raw, _ = io.ReadAll(resp.Body)
+	a.raw, err = io.ReadAll(resp.Body)
+	require.NoError(f.t, err)
 	if resp.StatusCode == 200 {
-		if err := json.Unmarshal(a.raw, &a); err != nil {
-			f.t.Fatalf("%s: %v: %s", endpoint, err, a.raw)
-		}
+		require.NoError(f.t, json.Unmarshal(a.raw, &a), "%s: %s", endpoint, a.raw)
 	}
 	return a
 }
@@ -102,18 +103,15 @@ func (f *fake) sn() map[string]any { return map[string]any{"sysSn": f.SerialNumb
 
 func wantCode(t *testing.T, what string, a answer, code int) {
 	t.Helper()
-	if a.status != 200 || a.Code != code {
-		t.Errorf("%s: HTTP %d code %d, want code %d (%s)", what, a.status, a.Code, code, a.raw)
-	}
+	assert.Equal(t, 200, a.status, "%s: HTTP status (%s)", what, a.raw)
+	assert.Equal(t, code, a.Code, "%s: code (%s)", what, a.raw)
 }
 
 // The fake's signature and package alphaess's are written apart; both must
 // match the portal's vector.
 func TestSignMatchesPortalVector(t *testing.T) {
 	const want = "0f023c2287b8f6b21b0994947465f8e9de0e1542567b1735bdc6c427336b9b6406285cd94f9215c3e9af958df37fb11c2c9fe792713d8afbdb8c463359a1add8"
-	if got := alphaesstest.Sign("alphaef7900ee81dbbce9", "c2d2ef6c047c49678e2c332fb2d74c3c", "1676353875"); got != want {
-		t.Fatalf("Sign = %s", got)
-	}
+	require.Equal(t, want, alphaesstest.Sign("alphaef7900ee81dbbce9", "c2d2ef6c047c49678e2c332fb2d74c3c", "1676353875"))
 }
 
 func TestAuthentication(t *testing.T) {
@@ -164,13 +162,11 @@ func TestAuthentication(t *testing.T) {
 	for _, tt := range tests {
 		wantCode(t, tt.name, f.do(http.MethodGet, "getEssList", nil, tt.edit), tt.code)
 	}
-	if n := f.Requests(); n != len(tests) {
-		t.Errorf("Requests = %d, want %d", n, len(tests))
-	}
+	assert.Equal(t, len(tests), f.Requests())
 }
 
 // Spring Boot answers a wrong method with 405 and an unknown path with 404,
-// without an envelope (reference §1.2).
+// without an envelope, as the real service does.
 func TestMethodAndPath(t *testing.T) {
 	f := newFake(t)
 	a := f.post("getEssList", nil)
@@ -179,19 +175,16 @@ func TestMethodAndPath(t *testing.T) {
 		Error  string `json:"error"`
 		Path   string `json:"path"`
 	}
-	if err := json.Unmarshal(a.raw, &spring); err != nil || a.status != 405 || spring.Error != "Method Not Allowed" ||
-		spring.Path != "/api/getEssList" || a.header.Get("Allow") != "GET" {
-		t.Errorf("POST getEssList: %d %s", a.status, a.raw)
-	}
-	if a := f.get("bindSn", map[string]any{"sysSn": "x", "code": "y"}); a.status != 405 {
-		t.Errorf("GET bindSn: %d", a.status)
-	}
-	if a := f.get("getInChargeConfigInfo", f.sn()); a.status != 404 || !bytes.Contains(a.raw, []byte(`"status":404`)) {
-		t.Errorf("old endpoint name: %d %s", a.status, a.raw)
-	}
-	if f.RequestsTo("getEssList") != 1 {
-		t.Errorf("RequestsTo = %d", f.RequestsTo("getEssList"))
-	}
+	require.NoError(t, json.Unmarshal(a.raw, &spring), "POST getEssList: %s", a.raw)
+	assert.Equal(t, 405, a.status, "POST getEssList")
+	assert.Equal(t, "Method Not Allowed", spring.Error)
+	assert.Equal(t, "/api/getEssList", spring.Path)
+	assert.Equal(t, "GET", a.header.Get("Allow"))
+	assert.Equal(t, 405, f.get("bindSn", map[string]any{"sysSn": "x", "code": "y"}).status, "GET bindSn")
+	a = f.get("getInChargeConfigInfo", f.sn())
+	assert.Equal(t, 404, a.status, "old endpoint name")
+	assert.Contains(t, string(a.raw), `"status":404`, "old endpoint name")
+	assert.Equal(t, 1, f.RequestsTo("getEssList"))
 }
 
 func TestSystemChecks(t *testing.T) {
@@ -205,12 +198,11 @@ func TestSystemChecks(t *testing.T) {
 
 func TestInjectedFailures(t *testing.T) {
 	f := newFake(t)
-	f.FailNext(6053, "getLastPowerData")
-	f.FailNextHTTP(502)
+	f.FailNext(1, alphaesstest.Fault{Endpoint: "getLastPowerData", Code: 6053})
+	f.FailNext(1, alphaesstest.Fault{Status: 502})
 	a := f.get("getEssList", nil)
-	if a.status != 502 || !bytes.Contains(a.raw, []byte("502 Bad Gateway")) {
-		t.Errorf("502: %d %s", a.status, a.raw)
-	}
+	assert.Equal(t, 502, a.status)
+	assert.Contains(t, string(a.raw), "502 Bad Gateway")
 	wantCode(t, "after the 502", f.get("getEssList", nil), 200)
 	wantCode(t, "6053", f.get("getLastPowerData", f.sn()), 6053)
 	wantCode(t, "once only", f.get("getLastPowerData", f.sn()), 200)
@@ -223,10 +215,11 @@ func TestInjectedFailures(t *testing.T) {
 	f.SetNullPower(true)
 	a = f.get("getLastPowerData", f.sn())
 	var p map[string]any
-	json.Unmarshal(a.Data, &p)
-	if p["ppv"] != nil || p["soc"] != nil || p["pbat"] != nil || len(p) != 12 {
-		t.Errorf("null power: %s", a.Data)
-	}
+	require.NoError(t, json.Unmarshal(a.Data, &p))
+	assert.Nil(t, p["ppv"], "null power")
+	assert.Nil(t, p["soc"], "null power")
+	assert.Nil(t, p["pbat"], "null power")
+	assert.Len(t, p, 12, "null power: %s", a.Data)
 }
 
 func TestMinInterval(t *testing.T) {
@@ -242,9 +235,7 @@ func power(t *testing.T, f *fake) map[string]float64 {
 	t.Helper()
 	a := f.get("getLastPowerData", f.sn())
 	var raw map[string]any
-	if err := json.Unmarshal(a.Data, &raw); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(a.Data, &raw))
 	out := map[string]float64{}
 	for k, v := range raw {
 		if n, ok := v.(float64); ok {
@@ -258,32 +249,28 @@ func power(t *testing.T, f *fake) map[string]float64 {
 func TestLiveData(t *testing.T) {
 	f := newFake(t)
 	noon := power(t, f)
-	if noon["ppv"] < 3000 || noon["soc"] <= 0 || noon["soc"] > 100 {
-		t.Errorf("noon: %v", noon)
-	}
+	assert.GreaterOrEqual(t, noon["ppv"], 3000.0, "noon: %v", noon)
+	assert.Greater(t, noon["soc"], 0.0, "noon: %v", noon)
+	assert.LessOrEqual(t, noon["soc"], 100.0, "noon: %v", noon)
 	f.clock.Set(time.Date(2026, 8, 4, 23, 30, 0, 0, time.UTC))
 	night := power(t, f)
-	if night["ppv"] != 0 || night["pload"] <= 0 {
-		t.Errorf("night: %v", night)
-	}
+	assert.Zero(t, night["ppv"], "night: %v", night)
+	assert.Greater(t, night["pload"], 0.0, "night: %v", night)
 	for _, p := range []map[string]float64{noon, night} {
-		if d := p["pload"] + p["pev"] - p["ppv"] - p["pgrid"] - p["pbat"]; math.Abs(d) > 2 {
-			t.Errorf("flows do not balance by %v: %v", d, p)
-		}
+		d := p["pload"] + p["pev"] - p["ppv"] - p["pgrid"] - p["pbat"]
+		assert.LessOrEqual(t, math.Abs(d), 2.0, "flows do not balance by %v: %v", d, p)
 	}
 	// A grid-charge period over the night charges the battery at 3 kW.
 	f.SetChargeConfig(alphaesstest.ChargeConfig{GridCharge: 1, BatHighCap: 100, TimeChaf1: "23:00", TimeChae1: "05:00", TimeChaf2: "00:00", TimeChae2: "00:00"})
 	before := power(t, f)
 	f.clock.Advance(time.Hour)
 	after := power(t, f)
-	if after["pbat"] != -3000 || after["soc"] <= before["soc"] || after["pgrid"] < 3000 {
-		t.Errorf("grid charging: before %v, after %v", before, after)
-	}
+	assert.Equal(t, -3000.0, after["pbat"], "grid charging: before %v, after %v", before, after)
+	assert.Greater(t, after["soc"], before["soc"], "grid charging: before %v, after %v", before, after)
+	assert.GreaterOrEqual(t, after["pgrid"], 3000.0, "grid charging: before %v, after %v", before, after)
 	// With the time off-grid the device ignores the period.
 	f.SetChargeConfig(alphaesstest.ChargeConfig{GridCharge: 1, BatHighCap: 100, TimeChaf1: "23:07", TimeChae1: "05:00", TimeChaf2: "00:00", TimeChae2: "00:00"})
-	if p := power(t, f); p["pbat"] == -3000 {
-		t.Errorf("an off-grid period was acted on: %v", p)
-	}
+	assert.NotEqual(t, -3000.0, power(t, f)["pbat"], "an off-grid period was acted on")
 }
 
 func TestHistory(t *testing.T) {
@@ -295,36 +282,31 @@ func TestHistory(t *testing.T) {
 		Cbat       *float64 `json:"cbat"`
 		Ppv        float64  `json:"ppv"`
 	}
-	if err := json.Unmarshal(a.Data, &samples); err != nil || len(samples) != 145 {
-		t.Fatalf("%d samples to noon, want 145: %v", len(samples), err)
-	}
-	if samples[0].UploadTime != "2026-08-04 00:00:04" || samples[0].Cbat == nil || samples[144].Ppv <= 0 {
-		t.Errorf("samples: %+v … %+v", samples[0], samples[144])
-	}
+	require.NoError(t, json.Unmarshal(a.Data, &samples))
+	require.Len(t, samples, 145, "samples to noon")
+	assert.Equal(t, "2026-08-04 00:00:04", samples[0].UploadTime)
+	assert.NotNil(t, samples[0].Cbat)
+	assert.Greater(t, samples[144].Ppv, 0.0)
 	wantCode(t, "tomorrow", f.get("getOneDayPowerBySn", map[string]any{"sysSn": f.SerialNumber, "queryDate": "2026-08-05"}), 6026)
 	wantCode(t, "bad date", f.get("getOneDayPowerBySn", map[string]any{"sysSn": f.SerialNumber, "queryDate": "04.08.2026"}), 6001)
 
 	var e map[string]any
-	json.Unmarshal(f.get("getOneDateEnergyBySn", q).Data, &e)
-	if e["epv"].(float64) <= 0 || e["theDate"] != "2026-08-04" {
-		t.Errorf("energy today: %v", e)
-	}
+	require.NoError(t, json.Unmarshal(f.get("getOneDateEnergyBySn", q).Data, &e))
+	assert.Greater(t, e["epv"], 0.0, "energy today: %v", e)
+	assert.Equal(t, "2026-08-04", e["theDate"])
 	// Just after midnight, yesterday is still being finalised: all zeros.
 	f.clock.Set(time.Date(2026, 8, 5, 0, 30, 0, 0, time.UTC))
-	json.Unmarshal(f.get("getOneDateEnergyBySn", q).Data, &e)
-	if e["epv"].(float64) != 0 || e["eInput"].(float64) != 0 {
-		t.Errorf("yesterday at 00:30: %v", e)
-	}
+	require.NoError(t, json.Unmarshal(f.get("getOneDateEnergyBySn", q).Data, &e))
+	assert.Equal(t, 0.0, e["epv"], "yesterday at 00:30: %v", e)
+	assert.Equal(t, 0.0, e["eInput"], "yesterday at 00:30: %v", e)
 	f.clock.Set(time.Date(2026, 8, 5, 2, 0, 0, 0, time.UTC))
-	json.Unmarshal(f.get("getOneDateEnergyBySn", q).Data, &e)
-	if e["epv"].(float64) < 10 {
-		t.Errorf("yesterday at 02:00: %v", e)
-	}
+	require.NoError(t, json.Unmarshal(f.get("getOneDateEnergyBySn", q).Data, &e))
+	assert.GreaterOrEqual(t, e["epv"], 10.0, "yesterday at 02:00: %v", e)
 	var sum map[string]any
-	json.Unmarshal(f.get("getSumDataForCustomer", f.sn()).Data, &sum)
-	if sum["moneyType"] != "EUR" || sum["eselfConsumption"].(float64) > 1 || sum["epvtotal"].(float64) < 17003 {
-		t.Errorf("summary: %v", sum)
-	}
+	require.NoError(t, json.Unmarshal(f.get("getSumDataForCustomer", f.sn()).Data, &sum))
+	assert.Equal(t, "EUR", sum["moneyType"])
+	assert.LessOrEqual(t, sum["eselfConsumption"], 1.0, "a fraction")
+	assert.GreaterOrEqual(t, sum["epvtotal"], 17003.0)
 }
 
 // The fake's history follows its zone: Sydney's 4 August starts at 14:00 UTC.
@@ -335,11 +317,10 @@ func TestHistoryZone(t *testing.T) {
 	var samples []struct {
 		UploadTime string `json:"uploadTime"`
 	}
-	json.Unmarshal(a.Data, &samples)
+	require.NoError(t, json.Unmarshal(a.Data, &samples))
 	// t0 is 22:00 in Sydney: 265 samples from 00:00 to 22:00.
-	if len(samples) != 265 || samples[264].UploadTime != "2026-08-04 22:00:04" {
-		t.Errorf("%d samples, last %+v", len(samples), samples[len(samples)-1])
-	}
+	require.Len(t, samples, 265)
+	assert.Equal(t, "2026-08-04 22:00:04", samples[264].UploadTime)
 	wantCode(t, "Sydney's tomorrow", f.get("getOneDayPowerBySn", map[string]any{"sysSn": f.SerialNumber, "queryDate": "2026-08-05"}), 6026)
 }
 
@@ -352,9 +333,8 @@ func TestBinding(t *testing.T) {
 	wantCode(t, "request code", f.get("getVerificationCode", map[string]any{"sysSn": sn, "checkCode": alphaesstest.UnboundCheckCode}), 200)
 	wantCode(t, "wrong code", f.post("bindSn", map[string]any{"sysSn": sn, "code": "000000"}), 6046)
 	wantCode(t, "bind", f.post("bindSn", map[string]any{"sysSn": sn, "code": alphaesstest.VerificationCode}), 200)
-	if !f.Bound(sn) || !bytes.Contains(f.get("getEssList", nil).Data, []byte(sn)) {
-		t.Error("not bound after bindSn")
-	}
+	assert.True(t, f.Bound(sn), "not bound after bindSn")
+	assert.Contains(t, string(f.get("getEssList", nil).Data), sn, "not listed after bindSn")
 	wantCode(t, "bind again", f.post("bindSn", map[string]any{"sysSn": sn, "code": alphaesstest.VerificationCode}), 6003)
 	wantCode(t, "unbind", f.post("unBindSn", map[string]any{"sysSn": sn}), 200)
 	wantCode(t, "after unbind", f.get("getLastPowerData", map[string]any{"sysSn": sn}), 6005)
@@ -366,9 +346,10 @@ func TestSettingsWrites(t *testing.T) {
 	ok := map[string]any{"sysSn": f.SerialNumber, "batHighCap": 90, "gridCharge": 1,
 		"timeChaf1": "01:00", "timeChae1": "05:00", "timeChaf2": "00:00", "timeChae2": "00:00"}
 	wantCode(t, "charge", f.post("updateChargeConfigInfo", ok), 200)
-	if got := f.ChargeConfig(); got.BatHighCap != 90 || got.TimeChaf1 != "01:00" || got.GridCharge != 1 {
-		t.Errorf("stored %+v", got)
-	}
+	got := f.ChargeConfig()
+	assert.Equal(t, 90, got.BatHighCap)
+	assert.Equal(t, "01:00", got.TimeChaf1)
+	assert.Equal(t, 1, got.GridCharge)
 	for k, v := range map[string]any{"batHighCap": 101, "gridCharge": 2, "timeChaf1": "25:00", "timeChae2": nil} {
 		bad := map[string]any{}
 		for kk, vv := range ok {
@@ -382,15 +363,12 @@ func TestSettingsWrites(t *testing.T) {
 	wantCode(t, "off grid", f.post("updateChargeConfigInfo", ok), 200)
 	wantCode(t, "discharge", f.post("updateDisChargeConfigInfo", map[string]any{"sysSn": f.SerialNumber, "batUseCap": 20, "ctrDis": 1,
 		"timeDisf1": "17:00", "timeDise1": "21:00", "timeDisf2": "00:00", "timeDise2": "00:00"}), 200)
-	if got := f.DischargeConfig(); got.BatUseCap != 20 || got.CtrDis != 1 {
-		t.Errorf("stored %+v", got)
-	}
+	assert.Equal(t, 20, f.DischargeConfig().BatUseCap)
+	assert.Equal(t, 1, f.DischargeConfig().CtrDis)
 	f.SetIgnoreWrites(true)
 	ok["batHighCap"] = 50
 	wantCode(t, "ignored", f.post("updateChargeConfigInfo", ok), 200)
-	if f.ChargeConfig().BatHighCap != 90 {
-		t.Error("an ignored write changed the state")
-	}
+	assert.Equal(t, 90, f.ChargeConfig().BatHighCap, "an ignored write changed the state")
 }
 
 func period(b, e string, weeks []int, limit int) map[string]any {
@@ -414,9 +392,8 @@ func TestTimeChargeRules(t *testing.T) {
 	dis := []any{period("17:00", "21:00", wd, 10)}
 	wantCode(t, "list missing", f.post("setTimeChargeBySn", body(good, nil)), 10001)
 	a := f.post("setTimeChargeBySn", body(good, []any{}))
-	if wantCode(t, "empty list", a, 6001); a.ExpMsg == nil || *a.ExpMsg != "time list is null" {
-		t.Errorf("expMsg = %v", a.ExpMsg)
-	}
+	wantCode(t, "empty list", a, 6001)
+	assert.Equal(t, new("time list is null"), a.ExpMsg)
 	wantCode(t, "overlap", f.post("setTimeChargeBySn", body(good, []any{period("04:00", "06:00", []int{3}, 10)})), 6008)
 	wantCode(t, "overlap past midnight", f.post("setTimeChargeBySn", body([]any{period("23:00", "01:00", []int{7}, 90)}, []any{period("00:30", "02:00", []int{1}, 10)})), 6008)
 	wantCode(t, "limit", f.post("setTimeChargeBySn", body([]any{period("01:00", "05:00", wd, 5)}, dis)), 6001)
@@ -429,17 +406,17 @@ func TestTimeChargeRules(t *testing.T) {
 	wantCode(t, "seven a day", f.post("setTimeChargeBySn", body(seven, dis)), 6001)
 	wantCode(t, "valid", f.post("setTimeChargeBySn", body(good, dis)), 200)
 	got := f.TimeChargeConfig()
-	if got.ExecuteCycleType != 1 || got.GridChargeCycle != 1 || len(got.ChargeTimeList) != 1 || got.ChargeTimeList[0].ChargeLimit != 90 {
-		t.Errorf("stored %+v", got)
-	}
+	assert.Equal(t, 1, got.ExecuteCycleType)
+	assert.Equal(t, 1, got.GridChargeCycle)
+	require.Len(t, got.ChargeTimeList, 1)
+	assert.Equal(t, 90, got.ChargeTimeList[0].ChargeLimit)
 	var read map[string]any
-	json.Unmarshal(f.get("getTimeChargeBySn", f.sn()).Data, &read)
-	if read["gridChargeCycle"].(float64) != 0 || read["executeCycleType"].(float64) != 1 {
-		t.Errorf("read %v: the write-only flag must read 0", read)
-	}
+	require.NoError(t, json.Unmarshal(f.get("getTimeChargeBySn", f.sn()).Data, &read))
+	assert.Equal(t, 0.0, read["gridChargeCycle"], "the write-only flag must read 0")
+	assert.Equal(t, 1.0, read["executeCycleType"])
 }
 
-// Parameters are checked before entitlement (reference §1.5).
+// Parameters are checked before entitlement, as the real service does.
 func TestTimeChargePermission(t *testing.T) {
 	f := newFake(t, alphaesstest.WithoutTimeChargePermission())
 	wantCode(t, "read", f.get("getTimeChargeBySn", f.sn()), 6017)
@@ -452,30 +429,22 @@ func TestEVCharger(t *testing.T) {
 	f := newFake(t)
 	ev := map[string]any{"sysSn": f.SerialNumber, "evchargerSn": f.EVChargerSerial}
 	var list []map[string]string
-	json.Unmarshal(f.get("getEvChargerConfigList", f.sn()).Data, &list)
-	if len(list) != 1 || list[0]["evchargerSn"] != alphaesstest.DefaultEVChargerSerial {
-		t.Errorf("list %v", list)
-	}
+	require.NoError(t, json.Unmarshal(f.get("getEvChargerConfigList", f.sn()).Data, &list))
+	require.Len(t, list, 1)
+	assert.Equal(t, alphaesstest.DefaultEVChargerSerial, list[0]["evchargerSn"])
 	wantCode(t, "set current", f.post("setEvChargerCurrentsBySn", map[string]any{"sysSn": f.SerialNumber, "currentsetting": 24}), 200)
 	wantCode(t, "bad current", f.post("setEvChargerCurrentsBySn", map[string]any{"sysSn": f.SerialNumber, "currentsetting": -1}), 6001)
-	if f.EVCurrent() != 24 {
-		t.Errorf("current %v", f.EVCurrent())
-	}
+	assert.Equal(t, 24.0, f.EVCurrent())
 	wantCode(t, "no charger given", f.get("getEvChargerStatusBySn", f.sn()), 6001)
 	wantCode(t, "unknown charger", f.get("getEvChargerStatusBySn", map[string]any{"sysSn": f.SerialNumber, "evchargerSn": "nope"}), 6016)
 	start := map[string]any{"sysSn": f.SerialNumber, "evchargerSn": f.EVChargerSerial, "controlMode": 1}
 	wantCode(t, "start", f.post("remoteControlEvCharger", start), 200)
-	if f.EVStatus(f.EVChargerSerial) != 3 || bytes.Contains(f.get("getEvChargerStatusBySn", ev).Data, []byte(`:3}`)) == false {
-		t.Errorf("status after start: %d", f.EVStatus(f.EVChargerSerial))
-	}
-	if p := power(t, f); p["pev"] != 24*230 {
-		t.Errorf("pev = %v while charging at 24 A", p["pev"])
-	}
+	assert.Equal(t, 3, f.EVStatus(f.EVChargerSerial), "status after start")
+	assert.JSONEq(t, `{"evchargerStatus":3}`, string(f.get("getEvChargerStatusBySn", ev).Data))
+	assert.Equal(t, 24.0*230, power(t, f)["pev"], "pev while charging at 24 A")
 	start["controlMode"] = 0
 	wantCode(t, "stop", f.post("remoteControlEvCharger", start), 200)
-	if f.EVStatus(f.EVChargerSerial) != 4 {
-		t.Errorf("status after stop: %d", f.EVStatus(f.EVChargerSerial))
-	}
+	assert.Equal(t, 4, f.EVStatus(f.EVChargerSerial), "status after stop")
 	f.SetEVStatus(f.EVChargerSerial, 1)
 	start["controlMode"] = 1
 	wantCode(t, "start unplugged", f.post("remoteControlEvCharger", start), 6029)
@@ -483,9 +452,7 @@ func TestEVCharger(t *testing.T) {
 	wantCode(t, "bad mode", f.post("remoteControlEvCharger", start), 6001)
 
 	f2 := newFake(t, alphaesstest.WithoutEVCharger())
-	if a := f2.get("getEvChargerConfigList", f2.sn()); string(a.Data) != "[]" {
-		t.Errorf("no charger: %s", a.Data)
-	}
+	assert.Equal(t, "[]", string(f2.get("getEvChargerConfigList", f2.sn()).Data), "no charger")
 }
 
 // The fake works with the real client end to end, its Date header follows
@@ -494,20 +461,20 @@ func TestWithClient(t *testing.T) {
 	fc := clock.NewFake(t0)
 	srv := alphaesstest.NewServer(alphaesstest.WithClock(fc), alphaesstest.WithCredentials("alphaabc", "s3cret"))
 	defer srv.Close()
-	c := alphaess.New("alphaabc", "s3cret", alphaess.WithBaseURL(srv.URL), alphaess.WithClock(fc), alphaess.WithMinInterval(0))
-	systems, err := c.ListSystems(t.Context())
-	if err != nil || len(systems) != 1 || systems[0].SerialNumber != alphaesstest.DefaultSerialNumber {
-		t.Fatalf("ListSystems = %v, %v", systems, err)
-	}
+	systems, err := srv.Client().ListSystems(t.Context())
+	require.NoError(t, err)
+	require.Len(t, systems, 1)
+	assert.Equal(t, alphaesstest.DefaultSerialNumber, systems[0].SerialNumber)
+
 	fc.Advance(time.Hour)
-	bad := alphaess.New("alphaabc", "wrong", alphaess.WithBaseURL(srv.URL), alphaess.WithClock(fc))
+	bad, err := alphaess.New("alphaabc", "wrong", alphaess.WithBaseURL(srv.URL), alphaess.WithClock(fc))
+	require.NoError(t, err)
 	_, err = bad.ListSystems(t.Context())
-	if err == nil || !strings.Contains(err.Error(), "6007") {
-		t.Fatalf("wrong secret: %v", err)
-	}
-	skewed := alphaess.New("alphaabc", "s3cret", alphaess.WithBaseURL(srv.URL), alphaess.WithClock(clock.NewFake(fc.Now().Add(-10*time.Minute))))
+	require.Error(t, err, "wrong secret")
+	assert.Contains(t, err.Error(), "6007")
+
+	skewed := srv.Client(alphaess.WithClock(clock.NewFake(fc.Now().Add(-10 * time.Minute))))
 	_, err = skewed.ListSystems(t.Context())
-	if err == nil || !strings.Contains(err.Error(), "local clock is -10m0s off") {
-		t.Fatalf("skewed clock: %v", err)
-	}
+	require.Error(t, err, "skewed clock")
+	assert.Contains(t, err.Error(), "local clock is -10m0s off")
 }

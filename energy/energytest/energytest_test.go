@@ -3,10 +3,13 @@ package energytest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/energy/energytest"
@@ -25,7 +28,21 @@ type fakeBattery struct {
 	ignoreCtx   string // the method that ignores cancellation, or ""
 	skipVal     bool   // does not validate schedules
 	errOnSet    error
-	requestFree bool // validation happens after the "request"
+	errOnRepeat map[energy.Repeat]error // what SetSchedule returns per Repeat
+	requestFree bool                    // validation happens after the "request"
+
+	// The vendor's bad values: while primed the vendor sends bad; a good
+	// adapter refuses them with unavailable. passBad passes them on,
+	// badErr replaces unavailable, and keepBad keeps refusing after reset.
+	primed, passBad, keepBad bool
+	bad                      energy.BatteryStatus
+	badErr                   error
+	refused                  bool
+}
+
+// badData is the harness entry for the fake's own bad values.
+func (b *fakeBattery) badData() []energytest.BadData {
+	return []energytest.BadData{{Name: "soc 250 %", Prime: func() { b.primed = true }, Reset: func() { b.primed = false }}}
 }
 
 func (b *fakeBattery) BatteryStatus(ctx context.Context) (energy.BatteryStatus, error) {
@@ -35,6 +52,16 @@ func (b *fakeBattery) BatteryStatus(ctx context.Context) (energy.BatteryStatus, 
 		}
 	}
 	b.requests++
+	switch {
+	case b.primed && b.passBad:
+		return b.bad, nil
+	case b.primed || b.keepBad && b.refused:
+		b.refused = true
+		if b.badErr != nil {
+			return energy.BatteryStatus{}, b.badErr
+		}
+		return energy.BatteryStatus{}, fmt.Errorf("soc 250: %w", energy.ErrUnavailable)
+	}
 	return b.status, nil
 }
 
@@ -55,17 +82,29 @@ func (b *fakeBattery) SetSchedule(ctx context.Context, s energy.Schedule) error 
 	if !b.requestFree {
 		b.requests++
 	}
+	if err, ok := b.errOnRepeat[s.Repeat]; ok {
+		return err
+	}
 	return b.errOnSet
 }
 
 func goodStatus() energy.BatteryStatus {
 	return energy.BatteryStatus{MeasuredAt: now.Add(-time.Minute), StateOfCharge: 0.42, Power: -1500, Capacity: 10100,
-		Voltage: energy.Ptr[energy.Volts](52.1), Temperature: energy.Ptr[energy.Celsius](24)}
+		Voltage: new(energy.Volts(52.1)), Temperature: new(energy.Celsius(24))}
+}
+
+func newFakeBattery() *fakeBattery {
+	b := &fakeBattery{status: goodStatus()}
+	b.bad = b.status
+	b.bad.StateOfCharge = 2.5
+	return b
 }
 
 func TestBatteryContract(t *testing.T) {
-	b := &fakeBattery{status: goodStatus()}
-	energytest.TestBattery(t, energytest.BatteryHarness{Battery: b, Requests: func() int { return b.requests }, Now: clock, MaxAge: time.Hour})
+	b := newFakeBattery()
+	b.errOnRepeat = map[energy.Repeat]error{energy.RepeatDaily: energy.Unsupported("SetSchedule", "windows run once")}
+	energytest.TestBattery(t, energytest.BatteryHarness{Battery: b, Requests: func() int { return b.requests }, Now: clock, MaxAge: time.Hour,
+		BadData: b.badData()})
 }
 
 func TestBatteryContractCatches(t *testing.T) {
@@ -80,7 +119,7 @@ func TestBatteryContractCatches(t *testing.T) {
 		{"no measured-at", func(b *fakeBattery) { b.status.MeasuredAt = time.Time{} }, nil, "MeasuredAt is not set"},
 		{"future measured-at", func(b *fakeBattery) { b.status.MeasuredAt = now.Add(time.Hour) }, nil, "in the future"},
 		{"stale", func(b *fakeBattery) { b.status.MeasuredAt = now.Add(-2 * time.Hour) }, nil, "stale data"},
-		{"kelvin", func(b *fakeBattery) { b.status.Temperature = energy.Ptr[energy.Celsius](297) }, nil, "Temperature"},
+		{"kelvin", func(b *fakeBattery) { b.status.Temperature = new(energy.Celsius(297)) }, nil, "Temperature"},
 		{"negative capacity", func(b *fakeBattery) { b.status.Capacity = -1 }, nil, "Capacity"},
 		{"NaN power", func(b *fakeBattery) { b.status.Power = energy.Watts(math.NaN()) }, nil, "Power is NaN"},
 		{"status ignores cancel", func(b *fakeBattery) { b.ignoreCtx = "BatteryStatus" }, nil, "BatteryStatus with a cancelled context"},
@@ -93,20 +132,38 @@ func TestBatteryContractCatches(t *testing.T) {
 			s := energy.Schedule{}
 			h.Unsupported = &s
 		}, "want an error wrapping energy.ErrUnsupported"},
+		{"plain error for a repeat kind", func(b *fakeBattery) {
+			b.errOnRepeat = map[energy.Repeat]error{energy.RepeatDaily: errors.New("daily? no")}
+		}, nil, `SetSchedule(Repeat "daily") returned "daily? no"`},
+		{"bare unsupported for a repeat kind", func(b *fakeBattery) {
+			b.errOnRepeat = map[energy.Repeat]error{energy.RepeatOnce: energy.ErrUnsupported}
+		}, nil, `SetSchedule(Repeat "") returned a bare energy.ErrUnsupported`},
+		{"passes bad data on", func(b *fakeBattery) { b.passBad = true }, nil, "with bad data returned no error"},
+		{"passes bad data on, values checked", func(b *fakeBattery) { b.passBad = true }, nil, "StateOfCharge 2.5 is above 1"},
+		{"bad data, wrong sentinel", func(b *fakeBattery) { b.badErr = errors.New("soc 250") }, nil, `returned "soc 250"; want an error wrapping energy.ErrUnavailable`},
+		{"keeps bad data", func(b *fakeBattery) { b.keepBad = true }, nil, "was a bad value kept?"},
+		{"bad data without reset", func(*fakeBattery) {}, func(h *energytest.BatteryHarness) { h.BadData[0].Reset = nil }, "needs both Prime and Reset"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := &fakeBattery{status: goodStatus()}
+			b := newFakeBattery()
 			tt.break_(b)
-			h := energytest.BatteryHarness{Battery: b, Requests: func() int { return b.requests }, Now: clock, MaxAge: time.Hour}
+			h := energytest.BatteryHarness{Battery: b, Requests: func() int { return b.requests }, Now: clock, MaxAge: time.Hour, BadData: b.badData()}
 			if tt.h != nil {
 				tt.h(&h)
 			}
 			err := energytest.CheckBattery(context.Background(), h)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("CheckBattery = %v, want a violation containing %q", err, tt.want)
-			}
+			require.Error(t, err, "CheckBattery must report a violation")
+			assert.Contains(t, err.Error(), tt.want)
 		})
+	}
+}
+
+// The contract's invalid schedules are invalid by energy's own rules.
+func TestInvalidSchedulesAreInvalid(t *testing.T) {
+	for name, s := range energytest.InvalidSchedules(now) {
+		var fe *energy.FieldError
+		assert.ErrorAs(t, s.Validate(), &fe, name)
 	}
 }
 
@@ -175,9 +232,8 @@ func TestChargerContractCatches(t *testing.T) {
 			c := &fakeCharger{status: goodCharger()}
 			tt.break_(c)
 			err := energytest.CheckCharger(context.Background(), energytest.ChargerHarness{Charger: c, Requests: func() int { return c.requests }, Now: clock})
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("CheckCharger = %v, want a violation containing %q", err, tt.want)
-			}
+			require.Error(t, err, "CheckCharger must report a violation")
+			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
 }
@@ -257,7 +313,7 @@ func TestPriceSourceContractCatches(t *testing.T) {
 		{"no validation", func(p *fakePrices) { p.skipVal = true }, "want a *energy.FieldError"},
 		{"validates after I/O", func(p *fakePrices) { p.validateLate = true }, "before any I/O"},
 		{"ignores cancel", func(p *fakePrices) { p.skipCtx = true }, "Prices with a cancelled context"},
-		{"band upside down", func(p *fakePrices) { p.prices[5].Low, p.prices[5].High = energy.Ptr(0.4), energy.Ptr(0.3) }, "Low 0.4 above High 0.3"},
+		{"band upside down", func(p *fakePrices) { p.prices[5].Low, p.prices[5].High = new(0.4), new(0.3) }, "Low 0.4 above High 0.3"},
 		{"empty", func(p *fakePrices) { p.prices = nil }, "no intervals"},
 	}
 	for _, tt := range tests {
@@ -265,9 +321,8 @@ func TestPriceSourceContractCatches(t *testing.T) {
 			p := &fakePrices{prices: goodPrices()}
 			tt.break_(p)
 			err := energytest.CheckPriceSource(context.Background(), energytest.PriceSourceHarness{Source: p, Requests: func() int { return p.requests }, Now: clock, From: now.Add(-time.Hour)})
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("CheckPriceSource = %v, want a violation containing %q", err, tt.want)
-			}
+			require.Error(t, err, "CheckPriceSource must report a violation")
+			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
 }
@@ -275,21 +330,38 @@ func TestPriceSourceContractCatches(t *testing.T) {
 type fakeMeter struct {
 	r       energy.MeterReading
 	skipCtx bool
+
+	// While primed the vendor sends a battery power of NaN; a good meter
+	// refuses it as unavailable, passBad passes it on.
+	primed, passBad bool
 }
 
 func (m *fakeMeter) MeterReading(ctx context.Context) (energy.MeterReading, error) {
 	if !m.skipCtx && ctx.Err() != nil {
 		return energy.MeterReading{}, ctx.Err()
 	}
+	if m.primed {
+		if !m.passBad {
+			return energy.MeterReading{}, fmt.Errorf("pbat NaN: %w", energy.ErrUnavailable)
+		}
+		r := m.r
+		r.Battery = energy.Watts(math.NaN())
+		return r, nil
+	}
 	return m.r, nil
 }
 
+func (m *fakeMeter) badData() []energytest.BadData {
+	return []energytest.BadData{{Name: "pbat NaN", Prime: func() { m.primed = true }, Reset: func() { m.primed = false }}}
+}
+
 func goodReading() energy.MeterReading {
-	return energy.MeterReading{MeasuredAt: now, PV: 3200, Load: 1100, Grid: -2500, Battery: 400, EV: energy.Ptr[energy.Watts](0)}
+	return energy.MeterReading{MeasuredAt: now, PV: 3200, Load: 1100, Grid: -2500, Battery: 400, EV: new(energy.Watts(0))}
 }
 
 func TestMeterContract(t *testing.T) {
-	energytest.TestMeter(t, energytest.MeterHarness{Meter: &fakeMeter{r: goodReading()}, Now: clock})
+	m := &fakeMeter{r: goodReading()}
+	energytest.TestMeter(t, energytest.MeterHarness{Meter: m, Now: clock, BadData: m.badData()})
 }
 
 func TestMeterContractCatches(t *testing.T) {
@@ -300,18 +372,19 @@ func TestMeterContractCatches(t *testing.T) {
 	}{
 		{"negative pv", func(m *fakeMeter) { m.r.PV = -20 }, "PV"},
 		{"negative load", func(m *fakeMeter) { m.r.Load = -20 }, "Load"},
-		{"negative ev", func(m *fakeMeter) { m.r.EV = energy.Ptr[energy.Watts](-1) }, "EV"},
+		{"negative ev", func(m *fakeMeter) { m.r.EV = new(energy.Watts(-1)) }, "EV"},
 		{"no time", func(m *fakeMeter) { m.r.MeasuredAt = time.Time{} }, "MeasuredAt"},
 		{"ignores cancel", func(m *fakeMeter) { m.skipCtx = true }, "cancelled context returned nil"},
+		{"passes bad data on", func(m *fakeMeter) { m.passBad = true }, "MeterReading with bad data returned no error"},
+		{"passes bad data on, values checked", func(m *fakeMeter) { m.passBad = true }, "Battery is NaN"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := &fakeMeter{r: goodReading()}
 			tt.break_(m)
-			err := energytest.CheckMeter(context.Background(), energytest.MeterHarness{Meter: m, Now: clock})
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("CheckMeter = %v, want a violation containing %q", err, tt.want)
-			}
+			err := energytest.CheckMeter(context.Background(), energytest.MeterHarness{Meter: m, Now: clock, BadData: m.badData()})
+			require.Error(t, err, "CheckMeter must report a violation")
+			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
 }

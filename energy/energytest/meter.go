@@ -19,6 +19,10 @@ type MeterHarness struct {
 	Now func() time.Time
 	// MaxAge, when set, is the oldest a fresh snapshot may be.
 	MaxAge time.Duration
+	// BadData, when set, are ways to make the meter's vendor send values
+	// that cannot be true; MeterReading must refuse each with an error
+	// wrapping energy.ErrUnavailable and must not keep them (see BadData).
+	BadData []BadData
 }
 
 // TestMeter runs the Meter contract against h as subtests of t.
@@ -35,27 +39,17 @@ func CheckMeter(ctx context.Context, h MeterHarness) error {
 
 func meterSteps(h MeterHarness) []step {
 	reqs := counter(h.Requests)
-	return []step{
+	read := func(ctx context.Context, c *checker) error {
+		r, err := h.Meter.MeterReading(ctx)
+		if err == nil {
+			checkMeterReading(c, r, nowFunc(h.Now), h.MaxAge)
+		}
+		return err
+	}
+	steps := []step{
 		{"reading", func(ctx context.Context, c *checker) {
-			r, err := h.Meter.MeterReading(ctx)
-			if err != nil {
+			if err := read(ctx, c); err != nil {
 				c.errorf("MeterReading: %v", err)
-				return
-			}
-			checkMeasuredAt(c, r.MeasuredAt, nowFunc(h.Now), h.MaxAge)
-			for _, f := range []struct {
-				name   string
-				v      energy.Watts
-				nonNeg bool
-			}{{"PV", r.PV, true}, {"Load", r.Load, true}, {"Grid", r.Grid, false}, {"Battery", r.Battery, false}} {
-				if !finite(float64(f.v)) {
-					c.errorf("%s is %v", f.name, float64(f.v))
-				} else if f.nonNeg && f.v < 0 {
-					c.errorf("%s %v is negative; it must be ≥ 0", f.name, f.v)
-				}
-			}
-			if r.EV != nil && (!finite(float64(*r.EV)) || *r.EV < 0) {
-				c.errorf("EV %v must be finite and ≥ 0", float64(*r.EV))
 			}
 		}},
 		{"cancelled", func(ctx context.Context, c *checker) {
@@ -64,5 +58,25 @@ func meterSteps(h MeterHarness) []step {
 				wantCanceled(c, "MeterReading", err)
 			})
 		}},
+	}
+	return append(steps, badDataSteps(h.BadData, "MeterReading", func() func(context.Context, *checker) error { return read })...)
+}
+
+// checkMeterReading reports every value of r that is out of range.
+func checkMeterReading(c *checker, r energy.MeterReading, now time.Time, maxAge time.Duration) {
+	checkMeasuredAt(c, r.MeasuredAt, now, maxAge)
+	for _, f := range []struct {
+		name   string
+		v      energy.Watts
+		nonNeg bool
+	}{{"PV", r.PV, true}, {"Load", r.Load, true}, {"Grid", r.Grid, false}, {"Battery", r.Battery, false}} {
+		if !finite(float64(f.v)) {
+			c.errorf("%s is %v", f.name, float64(f.v))
+		} else if f.nonNeg && f.v < 0 {
+			c.errorf("%s %v is negative; it must be ≥ 0", f.name, f.v)
+		}
+	}
+	if r.EV != nil && (!finite(float64(*r.EV)) || *r.EV < 0) {
+		c.errorf("EV %v must be finite and ≥ 0", float64(*r.EV))
 	}
 }

@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer srv.Close()
 		appID, secret, source = srv.AppID, srv.AppSecret, "simulated Open API (in-process fake, no network)"
 		// The fake does not rate-limit, so there is nothing to wait for.
-		opts = append(opts, alphaess.WithBaseURL(srv.URL), alphaess.WithHTTPClient(srv.Client()), alphaess.WithMinInterval(0))
+		opts = append(opts, alphaess.WithBaseURL(srv.URL), alphaess.WithMinInterval(0))
 	} else if appID == "" || secret == "" {
 		fmt.Fprintln(stderr, "alphaess-status: set ALPHAESS_APP_ID and ALPHAESS_APP_SECRET (the developer AppID and")
 		fmt.Fprintln(stderr, "AppSecret from https://open.alphaess.com), or run with -sim to use a simulated system.")
@@ -71,7 +71,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	client := alphaess.New(appID, secret, opts...)
+	client, err := alphaess.New(appID, secret, opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "alphaess-status: %v\n", err)
+		return 2
+	}
 	fmt.Fprintf(stdout, "AlphaESS systems of AppID %s — %s\n\n", appID, source)
 	if err := status(ctx, client, stdout); err != nil {
 		fmt.Fprintf(stderr, "alphaess-status: %v\n", err)

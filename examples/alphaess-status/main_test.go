@@ -71,9 +71,8 @@ func TestBaseURL(t *testing.T) {
 		t.Errorf("offline: exit %d\n%s", code, out.String())
 	}
 	srv.SetOffline(false)
-	for range 3 { // the first try and two retries
-		srv.FailNextHTTP(http.StatusBadGateway, "getLastPowerData")
-	}
+	// The first try and two retries.
+	srv.FailNext(3, alphaesstest.Fault{Endpoint: "getLastPowerData", Status: http.StatusBadGateway})
 	out.Reset()
 	if code := run(context.Background(), args, creds, &out, &errb); code != 0 || !strings.Contains(out.String(), "unavailable") ||
 		strings.Contains(out.String(), "offline") {
