@@ -6,8 +6,20 @@
 //
 //	vtn, err := openadr.NewVTN("VTN_GRIDWIRE",
 //		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(time.Minute, 5*time.Minute)))
-//	if err != nil { … }
-//	go http.ListenAndServeTLS(addr, cert, key, vtn) // serves /OpenADR2/Simple/2.0b/{service}
+//	if err != nil {
+//		return err
+//	}
+//	srv := &http.Server{
+//		Addr:    ":8443",
+//		Handler: vtn, // serves /OpenADR2/Simple/2.0b/{service}
+//		// A VEN's request is small and quick; these keep slow or idle
+//		// clients from holding connections open.
+//		ReadHeaderTimeout: 5 * time.Second,
+//		ReadTimeout:       30 * time.Second,
+//		IdleTimeout:       2 * time.Minute,
+//		TLSConfig:         &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: venCAs},
+//	}
+//	go srv.ListenAndServeTLS(certFile, keyFile) // Shutdown(ctx) stops it
 //
 // and from the application, once a VEN has registered and reported:
 //
@@ -87,9 +99,28 @@
 // registration hook sees the Caller, to approve VENs by fingerprint as
 // OpenADR certification expects.
 //
+// The binding is made on first use and only the application changes it
+// (BindCertificate): a VEN that registered without a certificate is not
+// captured by a client that re-registers with its registrationID and a
+// certificate.
+//
 // Over plain HTTP there is no certificate and none of this applies: anyone
 // who knows a venID can act as that VEN. Plain HTTP is for development, or
 // behind a proxy that authenticates VENs.
+//
+// # Production
+//
+// Without a registration hook every VEN that asks is registered, up to
+// WithMaxVENs (DefaultMaxVENs): fine for a sandbox, not for production. In
+// production serve TLS that requires client certificates and approve VENs
+// by certificate: WithVENFingerprint for a fixed fleet, or
+// WithRegistrationHook deciding on RegistrationRequest.Caller.Fingerprint
+// (rejecting is answered with 463). The other per-VEN bounds are the
+// request body size (WithMaxBodyBytes), the event list's size
+// (WithMaxAnswerBytes, trimmed by priority and start), the poll queue
+// (MaxQueued) and report requests (MaxReportRequests); identifiers longer
+// than 256 bytes are refused, and logs show at most 64 bytes of any
+// identifier taken from a request.
 //
 // # State
 //

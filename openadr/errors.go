@@ -31,6 +31,10 @@ var (
 	// cancelled first (by a newer schedule, say), so that answer will not
 	// come.
 	ErrEventChanged = errors.New("openadr: event changed before the VEN answered")
+	// ErrLimit: a VEN's poll queue (MaxQueued messages) or its report
+	// requests (MaxReportRequests) are full; the VEN has not polled for a
+	// long while, or the application asks more than a VEN can follow.
+	ErrLimit = errors.New("openadr: per-VEN limit reached")
 )
 
 // ResponseError is an OpenADR protocol error: the response code and

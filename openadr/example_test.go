@@ -1,11 +1,9 @@
 package openadr_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log"
-	"net/http"
 	"net/http/httptest"
 	"time"
 
@@ -16,36 +14,33 @@ import (
 	"github.com/gridwire/gridwire/openadr/ven"
 )
 
-// post plays the VEN in the examples: one request to the VTN, in process.
-func post(h http.Handler, svc oadr.ServiceName, msg oadr.Message) oadr.Message {
-	body, err := oadr.Marshal(msg)
-	if err != nil {
-		log.Fatal(err)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, openadr.PathPrefix+string(svc), bytes.NewReader(body)))
-	answer, err := oadr.Unmarshal(rec.Body.Bytes())
-	if err != nil {
-		log.Fatal(err)
-	}
-	return answer
-}
-
-// A VTN, a VEN that registers and polls, and an event for it.
+// A VTN served over HTTP, a VEN (the battery simulator of package
+// openadr/ven) that registers and polls, and an event for it. The clock is
+// a fake one so that the output is fixed; a real VTN uses the system clock.
 func ExampleVTN() {
 	ctx := context.Background()
+	clk := clock.NewFake(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
 	vtn, err := openadr.NewVTN("VTN_EXAMPLE",
-		openadr.WithClock(clock.NewFake(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))),
+		openadr.WithClock(clk),
 		openadr.WithRegistrationHook(func(_ context.Context, r openadr.RegistrationRequest) (openadr.Decision, error) {
 			return openadr.Decision{VenID: "VEN_" + r.VenName}, nil
 		}))
 	if err != nil {
 		log.Fatal(err)
 	}
-	reg := post(vtn, oadr.ServiceEiRegisterParty, &oadr.CreatePartyRegistration{
-		RequestID: "R1", ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP, VenName: "battery",
-	}).(*oadr.CreatedPartyRegistration)
-	fmt.Println("registered:", reg.VenID)
+	srv := httptest.NewServer(vtn) // in production: an http.Server with timeouts, over TLS
+	defer srv.Close()
+	defer srv.Client().CloseIdleConnections()
+
+	sim, err := ven.New(srv.URL, ven.WithHTTPClient(srv.Client()), ven.WithClock(clk), ven.WithVENName("battery"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := sim.Register(ctx); err != nil {
+		log.Fatal(err)
+	}
+	venID := sim.State().VENID
+	fmt.Println("registered:", venID)
 
 	charge, err := openadr.LoadDispatch(
 		openadr.DispatchStep{Duration: time.Hour, Mode: energy.ModeCharge, Power: 3000},
@@ -53,61 +48,80 @@ func ExampleVTN() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = vtn.CreateEvent(ctx, reg.VenID, openadr.Event{
+	_, err = vtn.CreateEvent(ctx, venID, openadr.Event{
 		ID: "EVT_1", Start: time.Date(2025, 6, 1, 13, 0, 0, 0, time.UTC), Signals: []openadr.Signal{charge},
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	for range 3 {
-		switch m := post(vtn, oadr.ServiceOadrPoll, &oadr.Poll{VenID: reg.VenID}).(type) {
-		case *oadr.DistributeEvent:
-			e := m.Events[0]
-			fmt.Println("poll:", m.MessageName(), e.Descriptor.EventID, e.Descriptor.Status, e.Signals[0].SignalName, e.Signals[0].Intervals[0].Value, e.Signals[0].Intervals[1].Value)
-		default:
-			fmt.Println("poll:", m.MessageName())
+	q, err := vtn.Queue(ctx, venID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("queued:", q)
+	for got := true; got; { // the VEN's polls, until its queue is empty
+		if got, err = sim.PollOnce(ctx); err != nil {
+			log.Fatal(err)
 		}
 	}
+	for _, e := range sim.State().Events {
+		fmt.Println("the VEN has", e.ID, e.Opt, e.Start.Format("15:04"), "to", e.End.Format("15:04"))
+	}
+	ev, err := vtn.Event(ctx, venID, "EVT_1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("the VTN has its answer:", ev.Response.OptType)
 	// Output:
 	// registered: VEN_battery
-	// poll: oadrRegisterReport
-	// poll: oadrDistributeEvent EVT_1 far LOAD_DISPATCH 3 -5
-	// poll: oadrResponse
+	// queued: [oadrRegisterReport oadrDistributeEvent]
+	// the VEN has EVT_1 optIn 13:00 to 15:00
+	// the VTN has its answer: optIn
 }
 
 // Telemetry arrives as typed measurements, converted with the units the VEN
-// registered for each data point.
+// registered for each data point, in the VEN's sign (2.0b measures
+// consumption: + charging).
 func ExampleWithTelemetryHook() {
+	ctx := context.Background()
+	clk := clock.NewFake(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
 	vtn, err := openadr.NewVTN("VTN_EXAMPLE",
-		openadr.WithRegistrationHook(func(context.Context, openadr.RegistrationRequest) (openadr.Decision, error) {
-			return openadr.Decision{VenID: "VEN_1"}, nil
-		}),
+		openadr.WithClock(clk),
+		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(time.Minute, time.Minute)),
 		openadr.WithTelemetryHook(func(_ context.Context, venID string, ms []openadr.Measurement) {
 			for _, m := range ms {
-				fmt.Println(venID, m.ResourceID, m.Quantity, m.Value, m.Unit)
+				switch m.Quantity {
+				case openadr.QuantityStateOfCharge, openadr.QuantityPower, openadr.QuantityVoltage:
+					fmt.Println(m.MeasuredAt.Format("15:04"), m.ResourceID, m.Quantity, m.Value, m.Unit)
+				}
 			}
 		}))
 	if err != nil {
 		log.Fatal(err)
 	}
-	post(vtn, oadr.ServiceEiRegisterParty, &oadr.CreatePartyRegistration{RequestID: "R", ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP})
-	source := &oadr.Target{ResourceIDs: []string{"battery1"}}
-	post(vtn, oadr.ServiceEiReport, &oadr.RegisterReport{RequestID: "RR", VenID: "VEN_1", Reports: []oadr.Report{{
-		ReportSpecifierID: "usage", ReportRequestID: "0", ReportName: oadr.ReportMetadataTelemetryUsage, CreatedDateTime: time.Now(),
-		Descriptions: []oadr.ReportDescription{
-			{RID: "p", DataSource: source, ReportType: oadr.ReportTypeReading, ReadingType: oadr.ReadingDirectRead,
-				ItemBase: oadr.NewPowerReal(oadr.ScaleKilo, oadr.PowerAttributes{Hertz: 50, Voltage: 230, AC: true})},
-			{RID: "soc", DataSource: source, ReportType: oadr.ReportTypeStateOfCharge, ReadingType: oadr.ReadingDirectRead,
-				ItemBase: oadr.NewCustomUnit("stateOfCharge", "%", oadr.ScaleNone)},
-		},
-	}}})
-	post(vtn, oadr.ServiceEiReport, &oadr.UpdateReport{RequestID: "U", VenID: "VEN_1", Reports: []oadr.Report{{
-		ReportSpecifierID: "usage", ReportRequestID: "RR_1", ReportName: oadr.ReportTelemetryUsage, CreatedDateTime: time.Now(),
-		Intervals: []oadr.ReportInterval{{Start: time.Now(), Payloads: []oadr.ReportPayload{{RID: "p", Value: -2.5}, {RID: "soc", Value: 58}}}},
-	}}})
+	srv := httptest.NewServer(vtn)
+	defer srv.Close()
+	defer srv.Client().CloseIdleConnections()
+	sim, err := ven.New(srv.URL, ven.WithHTTPClient(srv.Client()), ven.WithClock(clk))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := sim.Register(ctx); err != nil {
+		log.Fatal(err)
+	}
+	for got := true; got; { // the VTN's report requests
+		if got, err = sim.PollOnce(ctx); err != nil {
+			log.Fatal(err)
+		}
+	}
+	clk.Advance(time.Minute)
+	if err := sim.Tick(ctx); err != nil { // the reports due
+		log.Fatal(err)
+	}
 	// Output:
-	// VEN_1 battery1 power -2500 W
-	// VEN_1 battery1 stateOfCharge 0.58
+	// 12:00 battery1 voltage 51.2 V
+	// 12:00 battery1 power 0 W
+	// 12:00 battery1 stateOfCharge 0.5
 }
 
 func ExampleRequestTelemetry() {

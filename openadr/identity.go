@@ -111,12 +111,19 @@ func (v *VTN) provisionedVenID(c Caller, sent string) (string, error) {
 }
 
 // checkCaller decides whether c may speak for the VEN registered as reg.
-// A registration made with a client certificate binds the venID to it.
+// A registration is bound on first use to the certificate it was made with,
+// or to none: a registration made with a client certificate takes requests
+// only with it, and one made without takes none with a certificate, so that
+// a client presenting one cannot pass for a VEN that had none (and
+// re-register to capture it). BindCertificate changes the binding.
 func checkCaller(c Caller, reg *Registration) error {
-	if reg.Fingerprint != "" && c.Fingerprint != reg.Fingerprint {
-		return Reject(oadr.CodeNotRegisteredOrAuthorized, "venID %q is registered to another client certificate", reg.VenID)
+	switch {
+	case c.Fingerprint == reg.Fingerprint:
+		return nil
+	case reg.Fingerprint == "":
+		return Reject(oadr.CodeNotRegisteredOrAuthorized, "venID %q was registered without a client certificate", reg.VenID)
 	}
-	return nil
+	return Reject(oadr.CodeNotRegisteredOrAuthorized, "venID %q is registered to another client certificate", reg.VenID)
 }
 
 // updateVEN is the one place a venID taken from a message is trusted: it

@@ -265,3 +265,48 @@ func TestPlainHTTPTrustsVenID(t *testing.T) {
 	got := postAs(t, other, f.srv.URL, oadr.ServiceOadrPoll, &oadr.Poll{VenID: f.venID})
 	assert.Equal(t, "oadrDistributeEvent", got.MessageName())
 }
+
+// Over TLS that asks for client certificates without requiring them, a VEN
+// that registered without one is bound to none: a client with a certificate
+// cannot re-register with its registrationID to capture it, nor act for it.
+// Only the application rebinds it.
+func TestTLSBindOnFirstUse(t *testing.T) {
+	ca := newTestCA(t)
+	certX, fpX := ca.issue(t, "attacker", 2)
+	vtn, err := openadr.NewVTN("VTN_TLS", openadr.WithClock(clock.NewFake(t0)))
+	require.NoError(t, err)
+	srv := httptest.NewUnstartedServer(recording(t, vtn))
+	srv.TLS = &tls.Config{ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: ca.pool, MinVersion: tls.VersionTLS12}
+	srv.StartTLS()
+	defer srv.Close()
+	defer srv.Client().CloseIdleConnections()
+	ctx := t.Context()
+
+	victim := srv.Client() // no client certificate
+	reg := postAs(t, victim, srv.URL, oadr.ServiceEiRegisterParty, &oadr.CreatePartyRegistration{RequestID: "R1",
+		ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP, HTTPPullModel: new(true)}).(*oadr.CreatedPartyRegistration)
+	require.Equal(t, oadr.CodeOK, reg.Response.Code)
+
+	attacker := tlsClient(t, srv, certX)
+	re := postAs(t, attacker, srv.URL, oadr.ServiceEiRegisterParty, &oadr.CreatePartyRegistration{RequestID: "R2",
+		RegistrationID: reg.RegistrationID, VenID: reg.VenID,
+		ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP, HTTPPullModel: new(true)}).(*oadr.CreatedPartyRegistration)
+	assert.Equal(t, oadr.CodeNotRegisteredOrAuthorized, re.Response.Code)
+	poll := postAs(t, attacker, srv.URL, oadr.ServiceOadrPoll, &oadr.Poll{VenID: reg.VenID}).(*oadr.Response)
+	assert.Equal(t, oadr.CodeNotRegisteredOrAuthorized, poll.Response.Code)
+	got, err := vtn.Registration(ctx, reg.VenID)
+	require.NoError(t, err)
+	assert.Empty(t, got.Fingerprint, "still bound to no certificate")
+	ok := postAs(t, victim, srv.URL, oadr.ServiceOadrPoll, &oadr.Poll{VenID: reg.VenID})
+	assert.Equal(t, "oadrRegisterReport", ok.MessageName(), "the victim still polls")
+
+	// The application moves the VEN to a certificate; then only that one
+	// speaks for it.
+	require.NoError(t, vtn.BindCertificate(ctx, reg.VenID, fpX))
+	poll = postAs(t, victim, srv.URL, oadr.ServiceOadrPoll, &oadr.Poll{VenID: reg.VenID}).(*oadr.Response)
+	assert.Equal(t, oadr.CodeNotRegisteredOrAuthorized, poll.Response.Code)
+	poll = postAs(t, attacker, srv.URL, oadr.ServiceOadrPoll, &oadr.Poll{VenID: reg.VenID}).(*oadr.Response)
+	assert.Equal(t, oadr.CodeOK, poll.Response.Code)
+	assert.ErrorIs(t, vtn.BindCertificate(ctx, reg.VenID, "12:34"), energy.ErrInvalid)
+	assert.ErrorIs(t, vtn.BindCertificate(ctx, "NOBODY", ""), openadr.ErrUnknownVEN)
+}

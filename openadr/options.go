@@ -19,6 +19,15 @@ const (
 	DefaultMaxBodyBytes = 1 << 20
 	// DefaultMarketContext is the eiMarketContext of events that name none.
 	DefaultMarketContext = "http://MarketContext1"
+	// DefaultMaxVENs caps how many VENs may be registered at once: enough
+	// for a sizeable fleet, few enough that a flood of registrations from
+	// an unauthenticated client costs megabytes, not gigabytes (see
+	// WithMaxVENs).
+	DefaultMaxVENs = 10_000
+	// DefaultMaxAnswerBytes bounds the encoded size of an event list sent
+	// to a VEN (see WithMaxAnswerBytes): a quarter of what the openadr/ven
+	// VEN reads, and far above what a battery's schedule needs.
+	DefaultMaxAnswerBytes = 1 << 20
 )
 
 // Option configures a VTN.
@@ -45,6 +54,26 @@ func WithMaxBodyBytes(n int64) Option { return func(v *VTN) { v.maxBody = n } }
 // WithMarketContext sets the market context (a URI) of events that do not
 // name one (default DefaultMarketContext).
 func WithMarketContext(uri string) Option { return func(v *VTN) { v.marketContext = uri } }
+
+// WithMaxVENs caps the number of registered VENs (default DefaultMaxVENs;
+// n must be positive). A new VEN registering past the cap is refused with
+// 463 (not registered or authorized); a VEN that is registered already may
+// always re-register. The cap is a safety net against a client that
+// registers VENs in a loop, not an access control: in production approve
+// VENs with WithRegistrationHook (by the client certificate in
+// RegistrationRequest.Caller) or provision them with WithVENFingerprint.
+// With several VTN processes sharing one Store, concurrent registrations
+// may overshoot the cap by a few.
+func WithMaxVENs(n int) Option { return func(v *VTN) { v.maxVENs = n } }
+
+// WithMaxAnswerBytes bounds the encoded size of the event list
+// (oadrDistributeEvent) sent to a VEN (default DefaultMaxAnswerBytes; n
+// must be at least 16 KiB). A list that would be larger is trimmed: the
+// events of highest priority (1 first, 0 last, as 2.0b orders them) and,
+// among equals, the earliest to start are kept, and a warning is logged.
+// The VEN hears of the others in a later list, once some of those sent
+// have ended or been cancelled. Give the VENs a read limit above n.
+func WithMaxAnswerBytes(n int) Option { return func(v *VTN) { v.maxAnswer = n } }
 
 // WithReportRequestDelivery chooses how report requests reach the VEN
 // (default DeliverByPoll, which every VEN handles).
@@ -82,9 +111,12 @@ type provisionedVEN struct{ venID, fingerprint string }
 type RegistrationHook func(ctx context.Context, req RegistrationRequest) (Decision, error)
 
 // WithRegistrationHook sets the hook that approves or rejects registrations
-// and may assign IDs. Without one every VEN is accepted with generated IDs,
-// which suits a sandbox; in production any client could then register, so
-// approve VENs by their client certificate (RegistrationRequest.Caller).
+// and may assign IDs. Without one every VEN is accepted with generated IDs
+// (up to WithMaxVENs), which suits a sandbox; in production any client could
+// then register, so approve VENs by their client certificate: serve TLS
+// that requires client certificates, and let the hook accept the
+// fingerprints (RegistrationRequest.Caller.Fingerprint) the application
+// knows, rejecting the rest (Decision.Reject, answered with 463).
 // An error from the hook is answered with 469, or with its code if it is a
 // *ResponseError.
 func WithRegistrationHook(h RegistrationHook) Option {

@@ -2,6 +2,7 @@ package openadr
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/gridwire/gridwire/openadr/oadr"
@@ -9,8 +10,15 @@ import (
 
 // poll answers oadrPoll with the oldest queued message, or with an empty
 // oadrResponse (200, empty requestID: oadrPoll has none) when nothing waits.
-func (v *VTN) poll(ctx context.Context, c Caller, m *oadr.Poll) (oadr.Message, error) {
-	var answer oadr.Message
+// The message leaves the queue now; undo puts it back first in the queue if
+// the answer could not be written.
+func (v *VTN) poll(ctx context.Context, c Caller, m *oadr.Poll) (oadr.Message, func(context.Context), error) {
+	// One variable for what the Store callback hands out: it is moved to
+	// the heap, and one allocation per poll is cheaper than two.
+	var out struct {
+		answer oadr.Message
+		taken  Queued
+	}
 	err := v.updateVEN(ctx, c, m.VenID, func(st *VENState) error {
 		q, ok := st.dequeue()
 		switch {
@@ -18,19 +26,44 @@ func (v *VTN) poll(ctx context.Context, c Caller, m *oadr.Poll) (oadr.Message, e
 		case q.Message == nil:
 			// An event notice: the event list as of now. The eiResponse
 			// answers no oadrRequestEvent, so its requestID is empty.
-			answer = v.distributeEvent(st, oadr.OK(""), v.clock.Now())
+			out.answer = v.distributeEvent(st, oadr.OK(""), v.clock.Now())
 		default:
-			answer = q.Message
+			out.answer = q.Message
 		}
+		out.taken = q
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if answer == nil {
-		return ack("", m.VenID), nil
+	if out.answer == nil {
+		return ack("", m.VenID), nil, nil
 	}
-	return answer, nil
+	return out.answer, v.undoPoll(c, m.VenID, out.taken), nil
+}
+
+// undoPoll returns the function that puts q back. It is made apart from
+// poll so that q is copied to the heap only for polls that took a message.
+func (v *VTN) undoPoll(c Caller, venID string, q Queued) func(context.Context) {
+	return func(ctx context.Context) { v.requeue(ctx, c, venID, q) }
+}
+
+// requeue puts back first in the queue a message whose poll answer was
+// lost. An event notice is not put back when another is queued already:
+// that one builds the same list.
+func (v *VTN) requeue(ctx context.Context, c Caller, venID string, q Queued) {
+	err := v.updateVEN(ctx, c, venID, func(st *VENState) error {
+		if q.Message == nil && slices.ContainsFunc(st.Queue, func(q Queued) bool { return q.Message == nil }) {
+			return nil
+		}
+		st.Queue = slices.Insert(st.Queue, 0, q)
+		return nil
+	})
+	if err != nil {
+		v.log.WarnContext(ctx, "openadr: a poll answer was lost and could not be queued again", "venID", logID(venID), "message", q.Name(), "err", err)
+		return
+	}
+	v.log.InfoContext(ctx, "openadr: a poll answer was lost; queued again", "venID", logID(venID), "message", q.Name())
 }
 
 // decode decodes a request body; polls come from the poll cache when they

@@ -2,6 +2,8 @@ package openadr
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/gridwire/gridwire/energy"
@@ -15,6 +17,46 @@ import (
 // Event changes are queued as a marker rather than a copy of the event list:
 // the oadrDistributeEvent is built when the VEN polls, with the statuses of
 // that moment, and several changes before a poll coalesce into one message.
+
+// Limits per VEN, so that an application (or a hostile caller of its API)
+// cannot grow a VEN's state without end while the VEN does not poll.
+const (
+	// MaxQueued bounds a VEN's poll queue: Enqueue, RequestReports and
+	// CancelReports fail with ErrLimit past it. Event changes and report
+	// requests coalesce into one queued message each, so a queue this deep
+	// means a VEN that does not poll.
+	MaxQueued = 100
+	// MaxReportRequests bounds the report requests in force for a VEN;
+	// RequestReports fails with ErrLimit past it.
+	MaxReportRequests = 100
+)
+
+// enqueueBounded appends msg to the VEN's queue unless it is full.
+func (st *VENState) enqueueBounded(msg oadr.Message, at time.Time) error {
+	if len(st.Queue) >= MaxQueued {
+		return fmt.Errorf("%w: %d messages wait in the poll queue of VEN %q", ErrLimit, len(st.Queue), st.Registration.VenID)
+	}
+	st.enqueue(msg, at)
+	return nil
+}
+
+// enqueueReportRequests queues report requests in one oadrCreateReport: a
+// queued oadrCreateReport the VEN has not polled yet takes them (the VEN
+// handles several requests in one message as well as one), otherwise a new
+// one is queued. It returns the requestID of the message that carries them.
+func (st *VENState) enqueueReportRequests(reqs []oadr.ReportRequest, at time.Time) (string, error) {
+	for i, q := range st.Queue {
+		if cr, ok := q.Message.(*oadr.CreateReport); ok {
+			// A copy: the queued message may be shared with a reader.
+			merged := *cr
+			merged.ReportRequests = append(slices.Clip(cr.ReportRequests), reqs...)
+			st.Queue[i].Message = &merged
+			return merged.RequestID, nil
+		}
+	}
+	id := newID()
+	return id, st.enqueueBounded(&oadr.CreateReport{RequestID: id, ReportRequests: reqs, VenID: st.Registration.VenID}, at)
+}
 
 // enqueue appends msg to the VEN's queue.
 func (st *VENState) enqueue(msg oadr.Message, at time.Time) {
@@ -58,7 +100,7 @@ func (st *VENState) dequeue() (Queued, bool) {
 // as a poll answer (oadrCreateReport, oadrCancelReport, oadrRegisterReport,
 // oadrUpdateReport, oadrDistributeEvent, oadrCancelPartyRegistration,
 // oadrRequestReregistration) and must encode; the VTN does not track the
-// answer. Prefer CreateEvent, RequestReports, CancelRegistration and the
+// answer. A full queue (MaxQueued) fails with ErrLimit. Prefer CreateEvent, RequestReports, CancelRegistration and the
 // like, which do.
 func (v *VTN) Enqueue(ctx context.Context, venID string, msg oadr.Message) error {
 	if msg == nil {
@@ -74,8 +116,7 @@ func (v *VTN) Enqueue(ctx context.Context, venID string, msg oadr.Message) error
 		return energy.Invalid("msg", "%v", err)
 	}
 	return v.store.Update(ctx, venID, func(st *VENState) error {
-		st.enqueue(msg, v.clock.Now())
-		return nil
+		return st.enqueueBounded(msg, v.clock.Now())
 	})
 }
 

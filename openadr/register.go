@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
+	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
 
@@ -142,7 +144,7 @@ func (v *VTN) createPartyRegistration(ctx context.Context, c Caller, m *oadr.Cre
 	if err != nil {
 		return nil, err
 	}
-	v.log.InfoContext(ctx, "openadr: VEN "+kind.String(), "venID", reg.VenID, "venName", reg.VenName, "remote", c.RemoteAddr)
+	v.log.InfoContext(ctx, "openadr: VEN "+kind.String(), "venID", reg.VenID, "venName", logID(reg.VenName), "remote", c.RemoteAddr)
 	v.notifyRegistration(ctx, RegistrationChange{Kind: kind, Registration: reg})
 	return v.createdPartyRegistration(oadr.OK(m.RequestID), reg.VenID, reg.RegistrationID), nil
 }
@@ -210,6 +212,9 @@ func (v *VTN) register(ctx context.Context, c Caller, req RegistrationRequest) (
 		Fingerprint:      c.Fingerprint,
 		RegisteredAt:     now,
 	}
+	if err := v.checkCapacity(ctx, reg.VenID); err != nil {
+		return Registration{}, err
+	}
 	st := &VENState{Registration: reg}
 	st.enqueueRegisterReport(now)
 	err = v.store.Create(ctx, st)
@@ -227,6 +232,41 @@ func (v *VTN) register(ctx context.Context, c Caller, req RegistrationRequest) (
 		})
 	}
 	return reg, err
+}
+
+// checkCapacity refuses a new VEN past WithMaxVENs; venID may be that of
+// a VEN that is registered already (the hook assigned it), which does not
+// count twice.
+func (v *VTN) checkCapacity(ctx context.Context, venID string) error {
+	ids, err := v.store.VENs(ctx)
+	if err != nil {
+		return err
+	}
+	if len(ids) < v.maxVENs || slices.Contains(ids, venID) {
+		return nil
+	}
+	v.log.WarnContext(ctx, "openadr: registration refused: VEN cap reached", "max", v.maxVENs)
+	return Reject(oadr.CodeNotRegisteredOrAuthorized, "this VTN registers no more VENs")
+}
+
+// BindCertificate binds the VEN venID to the TLS client certificate with
+// the given fingerprint (in any form NormalizeFingerprint reads), or unbinds
+// it when fingerprint is "": from then on only requests presenting that
+// certificate may speak for the VEN. A VEN is bound on first use, to the
+// certificate it registered with (or to none); re-registering never changes
+// that, so moving a VEN to a new certificate is the application's decision,
+// made here.
+func (v *VTN) BindCertificate(ctx context.Context, venID, fingerprint string) error {
+	fp := ""
+	if fingerprint != "" {
+		if fp = NormalizeFingerprint(fingerprint); fp == "" {
+			return energy.Invalid("fingerprint", "%q is not 10 bytes of hex (AB:CD:… or 20 hex digits)", fingerprint)
+		}
+	}
+	return v.store.Update(ctx, venID, func(st *VENState) error {
+		st.Registration.Fingerprint = fp
+		return nil
+	})
 }
 
 // reregister handles a VEN that sends its registrationID: it keeps its venID.
@@ -258,9 +298,10 @@ func (v *VTN) reregister(ctx context.Context, c Caller, req RegistrationRequest)
 		r.VenName = req.VenName
 		r.ProfileName, r.TransportName, r.TransportAddress = req.ProfileName, req.TransportName, req.TransportAddress
 		r.ReportOnly, r.XMLSignature = req.ReportOnly, req.XMLSignature
-		if r.Fingerprint == "" {
-			r.Fingerprint = c.Fingerprint
-		}
+		// The binding made at registration stands: a certificate presented
+		// now must not capture a registration made without one (whoever
+		// learnt its registrationID could otherwise lock its VEN out). Only
+		// the application rebinds, with BindCertificate.
 		r.RegisteredAt = v.clock.Now()
 		reg = *r
 		return nil
@@ -315,7 +356,7 @@ func (v *VTN) canceledPartyRegistration(ctx context.Context, c Caller, m *oadr.C
 	}
 	if !m.Response.Code.Success() {
 		// The VTN's cancellation stands; the VEN's objection is recorded.
-		v.log.WarnContext(ctx, "openadr: VEN answered the cancellation with an error", "venID", m.VenID, "code", int(m.Response.Code), "description", m.Response.Description)
+		v.log.WarnContext(ctx, "openadr: VEN answered the cancellation with an error", "venID", m.VenID, "code", int(m.Response.Code), "description", logID(m.Response.Description))
 	}
 	if err := v.store.Delete(ctx, m.VenID); err != nil {
 		return nil, err

@@ -288,7 +288,7 @@ func (v *VTN) createdReport(ctx context.Context, c Caller, m *oadr.CreatedReport
 		return nil, err
 	}
 	if len(refused) > 0 || !m.Response.Code.Success() {
-		v.log.WarnContext(ctx, "openadr: VEN refused report requests", "venID", m.VenID, "reportRequestIDs", refused, "code", int(m.Response.Code), "description", m.Response.Description)
+		v.log.WarnContext(ctx, "openadr: VEN refused report requests", "venID", m.VenID, "reportRequestIDs", refused, "code", int(m.Response.Code), "description", logID(m.Response.Description))
 	}
 	return ack(m.Response.RequestID, m.VenID), nil
 }
@@ -308,8 +308,10 @@ func (v *VTN) canceledReport(ctx context.Context, c Caller, m *oadr.CanceledRepo
 }
 
 // RequestReports asks the VEN for some of the reports it offered: an
-// oadrCreateReport is queued for its next poll. It returns the
-// reportRequestIDs.
+// oadrCreateReport is queued for its next poll (or the requests join the
+// one queued already, so requests made before a poll travel together). It
+// returns the reportRequestIDs. Past MaxReportRequests in force it fails
+// with ErrLimit.
 func (v *VTN) RequestReports(ctx context.Context, venID string, reqs ...ReportRequest) ([]string, error) {
 	if len(reqs) == 0 {
 		return nil, energy.Invalid("reqs", "no report request")
@@ -329,13 +331,18 @@ func (v *VTN) RequestReports(ctx context.Context, venID string, reqs ...ReportRe
 				return energy.Invalid("ReportRequestID", "%q is in use", s.Request.ReportRequestID)
 			}
 		}
-		sentIn := newID()
+		if n := len(st.ReportRequests) + len(states); n > MaxReportRequests {
+			return fmt.Errorf("%w: VEN %q would have %d report requests, more than %d", ErrLimit, venID, n, MaxReportRequests)
+		}
+		sentIn, err := st.enqueueReportRequests(wire, now)
+		if err != nil {
+			return err
+		}
 		for i := range states {
 			states[i].SentIn = sentIn
 			ids = append(ids, states[i].Request.ReportRequestID)
 		}
 		st.ReportRequests = append(st.ReportRequests, states...)
-		st.enqueue(&oadr.CreateReport{RequestID: sentIn, ReportRequests: wire, VenID: venID}, now)
 		return nil
 	})
 	return ids, err
@@ -354,10 +361,12 @@ func (v *VTN) CancelReports(ctx context.Context, venID string, reportToFollow bo
 				return fmt.Errorf("%w: %q", ErrUnknownReportRequest, id)
 			}
 		}
+		if err := st.enqueueBounded(&oadr.CancelReport{RequestID: newID(), ReportRequestIDs: reportRequestIDs, ReportToFollow: reportToFollow, VenID: venID}, v.clock.Now()); err != nil {
+			return err
+		}
 		for _, id := range reportRequestIDs {
 			st.request(id).Status = ReportCancelling
 		}
-		st.enqueue(&oadr.CancelReport{RequestID: newID(), ReportRequestIDs: reportRequestIDs, ReportToFollow: reportToFollow, VenID: venID}, v.clock.Now())
 		return nil
 	})
 }

@@ -80,8 +80,9 @@ type Registration struct {
 	ReportOnly       bool
 	XMLSignature     bool
 	// Fingerprint is the TLS client certificate fingerprint the VEN
-	// registered with (see Caller); when set, every later request for this
-	// venID must come with the same certificate.
+	// registered with (see Caller), "" when it had none; every later request
+	// for this venID must come with the same certificate, or without one
+	// when it is "". Only VTN.BindCertificate changes it.
 	Fingerprint  string
 	RegisteredAt time.Time
 	// CancelRequestID is the requestID of the VTN's oadrCancelPartyRegistration

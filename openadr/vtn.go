@@ -35,6 +35,8 @@ type VTN struct {
 	clock         clock.Clock
 	pollFreq      time.Duration
 	maxBody       int64
+	maxVENs       int
+	maxAnswer     int
 	marketContext string
 	delivery      ReportRequestDelivery
 	hooks         hooks
@@ -59,6 +61,8 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 		clock:         clock.System(),
 		pollFreq:      DefaultPollFrequency,
 		maxBody:       DefaultMaxBodyBytes,
+		maxVENs:       DefaultMaxVENs,
+		maxAnswer:     DefaultMaxAnswerBytes,
 		marketContext: DefaultMarketContext,
 		delivery:      DeliverByPoll,
 		profiles: []oadr.Profile{{
@@ -84,6 +88,10 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 		return nil, energy.Invalid("WithPollFrequency", "%v is not a positive whole number of seconds", v.pollFreq)
 	case v.maxBody <= 0:
 		return nil, energy.Invalid("WithMaxBodyBytes", "%d is not positive", v.maxBody)
+	case v.maxVENs <= 0:
+		return nil, energy.Invalid("WithMaxVENs", "%d is not positive", v.maxVENs)
+	case v.maxAnswer < minAnswerBytes:
+		return nil, energy.Invalid("WithMaxAnswerBytes", "%d is below %d", v.maxAnswer, minAnswerBytes)
 	case v.marketContext == "":
 		return nil, energy.Invalid("WithMarketContext", "empty market context")
 	case v.delivery != DeliverByPoll && v.delivery != DeliverInRegisteredReport:
@@ -138,20 +146,34 @@ func (v *VTN) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		v.write(w, http.StatusBadRequest, oadr.NewResponse(oadr.CodeBadRequest, "request body could not be read", ""))
 		return
 	}
-	v.write(w, http.StatusOK, v.handle(r.Context(), svc, identify(r), buf.Bytes()))
+	answer, undo := v.handle(r.Context(), svc, identify(r), buf.Bytes())
+	if err := v.write(w, http.StatusOK, answer); err != nil && undo != nil {
+		// The VEN never got the message it was handed; it stays first in
+		// its queue for the next poll.
+		undo(context.WithoutCancel(r.Context()))
+	}
 }
 
-// handle decodes one request body and returns the answer to send.
-func (v *VTN) handle(ctx context.Context, svc oadr.ServiceName, c Caller, body []byte) oadr.Message {
+// handle decodes one request body and returns the answer to send and, for
+// a poll answered with a queued message, the function that puts the
+// message back when the answer could not be written.
+func (v *VTN) handle(ctx context.Context, svc oadr.ServiceName, c Caller, body []byte) (answer oadr.Message, undo func(context.Context)) {
 	msg, err := v.decode(svc, body)
 	if err != nil {
-		return v.decodeErrorAnswer(ctx, svc, err)
+		return v.decodeErrorAnswer(ctx, svc, err), nil
 	}
 	name := msg.MessageName()
-	var answer oadr.Message
-	if !served(svc, name) {
+	if err := checkWireIDs(msg); err != nil {
+		v.log.InfoContext(ctx, "openadr: request refused", "message", name, "venID", logID(venIDOf(msg)), "code", int(err.Code), "reason", err.Description)
+		// Nothing of an oversized ID is echoed.
+		return v.errorAnswer(name, "", "", err), nil
+	}
+	switch p, isPoll := msg.(*oadr.Poll); {
+	case !served(svc, name):
 		err = Reject(oadr.CodeComplianceError, "%s is not accepted at %s", name, svc)
-	} else {
+	case isPoll:
+		answer, undo, err = v.poll(ctx, c, p)
+	default:
 		answer, err = v.route(ctx, c, msg)
 	}
 	if err != nil {
@@ -160,26 +182,24 @@ func (v *VTN) handle(ctx context.Context, svc oadr.ServiceName, c Caller, body [
 		switch {
 		case ctx.Err() != nil:
 			// The VEN went away mid-request; nobody will read the answer.
-			v.log.DebugContext(ctx, "openadr: request abandoned", "message", name, "venID", venIDOf(msg), "err", err)
+			v.log.DebugContext(ctx, "openadr: request abandoned", "message", name, "venID", logID(venIDOf(msg)), "err", err)
 		case !isResponse && !errors.Is(err, ErrUnknownVEN):
-			v.log.ErrorContext(ctx, "openadr: handling request", "message", name, "venID", venIDOf(msg), "err", err)
+			v.log.ErrorContext(ctx, "openadr: handling request", "message", name, "venID", logID(venIDOf(msg)), "err", err)
 		default:
-			v.log.InfoContext(ctx, "openadr: request refused", "message", name, "venID", venIDOf(msg), "code", int(pe.Code), "reason", pe.Description)
+			v.log.InfoContext(ctx, "openadr: request refused", "message", name, "venID", logID(venIDOf(msg)), "code", int(pe.Code), "reason", pe.Description)
 		}
-		return v.errorAnswer(name, requestIDOf(msg), venIDOf(msg), pe)
+		return v.errorAnswer(name, requestIDOf(msg), venIDOf(msg), pe), nil
 	}
 	if v.log.Enabled(ctx, slog.LevelDebug) {
-		v.log.DebugContext(ctx, "openadr: request", "message", name, "venID", venIDOf(msg), "remote", c.RemoteAddr, "answer", answer.MessageName())
+		v.log.DebugContext(ctx, "openadr: request", "message", name, "venID", logID(venIDOf(msg)), "remote", c.RemoteAddr, "answer", answer.MessageName())
 	}
-	return answer
+	return answer, undo
 }
 
 // route calls the handler of a message. Each returns the answer, or an error
 // that handle turns into an eiResponse in the answer the message calls for.
 func (v *VTN) route(ctx context.Context, c Caller, msg oadr.Message) (oadr.Message, error) {
 	switch m := msg.(type) {
-	case *oadr.Poll:
-		return v.poll(ctx, c, m)
 	case *oadr.QueryRegistration:
 		return v.queryRegistration(m), nil
 	case *oadr.CreatePartyRegistration:
@@ -213,7 +233,8 @@ func (v *VTN) route(ctx context.Context, c Caller, msg oadr.Message) (oadr.Messa
 	case *oadr.CancelOpt:
 		return v.cancelOpt(ctx, c, m)
 	}
-	// served() lets through only the messages above.
+	// served() lets through only the messages above, and oadrPoll, which
+	// handle answers itself.
 	return nil, Reject(oadr.CodeComplianceError, "%s is not sent to a VTN", msg.MessageName())
 }
 
@@ -251,8 +272,11 @@ func serviceOf(path string) (oadr.ServiceName, bool) {
 	return svc, ok
 }
 
-// write sends msg with the given HTTP status.
-func (v *VTN) write(w http.ResponseWriter, status int, msg oadr.Message) {
+// write sends msg with the given HTTP status. It returns an error when the
+// answer did not reach the connection (the VEN went away), not when msg
+// failed to encode: the VEN then gets an error answer, and sending msg again
+// would fail again.
+func (v *VTN) write(w http.ResponseWriter, status int, msg oadr.Message) error {
 	bp := outPool.Get().(*[]byte)
 	defer putOut(bp)
 	b, err := oadr.AppendMarshal((*bp)[:0], msg)
@@ -262,13 +286,30 @@ func (v *VTN) write(w http.ResponseWriter, status int, msg oadr.Message) {
 		v.log.Error("openadr: encoding answer", "message", msg.MessageName(), "err", err)
 		b, _ = oadr.AppendMarshal((*bp)[:0], oadr.NewResponse(oadr.CodeDeploymentError, "the VTN could not encode its answer", requestIDOfAnswer(msg)))
 	}
+	if d, ok := msg.(*oadr.DistributeEvent); ok && err == nil && len(b) > v.maxAnswer {
+		// An event list larger than a VEN reads: send the part that
+		// matters most (a copy: msg may be an application's queued message).
+		trimmed := *d
+		left := v.fit(&trimmed, len(b))
+		v.log.Warn("openadr: event list trimmed to the answer size limit",
+			"sent", len(trimmed.Events), "leftOut", left, "limit", v.maxAnswer)
+		b, _ = oadr.AppendMarshal(b[:0], &trimmed)
+	}
 	*bp = b
 	h := w.Header()
 	h["Content-Type"] = contentType
 	// An explicit length spares small VEN HTTP stacks a chunked answer.
 	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	w.WriteHeader(status)
-	_, _ = w.Write(b) // a write error means the VEN went away; nothing to do
+	if _, err := w.Write(b); err != nil {
+		return err
+	}
+	// A small answer sits in the server's buffer until the handler returns;
+	// flushing now is how a failure to send it shows.
+	if err := http.NewResponseController(w).Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return err
+	}
+	return nil
 }
 
 var contentType = []string{"application/xml"}
@@ -316,6 +357,39 @@ func checkID(field, s string) error {
 		return energy.Invalid(field, "%q contains a control character", s)
 	}
 	return nil
+}
+
+// maxWireID bounds the venID and requestID a message may carry. IDs in the
+// wild are UUIDs or shorter; a longer one is refused (452) before the VTN
+// stores, logs or echoes it.
+const maxWireID = 256
+
+// checkWireIDs refuses a message whose venID or requestID is over maxWireID.
+func checkWireIDs(msg oadr.Message) *ResponseError {
+	if n := len(venIDOf(msg)); n > maxWireID {
+		return Reject(oadr.CodeInvalidID, "venID of %d bytes is longer than the %d this VTN accepts", n, maxWireID)
+	}
+	if n := len(requestIDOf(msg)); n > maxWireID {
+		return Reject(oadr.CodeInvalidID, "requestID of %d bytes is longer than the %d this VTN accepts", n, maxWireID)
+	}
+	return nil
+}
+
+// maxLoggedID is how much of an identifier from the wire a log line shows.
+const maxLoggedID = 64
+
+// logID returns s, cut to maxLoggedID bytes (on a rune boundary) and marked
+// with its length when longer, so that a client cannot write megabytes into
+// the VTN's log per request.
+func logID(s string) string {
+	if len(s) <= maxLoggedID {
+		return s
+	}
+	cut := s[:maxLoggedID]
+	for len(cut) > 0 && !utf8.ValidString(cut) {
+		cut = cut[:len(cut)-1]
+	}
+	return cut + "…(" + strconv.Itoa(len(s)) + " bytes)"
 }
 
 // isLowerOnly mirrors Python's str.islower: at least one cased letter and

@@ -11,19 +11,20 @@ import (
 )
 
 // lineHandler prints log records as short lines, "15:04:05 registered
-// venID=VEN_1 …", for a person watching the VEN. Times are the record's:
-// the wall clock when the VEN logs.
+// venID=VEN_1 …", for a person watching the VEN. Times are the record's
+// (the wall clock when the VEN logs), in tz.
 type lineHandler struct {
 	w     io.Writer // a syncWriter: the status printer writes too
 	level slog.Level
 	attrs []slog.Attr
+	tz    *time.Location
 }
 
 func (h *lineHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
 
 func (h *lineHandler) Handle(_ context.Context, r slog.Record) error {
 	var b strings.Builder
-	b.WriteString(r.Time.Format(time.TimeOnly))
+	b.WriteString(r.Time.In(h.zone()).Format(time.TimeOnly))
 	if r.Level >= slog.LevelWarn {
 		b.WriteString(" " + r.Level.String())
 	}
@@ -33,7 +34,7 @@ func (h *lineHandler) Handle(_ context.Context, r slog.Record) error {
 		if v.Kind() == slog.KindTime {
 			t := "none"
 			if !v.Time().IsZero() {
-				t = v.Time().Local().Format(time.DateTime)
+				t = v.Time().In(h.zone()).Format(time.DateTime)
 			}
 			fmt.Fprintf(&b, " %s=%q", a.Key, t)
 			return true
@@ -56,7 +57,14 @@ func (h *lineHandler) Handle(_ context.Context, r slog.Record) error {
 }
 
 func (h *lineHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return &lineHandler{w: h.w, level: h.level, attrs: append(append([]slog.Attr(nil), h.attrs...), attrs...)}
+	return &lineHandler{w: h.w, level: h.level, tz: h.tz, attrs: append(append([]slog.Attr(nil), h.attrs...), attrs...)}
+}
+
+func (h *lineHandler) zone() *time.Location {
+	if h.tz == nil {
+		return time.Local
+	}
+	return h.tz
 }
 
 // WithGroup is not needed by the VEN's logs; groups are flattened.

@@ -18,11 +18,13 @@
 //	-timeout    stop after this long (default: run until interrupted)
 //	-status     print the battery's state this often (default 10s; 0: never)
 //	-cert, -key a TLS client certificate for the VTN; -ca the VTN's CA
+//	-tz         time zone of printed times (default Local, which follows $TZ)
 //	-v          also print every message sent and received, and every report
 //
-// It exits with status 1 when the VTN cannot be reached after -tries
-// attempts, refuses the registration or cancels it later, and 2 for bad
-// flags.
+// Environment: TZ sets the Local time zone. SIGINT or SIGTERM stop it
+// cleanly. It exits with status 1 when the VTN cannot be reached after
+// -tries attempts, refuses the registration or cancels it later, and 2 for
+// bad flags.
 package main
 
 import (
@@ -46,11 +48,20 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := stopSignals()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
+
+// stopSignals returns a context that ends on SIGINT or SIGTERM (what a
+// terminal and a service manager send).
+func stopSignals() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// description is what -h prints first.
+const description = "ven runs one simulated battery as an OpenADR 2.0b VEN against a VTN and prints what it does."
 
 // retryGap is the pause between attempts to reach the VTN.
 var retryGap = 2 * time.Second
@@ -63,6 +74,7 @@ type config struct {
 	timeout, status, retryGap time.Duration
 	cert, key, ca             string
 	verbose                   bool
+	tz                        *time.Location
 }
 
 // run is the program apart from the process: it returns the exit status.
@@ -85,9 +97,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.key, "key", "", "private key (PEM) of -cert")
 	fs.StringVar(&c.ca, "ca", "", "CA certificate (PEM) to verify the VTN with")
 	fs.BoolVar(&c.verbose, "v", false, "also print every message sent and received")
+	tz := fs.String("tz", "Local", "time zone of printed times (IANA name, UTC or Local)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), description)
+		fmt.Fprintln(fs.Output(), "\nUsage: ven [flags]\n\nEnvironment:\n  TZ\tthe Local time zone (see -tz)\n\nFlags:")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
+	loc, err := time.LoadLocation(*tz)
+	if err != nil {
+		fmt.Fprintln(stderr, "ven: -tz:", err)
+		return 2
+	}
+	c.tz = loc
 	if c.tries < 1 || c.timeout < 0 || c.status < 0 || (c.cert == "") != (c.key == "") {
 		fmt.Fprintln(stderr, "ven: -tries must be at least 1, -timeout and -status not negative, and -cert and -key go together")
 		return 2
@@ -127,7 +154,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				case <-runCtx.Done():
 					return
 				case <-t.C:
-					printStatus(stdout, v.State())
+					printStatus(stdout, v.State(), c.tz)
 				}
 			}
 		})
@@ -135,7 +162,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err = v.Run(runCtx)
 	stopStatus()
 	wg.Wait()
-	printStatus(stdout, v.State())
+	printStatus(stdout, v.State(), c.tz)
 	if errors.Is(err, ven.ErrRegistrationCanceled) {
 		fmt.Fprintln(stderr, "ven: the VTN cancelled the registration")
 		return 1
@@ -166,7 +193,7 @@ func newVEN(c config, stdout io.Writer) (*ven.VEN, error) {
 		ven.WithVENName(c.name),
 		ven.WithResourceID(c.resource),
 		ven.WithBattery(bat),
-		ven.WithLogger(slog.New(&lineHandler{w: stdout, level: level})),
+		ven.WithLogger(slog.New(&lineHandler{w: stdout, level: level, tz: c.tz})),
 	)
 }
 
@@ -236,7 +263,10 @@ func connect(ctx context.Context, v *ven.VEN, c config, stdout, stderr io.Writer
 	return fmt.Errorf("cannot register with %s: %w", c.vtn, err)
 }
 
-func printStatus(w io.Writer, s ven.State) {
+// printStatus prints the battery's state in a line; its power is said in
+// words (charging, discharging) and as a magnitude, so it reads the same
+// whatever sign convention the reader has in mind.
+func printStatus(w io.Writer, s ven.State, tz *time.Location) {
 	b := s.Battery
 	mode := "idle"
 	switch {
@@ -246,7 +276,7 @@ func printStatus(w io.Writer, s ven.State) {
 		mode = "charging"
 	}
 	fmt.Fprintf(w, "%s SoC %v, %s at %v, %v, %v; %d event(s), %d report request(s)\n",
-		b.MeasuredAt.Local().Format(time.TimeOnly), b.StateOfCharge, mode, abs(b.Power), *b.Voltage, *b.Temperature,
+		b.MeasuredAt.In(tz).Format(time.TimeOnly), b.StateOfCharge, mode, abs(b.Power), *b.Voltage, *b.Temperature,
 		len(s.Events), len(s.Reports))
 }
 

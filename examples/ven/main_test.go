@@ -7,10 +7,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/gridwire/gridwire/openadr/oadr"
@@ -24,9 +28,14 @@ func vtn(t *testing.T, cancelAfterPolls int) *httptest.Server {
 	start := time.Now().UTC().Truncate(time.Second)
 	polls := 0
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		msg, err := oadr.Decode(r.Body)
+		body, err := io.ReadAll(r.Body)
 		if err != nil {
-			t.Errorf("VEN sent: %v", err)
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		msg, err := oadr.Unmarshal(body)
+		if err != nil {
+			assert.NoError(t, err, "VEN sent")
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
@@ -58,8 +67,13 @@ func vtn(t *testing.T, cancelAfterPolls int) *httptest.Server {
 				ans = &oadr.CancelPartyRegistration{RequestID: "C1", RegistrationID: "REG_1", VenID: "VEN_1"}
 			}
 		}
+		out, err := oadr.Marshal(ans)
+		if err != nil {
+			assert.NoError(t, err, "scripted answer")
+			return
+		}
 		w.Header().Set("Content-Type", "application/xml")
-		_ = oadr.Encode(w, ans)
+		_, _ = w.Write(out)
 	}))
 	t.Cleanup(srv.Close)
 	return srv
@@ -68,58 +82,101 @@ func vtn(t *testing.T, cancelAfterPolls int) *httptest.Server {
 func TestRunsAgainstAVTN(t *testing.T) {
 	srv := vtn(t, 0)
 	var out, errs bytes.Buffer
-	args := []string{"-vtn", srv.URL, "-resource", "battery7", "-soc", "40", "-timeout", "2500ms", "-status", "500ms", "-v"}
-	if code := run(t.Context(), args, &out, &errs); code != 0 {
-		t.Fatalf("exit %d: %s", code, errs.String())
-	}
+	args := []string{"-vtn", srv.URL, "-resource", "battery7", "-soc", "40", "-timeout", "2500ms", "-status", "500ms", "-v", "-tz", "UTC"}
+	require.Equal(t, 0, run(t.Context(), args, &out, &errs), errs.String())
 	s := out.String()
 	for _, want := range []string{
 		"VTN VTN_TEST at " + srv.URL + " asks for a poll every 1s",
 		"registered as VEN_1 (registration REG_1); battery battery7 at 40.0 %",
 		"report requested reportRequestID=RR_SOC",
 		"event eventID=EVT_1", "opt=optIn",
-		"setpoint power=\"-3000 W\"",
+		`setpoint mode=charge power="3000 W"`,
 		"report sent reportRequestID=RR_SOC", // -v
 		"send service=OadrPoll message=oadrPoll",
 		"charging at 3000 W",
 	} {
-		if !strings.Contains(s, want) {
-			t.Errorf("output lacks %q:\n%s", want, s)
-		}
+		assert.Contains(t, s, want)
 	}
-	if errs.Len() != 0 {
-		t.Errorf("stderr: %s", errs.String())
+	assert.NotContains(t, s, "-3000", "one flow, one sign: in words")
+	assert.Empty(t, errs.String())
+	// -tz UTC: the printed times are UTC ones.
+	now := time.Now().UTC()
+	assert.True(t, strings.Contains(s, now.Format("15:04")) || strings.Contains(s, now.Add(-time.Minute).Format("15:04")), "times in UTC:\n%s", s)
+}
+
+// -h is not an error: it says what the program is, its environment and
+// flags, and exits 0.
+func TestHelp(t *testing.T) {
+	var out, errs bytes.Buffer
+	require.Equal(t, 0, run(t.Context(), []string{"-h"}, &out, &errs))
+	first, _, _ := strings.Cut(errs.String(), "\n")
+	assert.Equal(t, description, first)
+	assert.Contains(t, errs.String(), "TZ")
+	assert.Contains(t, errs.String(), "-tz")
+}
+
+// SIGTERM, as a service manager sends it, stops the VEN cleanly.
+func TestStopsOnSIGTERM(t *testing.T) {
+	srv := vtn(t, 0)
+	ctx, stop := stopSignals()
+	defer stop()
+	out := &syncWriter{w: new(bytes.Buffer)}
+	var errs bytes.Buffer
+	registered := make(chan struct{})
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"-vtn", srv.URL, "-status", "0"}, &notify{w: out, match: "registered as", ch: registered}, &errs)
+	}()
+	select {
+	case <-registered:
+	case <-time.After(10 * time.Second):
+		require.FailNow(t, "the VEN did not register")
 	}
+	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
+	select {
+	case code := <-done:
+		assert.Equal(t, 0, code, errs.String())
+	case <-time.After(10 * time.Second):
+		require.FailNow(t, "SIGTERM did not stop the VEN")
+	}
+}
+
+// notify closes ch the first time a write contains match.
+type notify struct {
+	w     io.Writer
+	match string
+	ch    chan struct{}
+	done  bool
+}
+
+func (n *notify) Write(p []byte) (int, error) {
+	if !n.done && strings.Contains(string(p), n.match) {
+		n.done = true
+		close(n.ch)
+	}
+	return n.w.Write(p)
 }
 
 func TestVTNCancels(t *testing.T) {
 	srv := vtn(t, 1)
 	var out, errs bytes.Buffer
-	if code := run(t.Context(), []string{"-vtn", srv.URL, "-timeout", "5s", "-status", "0"}, &out, &errs); code != 1 {
-		t.Fatalf("exit %d, want 1: %s", code, errs.String())
-	}
-	if !strings.Contains(errs.String(), "the VTN cancelled the registration") {
-		t.Errorf("stderr %q", errs.String())
-	}
+	require.Equal(t, 1, run(t.Context(), []string{"-vtn", srv.URL, "-timeout", "5s", "-status", "0"}, &out, &errs), errs.String())
+	assert.Contains(t, errs.String(), "the VTN cancelled the registration")
 }
 
 func TestUnreachableVTN(t *testing.T) {
 	retryGap = 10 * time.Millisecond
 	defer func() { retryGap = 2 * time.Second }()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	addr := ln.Addr().String()
 	ln.Close()
 	var out, errs bytes.Buffer
-	if code := run(t.Context(), []string{"-vtn", "http://" + addr, "-tries", "3"}, &out, &errs); code != 1 {
-		t.Fatalf("exit %d, want 1", code)
-	}
+	require.Equal(t, 1, run(t.Context(), []string{"-vtn", "http://" + addr, "-tries", "3"}, &out, &errs))
 	e := errs.String()
-	if !strings.Contains(e, "try 3 of 3") || !strings.Contains(e, "cannot register with http://"+addr) || !strings.Contains(e, "unavailable") {
-		t.Errorf("stderr %q", e)
-	}
+	assert.Contains(t, e, "try 3 of 3")
+	assert.Contains(t, e, "cannot register with http://"+addr)
+	assert.Contains(t, e, "unavailable")
 }
 
 func TestUnreachableVTNTimeout(t *testing.T) {
@@ -137,12 +194,8 @@ func TestUnreachableVTNTimeout(t *testing.T) {
 	var out, errs bytes.Buffer
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	if code := run(ctx, []string{"-vtn", srv.URL, "-timeout", "300ms"}, &out, &errs); code != 1 {
-		t.Fatalf("exit %d, want 1", code)
-	}
-	if !strings.Contains(errs.String(), "within -timeout 300ms") {
-		t.Errorf("stderr %q", errs.String())
-	}
+	require.Equal(t, 1, run(ctx, []string{"-vtn", srv.URL, "-timeout", "300ms"}, &out, &errs))
+	assert.Contains(t, errs.String(), "within -timeout 300ms")
 }
 
 func TestBadFlags(t *testing.T) {
@@ -153,13 +206,10 @@ func TestBadFlags(t *testing.T) {
 		{"-capacity", "0"},
 		{"-cert", "a.pem"},
 		{"-nope"},
+		{"-tz", "Mars/Olympus_Mons"},
 	} {
 		var out, errs bytes.Buffer
-		if code := run(t.Context(), args, &out, &errs); code != 2 {
-			t.Errorf("%v: exit %d, want 2", args, code)
-		}
-		if errs.Len() == 0 {
-			t.Errorf("%v: no message", args)
-		}
+		assert.Equal(t, 2, run(t.Context(), args, &out, &errs), "%v", args)
+		assert.NotEmpty(t, errs.String(), "%v: no message", args)
 	}
 }

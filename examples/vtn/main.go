@@ -1,8 +1,9 @@
 // Command vtn runs an OpenADR 2.0b VTN for pull-mode VENs (OpenLEADR's, EPRI's,
 // the Fortress Power sandbox, openadr/ven): it accepts any VEN, requests every
-// telemetry report a VEN offers, and prints the telemetry as it arrives, and
-// each VEN's battery status (energy.BatteryStatus, power + discharging) when
-// its reports give one.
+// telemetry report a VEN offers, and prints one line per VEN per report: the
+// battery's state of charge, whether it charges or discharges and at what
+// power (in words, so no sign convention can be misread), and the rest of
+// what the report carries.
 //
 //	go run ./examples/vtn -addr 127.0.0.1:8080 -vtn-id VTN_GRIDWIRE
 //	go run ./examples/vtn -event        # also send each VEN a charge-then-discharge schedule
@@ -19,9 +20,11 @@
 //	              minute, through its energy.Battery (openadr.VTN.Battery)
 //	-cert, -key   serve HTTPS with this certificate (VENs with client certificates are then
 //	              bound to them)
+//	-tz           time zone of printed times (default Local, which follows $TZ)
 //	-v            log every exchange
 //
-// It stops on interrupt.
+// Environment: TZ sets the Local time zone. It stops cleanly on SIGINT or
+// SIGTERM; it exits 2 on bad flags and 1 when it cannot serve.
 package main
 
 import (
@@ -32,12 +35,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gridwire/gridwire/energy"
@@ -45,11 +51,20 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := stopSignals()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
+
+// stopSignals returns a context that ends on SIGINT or SIGTERM (what a
+// terminal and a service manager send).
+func stopSignals() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// description is what -h prints first.
+const description = "vtn runs an OpenADR 2.0b VTN for pull-mode VENs and prints each VEN's telemetry, one line per report."
 
 type config struct {
 	addr, vtnID       string
@@ -57,11 +72,15 @@ type config struct {
 	granularity, back time.Duration
 	event, verbose    bool
 	certFile, keyFile string
+	tz                *time.Location
 }
 
 // run is the program, apart from the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
 	if err != nil {
 		return 2
 	}
@@ -77,7 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
-		fmt.Fprintln(stderr, "vtn:", err)
+		fmt.Fprintf(stderr, "vtn: %v (is another program on %s? choose another -addr)\n", err, cfg.addr)
 		return 1
 	}
 	scheme := "http"
@@ -85,7 +104,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cert, err := tls.LoadX509KeyPair(cfg.certFile, cfg.keyFile)
 		if err != nil {
 			ln.Close()
-			fmt.Fprintln(stderr, "vtn:", err)
+			fmt.Fprintf(stderr, "vtn: %v (check -cert and -key)\n", err)
 			return 1
 		}
 		// Client certificates are asked for, not required: a VEN that
@@ -136,9 +155,21 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.certFile, "cert", "", "TLS certificate file (with -key)")
 	fs.StringVar(&cfg.keyFile, "key", "", "TLS key file")
 	fs.BoolVar(&cfg.verbose, "v", false, "log every exchange")
+	tz := fs.String("tz", "Local", "time zone of printed times (IANA name, UTC or Local)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), description)
+		fmt.Fprintln(fs.Output(), "\nUsage: vtn [flags]\n\nEnvironment:\n  TZ\tthe Local time zone (see -tz)\n\nFlags:")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
+	loc, err := time.LoadLocation(*tz)
+	if err != nil {
+		fmt.Fprintf(stderr, "vtn: -tz: %v\n", err)
+		return cfg, err
+	}
+	cfg.tz = loc
 	switch {
 	case fs.NArg() > 0:
 		err := fmt.Errorf("unexpected argument %q", fs.Arg(0))
@@ -158,11 +189,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 
 // newVTN builds the VTN with the program's hooks, which print to out.
 func newVTN(cfg config, out io.Writer, log *slog.Logger) (*openadr.VTN, error) {
-	p := &printer{w: out}
+	p := &printer{w: out, tz: cfg.tz}
+	if p.tz == nil {
+		p.tz = time.UTC
+	}
 	var vtn *openadr.VTN
 	onRegistration := func(ctx context.Context, c openadr.RegistrationChange) {
 		r := c.Registration
-		p.printf("%s VEN %s (%q) %s\n", stamp(time.Now()), r.VenID, r.VenName, c.Kind)
+		p.printf("%s VEN %s (%q) %s\n", p.stamp(time.Now()), r.VenID, r.VenName, c.Kind)
 		if !cfg.event || c.Kind != openadr.Registered {
 			return
 		}
@@ -171,7 +205,7 @@ func newVTN(cfg config, out io.Writer, log *slog.Logger) (*openadr.VTN, error) {
 		// The event-response hook prints the answer.
 		bat := vtn.Battery(r.VenID, openadr.WithoutWaiting())
 		if err := bat.SetSchedule(ctx, chargeThenDischarge(time.Now())); err != nil {
-			p.printf("%s VEN %s: schedule not sent: %v\n", stamp(time.Now()), r.VenID, err)
+			p.printf("%s VEN %s: schedule not sent: %v\n", p.stamp(time.Now()), r.VenID, err)
 			return
 		}
 		var ids []string
@@ -180,7 +214,7 @@ func newVTN(cfg config, out io.Writer, log *slog.Logger) (*openadr.VTN, error) {
 				ids = append(ids, e.Event.ID)
 			}
 		}
-		p.printf("%s VEN %s: schedule queued as event %s (charge 3 kW for 30 min, then discharge 3 kW for 30 min)\n", stamp(time.Now()), r.VenID, strings.Join(ids, ", "))
+		p.printf("%s VEN %s: schedule queued as event %s (charge 3 kW for 30 min, then discharge 3 kW for 30 min)\n", p.stamp(time.Now()), r.VenID, strings.Join(ids, ", "))
 	}
 	var err error
 	vtn, err = openadr.NewVTN(cfg.vtnID,
@@ -189,32 +223,40 @@ func newVTN(cfg config, out io.Writer, log *slog.Logger) (*openadr.VTN, error) {
 		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(cfg.granularity, cfg.back)),
 		openadr.WithRegistrationChangeHook(onRegistration),
 		openadr.WithTelemetryHook(func(ctx context.Context, venID string, ms []openadr.Measurement) {
-			battery := false
-			for _, m := range ms {
-				p.printf("%s VEN %s %s\n", stamp(m.MeasuredAt), venID, describe(m))
-				battery = battery || m.Quantity == openadr.QuantityStateOfCharge || m.Quantity == openadr.QuantityPower
-			}
-			if !battery {
+			if len(ms) == 0 {
 				return
 			}
-			// The same data through the energy vocabulary, once the VEN has
-			// reported a state of charge and a power recently enough.
-			if st, err := vtn.Battery(venID).BatteryStatus(ctx); err == nil {
-				p.printf("%s VEN %s battery: state of charge %s, power %s (+ discharging), capacity %s\n",
-					stamp(st.MeasuredAt), venID, st.StateOfCharge, st.Power, st.Capacity)
-			} else {
-				log.DebugContext(ctx, "no battery status", "venID", venID, "err", err)
+			at := ms[0].MeasuredAt
+			for _, m := range ms {
+				if m.MeasuredAt.After(at) {
+					at = m.MeasuredAt
+				}
 			}
+			line := summary(ms)
+			battery := slices.ContainsFunc(ms, func(m openadr.Measurement) bool {
+				return m.Quantity == openadr.QuantityStateOfCharge || m.Quantity == openadr.QuantityPower
+			})
+			// The capacity comes through the energy vocabulary, once the
+			// VEN has reported a state of charge and a power recently
+			// enough, and its stored energy.
+			if battery {
+				if st, err := vtn.Battery(venID).BatteryStatus(ctx); err != nil {
+					log.DebugContext(ctx, "no battery status", "venID", venID, "err", err)
+				} else if st.Capacity > 0 {
+					line += ", capacity " + st.Capacity.String()
+				}
+			}
+			p.printf("%s VEN %s %s\n", p.stamp(at), venID, line)
 		}),
 		openadr.WithEventResponseHook(func(_ context.Context, r openadr.EventResponse) {
-			p.printf("%s VEN %s event %s (modification %d): %s\n", stamp(r.ReceivedAt), r.VenID, r.EventID, r.ModificationNumber, r.OptType)
+			p.printf("%s VEN %s event %s (modification %d): %s\n", p.stamp(r.ReceivedAt), r.VenID, r.EventID, r.ModificationNumber, r.OptType)
 		}),
 		openadr.WithOptHook(func(_ context.Context, o openadr.Opt) {
 			state := "created"
 			if o.Cancelled {
 				state = "cancelled"
 			}
-			p.printf("%s VEN %s opt %s %s: %s (%s)\n", stamp(o.ReceivedAt), o.VenID, o.OptID, state, o.Type, o.Reason)
+			p.printf("%s VEN %s opt %s %s: %s (%s)\n", p.stamp(o.ReceivedAt), o.VenID, o.OptID, state, o.Type, o.Reason)
 		}),
 	)
 	return vtn, err
@@ -233,31 +275,122 @@ func chargeThenDischarge(now time.Time) energy.Schedule {
 	}}
 }
 
-// describe formats a measurement: resource, data point, value and unit.
-func describe(m openadr.Measurement) string {
-	res := m.ResourceID
-	if res == "" {
-		res = "-"
+// summary describes the measurements of one report in one line, resource
+// by resource. The battery's flow is said in words ("charging 1200 W",
+// "discharging 800 W", "idle"), and current as a magnitude: 2.0b reports
+// count charging as positive and gridwire's batteries count discharging as
+// positive, so a signed number would mean opposite things on neighbouring
+// lines.
+func summary(ms []openadr.Measurement) string {
+	byRes := make(map[string][]openadr.Measurement)
+	var order []string
+	for _, m := range ms {
+		if _, ok := byRes[m.ResourceID]; !ok {
+			order = append(order, m.ResourceID)
+		}
+		byRes[m.ResourceID] = append(byRes[m.ResourceID], m)
 	}
+	var lines []string
+	for _, res := range order {
+		group := byRes[res]
+		// Latest value of each data point (a report may carry several
+		// intervals), in a fixed order of quantities.
+		slices.SortStableFunc(group, func(a, b openadr.Measurement) int { return a.MeasuredAt.Compare(b.MeasuredAt) })
+		latest := make(map[string]openadr.Measurement)
+		var rids []string
+		for _, m := range group {
+			if _, ok := latest[m.RID]; !ok {
+				rids = append(rids, m.RID)
+			}
+			latest[m.RID] = m
+		}
+		slices.SortStableFunc(rids, func(a, b string) int { return rank(latest[a].Quantity) - rank(latest[b].Quantity) })
+		power := slices.ContainsFunc(rids, func(rid string) bool { return latest[rid].Quantity == openadr.QuantityPower })
+		parts := make([]string, 0, len(rids))
+		for _, rid := range rids {
+			parts = append(parts, describe(latest[rid], power))
+		}
+		name := res
+		if name == "" {
+			name = "-"
+		}
+		lines = append(lines, name+": "+strings.Join(parts, ", "))
+	}
+	return strings.Join(lines, "; ")
+}
+
+// rank orders quantities in a summary: the battery's state first.
+func rank(q openadr.Quantity) int {
+	switch q {
+	case openadr.QuantityStateOfCharge:
+		return 0
+	case openadr.QuantityPower:
+		return 1
+	case openadr.QuantityCurrent:
+		return 2
+	case openadr.QuantityVoltage:
+		return 3
+	case openadr.QuantityTemperature:
+		return 4
+	case openadr.QuantityEnergy:
+		return 5
+	case openadr.QuantityStatus:
+		return 6
+	}
+	return 7
+}
+
+// describe formats one measurement for a summary; withPower says that the
+// summary gives the battery's power, and with it the direction of the flow.
+func describe(m openadr.Measurement, withPower bool) string {
 	switch m.Quantity {
 	case openadr.QuantityStateOfCharge:
 		f, _ := m.StateOfCharge()
-		return fmt.Sprintf("%s state of charge %s", res, f)
+		return "state of charge " + f.String()
+	case openadr.QuantityPower:
+		// The wire's consumption sign: + is power into the battery.
+		w := energy.Watts(math.Abs(m.Value))
+		switch {
+		case m.Value > 0:
+			return "charging " + w.String()
+		case m.Value < 0:
+			return "discharging " + w.String()
+		}
+		return "idle"
+	case openadr.QuantityCurrent:
+		a := energy.Amperes(math.Abs(m.Value)).String()
+		switch {
+		case withPower || m.Value == 0:
+			return "current " + a
+		case m.Value > 0:
+			return "charging " + a
+		}
+		return "discharging " + a
+	case openadr.QuantityVoltage:
+		return "voltage " + energy.Volts(m.Value).String()
+	case openadr.QuantityTemperature:
+		return "temperature " + energy.Celsius(m.Value).String()
+	case openadr.QuantityEnergy:
+		return string(m.ReportType) + " " + energy.WattHours(m.Value).String()
 	case openadr.QuantityStatus:
-		return fmt.Sprintf("%s status online=%t manual-override=%t", res, m.Status.Online, m.Status.ManualOverride)
+		if m.Status == nil {
+			return "status unknown"
+		}
+		return fmt.Sprintf("online=%t manual-override=%t", m.Status.Online, m.Status.ManualOverride)
 	case openadr.QuantityOther:
-		return fmt.Sprintf("%s %s %g %s", res, m.RID, m.Value, m.Unit)
+		return fmt.Sprintf("%s %g %s", m.RID, m.Value, m.Unit)
 	}
-	return fmt.Sprintf("%s %s %g %s", res, m.Quantity, m.Value, m.Unit)
+	return fmt.Sprintf("%s %g %s", m.Quantity, m.Value, m.Unit)
 }
 
-func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-// printer serialises lines from concurrent requests.
+// printer serialises lines from concurrent requests, with times in tz.
 type printer struct {
 	mu sync.Mutex
 	w  io.Writer
+	tz *time.Location
 }
+
+func (p *printer) stamp(t time.Time) string { return t.In(p.tz).Format(time.RFC3339) }
 
 func (p *printer) printf(format string, args ...any) {
 	p.mu.Lock()

@@ -11,9 +11,12 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/gridwire/gridwire/clock"
@@ -33,26 +36,48 @@ func TestFlags(t *testing.T) {
 		{"-granularity", "0s"},
 		{"-vtn-id", "vtn_lower"},
 		{"-poll", "1500ms"},
+		{"-tz", "Mars/Olympus_Mons"},
 	} {
 		var out, errs bytes.Buffer
-		if code := run(t.Context(), args, &out, &errs); code != 2 {
-			t.Errorf("%v: exit %d, want 2", args, code)
-		}
-		if errs.Len() == 0 {
-			t.Errorf("%v: nothing said on stderr", args)
-		}
+		assert.Equal(t, 2, run(t.Context(), args, &out, &errs), "%v", args)
+		assert.NotEmpty(t, errs.String(), "%v: nothing said on stderr", args)
 	}
+}
+
+// -h is not an error: it says what the program is, its environment and
+// flags, and exits 0.
+func TestHelp(t *testing.T) {
+	var out, errs bytes.Buffer
+	require.Equal(t, 0, run(t.Context(), []string{"-h"}, &out, &errs))
+	first, _, _ := strings.Cut(errs.String(), "\n")
+	assert.Equal(t, description, first)
+	assert.Contains(t, errs.String(), "TZ")
+	assert.Contains(t, errs.String(), "-tz")
 }
 
 func TestRunStopsOnInterrupt(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel() // serve, then stop at once
 	var out, errs bytes.Buffer
-	if code := run(ctx, []string{"-addr", "127.0.0.1:0"}, &out, &errs); code != 0 {
-		t.Fatalf("exit %d: %s", code, errs.String())
-	}
-	if !strings.Contains(out.String(), "VTN VTN_GRIDWIRE listening on http://127.0.0.1:") {
-		t.Errorf("stdout: %q", out.String())
+	require.Equal(t, 0, run(ctx, []string{"-addr", "127.0.0.1:0"}, &out, &errs), errs.String())
+	assert.Contains(t, out.String(), "VTN VTN_GRIDWIRE listening on http://127.0.0.1:")
+}
+
+// SIGTERM, as a service manager sends it, stops the server cleanly.
+func TestRunStopsOnSIGTERM(t *testing.T) {
+	ctx, stop := stopSignals()
+	defer stop()
+	var out syncBuffer
+	var errs bytes.Buffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, &out, &errs) }()
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "listening") }, 5*time.Second, 10*time.Millisecond)
+	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
+	select {
+	case code := <-done:
+		assert.Equal(t, 0, code, errs.String())
+	case <-time.After(10 * time.Second):
+		require.FailNow(t, "SIGTERM did not stop the VTN")
 	}
 }
 
@@ -75,14 +100,15 @@ func (s *syncBuffer) String() string {
 }
 
 // OpenLEADR's VEN, replayed from its wire capture (openadr/testdata), with
-// -event: registration, the event queued, telemetry requested and printed.
+// -event: registration, the event queued, telemetry requested and printed
+// as one line, in the -tz time zone.
 func TestWithOpenLEADRCapture(t *testing.T) {
 	var out syncBuffer
-	vtn, err := newVTN(config{vtnID: "VTN_GRIDWIRE", poll: 2 * time.Second, granularity: 10 * time.Second, event: true},
+	sydney, err := time.LoadLocation("Australia/Sydney")
+	require.NoError(t, err)
+	vtn, err := newVTN(config{vtnID: "VTN_GRIDWIRE", poll: 2 * time.Second, granularity: 10 * time.Second, event: true, tz: sydney},
 		&out, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	srv := httptest.NewServer(vtn)
 	defer srv.Close()
 	defer srv.Client().CloseIdleConnections()
@@ -90,86 +116,68 @@ func TestWithOpenLEADRCapture(t *testing.T) {
 	call := func(svc oadr.ServiceName, body []byte) oadr.Message {
 		t.Helper()
 		resp, err := srv.Client().Post(srv.URL+openadr.PathPrefix+string(svc), "application/xml", bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		defer resp.Body.Close()
 		b, err := io.ReadAll(resp.Body)
-		if err != nil || resp.StatusCode != http.StatusOK {
-			t.Fatalf("HTTP %d, %v: %s", resp.StatusCode, err, b)
-		}
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", b)
 		m, err := oadr.Unmarshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return m
 	}
 	capture := func(name, venID string) []byte {
 		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return bytes.ReplaceAll(b, []byte("ven_id_fortress"), []byte(venID))
 	}
 
 	reg, ok := call(oadr.ServiceEiRegisterParty, capture("03_ven2vtn_oadrCreatePartyRegistration.xml", "")).(*oadr.CreatedPartyRegistration)
-	if !ok || reg.VenID == "" {
-		t.Fatalf("registration: %#v", reg)
-	}
+	require.True(t, ok)
+	require.NotEmpty(t, reg.VenID)
 	venID := reg.VenID
 	call(oadr.ServiceEiReport, capture("05_ven2vtn_oadrRegisterReport_telemetry_usage.xml", venID))
 	var got []string
 	for range 4 {
 		got = append(got, call(oadr.ServiceOadrPoll, capture("13_ven2vtn_oadrPoll.xml", venID)).MessageName())
 	}
-	want := []string{"oadrRegisterReport", "oadrDistributeEvent", "oadrCreateReport", "oadrResponse"}
-	if strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Errorf("polls gave %v, want %v", got, want)
-	}
-	if r, ok := call(oadr.ServiceEiReport, capture("14_ven2vtn_oadrUpdateReport_telemetry_usage.xml", venID)).(*oadr.UpdatedReport); !ok || r.Response.Code != oadr.CodeOK {
-		t.Errorf("update report answered %#v", r)
-	}
+	assert.Equal(t, []string{"oadrRegisterReport", "oadrDistributeEvent", "oadrCreateReport", "oadrResponse"}, got)
+	r, ok := call(oadr.ServiceEiReport, capture("14_ven2vtn_oadrUpdateReport_telemetry_usage.xml", venID)).(*oadr.UpdatedReport)
+	require.True(t, ok)
+	assert.Equal(t, oadr.CodeOK, r.Response.Code)
 	s := out.String()
-	for _, line := range []string{
-		"VEN " + venID + ` ("fortress_ven") registered`,
-		"VEN " + venID + ": schedule queued as event ",
-		"2026-11-22T01:45:36Z VEN " + venID + " battery1 voltage 51.2 V",
-		" battery1 current -12.5 A",
-		" battery1 temperature 24 °C",
-		" battery1 state of charge 55.1 %",
-	} {
-		if !strings.Contains(s, line) {
-			t.Errorf("output lacks %q:\n%s", line, s)
-		}
-	}
+	assert.Contains(t, s, "VEN "+venID+` ("fortress_ven") registered`)
+	assert.Contains(t, s, "VEN "+venID+": schedule queued as event ")
+	// One line for the report, its time in Sydney (01:45:36Z is 12:45:36
+	// in summer there); the current without power says its direction.
+	assert.Contains(t, s, "2026-11-22T12:45:36+11:00 VEN "+venID+" battery1: state of charge 55.1 %, discharging 12.5 A, voltage 51.2 V, temperature 24.0 °C\n")
+	assert.Equal(t, 1, strings.Count(s, " battery1: "), s)
 }
 
 func TestChargeThenDischarge(t *testing.T) {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 500, time.UTC)
 	s := chargeThenDischarge(now)
-	if err := s.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Validate())
 	w := s.Windows
 	start := time.Date(2026, 1, 1, 12, 1, 0, 0, time.UTC)
-	if len(w) != 2 || !w[0].Start.Equal(start) || !w[1].End.Equal(start.Add(time.Hour)) || !w[0].End.Equal(w[1].Start) {
-		t.Fatalf("windows %+v", w)
-	}
-	if w[0].Mode != energy.ModeCharge || w[0].Power != 3000 || w[1].Mode != energy.ModeDischarge || w[1].Power != 3000 {
-		t.Errorf("windows %+v", w)
-	}
+	require.Len(t, w, 2)
+	assert.Equal(t, start, w[0].Start)
+	assert.Equal(t, start.Add(time.Hour), w[1].End)
+	assert.Equal(t, w[0].End, w[1].Start)
+	assert.Equal(t, energy.ModeCharge, w[0].Mode)
+	assert.Equal(t, energy.Watts(3000), w[0].Power)
+	assert.Equal(t, energy.ModeDischarge, w[1].Mode)
+	assert.Equal(t, energy.Watts(3000), w[1].Power)
 }
 
 // With -event, a VEN (the openadr/ven simulator) gets the schedule through
 // the VEN's energy.Battery as soon as it registers, opts in and follows it;
-// its telemetry is printed, and its battery status with it.
+// each of its reports is one line, with the capacity its energy.Battery
+// works out.
 func TestEventThroughBattery(t *testing.T) {
 	var out syncBuffer
 	vtn, err := newVTN(config{vtnID: "VTN_GRIDWIRE", poll: 2 * time.Second, granularity: 10 * time.Second, event: true},
 		&out, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	srv := httptest.NewServer(vtn)
 	defer srv.Close()
 	defer srv.Client().CloseIdleConnections()
@@ -177,39 +185,42 @@ func TestEventThroughBattery(t *testing.T) {
 	// stepped by hand.
 	clk := clock.NewFake(time.Now().Truncate(time.Second))
 	sim, err := ven.New(srv.URL, ven.WithHTTPClient(srv.Client()), ven.WithClock(clk))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ctx := t.Context()
-	if err := sim.Register(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, sim.Register(ctx))
 	for got := true; got; {
-		if got, err = sim.PollOnce(ctx); err != nil {
-			t.Fatal(err)
-		}
+		got, err = sim.PollOnce(ctx)
+		require.NoError(t, err)
 	}
 	evs := sim.State().Events
-	if len(evs) != 1 || evs[0].Opt != oadr.OptIn || len(evs[0].Steps) != 2 || evs[0].Steps[0].Power != -3000 || evs[0].Steps[1].Power != 3000 {
-		t.Fatalf("the VEN's events: %+v", evs)
-	}
+	require.Len(t, evs, 1)
+	assert.Equal(t, oadr.OptIn, evs[0].Opt)
+	require.Len(t, evs[0].Steps, 2)
+	assert.Equal(t, energy.Watts(-3000), evs[0].Steps[0].Power)
+	assert.Equal(t, energy.Watts(3000), evs[0].Steps[1].Power)
 	clk.Advance(30 * time.Second) // samples every 10 s, a report every 10 s
-	if err := sim.Tick(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, sim.Tick(ctx))
 	venID := sim.State().VENID
 	s := out.String()
-	for _, line := range []string{
-		"VEN " + venID + ": schedule queued as event " + evs[0].ID + " (charge 3 kW",
-		"VEN " + venID + " event " + evs[0].ID + " (modification 0): optIn",
-		"VEN " + venID + " battery1 state of charge 50.0 %",
-		"VEN " + venID + " battery: state of charge 50.0 %, power 0 W (+ discharging), capacity 19.20 kWh",
-	} {
-		if !strings.Contains(s, line) {
-			t.Errorf("output lacks %q:\n%s", line, s)
-		}
+	assert.Contains(t, s, "VEN "+venID+": schedule queued as event "+evs[0].ID+" (charge 3 kW")
+	assert.Contains(t, s, "VEN "+venID+" event "+evs[0].ID+" (modification 0): optIn")
+	assert.Contains(t, s, "VEN "+venID+" battery1: state of charge 50.0 %, idle, current 0.0 A, voltage 51.2 V, temperature 25.0 °C, storedEnergy 9600 Wh, capacity 19.20 kWh\n")
+	assert.Contains(t, s, "VEN "+venID+" battery1: online=true manual-override=false\n")
+	assert.Equal(t, 2, strings.Count(s, " battery1: "), "one line per report (usage, status):\n%s", s)
+}
+
+// A flow is said in words, never as a signed number: 2.0b's + charging and
+// energy's + discharging cannot be confused.
+func TestSummaryFlowInWords(t *testing.T) {
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ms := []openadr.Measurement{
+		{ResourceID: "b1", RID: "p", Quantity: openadr.QuantityPower, Value: -1500, MeasuredAt: at},
+		{ResourceID: "b1", RID: "i", Quantity: openadr.QuantityCurrent, Value: -30, MeasuredAt: at},
+		{ResourceID: "b1", RID: "soc", Quantity: openadr.QuantityStateOfCharge, Value: 0.4, MeasuredAt: at},
+		{ResourceID: "b2", RID: "p2", Quantity: openadr.QuantityPower, Value: 800, MeasuredAt: at},
+		{ResourceID: "b2", RID: "p2", Quantity: openadr.QuantityPower, Value: 900, MeasuredAt: at.Add(time.Second)},
 	}
-	if n := strings.Count(s, " battery: "); n != 1 {
-		t.Errorf("%d battery lines for one usage report (and a status report without power):\n%s", n, s)
-	}
+	got := summary(ms)
+	assert.Equal(t, "b1: state of charge 40.0 %, discharging 1500 W, current 30.0 A; b2: charging 900 W", got)
+	assert.NotContains(t, got, "-")
 }

@@ -3,6 +3,7 @@ package ven_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/ven"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestNewRejectsBadInput(t *testing.T) {
@@ -47,23 +50,19 @@ func TestNewRejectsBadInput(t *testing.T) {
 		}
 		_, err := ven.New(tc.url, opts...)
 		var fe *energy.FieldError
-		if !errors.As(err, &fe) || fe.Field != tc.field || !errors.Is(err, energy.ErrInvalid) {
-			t.Errorf("New(%q) = %v, want a FieldError for %s", tc.url, err, tc.field)
-		}
-		if err != nil && strings.Contains(err.Error(), "secret") {
-			t.Errorf("the error shows the URL's password: %v", err)
-		}
+		require.ErrorAs(t, err, &fe, "New(%q) = %v, want a FieldError for %s", tc.url, err, tc.field)
+		require.EqualValues(t, tc.field, fe.Field, "New(%q) = %v, want a FieldError for %s", tc.url, err, tc.field)
+		require.ErrorIs(t, err, energy.ErrInvalid, "New(%q) = %v, want a FieldError for %s", tc.url, err, tc.field)
+		assert.False(t, err != nil && strings.Contains(err.Error(), "secret"), "the error shows the URL's password: %v", err)
 	}
 }
 
 func TestNewAcceptsServicePrefix(t *testing.T) {
 	f := newFakeVTN(t)
 	v, err := ven.New(f.srv.URL+"/OpenADR2/Simple/2.0b/", ven.WithHTTPClient(f.srv.Client()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if _, err := v.QueryRegistration(context.Background()); err != nil {
-		t.Fatal(err) // the fake fails the test on a doubled prefix
+		require.NoError(t, err)
 	}
 }
 
@@ -75,75 +74,63 @@ func TestTransportErrors(t *testing.T) {
 	}{
 		{"HTTP 500", reply{status: 500, body: "boom"}, func(t *testing.T, err error) {
 			var he *ven.HTTPError
-			if !errors.As(err, &he) || he.StatusCode != 500 || he.Service != oadr.ServiceEiRegisterParty ||
-				!errors.Is(err, energy.ErrUnavailable) || !strings.Contains(err.Error(), "boom") {
-				t.Errorf("err = %v", err)
-			}
+			require.ErrorAs(t, err, &he, "err = %v", err)
+			require.EqualValues(t, 500, he.StatusCode, "err = %v", err)
+			require.EqualValues(t, oadr.ServiceEiRegisterParty, he.Service, "err = %v", err)
+			require.ErrorIs(t, err, energy.ErrUnavailable, "err = %v", err)
+			require.Contains(t, err.Error(), "boom", "err = %v", err)
 		}},
 		{"HTTP 403", reply{status: 403}, func(t *testing.T, err error) {
-			if !errors.Is(err, energy.ErrUnauthorized) || !errors.Is(err, energy.ErrUnavailable) {
-				t.Errorf("err = %v", err)
-			}
+			require.ErrorIs(t, err, energy.ErrUnauthorized, "err = %v", err)
+			require.ErrorIs(t, err, energy.ErrUnavailable, "err = %v", err)
 		}},
 		{"HTTP 429", reply{status: 429}, func(t *testing.T, err error) {
-			if !errors.Is(err, energy.ErrRateLimited) {
-				t.Errorf("err = %v", err)
-			}
+			assert.ErrorIs(t, err, energy.ErrRateLimited, "err = %v", err)
 		}},
 		{"HTML", reply{body: "<html>hello"}, func(t *testing.T, err error) {
 			var de *oadr.DecodeError
-			if !errors.As(err, &de) || !errors.Is(err, oadr.ErrUnknownMessage) {
-				t.Errorf("err = %v, want a *oadr.DecodeError", err)
-			}
+			require.ErrorAs(t, err, &de, "err = %v, want a *oadr.DecodeError", err)
+			require.ErrorIs(t, err, oadr.ErrUnknownMessage, "err = %v, want a *oadr.DecodeError", err)
 		}},
 		{"truncated", reply{body: `<oadr:oadrPayload xmlns:oadr="http://openadr.org/oadr-2.0b/2012/07"><oadr:oadrSignedObject>`}, func(t *testing.T, err error) {
 			var de *oadr.DecodeError
-			if !errors.As(err, &de) || !errors.Is(err, oadr.ErrMalformed) {
-				t.Errorf("err = %v, want a *oadr.DecodeError", err)
-			}
+			require.ErrorAs(t, err, &de, "err = %v, want a *oadr.DecodeError", err)
+			require.ErrorIs(t, err, oadr.ErrMalformed, "err = %v, want a *oadr.DecodeError", err)
 		}},
 		{"2.0a message", reply{body: `<oadrResponse xmlns="http://openadr.org/oadr-2.0a/2012/07"/>`}, func(t *testing.T, err error) {
-			if !errors.Is(err, oadr.ErrUnknownMessage) {
-				t.Errorf("err = %v", err)
-			}
+			assert.ErrorIs(t, err, oadr.ErrUnknownMessage, "err = %v", err)
 		}},
 		{"empty body", reply{}, func(t *testing.T, err error) {
-			if !errors.Is(err, oadr.ErrMalformed) {
-				t.Errorf("err = %v", err)
-			}
+			assert.ErrorIs(t, err, oadr.ErrMalformed, "err = %v", err)
 		}},
 		{"oadrResponse 469", reply{msg: &oadr.Response{Response: oadr.EiResponse{Code: 469, Description: "database down"}}}, func(t *testing.T, err error) {
 			var re *ven.ResponseError
-			if !errors.As(err, &re) || re.Code != 469 || re.Message != "oadrCreatePartyRegistration" ||
-				!strings.Contains(err.Error(), "database down") || errors.Is(err, ven.ErrNotRegistered) {
-				t.Errorf("err = %v", err)
-			}
+			require.ErrorAs(t, err, &re, "err = %v", err)
+			require.EqualValues(t, 469, re.Code, "err = %v", err)
+			require.EqualValues(t, "oadrCreatePartyRegistration", re.Message, "err = %v", err)
+			require.Contains(t, err.Error(), "database down", "err = %v", err)
+			require.NotErrorIs(t, err, ven.ErrNotRegistered, "err = %v", err)
 		}},
 		{"registration refused", reply{msg: &oadr.CreatedPartyRegistration{Response: oadr.Err(oadr.CodeNotAllowed, ""),
 			VtnID: "VTN", Profiles: []oadr.Profile{{Name: oadr.Profile20b, Transports: []oadr.TransportName{oadr.TransportSimpleHTTP}}}}},
 			func(t *testing.T, err error) {
-				if !errors.Is(err, energy.ErrUnauthorized) {
-					t.Errorf("err = %v", err)
-				}
+				assert.ErrorIs(t, err, energy.ErrUnauthorized, "err = %v", err)
 			}},
 		{"no venID", reply{msg: &oadr.CreatedPartyRegistration{Response: oadr.OK(""), RegistrationID: "R", VtnID: "VTN",
 			Profiles: []oadr.Profile{{Name: oadr.Profile20b, Transports: []oadr.TransportName{oadr.TransportSimpleHTTP}}}}},
 			func(t *testing.T, err error) {
 				var pe *ven.ProtocolError
-				if !errors.As(err, &pe) || !strings.Contains(err.Error(), "venID") {
-					t.Errorf("err = %v", err)
-				}
+				require.ErrorAs(t, err, &pe, "err = %v", err)
+				require.Contains(t, err.Error(), "venID", "err = %v", err)
 			}},
 		{"wrong message", reply{msg: &oadr.Poll{VenID: "x"}}, func(t *testing.T, err error) {
 			var ue *ven.UnexpectedMessageError
-			if !errors.As(err, &ue) || ue.Sent != "oadrCreatePartyRegistration" || ue.Got != "oadrPoll" {
-				t.Errorf("err = %v", err)
-			}
+			require.ErrorAs(t, err, &ue, "err = %v", err)
+			require.EqualValues(t, "oadrCreatePartyRegistration", ue.Sent, "err = %v", err)
+			require.EqualValues(t, "oadrPoll", ue.Got, "err = %v", err)
 		}},
 		{"request reregistration", reply{msg: &oadr.RequestReregistration{VenID: "x"}}, func(t *testing.T, err error) {
-			if !errors.Is(err, ven.ErrNotRegistered) {
-				t.Errorf("err = %v", err)
-			}
+			assert.ErrorIs(t, err, ven.ErrNotRegistered, "err = %v", err)
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -151,30 +138,22 @@ func TestTransportErrors(t *testing.T) {
 			f.setOverride(func(string, oadr.Message) *reply { r := tc.reply; return &r })
 			v := f.newVEN(clock.NewFake(t0))
 			err := v.Register(context.Background())
-			if err == nil {
-				t.Fatal("Register succeeded")
-			}
+			require.Error(t, err, "Register succeeded")
 			tc.check(t, err)
-			if v.State().Registered {
-				t.Error("registered after a failure")
-			}
+			assert.False(t, v.State().Registered, "registered after a failure")
 		})
 	}
 }
 
 func TestUnreachableVTN(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens there now
 	v, err := ven.New("http://"+addr, ven.WithHTTPClient(&http.Client{Timeout: 2 * time.Second}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if err := v.Register(context.Background()); !errors.Is(err, energy.ErrUnavailable) {
-		t.Errorf("Register = %v, want energy.ErrUnavailable", err)
+		assert.Fail(t, fmt.Sprintf("Register = %v, want energy.ErrUnavailable", err))
 	}
 }
 
@@ -184,11 +163,9 @@ func TestCancelledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	err := v.Register(ctx)
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("Register = %v, want context.Canceled", err)
-	}
+	assert.ErrorIs(t, err, context.Canceled, "Register = %v, want context.Canceled", err)
 	if err := v.Run(ctx); err != nil {
-		t.Errorf("Run with a done context = %v, want nil", err)
+		assert.Fail(t, fmt.Sprintf("Run with a done context = %v, want nil", err))
 	}
 }
 
@@ -198,20 +175,20 @@ func TestPollAnswers(t *testing.T) {
 	ctx := context.Background()
 	// Nothing queued.
 	if got, err := v.PollOnce(ctx); got || err != nil {
-		t.Errorf("PollOnce on an empty queue = %v, %v", got, err)
+		assert.Fail(t, fmt.Sprintf("PollOnce on an empty queue = %v, %v", got, err))
 	}
 	if p := last[*oadr.Poll](t, f); p.VenID != "VEN_FORTRESS_1" {
-		t.Errorf("oadrPoll = %+v", p)
+		assert.Fail(t, fmt.Sprintf("oadrPoll = %+v", p))
 	}
 	// A message a VTN never sends a VEN.
 	f.enqueue(&oadr.CreatedReport{Response: oadr.OK("x")})
 	var ue *ven.UnexpectedMessageError
 	if _, err := v.PollOnce(ctx); !errors.As(err, &ue) || ue.Got != "oadrCreatedReport" {
-		t.Errorf("PollOnce = %v, want an UnexpectedMessageError", err)
+		assert.Fail(t, fmt.Sprintf("PollOnce = %v, want an UnexpectedMessageError", err))
 	}
 	// An error answer that does not concern the registration.
 	f.enqueue(&oadr.Response{Response: oadr.Err(oadr.CodeServiceUnavailable, "")})
 	if _, err := v.PollOnce(ctx); !errors.Is(err, energy.ErrUnavailable) || !v.State().Registered {
-		t.Errorf("PollOnce = %v, registered %v", err, v.State().Registered)
+		assert.Fail(t, fmt.Sprintf("PollOnce = %v, registered %v", err, v.State().Registered))
 	}
 }

@@ -458,7 +458,17 @@ func (v *VEN) applyPlanLocked() {
 		}
 	}
 	if math.Abs(w-v.setpoint) >= 1 { // not the drift of a CHARGE_STATE rate
-		v.log.Info("setpoint", "power", energy.Watts(w), "at", b.at, "soc", energy.Fraction(b.soc()))
+		// The direction in words and the power as a magnitude: a signed
+		// power reads as opposite things to readers of 2.0b (+ charging)
+		// and of energy (+ discharging).
+		mode := energy.ModeIdle
+		switch {
+		case w > 0:
+			mode = energy.ModeDischarge
+		case w < 0:
+			mode = energy.ModeCharge
+		}
+		v.log.Info("setpoint", "mode", mode, "power", energy.Watts(math.Abs(w)), "at", b.at, "soc", energy.Fraction(b.soc()))
 	}
 	v.setpoint = w
 	b.setPower(w)

@@ -2,8 +2,8 @@ package ven_test
 
 import (
 	"context"
+	"fmt"
 	"math"
-	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +11,8 @@ import (
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/ven"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // interval is one step of a test event: a duration and a value on the wire.
@@ -63,13 +65,9 @@ func chargeDischarge(id string, mod uint32) oadr.Event {
 func socAt(t *testing.T, v *ven.VEN, clk *clock.Fake, at time.Time) float64 {
 	t.Helper()
 	clk.Set(at)
-	if err := v.Tick(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Tick(context.Background()))
 	s := v.State().Battery
-	if !s.StateOfCharge.Valid() {
-		t.Fatalf("SoC %v out of 0..1 at %v", s.StateOfCharge, at)
-	}
+	require.True(t, s.StateOfCharge.Valid(), "SoC %v out of 0..1 at %v", s.StateOfCharge, at)
 	return float64(s.StateOfCharge)
 }
 
@@ -82,21 +80,21 @@ func TestEventChargeThenDischarge(t *testing.T) {
 	v := registered(t, f, clk, nil) // 19.2 kWh, half full
 
 	ce := last[*oadr.CreatedEvent](t, f)
-	if len(ce.EventResponses) != 1 || ce.VenID != "VEN_FORTRESS_1" {
-		t.Fatalf("oadrCreatedEvent = %+v", ce)
-	}
+	require.Len(t, ce.EventResponses, 1, "oadrCreatedEvent = %+v", ce)
+	require.EqualValues(t, "VEN_FORTRESS_1", ce.VenID, "oadrCreatedEvent = %+v", ce)
 	r := ce.EventResponses[0]
-	if r.OptType != oadr.OptIn || r.Code != oadr.CodeOK || r.RequestID != "REQ_DIST_EVT_0001" ||
-		r.QualifiedEventID != (oadr.QualifiedEventID{EventID: "EVT_BATT_0001"}) {
-		t.Errorf("eventResponse = %+v", r)
-	}
+	require.EqualValues(t, oadr.OptIn, r.OptType, "eventResponse = %+v", r)
+	require.EqualValues(t, oadr.CodeOK, r.Code, "eventResponse = %+v", r)
+	require.EqualValues(t, "REQ_DIST_EVT_0001", r.RequestID, "eventResponse = %+v", r)
+	require.EqualValues(t, (oadr.QualifiedEventID{EventID: "EVT_BATT_0001"}), r.QualifiedEventID, "eventResponse = %+v", r)
 	s := v.State()
-	if len(s.Events) != 1 || s.Events[0].Opt != oadr.OptIn || s.Events[0].Signal != oadr.SignalLoadDispatch || len(s.Events[0].Steps) != 3 {
-		t.Fatalf("State().Events = %+v", s.Events)
-	}
+	require.Len(t, s.Events, 1, "State().Events = %+v", s.Events)
+	require.EqualValues(t, oadr.OptIn, s.Events[0].Opt, "State().Events = %+v", s.Events)
+	require.EqualValues(t, oadr.SignalLoadDispatch, s.Events[0].Signal, "State().Events = %+v", s.Events)
+	require.Len(t, s.Events[0].Steps, 3, "State().Events = %+v", s.Events)
 	// Gridwire's sign: charging is negative.
 	if st := s.Events[0].Steps; st[0].Power != -3000 || st[2].Power != 5000 || !st[2].End.Equal(t0.Add(5*time.Hour)) {
-		t.Errorf("steps = %+v", st)
+		assert.Fail(t, fmt.Sprintf("steps = %+v", st))
 	}
 
 	checks := []struct {
@@ -113,14 +111,14 @@ func TestEventChargeThenDischarge(t *testing.T) {
 	}
 	for _, c := range checks {
 		if got := socAt(t, v, clk, t0.Add(c.at)); !near(got, c.soc) {
-			t.Errorf("SoC at %v = %.6f, want %.6f", t0.Add(c.at).Format("15:04"), got, c.soc)
+			assert.Fail(t, fmt.Sprintf("SoC at %v = %.6f, want %.6f", t0.Add(c.at).Format("15:04"), got, c.soc))
 		}
 		if p := v.State().Battery.Power; p != c.power {
-			t.Errorf("power at %v = %v, want %v", t0.Add(c.at).Format("15:04"), p, c.power)
+			assert.Fail(t, fmt.Sprintf("power at %v = %v, want %v", t0.Add(c.at).Format("15:04"), p, c.power))
 		}
 	}
 	if evs := v.State().Events; len(evs) != 0 {
-		t.Errorf("events after the end: %+v", evs)
+		assert.Fail(t, fmt.Sprintf("events after the end: %+v", evs))
 	}
 }
 
@@ -131,7 +129,7 @@ func TestEventIntegratesAcrossStepsBetweenTicks(t *testing.T) {
 	clk := clock.NewFake(t0)
 	v := registered(t, f, clk, nil)
 	if got := socAt(t, v, clk, t0.Add(6*time.Hour)); !near(got, 2.6/19.2) {
-		t.Errorf("SoC = %v, want %v", got, 2.6/19.2)
+		assert.Fail(t, fmt.Sprintf("SoC = %v, want %v", got, 2.6/19.2))
 	}
 }
 
@@ -154,18 +152,18 @@ func TestBatteryStaysWithinLimits(t *testing.T) {
 			v := registered(t, f, clk, nil, ven.WithBattery(withSoC(float64(tc.soc))))
 			socAt(t, v, clk, t0)
 			if p := float64(v.State().Battery.Power); p*tc.wantSign <= 0 {
-				t.Fatalf("power at the start = %v", p)
+				require.FailNow(t, fmt.Sprintf("power at the start = %v", p))
 			}
 			socAt(t, v, clk, t0.Add(tc.limitAt))
 			if p := v.State().Battery.Power; p == 0 {
-				t.Fatalf("power 0 before the limit")
+				require.FailNow(t, "power 0 before the limit")
 			}
 			for _, at := range []time.Duration{24 * time.Minute, time.Hour, 2 * time.Hour} {
 				if got := socAt(t, v, clk, t0.Add(at)); !near(got, tc.wantSoC) {
-					t.Errorf("SoC at +%v = %v, want %v", at, got, tc.wantSoC)
+					assert.Fail(t, fmt.Sprintf("SoC at +%v = %v, want %v", at, got, tc.wantSoC))
 				}
 				if s := v.State(); s.Battery.Power != 0 || s.Setpoint == 0 && at < 2*time.Hour {
-					t.Errorf("at +%v: power %v (want 0 at the limit), setpoint %v", at, s.Battery.Power, s.Setpoint)
+					assert.Fail(t, fmt.Sprintf("at +%v: power %v (want 0 at the limit), setpoint %v", at, s.Battery.Power, s.Setpoint))
 				}
 			}
 		})
@@ -181,7 +179,7 @@ func TestPowerClampsToMaxPower(t *testing.T) {
 	v := registered(t, f, clk, nil)
 	socAt(t, v, clk, t0.Add(time.Minute))
 	if s := v.State(); s.Setpoint != 8000 || s.Battery.Power != 5000 {
-		t.Errorf("setpoint %v power %v, want 8000 W asked and 5000 W delivered", s.Setpoint, s.Battery.Power)
+		assert.Fail(t, fmt.Sprintf("setpoint %v power %v, want 8000 W asked and 5000 W delivered", s.Setpoint, s.Battery.Power))
 	}
 }
 
@@ -189,25 +187,23 @@ func TestSampleEventReplay(t *testing.T) {
 	// The VTN side replays samples/battery: the 4 h LOAD_DISPATCH +
 	// CHARGE_STATE + SIMPLE event, handed out by poll.
 	sample, err := oadr.Unmarshal(readSample(t, "battery/oadrDistributeEvent_battery_charge_discharge.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	f := newFakeVTN(t)
 	clk := clock.NewFake(t0)
 	v := registered(t, f, clk, nil)
 	f.enqueue(sample)
 	if got, err := v.PollOnce(context.Background()); !got || err != nil {
-		t.Fatalf("PollOnce = %v, %v", got, err)
+		require.FailNow(t, fmt.Sprintf("PollOnce = %v, %v", got, err))
 	}
 	r := last[*oadr.CreatedEvent](t, f).EventResponses[0]
-	if r.OptType != oadr.OptIn || r.RequestID != "REQ_DIST_EVT_0001" || r.QualifiedEventID.EventID != "EVT_BATT_0001" {
-		t.Errorf("eventResponse = %+v", r)
-	}
+	require.EqualValues(t, oadr.OptIn, r.OptType, "eventResponse = %+v", r)
+	require.EqualValues(t, "REQ_DIST_EVT_0001", r.RequestID, "eventResponse = %+v", r)
+	require.EqualValues(t, "EVT_BATT_0001", r.QualifiedEventID.EventID, "eventResponse = %+v", r)
 	if ev := v.State().Events[0]; ev.Signal != oadr.SignalLoadDispatch || ev.Steps[0].Power != -3000 || ev.Steps[2].Power != 5000 {
-		t.Errorf("event = %+v", ev)
+		assert.Fail(t, fmt.Sprintf("event = %+v", ev))
 	}
 	if got := socAt(t, v, clk, t0.Add(5*time.Hour)); !near(got, 2.6/19.2) {
-		t.Errorf("SoC after the sample's schedule = %v, want %v", got, 2.6/19.2)
+		assert.Fail(t, fmt.Sprintf("SoC after the sample's schedule = %v, want %v", got, 2.6/19.2))
 	}
 }
 
@@ -219,16 +215,16 @@ func TestChargeStateSignal(t *testing.T) {
 	clk := clock.NewFake(t0)
 	v := registered(t, f, clk, nil)
 	if got := socAt(t, v, clk, t0.Add(90*time.Minute)); !near(got, (9.6+1.2)/19.2) {
-		t.Errorf("SoC halfway to 12 kWh = %v", got)
+		assert.Fail(t, fmt.Sprintf("SoC halfway to 12 kWh = %v", got))
 	}
 	if got := socAt(t, v, clk, t0.Add(2*time.Hour)); !near(got, 12/19.2) {
-		t.Errorf("SoC at 14:00 = %v, want 12 kWh", got)
+		assert.Fail(t, fmt.Sprintf("SoC at 14:00 = %v, want 12 kWh", got))
 	}
 	if p := v.State().Battery.Power; p != 4000 {
-		t.Errorf("power towards 4 kWh in 2 h = %v, want 4000 W", p)
+		assert.Fail(t, fmt.Sprintf("power towards 4 kWh in 2 h = %v, want 4000 W", p))
 	}
 	if got := socAt(t, v, clk, t0.Add(4*time.Hour)); !near(got, 4/19.2) {
-		t.Errorf("SoC at 16:00 = %v, want 4 kWh", got)
+		assert.Fail(t, fmt.Sprintf("SoC at 16:00 = %v, want 4 kWh", got))
 	}
 }
 
@@ -244,7 +240,7 @@ func TestSimpleSignalFallback(t *testing.T) {
 	}{{0, 2500}, {time.Hour, 5000}, {2 * time.Hour, 0}} {
 		socAt(t, v, clk, t0.Add(c.at))
 		if p := v.State().Battery.Power; p != c.power {
-			t.Errorf("SIMPLE power at +%v = %v, want %v", c.at, p, c.power)
+			assert.Fail(t, fmt.Sprintf("SIMPLE power at +%v = %v, want %v", c.at, p, c.power))
 		}
 	}
 }
@@ -285,18 +281,16 @@ func TestOptOut(t *testing.T) {
 		"EVT_TEST":  {oadr.OptOut, oadr.CodeOK, "test events are not run"},
 	}
 	rs := last[*oadr.CreatedEvent](t, f).EventResponses
-	if len(rs) != len(want) {
-		t.Fatalf("%d event responses, want %d", len(rs), len(want))
-	}
+	require.Len(t, rs, len(want), "%d event responses, want %d", len(rs), len(want))
 	for _, r := range rs {
 		w := want[r.QualifiedEventID.EventID]
-		if r.OptType != w.opt || r.Code != w.code || !strings.Contains(r.Description, w.desc) {
-			t.Errorf("%s: %s %v %q, want %s %v containing %q", r.QualifiedEventID.EventID, r.OptType, r.Code, r.Description, w.opt, w.code, w.desc)
-		}
+		require.EqualValues(t, w.opt, r.OptType, "%s: %s %v %q, want %s %v containing %q", r.QualifiedEventID.EventID, r.OptType, r.Code, r.Description, w.opt, w.code, w.desc)
+		require.EqualValues(t, w.code, r.Code, "%s: %s %v %q, want %s %v containing %q", r.QualifiedEventID.EventID, r.OptType, r.Code, r.Description, w.opt, w.code, w.desc)
+		require.Contains(t, r.Description, w.desc, "%s: %s %v %q, want %s %v containing %q", r.QualifiedEventID.EventID, r.OptType, r.Code, r.Description, w.opt, w.code, w.desc)
 	}
 	// Only the opted-in events drive the battery (both ask 2 kW discharge).
 	if s := v.State(); s.Setpoint != 2000 {
-		t.Errorf("setpoint %v, want 2000 W", s.Setpoint)
+		assert.Fail(t, fmt.Sprintf("setpoint %v, want 2000 W", s.Setpoint))
 	}
 }
 
@@ -313,13 +307,13 @@ func TestEventModificationAndCancellation(t *testing.T) {
 	again.Descriptor.Status = oadr.StatusActive
 	f.enqueue(&oadr.DistributeEvent{RequestID: "D2", VtnID: "VTN_SANDBOX", Events: []oadr.Event{again}})
 	if _, err := v.PollOnce(ctx); err != nil {
-		t.Fatal(err)
+		require.NoError(t, err)
 	}
 	if n := len(got[*oadr.CreatedEvent](f)); n != 1 {
-		t.Errorf("%d oadrCreatedEvent after an unchanged event, want 1", n)
+		assert.Fail(t, fmt.Sprintf("%d oadrCreatedEvent after an unchanged event, want 1", n))
 	}
 	if s := v.State(); s.Events[0].Status != oadr.StatusActive {
-		t.Errorf("status = %v", s.Events[0].Status)
+		assert.Fail(t, fmt.Sprintf("status = %v", s.Events[0].Status))
 	}
 
 	// Cancelled (modification 1): answered, and the battery stops.
@@ -327,35 +321,33 @@ func TestEventModificationAndCancellation(t *testing.T) {
 	cancelled.Descriptor.Status = oadr.StatusCancelled
 	f.enqueue(&oadr.DistributeEvent{RequestID: "D3", VtnID: "VTN_SANDBOX", Events: []oadr.Event{cancelled}})
 	if _, err := v.PollOnce(ctx); err != nil {
-		t.Fatal(err)
+		require.NoError(t, err)
 	}
 	r := last[*oadr.CreatedEvent](t, f).EventResponses[0]
-	if r.RequestID != "D3" || r.QualifiedEventID.ModificationNumber != 1 || r.OptType != oadr.OptIn {
-		t.Errorf("answer to the cancellation = %+v", r)
-	}
+	require.EqualValues(t, "D3", r.RequestID, "answer to the cancellation = %+v", r)
+	require.EqualValues(t, 1, r.QualifiedEventID.ModificationNumber, "answer to the cancellation = %+v", r)
+	require.EqualValues(t, oadr.OptIn, r.OptType, "answer to the cancellation = %+v", r)
 	s := v.State()
-	if len(s.Events) != 0 || s.Setpoint != 0 || s.Battery.Power != 0 {
-		t.Errorf("after cancellation: events %+v setpoint %v power %v", s.Events, s.Setpoint, s.Battery.Power)
-	}
+	require.Len(t, s.Events, 0, "after cancellation: events %+v setpoint %v power %v", s.Events, s.Setpoint, s.Battery.Power)
+	require.EqualValues(t, 0, s.Setpoint, "after cancellation: events %+v setpoint %v power %v", s.Events, s.Setpoint, s.Battery.Power)
+	require.EqualValues(t, 0, s.Battery.Power, "after cancellation: events %+v setpoint %v power %v", s.Events, s.Setpoint, s.Battery.Power)
 	before := socAt(t, v, clk, t0.Add(3*time.Hour))
-	if !near(before, (9.6+1.5)/19.2) {
-		t.Errorf("SoC moved after the cancellation: %v", before)
-	}
+	assert.True(t, near(before, (9.6+1.5)/19.2), "SoC moved after the cancellation: %v", before)
 
 	// A new event, then an empty list: the event is dropped.
 	f.enqueue(&oadr.DistributeEvent{RequestID: "D4", VtnID: "VTN_SANDBOX", Events: []oadr.Event{chargeDischarge("EVT2", 0)}},
 		&oadr.DistributeEvent{RequestID: "D5", VtnID: "VTN_SANDBOX"})
 	if _, err := v.PollOnce(ctx); err != nil {
-		t.Fatal(err)
+		require.NoError(t, err)
 	}
 	if n := len(v.State().Events); n != 1 {
-		t.Errorf("%d events, want 1", n)
+		assert.Fail(t, fmt.Sprintf("%d events, want 1", n))
 	}
 	if _, err := v.PollOnce(ctx); err != nil {
-		t.Fatal(err)
+		require.NoError(t, err)
 	}
 	if n := len(v.State().Events); n != 0 {
-		t.Errorf("%d events after an empty list, want 0", n)
+		assert.Fail(t, fmt.Sprintf("%d events after an empty list, want 0", n))
 	}
 }
 
@@ -374,7 +366,7 @@ func TestEventPriority(t *testing.T) {
 	}{{10 * time.Minute, -2000}, {45 * time.Minute, 4000}, {90 * time.Minute, -2000}} {
 		socAt(t, v, clk, t0.Add(c.at))
 		if sp := v.State().Setpoint; sp != c.sp {
-			t.Errorf("setpoint at +%v = %v, want %v", c.at, sp, c.sp)
+			assert.Fail(t, fmt.Sprintf("setpoint at +%v = %v, want %v", c.at, sp, c.sp))
 		}
 	}
 }
@@ -386,10 +378,10 @@ func TestEventWithoutResponse(t *testing.T) {
 	f.setEvents(ev)
 	v := registered(t, f, clock.NewFake(t0), nil)
 	if n := len(got[*oadr.CreatedEvent](f)); n != 0 {
-		t.Errorf("%d oadrCreatedEvent for an event that needs none", n)
+		assert.Fail(t, fmt.Sprintf("%d oadrCreatedEvent for an event that needs none", n))
 	}
 	if n := len(v.State().Events); n != 1 {
-		t.Errorf("%d events, want 1", n)
+		assert.Fail(t, fmt.Sprintf("%d events, want 1", n))
 	}
 }
 
@@ -409,15 +401,15 @@ func TestEventAnswerRetriedAfterFailure(t *testing.T) {
 	v := f.newVEN(clk)
 	ctx := context.Background()
 	if err := v.Register(ctx); err == nil {
-		t.Fatal("Register succeeded though oadrCreatedEvent failed")
+		require.FailNow(t, "Register succeeded though oadrCreatedEvent failed")
 	}
 	// The next event list (same modification) is answered again.
 	f.enqueue(&oadr.DistributeEvent{RequestID: "D2", VtnID: "VTN_SANDBOX", Events: []oadr.Event{chargeDischarge("EVT", 0)}})
 	if _, err := v.PollOnce(ctx); err != nil {
-		t.Fatal(err)
+		require.NoError(t, err)
 	}
 	if ces := got[*oadr.CreatedEvent](f); len(ces) != 2 || ces[1].EventResponses[0].RequestID != "D2" {
-		t.Errorf("answers: %+v", ces)
+		assert.Fail(t, fmt.Sprintf("answers: %+v", ces))
 	}
 }
 
@@ -430,7 +422,7 @@ func TestEventWithTooManyIntervals(t *testing.T) {
 	f.setEvents(event("EVT", 0, t0, sig(oadr.SignalLoadDispatch, oadr.SignalTypeSetpoint, kW, ivs...)))
 	registered(t, f, clock.NewFake(t0), nil)
 	r := last[*oadr.CreatedEvent](t, f).EventResponses[0]
-	if r.OptType != oadr.OptOut || r.Code != oadr.CodeInvalidData || !strings.Contains(r.Description, "1441 intervals") {
-		t.Errorf("eventResponse = %+v", r)
-	}
+	require.EqualValues(t, oadr.OptOut, r.OptType, "eventResponse = %+v", r)
+	require.EqualValues(t, oadr.CodeInvalidData, r.Code, "eventResponse = %+v", r)
+	require.Contains(t, r.Description, "1441 intervals", "eventResponse = %+v", r)
 }

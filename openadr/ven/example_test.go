@@ -13,96 +13,81 @@ import (
 	"time"
 
 	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/openadr"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/ven"
 )
 
-// exampleVTN is a minimal VTN for the examples: it registers the VEN, asks
-// for its SoC every 5 minutes and hands it a charge/discharge event (charge
-// at 3 kW from 13:00 for an hour, hold, discharge at 5 kW from 15:00 to 17:00).
-func exampleVTN() *httptest.Server {
-	start := time.Date(2025, 6, 1, 13, 0, 0, 0, time.UTC)
-	answer := func(msg oadr.Message) oadr.Message {
-		switch m := msg.(type) {
-		case *oadr.QueryRegistration, *oadr.CreatePartyRegistration:
-			c := &oadr.CreatedPartyRegistration{VtnID: "VTN_EXAMPLE", PollFreq: 10 * time.Second,
-				Profiles: []oadr.Profile{{Name: oadr.Profile20b, Transports: []oadr.TransportName{oadr.TransportSimpleHTTP}}}}
-			if r, ok := m.(*oadr.CreatePartyRegistration); ok {
-				c.Response, c.VenID, c.RegistrationID = oadr.OK(r.RequestID), "VEN_1", "REG_1"
-			}
-			return c
-		case *oadr.RegisterReport:
-			return &oadr.RegisteredReport{Response: oadr.OK(m.RequestID), ReportRequests: []oadr.ReportRequest{{
-				ReportRequestID: "RR_SOC",
-				Specifier: oadr.ReportSpecifier{ReportSpecifierID: "battery1_telemetry_usage",
-					Granularity: 5 * time.Minute, ReportBackDuration: 5 * time.Minute,
-					Payloads: []oadr.SpecifierPayload{{RID: "battery1_soc", ReadingType: oadr.ReadingDirectRead}}},
-			}}}
-		case *oadr.RequestEvent:
-			kW := oadr.NewPowerReal(oadr.ScaleKilo, oadr.PowerAttributes{Hertz: 60, Voltage: 240, AC: true})
-			return &oadr.DistributeEvent{Response: &oadr.EiResponse{Code: oadr.CodeOK, RequestID: m.RequestID},
-				RequestID: "DIST_1", VtnID: "VTN_EXAMPLE", Events: []oadr.Event{{
-					Descriptor: oadr.EventDescriptor{EventID: "EVT_1", MarketContext: "http://example.com/dispatch",
-						CreatedDateTime: start.Add(-time.Hour), Status: oadr.StatusFar},
-					ActivePeriod: oadr.Period{Start: start, Duration: 4 * time.Hour},
-					Signals: []oadr.EventSignal{{SignalName: oadr.SignalLoadDispatch, SignalType: oadr.SignalTypeSetpoint,
-						SignalID: "SIG_1", ItemBase: kW, Intervals: []oadr.SignalInterval{
-							{Duration: time.Hour, Value: 3}, {Duration: time.Hour, Value: 0}, {Duration: 2 * time.Hour, Value: -5}}}},
-				}}}
-		case *oadr.UpdateReport:
-			return &oadr.UpdatedReport{Response: oadr.OK(m.RequestID)}
-		}
-		return &oadr.Response{Response: oadr.OK("")}
-	}
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		msg, err := oadr.Decode(r.Body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		w.Header().Set("Content-Type", "application/xml")
-		_ = oadr.Encode(w, answer(msg))
-	}))
-}
-
-// A battery VEN driven step by step on a fake clock: it registers, opts in
-// to a charge/discharge event and follows it.
+// A battery VEN against a VTN (package openadr, served by httptest), both on
+// a fake clock stepped by hand: the VEN registers, the VTN asks for its
+// telemetry and sends it a schedule through energy.Battery (charge at 3 kW
+// from 13:00 for an hour, hold, discharge at 5 kW from 15:00 to 17:00), and
+// the VEN opts in and follows it.
 func Example() {
-	vtn := exampleVTN()
-	defer vtn.Close()
+	ctx := context.Background()
 	clk := clock.NewFake(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
-	v, err := ven.New(vtn.URL, ven.WithHTTPClient(vtn.Client()), ven.WithClock(clk))
+	vtn, err := openadr.NewVTN("VTN_EXAMPLE", openadr.WithClock(clk),
+		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(5*time.Minute, 5*time.Minute)))
 	if err != nil {
 		log.Fatal(err)
 	}
-	ctx := context.Background()
+	srv := httptest.NewServer(vtn)
+	defer srv.Close()
+	defer srv.Client().CloseIdleConnections()
+
+	v, err := ven.New(srv.URL, ven.WithHTTPClient(srv.Client()), ven.WithClock(clk))
+	if err != nil {
+		log.Fatal(err)
+	}
+	poll := func() { // what Run does every poll period
+		for got := true; got; {
+			if got, err = v.PollOnce(ctx); err != nil {
+				log.Fatal(err)
+			}
+		}
+	}
 	if err := v.Register(ctx); err != nil {
 		log.Fatal(err)
 	}
+	poll()
 	s := v.State()
-	fmt.Println("registered as", s.VENID, "with", s.VTNID, "polling every", s.PollInterval)
+	fmt.Println("registered with", s.VTNID, "polling every", s.PollInterval)
 	for _, r := range s.Reports {
-		fmt.Println("report", r.RequestID, "of", r.RIDs, "every", r.ReportBack)
+		fmt.Println("report of", len(r.RIDs), "data points every", r.ReportBack)
 	}
-	for _, e := range s.Events {
-		fmt.Println("event", e.ID, e.Opt, e.Start.Format("15:04"), "to", e.End.Format("15:04"))
+
+	at := func(h int) time.Time { return time.Date(2025, 6, 1, h, 0, 0, 0, time.UTC) }
+	bat := vtn.Battery(s.VENID, openadr.WithoutWaiting())
+	err = bat.SetSchedule(ctx, energy.Schedule{Windows: []energy.Window{
+		{Start: at(13), End: at(14), Mode: energy.ModeCharge, Power: 3000},
+		{Start: at(14), End: at(15), Mode: energy.ModeIdle},
+		{Start: at(15), End: at(17), Mode: energy.ModeDischarge, Power: 5000},
+	}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	poll()
+	for _, e := range v.State().Events {
+		fmt.Println("event", e.Opt, e.Start.Format("15:04"), "to", e.End.Format("15:04"))
 	}
 	for _, hour := range []int{13, 14, 15, 17} {
-		clk.Set(time.Date(2025, 6, 1, hour, 0, 0, 0, time.UTC))
-		if err := v.Tick(ctx); err != nil { // sends the SoC reports due
+		clk.Set(at(hour))
+		if err := v.Tick(ctx); err != nil { // sends the reports due
 			log.Fatal(err)
 		}
 		b := v.State().Battery
-		fmt.Printf("%02d:00 SoC %v, power %v\n", hour, b.StateOfCharge, b.Power)
+		fmt.Printf("%02d:00 SoC %v, power %v (+ discharging)\n", hour, b.StateOfCharge, b.Power)
 	}
 	// Output:
-	// registered as VEN_1 with VTN_EXAMPLE polling every 10s
-	// report RR_SOC of [battery1_soc] every 5m0s
-	// event EVT_1 optIn 13:00 to 17:00
-	// 13:00 SoC 50.0 %, power -3000 W
-	// 14:00 SoC 65.6 %, power 0 W
-	// 15:00 SoC 65.6 %, power 5000 W
-	// 17:00 SoC 13.5 %, power 0 W
+	// registered with VTN_EXAMPLE polling every 10s
+	// report of 6 data points every 5m0s
+	// report of 1 data points every 5m0s
+	// event optIn 13:00 to 17:00
+	// 13:00 SoC 50.0 %, power -3000 W (+ discharging)
+	// 14:00 SoC 65.6 %, power 0 W (+ discharging)
+	// 15:00 SoC 65.6 %, power 5000 W (+ discharging)
+	// 17:00 SoC 13.5 %, power 0 W (+ discharging)
 }
 
 // Running a VEN against a real VTN until interrupted, with a TLS client

@@ -13,6 +13,8 @@ import (
 	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/ven"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // fakeVTN is a scripted VTN on 127.0.0.1 that answers with messages built with
@@ -71,9 +73,7 @@ func (f *fakeVTN) newVEN(clk clock.Clock, opts ...ven.Option) *ven.VEN {
 	f.t.Helper()
 	opts = append([]ven.Option{ven.WithHTTPClient(f.srv.Client()), ven.WithClock(clk)}, opts...)
 	v, err := ven.New(f.srv.URL, opts...)
-	if err != nil {
-		f.t.Fatal(err)
-	}
+	require.NoError(f.t, err)
 	return v
 }
 
@@ -99,27 +99,23 @@ func (f *fakeVTN) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	const prefix = "/OpenADR2/Simple/2.0b/"
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		f.t.Errorf("reading the request: %v", err)
+		assert.NoError(f.t, err, "reading the request")
 		return
 	}
 	if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, prefix) {
-		f.t.Errorf("VEN sent %s %s", r.Method, r.URL.Path)
+		assert.Fail(f.t, "VEN sent "+r.Method+" "+r.URL.Path)
 		http.NotFound(w, r)
 		return
 	}
-	if ct := r.Header.Get("Content-Type"); ct != "application/xml" {
-		f.t.Errorf("Content-Type %q, want application/xml", ct)
-	}
+	assert.Equal(f.t, "application/xml", r.Header.Get("Content-Type"))
 	service := strings.TrimPrefix(r.URL.Path, prefix)
 	msg, err := oadr.Unmarshal(body)
 	if err != nil {
-		f.t.Errorf("VEN sent a message that does not decode: %v\n%s", err, body)
+		assert.NoError(f.t, err, "VEN sent a message that does not decode:\n%s", body)
 		http.Error(w, "bad message", http.StatusBadRequest)
 		return
 	}
-	if want := serviceOf[msg.MessageName()]; string(want) != service {
-		f.t.Errorf("%s sent to %s, want %s", msg.MessageName(), service, want)
-	}
+	assert.Equal(f.t, string(serviceOf[msg.MessageName()]), service, "service of %s", msg.MessageName())
 	f.mu.Lock()
 	f.received = append(f.received, received{service: service, msg: msg, body: body})
 	override := f.override
@@ -139,7 +135,7 @@ func (f *fakeVTN) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := oadr.Marshal(rep.msg)
 	if err != nil {
-		f.t.Errorf("fake VTN cannot encode its answer: %v", err)
+		assert.NoError(f.t, err, "fake VTN cannot encode its answer")
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
@@ -254,10 +250,7 @@ func got[T oadr.Message](f *fakeVTN) []T {
 func last[T oadr.Message](t testing.TB, f *fakeVTN) T {
 	t.Helper()
 	ms := got[T](f)
-	if len(ms) == 0 {
-		var zero T
-		t.Fatalf("VEN sent no %T; got %v", zero, f.names())
-	}
+	require.NotEmpty(t, ms, "VEN sent no %T; got %v", *new(T), f.names())
 	return ms[len(ms)-1]
 }
 

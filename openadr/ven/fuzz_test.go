@@ -2,6 +2,7 @@ package ven_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/ven"
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzPollAnswer feeds arbitrary bytes to the VEN as the VTN's answer to
@@ -74,15 +76,13 @@ func FuzzPollAnswer(f *testing.F) {
 		mu.Unlock()
 		ctx := context.Background()
 		if !v.State().Registered {
-			if err := v.Register(ctx); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, v.Register(ctx))
 		}
 		_, _ = v.PollOnce(ctx) // errors are fine; panics are not
 		clk.Advance(time.Minute)
 		_ = v.Tick(ctx)
 		if soc := v.State().Battery.StateOfCharge; !soc.Valid() {
-			t.Fatalf("SoC %v", soc)
+			require.FailNow(t, fmt.Sprintf("SoC %v", soc))
 		}
 	})
 }

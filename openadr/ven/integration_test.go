@@ -3,6 +3,7 @@ package ven_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -16,6 +17,8 @@ import (
 	"github.com/gridwire/gridwire/openadr"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/ven"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestAgainstVTN runs this VEN against the real VTN handler of package
@@ -37,15 +40,12 @@ func TestAgainstVTN(t *testing.T) {
 			responses = append(responses, r)
 		}),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	// Keep what the VEN sends, to validate it against the XSD at the end.
 	var sent [][]byte
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			t.Error(err)
+		if !assert.NoError(t, err) {
 			return
 		}
 		mu.Lock()
@@ -64,23 +64,19 @@ func TestAgainstVTN(t *testing.T) {
 	}()
 
 	v, err := ven.New(srv.URL, ven.WithHTTPClient(srv.Client()), ven.WithClock(clk), ven.WithVENName("fortress-sandbox-battery-1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ctx := context.Background()
 	// drain polls until the VTN's queue is empty, as Run does.
 	drain := func() {
 		t.Helper()
 		for range 20 {
 			got, err := v.PollOnce(ctx)
-			if err != nil {
-				t.Fatalf("PollOnce: %v", err)
-			}
+			require.NoError(t, err, "PollOnce: %v", err)
 			if !got || !v.State().Registered {
 				return
 			}
 		}
-		t.Fatal("the VTN's queue never empties")
+		require.FailNow(t, "the VTN's queue never empties")
 	}
 	// step moves the clock on five minutes at a time (the VTN asks for a
 	// poll every 10 s but does not mind fewer; the reports go every five
@@ -91,57 +87,47 @@ func TestAgainstVTN(t *testing.T) {
 			clk.Advance(min(5*time.Minute, end.Sub(clk.Now())))
 			drain()
 			if err := v.Tick(ctx); err != nil {
-				t.Fatalf("Tick: %v", err)
+				require.FailNow(t, fmt.Sprintf("Tick: %v", err))
 			}
 		}
 	}
 
 	// Registration.
-	if err := v.Register(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Register(ctx))
 	s := v.State()
-	if !s.Registered || s.VENID == "" || s.VTNID != "VTN_GRIDWIRE" || s.PollInterval != 10*time.Second {
-		t.Fatalf("State after Register = %+v", s)
-	}
+	require.False(t, !s.Registered || s.VENID == "" || s.VTNID != "VTN_GRIDWIRE" || s.PollInterval != 10*time.Second, "State after Register = %+v", s)
 	venID := s.VENID
 	reg, err := vtn.Registration(ctx, venID)
-	if err != nil || reg.VenName != "fortress-sandbox-battery-1" {
-		t.Fatalf("the VTN's registration = %+v, %v", reg, err)
-	}
+	require.NoError(t, err, "the VTN's registration = %+v, %v", reg, err)
+	require.EqualValues(t, "fortress-sandbox-battery-1", reg.VenName, "the VTN's registration = %+v, %v", reg, err)
 	if offered, err := vtn.OfferedReports(ctx, venID); err != nil || len(offered) != 2 {
-		t.Fatalf("the VTN has %d offered reports (%v), want 2", len(offered), err)
+		require.FailNow(t, fmt.Sprintf("the VTN has %d offered reports (%v), want 2", len(offered), err))
 	}
 
 	// Report requests arrive by poll; the VEN confirms them.
 	drain()
 	if n := len(v.State().Reports); n != 2 {
-		t.Fatalf("the VEN serves %d report requests, want 2 (usage and status)", n)
+		require.FailNow(t, fmt.Sprintf("the VEN serves %d report requests, want 2 (usage and status)", n))
 	}
 	rrs, err := vtn.ReportRequests(ctx, venID)
-	if err != nil || len(rrs) != 2 {
-		t.Fatalf("the VTN's report requests = %+v, %v", rrs, err)
-	}
+	require.NoError(t, err, "the VTN's report requests = %+v, %v", rrs, err)
+	require.Len(t, rrs, 2, "the VTN's report requests = %+v, %v", rrs, err)
 	for _, rr := range rrs {
-		if rr.Status != openadr.ReportActive {
-			t.Errorf("report request %s is %s, want active", rr.Request.ReportRequestID, rr.Status)
-		}
+		assert.EqualValues(t, openadr.ReportActive, rr.Status, "report request %s is %s, want active", rr.Request.ReportRequestID, rr.Status)
 	}
 
 	// Telemetry arrives at the VTN.
 	step(6 * time.Minute)
 	ms, err := vtn.Telemetry(ctx, venID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if m, ok := ms.Latest(openadr.QuantityStateOfCharge); !ok || m.Value != 0.5 || m.ResourceID != "battery1" {
-		t.Errorf("SoC at the VTN = %+v, %v; want 0.5 from battery1", m, ok)
+		assert.Fail(t, fmt.Sprintf("SoC at the VTN = %+v, %v; want 0.5 from battery1", m, ok))
 	}
 	if m, ok := ms.Latest(openadr.QuantityVoltage); !ok || math.Abs(m.Value-51.2) > 0.01 {
-		t.Errorf("voltage at the VTN = %+v", m)
+		assert.Fail(t, fmt.Sprintf("voltage at the VTN = %+v", m))
 	}
 	if m, ok := ms.Latest(openadr.QuantityStatus); !ok || m.Status == nil || !m.Status.Online {
-		t.Errorf("status at the VTN = %+v", m)
+		assert.Fail(t, fmt.Sprintf("status at the VTN = %+v", m))
 	}
 
 	// An event: charge at 3 kW for an hour from 13:00, hold, discharge at
@@ -151,25 +137,21 @@ func TestAgainstVTN(t *testing.T) {
 		openadr.DispatchStep{Duration: time.Hour, Mode: energy.ModeIdle},
 		openadr.DispatchStep{Duration: 2 * time.Hour, Mode: energy.ModeDischarge, Power: 5000},
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	eventID, err := vtn.CreateEvent(ctx, venID, openadr.Event{Start: t0.Add(time.Hour), Signals: []openadr.Signal{dispatch}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	drain()
 	ev, err := vtn.Event(ctx, venID, eventID)
-	if err != nil || ev.Response == nil || ev.Response.OptType != oadr.OptIn || ev.Response.Code != oadr.CodeOK {
-		t.Fatalf("the VTN's event = %+v, %v; want the VEN's optIn", ev, err)
-	}
+	require.NoError(t, err, "the VTN's event = %+v, %v; want the VEN's optIn", ev, err)
+	require.NotNil(t, ev.Response, "the VTN's event = %+v, %v; want the VEN's optIn", ev, err)
+	require.EqualValues(t, oadr.OptIn, ev.Response.OptType, "the VTN's event = %+v, %v; want the VEN's optIn", ev, err)
+	require.EqualValues(t, oadr.CodeOK, ev.Response.Code, "the VTN's event = %+v, %v; want the VEN's optIn", ev, err)
 	mu.Lock()
-	if len(responses) != 1 || responses[0].EventID != eventID {
-		t.Errorf("event responses = %+v", responses)
-	}
+	require.Len(t, responses, 1, "event responses = %+v", responses)
+	require.EqualValues(t, eventID, responses[0].EventID, "event responses = %+v", responses)
 	mu.Unlock()
 	if evs := v.State().Events; len(evs) != 1 || evs[0].ID != eventID || evs[0].Steps[0].Power != -3000 {
-		t.Fatalf("the VEN's events = %+v", evs)
+		require.FailNow(t, fmt.Sprintf("the VEN's events = %+v", evs))
 	}
 
 	// The VEN charges from 13:00: SoC rises, and the VTN reads +3 kW
@@ -177,32 +159,28 @@ func TestAgainstVTN(t *testing.T) {
 	step(t0.Add(90 * time.Minute).Sub(clk.Now()))
 	ms, _ = vtn.Telemetry(ctx, venID)
 	if m, _ := ms.Latest(openadr.QuantityPower); m.Value != 3000 {
-		t.Errorf("power at the VTN while charging = %v W, want +3000", m.Value)
+		assert.Fail(t, fmt.Sprintf("power at the VTN while charging = %v W, want +3000", m.Value))
 	}
 	mid, _ := ms.Latest(openadr.QuantityStateOfCharge)
-	if mid.Value <= 0.5 {
-		t.Errorf("SoC at the VTN while charging = %v, want above 0.5", mid.Value)
-	}
+	assert.False(t, mid.Value <= 0.5, "SoC at the VTN while charging = %v, want above 0.5", mid.Value)
 	// Then it holds and discharges: SoC falls, and the VTN reads -5 kW.
 	step(2 * time.Hour)
 	ms, _ = vtn.Telemetry(ctx, venID)
 	if m, _ := ms.Latest(openadr.QuantityPower); m.Value != -5000 {
-		t.Errorf("power at the VTN while discharging = %v W, want -5000", m.Value)
+		assert.Fail(t, fmt.Sprintf("power at the VTN while discharging = %v W, want -5000", m.Value))
 	}
 	if m, _ := ms.Latest(openadr.QuantityStateOfCharge); m.Value >= mid.Value {
-		t.Errorf("SoC at the VTN while discharging = %v, want below %v", m.Value, mid.Value)
+		assert.Fail(t, fmt.Sprintf("SoC at the VTN while discharging = %v, want below %v", m.Value, mid.Value))
 	}
 	if soc := float64(v.State().Battery.StateOfCharge); !near(soc, (12.6-5*0.5)/19.2) {
-		t.Errorf("the VEN's SoC at 15:30 = %v, want %v", soc, (12.6-2.5)/19.2)
+		assert.Fail(t, fmt.Sprintf("the VEN's SoC at 15:30 = %v, want %v", soc, (12.6-2.5)/19.2))
 	}
 
 	// The VTN cancels the event: the VEN stops at once.
-	if err := vtn.CancelEvent(ctx, venID, eventID); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, vtn.CancelEvent(ctx, venID, eventID))
 	step(10 * time.Second)
 	if s := v.State(); s.Setpoint != 0 || s.Battery.Power != 0 || len(s.Events) != 0 {
-		t.Errorf("after the cancellation: setpoint %v power %v events %+v", s.Setpoint, s.Battery.Power, s.Events)
+		assert.Fail(t, fmt.Sprintf("after the cancellation: setpoint %v power %v events %+v", s.Setpoint, s.Battery.Power, s.Events))
 	}
 
 	// The VTN stops the status report, asking for a last one.
@@ -212,39 +190,31 @@ func TestAgainstVTN(t *testing.T) {
 			statusID = r.RequestID
 		}
 	}
-	if err := vtn.CancelReports(ctx, venID, true, statusID); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, vtn.CancelReports(ctx, venID, true, statusID))
 	step(time.Minute)
 	if rs := v.State().Reports; len(rs) != 1 || rs[0].Name != oadr.ReportTelemetryUsage {
-		t.Errorf("the VEN's reports after the cancellation = %+v", rs)
+		assert.Fail(t, fmt.Sprintf("the VEN's reports after the cancellation = %+v", rs))
 	}
 	if rrs, _ := vtn.ReportRequests(ctx, venID); len(rrs) != 1 {
-		t.Errorf("the VTN's report requests after the cancellation = %+v", rrs)
+		assert.Fail(t, fmt.Sprintf("the VTN's report requests after the cancellation = %+v", rrs))
 	}
 
 	// The VTN asks the VEN to register again: it does, keeping its IDs.
-	if err := vtn.RequestReregistration(ctx, venID); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, vtn.RequestReregistration(ctx, venID))
 	drain()
 	if s := v.State(); !s.Registered || s.VENID != venID {
-		t.Errorf("after re-registration: %+v", s)
+		assert.Fail(t, fmt.Sprintf("after re-registration: %+v", s))
 	}
 	if n := len(v.State().Reports); n != 1 {
-		t.Errorf("re-registration changed the reports: %d", n)
+		assert.Fail(t, fmt.Sprintf("re-registration changed the reports: %d", n))
 	}
 
 	// The VTN cancels the registration: the VEN lets go.
-	if err := vtn.CancelRegistration(ctx, venID); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, vtn.CancelRegistration(ctx, venID))
 	drain()
-	if v.State().Registered {
-		t.Error("the VEN is still registered")
-	}
+	assert.False(t, v.State().Registered, "the VEN is still registered")
 	if err := v.Run(ctx); err != ven.ErrRegistrationCanceled {
-		t.Errorf("Run = %v, want ErrRegistrationCanceled", err)
+		assert.Fail(t, fmt.Sprintf("Run = %v, want ErrRegistrationCanceled", err))
 	}
 }
 
@@ -256,9 +226,7 @@ func TestFleetAgainstVTN(t *testing.T) {
 	clk := clock.NewFake(t0)
 	vtn, err := openadr.NewVTN("VTN_GRIDWIRE", openadr.WithClock(clk),
 		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(time.Minute, time.Minute)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	srv := httptest.NewServer(vtn)
 	defer srv.Close()
 	ctx := context.Background()
@@ -267,11 +235,9 @@ func TestFleetAgainstVTN(t *testing.T) {
 		bat := ven.DefaultBattery()
 		bat.InitialSoC = energy.Fraction(0.2 + 0.6*float64(i)/fleet)
 		v, err := ven.New(srv.URL, ven.WithHTTPClient(srv.Client()), ven.WithClock(clk), ven.WithBattery(bat))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		if err := v.Register(ctx); err != nil {
-			t.Fatalf("VEN %d: %v", i, err)
+			require.FailNow(t, fmt.Sprintf("VEN %d: %v", i, err))
 		}
 		vens[i] = v
 	}
@@ -279,19 +245,17 @@ func TestFleetAgainstVTN(t *testing.T) {
 		for i, v := range vens {
 			for got := true; got; {
 				if got, err = v.PollOnce(ctx); err != nil {
-					t.Fatalf("VEN %d: %v", i, err)
+					require.FailNow(t, fmt.Sprintf("VEN %d: %v", i, err))
 				}
 			}
 		}
 	}
 	drainAll()
 	discharge, err := openadr.LoadDispatch(openadr.DispatchStep{Duration: time.Hour, Mode: energy.ModeDischarge, Power: 4800})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, v := range vens {
 		if _, err := vtn.CreateEvent(ctx, v.State().VENID, openadr.Event{Start: t0.Add(time.Minute), Signals: []openadr.Signal{discharge}}); err != nil {
-			t.Fatal(err)
+			require.NoError(t, err)
 		}
 	}
 	drainAll()
@@ -300,7 +264,7 @@ func TestFleetAgainstVTN(t *testing.T) {
 		drainAll()
 		for i, v := range vens {
 			if err := v.Tick(ctx); err != nil {
-				t.Fatalf("VEN %d: %v", i, err)
+				require.FailNow(t, fmt.Sprintf("VEN %d: %v", i, err))
 			}
 		}
 	}
@@ -309,14 +273,12 @@ func TestFleetAgainstVTN(t *testing.T) {
 		start := 0.2 + 0.6*float64(i)/fleet
 		// 5 minutes at 4.8 kW: 0.4 kWh of 19.2.
 		if want := start - 0.4/19.2; !near(float64(s.Battery.StateOfCharge), want) || len(s.Events) != 1 || s.Events[0].Opt != oadr.OptIn {
-			t.Fatalf("VEN %d: SoC %v (want %v), events %+v", i, s.Battery.StateOfCharge, want, s.Events)
+			require.FailNow(t, fmt.Sprintf("VEN %d: SoC %v (want %v), events %+v", i, s.Battery.StateOfCharge, want, s.Events))
 		}
 		ms, err := vtn.Telemetry(ctx, s.VENID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		if m, ok := ms.Latest(openadr.QuantityPower); !ok || m.Value != -4800 {
-			t.Fatalf("VEN %d: power at the VTN %+v", i, m)
+			require.FailNow(t, fmt.Sprintf("VEN %d: power at the VTN %+v", i, m))
 		}
 	}
 }

@@ -3,6 +3,7 @@ package ven_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -11,6 +12,8 @@ import (
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/ven"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestRegister(t *testing.T) {
@@ -20,25 +23,19 @@ func TestRegister(t *testing.T) {
 	v := f.newVEN(clock.NewFake(t0), ven.WithVENName("fortress-sandbox-battery-1"))
 	ctx := context.Background()
 
-	if err := v.Register(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Register(ctx))
 	want := []string{"oadrCreatePartyRegistration", "oadrRegisterReport", "oadrCreatedReport", "oadrRequestEvent"}
 	if got := f.names(); !slices.Equal(got, want) {
-		t.Fatalf("VEN sent %v, want %v", got, want)
+		require.FailNow(t, fmt.Sprintf("VEN sent %v, want %v", got, want))
 	}
 
 	reg := last[*oadr.CreatePartyRegistration](t, f)
-	if reg.ProfileName != oadr.Profile20b || reg.TransportName != oadr.TransportSimpleHTTP ||
-		reg.HTTPPullModel == nil || !*reg.HTTPPullModel || reg.ReportOnly || reg.XMLSignature ||
-		reg.VenName != "fortress-sandbox-battery-1" || reg.RegistrationID != "" || reg.VenID != "" || reg.RequestID == "" {
-		t.Errorf("oadrCreatePartyRegistration = %+v", reg)
-	}
+	assert.False(t, reg.ProfileName != oadr.Profile20b || reg.TransportName != oadr.TransportSimpleHTTP || reg.HTTPPullModel == nil || !*reg.HTTPPullModel || reg.ReportOnly || reg.XMLSignature || reg.VenName != "fortress-sandbox-battery-1" || reg.RegistrationID != "" || reg.VenID != "" || reg.RequestID == "", "oadrCreatePartyRegistration = %+v", reg)
 
 	offer := last[*oadr.RegisterReport](t, f)
-	if offer.VenID != "VEN_FORTRESS_1" || offer.ReportRequestID != "" || len(offer.Reports) != 2 {
-		t.Fatalf("oadrRegisterReport = %+v", offer)
-	}
+	require.EqualValues(t, "VEN_FORTRESS_1", offer.VenID, "oadrRegisterReport = %+v", offer)
+	require.EqualValues(t, "", offer.ReportRequestID, "oadrRegisterReport = %+v", offer)
+	require.Len(t, offer.Reports, 2, "oadrRegisterReport = %+v", offer)
 	wantRIDs := map[oadr.ReportName][]string{
 		oadr.ReportMetadataTelemetryUsage: {"battery1_voltage", "battery1_current", "battery1_temperature",
 			"battery1_power", "battery1_stored_energy", "battery1_soc"},
@@ -48,54 +45,48 @@ func TestRegister(t *testing.T) {
 		var rids []string
 		for _, d := range r.Descriptions {
 			rids = append(rids, d.RID)
-			if d.DataSource == nil || !slices.Equal(d.DataSource.ResourceIDs, []string{"battery1"}) {
-				t.Errorf("%s: reportDataSource %+v", d.RID, d.DataSource)
-			}
+			require.NotNil(t, d.DataSource, "%s: reportDataSource %+v", d.RID, d.DataSource)
+			require.Equal(t, []string{"battery1"}, d.DataSource.ResourceIDs, "%s: reportDataSource %+v", d.RID, d.DataSource)
 		}
-		if !slices.Equal(rids, wantRIDs[r.ReportName]) || r.ReportRequestID != "0" || !r.CreatedDateTime.Equal(t0) {
-			t.Errorf("%s: rIDs %v, reportRequestID %q, created %v", r.ReportName, rids, r.ReportRequestID, r.CreatedDateTime)
-		}
+		require.Equal(t, wantRIDs[r.ReportName], rids, "%s: rIDs %v, reportRequestID %q, created %v", r.ReportName, rids, r.ReportRequestID, r.CreatedDateTime)
+		require.EqualValues(t, "0", r.ReportRequestID, "%s: rIDs %v, reportRequestID %q, created %v", r.ReportName, rids, r.ReportRequestID, r.CreatedDateTime)
+		require.True(t, r.CreatedDateTime.Equal(t0), "%s: rIDs %v, reportRequestID %q, created %v", r.ReportName, rids, r.ReportRequestID, r.CreatedDateTime)
 	}
 	soc, _ := offer.Reports[0].Description("battery1_soc")
-	if soc.ItemBase == nil || soc.ItemBase.Kind != oadr.ItemCustomUnit || soc.ItemBase.Units != "%" ||
-		soc.ReportType != oadr.ReportTypeStateOfCharge {
-		t.Errorf("SoC description = %+v", soc)
-	}
+	require.NotNil(t, soc.ItemBase, "SoC description = %+v", soc)
+	require.EqualValues(t, oadr.ItemCustomUnit, soc.ItemBase.Kind, "SoC description = %+v", soc)
+	require.EqualValues(t, "%", soc.ItemBase.Units, "SoC description = %+v", soc)
+	require.EqualValues(t, oadr.ReportTypeStateOfCharge, soc.ReportType, "SoC description = %+v", soc)
 	pw, _ := offer.Reports[0].Description("battery1_power")
-	if pw.ItemBase == nil || pw.ItemBase.Kind != oadr.ItemPowerReal || pw.ItemBase.Scale != oadr.ScaleKilo {
-		t.Errorf("power description = %+v", pw)
-	}
+	require.NotNil(t, pw.ItemBase, "power description = %+v", pw)
+	require.EqualValues(t, oadr.ItemPowerReal, pw.ItemBase.Kind, "power description = %+v", pw)
+	require.EqualValues(t, oadr.ScaleKilo, pw.ItemBase.Scale, "power description = %+v", pw)
 
 	cr := last[*oadr.CreatedReport](t, f)
-	if cr.Response.Code != oadr.CodeOK || cr.Response.RequestID != offer.RequestID ||
-		!slices.Equal(cr.PendingReports, []string{"RR_USAGE_0001"}) || cr.VenID != "VEN_FORTRESS_1" {
-		t.Errorf("oadrCreatedReport = %+v", cr)
-	}
+	require.EqualValues(t, oadr.CodeOK, cr.Response.Code, "oadrCreatedReport = %+v", cr)
+	require.EqualValues(t, offer.RequestID, cr.Response.RequestID, "oadrCreatedReport = %+v", cr)
+	require.Equal(t, []string{"RR_USAGE_0001"}, cr.PendingReports, "oadrCreatedReport = %+v", cr)
+	require.EqualValues(t, "VEN_FORTRESS_1", cr.VenID, "oadrCreatedReport = %+v", cr)
 	if re := last[*oadr.RequestEvent](t, f); re.VenID != "VEN_FORTRESS_1" || re.RequestID == "" {
-		t.Errorf("oadrRequestEvent = %+v", re)
+		assert.Fail(t, fmt.Sprintf("oadrRequestEvent = %+v", re))
 	}
 
 	s := v.State()
-	if !s.Registered || s.VENID != "VEN_FORTRESS_1" || s.RegistrationID != "REG_0001" || s.VTNID != "VTN_SANDBOX" ||
-		s.PollInterval != 30*time.Second {
-		t.Errorf("State = %+v", s)
-	}
-	if len(s.Reports) != 1 || s.Reports[0].RequestID != "RR_USAGE_0001" || s.Reports[0].Granularity != time.Minute ||
-		s.Reports[0].ReportBack != 5*time.Minute || !s.Reports[0].NextReport.Equal(t0.Add(5*time.Minute)) || len(s.Reports[0].RIDs) != 6 {
-		t.Errorf("State().Reports = %+v", s.Reports)
-	}
+	require.True(t, s.Registered, "State = %+v", s)
+	require.EqualValues(t, "VEN_FORTRESS_1", s.VENID, "State = %+v", s)
+	require.EqualValues(t, "REG_0001", s.RegistrationID, "State = %+v", s)
+	require.EqualValues(t, "VTN_SANDBOX", s.VTNID, "State = %+v", s)
+	require.EqualValues(t, 30*time.Second, s.PollInterval, "State = %+v", s)
+	assert.False(t, len(s.Reports) != 1 || s.Reports[0].RequestID != "RR_USAGE_0001" || s.Reports[0].Granularity != time.Minute || s.Reports[0].ReportBack != 5*time.Minute || !s.Reports[0].NextReport.Equal(t0.Add(5*time.Minute)) || len(s.Reports[0].RIDs) != 6, "State().Reports = %+v", s.Reports)
 }
 
 func TestRegisterResumesRegistration(t *testing.T) {
 	f := newFakeVTN(t)
 	v := f.newVEN(clock.NewFake(t0), ven.WithVENID("VEN_FORTRESS_1"), ven.WithRegistrationID("REG_0001"))
-	if err := v.Register(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Register(context.Background()))
 	reg := last[*oadr.CreatePartyRegistration](t, f)
-	if reg.VenID != "VEN_FORTRESS_1" || reg.RegistrationID != "REG_0001" {
-		t.Errorf("re-registration sent venID %q registrationID %q", reg.VenID, reg.RegistrationID)
-	}
+	require.EqualValues(t, "VEN_FORTRESS_1", reg.VenID, "re-registration sent venID %q registrationID %q", reg.VenID, reg.RegistrationID)
+	require.EqualValues(t, "REG_0001", reg.RegistrationID, "re-registration sent venID %q registrationID %q", reg.VenID, reg.RegistrationID)
 }
 
 func TestRegisterForgetsRegistrationTheVTNDoesNotKnow(t *testing.T) {
@@ -110,14 +101,14 @@ func TestRegisterForgetsRegistrationTheVTNDoesNotKnow(t *testing.T) {
 	ctx := context.Background()
 	err := v.Register(ctx)
 	var re *ven.ResponseError
-	if !errors.As(err, &re) || re.Code != oadr.CodeInvalidID || !errors.Is(err, ven.ErrNotRegistered) {
-		t.Fatalf("Register = %v, want a 452 *ResponseError matching ErrNotRegistered", err)
-	}
+	require.ErrorAs(t, err, &re, "Register = %v, want a 452 *ResponseError matching ErrNotRegistered", err)
+	require.EqualValues(t, oadr.CodeInvalidID, re.Code, "Register = %v, want a 452 *ResponseError matching ErrNotRegistered", err)
+	require.ErrorIs(t, err, ven.ErrNotRegistered, "Register = %v, want a 452 *ResponseError matching ErrNotRegistered", err)
 	if err := v.Register(ctx); err != nil {
-		t.Fatalf("second Register = %v", err)
+		require.FailNow(t, fmt.Sprintf("second Register = %v", err))
 	}
 	if reg := last[*oadr.CreatePartyRegistration](t, f); reg.RegistrationID != "" {
-		t.Errorf("second attempt sent registrationID %q, want none", reg.RegistrationID)
+		assert.Fail(t, fmt.Sprintf("second attempt sent registrationID %q, want none", reg.RegistrationID))
 	}
 }
 
@@ -125,15 +116,12 @@ func TestQueryRegistration(t *testing.T) {
 	f := newFakeVTN(t)
 	v := f.newVEN(clock.NewFake(t0))
 	info, err := v.QueryRegistration(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.VTNID != "VTN_SANDBOX" || info.PollInterval != 10*time.Second || info.VENID != "" || len(info.Profiles) != 1 {
-		t.Errorf("QueryRegistration = %+v", info)
-	}
-	if v.State().Registered {
-		t.Error("a query registered the VEN")
-	}
+	require.NoError(t, err)
+	require.EqualValues(t, "VTN_SANDBOX", info.VTNID, "QueryRegistration = %+v", info)
+	require.EqualValues(t, 10*time.Second, info.PollInterval, "QueryRegistration = %+v", info)
+	require.EqualValues(t, "", info.VENID, "QueryRegistration = %+v", info)
+	require.Len(t, info.Profiles, 1, "QueryRegistration = %+v", info)
+	assert.False(t, v.State().Registered, "a query registered the VEN")
 }
 
 func TestPollBeforeRegisterFails(t *testing.T) {
@@ -141,22 +129,22 @@ func TestPollBeforeRegisterFails(t *testing.T) {
 	v := f.newVEN(clock.NewFake(t0))
 	ctx := context.Background()
 	if _, err := v.PollOnce(ctx); !errors.Is(err, ven.ErrNotRegistered) {
-		t.Errorf("PollOnce = %v, want ErrNotRegistered", err)
+		assert.Fail(t, fmt.Sprintf("PollOnce = %v, want ErrNotRegistered", err))
 	}
 	if err := v.RegisterReports(ctx); !errors.Is(err, ven.ErrNotRegistered) {
-		t.Errorf("RegisterReports = %v, want ErrNotRegistered", err)
+		assert.Fail(t, fmt.Sprintf("RegisterReports = %v, want ErrNotRegistered", err))
 	}
 	if err := v.RequestEvents(ctx); !errors.Is(err, ven.ErrNotRegistered) {
-		t.Errorf("RequestEvents = %v, want ErrNotRegistered", err)
+		assert.Fail(t, fmt.Sprintf("RequestEvents = %v, want ErrNotRegistered", err))
 	}
 	if err := v.CancelRegistration(ctx); !errors.Is(err, ven.ErrNotRegistered) {
-		t.Errorf("CancelRegistration = %v, want ErrNotRegistered", err)
+		assert.Fail(t, fmt.Sprintf("CancelRegistration = %v, want ErrNotRegistered", err))
 	}
 	if err := v.Tick(ctx); err != nil {
-		t.Errorf("Tick without registration = %v", err)
+		assert.Fail(t, fmt.Sprintf("Tick without registration = %v", err))
 	}
 	if n := len(f.all()); n != 0 {
-		t.Errorf("VEN sent %d messages before registering", n)
+		assert.Fail(t, fmt.Sprintf("VEN sent %d messages before registering", n))
 	}
 }
 
@@ -166,33 +154,28 @@ func TestVTNCancelsRegistration(t *testing.T) {
 	clk := clock.NewFake(t0)
 	v := f.newVEN(clk)
 	ctx := context.Background()
-	if err := v.Register(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Register(ctx))
 	// As samples/battery/oadrCancelPartyRegistration_battery_vtn_initiated.xml.
 	f.enqueue(&oadr.CancelPartyRegistration{RequestID: "REQ_CANCEL_REG_0001", RegistrationID: "REG_0001", VenID: "VEN_FORTRESS_1"})
 	if got, err := v.PollOnce(ctx); !got || err != nil {
-		t.Fatalf("PollOnce = %v, %v", got, err)
+		require.FailNow(t, fmt.Sprintf("PollOnce = %v, %v", got, err))
 	}
 	c := last[*oadr.CanceledPartyRegistration](t, f)
-	if c.Response.Code != oadr.CodeOK || c.Response.RequestID != "REQ_CANCEL_REG_0001" || c.RegistrationID != "REG_0001" || c.VenID != "VEN_FORTRESS_1" {
-		t.Errorf("oadrCanceledPartyRegistration = %+v", c)
-	}
+	require.EqualValues(t, oadr.CodeOK, c.Response.Code, "oadrCanceledPartyRegistration = %+v", c)
+	require.EqualValues(t, "REQ_CANCEL_REG_0001", c.Response.RequestID, "oadrCanceledPartyRegistration = %+v", c)
+	require.EqualValues(t, "REG_0001", c.RegistrationID, "oadrCanceledPartyRegistration = %+v", c)
+	require.EqualValues(t, "VEN_FORTRESS_1", c.VenID, "oadrCanceledPartyRegistration = %+v", c)
 	s := v.State()
-	if s.Registered || s.RegistrationID != "" || len(s.Reports) != 0 {
-		t.Errorf("after cancellation State = %+v", s)
-	}
+	assert.False(t, s.Registered || s.RegistrationID != "" || len(s.Reports) != 0, "after cancellation State = %+v", s)
 	// Run stops rather than registering again.
 	n := len(f.all())
 	if err := v.Run(ctx); !errors.Is(err, ven.ErrRegistrationCanceled) {
-		t.Errorf("Run = %v, want ErrRegistrationCanceled", err)
+		assert.Fail(t, fmt.Sprintf("Run = %v, want ErrRegistrationCanceled", err))
 	}
-	if len(f.all()) != n {
-		t.Errorf("Run sent %v after the cancellation", f.names()[n:])
-	}
+	assert.Len(t, f.all(), n, "Run sent %v after the cancellation", f.names()[n:])
 	// Register starts over.
 	if err := v.Register(ctx); err != nil || !v.State().Registered {
-		t.Errorf("Register after cancellation = %v", err)
+		assert.Fail(t, fmt.Sprintf("Register after cancellation = %v", err))
 	}
 }
 
@@ -200,19 +183,15 @@ func TestVTNCancelsAnotherRegistration(t *testing.T) {
 	f := newFakeVTN(t)
 	v := f.newVEN(clock.NewFake(t0))
 	ctx := context.Background()
-	if err := v.Register(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Register(ctx))
 	f.enqueue(&oadr.CancelPartyRegistration{RequestID: "REQ_X", RegistrationID: "REG_9999"})
 	if _, err := v.PollOnce(ctx); err != nil {
-		t.Fatal(err)
+		require.NoError(t, err)
 	}
 	if c := last[*oadr.CanceledPartyRegistration](t, f); c.Response.Code != oadr.CodeInvalidID {
-		t.Errorf("answer code %v, want 452", c.Response.Code)
+		assert.Fail(t, fmt.Sprintf("answer code %v, want 452", c.Response.Code))
 	}
-	if !v.State().Registered {
-		t.Error("a cancellation of another registration unregistered the VEN")
-	}
+	assert.False(t, !v.State().Registered, "a cancellation of another registration unregistered the VEN")
 }
 
 func TestVENCancelsRegistration(t *testing.T) {
@@ -229,9 +208,7 @@ func TestVENCancelsRegistration(t *testing.T) {
 			f := newFakeVTN(t)
 			v := f.newVEN(clock.NewFake(t0))
 			ctx := context.Background()
-			if err := v.Register(ctx); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, v.Register(ctx))
 			if tc.answer != nil {
 				f.setOverride(func(_ string, msg oadr.Message) *reply {
 					if m, ok := msg.(*oadr.CancelPartyRegistration); ok {
@@ -240,16 +217,11 @@ func TestVENCancelsRegistration(t *testing.T) {
 					return nil
 				})
 			}
-			if err := v.CancelRegistration(ctx); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, v.CancelRegistration(ctx))
 			c := last[*oadr.CancelPartyRegistration](t, f)
-			if c.RegistrationID != "REG_0001" || c.VenID != "VEN_FORTRESS_1" {
-				t.Errorf("oadrCancelPartyRegistration = %+v", c)
-			}
-			if v.State().Registered {
-				t.Error("still registered")
-			}
+			require.EqualValues(t, "REG_0001", c.RegistrationID, "oadrCancelPartyRegistration = %+v", c)
+			require.EqualValues(t, "VEN_FORTRESS_1", c.VenID, "oadrCancelPartyRegistration = %+v", c)
+			assert.False(t, v.State().Registered, "still registered")
 		})
 	}
 }
@@ -259,23 +231,21 @@ func TestRequestReregistration(t *testing.T) {
 	f.reportRequests = []oadr.ReportRequest{usageRequest("RR_USAGE_0001", time.Minute, 5*time.Minute)}
 	v := f.newVEN(clock.NewFake(t0))
 	ctx := context.Background()
-	if err := v.Register(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Register(ctx))
 	n := len(f.all())
 	f.enqueue(&oadr.RequestReregistration{VenID: "VEN_FORTRESS_1"})
 	if _, err := v.PollOnce(ctx); err != nil {
-		t.Fatal(err)
+		require.NoError(t, err)
 	}
 	// An acknowledgement, then the registration again; reports stay (#91).
 	if got, want := f.names()[n:], []string{"oadrPoll", "oadrResponse", "oadrCreatePartyRegistration"}; !slices.Equal(got, want) {
-		t.Fatalf("VEN sent %v, want %v", got, want)
+		require.FailNow(t, fmt.Sprintf("VEN sent %v, want %v", got, want))
 	}
 	if reg := last[*oadr.CreatePartyRegistration](t, f); reg.RegistrationID != "REG_0001" || reg.VenID != "VEN_FORTRESS_1" {
-		t.Errorf("re-registration = %+v", reg)
+		assert.Fail(t, fmt.Sprintf("re-registration = %+v", reg))
 	}
 	if s := v.State(); !s.Registered || len(s.Reports) != 1 {
-		t.Errorf("State = %+v", s)
+		assert.Fail(t, fmt.Sprintf("State = %+v", s))
 	}
 }
 
@@ -285,9 +255,7 @@ func TestNotRegisteredAnswerMakesRunRegisterAgain(t *testing.T) {
 	v := f.newVEN(clk)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := v.Register(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Register(ctx))
 	polls := 0
 	f.setOverride(func(_ string, msg oadr.Message) *reply {
 		switch msg.(type) {
@@ -301,16 +269,13 @@ func TestNotRegisteredAnswerMakesRunRegisterAgain(t *testing.T) {
 		return nil
 	})
 	_, err := v.PollOnce(ctx)
-	if !errors.Is(err, ven.ErrNotRegistered) || !errors.Is(err, energy.ErrUnauthorized) {
-		t.Fatalf("PollOnce = %v, want 463 matching ErrNotRegistered and energy.ErrUnauthorized", err)
-	}
-	if v.State().Registered {
-		t.Fatal("still registered after 463")
-	}
+	require.ErrorIs(t, err, ven.ErrNotRegistered, "PollOnce = %v, want 463 matching ErrNotRegistered and energy.ErrUnauthorized", err)
+	require.ErrorIs(t, err, energy.ErrUnauthorized, "PollOnce = %v, want 463 matching ErrNotRegistered and energy.ErrUnauthorized", err)
+	require.False(t, v.State().Registered, "still registered after 463")
 	if err := v.Run(ctx); err != nil {
-		t.Fatalf("Run = %v", err)
+		require.FailNow(t, fmt.Sprintf("Run = %v", err))
 	}
 	if regs := got[*oadr.CreatePartyRegistration](f); len(regs) != 2 {
-		t.Errorf("%d registrations, want 2", len(regs))
+		assert.Fail(t, fmt.Sprintf("%d registrations, want 2", len(regs)))
 	}
 }

@@ -2,9 +2,9 @@ package ven_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +12,8 @@ import (
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/ven"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // registered returns a VEN registered with f, whose VTN asked for reqs.
@@ -19,9 +21,7 @@ func registered(t *testing.T, f *fakeVTN, clk *clock.Fake, reqs []oadr.ReportReq
 	t.Helper()
 	f.reportRequests = reqs
 	v := f.newVEN(clk, opts...)
-	if err := v.Register(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Register(context.Background()))
 	return v
 }
 
@@ -47,48 +47,40 @@ func TestReportsAtRequestedInterval(t *testing.T) {
 			ctx := context.Background()
 			for clk.Now().Before(t0.Add(16*time.Minute + 30*time.Second)) {
 				clk.Advance(tick)
-				if err := v.Tick(ctx); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, v.Tick(ctx))
 			}
 			updates := got[*oadr.UpdateReport](f)
-			if len(updates) != 3 {
-				t.Fatalf("%d oadrUpdateReport, want 3 (at 12:06, 12:11, 12:16)", len(updates))
-			}
+			require.Len(t, updates, 3, "%d oadrUpdateReport, want 3 (at 12:06, 12:11, 12:16)", len(updates))
 			for i, u := range updates {
 				r := &u.Reports[0]
 				first := t0.Add(time.Duration(1+5*i) * time.Minute)
-				if r.ReportRequestID != "RR_USAGE_0001" || r.ReportSpecifierID != "battery1_telemetry_usage" ||
-					r.ReportName != oadr.ReportTelemetryUsage || u.VenID != "VEN_FORTRESS_1" || r.EiReportID == "" {
-					t.Errorf("report %d: %+v", i, r)
-				}
-				if !r.Start.Equal(first) || r.Duration != 5*time.Minute || len(r.Intervals) != 5*6 {
-					t.Errorf("report %d: start %v duration %v with %d intervals, want %v, 5m, 30", i, r.Start, r.Duration, len(r.Intervals), first)
-				}
+				assert.False(t, r.ReportRequestID != "RR_USAGE_0001" || r.ReportSpecifierID != "battery1_telemetry_usage" || r.ReportName != oadr.ReportTelemetryUsage || u.VenID != "VEN_FORTRESS_1" || r.EiReportID == "", "report %d: %+v", i, r)
+				require.True(t, r.Start.Equal(first), "report %d: start %v duration %v with %d intervals, want %v, 5m, 30", i, r.Start, r.Duration, len(r.Intervals), first)
+				require.EqualValues(t, 5*time.Minute, r.Duration, "report %d: start %v duration %v with %d intervals, want %v, 5m, 30", i, r.Start, r.Duration, len(r.Intervals), first)
+				require.Len(t, r.Intervals, 5*6, "report %d: start %v duration %v with %d intervals, want %v, 5m, 30", i, r.Start, r.Duration, len(r.Intervals), first)
 				// The report goes out at the first tick at or after its period's end.
 				if due := first.Add(5 * time.Minute); r.CreatedDateTime.Before(due) || r.CreatedDateTime.Sub(due) >= tick {
-					t.Errorf("report %d created %v, due %v", i, r.CreatedDateTime, due)
+					assert.Fail(t, fmt.Sprintf("report %d created %v, due %v", i, r.CreatedDateTime, due))
 				}
 				soc := values(r, "battery1_soc")
 				for k := range 5 {
 					at := first.Add(time.Duration(k) * time.Minute)
 					if got, ok := soc[at]; !ok || got != 50 {
-						t.Errorf("report %d: SoC at %v = %v, %v; want 50", i, at, got, ok)
+						assert.Fail(t, fmt.Sprintf("report %d: SoC at %v = %v, %v; want 50", i, at, got, ok))
 					}
 				}
 				for _, iv := range r.Intervals {
-					if iv.Duration != time.Minute || len(iv.Payloads) != 1 {
-						t.Errorf("interval %+v", iv)
-					}
+					require.EqualValues(t, time.Minute, iv.Duration, "interval %+v", iv)
+					require.Len(t, iv.Payloads, 1, "interval %+v", iv)
 				}
 				if volts := values(r, "battery1_voltage")[first]; math.Abs(volts-51.2) > 0.01 {
-					t.Errorf("voltage at rest and half full = %v, want 51.2", volts)
+					assert.Fail(t, fmt.Sprintf("voltage at rest and half full = %v, want 51.2", volts))
 				}
 				if temp := values(r, "battery1_temperature")[first]; temp != 25 {
-					t.Errorf("temperature at rest = %v, want 25", temp)
+					assert.Fail(t, fmt.Sprintf("temperature at rest = %v, want 25", temp))
 				}
 				if e := values(r, "battery1_stored_energy")[first]; e != 9.6 {
-					t.Errorf("stored energy = %v kWh, want 9.6", e)
+					assert.Fail(t, fmt.Sprintf("stored energy = %v kWh, want 9.6", e))
 				}
 			}
 		})
@@ -103,22 +95,16 @@ func TestReportsFollowTheVTNPeriodWithPause(t *testing.T) {
 	v := registered(t, f, clk, []oadr.ReportRequest{usageRequest("RR", 10*time.Second, 30*time.Second)})
 	ctx := context.Background()
 	clk.Advance(10 * time.Minute)
-	if err := v.Tick(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Tick(ctx))
 	clk.Advance(30 * time.Second)
-	if err := v.Tick(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Tick(ctx))
 	updates := got[*oadr.UpdateReport](f)
-	if len(updates) != 2 {
-		t.Fatalf("%d reports, want 2", len(updates))
-	}
+	require.Len(t, updates, 2, "%d reports, want 2", len(updates))
 	if n := len(updates[0].Reports[0].Intervals) / 6; n != 60 {
-		t.Errorf("catch-up report has %d samples, want 60", n)
+		assert.Fail(t, fmt.Sprintf("catch-up report has %d samples, want 60", n))
 	}
 	if n := len(updates[1].Reports[0].Intervals) / 6; n != 3 {
-		t.Errorf("next report has %d samples, want 3", n)
+		assert.Fail(t, fmt.Sprintf("next report has %d samples, want 3", n))
 	}
 }
 
@@ -135,23 +121,19 @@ func TestReportFailureKeepsSamples(t *testing.T) {
 	})
 	clk.Advance(time.Minute)
 	if err := v.Tick(ctx); err == nil {
-		t.Fatal("Tick succeeded though the VTN answered 503")
+		require.FailNow(t, "Tick succeeded though the VTN answered 503")
 	}
 	f.setOverride(nil)
 	clk.Advance(time.Second) // before the retry time: nothing goes out
-	if err := v.Tick(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Tick(ctx))
 	if n := len(got[*oadr.UpdateReport](f)); n != 1 {
-		t.Fatalf("%d attempts, want 1 before the retry time", n)
+		require.FailNow(t, fmt.Sprintf("%d attempts, want 1 before the retry time", n))
 	}
 	clk.Advance(time.Minute)
-	if err := v.Tick(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Tick(ctx))
 	updates := got[*oadr.UpdateReport](f)
 	if n := len(updates[len(updates)-1].Reports[0].Intervals) / 6; n != 2 {
-		t.Errorf("retried report has %d samples, want the 2 held", n)
+		assert.Fail(t, fmt.Sprintf("retried report has %d samples, want the 2 held", n))
 	}
 }
 
@@ -165,19 +147,12 @@ func TestStatusReport(t *testing.T) {
 	}}
 	v := registered(t, f, clk, []oadr.ReportRequest{status}, ven.WithBattery(withSoC(0.583)))
 	clk.Advance(5 * time.Minute)
-	if err := v.Tick(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Tick(context.Background()))
 	r := last[*oadr.UpdateReport](t, f).Reports[0]
-	if r.ReportName != oadr.ReportTelemetryStatus || len(r.Intervals) != 1 {
-		t.Fatalf("status report = %+v", r)
-	}
+	require.EqualValues(t, oadr.ReportTelemetryStatus, r.ReportName, "status report = %+v", r)
+	require.Len(t, r.Intervals, 1, "status report = %+v", r)
 	st := r.Intervals[0].Payloads[0].ResourceStatus
-	if st == nil || !st.Online || st.ManualOverride || st.LoadControlState == nil ||
-		st.LoadControlState.Capacity.Current != 58.3 || st.LoadControlState.SetPoint.Current != 0 ||
-		*st.LoadControlState.SetPoint.Max != 5 {
-		t.Errorf("resource status = %+v", st)
-	}
+	assert.False(t, st == nil || !st.Online || st.ManualOverride || st.LoadControlState == nil || st.LoadControlState.Capacity.Current != 58.3 || st.LoadControlState.SetPoint.Current != 0 || *st.LoadControlState.SetPoint.Max != 5, "resource status = %+v", st)
 }
 
 func withSoC(soc float64) ven.BatteryConfig {
@@ -201,32 +176,23 @@ func TestCreateReportByPoll(t *testing.T) {
 			Payloads: []oadr.SpecifierPayload{{RID: "battery1_power", ReadingType: oadr.ReadingDirectRead}}}},
 	}})
 	if got, err := v.PollOnce(ctx); !got || err != nil {
-		t.Fatalf("PollOnce = %v, %v", got, err)
+		require.FailNow(t, fmt.Sprintf("PollOnce = %v, %v", got, err))
 	}
 	cr := last[*oadr.CreatedReport](t, f)
-	if cr.Response.Code != oadr.CodeOK || cr.Response.RequestID != "REQ_CREATE_REPORT_0001" ||
-		!slices.Equal(cr.PendingReports, []string{"RR_SOC_0002", "RR_NOW"}) {
-		t.Errorf("oadrCreatedReport = %+v", cr)
-	}
-	if err := v.Tick(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.EqualValues(t, oadr.CodeOK, cr.Response.Code, "oadrCreatedReport = %+v", cr)
+	require.EqualValues(t, "REQ_CREATE_REPORT_0001", cr.Response.RequestID, "oadrCreatedReport = %+v", cr)
+	require.Equal(t, []string{"RR_SOC_0002", "RR_NOW"}, cr.PendingReports, "oadrCreatedReport = %+v", cr)
+	require.NoError(t, v.Tick(ctx))
 	now := last[*oadr.UpdateReport](t, f).Reports[0]
-	if now.ReportRequestID != "RR_NOW" || len(now.Intervals) != 1 || now.Intervals[0].Payloads[0].RID != "battery1_power" ||
-		!now.Intervals[0].Start.Equal(t0) || now.Duration != 0 {
-		t.Errorf("one-shot report = %+v", now)
-	}
+	assert.False(t, now.ReportRequestID != "RR_NOW" || len(now.Intervals) != 1 || now.Intervals[0].Payloads[0].RID != "battery1_power" || !now.Intervals[0].Start.Equal(t0) || now.Duration != 0, "one-shot report = %+v", now)
 	if s := v.State(); len(s.Reports) != 1 || s.Reports[0].RequestID != "RR_SOC_0002" {
-		t.Errorf("after the one-shot, State().Reports = %+v", s.Reports)
+		assert.Fail(t, fmt.Sprintf("after the one-shot, State().Reports = %+v", s.Reports))
 	}
 	clk.Advance(5 * time.Minute)
-	if err := v.Tick(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Tick(ctx))
 	soc := last[*oadr.UpdateReport](t, f).Reports[0]
-	if soc.ReportRequestID != "RR_SOC_0002" || len(soc.Intervals) != 5 {
-		t.Errorf("SoC report = %+v", soc)
-	}
+	require.EqualValues(t, "RR_SOC_0002", soc.ReportRequestID, "SoC report = %+v", soc)
+	require.Len(t, soc.Intervals, 5, "SoC report = %+v", soc)
 }
 
 func TestCreateReportRefusals(t *testing.T) {
@@ -244,25 +210,24 @@ func TestCreateReportRefusals(t *testing.T) {
 	}
 	f.enqueue(&oadr.CreateReport{RequestID: "A", ReportRequests: []oadr.ReportRequest{req("RR_BAD", "history", "x")}})
 	if _, err := v.PollOnce(ctx); err != nil {
-		t.Fatal(err)
+		require.NoError(t, err)
 	}
 	cr := last[*oadr.CreatedReport](t, f)
-	if cr.Response.Code != oadr.CodeReportNotSupported || !strings.Contains(cr.Response.Description, `"history"`) || len(cr.PendingReports) != 0 {
-		t.Errorf("refusal = %+v", cr)
-	}
+	require.EqualValues(t, oadr.CodeReportNotSupported, cr.Response.Code, "refusal = %+v", cr)
+	require.Contains(t, cr.Response.Description, `"history"`, "refusal = %+v", cr)
+	require.Len(t, cr.PendingReports, 0, "refusal = %+v", cr)
 	// Known and unknown rIDs: the known are served, the rest named.
 	f.enqueue(&oadr.CreateReport{RequestID: "B", ReportRequests: []oadr.ReportRequest{
 		req("RR_PART", "battery1_telemetry_usage", "battery1_soc", "battery1_frequency")}})
 	if _, err := v.PollOnce(ctx); err != nil {
-		t.Fatal(err)
+		require.NoError(t, err)
 	}
 	cr = last[*oadr.CreatedReport](t, f)
-	if cr.Response.Code != oadr.CodeOK || !strings.Contains(cr.Response.Description, "battery1_frequency") ||
-		!slices.Equal(cr.PendingReports, []string{"RR_PART"}) {
-		t.Errorf("partial acceptance = %+v", cr)
-	}
+	require.EqualValues(t, oadr.CodeOK, cr.Response.Code, "partial acceptance = %+v", cr)
+	require.Contains(t, cr.Response.Description, "battery1_frequency", "partial acceptance = %+v", cr)
+	require.Equal(t, []string{"RR_PART"}, cr.PendingReports, "partial acceptance = %+v", cr)
 	if s := v.State(); len(s.Reports) != 1 || !slices.Equal(s.Reports[0].RIDs, []string{"battery1_soc"}) {
-		t.Errorf("State().Reports = %+v", s.Reports)
+		assert.Fail(t, fmt.Sprintf("State().Reports = %+v", s.Reports))
 	}
 }
 
@@ -275,19 +240,13 @@ func TestReportInterval(t *testing.T) {
 	ctx := context.Background()
 	for range 20 {
 		clk.Advance(time.Minute)
-		if err := v.Tick(ctx); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, v.Tick(ctx))
 	}
 	updates := got[*oadr.UpdateReport](f)
-	if len(updates) != 2 {
-		t.Fatalf("%d reports, want 2 (the window holds 4 one-minute samples, 2 per report)", len(updates))
-	}
-	if !updates[0].Reports[0].Start.Equal(t0.Add(10*time.Minute)) || !updates[1].Reports[0].Start.Equal(t0.Add(12*time.Minute)) {
-		t.Errorf("report starts %v, %v", updates[0].Reports[0].Start, updates[1].Reports[0].Start)
-	}
+	require.Len(t, updates, 2, "%d reports, want 2 (the window holds 4 one-minute samples, 2 per report)", len(updates))
+	assert.False(t, !updates[0].Reports[0].Start.Equal(t0.Add(10*time.Minute)) || !updates[1].Reports[0].Start.Equal(t0.Add(12*time.Minute)), "report starts %v, %v", updates[0].Reports[0].Start, updates[1].Reports[0].Start)
 	if s := v.State(); len(s.Reports) != 0 {
-		t.Errorf("the request outlived its window: %+v", s.Reports)
+		assert.Fail(t, fmt.Sprintf("the request outlived its window: %+v", s.Reports))
 	}
 }
 
@@ -300,29 +259,26 @@ func TestCancelReport(t *testing.T) {
 				usageRequest("RR_A", time.Minute, 5*time.Minute), usageRequest("RR_B", time.Minute, 5*time.Minute)})
 			ctx := context.Background()
 			clk.Advance(3 * time.Minute)
-			if err := v.Tick(ctx); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, v.Tick(ctx))
 			f.enqueue(&oadr.CancelReport{RequestID: "REQ_CANCEL", ReportRequestIDs: []string{"RR_A"}, ReportToFollow: follow})
 			if _, err := v.PollOnce(ctx); err != nil {
-				t.Fatal(err)
+				require.NoError(t, err)
 			}
 			c := last[*oadr.CanceledReport](t, f)
-			if c.Response.Code != oadr.CodeOK || c.Response.RequestID != "REQ_CANCEL" || !slices.Equal(c.PendingReports, []string{"RR_B"}) {
-				t.Errorf("oadrCanceledReport = %+v", c)
-			}
-			if err := v.Tick(ctx); err != nil {
-				t.Fatal(err)
-			}
+			require.EqualValues(t, oadr.CodeOK, c.Response.Code, "oadrCanceledReport = %+v", c)
+			require.EqualValues(t, "REQ_CANCEL", c.Response.RequestID, "oadrCanceledReport = %+v", c)
+			require.Equal(t, []string{"RR_B"}, c.PendingReports, "oadrCanceledReport = %+v", c)
+			require.NoError(t, v.Tick(ctx))
 			updates := got[*oadr.UpdateReport](f)
-			switch {
-			case follow && (len(updates) != 1 || updates[0].Reports[0].ReportRequestID != "RR_A" || len(updates[0].Reports[0].Intervals) != 4*6):
-				t.Errorf("final report: %d updates %+v", len(updates), updates)
-			case !follow && len(updates) != 0:
-				t.Errorf("%d reports after a cancellation without report to follow", len(updates))
+			if follow {
+				require.Len(t, updates, 1, "final report")
+				assert.Equal(t, "RR_A", updates[0].Reports[0].ReportRequestID)
+				assert.Len(t, updates[0].Reports[0].Intervals, 4*6)
+			} else {
+				assert.Empty(t, updates, "reports after a cancellation without report to follow")
 			}
 			if s := v.State(); len(s.Reports) != 1 || s.Reports[0].RequestID != "RR_B" {
-				t.Errorf("State().Reports = %+v", s.Reports)
+				assert.Fail(t, fmt.Sprintf("State().Reports = %+v", s.Reports))
 			}
 		})
 	}
@@ -333,10 +289,10 @@ func TestCancelUnknownReport(t *testing.T) {
 	v := registered(t, f, clock.NewFake(t0), nil)
 	f.enqueue(&oadr.CancelReport{RequestID: "REQ_CANCEL", ReportRequestIDs: []string{"RR_NOPE"}})
 	if _, err := v.PollOnce(context.Background()); err != nil {
-		t.Fatal(err)
+		require.NoError(t, err)
 	}
 	if c := last[*oadr.CanceledReport](t, f); c.Response.Code != oadr.CodeInvalidID {
-		t.Errorf("answer = %+v, want 452", c.Response)
+		assert.Fail(t, fmt.Sprintf("answer = %+v, want 452", c.Response))
 	}
 }
 
@@ -346,14 +302,12 @@ func TestCancelReportInUpdatedReport(t *testing.T) {
 	v := registered(t, f, clk, []oadr.ReportRequest{usageRequest("RR_A", time.Minute, time.Minute)})
 	f.cancelOnUpdate = &oadr.CancelReport{RequestID: "REQ_STOP", ReportRequestIDs: []string{"RR_A"}}
 	clk.Advance(time.Minute)
-	if err := v.Tick(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Tick(context.Background()))
 	if c := last[*oadr.CanceledReport](t, f); c.Response.RequestID != "REQ_STOP" || len(c.PendingReports) != 0 {
-		t.Errorf("oadrCanceledReport = %+v", c)
+		assert.Fail(t, fmt.Sprintf("oadrCanceledReport = %+v", c))
 	}
 	if s := v.State(); len(s.Reports) != 0 {
-		t.Errorf("State().Reports = %+v", s.Reports)
+		assert.Fail(t, fmt.Sprintf("State().Reports = %+v", s.Reports))
 	}
 }
 
@@ -366,13 +320,13 @@ func TestVTNRegistersItsReports(t *testing.T) {
 		&oadr.UpdateReport{RequestID: "REQ_VTN_UPDATE"})
 	for range 2 {
 		if got, err := v.PollOnce(context.Background()); !got || err != nil {
-			t.Fatalf("PollOnce = %v, %v", got, err)
+			require.FailNow(t, fmt.Sprintf("PollOnce = %v, %v", got, err))
 		}
 	}
 	if rr := last[*oadr.RegisteredReport](t, f); rr.Response.RequestID != "REQ_VTN_REG_REPORT_0001" || len(rr.ReportRequests) != 0 {
-		t.Errorf("oadrRegisteredReport = %+v", rr)
+		assert.Fail(t, fmt.Sprintf("oadrRegisteredReport = %+v", rr))
 	}
 	if ur := last[*oadr.UpdatedReport](t, f); ur.Response.RequestID != "REQ_VTN_UPDATE" {
-		t.Errorf("oadrUpdatedReport = %+v", ur)
+		assert.Fail(t, fmt.Sprintf("oadrUpdatedReport = %+v", ur))
 	}
 }

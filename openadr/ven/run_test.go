@@ -2,6 +2,7 @@ package ven_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/openadr/oadr"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestRun(t *testing.T) {
@@ -37,34 +40,30 @@ func TestRun(t *testing.T) {
 		return nil
 	})
 	if err := v.Run(ctx); err != nil {
-		t.Fatalf("Run = %v", err)
+		require.FailNow(t, fmt.Sprintf("Run = %v", err))
 	}
 
 	want := []string{"oadrQueryRegistration", "oadrCreatePartyRegistration", "oadrRegisterReport",
 		"oadrCreatedReport", "oadrRequestEvent", "oadrCreatedEvent", "oadrPoll"}
 	if got := f.names(); !slices.Equal(got[:len(want)], want) {
-		t.Errorf("Run began with %v, want %v", got[:len(want)], want)
+		assert.Fail(t, fmt.Sprintf("Run began with %v, want %v", got[:len(want)], want))
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	// Polls every 10 s, as the VTN asked; reports exactly when due.
 	for i := 1; i < len(polls); i++ {
 		if d := polls[i].Sub(polls[i-1]); d != 10*time.Second {
-			t.Fatalf("poll %d came %v after the one before, want 10s", i, d)
+			require.FailNow(t, fmt.Sprintf("poll %d came %v after the one before, want 10s", i, d))
 		}
 	}
-	if len(polls) != 91 { // 12:00:00 to 12:15:00
-		t.Errorf("%d polls, want 91", len(polls))
-	}
+	assert.Len(t, polls, 91) // 12:00:00 to 12:15:00
 	for i, at := range reports {
 		if want := t0.Add(time.Duration(5*(i+1)) * time.Minute); !at.Equal(want) {
-			t.Errorf("report %d sent at %v, want %v", i, at, want)
+			assert.Fail(t, fmt.Sprintf("report %d sent at %v, want %v", i, at, want))
 		}
 	}
 	for _, d := range clk.Sleeps() {
-		if d < 0 || d > 10*time.Second {
-			t.Errorf("Run slept %v", d)
-		}
+		assert.False(t, d < 0 || d > 10*time.Second, "Run slept %v", d)
 	}
 }
 
@@ -85,9 +84,7 @@ func TestRunDrainsTheQueue(t *testing.T) {
 		}
 		return nil
 	})
-	if err := v.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Run(ctx))
 	// All three answered at 12:00, before the first pause.
 	n := 0
 	for _, r := range f.all() {
@@ -98,7 +95,7 @@ func TestRunDrainsTheQueue(t *testing.T) {
 	}
 	want := []string{"oadrPoll", "oadrRegisteredReport", "oadrPoll", "oadrCreatedEvent", "oadrPoll", "oadrCreatedReport", "oadrPoll"}
 	if got := f.names()[3:]; n != 3 || !slices.Equal(got[:len(want)], want) {
-		t.Errorf("after registering the VEN sent %v, want %v at once", got, want)
+		assert.Fail(t, fmt.Sprintf("after registering the VEN sent %v, want %v at once", got, want))
 	}
 }
 
@@ -121,15 +118,11 @@ func TestRunRetriesRegistration(t *testing.T) {
 		}
 		return nil
 	})
-	if err := v.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Run(ctx))
 	if got := clk.Sleeps(); len(got) < 3 || !slices.Equal(got[:3], []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}) {
-		t.Errorf("Run slept %v, want 1s, 2s, 4s between attempts", got)
+		assert.Fail(t, fmt.Sprintf("Run slept %v, want 1s, 2s, 4s between attempts", got))
 	}
-	if !v.State().Registered {
-		t.Error("not registered")
-	}
+	assert.False(t, !v.State().Registered, "not registered")
 }
 
 func TestStateWhileRunning(t *testing.T) {
@@ -152,18 +145,15 @@ func TestStateWhileRunning(t *testing.T) {
 	wg.Go(func() {
 		for ctx.Err() == nil {
 			s := v.State()
-			if !s.Battery.StateOfCharge.Valid() {
-				t.Errorf("SoC %v", s.Battery.StateOfCharge)
+			if !assert.True(t, s.Battery.StateOfCharge.Valid(), "SoC %v", s.Battery.StateOfCharge) {
 				return
 			}
 			time.Sleep(100 * time.Microsecond) // a reader, not a spinner
 		}
 	})
-	if err := v.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.Run(ctx))
 	wg.Wait()
 	if soc := float64(v.State().Battery.StateOfCharge); soc <= 0.5 {
-		t.Errorf("SoC after the charge = %v", soc)
+		assert.Fail(t, fmt.Sprintf("SoC after the charge = %v", soc))
 	}
 }

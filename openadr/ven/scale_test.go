@@ -21,6 +21,7 @@ import (
 	"github.com/gridwire/gridwire/openadr"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/ven"
+	"github.com/stretchr/testify/require"
 )
 
 // TestThousandVENs runs 1,000 simulated VENs against one VTN over real
@@ -50,9 +51,7 @@ func TestThousandVENs(t *testing.T) {
 			reqs, err := telemetry(ctx, venID, offered)
 			return slices.DeleteFunc(reqs, func(r openadr.ReportRequest) bool { return !strings.HasSuffix(r.ReportSpecifierID, "_telemetry_usage") }), err
 		}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	srv := httptest.NewServer(vtn)
 	defer srv.Close()
 	tr := srv.Client().Transport.(*http.Transport).Clone()
@@ -65,9 +64,7 @@ func TestThousandVENs(t *testing.T) {
 		c := &counted{rt: tr}
 		c.ven, err = ven.New(srv.URL, ven.WithHTTPClient(&http.Client{Transport: c}), ven.WithClock(clk),
 			ven.WithVENName(fmt.Sprintf("battery-%04d", i)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		fleet[i] = c
 	}
 	// Register, take the VTN's report requests, report a minute's
@@ -90,20 +87,15 @@ func TestThousandVENs(t *testing.T) {
 	reqIDs := make(map[string]string, n) // venID → reportRequestID
 	for _, c := range fleet {
 		bat := vtn.Battery(c.venID, openadr.WithoutWaiting())
-		if err := bat.SetSchedule(ctx, energy.Schedule{Windows: []energy.Window{
+		require.NoError(t, bat.SetSchedule(ctx, energy.Schedule{Windows: []energy.Window{
 			{Start: start, End: start.Add(time.Hour), Mode: energy.ModeDischarge, Power: 2000},
-		}}); err != nil {
-			t.Fatal(err)
-		}
+		}}))
 		evs, err := bat.ScheduleEvents(ctx)
-		if err != nil || len(evs) != 1 {
-			t.Fatalf("%s: schedule events %v, %v", c.venID, evs, err)
-		}
+		require.NoError(t, err, "%s: schedule events %v, %v", c.venID, evs, err)
+		require.Len(t, evs, 1, "%s: schedule events %v, %v", c.venID, evs, err)
 		c.eventID = evs[0].Event.ID
 		ids, err := vtn.RequestReports(ctx, c.venID, openadr.ReportRequest{ReportSpecifierID: ven.DefaultResourceID + "_telemetry_usage"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		reqIDs[c.venID] = ids[0]
 		c.mark()
 	}
@@ -137,26 +129,21 @@ func TestThousandVENs(t *testing.T) {
 	for _, c := range fleet {
 		got := c.since()
 		want := []string{"oadrDistributeEvent " + c.eventID, "oadrCreateReport " + reqIDs[c.venID]}
-		if !slices.Equal(got, want) {
-			t.Fatalf("VEN %s received %q after the marks, want %q exactly once each", c.venID, got, want)
-		}
+		require.True(t, slices.Equal(got, want), "VEN %s received %q after the marks, want %q exactly once each", c.venID, got, want)
 		q, err := vtn.Queue(ctx, c.venID)
-		if err != nil || len(q) != 0 {
-			t.Fatalf("VEN %s: queue %v, %v", c.venID, q, err)
-		}
+		require.NoError(t, err, "VEN %s: queue %v, %v", c.venID, q, err)
+		require.Len(t, q, 0, "VEN %s: queue %v, %v", c.venID, q, err)
 		if err := vtn.Battery(c.venID).Await(ctx); err != nil {
-			t.Fatalf("VEN %s: %v", c.venID, err)
+			require.FailNow(t, fmt.Sprintf("VEN %s: %v", c.venID, err))
 		}
 		ms, err := vtn.Telemetry(ctx, c.venID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		requested := false
 		for _, m := range ms {
 			requested = requested || m.ReportRequestID == reqIDs[c.venID]
 		}
 		if _, ok := ms.Latest(openadr.QuantityStateOfCharge); !ok || !requested {
-			t.Fatalf("VEN %s: telemetry %d measurements, from the requested report: %t", c.venID, len(ms), requested)
+			require.FailNow(t, fmt.Sprintf("VEN %s: telemetry %d measurements, from the requested report: %t", c.venID, len(ms), requested))
 		}
 	}
 
@@ -164,9 +151,7 @@ func TestThousandVENs(t *testing.T) {
 	// (the VEN clients stay alive throughout, so they do not count).
 	heap2 := heapAlloc()
 	for _, c := range fleet {
-		if err := vtn.Forget(ctx, c.venID); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, vtn.Forget(ctx, c.venID))
 	}
 	heap3 := heapAlloc()
 	runtime.KeepAlive(fleet)
@@ -275,9 +260,7 @@ func inParallel(t *testing.T, fleet []*counted, workers int, fn func(*counted) e
 		})
 	}
 	wg.Wait()
-	if first != nil {
-		t.Fatal(first)
-	}
+	require.Nil(t, first, first)
 }
 
 // drainPolls polls until the VTN has nothing queued.

@@ -61,97 +61,24 @@ func (v *VTN) decodeErrorAnswer(ctx context.Context, svc oadr.ServiceName, err e
 // echoes. Answers (oadrCreatedEvent, oadrCreatedReport, …) carry theirs in
 // their eiResponse; oadrPoll has none.
 func requestIDOf(msg oadr.Message) string {
-	switch m := msg.(type) {
-	case *oadr.QueryRegistration:
-		return m.RequestID
-	case *oadr.CreatePartyRegistration:
-		return m.RequestID
-	case *oadr.CancelPartyRegistration:
-		return m.RequestID
-	case *oadr.RegisterReport:
-		return m.RequestID
-	case *oadr.CreateReport:
-		return m.RequestID
-	case *oadr.UpdateReport:
-		return m.RequestID
-	case *oadr.CancelReport:
-		return m.RequestID
-	case *oadr.RequestEvent:
-		return m.RequestID
-	case *oadr.CreateOpt:
-		return m.RequestID
-	case *oadr.CancelOpt:
-		return m.RequestID
+	if m, ok := msg.(oadr.Request); ok {
+		return m.RequestRef()
 	}
 	return requestIDOfAnswer(msg)
 }
 
 // requestIDOfAnswer returns the eiResponse requestID of an answer message.
 func requestIDOfAnswer(msg oadr.Message) string {
-	switch m := msg.(type) {
-	case *oadr.Response:
-		return m.Response.RequestID
-	case *oadr.CanceledPartyRegistration:
-		return m.Response.RequestID
-	case *oadr.CreatedPartyRegistration:
-		return m.Response.RequestID
-	case *oadr.RegisteredReport:
-		return m.Response.RequestID
-	case *oadr.CreatedReport:
-		return m.Response.RequestID
-	case *oadr.UpdatedReport:
-		return m.Response.RequestID
-	case *oadr.CanceledReport:
-		return m.Response.RequestID
-	case *oadr.CreatedEvent:
-		return m.Response.RequestID
-	case *oadr.CreatedOpt:
-		return m.Response.RequestID
-	case *oadr.CanceledOpt:
-		return m.Response.RequestID
-	case *oadr.DistributeEvent:
-		if m.Response != nil {
-			return m.Response.RequestID
-		}
+	if m, ok := msg.(oadr.Answer); ok {
+		return m.InResponseTo()
 	}
 	return ""
 }
 
 // venIDOf returns the venID a message names ("" if none).
 func venIDOf(msg oadr.Message) string {
-	switch m := msg.(type) {
-	case *oadr.Poll:
-		return m.VenID
-	case *oadr.Response:
-		return m.VenID
-	case *oadr.CreatePartyRegistration:
-		return m.VenID
-	case *oadr.CancelPartyRegistration:
-		return m.VenID
-	case *oadr.CanceledPartyRegistration:
-		return m.VenID
-	case *oadr.RegisterReport:
-		return m.VenID
-	case *oadr.RegisteredReport:
-		return m.VenID
-	case *oadr.CreateReport:
-		return m.VenID
-	case *oadr.CreatedReport:
-		return m.VenID
-	case *oadr.UpdateReport:
-		return m.VenID
-	case *oadr.CancelReport:
-		return m.VenID
-	case *oadr.CanceledReport:
-		return m.VenID
-	case *oadr.RequestEvent:
-		return m.VenID
-	case *oadr.CreatedEvent:
-		return m.VenID
-	case *oadr.CreateOpt:
-		return m.VenID
-	case *oadr.CancelOpt:
-		return m.VenID
+	if m, ok := msg.(oadr.VENNamed); ok {
+		return m.VENID()
 	}
 	return ""
 }

@@ -1,7 +1,9 @@
 package openadr
 
 import (
+	"cmp"
 	"context"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -44,8 +46,68 @@ func (v *VTN) distributeEvent(st *VENState, r oadr.EiResponse, now time.Time) *o
 		}
 		d.Events = append(d.Events, v.wireEvent(st.Registration.VenID, e, s, now))
 	}
-	slices.SortStableFunc(d.Events, func(a, b oadr.Event) int { return a.ActivePeriod.Start.Compare(b.ActivePeriod.Start) })
+	slices.SortStableFunc(d.Events, byStart)
 	return d
+}
+
+func byStart(a, b oadr.Event) int { return a.ActivePeriod.Start.Compare(b.ActivePeriod.Start) }
+
+// minAnswerBytes is the least WithMaxAnswerBytes accepts: room for a few
+// events of many intervals each.
+const minAnswerBytes = 16 << 10
+
+// fit trims d's events, sorted by start, until d encodes within the VTN's
+// answer size, keeping the events of highest priority and, among equals,
+// the earliest; n is the size of d as it stands, over the limit. It returns
+// how many events it left out. write calls it, so that the common answer is
+// encoded once.
+func (v *VTN) fit(d *oadr.DistributeEvent, n int) int {
+	size := func() int {
+		b, err := oadr.Marshal(d)
+		if err != nil {
+			return 0
+		}
+		return len(b)
+	}
+	all := d.Events
+	ranked := slices.Clone(all)
+	slices.SortStableFunc(ranked, func(a, b oadr.Event) int {
+		if c := cmp.Compare(rank(a.Descriptor.Priority), rank(b.Descriptor.Priority)); c != 0 {
+			return c
+		}
+		return byStart(a, b)
+	})
+	keep := func(k int) {
+		d.Events = slices.Clone(ranked[:k])
+		slices.SortStableFunc(d.Events, byStart)
+	}
+	// The largest k whose list fits: lo fits (an empty list always does),
+	// hi does not. The first guess is proportional, so large lists take few
+	// encodings.
+	lo, hi := 0, len(ranked)
+	mid := int(int64(len(ranked)) * int64(v.maxAnswer) / int64(n))
+	for hi-lo > 1 {
+		if mid <= lo || mid >= hi {
+			mid = lo + (hi-lo)/2
+		}
+		keep(mid)
+		if size() <= v.maxAnswer {
+			lo = mid
+		} else {
+			hi = mid
+		}
+		mid = 0
+	}
+	keep(lo)
+	return len(all) - lo
+}
+
+// rank orders priorities: 1 is the highest, 0 (none) the lowest.
+func rank(p uint32) uint64 {
+	if p == 0 {
+		return math.MaxUint32 + 1
+	}
+	return uint64(p)
 }
 
 // wireEvent turns a stored event into its oadrEvent.

@@ -2,7 +2,6 @@ package openadr
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -53,38 +52,6 @@ func (b *Battery) SetSchedule(ctx context.Context, s energy.Schedule) error {
 	return b.await(ctx, "SetSchedule", sent)
 }
 
-// Await waits, until ctx is done, for the VEN's answers to the events of
-// the schedule in force that have not ended, with the same results as
-// SetSchedule's wait; nil at once when there are none or all are answered
-// with opt-ins. It is SetSchedule's second half for a Battery made
-// WithoutWaiting.
-func (b *Battery) Await(ctx context.Context) error {
-	if err := b.checkOptions(); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("openadr: Await: %w", err)
-	}
-	var sent []sentEvent
-	err := b.vtn.store.View(ctx, b.venID, func(st *VENState) error {
-		sent = sent[:0]
-		now := b.vtn.clock.Now()
-		for _, id := range st.Schedules[b.resource] {
-			if e := st.event(id); e != nil && !ended(e.Status(now)) {
-				sent = append(sent, sentEvent{id: id, mod: e.ModificationNumber})
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return b.storeErr(ctx, "Await", err)
-	}
-	if len(sent) == 0 {
-		return nil
-	}
-	return b.await(ctx, "Await", sent)
-}
-
 // ScheduleEvents returns the events of the schedule in force, in schedule
 // order, with the VEN's answers (EventState.Response) as they stand; events
 // pruned after their end are left out. It does not wait.
@@ -106,106 +73,6 @@ func (b *Battery) ScheduleEvents(ctx context.Context) ([]EventState, error) {
 		return nil, b.storeErr(ctx, "ScheduleEvents", err)
 	}
 	return out, nil
-}
-
-// OptOutError reports that a VEN opted out of an event: its oadrCreatedEvent
-// answered the event's latest modification with optType optOut. It wraps
-// ErrOptedOut and energy.ErrUnsupported, so that code written against
-// energy.Battery sees a schedule the battery will not carry out, as it sees
-// one the vendor cannot represent; errors.As gives the details.
-type OptOutError struct {
-	VenID              string
-	EventID            string
-	ModificationNumber uint32
-	// Code is the eventResponse's responseCode: 200 for an opt-out by
-	// choice, 460 (signal not supported), 462 (target mismatch) and the like
-	// when the VEN cannot follow the event.
-	Code oadr.ResponseCode
-	// Reason is the VEN's responseDescription.
-	Reason string
-}
-
-// Error says who opted out of what, and why.
-func (e *OptOutError) Error() string {
-	return fmt.Sprintf("openadr: VEN %q opted out of event %q (modification %d): %d %q",
-		e.VenID, e.EventID, e.ModificationNumber, int(e.Code), e.Reason)
-}
-
-// Unwrap returns ErrOptedOut and energy.ErrUnsupported.
-func (e *OptOutError) Unwrap() []error { return []error{ErrOptedOut, energy.ErrUnsupported} }
-
-// sentEvent is an event of a schedule at the modification that was sent,
-// which is the one the VEN's answer must name.
-type sentEvent struct {
-	id  string
-	mod uint32
-}
-
-// await waits for the VEN's answers to sent; see SetSchedule.
-func (b *Battery) await(ctx context.Context, op string, sent []sentEvent) error {
-	for {
-		woken, stop := b.vtn.answers.subscribe(b.venID)
-		pending, err := b.vtn.answered(ctx, b.venID, sent)
-		if err != nil || !pending {
-			stop()
-			if err != nil && !isOptOut(err) {
-				return b.storeErr(ctx, op, err)
-			}
-			return err
-		}
-		select {
-		case <-woken:
-			stop()
-		case <-ctx.Done():
-			stop()
-			return fmt.Errorf("openadr: %s: waiting for VEN %q to answer: %w", op, b.venID, ctx.Err())
-		}
-	}
-}
-
-func isOptOut(err error) bool {
-	_, ok := errors.AsType[*OptOutError](err)
-	return ok
-}
-
-// answered reports whether some of sent still await the VEN's answer; it
-// returns the opt-outs as *OptOutError, and an error wrapping
-// ErrEventChanged or ErrEventEnded for an event that can no longer be
-// answered.
-func (v *VTN) answered(ctx context.Context, venID string, sent []sentEvent) (pending bool, err error) {
-	var optOuts []error
-	err = v.store.View(ctx, venID, func(st *VENState) error {
-		pending, optOuts = false, optOuts[:0]
-		now := v.clock.Now()
-		for _, s := range sent {
-			e := st.event(s.id)
-			switch {
-			case e == nil:
-				return fmt.Errorf("%w: %q was pruned before the VEN answered", ErrUnknownEvent, s.id)
-			case e.ModificationNumber != s.mod:
-				return fmt.Errorf("%w: event %q was modified or cancelled (modification %d) before the VEN answered modification %d",
-					ErrEventChanged, s.id, e.ModificationNumber, s.mod)
-			case e.Response != nil && e.Response.ModificationNumber == s.mod:
-				if r := e.Response; r.OptType == oadr.OptOut {
-					optOuts = append(optOuts, &OptOutError{VenID: venID, EventID: s.id, ModificationNumber: s.mod, Code: r.Code, Reason: r.Description})
-				}
-			case e.Status(now) == oadr.StatusCompleted:
-				return fmt.Errorf("%w: event %q ended before the VEN answered: %w", ErrEventEnded, s.id, energy.ErrUnavailable)
-			default:
-				pending = true
-			}
-		}
-		return nil
-	})
-	switch {
-	case err != nil:
-		return false, err
-	case len(optOuts) == 1:
-		return false, optOuts[0]
-	case len(optOuts) > 1:
-		return false, errors.Join(optOuts...)
-	}
-	return pending, nil
 }
 
 // replaceSchedule makes events the VEN's schedule for resource, in one
