@@ -50,8 +50,8 @@ func WithVoltage(v energy.Volts) ChargerOption { return func(e *EVCharger) { e.v
 func WithPhases(n int) ChargerOption { return func(e *EVCharger) { e.phases = n } }
 
 // WithIDTag sets the id tag SetCharging(true) starts transactions with.
-// Default: the charger id, balanz's convention for a charger's free-vending
-// tag.
+// Default (and for ""): the charger id, balanz's convention for a charger's
+// free-vending tag.
 func WithIDTag(tag string) ChargerOption { return func(e *EVCharger) { e.idTag = tag } }
 
 // EVCharger returns connector (1, 2 …) of the charger as an energy.Charger.
@@ -63,7 +63,7 @@ func (c *Client) EVCharger(ref ChargerRef, connector int, opts ...ChargerOption)
 	if connector < 1 {
 		return nil, energy.Invalid("connector", "%d; connectors count from 1", connector)
 	}
-	e := &EVCharger{c: c, ref: ref, connector: connector, voltage: DefaultVoltage, phases: DefaultPhases, idTag: ref.ID}
+	e := &EVCharger{c: c, ref: ref, connector: connector, voltage: DefaultVoltage, phases: DefaultPhases, }
 	for _, o := range opts {
 		o(e)
 	}
@@ -72,8 +72,6 @@ func (c *Client) EVCharger(ref ChargerRef, connector int, opts ...ChargerOption)
 		return nil, energy.Invalid("WithVoltage", "%v is not a voltage > 0", e.voltage)
 	case e.phases != 1 && e.phases != 2 && e.phases != 3:
 		return nil, energy.Invalid("WithPhases", "%d phases; want 1, 2 or 3", e.phases)
-	case e.idTag == "":
-		return nil, energy.Invalid("WithIDTag", "empty; a charger named by alias needs an id tag")
 	}
 	return e, nil
 }
@@ -184,7 +182,11 @@ func (e *EVCharger) SetCharging(ctx context.Context, on bool) error {
 	}
 	switch {
 	case on && cn.TransactionID == nil:
-		return e.c.RemoteStartTransaction(ctx, ByID(ch.ChargerID), e.connector, e.idTag)
+		tag := e.idTag
+		if tag == "" {
+			tag = ch.ChargerID
+		}
+		return e.c.RemoteStartTransaction(ctx, ByID(ch.ChargerID), e.connector, tag)
 	case !on && cn.TransactionID != nil:
 		return e.c.RemoteStopTransaction(ctx, ByID(ch.ChargerID), *cn.TransactionID)
 	}

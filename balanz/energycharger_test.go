@@ -35,7 +35,6 @@ func TestEVChargerOptions(t *testing.T) {
 		{balanz.ByID("A"), 0, nil, "connector"},
 		{balanz.ByID("A"), 1, balanz.WithVoltage(0), "WithVoltage"},
 		{balanz.ByID("A"), 1, balanz.WithPhases(4), "WithPhases"},
-		{balanz.ByAlias("garage"), 1, nil, "WithIDTag"},
 	} {
 		var opts []balanz.ChargerOption
 		if tc.opt != nil {
