@@ -63,7 +63,7 @@ func (c *Client) EVCharger(ref ChargerRef, connector int, opts ...ChargerOption)
 	if connector < 1 {
 		return nil, energy.Invalid("connector", "%d; connectors count from 1", connector)
 	}
-	e := &EVCharger{c: c, ref: ref, connector: connector, voltage: DefaultVoltage, phases: DefaultPhases, }
+	e := &EVCharger{c: c, ref: ref, connector: connector, voltage: DefaultVoltage, phases: DefaultPhases}
 	for _, o := range opts {
 		o(e)
 	}
