@@ -177,7 +177,14 @@ func (c *Client) redial() *conn {
 		cn, err := dial(c.ctx, c.url, &c.o)
 		if err == nil {
 			err = c.relogin(cn)
-			if err != nil {
+			var be *Error
+			if errors.As(err, &be) {
+				// balanz refused the token: redialling will not change
+				// that, and calls will say NotAuthorized, which is clearer
+				// than waiting.
+				c.o.logger.Error("balanz: login refused after reconnecting", "url", c.url, "status", be.Status)
+				err = nil
+			} else if err != nil {
 				cn.ws.CloseNow()
 			}
 		}

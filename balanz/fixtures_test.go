@@ -19,7 +19,7 @@ import (
 // testdata/name, and records the requests.
 func fixtureClient(t *testing.T, name string, opts ...balanz.Option) (*balanz.Client, *[]ocppj.Frame) {
 	t.Helper()
-	frame, err := os.ReadFile("testdata/" + name)
+	frame, err := readFixture(name)
 	require.NoError(t, err)
 	var got []ocppj.Frame // appended before each answer is written, read after it arrives
 	url := scripted(t, func(ctx context.Context, ws *websocket.Conn, f ocppj.Frame) {
@@ -242,3 +242,5 @@ func TestFixtureErrors(t *testing.T) {
 		})
 	}
 }
+
+func readFixture(name string) ([]byte, error) { return os.ReadFile("testdata/" + name) }

@@ -145,8 +145,10 @@ func WithLocation(loc *time.Location) Option {
 // flight fail (wrapping energy.ErrUnavailable), and the client redials with
 // exponential back-off from min up to max, each wait jittered by ±50 %, and
 // logs in again with the last token that succeeded before any new call goes
-// out. New calls wait for that, within their context. Default off: after a
-// drop every call fails until Close.
+// out. New calls wait for that, within their context. If balanz refuses the
+// token then, the connection is kept and calls fail with
+// StatusNotAuthorized. Default off: after a drop every call fails until
+// Close.
 func WithReconnect(min, max time.Duration) Option {
 	return func(o *options) {
 		if min <= 0 || max < min {
