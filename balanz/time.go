@@ -27,19 +27,14 @@ type Time struct {
 // UnmarshalJSON implements json.Unmarshaler. A wall-clock string is read
 // as UTC until the client places it in its location.
 func (t *Time) UnmarshalJSON(b []byte) error {
-	if bytes.Equal(b, []byte("null")) {
+	s, isString, empty, err := scalar(b)
+	switch {
+	case err != nil:
+		return err
+	case empty:
 		*t = Time{}
 		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		if s == "" {
-			*t = Time{}
-			return nil
-		}
+	case isString:
 		v, err := time.Parse(LocalLayout, s)
 		if err != nil {
 			return fmt.Errorf("balanz: time %q: %w", s, err)
@@ -86,19 +81,14 @@ type Number float64
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (n *Number) UnmarshalJSON(b []byte) error {
-	if bytes.Equal(b, []byte("null")) {
+	s, isString, empty, err := scalar(b)
+	switch {
+	case err != nil:
+		return err
+	case empty:
 		*n = 0
 		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		if s == "" {
-			*n = 0
-			return nil
-		}
+	case isString:
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return fmt.Errorf("balanz: %q is not a number", s)
@@ -112,6 +102,19 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 	}
 	*n = Number(f)
 	return nil
+}
+
+// scalar reads a JSON value that may be a string: its text, whether it is
+// a string, and whether it is null or "" (the zero value either way).
+func scalar(b []byte) (s string, isString, empty bool, err error) {
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		return "", false, true, nil
+	case len(b) > 0 && b[0] == '"':
+		err = json.Unmarshal(b, &s)
+		return s, true, s == "", err
+	}
+	return "", false, false, nil
 }
 
 // localizer is a decoded answer holding wall-clock times to place.
