@@ -3,6 +3,7 @@ module github.com/gridwire/gridwire
 go 1.26.0
 
 require (
+	github.com/coder/websocket v1.8.15
 	github.com/go-resty/resty/v2 v2.17.2
 	github.com/jarcoal/httpmock v1.4.2
 	github.com/stretchr/testify v1.12.1

@@ -1,0 +1,379 @@
+package balanz
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/internal/ocppj"
+	"github.com/gridwire/gridwire/internal/rest"
+)
+
+// orphanID is the id balanz answers with when it cannot attribute an error
+// to a request (an exception while handling it, a frame it could not read).
+const orphanID = "007"
+
+// Client is a connection to a balanz API. It is safe for concurrent use by
+// many goroutines: calls share the one connection, and each answer reaches
+// its own caller. Close it when done.
+type Client struct {
+	url string
+	o   options
+
+	ctx    context.Context // the client's lifetime; cancelled by Close
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	cur     *conn         // nil while reconnecting or after a drop
+	ready   chan struct{} // closed when cur is set again
+	lastErr error         // why cur is nil
+	token   rest.Secret   // the last token that logged in, for reconnection
+}
+
+// conn is one WebSocket connection and the calls in flight on it.
+type conn struct {
+	ws      *websocket.Conn
+	pending ocppj.Pending
+	send    chan struct{} // a one-slot lock that a waiting caller can give up on
+	buf     []byte        // the frame being written, under send
+}
+
+// Dial connects to the balanz API at rawURL (such as
+// "ws://balanz.local:9999/api"), offering the ocpp1.6 subprotocol that
+// balanz requires, and starts the goroutine that reads answers. Call Login
+// next, and Close when done.
+func Dial(ctx context.Context, rawURL string, opts ...Option) (*Client, error) {
+	o := defaultOptions()
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.err != nil {
+		return nil, o.err
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+		return nil, energy.Invalid("url", "%q is not a ws:// or wss:// URL", rawURL)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("balanz: dial: %w", err)
+	}
+	cn, err := dial(ctx, rawURL, &o)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{url: rawURL, o: o, cur: cn, ready: make(chan struct{})}
+	close(c.ready)
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.wg.Add(1)
+	go c.run(cn)
+	return c, nil
+}
+
+func dial(ctx context.Context, rawURL string, o *options) (*conn, error) {
+	ws, resp, err := websocket.Dial(ctx, rawURL, &websocket.DialOptions{
+		HTTPClient:   o.httpClient,
+		HTTPHeader:   http.Header{"User-Agent": {o.userAgent}},
+		Subprotocols: []string{Subprotocol},
+	})
+	if err != nil {
+		if resp != nil && resp.StatusCode == http.StatusBadRequest {
+			err = fmt.Errorf("%w (HTTP 400: balanz refuses a handshake without %s; is this its /api path?)", err, Subprotocol)
+		}
+		return nil, &ConnError{Err: fmt.Errorf("dial %s: %w", rawURL, err)}
+	}
+	if ws.Subprotocol() != Subprotocol {
+		ws.Close(websocket.StatusProtocolError, "subprotocol "+Subprotocol+" required")
+		return nil, &ConnError{Err: fmt.Errorf("dial %s: %w (got %q)", rawURL, ErrSubprotocol, ws.Subprotocol())}
+	}
+	ws.SetReadLimit(o.readLimit)
+	cn := &conn{ws: ws, send: make(chan struct{}, 1)}
+	cn.pending.OrphanIDs = []string{orphanID}
+	return cn, nil
+}
+
+// Close ends the connection and every call in flight (they fail with a
+// *ConnError wrapping ErrClosed and energy.ErrUnavailable), stops
+// reconnecting and waits for the client's goroutine to end.
+func (c *Client) Close() error {
+	c.cancel()
+	c.mu.Lock()
+	if c.cur != nil {
+		c.cur.ws.CloseNow()
+	}
+	c.mu.Unlock()
+	c.wg.Wait()
+	return nil
+}
+
+// run reads answers on cn until it fails, then, with reconnection on,
+// redials and carries on with the new connection.
+func (c *Client) run(cn *conn) {
+	defer c.wg.Done()
+	for cn != nil {
+		err := c.read(cn)
+		if c.ctx.Err() != nil {
+			err = ErrClosed
+		}
+		cerr := &ConnError{Err: err}
+		cn.pending.Close(cerr)
+		cn.ws.CloseNow()
+		c.mu.Lock()
+		c.cur, c.lastErr, c.ready = nil, cerr, make(chan struct{})
+		c.mu.Unlock()
+		if err == ErrClosed || !c.o.reconnect {
+			return
+		}
+		c.o.logger.Warn("balanz: connection lost; reconnecting", "url", c.url, "err", err)
+		cn = c.redial()
+	}
+}
+
+// read delivers answers from cn until the connection fails.
+func (c *Client) read(cn *conn) error {
+	for {
+		_, data, err := cn.ws.Read(c.ctx)
+		if err != nil {
+			return err
+		}
+		f, err := ocppj.ParseAnswer(data)
+		if err != nil {
+			// balanz answers in order: an unreadable answer is the oldest
+			// call's.
+			if ferr := cn.pending.Fail("", &DecodeError{Err: err}); ferr != nil {
+				c.o.logger.Debug("balanz: unreadable frame with no call in flight", "err", err)
+			}
+			continue
+		}
+		if f.Type == ocppj.Call {
+			c.o.logger.Debug("balanz: ignoring a call from the server", "action", f.Action)
+			continue
+		}
+		if err := cn.pending.Resolve(f); err != nil {
+			c.o.logger.Debug("balanz: answer dropped", "id", f.ID, "err", err)
+		}
+	}
+}
+
+// redial connects again with capped, jittered back-off and logs in with the
+// last token that worked. It returns nil when the client is closed.
+func (c *Client) redial() *conn {
+	backoff := c.o.minBackoff
+	for {
+		wait := time.Duration(float64(backoff) * (0.5 + rand.Float64()))
+		if c.o.clock.Sleep(c.ctx, wait) != nil {
+			return nil
+		}
+		backoff = min(2*backoff, c.o.maxBackoff)
+		cn, err := dial(c.ctx, c.url, &c.o)
+		if err == nil {
+			err = c.relogin(cn)
+			var be *Error
+			if errors.As(err, &be) {
+				// balanz refused the token: redialling will not change
+				// that, and calls will say NotAuthorized, which is clearer
+				// than waiting.
+				c.o.logger.Error("balanz: login refused after reconnecting", "url", c.url, "status", be.Status)
+				err = nil
+			} else if err != nil {
+				cn.ws.CloseNow()
+			}
+		}
+		if err != nil {
+			if c.ctx.Err() != nil {
+				return nil
+			}
+			c.o.logger.Warn("balanz: reconnection failed", "url", c.url, "err", err, "next_in", backoff)
+			continue
+		}
+		c.mu.Lock()
+		if c.ctx.Err() != nil { // closed meanwhile
+			c.mu.Unlock()
+			cn.ws.CloseNow()
+			return nil
+		}
+		c.cur, c.lastErr = cn, nil
+		close(c.ready)
+		c.mu.Unlock()
+		c.o.logger.Info("balanz: reconnected", "url", c.url)
+		return cn
+	}
+}
+
+// relogin logs in on a fresh connection before anyone else may use it:
+// one frame out, one in, on this goroutine.
+func (c *Client) relogin(cn *conn) error {
+	c.mu.Lock()
+	token := c.token
+	c.mu.Unlock()
+	if token.IsZero() {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, c.o.timeout+time.Second)
+	defer cancel()
+	frame, err := ocppj.AppendCall(nil, "login", "Login", loginRequest{Token: token.Reveal()})
+	if err != nil {
+		return err
+	}
+	if err := cn.ws.Write(ctx, websocket.MessageText, frame); err != nil {
+		return err
+	}
+	_, data, err := cn.ws.Read(ctx)
+	if err != nil {
+		return err
+	}
+	f, err := ocppj.Parse(data)
+	if err != nil {
+		return err
+	}
+	if f.Type != ocppj.CallResult {
+		return &Error{Command: "Login", Status: Status((&ocppj.Error{Payload: f.Payload, Code: f.ErrorCode}).Status()), Payload: f.Payload}
+	}
+	return nil
+}
+
+// conn returns the live connection, waiting for a reconnection within ctx.
+func (c *Client) conn(ctx context.Context, action string) (*conn, error) {
+	for {
+		c.mu.Lock()
+		cn, ready, lastErr := c.cur, c.ready, c.lastErr
+		c.mu.Unlock()
+		if cn != nil {
+			return cn, nil
+		}
+		if c.ctx.Err() != nil {
+			return nil, &ConnError{Command: action, Err: ErrClosed}
+		}
+		if !c.o.reconnect {
+			var ce *ConnError
+			if errors.As(lastErr, &ce) {
+				return nil, &ConnError{Command: action, Err: ce.Err}
+			}
+			return nil, &ConnError{Command: action, Err: ErrClosed}
+		}
+		select {
+		case <-ready:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("balanz: %s: waiting to reconnect: %w", action, ctx.Err())
+		case <-c.ctx.Done():
+		}
+	}
+}
+
+// Call sends one command with payload (any value that encodes to a JSON
+// object; nil sends {}) and decodes the success payload into result (nil
+// discards it). It is what every typed method uses, and reaches commands
+// this package does not wrap. An error answer is an *Error; a dropped
+// connection a *ConnError; an answer of the wrong shape a *DecodeError.
+func (c *Client) Call(ctx context.Context, action string, payload, result any) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("balanz: %s: %w", action, err)
+	}
+	if action == "" {
+		return energy.Invalid("action", "empty command name")
+	}
+	var body json.RawMessage
+	if payload != nil {
+		b, err := json.Marshal(payload)
+		if err != nil {
+			return energy.Invalid("payload", "%s payload does not encode: %v", action, err)
+		}
+		body = b
+	}
+	cn, err := c.conn(ctx, action)
+	if err != nil {
+		return err
+	}
+	if c.o.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.o.timeout)
+		defer cancel()
+	}
+	return c.exchange(ctx, cn, action, body, result)
+}
+
+func (c *Client) exchange(ctx context.Context, cn *conn, action string, body json.RawMessage, result any) error {
+	select {
+	case cn.send <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("balanz: %s: %w", action, ctx.Err())
+	}
+	// Adding and writing under one lock keeps the pending line in the order
+	// balanz sees the frames, which is the order it answers in.
+	id, ch, err := cn.pending.Add()
+	if err != nil {
+		<-cn.send
+		var ce *ConnError
+		if errors.As(err, &ce) {
+			return &ConnError{Command: action, Err: ce.Err}
+		}
+		return &ConnError{Command: action, Err: err}
+	}
+	cn.buf, err = ocppj.AppendCall(cn.buf[:0], id, action, body)
+	if err == nil {
+		wctx, cancel := context.WithTimeout(c.ctx, DefaultWriteTimeout)
+		err = cn.ws.Write(wctx, websocket.MessageText, cn.buf)
+		cancel()
+		if err != nil {
+			// a failed write leaves the stream unusable: the reader fails
+			// every call, this one included
+			cn.ws.CloseNow()
+		}
+	} else {
+		cn.pending.Fail(id, err)
+	}
+	if cap(cn.buf) > 64<<10 {
+		cn.buf = nil
+	}
+	<-cn.send
+
+	var a ocppj.Answer
+	select {
+	case a = <-ch:
+	case <-ctx.Done():
+		cn.pending.Cancel(id)
+		select {
+		case a = <-ch: // answered meanwhile
+		default:
+			return fmt.Errorf("balanz: %s: %w", action, ctx.Err())
+		}
+	}
+	return answer(action, id, a, result)
+}
+
+// answer turns a call's answer into result or an error.
+func answer(action, id string, a ocppj.Answer, result any) error {
+	if a.Err != nil {
+		var oe *ocppj.Error
+		var ce *ConnError
+		var de *DecodeError
+		switch {
+		case errors.As(a.Err, &oe):
+			return &Error{Command: action, Status: Status(oe.Status()), Orphan: oe.ID != id, Payload: oe.Payload}
+		case errors.As(a.Err, &ce):
+			return &ConnError{Command: action, Err: ce.Err}
+		case errors.As(a.Err, &de):
+			return &DecodeError{Command: action, Err: de.Err}
+		}
+		return fmt.Errorf("balanz: %s: %w", action, a.Err)
+	}
+	if result == nil {
+		if !json.Valid(a.Payload) {
+			return &DecodeError{Command: action, Err: errors.New("payload is not JSON")}
+		}
+		return nil
+	}
+	if err := json.Unmarshal(a.Payload, result); err != nil {
+		return &DecodeError{Command: action, Err: err}
+	}
+	return nil
+}

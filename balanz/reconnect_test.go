@@ -1,0 +1,95 @@
+package balanz_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gridwire/gridwire/balanz"
+	"github.com/gridwire/gridwire/balanz/balanztest"
+	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/internal/ocppj"
+)
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// With the server gone for good, the client keeps redialling with waits
+// that double up to the cap, each jittered by ±50 %, and logs without the
+// token.
+func TestReconnectBackoff(t *testing.T) {
+	clk := clock.NewFake(t0)
+	srv := balanztest.NewServer(balanztest.WithClock(clk))
+	var logs syncBuffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := srv.Client(ctx(t), balanz.WithReconnect(100*time.Millisecond, 400*time.Millisecond), balanz.WithLogger(logger))
+	require.NoError(t, err)
+	srv.Close()
+	require.Eventually(t, func() bool { return len(clk.Sleeps()) >= 10 }, 10*time.Second, time.Millisecond)
+	require.NoError(t, c.Close())
+	sleeps := clk.Sleeps()
+	for i, d := range sleeps {
+		assert.GreaterOrEqual(t, d, 50*time.Millisecond, i)
+		assert.LessOrEqual(t, d, 600*time.Millisecond, i)
+	}
+	for _, d := range sleeps[3:] {
+		assert.GreaterOrEqual(t, d, 200*time.Millisecond) // at the cap of 400 ms, less half
+	}
+	assert.Contains(t, logs.String(), "reconnect")
+	assert.NotContains(t, logs.String(), balanztest.TokenAdmin)
+}
+
+// A server that answers the re-login with InvalidLogin (the user was
+// removed) still gets the connection back; calls then say NotAuthorized.
+func TestReconnectLoginRefused(t *testing.T) {
+	srv, c, _ := fake(t, balanz.WithReconnect(time.Millisecond, 5*time.Millisecond))
+	require.NoError(t, c.DeleteUser(ctx(t), "delete-admin"))
+	srv.DropConnections()
+	require.Eventually(t, func() bool {
+		_, err := c.ServerStatus(ctx(t))
+		return err != nil && assert.ObjectsAreEqual(true, isStatus(err, balanz.StatusNotAuthorized))
+	}, 5*time.Second, 5*time.Millisecond)
+}
+
+func isStatus(err error, s balanz.Status) bool {
+	be, ok := err.(*balanz.Error)
+	return ok && be.Status == s
+}
+
+// The client answers the server's pings while it waits for answers.
+func TestPingsAnswered(t *testing.T) {
+	pinged := make(chan error, 1)
+	url := scripted(t, func(ctx context.Context, ws *websocket.Conn, f ocppj.Frame) {
+		go func() {
+			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			pinged <- ws.Ping(pctx)
+			write(ctx, ws, withID(`[3,"ID",[]]`, f.ID))
+		}()
+	})
+	c := dialScripted(t, url)
+	_, err := c.Tags(ctx(t))
+	require.NoError(t, err)
+	require.NoError(t, <-pinged)
+}

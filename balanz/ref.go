@@ -1,0 +1,67 @@
+package balanz
+
+import (
+	"context"
+
+	"github.com/gridwire/gridwire/energy"
+)
+
+// ChargerRef names a charger by its id or by its alias; balanz resolves an
+// alias when exactly one charger has it.
+type ChargerRef struct {
+	// ID is the charger id (its OCPP identity); it wins when both are set.
+	ID string `json:"charger_id,omitempty"`
+	// Alias is the charger's alias.
+	Alias string `json:"alias,omitempty"`
+}
+
+// ByID names a charger by its id.
+func ByID(id string) ChargerRef { return ChargerRef{ID: id} }
+
+// ByAlias names a charger by its alias.
+func ByAlias(alias string) ChargerRef { return ChargerRef{Alias: alias} }
+
+// String returns the id, or the alias.
+func (r ChargerRef) String() string {
+	if r.ID != "" {
+		return r.ID
+	}
+	return r.Alias
+}
+
+func (r ChargerRef) check() error {
+	if r.ID == "" && r.Alias == "" {
+		return energy.Invalid("charger", "neither an id nor an alias")
+	}
+	return nil
+}
+
+// accepted is the success payload of commands that only say yes.
+type accepted struct {
+	Status string `json:"status"`
+}
+
+// callAccepted sends a command that answers {"status": "Accepted"}; any
+// other status in a success frame is reported as an *Error too.
+func (c *Client) callAccepted(ctx context.Context, action string, payload any) error {
+	var out accepted
+	if err := c.Call(ctx, action, payload, &out); err != nil {
+		return err
+	}
+	if out.Status != "" && out.Status != "Accepted" {
+		return &Error{Command: action, Status: Status(out.Status)}
+	}
+	return nil
+}
+
+// callInto sends a command and decodes its answer, placing wall-clock
+// times in the client's location.
+func (c *Client) callInto(ctx context.Context, action string, payload any, out any) error {
+	if err := c.Call(ctx, action, payload, out); err != nil {
+		return err
+	}
+	if l, ok := out.(localizer); ok {
+		l.localize(c.o.loc)
+	}
+	return nil
+}

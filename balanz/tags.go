@@ -1,0 +1,52 @@
+package balanz
+
+import (
+	"context"
+
+	"github.com/gridwire/gridwire/energy"
+)
+
+// Tags returns every id tag (GetTags).
+func (c *Client) Tags(ctx context.Context) ([]Tag, error) {
+	var out []Tag
+	return out, c.Call(ctx, "GetTags", nil, &out)
+}
+
+// ReloadTags rereads the tags from balanz's CSV file.
+func (c *Client) ReloadTags(ctx context.Context) error {
+	return c.callAccepted(ctx, "ReloadTags", nil)
+}
+
+// CreateTag adds an id tag (balanz upper-cases it).
+func (c *Client) CreateTag(ctx context.Context, t Tag) error {
+	if t.IDTag == "" {
+		return energy.Invalid("IDTag", "empty")
+	}
+	return c.callAccepted(ctx, "CreateTag", t)
+}
+
+// TagUpdate changes a tag; nil fields are left as they are.
+type TagUpdate struct {
+	IDTag       string     `json:"id_tag"`
+	UserName    *string    `json:"user_name,omitempty"`
+	ParentIDTag *string    `json:"parent_id_tag,omitempty"`
+	Description *string    `json:"description,omitempty"`
+	Status      *TagStatus `json:"status,omitempty"`
+	Priority    *int       `json:"priority,omitempty"`
+}
+
+// UpdateTag changes an id tag.
+func (c *Client) UpdateTag(ctx context.Context, u TagUpdate) error {
+	if u.IDTag == "" {
+		return energy.Invalid("IDTag", "empty")
+	}
+	return c.callAccepted(ctx, "UpdateTag", u)
+}
+
+// DeleteTag removes an id tag.
+func (c *Client) DeleteTag(ctx context.Context, idTag string) error {
+	if idTag == "" {
+		return energy.Invalid("idTag", "empty")
+	}
+	return c.callAccepted(ctx, "DeleteTag", map[string]string{"id_tag": idTag})
+}

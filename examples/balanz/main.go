@@ -1,0 +1,349 @@
+// Command balanz shows and steers a balanz OCPP load balancer through its
+// WebSocket API: groups, chargers, sessions and tags as tables, and a
+// charger's current limit, start and stop.
+//
+//	BALANZ_TOKEN=adminadmin go run ./examples/balanz -url ws://balanz.local:9999/api chargers
+//	go run ./examples/balanz -sim status            # in-process fake, no network
+//	go run ./examples/balanz -sim limit garage 10   # by charger id or alias
+//
+// The token is the balanz user id followed by the password (-token or
+// BALANZ_TOKEN). Usage errors exit 2; a refused login or a failed call exits
+// 1 with a message saying what to do.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+	_ "time/tzdata" // -tz works on systems without a zoneinfo database
+
+	"github.com/gridwire/gridwire/balanz"
+	"github.com/gridwire/gridwire/balanz/balanztest"
+	"github.com/gridwire/gridwire/energy"
+)
+
+const description = "balanz: show groups, chargers, sessions and tags of a balanz OCPP load balancer, and set a charger's limit, start or stop it."
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is the command, apart from the process, so tests can call it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("balanz", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := fs.String("url", "ws://127.0.0.1:9999/api", "WebSocket URL of the balanz API")
+	token := fs.String("token", "", "login token: user id followed by password (default $BALANZ_TOKEN)")
+	sim := fs.Bool("sim", false, "run against an in-process fake balanz (no network, no token)")
+	zone := fs.String("tz", "Local", "time zone of the balanz server, used to read and print its times")
+	connector := fs.Int("connector", 1, "connector of the charger for limit, start and stop")
+	idTag := fs.String("id-tag", "", "id tag that start uses (default: the charger id, its free-vending tag)")
+	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, description)
+		fmt.Fprintln(stderr, "\nusage: balanz [flags] status|groups|chargers|sessions|tags")
+		fmt.Fprintln(stderr, "       balanz [flags] limit <charger|alias> <amps> | start <charger|alias> | stop <charger|alias>")
+		fmt.Fprintln(stderr, "\nenvironment: BALANZ_TOKEN  login token (user id followed by password), unless -token is given")
+		fmt.Fprintln(stderr, "\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	loc, err := time.LoadLocation(*zone)
+	if err != nil {
+		fmt.Fprintf(stderr, "balanz: -tz %q: %v\n", *zone, err)
+		return 2
+	}
+	cmd, rest := fs.Arg(0), fs.Args()
+	if len(rest) > 0 {
+		rest = rest[1:]
+	}
+	if err := checkArgs(cmd, rest); err != nil {
+		fmt.Fprintf(stderr, "balanz: %v\n", err)
+		fs.Usage()
+		return 2
+	}
+	if *token == "" {
+		*token = strings.TrimSpace(getenv("BALANZ_TOKEN"))
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	if *sim {
+		srv, err := simulation(ctx, loc)
+		if err != nil {
+			fmt.Fprintf(stderr, "balanz: starting the simulation: %v\n", err)
+			return 1
+		}
+		defer srv.Close()
+		*url, *token = srv.URL, srv.Token
+		fmt.Fprintln(stdout, "simulated balanz (in-process fake, no network)")
+	} else if *token == "" {
+		fmt.Fprintln(stderr, "balanz: set BALANZ_TOKEN (or -token) to your balanz user id followed by the password, or run with -sim.")
+		return 2
+	}
+
+	c, err := balanz.Dial(ctx, *url, balanz.WithLocation(loc))
+	if err != nil {
+		fmt.Fprintf(stderr, "balanz: %v\ncheck -url (balanz serves its API at ws://host:9999/api) and that the server runs.\n", err)
+		return 1
+	}
+	defer c.Close()
+	if _, err := c.Login(ctx, *token); err != nil {
+		fmt.Fprintf(stderr, "balanz: login: %v\n", err)
+		if errors.Is(err, energy.ErrUnauthorized) {
+			fmt.Fprintln(stderr, "check BALANZ_TOKEN: it is the user id followed by the password, as in balanz's users.csv.")
+		}
+		return 1
+	}
+	a := app{c: c, out: stdout, loc: loc, connector: *connector, idTag: *idTag}
+	if err := a.do(ctx, cmd, rest); err != nil {
+		fmt.Fprintf(stderr, "balanz: %s: %v\n", cmd, err)
+		switch {
+		case errors.Is(err, energy.ErrUnauthorized):
+			fmt.Fprintln(stderr, "this user's type may not do that; log in as a user allowed to (Admin may do everything).")
+		case errors.Is(err, energy.ErrUnavailable):
+			fmt.Fprintln(stderr, "the charger or the server cannot be reached; try again when it is connected.")
+		case errors.Is(err, energy.ErrUnsupported):
+			fmt.Fprintln(stderr, "balanz does not allow this here; see the message above.")
+		}
+		return 1
+	}
+	return 0
+}
+
+func checkArgs(cmd string, rest []string) error {
+	switch cmd {
+	case "status", "groups", "chargers", "sessions", "tags":
+		if len(rest) != 0 {
+			return fmt.Errorf("%s takes no arguments", cmd)
+		}
+	case "start", "stop":
+		if len(rest) != 1 {
+			return fmt.Errorf("%s takes a charger id or alias", cmd)
+		}
+	case "limit":
+		if len(rest) != 2 {
+			return errors.New("limit takes a charger id or alias and a current in A")
+		}
+		a, err := strconv.ParseFloat(rest[1], 64)
+		if err != nil || !(a == 0 || a >= float64(balanz.MinChargingCurrent)) {
+			return fmt.Errorf("limit: %q is not a current of 0 A (pause) or at least %v", rest[1], balanz.MinChargingCurrent)
+		}
+	case "":
+		return errors.New("no command")
+	default:
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+	return nil
+}
+
+// simulation starts a fake balanz with a car charging on the garage charger
+// and one plugged in on the driveway, so every command has something to
+// show.
+func simulation(ctx context.Context, loc *time.Location) (*balanztest.Server, error) {
+	srv := balanztest.NewServer(balanztest.WithLocation(loc))
+	c, err := srv.Client(ctx)
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	defer c.Close()
+	err = errors.Join(
+		srv.PlugIn(balanztest.SeedHomeCharger1, 1, balanztest.Vehicle{MaxCurrent: 16}),
+		srv.PlugIn(balanztest.SeedHomeCharger2, 1, balanztest.Vehicle{MaxCurrent: 32, Phases: 1}),
+	)
+	if err == nil {
+		err = c.RemoteStartTransaction(ctx, balanz.ByID(balanztest.SeedHomeCharger1), 1, balanztest.SeedTag)
+	}
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	return srv, nil
+}
+
+type app struct {
+	c         *balanz.Client
+	out       io.Writer
+	loc       *time.Location
+	connector int
+	idTag     string
+}
+
+func (a app) do(ctx context.Context, cmd string, args []string) error {
+	switch cmd {
+	case "status":
+		return a.status(ctx)
+	case "groups":
+		return a.groups(ctx)
+	case "chargers":
+		return a.chargers(ctx)
+	case "sessions":
+		return a.sessions(ctx)
+	case "tags":
+		return a.tags(ctx)
+	}
+	ev, err := a.evCharger(ctx, args[0])
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "limit":
+		amps, _ := strconv.ParseFloat(args[1], 64)
+		if err := ev.SetCurrentLimit(ctx, energy.Amperes(amps)); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.out, "%s: limit set to %v\n", ev, energy.Amperes(amps))
+	case "start":
+		if err := ev.SetCharging(ctx, true); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.out, "%s: charging started\n", ev)
+	case "stop":
+		if err := ev.SetCharging(ctx, false); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.out, "%s: charging stopped\n", ev)
+	}
+	st, err := ev.ChargerStatus(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "%s: %s, %v, limit %v, session %v\n", ev, st.State, st.Power, st.CurrentLimit, st.SessionEnergy)
+	return nil
+}
+
+// evCharger finds the charger by id, else by alias.
+func (a app) evCharger(ctx context.Context, name string) (*balanz.EVCharger, error) {
+	all, err := a.c.Chargers(ctx, balanz.ChargerFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for _, ch := range all {
+		if ch.ChargerID == name || ch.Alias == name {
+			var opts []balanz.ChargerOption
+			if a.idTag != "" {
+				opts = append(opts, balanz.WithIDTag(a.idTag))
+			}
+			return a.c.EVCharger(balanz.ByID(ch.ChargerID), a.connector, opts...)
+		}
+	}
+	return nil, fmt.Errorf("no charger has the id or alias %q; run the chargers command to list them", name)
+}
+
+func (a app) table(header string, rows [][]string) error {
+	tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, header)
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	return tw.Flush()
+}
+
+func (a app) status(ctx context.Context) error {
+	st, err := a.c.ServerStatus(ctx)
+	if err != nil {
+		return err
+	}
+	return a.table("VERSION\tSTARTED\tGROUPS\tCHARGERS\tTAGS\tSESSIONS", [][]string{{
+		st.Version, st.StartTime.In(a.loc).Format("2006-01-02 15:04 MST"), strconv.Itoa(st.Groups),
+		strconv.Itoa(st.Chargers), strconv.Itoa(st.Tags), strconv.Itoa(st.Sessions),
+	}})
+}
+
+func (a app) groups(ctx context.Context) error {
+	gs, err := a.c.Groups(ctx, false)
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, g := range gs {
+		alloc := "–"
+		if g.IsAllocation() {
+			alloc = *g.MaxAllocation
+		}
+		rows = append(rows, []string{g.GroupID, g.Description, strings.Join(g.ChargerIDs, ","), amps(float64(g.Offered)), amps(float64(g.Usage)), alloc})
+	}
+	return a.table("GROUP\tDESCRIPTION\tCHARGERS\tOFFERED\tUSAGE\tALLOCATION", rows)
+}
+
+func (a app) chargers(ctx context.Context) error {
+	chs, err := a.c.Chargers(ctx, balanz.ChargerFilter{})
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, ch := range chs {
+		online := "online"
+		if !ch.NetworkConnected {
+			online = "offline"
+		}
+		for n := 1; n <= len(ch.Connectors); n++ {
+			cn, ok := ch.Connectors[n]
+			if !ok {
+				continue
+			}
+			offered, usage, energyS, tag := "–", "–", "–", "–"
+			if cn.Offered != nil {
+				offered = amps(float64(*cn.Offered))
+			}
+			if tx := cn.Transaction; tx != nil {
+				if tx.UsageMeter != nil {
+					usage = amps(float64(*tx.UsageMeter))
+				}
+				energyS = energy.WattHours(tx.SessionEnergy()).String()
+				tag = tx.IDTag
+			}
+			rows = append(rows, []string{ch.ChargerID, ch.Alias, ch.GroupID, online, strconv.Itoa(n), string(cn.Status), offered, usage, energyS, tag})
+		}
+	}
+	return a.table("CHARGER\tALIAS\tGROUP\tNETWORK\tCONN\tSTATUS\tOFFERED\tUSAGE\tSESSION\tTAG", rows)
+}
+
+func (a app) sessions(ctx context.Context) error {
+	ss, err := a.c.Sessions(ctx, balanz.SessionFilter{IncludeLive: true})
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, s := range ss {
+		end, kwh := "live", "–"
+		if !s.Live() {
+			end = s.EndTime.In(a.loc).Format("01-02 15:04")
+			kwh = strconv.FormatFloat(float64(s.KWh), 'f', 2, 64) + " kWh"
+		}
+		rows = append(rows, []string{s.ChargerID, s.ChargerAlias, s.UserName, s.StartTime.In(a.loc).Format("01-02 15:04 MST"), end, kwh})
+	}
+	return a.table("CHARGER\tALIAS\tUSER\tSTART\tEND\tENERGY", rows)
+}
+
+func (a app) tags(ctx context.Context) error {
+	ts, err := a.c.Tags(ctx)
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, t := range ts {
+		rows = append(rows, []string{t.IDTag, t.UserName, string(t.Status), strconv.Itoa(t.Priority), t.Description})
+	}
+	return a.table("TAG\tUSER\tSTATUS\tPRIORITY\tDESCRIPTION", rows)
+}
+
+func amps(v float64) string { return energy.Amperes(v).String() }
