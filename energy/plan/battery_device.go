@@ -1,0 +1,85 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/gridwire/gridwire/energy"
+)
+
+// Validate checks the limits and returns a *energy.FieldError naming the
+// first bad field (such as "Limits.MaxSoC"), or nil.
+func (l Limits) Validate() error { return l.validate("Limits.") }
+
+// ForBattery plans battery b over [from, to): it reads b's state of charge
+// and capacity (BatteryStatus), fetches import and export prices from ps,
+// and plans with limits, without a forecast (for a site with load and PV,
+// call Plan with Problem.Forecast). It works with any energy.PriceSource and
+// any energy.Battery; send the result with Apply.
+//
+// Invalid input (nil source or battery, bad limits or options, to not after
+// from) returns a *energy.FieldError before any I/O. A battery that does not
+// report its capacity returns an error wrapping energy.ErrUnsupported (use
+// Plan with Battery.Capacity set); one outside limits' MinSoC..MaxSoC is
+// planned from where it is (see Battery.SoC). Errors of b and ps are
+// returned wrapped, so errors.Is sees their sentinels.
+func ForBattery(ctx context.Context, ps energy.PriceSource, b energy.Battery, limits Limits, from, to time.Time, opts ...Option) (Result, error) {
+	switch {
+	case ps == nil:
+		return Result{}, energy.Invalid("ps", "is nil")
+	case b == nil:
+		return Result{}, energy.Invalid("b", "is nil")
+	case from.IsZero():
+		return Result{}, energy.Invalid("from", "is not set")
+	case !to.After(from):
+		return Result{}, energy.Invalid("to", "%s is not after from %s", stamp(to), stamp(from))
+	}
+	if err := limits.Validate(); err != nil {
+		return Result{}, err
+	}
+	if _, err := newOptions(opts); err != nil {
+		return Result{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	st, err := b.BatteryStatus(ctx)
+	if err != nil {
+		return Result{}, fmt.Errorf("plan: battery status: %w", err)
+	}
+	if st.Capacity <= 0 {
+		return Result{}, energy.Unsupported("plan.ForBattery",
+			"the battery does not report its capacity; call Plan with Battery.Capacity set")
+	}
+	prices, err := ps.Prices(ctx, from, to)
+	if err != nil {
+		return Result{}, fmt.Errorf("plan: prices: %w", err)
+	}
+	return Plan(Problem{
+		Prices:  prices,
+		Battery: Battery{Capacity: st.Capacity, SoC: st.StateOfCharge, Limits: limits},
+		From:    from,
+		To:      to,
+	}, opts...)
+}
+
+// Apply sends r's schedule to b. It checks the schedule first and returns a
+// *energy.FieldError before any I/O if it is invalid. To let the vendor's
+// default behaviour run where the plan holds, send r.Active() with
+// b.SetSchedule instead.
+func Apply(ctx context.Context, b energy.Battery, r Result) error {
+	if b == nil {
+		return energy.Invalid("b", "is nil")
+	}
+	if err := r.Schedule.Validate(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := b.SetSchedule(ctx, r.Schedule); err != nil {
+		return fmt.Errorf("plan: set schedule: %w", err)
+	}
+	return nil
+}

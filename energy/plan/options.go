@@ -1,0 +1,58 @@
+package plan
+
+import (
+	"github.com/gridwire/gridwire/energy"
+)
+
+// Option changes how Plan works.
+type Option func(*options)
+
+type options struct {
+	levels   int
+	endValue float64
+	endSet   bool
+}
+
+const (
+	// DefaultLevels is the grid's levels without WithLevels: a 48-hour
+	// plan at 5-minute resolution takes a few milliseconds, and a finer
+	// grid gains about 1 % of the saving.
+	DefaultLevels = 200
+	// MaxLevels is the most WithLevels accepts. The work grows with the
+	// square of the levels (more states, each with more moves), so this
+	// many over 48 hours at 5 minutes takes seconds.
+	MaxLevels = 10_000
+)
+
+// WithLevels sets how many steps of the state-of-charge grid span the usable
+// range MinSoC..MaxSoC (default DefaultLevels, at most MaxLevels). More
+// levels track the power limits more closely and take longer: the work
+// grows with the levels times the steps one interval can move.
+func WithLevels(n int) Option { return func(o *options) { o.levels = n } }
+
+// WithEndValue sets what energy left in the battery at the end of the
+// horizon is worth, in currency per kWh stored in the cells (any finite
+// value; 0 means leftover energy is worthless, so the plan empties the
+// battery when that pays anything). By default it is the discharge
+// efficiency times the horizon's lowest discharge price, or 0 if that is
+// negative.
+func WithEndValue(perKWh float64) Option {
+	return func(o *options) { o.endValue, o.endSet = perKWh, true }
+}
+
+func newOptions(opts []Option) (options, error) {
+	o := options{levels: DefaultLevels}
+	for _, opt := range opts {
+		if opt == nil {
+			return o, energy.Invalid("Option", "is nil")
+		}
+		opt(&o)
+	}
+	if o.levels < 1 || o.levels > MaxLevels {
+		return o, energy.Invalid("WithLevels", "%d is outside 1..%d", o.levels, MaxLevels)
+	}
+	if o.endSet && !finite(o.endValue) {
+		return o, energy.Invalid("WithEndValue", "%v is not a finite price", o.endValue)
+	}
+	return o, nil
+}
