@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func sydney(t *testing.T) *time.Location {
+	loc, err := time.LoadLocation(defaultTZ)
+	require.NoError(t, err)
+	return loc
+}
+
+// TestSandboxDay runs the afternoon and evening fast (the VENs charge at
+// midday, prices spike at 18:00, the cars arrive at 17:12 and 21:43): the
+// controller must beat the do-nothing baseline, every VEN must have taken
+// its schedules, and nothing may fail. (At 5000 times real time AlphaESS's
+// 300-second signature window is 60 ms of real time, enough on a busy
+// machine under -race; faster runs may outrun it.)
+func TestSandboxDay(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	cfg := config{speed: 5000, seed: 1, from: 12 * time.Hour, out: dir, formats: []string{"png", "svg"}, tz: sydney(t)}
+	res, err := sandbox(t.Context(), cfg, &out)
+	require.NoError(t, err, out.String())
+	t.Log("\n" + out.String())
+
+	assert.Greater(t, res.Report.Total.Saving, 0.0, "no saving against the baseline")
+	assert.Empty(t, res.Stats.Errors, "the controller failed")
+	assert.Empty(t, res.Errors, "a VEN or the VTN failed")
+	assert.Positive(t, res.Stats.Plans)
+	require.Len(t, res.Answers, 3)
+	for name, a := range res.Answers {
+		assert.Positive(t, a.OptIn, "%s never opted in to an event", name)
+		assert.Zero(t, a.OptOut, "%s opted out", name)
+	}
+	// The cars were charged, and paused at the spike.
+	assert.Positive(t, res.Stats.Limits)
+	for _, d := range res.Report.Devices[4:] {
+		assert.Greater(t, d.Charged.KilowattHours(), 1.0, "%s charged nothing", d.Name)
+	}
+	// One line per hour (a line may slip past its hour on a busy machine).
+	lines := regexp.MustCompile(`(?m)^\d\d:\d\d +\d+\.\d+ │`).FindAllString(out.String(), -1)
+	assert.GreaterOrEqual(t, len(lines), 10, "hourly lines")
+	for _, p := range []string{"sandbox.png", "sandbox.svg"} {
+		fi, err := os.Stat(filepath.Join(dir, p))
+		require.NoError(t, err)
+		assert.Greater(t, fi.Size(), int64(10_000), p)
+	}
+}
+
+// TestScenarioIsDeterministic: a seed always gives the same day, batteries
+// and arrivals; another seed another day.
+func TestScenarioIsDeterministic(t *testing.T) {
+	loc := sydney(t)
+	a, err := newScenario(t.Context(), 1, loc)
+	require.NoError(t, err)
+	b, err := newScenario(t.Context(), 1, loc)
+	require.NoError(t, err)
+	assert.Equal(t, a, b)
+	assert.Equal(t, "2026-12-04", a.Day.Format(time.DateOnly))
+	assert.Equal(t, 18, a.Spike.In(loc).Hour(), "the spike is in the evening")
+	c, err := newScenario(t.Context(), 2, loc)
+	require.NoError(t, err)
+	assert.True(t, c.Day.After(a.Day))
+}
+
+func TestInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	var out bytes.Buffer
+	cfg := config{speed: 10_000, seed: 1, out: t.TempDir(), formats: []string{"png"}, tz: sydney(t)}
+	time.AfterFunc(2*time.Second, cancel)
+	_, err := sandbox(ctx, cfg, &out)
+	require.NoError(t, err)
+	assert.Contains(t, out.String(), "interrupted at")
+	assert.Contains(t, out.String(), "total")
+}
+
+func TestHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, 0, run(t.Context(), []string{"-h"}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), description)
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-speed", "0"}, {"-speed", "NaN"}, {"-seed", "0"}, {"-formats", "gif"}, {"-tz", "Nowhere/Special"},
+		{"-out", ""}, {"-from", "25:00"}, {"extra"}, {"-nope"},
+	} {
+		var stdout, stderr bytes.Buffer
+		assert.Equal(t, 2, run(t.Context(), args, &stdout, &stderr), "%q", args)
+		assert.NotEmpty(t, stderr.String(), "%q", args)
+	}
+}
