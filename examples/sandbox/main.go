@@ -26,7 +26,7 @@
 //
 // The committed plot docs/sandbox.png is made with
 //
-//	go run ./examples/sandbox -speed 10000 -out docs -formats png
+//	go run ./examples/sandbox -speed 5000 -out docs -formats png
 //
 // Flags:
 //

@@ -20,10 +20,12 @@ import (
 	"github.com/gridwire/gridwire/energy"
 )
 
-// The plot's size: four panels one above the other.
+// The plot's size: four panels one above the other, with room on the right
+// for their legends.
 const (
-	plotWidth  = 24 * vg.Centimeter
+	plotWidth  = 29 * vg.Centimeter
 	plotHeight = 30 * vg.Centimeter
+	legendRoom = 5.5 * vg.Centimeter
 )
 
 // writePlots draws the day into dir as sandbox.png and sandbox.svg (those
@@ -51,9 +53,14 @@ func writePlots(dir string, formats []string, s *site, samples []sample, day *da
 		dc.SetColor(color.White)
 		dc.Fill(dc.Rectangle.Path())
 		tiles := draw.Tiles{Rows: len(plots), Cols: 1, PadY: vg.Centimeter / 2, PadTop: vg.Centimeter / 4,
-			PadBottom: vg.Centimeter / 4, PadLeft: vg.Centimeter / 4, PadRight: vg.Centimeter / 2}
+			PadBottom: vg.Centimeter / 4, PadLeft: vg.Centimeter / 4, PadRight: legendRoom}
 		canvases := plot.Align(column(plots), tiles, dc)
 		for i, p := range plots {
+			// The legend goes right of the data, in the room kept for it,
+			// where it hides no line.
+			p.Legend.XOffs = 0
+			r := p.Legend.Rectangle(p.DataCanvas(canvases[i][0]))
+			p.Legend.XOffs = r.Max.X - r.Min.X + vg.Millimeter*3
 			p.Draw(canvases[i][0])
 		}
 		path := filepath.Join(dir, "sandbox."+out.name)
@@ -96,7 +103,6 @@ func panels(s *site, samples []sample, day *dayPrices, loc *time.Location) []*pl
 		p.X.Label.Text = "time (" + loc.String() + ")"
 		p.X.Tick.Marker = hourTicks{loc}
 		p.Legend.Top = true
-		p.Legend.Left = true
 		p.Add(plotter.NewGrid())
 		return p
 	}
@@ -105,6 +111,8 @@ func panels(s *site, samples []sample, day *dayPrices, loc *time.Location) []*pl
 		if err != nil {
 			return // no points to draw
 		}
+		// Each reading holds until the next, as the bill counts it.
+		l.StepStyle = plotter.PostStep
 		l.Color = plotutil.Color(i)
 		l.Width = vg.Points(1.5)
 		if dashed {
