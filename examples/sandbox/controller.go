@@ -45,6 +45,10 @@ const (
 	// replanGap is the least time between two re-plans of one battery
 	// for drift alone.
 	replanGap = 30 * time.Minute
+	// persistent is how many looks in a row a device must fail at for the
+	// failure to count as an error; fewer are a glitch, tried again at the
+	// next look (a lost answer, an answer too late).
+	persistent = 3
 )
 
 // controller plans each battery over the rest of the day, sends the plans,
@@ -72,6 +76,8 @@ type controller struct {
 	prices   []energy.Price // what the plans in force were made with
 	bats     []batteryState
 	chargers []chargerState
+	fails    map[string]int  // by device: looks in a row that failed
+	failed   map[string]bool // by device: this look failed
 
 	mu    sync.Mutex
 	stats controllerStats
@@ -100,7 +106,8 @@ type controllerStats struct {
 	Forms      []string // the schedule form each battery took last
 	Limits     int      // current limits set
 	Waits      int      // steps that found a device without data yet
-	Errors     []error  // anything else that failed
+	Glitches   []error  // failures that the next look did not repeat
+	Errors     []error  // failures repeated at persistent looks in a row
 }
 
 // Stats returns what the controller did so far.
@@ -110,6 +117,7 @@ func (c *controller) Stats() controllerStats {
 	s := c.stats
 	s.Forms = append([]string(nil), s.Forms...)
 	s.Errors = append([]error(nil), s.Errors...)
+	s.Glitches = append([]error(nil), s.Glitches...)
 	return s
 }
 
@@ -119,6 +127,7 @@ func (c *controller) Run(ctx context.Context) error {
 	c.bats = make([]batteryState, len(c.Batteries))
 	c.chargers = make([]chargerState, len(c.Chargers))
 	c.stats.Forms = make([]string, len(c.Batteries))
+	c.fails, c.failed = map[string]int{}, map[string]bool{}
 	for i := range c.chargers {
 		c.chargers[i].limit = -1
 	}
@@ -157,6 +166,12 @@ func (c *controller) step(ctx context.Context, now time.Time) {
 	for i := range c.Chargers {
 		c.charge(ctx, i, now)
 	}
+	for what := range c.fails {
+		if !c.failed[what] {
+			delete(c.fails, what)
+		}
+	}
+	clear(c.failed)
 }
 
 // changed reports whether prices differ from old over [now, ∞): a price of
@@ -341,14 +356,24 @@ func (c *controller) charge(ctx context.Context, i int, now time.Time) {
 }
 
 // failure records err: a device without data yet (energy.ErrUnavailable)
-// is waited for; anything else is an error.
+// is waited for; anything else is a glitch, and an error when the device
+// fails so persistent looks in a row.
 func (c *controller) failure(now time.Time, what string, err error) {
 	if errors.Is(err, energy.ErrUnavailable) && !errors.Is(err, context.DeadlineExceeded) {
 		c.count(func(s *controllerStats) { s.Waits++ })
 		c.logf(now, "%s: waiting: %v", what, err)
 		return
 	}
+	if c.failed != nil && !c.failed[what] {
+		c.failed[what] = true
+		c.fails[what]++
+	}
 	err = fmt.Errorf("%s %s: %w", now.Format("15:04"), what, err)
+	if c.fails[what] < persistent {
+		c.count(func(s *controllerStats) { s.Glitches = append(s.Glitches, err) })
+		c.logf(now, "glitch (will try again): %v", err)
+		return
+	}
 	c.count(func(s *controllerStats) { s.Errors = append(s.Errors, err) })
 	c.logf(now, "error: %v", err)
 }

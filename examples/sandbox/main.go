@@ -289,8 +289,8 @@ func arrivals(sc scenario, loc *time.Location) string {
 // printRun prints what the controller did and how the VENs answered.
 func printRun(w io.Writer, res outcome) {
 	st := res.Stats
-	fmt.Fprintf(w, "\ncontroller: %d schedules sent (%d re-plans; prices moved %d times), %d current limits set, %d errors; %d meter readings missed\n",
-		st.Plans, st.Replans, st.PriceMoves, st.Limits, len(st.Errors), res.Missed)
+	fmt.Fprintf(w, "\ncontroller: %d schedules sent (%d re-plans; prices moved %d times), %d current limits set, %d errors, %d glitches; %d meter readings missed\n",
+		st.Plans, st.Replans, st.PriceMoves, st.Limits, len(st.Errors), len(st.Glitches), res.Missed)
 	names := make([]string, 0, len(res.Answers))
 	for n := range res.Answers {
 		names = append(names, n)
@@ -304,5 +304,8 @@ func printRun(w io.Writer, res outcome) {
 	fmt.Fprintf(w, "VEN answers to events: %s\n", strings.Join(parts, ", "))
 	for _, err := range append(st.Errors, res.Errors...) {
 		fmt.Fprintf(w, "error: %v\n", err)
+	}
+	for _, err := range st.Glitches {
+		fmt.Fprintf(w, "glitch: %v\n", err)
 	}
 }
