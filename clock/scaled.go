@@ -49,15 +49,5 @@ func (s *Scaled) Real(d time.Duration) time.Duration {
 // Sleep waits until d of scaled time has passed (d divided by the speed in
 // real time), or until ctx is done, in which case it returns ctx.Err().
 func (s *Scaled) Sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(s.Real(d))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return system{}.Sleep(ctx, s.Real(d))
 }

@@ -24,9 +24,23 @@
 // (price, state of charge, battery power, charger current) to
 // DIR/sandbox.png and DIR/sandbox.svg.
 //
+// The baselines are the AlphaESS house left in its own self-consumption mode
+// (a second AlphaESS fake on the same clock), the VEN batteries idle, and
+// the same energy into each car at full current from the moment it plugs
+// in. Energy a battery holds at the end beyond (or short of) its baseline is
+// worth the day's lowest import price per kWh, in the plans as in the bill.
+//
 // The committed plot docs/sandbox.png is made with
 //
 //	go run ./examples/sandbox -speed 5000 -out docs -formats png
+//
+// A seed always gives the same day, prices, batteries and arrivals, and so
+// the same plans; the figures of the bill move in the last digit from run to
+// run, because the VENs, fakes and controller run concurrently in real time.
+// Above a speed of about 5000 a busy machine may outrun AlphaESS's 300-second
+// signature window (a few tens of milliseconds of real time): such a call
+// fails with code 6006, which the controller prints as a glitch and tries
+// again at its next look; three failed looks in a row are an error.
 //
 // Flags:
 //
