@@ -58,8 +58,9 @@
 //	-v        also print what the controller does
 //
 // No environment variables are read. SIGINT or SIGTERM stop it cleanly: the
-// table then covers the part of the day that ran. It exits 2 for bad flags
-// and 1 when something fails, with a message saying what.
+// table then covers the part of the day that ran, no plot is written, and it
+// exits 0. It exits 2 for bad flags and 1 when something fails, with a
+// message saying what.
 package main
 
 import (
