@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/gridwire/gridwire/energy"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -32,7 +34,9 @@ func sydney(t *testing.T) *time.Location {
 func TestSandboxDay(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
-	cfg := config{speed: 5000, seed: 1, from: 13 * time.Hour, out: dir, formats: []string{"png", "svg"}, tz: sydney(t)}
+	// SVG only: rasterising the PNG takes seconds under -race
+	// (TestPlotPNG covers it).
+	cfg := config{speed: 5000, seed: 1, from: 13 * time.Hour, out: dir, formats: []string{"svg"}, tz: sydney(t)}
 	res, err := sandbox(t.Context(), cfg, &out)
 	require.NoError(t, err, out.String())
 	t.Log("\n" + out.String())
@@ -54,11 +58,43 @@ func TestSandboxDay(t *testing.T) {
 	// One line per hour (a line may slip past its hour on a busy machine).
 	lines := regexp.MustCompile(`(?m)^\d\d:\d\d +\d+\.\d+ │`).FindAllString(out.String(), -1)
 	assert.GreaterOrEqual(t, len(lines), 10, "hourly lines")
-	for _, p := range []string{"sandbox.png", "sandbox.svg"} {
-		fi, err := os.Stat(filepath.Join(dir, p))
-		require.NoError(t, err)
-		assert.Greater(t, fi.Size(), int64(10_000), p)
+	fi, err := os.Stat(filepath.Join(dir, "sandbox.svg"))
+	require.NoError(t, err)
+	assert.Greater(t, fi.Size(), int64(10_000))
+	assert.NoFileExists(t, filepath.Join(dir, "sandbox.png"), "-formats svg wrote a PNG")
+}
+
+// TestPlotPNG draws an hour of made-up readings as a PNG.
+func TestPlotPNG(t *testing.T) {
+	loc := sydney(t)
+	t0 := time.Date(2026, 12, 4, 18, 0, 0, 0, loc)
+	s := &site{
+		batteries: []managedBattery{{Name: "alphaess"}, {Name: "evault"}},
+		chargers:  []managedCharger{{Name: "garage"}},
 	}
+	var samples []sample
+	for m := range 60 {
+		samples = append(samples, sample{
+			At:        t0.Add(time.Duration(m) * time.Minute),
+			Batteries: []batterySample{{SoC: 0.9, Power: 1000}, {SoC: energy.Fraction(1 - float64(m)/100), Power: 5000}},
+			Twin:      batterySample{SoC: 0.9, Power: 1000},
+			Chargers:  []chargerSample{{Power: 11040, Current: 16, Limit: 16}},
+		})
+	}
+	price := func(start time.Time, ch energy.Channel, v float64) energy.Price {
+		return energy.Price{Start: start, End: start.Add(30 * time.Minute), PerKWh: v, Channel: ch, Currency: "AUD"}
+	}
+	day := &dayPrices{Currency: "AUD",
+		Import: []energy.Price{price(t0, energy.ChannelImport, 2.3), price(t0.Add(30*time.Minute), energy.ChannelImport, 0.45)},
+		Export: []energy.Price{price(t0, energy.ChannelExport, 1.8), price(t0.Add(30*time.Minute), energy.ChannelExport, 0.24)},
+	}
+	dir := t.TempDir()
+	paths, err := writePlots(dir, []string{"png"}, s, samples, day, loc)
+	require.NoError(t, err)
+	require.Equal(t, []string{filepath.Join(dir, "sandbox.png")}, paths)
+	b, err := os.ReadFile(paths[0])
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")), "not a PNG")
 }
 
 // TestScenarioIsDeterministic: a seed always gives the same day, batteries

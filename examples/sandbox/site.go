@@ -247,9 +247,10 @@ func (s *site) Close() {
 		s.cancel()
 	}
 	if s.vtnServer != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		_ = s.vtnServer.Shutdown(ctx)
-		cancel()
+		// Close, not Shutdown: the only clients are the VENs, stopped
+		// above, and Shutdown would wait seconds for a connection one of
+		// them opened but never used.
+		_ = s.vtnServer.Close()
 	}
 	s.wg.Wait()
 	if s.balanzClient != nil {
