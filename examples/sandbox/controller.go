@@ -228,7 +228,7 @@ func (c *controller) steer(ctx context.Context, i int, now time.Time, moved bool
 	}
 	res, err := plan.Plan(plan.Problem{
 		Prices:  c.prices,
-		Battery: plan.Battery{Capacity: status.Capacity, SoC: status.StateOfCharge, Limits: m.Limits},
+		Battery: plan.Battery{Capacity: status.Capacity, SoC: project(status, m.Limits, now), Limits: m.Limits},
 		From:    now, To: c.End,
 	}, plan.WithEndValue(c.Carry))
 	if err != nil {
@@ -256,7 +256,28 @@ func (c *controller) steer(ctx context.Context, i int, now time.Time, moved bool
 		s.Forms[i] = form.String()
 	})
 	c.logf(now, "%s: %s; planned from %s, expected saving %.2f %s; sent %s",
-		m.Name, reason, status.StateOfCharge, res.Saving(), res.Currency, form)
+		m.Name, reason, res.StartSoC, res.Saving(), res.Currency, form)
+}
+
+// maxProjection bounds how far project carries a snapshot forward.
+const maxProjection = 15 * time.Minute
+
+// project estimates the state of charge at now from a snapshot measured
+// earlier (telemetry arrives minutes late), assuming the battery kept the
+// power it had then: without it a discharge planned from a late snapshot
+// runs the battery below its reserve.
+func project(st energy.BatteryStatus, l plan.Limits, now time.Time) energy.Fraction {
+	dt := min(now.Sub(st.MeasuredAt), maxProjection)
+	if dt <= 0 || st.Capacity <= 0 {
+		return st.StateOfCharge
+	}
+	// Energy into the cells: discharging draws P/ηd, charging stores P·ηc.
+	flow := -float64(st.Power) * l.ChargeEfficiency
+	if st.Power > 0 {
+		flow = -float64(st.Power) / l.DischargeEfficiency
+	}
+	soc := float64(st.StateOfCharge) + flow*dt.Hours()/float64(st.Capacity)
+	return energy.Fraction(min(max(soc, 0), 1))
 }
 
 // strayed reports whether the battery's state of charge, when measured,
