@@ -1,0 +1,412 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/energy/plan"
+)
+
+// The controller knows the site only through the energy interfaces and the
+// planner: it works unchanged with any vendor's batteries, chargers and
+// prices.
+
+// managedBattery is a battery the controller plans for.
+type managedBattery struct {
+	Name    string
+	Battery energy.Battery
+	// Limits are what the battery's status does not say: its power limits,
+	// efficiencies and the state-of-charge band to use.
+	Limits plan.Limits
+}
+
+// managedCharger is an EV charger the controller caps during spikes.
+type managedCharger struct {
+	Name    string
+	Charger energy.Charger
+}
+
+// Re-planning thresholds.
+const (
+	// priceMoved is how far, in currency per kWh, a price must move from
+	// the one a plan was made with for the plan to be made again.
+	priceMoved = 0.005
+	// socDrift is how far the state of charge may stray from the plan's
+	// before the battery is planned again (devices do not follow a plan
+	// exactly: one that covers the house's load discharges by the load).
+	socDrift = 0.05
+	// replanGap is the least time between two re-plans of one battery
+	// for drift alone.
+	replanGap = 30 * time.Minute
+	// persistent is how many looks in a row a device must fail at for the
+	// failure to count as an error; fewer are a glitch, tried again at the
+	// next look (a lost answer, an answer too late).
+	persistent = 3
+)
+
+// controller plans each battery over the rest of the day, sends the plans,
+// caps the chargers while prices spike, and re-plans when prices change or a
+// battery strays from its plan.
+type controller struct {
+	Prices    energy.PriceSource
+	Batteries []managedBattery
+	Chargers  []managedCharger
+	Cap       plan.Charger
+	Clock     clock.Clock
+	// End is the end of the horizon every plan runs to.
+	End time.Time
+	// Step is how often the controller looks at the site.
+	Step time.Duration
+	// Carry is what energy left in a battery at End is worth, per kWh in
+	// its cells (plan.WithEndValue).
+	Carry float64
+	// SendTimeout bounds each SetSchedule, which for a VTN's battery waits
+	// for the VEN to answer.
+	SendTimeout time.Duration
+	// Logf, when set, is told what the controller does.
+	Logf func(at time.Time, format string, args ...any)
+
+	prices   []energy.Price // what the plans in force were made with
+	bats     []batteryState
+	chargers []chargerState
+	fails    map[string]int  // by device: looks in a row that failed
+	failed   map[string]bool // by device: this look failed
+
+	mu    sync.Mutex
+	stats controllerStats
+}
+
+// batteryState is what the controller remembers of a battery.
+type batteryState struct {
+	plan    *plan.Result
+	planned time.Time
+	form    scheduleForm    // the schedule form the battery took last
+	sent    energy.Schedule // the schedule it took last
+	failed  bool
+}
+
+// chargerState is what the controller remembers of a charger.
+type chargerState struct {
+	started bool           // it started the session of the car plugged in
+	limit   energy.Amperes // the limit it set last; -1 when none
+}
+
+// controllerStats counts what the controller did, for the report.
+type controllerStats struct {
+	Plans      int      // plans sent
+	Replans    int      // of which re-plans
+	PriceMoves int      // times prices moved enough to re-plan
+	Forms      []string // the schedule form each battery took last
+	Limits     int      // current limits set
+	Waits      int      // steps that found a device without data yet
+	Glitches   []error  // failures that the next look did not repeat
+	Errors     []error  // failures repeated at persistent looks in a row
+}
+
+// Stats returns what the controller did so far.
+func (c *controller) Stats() controllerStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.stats
+	s.Forms = append([]string(nil), s.Forms...)
+	s.Errors = append([]error(nil), s.Errors...)
+	s.Glitches = append([]error(nil), s.Glitches...)
+	return s
+}
+
+// Run steers the site until End or until ctx is done, looking at it every
+// Step (on multiples of Step, so a price change is met when it happens).
+func (c *controller) Run(ctx context.Context) error {
+	c.bats = make([]batteryState, len(c.Batteries))
+	c.chargers = make([]chargerState, len(c.Chargers))
+	c.stats.Forms = make([]string, len(c.Batteries))
+	c.fails, c.failed = map[string]int{}, map[string]bool{}
+	for i := range c.chargers {
+		c.chargers[i].limit = -1
+	}
+	for {
+		now := c.Clock.Now()
+		if !now.Before(c.End) {
+			return nil
+		}
+		c.step(ctx, now)
+		next := now.Truncate(c.Step).Add(c.Step)
+		if err := c.Clock.Sleep(ctx, next.Sub(c.Clock.Now())); err != nil {
+			return err
+		}
+	}
+}
+
+// step is one look at the site.
+func (c *controller) step(ctx context.Context, now time.Time) {
+	moved := false
+	if prices, err := c.Prices.Prices(ctx, now, c.End); err != nil {
+		c.failure(now, "prices", err)
+	} else if changed(c.prices, prices, now) {
+		moved = c.prices != nil
+		if moved {
+			c.count(func(s *controllerStats) { s.PriceMoves++ })
+			c.logf(now, "prices moved: re-planning every battery")
+		}
+		c.prices = prices
+	}
+	if c.prices == nil {
+		return
+	}
+	for i := range c.Batteries {
+		c.steer(ctx, i, now, moved)
+	}
+	for i := range c.Chargers {
+		c.charge(ctx, i, now)
+	}
+	for what := range c.fails {
+		if !c.failed[what] {
+			delete(c.fails, what)
+		}
+	}
+	clear(c.failed)
+}
+
+// changed reports whether prices differ from old over [now, ∞): a price of
+// the one channel and start that moved by priceMoved or more, or one that
+// old lacks.
+func changed(old, prices []energy.Price, now time.Time) bool {
+	if old == nil {
+		return true
+	}
+	type key struct {
+		ch    energy.Channel
+		start int64
+	}
+	was := make(map[key]float64, len(old))
+	for _, p := range old {
+		was[key{p.Channel, p.Start.UnixNano()}] = p.PerKWh
+	}
+	for _, p := range prices {
+		if !p.End.After(now) || p.Channel == energy.ChannelControlledLoad {
+			continue
+		}
+		v, ok := was[key{p.Channel, p.Start.UnixNano()}]
+		if !ok || math.Abs(v-p.PerKWh) >= priceMoved {
+			return true
+		}
+	}
+	return false
+}
+
+// steer plans battery i again when it has no plan, its prices moved, its
+// last schedule failed, or it strayed from the plan; and sends the plan.
+func (c *controller) steer(ctx context.Context, i int, now time.Time, moved bool) {
+	m, st := c.Batteries[i], &c.bats[i]
+	status, err := m.Battery.BatteryStatus(ctx)
+	if err != nil {
+		c.failure(now, m.Name, err)
+		return
+	}
+	reason := ""
+	switch {
+	case st.plan == nil:
+		reason = "first plan"
+	case moved:
+		reason = "prices moved"
+	case st.failed:
+		reason = "last schedule failed"
+	case now.Sub(st.planned) >= replanGap && strayed(*st.plan, status):
+		reason = fmt.Sprintf("state of charge %s strays from the plan", status.StateOfCharge)
+	default:
+		return
+	}
+	if c.End.Sub(now) < c.Step {
+		return // too little left to plan for
+	}
+	res, err := plan.Plan(plan.Problem{
+		Prices:  c.prices,
+		Battery: plan.Battery{Capacity: status.Capacity, SoC: project(status, m.Limits, now), Limits: m.Limits},
+		From:    now, To: c.End,
+	}, plan.WithEndValue(c.Carry))
+	if err != nil {
+		st.failed = true
+		c.failure(now, m.Name, fmt.Errorf("planning: %w", err))
+		return
+	}
+	if !st.failed && st.plan != nil && sameSchedule(shape(res, st.form), st.sent) {
+		st.plan, st.planned = &res, now // nothing new to send
+		return
+	}
+	form, sent, err := c.send(ctx, m.Battery, res, st.form)
+	st.failed = err != nil
+	if err != nil {
+		c.failure(now, m.Name, fmt.Errorf("sending the schedule: %w", err))
+		return
+	}
+	replan := st.plan != nil
+	st.plan, st.planned, st.form, st.sent = &res, now, form, sent
+	c.count(func(s *controllerStats) {
+		s.Plans++
+		if replan {
+			s.Replans++
+		}
+		s.Forms[i] = form.String()
+	})
+	c.logf(now, "%s: %s; planned from %s, expected saving %.2f %s; sent %s",
+		m.Name, reason, res.StartSoC, res.Saving(), res.Currency, form)
+}
+
+// maxProjection bounds how far project carries a snapshot forward.
+const maxProjection = 15 * time.Minute
+
+// project estimates the state of charge at now from a snapshot measured
+// earlier (telemetry arrives minutes late), assuming the battery kept the
+// power it had then: without it a discharge planned from a late snapshot
+// runs the battery below its reserve.
+func project(st energy.BatteryStatus, l plan.Limits, now time.Time) energy.Fraction {
+	dt := min(now.Sub(st.MeasuredAt), maxProjection)
+	if dt <= 0 || st.Capacity <= 0 {
+		return st.StateOfCharge
+	}
+	// Energy into the cells: discharging draws P/ηd, charging stores P·ηc.
+	flow := -float64(st.Power) * l.ChargeEfficiency
+	if st.Power > 0 {
+		flow = -float64(st.Power) / l.DischargeEfficiency
+	}
+	soc := float64(st.StateOfCharge) + flow*dt.Hours()/float64(st.Capacity)
+	return energy.Fraction(min(max(soc, 0), 1))
+}
+
+// strayed reports whether the battery's state of charge, when measured,
+// differs from what plan r expected then by more than socDrift.
+func strayed(r plan.Result, st energy.BatteryStatus) bool {
+	iv, ok := r.At(st.MeasuredAt)
+	if !ok {
+		return false
+	}
+	f := float64(st.MeasuredAt.Sub(iv.Start)) / float64(iv.End.Sub(iv.Start))
+	want := float64(iv.StartSoC) + f*float64(iv.EndSoC-iv.StartSoC)
+	return math.Abs(float64(st.StateOfCharge)-want) > socDrift
+}
+
+// send sends r to b in the first form, from start on, that b takes: each
+// refusal with energy.ErrUnsupported moves to the next, simpler form.
+func (c *controller) send(ctx context.Context, b energy.Battery, r plan.Result, start scheduleForm) (scheduleForm, energy.Schedule, error) {
+	var err error
+	for f := start; f < numForms; f++ {
+		s := shape(r, f)
+		if s.Repeat == energy.RepeatOnce {
+			// Planning and answers take time: what has ended by now
+			// cannot be sent.
+			s = from(s, c.Clock.Now().Add(time.Second))
+		}
+		sctx, cancel := context.WithTimeout(ctx, c.SendTimeout)
+		err = b.SetSchedule(sctx, s)
+		cancel()
+		if !errors.Is(err, energy.ErrUnsupported) {
+			return f, s, err
+		}
+	}
+	return start, energy.Schedule{}, err
+}
+
+// from returns s without what lies before t.
+func from(s energy.Schedule, t time.Time) energy.Schedule {
+	out := energy.Schedule{Repeat: s.Repeat}
+	for _, w := range s.Windows {
+		if !w.End.After(t) {
+			continue
+		}
+		if w.Start.Before(t) {
+			w.Start = t
+		}
+		out.Windows = append(out.Windows, w)
+	}
+	return out
+}
+
+// sameSchedule reports whether a and b say the same.
+func sameSchedule(a, b energy.Schedule) bool {
+	return a.Repeat == b.Repeat && slices.EqualFunc(a.Windows, b.Windows, func(x, y energy.Window) bool {
+		return x.Start.Equal(y.Start) && x.End.Equal(y.End) && x.Mode == y.Mode && x.Power == y.Power && x.TargetSoC == y.TargetSoC
+	})
+}
+
+// charge starts the session of a car that plugged in at charger i, and sets
+// its current limit to what the prices call for.
+func (c *controller) charge(ctx context.Context, i int, now time.Time) {
+	m, st := c.Chargers[i], &c.chargers[i]
+	status, err := m.Charger.ChargerStatus(ctx)
+	if err != nil {
+		c.failure(now, m.Name, err)
+		return
+	}
+	switch status.State {
+	case energy.ChargerUnplugged:
+		st.started, st.limit = false, -1
+		return
+	case energy.ChargerConnected:
+		if st.started {
+			return // the car is full, or stopped by itself
+		}
+		if err := m.Charger.SetCharging(ctx, true); err != nil {
+			c.failure(now, m.Name, fmt.Errorf("starting the session: %w", err))
+			return
+		}
+		st.started = true
+		c.logf(now, "%s: a car plugged in; charging started", m.Name)
+	case energy.ChargerCharging, energy.ChargerSuspended:
+		st.started = true
+	default:
+		return
+	}
+	limit := c.Cap.Limit(c.prices, now)
+	if limit == st.limit {
+		return
+	}
+	if err := m.Charger.SetCurrentLimit(ctx, limit); err != nil {
+		c.failure(now, m.Name, fmt.Errorf("setting the current limit: %w", err))
+		return
+	}
+	st.limit = limit
+	c.count(func(s *controllerStats) { s.Limits++ })
+	c.logf(now, "%s: current limit %s", m.Name, limit)
+}
+
+// failure records err: a device without data yet (energy.ErrUnavailable)
+// is waited for; anything else is a glitch, and an error when the device
+// fails so persistent looks in a row.
+func (c *controller) failure(now time.Time, what string, err error) {
+	if errors.Is(err, energy.ErrUnavailable) && !errors.Is(err, context.DeadlineExceeded) {
+		c.count(func(s *controllerStats) { s.Waits++ })
+		c.logf(now, "%s: waiting: %v", what, err)
+		return
+	}
+	if c.failed != nil && !c.failed[what] {
+		c.failed[what] = true
+		c.fails[what]++
+	}
+	err = fmt.Errorf("%s %s: %w", now.Format("15:04"), what, err)
+	if c.fails[what] < persistent {
+		c.count(func(s *controllerStats) { s.Glitches = append(s.Glitches, err) })
+		c.logf(now, "glitch (will try again): %v", err)
+		return
+	}
+	c.count(func(s *controllerStats) { s.Errors = append(s.Errors, err) })
+	c.logf(now, "error: %v", err)
+}
+
+func (c *controller) count(f func(*controllerStats)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f(&c.stats)
+}
+
+func (c *controller) logf(at time.Time, format string, args ...any) {
+	if c.Logf != nil {
+		c.Logf(at, format, args...)
+	}
+}
