@@ -9,7 +9,10 @@ import (
 // Firmware returns the firmware images balanz knows (GetFirmware).
 func (c *Client) Firmware(ctx context.Context) ([]Firmware, error) {
 	var out []Firmware
-	return out, c.Call(ctx, "GetFirmware", nil, &out)
+	if err := c.Call(ctx, "GetFirmware", nil, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // CreateFirmware adds firmware metadata.

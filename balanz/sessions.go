@@ -26,5 +26,8 @@ func (c *Client) Sessions(ctx context.Context, f SessionFilter) ([]Session, erro
 // SessionsCSV returns balanz's sessions file, as CSV text (GetCSVSessions).
 func (c *Client) SessionsCSV(ctx context.Context) (string, error) {
 	var out string
-	return out, c.Call(ctx, "GetCSVSessions", nil, &out)
+	if err := c.Call(ctx, "GetCSVSessions", nil, &out); err != nil {
+		return "", err
+	}
+	return out, nil
 }

@@ -9,7 +9,10 @@ import (
 // Tags returns every id tag (GetTags).
 func (c *Client) Tags(ctx context.Context) ([]Tag, error) {
 	var out []Tag
-	return out, c.Call(ctx, "GetTags", nil, &out)
+	if err := c.Call(ctx, "GetTags", nil, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // ReloadTags rereads the tags from balanz's CSV file.

@@ -9,7 +9,10 @@ import (
 // Users returns balanz's API users (GetUsers).
 func (c *Client) Users(ctx context.Context) ([]User, error) {
 	var out []User
-	return out, c.Call(ctx, "GetUsers", nil, &out)
+	if err := c.Call(ctx, "GetUsers", nil, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 type userRequest struct {
