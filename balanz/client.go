@@ -272,8 +272,9 @@ func (c *Client) conn(ctx context.Context, action string) (*conn, error) {
 }
 
 // Call sends one command with payload (any value that encodes to a JSON
-// object; nil sends {}) and decodes the success payload into result (nil
-// discards it). It is what every typed method uses, and reaches commands
+// object; nil, or a value that encodes to null, sends {}) and decodes the
+// success payload into result (nil discards it). balanz reads every payload
+// as an object, so anything else is refused before sending. It is what every typed method uses, and reaches commands
 // this package does not wrap. An error answer is an *Error; a dropped
 // connection a *ConnError; an answer of the wrong shape a *DecodeError.
 func (c *Client) Call(ctx context.Context, action string, payload, result any) error {
@@ -289,7 +290,13 @@ func (c *Client) Call(ctx context.Context, action string, payload, result any) e
 		if err != nil {
 			return energy.Invalid("payload", "%s payload does not encode: %v", action, err)
 		}
-		body = b
+		switch {
+		case string(b) == "null": // a nil map or pointer: no arguments
+		case b[0] != '{':
+			return energy.Invalid("payload", "%s payload is %T, which does not encode to a JSON object", action, payload)
+		default:
+			body = b
+		}
 	}
 	if dl, ok := ctx.Deadline(); c.o.timeout > 0 && (!ok || time.Until(dl) > c.o.timeout) {
 		var cancel context.CancelFunc

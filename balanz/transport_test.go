@@ -191,13 +191,16 @@ func TestFakeErrorShapes(t *testing.T) {
 	assert.True(t, be.Orphan)
 	assert.Equal(t, balanz.StatusProtocolError, be.Status)
 
-	// a null payload: balanz's handlers call .get on it and fail with 007
-	err = c.Call(ctx(t), "GetTags", nil, nil)
-	require.NoError(t, err) // nil is sent as {}
-	// an unknown action to a real charger command with wrong-typed arguments
+	// balanz's handlers call .get on the payload and fail with 007 on
+	// anything but an object: nil, and values that encode to null, go as {}
+	require.NoError(t, c.Call(ctx(t), "GetTags", nil, nil))
+	require.NoError(t, c.Call(ctx(t), "GetTags", (*struct{})(nil), nil))
+	require.NoError(t, c.Call(ctx(t), "GetTags", map[string]any(nil), nil))
+	// and anything else is refused before it is sent
+	before := srv.Requests()
 	err = c.Call(ctx(t), "GetChargers", []int{1}, nil)
-	require.ErrorAs(t, err, &be)
-	assert.True(t, be.Orphan)
+	assert.ErrorIs(t, err, energy.ErrInvalid)
+	assert.Equal(t, before, srv.Requests())
 }
 
 func errPayload(err error) []byte {
