@@ -26,8 +26,9 @@ const orphanID = "007"
 // many goroutines: calls share the one connection, and each answer reaches
 // its own caller. Close it when done.
 type Client struct {
-	url string
-	o   options
+	url   string
+	shown string // url without a password, for logs and errors
+	o     options
 
 	ctx    context.Context // the client's lifetime; cancelled by Close
 	cancel context.CancelFunc
@@ -61,17 +62,22 @@ func Dial(ctx context.Context, rawURL string, opts ...Option) (*Client, error) {
 		return nil, o.err
 	}
 	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
-		return nil, energy.Invalid("url", "%q is not a ws:// or wss:// URL", rawURL)
+	if err != nil {
+		// not echoed: a URL that does not parse cannot be redacted
+		return nil, energy.Invalid("url", "not a ws:// or wss:// URL: it does not parse")
+	}
+	shown := u.Redacted()
+	if (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+		return nil, energy.Invalid("url", "%q is not a ws:// or wss:// URL", shown)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("balanz: dial: %w", err)
 	}
-	cn, err := dial(ctx, rawURL, &o)
+	cn, err := dial(ctx, rawURL, shown, &o)
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{url: rawURL, o: o, cur: cn, ready: make(chan struct{})}
+	c := &Client{url: rawURL, shown: shown, o: o, cur: cn, ready: make(chan struct{})}
 	close(c.ready)
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.wg.Add(1)
@@ -79,7 +85,8 @@ func Dial(ctx context.Context, rawURL string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-func dial(ctx context.Context, rawURL string, o *options) (*conn, error) {
+// dial connects to rawURL; errors name it as shown, without its password.
+func dial(ctx context.Context, rawURL, shown string, o *options) (*conn, error) {
 	ws, resp, err := websocket.Dial(ctx, rawURL, &websocket.DialOptions{
 		HTTPClient:   o.httpClient,
 		HTTPHeader:   http.Header{"User-Agent": {o.userAgent}},
@@ -89,11 +96,11 @@ func dial(ctx context.Context, rawURL string, o *options) (*conn, error) {
 		if resp != nil && resp.StatusCode == http.StatusBadRequest {
 			err = fmt.Errorf("%w (HTTP 400: balanz refuses a handshake without %s; is this its /api path?)", err, Subprotocol)
 		}
-		return nil, &ConnError{Err: fmt.Errorf("dial %s: %w", rawURL, err)}
+		return nil, &ConnError{Err: fmt.Errorf("dial %s: %w", shown, err)}
 	}
 	if ws.Subprotocol() != Subprotocol {
 		ws.Close(websocket.StatusProtocolError, "subprotocol "+Subprotocol+" required")
-		return nil, &ConnError{Err: fmt.Errorf("dial %s: %w (got %q)", rawURL, ErrSubprotocol, ws.Subprotocol())}
+		return nil, &ConnError{Err: fmt.Errorf("dial %s: %w (got %q)", shown, ErrSubprotocol, ws.Subprotocol())}
 	}
 	ws.SetReadLimit(o.readLimit)
 	cn := &conn{ws: ws, send: make(chan struct{}, 1)}
@@ -135,7 +142,7 @@ func (c *Client) run(cn *conn) {
 		if err == ErrClosed || !c.o.reconnect {
 			return
 		}
-		c.o.logger.Warn("balanz: connection lost; reconnecting", "url", c.url, "err", err)
+		c.o.logger.Warn("balanz: connection lost; reconnecting", "url", c.shown, "err", err)
 		cn = c.redial()
 	}
 }
@@ -176,7 +183,7 @@ func (c *Client) redial() *conn {
 			return nil
 		}
 		backoff = min(2*backoff, c.o.maxBackoff)
-		cn, err := dial(c.ctx, c.url, &c.o)
+		cn, err := dial(c.ctx, c.url, c.shown, &c.o)
 		if err == nil {
 			err = c.relogin(cn)
 			var be *Error
@@ -184,7 +191,7 @@ func (c *Client) redial() *conn {
 				// balanz refused the token: redialling will not change
 				// that, and calls will say NotAuthorized, which is clearer
 				// than waiting.
-				c.o.logger.Error("balanz: login refused after reconnecting", "url", c.url, "status", be.Status)
+				c.o.logger.Error("balanz: login refused after reconnecting", "url", c.shown, "status", be.Status)
 				err = nil
 			} else if err != nil {
 				cn.ws.CloseNow()
@@ -194,7 +201,7 @@ func (c *Client) redial() *conn {
 			if c.ctx.Err() != nil {
 				return nil
 			}
-			c.o.logger.Warn("balanz: reconnection failed", "url", c.url, "err", err, "next_in", backoff)
+			c.o.logger.Warn("balanz: reconnection failed", "url", c.shown, "err", err, "next_in", backoff)
 			continue
 		}
 		c.mu.Lock()
@@ -206,7 +213,7 @@ func (c *Client) redial() *conn {
 		c.cur, c.lastErr = cn, nil
 		close(c.ready)
 		c.mu.Unlock()
-		c.o.logger.Info("balanz: reconnected", "url", c.url)
+		c.o.logger.Info("balanz: reconnected", "url", c.shown)
 		return cn
 	}
 }

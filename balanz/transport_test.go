@@ -53,6 +53,15 @@ func TestDialUnreachable(t *testing.T) {
 	srv.Close()
 	_, err := balanz.Dial(ctx(t), url)
 	assert.ErrorIs(t, err, energy.ErrUnavailable)
+
+	// a password in the URL never shows in an error
+	withPassword := strings.Replace(url, "://", "://ops:hunter2@", 1)
+	_, err = balanz.Dial(ctx(t), withPassword)
+	require.ErrorIs(t, err, energy.ErrUnavailable)
+	assert.NotContains(t, err.Error(), "hunter2")
+	_, err = balanz.Dial(ctx(t), strings.Replace(withPassword, "ws:", "http:", 1))
+	require.ErrorIs(t, err, energy.ErrInvalid)
+	assert.NotContains(t, err.Error(), "hunter2")
 }
 
 // The fake, like balanz, refuses a handshake without ocpp1.6 with HTTP 400.
