@@ -26,8 +26,8 @@ const orphanID = "007"
 // many goroutines: calls share the one connection, and each answer reaches
 // its own caller. Close it when done.
 type Client struct {
-	url   string
-	shown string // url without a password, for logs and errors
+	url   rest.Secret // may hold a password (ws://user:pass@host)
+	shown string      // url without it, for logs and errors
 	o     options
 
 	ctx    context.Context // the client's lifetime; cancelled by Close
@@ -77,7 +77,7 @@ func Dial(ctx context.Context, rawURL string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{url: rawURL, shown: shown, o: o, cur: cn, ready: make(chan struct{})}
+	c := &Client{url: rest.NewSecret(rawURL), shown: shown, o: o, cur: cn, ready: make(chan struct{})}
 	close(c.ready)
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.wg.Add(1)
@@ -183,7 +183,7 @@ func (c *Client) redial() *conn {
 			return nil
 		}
 		backoff = min(2*backoff, c.o.maxBackoff)
-		cn, err := dial(c.ctx, c.url, c.shown, &c.o)
+		cn, err := dial(c.ctx, c.url.Reveal(), c.shown, &c.o)
 		if err == nil {
 			err = c.relogin(cn)
 			var be *Error

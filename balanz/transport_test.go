@@ -3,6 +3,7 @@ package balanz_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -44,6 +45,28 @@ func TestDialValidates(t *testing.T) {
 		var fe *energy.FieldError
 		require.ErrorAs(t, err, &fe, tc.field)
 		assert.Equal(t, tc.field, fe.Field)
+	}
+}
+
+// Neither the token nor a password in the URL shows when a client is
+// printed.
+func TestClientFormatsWithoutSecrets(t *testing.T) {
+	srv := balanztest.NewServer()
+	t.Cleanup(srv.Close)
+	c, err := srv.Client(ctx(t))
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	d, err := balanz.Dial(ctx(t), strings.Replace(srv.URL, "://", "://ops:hunter2@", 1))
+	require.NoError(t, err)
+	t.Cleanup(func() { d.Close() })
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x"} {
+		for _, x := range []any{c, d} {
+			s := fmt.Sprintf(verb, x)
+			assert.NotContains(t, s, balanztest.TokenAdmin, verb)
+			assert.NotContains(t, s, "hunter2", verb)
+			assert.NotContains(t, s, fmt.Sprintf("%x", "hunter2"), verb)
+			assert.NotContains(t, s, fmt.Sprintf("%x", balanztest.TokenAdmin), verb)
+		}
 	}
 }
 
