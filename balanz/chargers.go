@@ -36,12 +36,14 @@ func (c *Client) ReloadChargers(ctx context.Context) error {
 
 // NewCharger describes a charger to create.
 type NewCharger struct {
-	ChargerID   string  `json:"charger_id"`
-	Alias       string  `json:"alias"`
-	GroupID     string  `json:"group_id"`
-	Priority    *int    `json:"priority,omitempty"`
-	Description string  `json:"description,omitempty"`
-	ConnMax     float64 `json:"conn_max,omitempty"`
+	ChargerID   string `json:"charger_id"`
+	Alias       string `json:"alias"`
+	GroupID     string `json:"group_id"`
+	Priority    *int   `json:"priority,omitempty"`
+	Description string `json:"description,omitempty"`
+	// ConnMax is the most current in A a connector may be offered; 0
+	// means balanz's default.
+	ConnMax float64 `json:"conn_max,omitempty"`
 	// Connectors is the number of connectors; 0 means balanz's default, 1.
 	Connectors int `json:"no_connectors,omitempty"`
 }
@@ -62,11 +64,12 @@ func (c *Client) CreateCharger(ctx context.Context, n NewCharger) error {
 // ChargerUpdate changes a charger; nil fields are left as they are. The
 // charger is named by id only, since Alias is one of the fields to change.
 type ChargerUpdate struct {
-	ChargerID   string   `json:"charger_id"`
-	Alias       *string  `json:"alias,omitempty"`
-	Priority    *int     `json:"priority,omitempty"`
-	Description *string  `json:"description,omitempty"`
-	ConnMax     *float64 `json:"conn_max,omitempty"`
+	ChargerID   string  `json:"charger_id"`
+	Alias       *string `json:"alias,omitempty"`
+	Priority    *int    `json:"priority,omitempty"`
+	Description *string `json:"description,omitempty"`
+	// ConnMax is the most current in A a connector may be offered.
+	ConnMax *float64 `json:"conn_max,omitempty"`
 }
 
 // UpdateCharger changes a charger's alias, priority, description or
