@@ -19,14 +19,7 @@ func (c *Client) Chargers(ctx context.Context, f ChargerFilter) ([]Charger, erro
 		GroupID string `json:"group_id,omitempty"`
 		ChargerRef
 	}{f.GroupID, f.Charger}
-	var out []Charger
-	if err := c.Call(ctx, "GetChargers", req, &out); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		out[i].localize(c.o.loc)
-	}
-	return out, nil
+	return callList[Charger](ctx, c, "GetChargers", req)
 }
 
 // ReloadChargers rereads the chargers from balanz's CSV file.

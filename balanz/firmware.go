@@ -8,11 +8,7 @@ import (
 
 // Firmware returns the firmware images balanz knows (GetFirmware).
 func (c *Client) Firmware(ctx context.Context) ([]Firmware, error) {
-	var out []Firmware
-	if err := c.Call(ctx, "GetFirmware", nil, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return callList[Firmware](ctx, c, "GetFirmware", nil)
 }
 
 // CreateFirmware adds firmware metadata.

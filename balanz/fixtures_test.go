@@ -103,7 +103,10 @@ func TestFixtureGroups(t *testing.T) {
 }
 
 func TestFixtureSessions(t *testing.T) {
-	c, reqs := fixtureClient(t, "GetSessions.json", balanz.WithLocation(time.UTC))
+	// a zone other than UTC, so that a wall-clock time left unplaced shows
+	oslo, err := time.LoadLocation("Europe/Oslo")
+	require.NoError(t, err)
+	c, reqs := fixtureClient(t, "GetSessions.json", balanz.WithLocation(oslo))
 	ss, err := c.Sessions(ctx(t), balanz.SessionFilter{ChargerID: "TACW224317G670", IncludeLive: true})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"charger_id":"TACW224317G670","include_live":true}`, string((*reqs)[0].Payload))
@@ -111,7 +114,9 @@ func TestFixtureSessions(t *testing.T) {
 	assert.False(t, ss[0].Live())
 	assert.Equal(t, balanz.Number(14.82), ss[0].KWh)
 	assert.Equal(t, 13071*time.Second, ss[0].Duration.Duration())
-	assert.Equal(t, time.Date(2026, 5, 31, 21, 40, 2, 0, time.UTC), ss[0].EndTime.Time)
+	assert.Equal(t, time.Date(2026, 5, 31, 18, 2, 11, 0, oslo), ss[0].StartTime.Time)
+	assert.Equal(t, time.Date(2026, 5, 31, 21, 40, 2, 0, oslo), ss[0].EndTime.Time)
+	assert.Equal(t, time.Unix(1780336975, 482117000).UTC(), ss[1].StartTime.Time.Round(time.Microsecond), "an epoch time stays the instant it is")
 	assert.True(t, ss[1].Live())
 	assert.Nil(t, ss[1].Reason)
 

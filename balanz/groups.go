@@ -9,14 +9,7 @@ import (
 // Groups returns every group (GetGroups); details fills Group.Chargers with
 // the chargers in full.
 func (c *Client) Groups(ctx context.Context, details bool) ([]Group, error) {
-	var out []Group
-	if err := c.Call(ctx, "GetGroups", map[string]bool{"charger_details": details}, &out); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		out[i].localize(c.o.loc)
-	}
-	return out, nil
+	return callList[Group](ctx, c, "GetGroups", map[string]bool{"charger_details": details})
 }
 
 // ReloadGroups rereads the groups from balanz's CSV file.

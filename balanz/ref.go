@@ -65,3 +65,18 @@ func (c *Client) callInto(ctx context.Context, action string, payload any, out a
 	}
 	return nil
 }
+
+// callList sends a command that answers a list and decodes it, placing
+// the wall-clock times of each element in the client's location.
+func callList[T any](ctx context.Context, c *Client, action string, payload any) ([]T, error) {
+	var out []T
+	if err := c.Call(ctx, action, payload, &out); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if l, ok := any(&out[i]).(localizer); ok {
+			l.localize(c.o.loc)
+		}
+	}
+	return out, nil
+}

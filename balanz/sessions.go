@@ -13,14 +13,7 @@ type SessionFilter struct {
 
 // Sessions returns the charging sessions matching f (GetSessions).
 func (c *Client) Sessions(ctx context.Context, f SessionFilter) ([]Session, error) {
-	var out []Session
-	if err := c.Call(ctx, "GetSessions", f, &out); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		out[i].localize(c.o.loc)
-	}
-	return out, nil
+	return callList[Session](ctx, c, "GetSessions", f)
 }
 
 // SessionsCSV returns balanz's sessions file, as CSV text (GetCSVSessions).

@@ -8,11 +8,7 @@ import (
 
 // Tags returns every id tag (GetTags).
 func (c *Client) Tags(ctx context.Context) ([]Tag, error) {
-	var out []Tag
-	if err := c.Call(ctx, "GetTags", nil, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return callList[Tag](ctx, c, "GetTags", nil)
 }
 
 // ReloadTags rereads the tags from balanz's CSV file.

@@ -8,11 +8,7 @@ import (
 
 // Users returns balanz's API users (GetUsers).
 func (c *Client) Users(ctx context.Context) ([]User, error) {
-	var out []User
-	if err := c.Call(ctx, "GetUsers", nil, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return callList[User](ctx, c, "GetUsers", nil)
 }
 
 type userRequest struct {
