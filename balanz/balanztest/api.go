@@ -127,7 +127,7 @@ func (s *Server) handle(ctx context.Context, ws *websocket.Conn, data []byte, us
 	if *user == "" || !allowed(*user, f.Action) {
 		return f.ID, new(fail(string(balanz.StatusNotAuthorized)))
 	}
-	h, ok := commands[f.Action]
+	h, ok := command(f.Action)
 	if !ok {
 		return f.ID, new(failBare("Invalid Command " + f.Action))
 	}
