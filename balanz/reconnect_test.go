@@ -3,6 +3,7 @@ package balanz_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"testing"
@@ -68,13 +69,8 @@ func TestReconnectLoginRefused(t *testing.T) {
 	srv.DropConnections()
 	require.Eventually(t, func() bool {
 		_, err := c.ServerStatus(ctx(t))
-		return err != nil && assert.ObjectsAreEqual(true, isStatus(err, balanz.StatusNotAuthorized))
+		return errors.Is(err, &balanz.Error{Status: balanz.StatusNotAuthorized})
 	}, 5*time.Second, 5*time.Millisecond)
-}
-
-func isStatus(err error, s balanz.Status) bool {
-	be, ok := err.(*balanz.Error)
-	return ok && be.Status == s
 }
 
 // The client answers the server's pings while it waits for answers.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -180,7 +181,7 @@ func TestPermissions(t *testing.T) {
 		assert.Equal(t, tc.typ, typ)
 		for name, call := range calls {
 			err := call(c)
-			if assert.ObjectsAreEqual(true, contains(tc.may, name)) {
+			if slices.Contains(tc.may, name) {
 				assert.NoError(t, err, "%s %s", tc.typ, name)
 			} else {
 				assert.ErrorIs(t, err, energy.ErrUnauthorized, "%s %s", tc.typ, name)
@@ -188,15 +189,6 @@ func TestPermissions(t *testing.T) {
 		}
 		c.Close()
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func TestFakeErrorShapes(t *testing.T) {
