@@ -16,12 +16,21 @@ func (c *Client) ReloadTags(ctx context.Context) error {
 	return c.callAccepted(ctx, "ReloadTags", nil)
 }
 
-// CreateTag adds an id tag (balanz upper-cases it).
+// CreateTag adds an id tag (balanz upper-cases it). Empty fields are left
+// out, so balanz applies its defaults; an empty Status in particular
+// means balanz's default rather than a tag with no status.
 func (c *Client) CreateTag(ctx context.Context, t Tag) error {
 	if t.IDTag == "" {
 		return energy.Invalid("IDTag", "empty")
 	}
-	return c.callAccepted(ctx, "CreateTag", t)
+	return c.callAccepted(ctx, "CreateTag", struct {
+		IDTag       string    `json:"id_tag"`
+		UserName    string    `json:"user_name,omitempty"`
+		ParentIDTag string    `json:"parent_id_tag,omitempty"`
+		Description string    `json:"description,omitempty"`
+		Status      TagStatus `json:"status,omitempty"`
+		Priority    Int       `json:"priority"`
+	}{t.IDTag, t.UserName, t.ParentIDTag, t.Description, t.Status, t.Priority})
 }
 
 // TagUpdate changes a tag; nil fields are left as they are.
