@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -107,6 +108,13 @@ func dial(ctx context.Context, rawURL, shown string, o *options) (*conn, error) 
 	cn.pending.OrphanIDs = []string{orphanID}
 	return cn, nil
 }
+
+// String names the client by its URL, without a password.
+func (c *Client) String() string { return "balanz.Client(" + c.shown + ")" }
+
+// Format writes String for every verb: printing a Client never walks its
+// fields, which change under other goroutines and hold the login token.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // Close ends the connection and every call in flight (they fail with a
 // *ConnError wrapping ErrClosed and energy.ErrUnavailable), stops

@@ -50,7 +50,8 @@ func TestDialValidates(t *testing.T) {
 }
 
 // Neither the token nor a password in the URL shows when a client is
-// printed.
+// printed, with any verb, while its reader runs (-race checks that printing
+// does not walk its fields).
 func TestClientFormatsWithoutSecrets(t *testing.T) {
 	srv := balanztest.NewServer()
 	t.Cleanup(srv.Close)
@@ -60,13 +61,14 @@ func TestClientFormatsWithoutSecrets(t *testing.T) {
 	d, err := balanz.Dial(ctx(t), strings.Replace(srv.URL, "://", "://ops:hunter2@", 1))
 	require.NoError(t, err)
 	t.Cleanup(func() { d.Close() })
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x"} {
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x", "%d", "%q"} {
 		for _, x := range []any{c, d} {
 			s := fmt.Sprintf(verb, x)
 			assert.NotContains(t, s, balanztest.TokenAdmin, verb)
 			assert.NotContains(t, s, "hunter2", verb)
 			assert.NotContains(t, s, fmt.Sprintf("%x", "hunter2"), verb)
 			assert.NotContains(t, s, fmt.Sprintf("%x", balanztest.TokenAdmin), verb)
+			assert.Contains(t, s, "balanz.Client(ws://", verb)
 		}
 	}
 }
