@@ -250,3 +250,27 @@ func TestFixtureErrors(t *testing.T) {
 }
 
 func readFixture(name string) ([]byte, error) { return os.ReadFile("testdata/" + name) }
+
+// A command that only says yes may say it as {"status":"Accepted"}, {},
+// null or the bare string; any other status in a success frame is an
+// *Error.
+func TestAcceptedShapes(t *testing.T) {
+	for frame, want := range map[string]balanz.Status{
+		`[3,"ID",{"status":"Accepted"}]`: "",
+		`[3,"ID",{}]`:                    "",
+		`[3,"ID",null]`:                  "",
+		`[3,"ID","Accepted"]`:            "",
+		`[3,"ID",{"status":"Rejected"}]`: balanz.StatusRejected,
+		`[3,"ID","Rejected"]`:            balanz.StatusRejected,
+	} {
+		url := scripted(t, func(ctx context.Context, ws *websocket.Conn, f ocppj.Frame) {
+			write(ctx, ws, withID(frame, f.ID))
+		})
+		err := dialScripted(t, url).ReloadTags(ctx(t))
+		if want == "" {
+			assert.NoError(t, err, frame)
+			continue
+		}
+		assert.ErrorIs(t, err, &balanz.Error{Command: "ReloadTags", Status: want}, frame)
+	}
+}

@@ -2,6 +2,7 @@ package balanz
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/gridwire/gridwire/energy"
 )
@@ -36,9 +37,19 @@ func (r ChargerRef) check() error {
 	return nil
 }
 
-// accepted is the success payload of commands that only say yes.
+// accepted is the success payload of commands that only say yes:
+// {"status": "Accepted"}, or (read as the same) the bare string or null.
 type accepted struct {
 	Status string `json:"status"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (a *accepted) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		return json.Unmarshal(b, &a.Status)
+	}
+	type plain accepted
+	return json.Unmarshal(b, (*plain)(a))
 }
 
 // callAccepted sends a command that answers {"status": "Accepted"}; any
