@@ -40,3 +40,22 @@ func (c *Client) DeleteFirmware(ctx context.Context, firmwareID string) error {
 func (c *Client) ReloadFirmware(ctx context.Context) error {
 	return c.callAccepted(ctx, "ReloadFirmware", nil)
 }
+
+// Firmware is the metadata of one firmware image chargers may be updated to.
+type Firmware struct {
+	FirmwareID        string `json:"firmware_id"`
+	ChargePointVendor string `json:"charge_point_vendor"`
+	ChargePointModel  string `json:"charge_point_model"`
+	FirmwareVersion   string `json:"firmware_version"`
+	MeterType         string `json:"meter_type"`
+	URL               string `json:"url"`
+	// UpgradeFromVersions lists the versions this image may replace, as
+	// balanz holds it (a separated list in one string).
+	UpgradeFromVersions string `json:"upgrade_from_versions"`
+}
+
+// FirmwareOption is a firmware image a charger may be updated to.
+type FirmwareOption struct {
+	FirmwareID string `json:"firmware_id"`
+	URL        string `json:"url"`
+}

@@ -58,3 +58,22 @@ func (c *Client) DeleteTag(ctx context.Context, idTag string) error {
 	}
 	return c.callAccepted(ctx, "DeleteTag", map[string]string{"id_tag": idTag})
 }
+
+// TagStatus says whether an id tag may start sessions.
+type TagStatus string
+
+// The tag statuses.
+const (
+	TagActivated TagStatus = "Activated"
+	TagBlocked   TagStatus = "Blocked"
+)
+
+// Tag is an id tag (RFID card or app token) known to balanz.
+type Tag struct {
+	IDTag       string    `json:"id_tag"`
+	UserName    string    `json:"user_name"`
+	ParentIDTag string    `json:"parent_id_tag"`
+	Description string    `json:"description"`
+	Status      TagStatus `json:"status"`
+	Priority    Int       `json:"priority"`
+}

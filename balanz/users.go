@@ -41,3 +41,28 @@ func (c *Client) DeleteUser(ctx context.Context, userID string) error {
 	}
 	return c.callAccepted(ctx, "DeleteUser", map[string]string{"user_id": userID})
 }
+
+// UserType is what a balanz user may do; each type allows a set of
+// commands, and balanz answers others with StatusNotAuthorized.
+type UserType string
+
+// The user types, from least to most allowed.
+const (
+	// UserStatus may call GetGroups and GetChargers.
+	UserStatus UserType = "Status"
+	// UserAnalysis may also call GetTags, DrawAll and GetSessions.
+	UserAnalysis UserType = "Analysis"
+	// UserSessionPriority is UserStatus plus SetChargePriority.
+	UserSessionPriority UserType = "SessionPriority"
+	// UserTags is UserAnalysis plus SetChargePriority and the tag commands.
+	UserTags UserType = "Tags"
+	// UserAdmin may call everything.
+	UserAdmin UserType = "Admin"
+)
+
+// User is a balanz API user.
+type User struct {
+	UserID      string   `json:"user_id"`
+	UserType    UserType `json:"user_type"`
+	Description string   `json:"description"`
+}
