@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
+	"io"
 	"net/http"
 	"net/url"
 	"sync"
@@ -26,8 +26,9 @@ const orphanID = "007"
 // many goroutines: calls share the one connection, and each answer reaches
 // its own caller. Close it when done.
 type Client struct {
-	url string
-	o   options
+	url   rest.Secret // may hold a password (ws://user:pass@host)
+	shown string      // url without it, for logs and errors
+	o     options
 
 	ctx    context.Context // the client's lifetime; cancelled by Close
 	cancel context.CancelFunc
@@ -61,17 +62,22 @@ func Dial(ctx context.Context, rawURL string, opts ...Option) (*Client, error) {
 		return nil, o.err
 	}
 	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
-		return nil, energy.Invalid("url", "%q is not a ws:// or wss:// URL", rawURL)
+	if err != nil {
+		// not echoed: a URL that does not parse cannot be redacted
+		return nil, energy.Invalid("url", "not a ws:// or wss:// URL: it does not parse")
+	}
+	shown := u.Redacted()
+	if (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+		return nil, energy.Invalid("url", "%q is not a ws:// or wss:// URL", shown)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("balanz: dial: %w", err)
 	}
-	cn, err := dial(ctx, rawURL, &o)
+	cn, err := dial(ctx, rawURL, shown, &o)
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{url: rawURL, o: o, cur: cn, ready: make(chan struct{})}
+	c := &Client{url: rest.NewSecret(rawURL), shown: shown, o: o, cur: cn, ready: make(chan struct{})}
 	close(c.ready)
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.wg.Add(1)
@@ -79,7 +85,8 @@ func Dial(ctx context.Context, rawURL string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-func dial(ctx context.Context, rawURL string, o *options) (*conn, error) {
+// dial connects to rawURL; errors name it as shown, without its password.
+func dial(ctx context.Context, rawURL, shown string, o *options) (*conn, error) {
 	ws, resp, err := websocket.Dial(ctx, rawURL, &websocket.DialOptions{
 		HTTPClient:   o.httpClient,
 		HTTPHeader:   http.Header{"User-Agent": {o.userAgent}},
@@ -89,17 +96,24 @@ func dial(ctx context.Context, rawURL string, o *options) (*conn, error) {
 		if resp != nil && resp.StatusCode == http.StatusBadRequest {
 			err = fmt.Errorf("%w (HTTP 400: balanz refuses a handshake without %s; is this its /api path?)", err, Subprotocol)
 		}
-		return nil, &ConnError{Err: fmt.Errorf("dial %s: %w", rawURL, err)}
+		return nil, &ConnError{Err: fmt.Errorf("dial %s: %w", shown, err)}
 	}
 	if ws.Subprotocol() != Subprotocol {
 		ws.Close(websocket.StatusProtocolError, "subprotocol "+Subprotocol+" required")
-		return nil, &ConnError{Err: fmt.Errorf("dial %s: %w (got %q)", rawURL, ErrSubprotocol, ws.Subprotocol())}
+		return nil, &ConnError{Err: fmt.Errorf("dial %s: %w (got %q)", shown, ErrSubprotocol, ws.Subprotocol())}
 	}
 	ws.SetReadLimit(o.readLimit)
 	cn := &conn{ws: ws, send: make(chan struct{}, 1)}
 	cn.pending.OrphanIDs = []string{orphanID}
 	return cn, nil
 }
+
+// String names the client by its URL, without a password.
+func (c *Client) String() string { return "balanz.Client(" + c.shown + ")" }
+
+// Format writes String for every verb: printing a Client never walks its
+// fields, which change under other goroutines and hold the login token.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // Close ends the connection and every call in flight (they fail with a
 // *ConnError wrapping ErrClosed and energy.ErrUnavailable), stops
@@ -135,7 +149,7 @@ func (c *Client) run(cn *conn) {
 		if err == ErrClosed || !c.o.reconnect {
 			return
 		}
-		c.o.logger.Warn("balanz: connection lost; reconnecting", "url", c.url, "err", err)
+		c.o.logger.Warn("balanz: connection lost; reconnecting", "url", c.shown, "err", err)
 		cn = c.redial()
 	}
 }
@@ -164,83 +178,6 @@ func (c *Client) read(cn *conn) error {
 			c.o.logger.Debug("balanz: answer dropped", "id", f.ID, "err", err)
 		}
 	}
-}
-
-// redial connects again with capped, jittered back-off and logs in with the
-// last token that worked. It returns nil when the client is closed.
-func (c *Client) redial() *conn {
-	backoff := c.o.minBackoff
-	for {
-		wait := time.Duration(float64(backoff) * (0.5 + rand.Float64()))
-		if c.o.clock.Sleep(c.ctx, wait) != nil {
-			return nil
-		}
-		backoff = min(2*backoff, c.o.maxBackoff)
-		cn, err := dial(c.ctx, c.url, &c.o)
-		if err == nil {
-			err = c.relogin(cn)
-			var be *Error
-			if errors.As(err, &be) {
-				// balanz refused the token: redialling will not change
-				// that, and calls will say NotAuthorized, which is clearer
-				// than waiting.
-				c.o.logger.Error("balanz: login refused after reconnecting", "url", c.url, "status", be.Status)
-				err = nil
-			} else if err != nil {
-				cn.ws.CloseNow()
-			}
-		}
-		if err != nil {
-			if c.ctx.Err() != nil {
-				return nil
-			}
-			c.o.logger.Warn("balanz: reconnection failed", "url", c.url, "err", err, "next_in", backoff)
-			continue
-		}
-		c.mu.Lock()
-		if c.ctx.Err() != nil { // closed meanwhile
-			c.mu.Unlock()
-			cn.ws.CloseNow()
-			return nil
-		}
-		c.cur, c.lastErr = cn, nil
-		close(c.ready)
-		c.mu.Unlock()
-		c.o.logger.Info("balanz: reconnected", "url", c.url)
-		return cn
-	}
-}
-
-// relogin logs in on a fresh connection before anyone else may use it:
-// one frame out, one in, on this goroutine.
-func (c *Client) relogin(cn *conn) error {
-	c.mu.Lock()
-	token := c.token
-	c.mu.Unlock()
-	if token.IsZero() {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(c.ctx, c.o.timeout+time.Second)
-	defer cancel()
-	frame, err := ocppj.AppendCall(nil, "login", "Login", loginRequest{Token: token.Reveal()})
-	if err != nil {
-		return err
-	}
-	if err := cn.ws.Write(ctx, websocket.MessageText, frame); err != nil {
-		return err
-	}
-	_, data, err := cn.ws.Read(ctx)
-	if err != nil {
-		return err
-	}
-	f, err := ocppj.Parse(data)
-	if err != nil {
-		return err
-	}
-	if f.Type != ocppj.CallResult {
-		return &Error{Command: "Login", Status: Status((&ocppj.Error{Payload: f.Payload, Code: f.ErrorCode}).Status()), Payload: f.Payload}
-	}
-	return nil
 }
 
 // conn returns the live connection, waiting for a reconnection within ctx.
@@ -272,8 +209,9 @@ func (c *Client) conn(ctx context.Context, action string) (*conn, error) {
 }
 
 // Call sends one command with payload (any value that encodes to a JSON
-// object; nil sends {}) and decodes the success payload into result (nil
-// discards it). It is what every typed method uses, and reaches commands
+// object; nil, or a value that encodes to null, sends {}) and decodes the
+// success payload into result (nil discards it). balanz reads every payload
+// as an object, so anything else is refused before sending. It is what every typed method uses, and reaches commands
 // this package does not wrap. An error answer is an *Error; a dropped
 // connection a *ConnError; an answer of the wrong shape a *DecodeError.
 func (c *Client) Call(ctx context.Context, action string, payload, result any) error {
@@ -289,7 +227,13 @@ func (c *Client) Call(ctx context.Context, action string, payload, result any) e
 		if err != nil {
 			return energy.Invalid("payload", "%s payload does not encode: %v", action, err)
 		}
-		body = b
+		switch {
+		case string(b) == "null": // a nil map or pointer: no arguments
+		case b[0] != '{':
+			return energy.Invalid("payload", "%s payload is %T, which does not encode to a JSON object", action, payload)
+		default:
+			body = b
+		}
 	}
 	if dl, ok := ctx.Deadline(); c.o.timeout > 0 && (!ok || time.Until(dl) > c.o.timeout) {
 		var cancel context.CancelFunc

@@ -58,10 +58,9 @@
 // places wall-clock strings in the location set by WithLocation. Numbers may
 // come as integers, floats or strings (Number, Int), durations as seconds or
 // "H:MM:SS" (Seconds): one odd value should not make a whole answer
-// unreadable. A live transaction's
-// energy_meter is the charger's cumulative meter reading (session energy is
-// EnergyMeter - MeterStart), while a stored session's is the session's
-// energy.
+// unreadable. A live transaction's energy_meter is the charger's cumulative
+// meter reading (session energy is EnergyMeter - MeterStart), while a stored
+// session's is the session's energy.
 //
 // # Errors
 //

@@ -36,8 +36,9 @@ type EVCharger struct {
 var _ energy.Charger = (*EVCharger)(nil)
 
 // ErrNoTransaction is wrapped by SetCurrentLimit when the connector has no
-// live transaction to limit.
-var ErrNoTransaction = errors.New("balanz: no live transaction")
+// live transaction to limit. Its text has no package prefix because it is
+// only ever seen wrapped in SetCurrentLimit's own error.
+var ErrNoTransaction = errors.New("no live transaction")
 
 // ChargerOption configures an EVCharger.
 type ChargerOption func(*EVCharger)

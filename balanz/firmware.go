@@ -8,8 +8,7 @@ import (
 
 // Firmware returns the firmware images balanz knows (GetFirmware).
 func (c *Client) Firmware(ctx context.Context) ([]Firmware, error) {
-	var out []Firmware
-	return out, c.Call(ctx, "GetFirmware", nil, &out)
+	return callList[Firmware](ctx, c, "GetFirmware", nil)
 }
 
 // CreateFirmware adds firmware metadata.
@@ -40,4 +39,23 @@ func (c *Client) DeleteFirmware(ctx context.Context, firmwareID string) error {
 // ReloadFirmware rereads the firmware metadata from balanz's CSV file.
 func (c *Client) ReloadFirmware(ctx context.Context) error {
 	return c.callAccepted(ctx, "ReloadFirmware", nil)
+}
+
+// Firmware is the metadata of one firmware image chargers may be updated to.
+type Firmware struct {
+	FirmwareID        string `json:"firmware_id"`
+	ChargePointVendor string `json:"charge_point_vendor"`
+	ChargePointModel  string `json:"charge_point_model"`
+	FirmwareVersion   string `json:"firmware_version"`
+	MeterType         string `json:"meter_type"`
+	URL               string `json:"url"`
+	// UpgradeFromVersions lists the versions this image may replace, as
+	// balanz holds it (a separated list in one string).
+	UpgradeFromVersions string `json:"upgrade_from_versions"`
+}
+
+// FirmwareOption is a firmware image a charger may be updated to.
+type FirmwareOption struct {
+	FirmwareID string `json:"firmware_id"`
+	URL        string `json:"url"`
 }

@@ -103,7 +103,10 @@ func TestFixtureGroups(t *testing.T) {
 }
 
 func TestFixtureSessions(t *testing.T) {
-	c, reqs := fixtureClient(t, "GetSessions.json", balanz.WithLocation(time.UTC))
+	// a zone other than UTC, so that a wall-clock time left unplaced shows
+	oslo, err := time.LoadLocation("Europe/Oslo")
+	require.NoError(t, err)
+	c, reqs := fixtureClient(t, "GetSessions.json", balanz.WithLocation(oslo))
 	ss, err := c.Sessions(ctx(t), balanz.SessionFilter{ChargerID: "TACW224317G670", IncludeLive: true})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"charger_id":"TACW224317G670","include_live":true}`, string((*reqs)[0].Payload))
@@ -111,7 +114,9 @@ func TestFixtureSessions(t *testing.T) {
 	assert.False(t, ss[0].Live())
 	assert.Equal(t, balanz.Number(14.82), ss[0].KWh)
 	assert.Equal(t, 13071*time.Second, ss[0].Duration.Duration())
-	assert.Equal(t, time.Date(2026, 5, 31, 21, 40, 2, 0, time.UTC), ss[0].EndTime.Time)
+	assert.Equal(t, time.Date(2026, 5, 31, 18, 2, 11, 0, oslo), ss[0].StartTime.Time)
+	assert.Equal(t, time.Date(2026, 5, 31, 21, 40, 2, 0, oslo), ss[0].EndTime.Time)
+	assert.Equal(t, time.Unix(1780336975, 482117000).UTC(), ss[1].StartTime.Time.Round(time.Microsecond), "an epoch time stays the instant it is")
 	assert.True(t, ss[1].Live())
 	assert.Nil(t, ss[1].Reason)
 
@@ -180,7 +185,8 @@ func TestFixtureAcceptedPayloads(t *testing.T) {
 		{func() error { return c.UpdateCharger(ctx(t), balanz.ChargerUpdate{ChargerID: "X", Priority: new(3)}) }, `{"charger_id":"X","priority":3}`},
 		{func() error { return c.DeleteCharger(ctx(t), ref) }, `{"alias":"RR2-01"}`},
 		{func() error { return c.ResetChargerAuth(ctx(t), balanz.ByID("X")) }, `{"charger_id":"X"}`},
-		{func() error { return c.CreateTag(ctx(t), balanz.Tag{IDTag: "t", Status: balanz.TagActivated}) }, `{"id_tag":"t","user_name":"","parent_id_tag":"","description":"","status":"Activated","priority":0}`},
+		{func() error { return c.CreateTag(ctx(t), balanz.Tag{IDTag: "t", Status: balanz.TagActivated}) }, `{"id_tag":"t","status":"Activated","priority":0}`},
+		{func() error { return c.CreateTag(ctx(t), balanz.Tag{IDTag: "t", UserName: "Ola"}) }, `{"id_tag":"t","user_name":"Ola","priority":0}`},
 		{func() error { return c.UpdateTag(ctx(t), balanz.TagUpdate{IDTag: "t", Priority: new(4)}) }, `{"id_tag":"t","priority":4}`},
 		{func() error { return c.DeleteTag(ctx(t), "t") }, `{"id_tag":"t"}`},
 		{func() error { return c.SetLogLevel(ctx(t), "ocpp", "DEBUG") }, `{"component":"ocpp","loglevel":"DEBUG"}`},
@@ -244,3 +250,27 @@ func TestFixtureErrors(t *testing.T) {
 }
 
 func readFixture(name string) ([]byte, error) { return os.ReadFile("testdata/" + name) }
+
+// A command that only says yes may say it as {"status":"Accepted"}, {},
+// null or the bare string; any other status in a success frame is an
+// *Error.
+func TestAcceptedShapes(t *testing.T) {
+	for frame, want := range map[string]balanz.Status{
+		`[3,"ID",{"status":"Accepted"}]`: "",
+		`[3,"ID",{}]`:                    "",
+		`[3,"ID",null]`:                  "",
+		`[3,"ID","Accepted"]`:            "",
+		`[3,"ID",{"status":"Rejected"}]`: balanz.StatusRejected,
+		`[3,"ID","Rejected"]`:            balanz.StatusRejected,
+	} {
+		url := scripted(t, func(ctx context.Context, ws *websocket.Conn, f ocppj.Frame) {
+			write(ctx, ws, withID(frame, f.ID))
+		})
+		err := dialScripted(t, url).ReloadTags(ctx(t))
+		if want == "" {
+			assert.NoError(t, err, frame)
+			continue
+		}
+		assert.ErrorIs(t, err, &balanz.Error{Command: "ReloadTags", Status: want}, frame)
+	}
+}

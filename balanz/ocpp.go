@@ -208,3 +208,17 @@ func (c *Client) UpdateFirmware(ctx context.Context, ref ChargerRef, location st
 		Location string `json:"location"`
 	}{ref, location})
 }
+
+// ConfigurationKey is one OCPP configuration key of a charger.
+type ConfigurationKey struct {
+	Key      string  `json:"key"`
+	ReadOnly bool    `json:"readonly"`
+	Value    *string `json:"value"`
+}
+
+// Configuration is a charger's answer to GetConfiguration.
+type Configuration struct {
+	Keys []ConfigurationKey `json:"configuration_key"`
+	// UnknownKeys lists asked-for keys the charger does not know.
+	UnknownKeys []string `json:"unknown_key"`
+}

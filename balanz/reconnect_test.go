@@ -3,6 +3,7 @@ package balanz_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/gridwire/gridwire/balanz"
 	"github.com/gridwire/gridwire/balanz/balanztest"
 	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/internal/ocppj"
 )
 
@@ -68,13 +70,8 @@ func TestReconnectLoginRefused(t *testing.T) {
 	srv.DropConnections()
 	require.Eventually(t, func() bool {
 		_, err := c.ServerStatus(ctx(t))
-		return err != nil && assert.ObjectsAreEqual(true, isStatus(err, balanz.StatusNotAuthorized))
+		return errors.Is(err, &balanz.Error{Status: balanz.StatusNotAuthorized})
 	}, 5*time.Second, 5*time.Millisecond)
-}
-
-func isStatus(err error, s balanz.Status) bool {
-	be, ok := err.(*balanz.Error)
-	return ok && be.Status == s
 }
 
 // The client answers the server's pings while it waits for answers.
@@ -92,4 +89,59 @@ func TestPingsAnswered(t *testing.T) {
 	_, err := c.Tags(ctx(t))
 	require.NoError(t, err)
 	require.NoError(t, <-pinged)
+}
+
+func TestServerDiesMidCall(t *testing.T) {
+	srv, c, _ := fake(t)
+	srv.FailNext(1, balanztest.Fault{Endpoint: "GetSessions", Drop: true})
+	_, err := c.Sessions(ctx(t), balanz.SessionFilter{})
+	assert.ErrorIs(t, err, energy.ErrUnavailable)
+	var ce *balanz.ConnError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "GetSessions", ce.Command)
+	// without reconnection the client stays down
+	_, err = c.Tags(ctx(t))
+	assert.ErrorIs(t, err, energy.ErrUnavailable)
+}
+
+func TestInFlightCallsFailOnDrop(t *testing.T) {
+	srv, c, _ := fake(t)
+	srv.FailNext(1, balanztest.Fault{Endpoint: "GetTags", Delay: 5 * time.Second})
+	errs := make(chan error, 10)
+	for range 10 {
+		go func() { _, err := c.Tags(ctx(t)); errs <- err }()
+	}
+	waitRequests(t, srv, 2)
+	srv.DropConnections()
+	for range 10 {
+		assert.ErrorIs(t, <-errs, energy.ErrUnavailable)
+	}
+}
+
+func TestReconnect(t *testing.T) {
+	srv, c, _ := fake(t, balanz.WithReconnect(5*time.Millisecond, 20*time.Millisecond))
+	srv.FailNext(1, balanztest.Fault{Endpoint: "GetTags", Delay: 5 * time.Second})
+	errs := make(chan error, 1)
+	go func() { _, err := c.Tags(ctx(t)); errs <- err }()
+	waitRequests(t, srv, 2)
+	srv.DropConnections()
+	assert.ErrorIs(t, <-errs, energy.ErrUnavailable)
+	// the next call waits for the new connection, logged in again as admin
+	st, err := c.ServerStatus(ctx(t))
+	require.NoError(t, err)
+	assert.Equal(t, "1.2.3", st.Version)
+}
+
+func TestCloseEndsCalls(t *testing.T) {
+	srv, c, _ := fake(t, balanz.WithReconnect(time.Millisecond, time.Millisecond))
+	srv.FailNext(1, balanztest.Fault{Endpoint: "GetTags", Delay: 5 * time.Second})
+	errs := make(chan error, 1)
+	go func() { _, err := c.Tags(ctx(t)); errs <- err }()
+	waitRequests(t, srv, 2)
+	require.NoError(t, c.Close())
+	err := <-errs
+	assert.ErrorIs(t, err, balanz.ErrClosed)
+	assert.ErrorIs(t, err, energy.ErrUnavailable)
+	_, err = c.Tags(ctx(t))
+	assert.ErrorIs(t, err, balanz.ErrClosed)
 }

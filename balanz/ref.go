@@ -2,6 +2,7 @@ package balanz
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/gridwire/gridwire/energy"
 )
@@ -36,9 +37,19 @@ func (r ChargerRef) check() error {
 	return nil
 }
 
-// accepted is the success payload of commands that only say yes.
+// accepted is the success payload of commands that only say yes:
+// {"status": "Accepted"}, or (read as the same) the bare string or null.
 type accepted struct {
 	Status string `json:"status"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (a *accepted) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		return json.Unmarshal(b, &a.Status)
+	}
+	type plain accepted
+	return json.Unmarshal(b, (*plain)(a))
 }
 
 // callAccepted sends a command that answers {"status": "Accepted"}; any
@@ -64,4 +75,19 @@ func (c *Client) callInto(ctx context.Context, action string, payload any, out a
 		l.localize(c.o.loc)
 	}
 	return nil
+}
+
+// callList sends a command that answers a list and decodes it, placing
+// the wall-clock times of each element in the client's location.
+func callList[T any](ctx context.Context, c *Client, action string, payload any) ([]T, error) {
+	var out []T
+	if err := c.Call(ctx, action, payload, &out); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if l, ok := any(&out[i]).(localizer); ok {
+			l.localize(c.o.loc)
+		}
+	}
+	return out, nil
 }

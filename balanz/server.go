@@ -2,6 +2,8 @@ package balanz
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/gridwire/gridwire/energy"
@@ -86,4 +88,78 @@ func (c *Client) SetLogLevel(ctx context.Context, component, level string) error
 		return energy.Invalid("component/level", "both are required")
 	}
 	return c.callAccepted(ctx, "SetLogLevel", map[string]string{"component": component, "loglevel": level})
+}
+
+// ServerStatus is the answer to GetStatus.
+type ServerStatus struct {
+	// Version is balanz's version, such as "1.2.3".
+	Version string `json:"version"`
+	// StartTime is when the server started (a local wall-clock time).
+	StartTime Time `json:"starttime"`
+	// Tags, Groups, Chargers and Sessions count the model's entries.
+	Tags     Int `json:"no_tags"`
+	Groups   Int `json:"no_groups"`
+	Chargers Int `json:"no_chargers"`
+	Sessions Int `json:"no_sessions"`
+	// Logging maps each logger to its level.
+	Logging map[string]LogLevel `json:"logging"`
+}
+
+// LogLevel is a logger's level: "DEBUG", "INFO", "WARNING", "ERROR" or
+// "CRITICAL". Python's numeric levels (10 … 50) are read as these names.
+type LogLevel string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l *LogLevel) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		*l = LogLevel(s)
+		return nil
+	}
+	var n int
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("balanz: log level %s is neither a name nor a number", b)
+	}
+	switch n {
+	case 10:
+		*l = "DEBUG"
+	case 20:
+		*l = "INFO"
+	case 30:
+		*l = "WARNING"
+	case 40:
+		*l = "ERROR"
+	case 50:
+		*l = "CRITICAL"
+	default:
+		*l = LogLevel(fmt.Sprintf("Level %d", n))
+	}
+	return nil
+}
+
+func (s *ServerStatus) localize(loc *time.Location) { s.StartTime.in(loc) }
+
+// LogEntry is one line of balanz's in-memory log (INFO and above only).
+type LogEntry struct {
+	// Level is "INFO", "WARNING", "ERROR" …
+	Level string `json:"level"`
+	// Message is the log text.
+	Message string `json:"message"`
+	// Timestamp is when it was logged (a local wall-clock time).
+	Timestamp Time `json:"timestamp"`
+	// Logger names the component; audit lines have "AUDIT".
+	Logger string `json:"logger"`
+}
+
+// AuditLogger is the logger of audit lines.
+const AuditLogger = "AUDIT"
+
+type logsAnswer struct {
+	Logs []LogEntry `json:"logs"`
+}
+
+func (l *logsAnswer) localize(loc *time.Location) {
+	for i := range l.Logs {
+		l.Logs[i].Timestamp.in(loc)
+	}
 }

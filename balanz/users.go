@@ -8,8 +8,7 @@ import (
 
 // Users returns balanz's API users (GetUsers).
 func (c *Client) Users(ctx context.Context) ([]User, error) {
-	var out []User
-	return out, c.Call(ctx, "GetUsers", nil, &out)
+	return callList[User](ctx, c, "GetUsers", nil)
 }
 
 type userRequest struct {
@@ -41,4 +40,29 @@ func (c *Client) DeleteUser(ctx context.Context, userID string) error {
 		return energy.Invalid("userID", "empty")
 	}
 	return c.callAccepted(ctx, "DeleteUser", map[string]string{"user_id": userID})
+}
+
+// UserType is what a balanz user may do; each type allows a set of
+// commands, and balanz answers others with StatusNotAuthorized.
+type UserType string
+
+// The user types, from least to most allowed.
+const (
+	// UserStatus may call GetGroups and GetChargers.
+	UserStatus UserType = "Status"
+	// UserAnalysis may also call GetTags, DrawAll and GetSessions.
+	UserAnalysis UserType = "Analysis"
+	// UserSessionPriority is UserStatus plus SetChargePriority.
+	UserSessionPriority UserType = "SessionPriority"
+	// UserTags is UserAnalysis plus SetChargePriority and the tag commands.
+	UserTags UserType = "Tags"
+	// UserAdmin may call everything.
+	UserAdmin UserType = "Admin"
+)
+
+// User is a balanz API user.
+type User struct {
+	UserID      string   `json:"user_id"`
+	UserType    UserType `json:"user_type"`
+	Description string   `json:"description"`
 }

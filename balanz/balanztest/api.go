@@ -90,6 +90,12 @@ func (s *Server) handle(ctx context.Context, ws *websocket.Conn, data []byte, us
 			case <-ctx.Done():
 			}
 			t.Stop()
+			if ctx.Err() != nil {
+				// dropped while held: answering now could still win the
+				// race against the closing socket, and a dropped
+				// connection answers nothing
+				return "", nil
+			}
 		}
 		switch {
 		case flt.Drop:
@@ -121,7 +127,7 @@ func (s *Server) handle(ctx context.Context, ws *websocket.Conn, data []byte, us
 	if *user == "" || !allowed(*user, f.Action) {
 		return f.ID, new(fail(string(balanz.StatusNotAuthorized)))
 	}
-	h, ok := commands[f.Action]
+	h, ok := command(f.Action)
 	if !ok {
 		return f.ID, new(failBare("Invalid Command " + f.Action))
 	}

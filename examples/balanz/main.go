@@ -17,8 +17,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -295,11 +297,10 @@ func (a app) chargers(ctx context.Context) error {
 		if !ch.NetworkConnected {
 			online = "offline"
 		}
-		for n := 1; n <= len(ch.Connectors); n++ {
-			cn, ok := ch.Connectors[n]
-			if !ok {
-				continue
-			}
+		// connector ids need not run 1…n (a charger may report 0, its
+		// own id in OCPP, or skip one): list what is there, in order
+		for _, n := range slices.Sorted(maps.Keys(ch.Connectors)) {
+			cn := ch.Connectors[n]
 			offered, usage, energyS, tag := "–", "–", "–", "–"
 			if cn.Offered != nil {
 				offered = amps(float64(*cn.Offered))

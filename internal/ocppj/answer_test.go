@@ -54,7 +54,7 @@ func TestPendingAbandonedKeepsItsPlace(t *testing.T) {
 	assert.ErrorIs(t, err, ocppj.ErrAbandoned)
 	select {
 	case a := <-ch2:
-		t.Fatalf("second call got the first one's answer: %+v", a)
+		require.Failf(t, "second call got the first one's answer", "%+v", a)
 	default:
 	}
 	id3, ch3, _ := p.Add()
@@ -110,11 +110,9 @@ func FuzzParseAnswer(f *testing.F) {
 		// whatever the fast path accepts with a valid payload, Parse accepts
 		// the same way
 		slow, err := ocppj.Parse(data)
-		if err != nil {
-			t.Fatalf("ParseAnswer accepted %q, Parse: %v", data, err)
-		}
-		if slow.Type != fast.Type || slow.ID != fast.ID || string(slow.Payload) != string(fast.Payload) {
-			t.Fatalf("%q: ParseAnswer %+v, Parse %+v", data, fast, slow)
-		}
+		require.NoError(t, err, "ParseAnswer accepted %q", data)
+		require.Equal(t, slow.Type, fast.Type, "%q", data)
+		require.Equal(t, slow.ID, fast.ID, "%q", data)
+		require.Equal(t, string(slow.Payload), string(fast.Payload), "%q", data)
 	})
 }

@@ -108,8 +108,9 @@ func Parse(data []byte) (Frame, error) {
 	return f, nil
 }
 
-// AppendCall appends the frame [2, id, action, payload] to b. A nil payload
-// is written as {} (servers such as balanz call .get on it).
+// AppendCall appends the frame [2, id, action, payload] to b. A nil payload,
+// or one that encodes to null, is written as {} (servers such as balanz call
+// .get on it).
 func AppendCall(b []byte, id, action string, payload any) ([]byte, error) {
 	if id == "" || action == "" {
 		return b, errors.New("ocppj: call needs an id and an action")
@@ -117,6 +118,9 @@ func AppendCall(b []byte, id, action string, payload any) ([]byte, error) {
 	p, err := encodePayload(payload)
 	if err != nil {
 		return b, fmt.Errorf("ocppj: encoding %s payload: %w", action, err)
+	}
+	if string(bytes.TrimSpace(p)) == "null" {
+		p = []byte("{}")
 	}
 	b = append(b, "[2,"...)
 	b = appendString(b, id)

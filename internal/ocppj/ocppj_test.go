@@ -2,9 +2,11 @@ package ocppj_test
 
 import (
 	"encoding/json"
-	"errors"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/internal/ocppj"
 )
@@ -23,112 +25,99 @@ func TestParse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, err := ocppj.Parse([]byte(tt.in))
-		if err != nil {
-			t.Errorf("Parse(%s): %v", tt.in, err)
+		if !assert.NoError(t, err, tt.in) {
 			continue
 		}
-		gj, _ := json.Marshal(got)
-		wj, _ := json.Marshal(tt.want)
-		if string(gj) != string(wj) {
-			t.Errorf("Parse(%s) = %s, want %s", tt.in, gj, wj)
-		}
+		assert.Equal(t, tt.want, got, tt.in)
 	}
 }
 
 func TestParseMalformed(t *testing.T) {
 	for _, in := range []string{``, `{}`, `[]`, `[2,"1"]`, `["2","1","A",{}]`, `[2,1,"A",{}]`, `[2,"1","",{}]`,
 		`[2,"1","A"]`, `[3,"1",{},{}]`, `[4,"1","a","b"]`, `[4,"1",1,"b",{}]`, `[7,"1",{}]`, `[2,"1","A",{}`} {
-		if _, err := ocppj.Parse([]byte(in)); !errors.Is(err, ocppj.ErrMalformed) {
-			t.Errorf("Parse(%q) = %v, want ErrMalformed", in, err)
-		}
+		_, err := ocppj.Parse([]byte(in))
+		assert.ErrorIs(t, err, ocppj.ErrMalformed, in)
 	}
 }
 
 func TestAppend(t *testing.T) {
 	b, err := ocppj.AppendCall(nil, "1", "GetStatus", nil)
-	if err != nil || string(b) != `[2,"1","GetStatus",{}]` {
-		t.Errorf("AppendCall nil payload = %s, %v", b, err)
+	require.NoError(t, err)
+	assert.Equal(t, `[2,"1","GetStatus",{}]`, string(b), "a nil payload is written as {}")
+
+	for _, null := range []any{json.RawMessage(`null`), map[string]any(nil), (*struct{})(nil)} {
+		b, err = ocppj.AppendCall(nil, "1", "GetStatus", null)
+		require.NoError(t, err)
+		assert.Equal(t, `[2,"1","GetStatus",{}]`, string(b), "a payload that encodes to null (%T) is written as {}", null)
 	}
-	b, _ = ocppj.AppendCall(nil, "2", "Login", map[string]string{"token": `a"b`})
-	if string(b) != `[2,"2","Login",{"token":"a\"b"}]` {
-		t.Errorf("AppendCall = %s", b)
-	}
-	if _, err := ocppj.AppendCall(nil, "", "X", nil); err == nil {
-		t.Error("empty id accepted")
-	}
-	if _, err := ocppj.AppendCall(nil, "1", "X", json.RawMessage(`{bad`)); err == nil {
-		t.Error("invalid raw payload accepted")
-	}
-	b, _ = ocppj.AppendResult(nil, "3", json.RawMessage(`{"ok":true}`))
-	if string(b) != `[3,"3",{"ok":true}]` {
-		t.Errorf("AppendResult = %s", b)
-	}
-	b, _ = ocppj.AppendErrorPayload(nil, "5", map[string]string{"status": "NotAuthorized"})
-	if string(b) != `[4,"5",{"status":"NotAuthorized"}]` {
-		t.Errorf("AppendErrorPayload = %s", b)
-	}
-	b, _ = ocppj.AppendError(nil, "4", "FormationViolation", "bad", nil)
-	if string(b) != `[4,"4","FormationViolation","bad",{}]` {
-		t.Errorf("AppendError = %s", b)
-	}
-	for _, frame := range [][]byte{b} {
-		if _, err := ocppj.Parse(frame); err != nil {
-			t.Errorf("round trip %s: %v", frame, err)
-		}
-	}
+
+	b, err = ocppj.AppendCall(nil, "2", "Login", map[string]string{"token": `a"b`})
+	require.NoError(t, err)
+	assert.Equal(t, `[2,"2","Login",{"token":"a\"b"}]`, string(b))
+
+	_, err = ocppj.AppendCall(nil, "", "X", nil)
+	assert.Error(t, err, "empty id accepted")
+	_, err = ocppj.AppendCall(nil, "1", "X", json.RawMessage(`{bad`))
+	assert.Error(t, err, "invalid raw payload accepted")
+
+	b, err = ocppj.AppendResult(nil, "3", json.RawMessage(`{"ok":true}`))
+	require.NoError(t, err)
+	assert.Equal(t, `[3,"3",{"ok":true}]`, string(b))
+
+	b, err = ocppj.AppendErrorPayload(nil, "5", map[string]string{"status": "NotAuthorized"})
+	require.NoError(t, err)
+	assert.Equal(t, `[4,"5",{"status":"NotAuthorized"}]`, string(b))
+
+	b, err = ocppj.AppendError(nil, "4", "FormationViolation", "bad", nil)
+	require.NoError(t, err)
+	assert.Equal(t, `[4,"4","FormationViolation","bad",{}]`, string(b))
+	_, err = ocppj.Parse(b)
+	assert.NoError(t, err, "round trip %s", b)
 }
 
 func TestPending(t *testing.T) {
 	p := &ocppj.Pending{OrphanIDs: []string{"007"}}
-	id1, ch1, _ := p.Add()
-	id2, ch2, _ := p.Add()
-	id3, ch3, _ := p.Add()
-	if id1 == id2 || id2 == id3 {
-		t.Fatal("ids repeat")
-	}
+	id1, ch1, err := p.Add()
+	require.NoError(t, err)
+	id2, ch2, err := p.Add()
+	require.NoError(t, err)
+	id3, ch3, err := p.Add()
+	require.NoError(t, err)
+	require.NotEqual(t, id1, id2, "ids repeat")
+	require.NotEqual(t, id2, id3, "ids repeat")
+
 	// answers out of order by id
-	if err := p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id2, Payload: json.RawMessage(`2`)}); err != nil {
-		t.Fatal(err)
-	}
-	if a := <-ch2; string(a.Payload) != "2" || a.Err != nil {
-		t.Errorf("ch2 = %+v", a)
-	}
+	require.NoError(t, p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id2, Payload: json.RawMessage(`2`)}))
+	a := <-ch2
+	assert.Equal(t, "2", string(a.Payload))
+	assert.NoError(t, a.Err)
+
 	// an orphan error goes to the oldest pending call
-	if err := p.Resolve(ocppj.Frame{Type: ocppj.CallError, ID: "007", Payload: json.RawMessage(`{"status":"ProtocolError"}`)}); err != nil {
-		t.Fatal(err)
-	}
-	a := <-ch1
+	require.NoError(t, p.Resolve(ocppj.Frame{Type: ocppj.CallError, ID: "007", Payload: json.RawMessage(`{"status":"ProtocolError"}`)}))
+	a = <-ch1
 	var ce *ocppj.Error
-	if !errors.As(a.Err, &ce) || ce.Status() != "ProtocolError" {
-		t.Errorf("ch1 = %+v", a)
+	if assert.ErrorAs(t, a.Err, &ce) {
+		assert.Equal(t, "ProtocolError", ce.Status())
 	}
+
 	// unknown id, and a call is not an answer
-	if err := p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: "nope"}); err == nil {
-		t.Error("unmatched answer accepted")
-	}
-	if err := p.Resolve(ocppj.Frame{Type: ocppj.Call, ID: id3, Action: "X"}); err == nil {
-		t.Error("call accepted as answer")
-	}
+	assert.Error(t, p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: "nope"}), "unmatched answer accepted")
+	assert.Error(t, p.Resolve(ocppj.Frame{Type: ocppj.Call, ID: id3, Action: "X"}), "call accepted as answer")
 	p.Cancel(id3)
-	if err := p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id3}); err == nil {
-		t.Error("answer to cancelled call accepted")
-	}
+	assert.Error(t, p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id3}), "answer to cancelled call accepted")
 	select {
 	case a := <-ch3:
-		t.Errorf("cancelled call got %+v", a)
+		assert.Failf(t, "cancelled call got an answer", "%+v", a)
 	default:
 	}
-	_, ch4, _ := p.Add()
+
+	_, ch4, err := p.Add()
+	require.NoError(t, err)
 	p.Close(nil)
-	if a := <-ch4; !errors.Is(a.Err, ocppj.ErrClosed) {
-		t.Errorf("after Close: %+v", a)
-	}
-	if _, _, err := p.Add(); !errors.Is(err, ocppj.ErrClosed) {
-		t.Errorf("Add after Close = %v", err)
-	}
-	if p.Len() != 0 {
-		t.Errorf("Len = %d", p.Len())
-	}
+	assert.ErrorIs(t, (<-ch4).Err, ocppj.ErrClosed, "a call pending at Close")
+	_, _, err = p.Add()
+	assert.ErrorIs(t, err, ocppj.ErrClosed, "Add after Close")
+	assert.Zero(t, p.Len())
 }
 
 func TestErrorStatus(t *testing.T) {
@@ -141,12 +130,8 @@ func TestErrorStatus(t *testing.T) {
 		{ocppj.Error{Payload: json.RawMessage(`"Unexpected Error"`)}, "Unexpected Error"},
 		{ocppj.Error{Payload: json.RawMessage(`[1]`)}, ""},
 	} {
-		if got := tt.e.Status(); got != tt.want {
-			t.Errorf("Status(%+v) = %q, want %q", tt.e, got, tt.want)
-		}
-		if tt.e.Error() == "" {
-			t.Error("empty Error()")
-		}
+		assert.Equal(t, tt.want, tt.e.Status(), "%+v", tt.e)
+		assert.NotEmpty(t, tt.e.Error(), "%+v", tt.e)
 	}
 }
 
@@ -154,21 +139,15 @@ func TestPendingConcurrent(t *testing.T) {
 	var p ocppj.Pending
 	var wg sync.WaitGroup
 	for range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
+			// assert, not require: FailNow must not run off the test's goroutine.
 			id, ch, err := p.Add()
-			if err != nil {
-				t.Error(err)
+			if !assert.NoError(t, err) {
 				return
 			}
-			if err := p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id, Payload: json.RawMessage(`"` + id + `"`)}); err != nil {
-				t.Error(err)
-			}
-			if a := <-ch; string(a.Payload) != `"`+id+`"` {
-				t.Errorf("got %s for %s", a.Payload, id)
-			}
-		}()
+			assert.NoError(t, p.Resolve(ocppj.Frame{Type: ocppj.CallResult, ID: id, Payload: json.RawMessage(`"` + id + `"`)}))
+			assert.Equal(t, `"`+id+`"`, string((<-ch).Payload), "answer for %s", id)
+		})
 	}
 	wg.Wait()
 }
@@ -182,7 +161,12 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		// whatever parses re-encodes and parses to the same frame
+		// whatever parses re-encodes and parses to the same frame (a call's
+		// null payload becoming {})
+		want := fr
+		if fr.Type == ocppj.Call && string(fr.Payload) == "null" {
+			want.Payload = json.RawMessage(`{}`)
+		}
 		var b []byte
 		switch fr.Type {
 		case ocppj.Call:
@@ -200,8 +184,8 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return // e.g. an empty id cannot be written
 		}
-		if _, err := ocppj.Parse(b); err != nil {
-			t.Fatalf("re-encoded %s does not parse: %v", b, err)
-		}
+		got, err := ocppj.Parse(b)
+		require.NoError(t, err, "re-encoded %s does not parse", b)
+		require.Equal(t, want, got, "%q re-encoded as %s", data, b)
 	})
 }
