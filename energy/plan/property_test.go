@@ -3,7 +3,6 @@ package plan
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -64,7 +63,7 @@ func checkPlan(t *testing.T, p Problem, r Result, msg string) {
 }
 
 func TestPlanProperties(t *testing.T) {
-	r := rand.New(rand.NewPCG(13, 2))
+	r := seeded(t)
 	for i := range 150 {
 		step := resolutions[r.IntN(len(resolutions))]
 		n := 4 + r.IntN(96)
@@ -85,7 +84,7 @@ func TestPlanProperties(t *testing.T) {
 // Flat prices leave nothing to gain: every move loses to the efficiencies
 // or at best ties, and ties go to holding.
 func TestFlatPricesGiveIdle(t *testing.T) {
-	r := rand.New(rand.NewPCG(13, 3))
+	r := seeded(t)
 	for i := range 100 {
 		step := resolutions[r.IntN(len(resolutions))]
 		n := 4 + r.IntN(60)
@@ -119,7 +118,7 @@ func TestFlatPricesGiveIdle(t *testing.T) {
 // import costs, charging from the grid can only lose: the plan never
 // charges.
 func TestNoGridChargingToExportAtALoss(t *testing.T) {
-	r := rand.New(rand.NewPCG(13, 4))
+	r := seeded(t)
 	for i := range 100 {
 		p := randomProblem(r, 8+r.IntN(60), resolutions[r.IntN(len(resolutions))], true, false)
 		eta := p.Battery.ChargeEfficiency * p.Battery.DischargeEfficiency
