@@ -67,7 +67,8 @@ func ForBattery(ctx context.Context, ps energy.PriceSource, b energy.Battery, li
 // Apply sends r's schedule to b. It checks the schedule first and returns a
 // *energy.FieldError before any I/O if it is invalid. To let the vendor's
 // default behaviour run where the plan holds, send r.Active() with
-// b.SetSchedule instead.
+// b.SetSchedule instead; to a battery that refuses TargetSoC (OpenADR),
+// send WithoutTargets(r.Schedule).
 func Apply(ctx context.Context, b energy.Battery, r Result) error {
 	if b == nil {
 		return energy.Invalid("b", "is nil")
