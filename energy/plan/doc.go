@@ -60,7 +60,10 @@
 // surely worth. So the planner does not buy energy it will not use within
 // the horizon, sells what it holds where that pays more than holding it,
 // and flat prices give an idle plan (with a forecast, flat import and
-// export prices that differ still pay for storing PV for the evening). [WithEndValue] sets another value, for
+// export prices that differ still pay for storing PV for the evening). The
+// other side of that floor: a zero export price anywhere in the horizon
+// makes leftover energy worthless, and the plan sells what it does not need
+// at whatever the market pays. [WithEndValue] sets another value, for
 // example to keep energy for a peak beyond the horizon.
 //
 // # Determinism

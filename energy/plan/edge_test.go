@@ -139,6 +139,17 @@ func TestPlanEdgeCases(t *testing.T) {
 			assert.InDelta(t, 1, float64(r.EndSoC), float64(r.Step)/13500)
 		},
 	}, {
+		// The documented bias of the default end value: one export price
+		// of 0 anywhere in the horizon makes leftover energy worthless, so
+		// what the peak does not use is sold for 0.02 at 01:00.
+		name:  "default end value: a zero export price anywhere makes leftover energy worthless",
+		p:     Problem{Prices: both(h, []float64{0.3, 0.1, 0.3, 0.9, 0.3}, []float64{0, 0.02, 0, 0.8, 0}), Battery: home()},
+		modes: []energy.Mode{energy.ModeIdle, energy.ModeDischarge, energy.ModeIdle, energy.ModeDischarge, energy.ModeIdle},
+		check: func(t *testing.T, r Result) {
+			assert.Zero(t, r.EndValue)
+			assert.InDelta(t, 0.1, float64(r.EndSoC), float64(r.Step)/13500)
+		},
+	}, {
 		name: "below the reserve: may charge, never goes lower",
 		p: Problem{Prices: both(h, []float64{0.95, 0.1, 0.9}, []float64{0.9, 0.05, 0.85}),
 			Battery: func() Battery { b := home(); b.SoC = 0.04; return b }()},

@@ -36,6 +36,15 @@ func WithLevels(n int) Option { return func(o *options) { o.levels = n } }
 // battery when that pays anything). By default it is the discharge
 // efficiency times the horizon's lowest discharge price, or 0 if that is
 // negative.
+//
+// The default is a floor, not a forecast, and it leans towards emptying the
+// battery by the end of the horizon: one interval of zero or negative export
+// price anywhere in it (a sunny midday) makes leftover energy worthless, so
+// the plan sells what the horizon's peaks do not use at any positive price,
+// however small, even if the next morning's peak just beyond the horizon
+// would pay more. A controller that re-plans on a rolling horizon which ends
+// before the next peak should set the value it expects that energy to fetch
+// (for example ηd times the next peak's price, discounted for uncertainty).
 func WithEndValue(perKWh float64) Option {
 	return func(o *options) { o.endValue, o.endSet = perKWh, true }
 }
