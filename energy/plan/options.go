@@ -28,6 +28,13 @@ const (
 // range MinSoC..MaxSoC (default DefaultLevels, at most MaxLevels). More
 // levels track the power limits more closely and take longer: the work
 // grows with the levels times the steps one interval can move.
+//
+// A battery that charges less than half a step in one interval at full
+// power (a slow charger beside a fast discharge) gets a finer grid whatever
+// the levels, one interval's charge per step, since otherwise it could not
+// charge at all; the work then grows with the square of usable energy over
+// that charge. 48 hours at 5 minutes on 13.5 kWh with 5 kW discharge take
+// about 15 ms at 300 W charge, 0.25 s at 100 W and 2 s at 30 W.
 func WithLevels(n int) Option { return func(o *options) { o.levels = n } }
 
 // WithEndValue sets what energy left in the battery at the end of the
