@@ -113,8 +113,8 @@ func oracle(p Problem, slots, levels int, step, endValue float64) float64 {
 
 // oracleProblem builds a random problem on 15-minute slots whose grid is
 // known: usable = levels·step, the starting state on a level, and full
-// charge power over a slot a whole number of steps (so Plan does not adjust
-// the step). Inputs come at 15, 30 or 60 minutes, one of them at 15.
+// charge and discharge power over a slot whole numbers of steps (so Plan
+// does not adjust the step). Inputs come at 15, 30 or 60 minutes, one of them at 15.
 func oracleProblem(r *rand.Rand) (p Problem, slots, levels int, step float64) {
 	slots = []int{4, 8}[r.IntN(2)]
 	levels = 1 + r.IntN(6)
@@ -154,8 +154,9 @@ func oracleProblem(r *rand.Rand) (p Problem, slots, levels int, step float64) {
 		Capacity: energy.WattHours(capacity),
 		SoC:      minSoC + energy.Fraction(float64(r.IntN(levels+1))*step/capacity),
 		Limits: Limits{MinSoC: minSoC, MaxSoC: maxSoC,
-			MaxCharge:        energy.Watts(float64(1+r.IntN(levels)) * step / slot.Hours() / ce),
-			MaxDischarge:     energy.Watts(r.Float64() * float64(levels) * step * 1.2 / slot.Hours()),
+			MaxCharge: energy.Watts(float64(1+r.IntN(levels)) * step / slot.Hours() / ce),
+			// A whole number of steps, as the charge, so that Plan keeps the step.
+			MaxDischarge:     energy.Watts(float64(r.IntN(levels+1)) * step * de / slot.Hours()),
 			ChargeEfficiency: ce, DischargeEfficiency: de},
 	}
 	return p, slots, levels, step
@@ -194,8 +195,10 @@ func TestPlanMatchesOracle(t *testing.T) {
 // 10 kWh battery on a 100 Wh grid, import 0.30, export 0.05.
 func TestNetFlowChangesSignWithinAnInterval(t *testing.T) {
 	prices := both(time.Hour, []float64{0.30}, []float64{0.05})
+	// Full charge and discharge over the hour are whole steps, so the grid
+	// keeps its 100 Wh step.
 	battery := func(soc energy.Fraction, ce, de float64) Battery {
-		return Battery{Capacity: 10000, SoC: soc, Limits: Limits{MaxSoC: 1, MaxCharge: 5000, MaxDischarge: 5000,
+		return Battery{Capacity: 10000, SoC: soc, Limits: Limits{MaxSoC: 1, MaxCharge: 5000, MaxDischarge: energy.Watts(5000 * de),
 			ChargeEfficiency: ce, DischargeEfficiency: de}}
 	}
 	t.Run("PV surplus is stored, import is not", func(t *testing.T) {
