@@ -44,11 +44,12 @@
 // where E0 is the stored energy now, so doing nothing is always one of the
 // plans considered (and the plan reaches MinSoC and MaxSoC to within one
 // step). ΔE is the usable range divided by [WithLevels] (200 by
-// default), adjusted so that full charge power over the commonest interval
-// length is a whole number of steps. In each interval the battery may move
+// default), made up to half again finer so that full charge power over the
+// commonest interval length is a whole number of steps and full discharge
+// power as nearly one as that allows. In each interval the battery may move
 // by any whole number of steps its power limits allow (so the discharge
-// power and the charge power over odd-length intervals are used to within
-// one step below their limits). Because the cost of an interval depends
+// power, by a few per cent at worst, and the charge power over other
+// interval lengths, by up to one step, fall short of their limits). Because the cost of an interval depends
 // only on the states at its two ends, Bellman's principle holds and the
 // backward recursion finds a plan whose cost equals the minimum over every
 // sequence of moves on that grid, not an approximation of it; tests check
