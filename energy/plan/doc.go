@@ -48,8 +48,8 @@
 // commonest interval length is a whole number of steps and full discharge
 // power as nearly one as that allows. In each interval the battery may move
 // by any whole number of steps its power limits allow (so the discharge
-// power, by a few per cent at worst, and the charge power over other
-// interval lengths, by up to one step, fall short of their limits). Because the cost of an interval depends
+// power, and the charge power over other interval lengths, fall short of
+// their limits by less than one step per interval). Because the cost of an interval depends
 // only on the states at its two ends, Bellman's principle holds and the
 // backward recursion finds a plan whose cost equals the minimum over every
 // sequence of moves on that grid, not an approximation of it; tests check
