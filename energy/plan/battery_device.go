@@ -8,10 +8,6 @@ import (
 	"github.com/gridwire/gridwire/energy"
 )
 
-// Validate checks the limits and returns a *energy.FieldError naming the
-// first bad field (such as "Limits.MaxSoC"), or nil.
-func (l Limits) Validate() error { return l.validate("Limits.") }
-
 // ForBattery plans battery b over [from, to): it reads b's state of charge
 // and capacity (BatteryStatus), fetches import and export prices from ps,
 // and plans with limits, without a forecast (for a site with load and PV,
