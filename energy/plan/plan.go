@@ -70,7 +70,9 @@ func (r Result) Saving() float64 {
 
 // Plan computes the schedule that minimises the cost of energy over p's
 // horizon. Invalid input returns a *energy.FieldError naming the field,
-// before any work.
+// before any work; so does a grid too large for the horizon (WithLevels:
+// intervals times states above 2²⁵, for example 10 000 levels over more
+// than three weeks at 5 minutes).
 func Plan(p Problem, opts ...Option) (Result, error) {
 	o, err := newOptions(opts)
 	if err != nil {
@@ -82,6 +84,10 @@ func Plan(p Problem, opts ...Option) (Result, error) {
 	}
 	m := model{b: p.Battery, segs: segs}
 	m.g = newGrid(p.Battery, segs, o.levels)
+	if cells := len(segs) * m.g.n; cells > maxCells {
+		return Result{}, energy.Invalid("WithLevels", "%d intervals × %d states of the grid (set by the levels and, for a slow charger, the charge power) are more than %d; plan a shorter horizon or with fewer levels",
+			len(segs), m.g.n, maxCells)
+	}
 	endValue := o.endValue
 	if !o.endSet {
 		endValue = m.defaultEndValue()

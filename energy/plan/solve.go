@@ -11,6 +11,11 @@ import (
 // stores per state.
 const maxStates = 30_000
 
+// maxCells bounds intervals × states, the recursion's memory (two bytes a
+// cell) and, times the moves of an interval, its work: maxIntervals and
+// maxStates alone would allow gigabytes.
+const maxCells = 1 << 25
+
 // grid is the discretised stored energy: state s holds e0 + (s−lo)·step Wh.
 type grid struct {
 	step float64 // Wh per level
