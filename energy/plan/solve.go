@@ -70,8 +70,10 @@ func align(step, ec, ed float64) float64 {
 		f := ed / (ec / k)
 		return (f - math.Floor(f+1e-9)) / f
 	}
+	// At most 64 candidates: from k0 = 128 on, the floor loses under 1 %
+	// anyway, and a huge power limit (k0 in the billions) must not loop.
 	best := k0
-	for k := k0 + 1; k <= math.Floor(k0*3/2); k++ {
+	for k := k0 + 1; k <= min(math.Floor(k0*3/2), k0+64); k++ {
 		if shortfall(k) < shortfall(best)-1e-9 {
 			best = k
 		}
