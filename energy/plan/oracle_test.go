@@ -164,6 +164,7 @@ func oracleProblem(r *rand.Rand) (p Problem, slots, levels int, step float64) {
 
 func TestPlanMatchesOracle(t *testing.T) {
 	r := seeded(t)
+	active := 0
 	for i := range 300 {
 		p, slots, levels, step := oracleProblem(r)
 		msg := fmt.Sprintf("case %d: %+v", i, p.Battery)
@@ -186,7 +187,12 @@ func TestPlanMatchesOracle(t *testing.T) {
 			cells := float64(iv.EndSoC-iv.StartSoC) * float64(p.Battery.Capacity)
 			assert.InDelta(t, slotCost(p, iv.Start, cells), iv.Cost, 1e-9, "%s: interval %d", msg, j)
 		}
+		if len(res.Active().Windows) > 0 {
+			active++
+		}
 	}
+	// The cases must exercise the moves, not only idle plans.
+	assert.Greater(t, active, 150)
 }
 
 // When the battery's move makes the site's net flow change sign within an
