@@ -16,7 +16,7 @@ type options struct {
 const (
 	// DefaultLevels is the grid's levels without WithLevels: a 48-hour
 	// plan at 5-minute resolution takes a few milliseconds, and a finer
-	// grid gains about 1 % of the saving.
+	// grid gains about 0.5 % of the saving.
 	DefaultLevels = 200
 	// MaxLevels is the most WithLevels accepts. The work grows with the
 	// square of the levels (more states, each with more moves), so this
