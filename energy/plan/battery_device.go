@@ -20,6 +20,13 @@ import (
 // Plan with Battery.Capacity set); one outside limits' MinSoC..MaxSoC is
 // planned from where it is (see Battery.SoC). Errors of b and ps are
 // returned wrapped, so errors.Is sees their sentinels.
+//
+// The state of charge is taken to hold at from, whatever the status's
+// MeasuredAt: a vendor that reports every few minutes gives a plan that
+// starts from where the battery was then (at 5 kW, 5 minutes is 3 % of a
+// 13.5 kWh battery). Re-plan as fresh states arrive; the plan's windows
+// carry TargetSoC, which stops a vendor that honours it at the planned
+// level.
 func ForBattery(ctx context.Context, ps energy.PriceSource, b energy.Battery, limits Limits, from, to time.Time, opts ...Option) (Result, error) {
 	switch {
 	case ps == nil:
