@@ -43,6 +43,10 @@ func SplitRoundTrip(roundTrip float64) (charge, discharge float64) {
 	return e, e
 }
 
+// Validate checks the limits and returns a *energy.FieldError naming the
+// first bad field (such as "Limits.MaxSoC"), or nil.
+func (l Limits) Validate() error { return l.validate("Limits.") }
+
 // validate checks the limits; field names are prefixed with prefix.
 func (l Limits) validate(prefix string) error {
 	frac := func(name string, f energy.Fraction) error {

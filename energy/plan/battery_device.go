@@ -8,10 +8,6 @@ import (
 	"github.com/gridwire/gridwire/energy"
 )
 
-// Validate checks the limits and returns a *energy.FieldError naming the
-// first bad field (such as "Limits.MaxSoC"), or nil.
-func (l Limits) Validate() error { return l.validate("Limits.") }
-
 // ForBattery plans battery b over [from, to): it reads b's state of charge
 // and capacity (BatteryStatus), fetches import and export prices from ps,
 // and plans with limits, without a forecast (for a site with load and PV,
@@ -24,6 +20,13 @@ func (l Limits) Validate() error { return l.validate("Limits.") }
 // Plan with Battery.Capacity set); one outside limits' MinSoC..MaxSoC is
 // planned from where it is (see Battery.SoC). Errors of b and ps are
 // returned wrapped, so errors.Is sees their sentinels.
+//
+// The state of charge is taken to hold at from, whatever the status's
+// MeasuredAt: a vendor that reports every few minutes gives a plan that
+// starts from where the battery was then (at 5 kW, 5 minutes is 3 % of a
+// 13.5 kWh battery). Re-plan as fresh states arrive; the plan's windows
+// carry TargetSoC, which stops a vendor that honours it at the planned
+// level.
 func ForBattery(ctx context.Context, ps energy.PriceSource, b energy.Battery, limits Limits, from, to time.Time, opts ...Option) (Result, error) {
 	switch {
 	case ps == nil:
@@ -67,7 +70,8 @@ func ForBattery(ctx context.Context, ps energy.PriceSource, b energy.Battery, li
 // Apply sends r's schedule to b. It checks the schedule first and returns a
 // *energy.FieldError before any I/O if it is invalid. To let the vendor's
 // default behaviour run where the plan holds, send r.Active() with
-// b.SetSchedule instead.
+// b.SetSchedule instead; to a battery that refuses TargetSoC (OpenADR),
+// send WithoutTargets(r.Schedule).
 func Apply(ctx context.Context, b energy.Battery, r Result) error {
 	if b == nil {
 		return energy.Invalid("b", "is nil")

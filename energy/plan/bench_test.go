@@ -62,6 +62,22 @@ func BenchmarkPlan48h5minLevels1000(b *testing.B) {
 	}
 }
 
+// BenchmarkPlan48h5minSlowCharge is the same with a 300 W charger beside
+// the 5 kW discharge: one interval's charge is less than half a step of the
+// default grid, so the grid is refined to one interval's charge per step
+// and the discharge spans many steps. The work grows with the square of
+// that refinement (about 0.25 s at 100 W).
+func BenchmarkPlan48h5minSlowCharge(b *testing.B) {
+	p := day48h5min()
+	p.Battery.MaxCharge = 300
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Plan(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkBaseline48h5min is the trivial baseline in the same run: the
 // do-nothing cost of the same horizon (validate, cut, one pass).
 func BenchmarkBaseline48h5min(b *testing.B) {

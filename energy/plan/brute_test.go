@@ -2,7 +2,6 @@ package plan
 
 import (
 	"math"
-	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -47,7 +46,7 @@ func bruteForce(t *testing.T, p Problem, levels int, endValue *float64) float64 
 func objective(r Result) float64 { return r.Cost - r.EndValue*r.StoredChange.KilowattHours() }
 
 func TestPlanMatchesBruteForce(t *testing.T) {
-	r := rand.New(rand.NewPCG(13, 1))
+	r := seeded(t)
 	steps := []time.Duration{15 * time.Minute, 30 * time.Minute, time.Hour}
 	active := 0
 	for i := range 500 {

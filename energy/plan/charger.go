@@ -58,23 +58,36 @@ type LimitChange struct {
 	Limit energy.Amperes
 }
 
-// Changes returns, in time order, each start of an import price at which
-// the limit differs from the limit just before it (the first import price
-// always counts), so a controller knows when to call Apply again. prices
-// need be sorted by start only within the import channel.
+// Changes returns, in time order, each time at which Limit differs from
+// the limit just before it (the first import price always counts), so a
+// controller knows when to call Apply again: the start of an import price,
+// or the start of a gap between import prices or the end of the last, where
+// Limit gives Normal.
+// prices need be sorted by start only within the import channel.
 func (c Charger) Changes(prices []energy.Price) []LimitChange {
 	var out []LimitChange
+	change := func(at time.Time, l energy.Amperes) {
+		if len(out) == 0 || out[len(out)-1].Limit != l {
+			out = append(out, LimitChange{At: at, Limit: l})
+		}
+	}
+	var end time.Time
 	for _, p := range prices {
 		if p.Channel != energy.ChannelImport {
 			continue
+		}
+		if !end.IsZero() && p.Start.After(end) {
+			change(end, c.Normal)
 		}
 		l := c.Normal
 		if p.PerKWh > c.Threshold {
 			l = c.Capped
 		}
-		if len(out) == 0 || out[len(out)-1].Limit != l {
-			out = append(out, LimitChange{At: p.Start, Limit: l})
-		}
+		change(p.Start, l)
+		end = p.End
+	}
+	if !end.IsZero() {
+		change(end, c.Normal) // past the last price: unknown, not a spike
 	}
 	return out
 }

@@ -93,3 +93,25 @@ func TestChargerValidate(t *testing.T) {
 	}
 	require.NoError(t, Charger{Threshold: -0.1, Normal: 16}.Validate(), "Capped 0 pauses charging")
 }
+
+// Where no import price is known Limit gives Normal, so Changes must say
+// so at the gap's start; otherwise a controller following Changes keeps
+// the cap through a gap that Limit does not cap.
+func TestChargerChangesAtAGap(t *testing.T) {
+	c := Charger{Threshold: 1, Normal: 32, Capped: 6}
+	prices := append(curve(energy.ChannelImport, t0, 30*time.Minute, 0.3, 2.0),
+		curve(energy.ChannelImport, t0.Add(2*time.Hour), 30*time.Minute, 2.0, 0.3)...)
+	got := c.Changes(prices)
+	assert.Equal(t, []LimitChange{
+		{At: t0, Limit: 32},
+		{At: t0.Add(30 * time.Minute), Limit: 6},
+		{At: t0.Add(time.Hour), Limit: 32}, // the gap
+		{At: t0.Add(2 * time.Hour), Limit: 6},
+		{At: t0.Add(150 * time.Minute), Limit: 32},
+	}, got)
+	// A spike at the very end is lifted where the prices end.
+	assert.Equal(t, LimitChange{At: t0.Add(150 * time.Minute), Limit: 32}, c.Changes(prices[:3])[4])
+	for _, ch := range got {
+		assert.Equal(t, c.Limit(prices, ch.At), ch.Limit, "at %v", ch.At)
+	}
+}

@@ -44,11 +44,12 @@
 // where E0 is the stored energy now, so doing nothing is always one of the
 // plans considered (and the plan reaches MinSoC and MaxSoC to within one
 // step). ΔE is the usable range divided by [WithLevels] (200 by
-// default), adjusted so that full charge power over the commonest interval
-// length is a whole number of steps. In each interval the battery may move
+// default), made up to half again finer so that full charge power over the
+// commonest interval length is a whole number of steps and full discharge
+// power as nearly one as that allows. In each interval the battery may move
 // by any whole number of steps its power limits allow (so the discharge
-// power and the charge power over odd-length intervals are used to within
-// one step below their limits). Because the cost of an interval depends
+// power, and the charge power over other interval lengths, fall short of
+// their limits by less than one step per interval). Because the cost of an interval depends
 // only on the states at its two ends, Bellman's principle holds and the
 // backward recursion finds a plan whose cost equals the minimum over every
 // sequence of moves on that grid, not an approximation of it; tests check
@@ -60,7 +61,10 @@
 // surely worth. So the planner does not buy energy it will not use within
 // the horizon, sells what it holds where that pays more than holding it,
 // and flat prices give an idle plan (with a forecast, flat import and
-// export prices that differ still pay for storing PV for the evening). [WithEndValue] sets another value, for
+// export prices that differ still pay for storing PV for the evening). The
+// other side of that floor: a zero export price anywhere in the horizon
+// makes leftover energy worthless, and the plan sells what it does not need
+// at whatever the market pays. [WithEndValue] sets another value, for
 // example to keep energy for a peak beyond the horizon.
 //
 // # Determinism

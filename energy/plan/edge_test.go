@@ -139,6 +139,17 @@ func TestPlanEdgeCases(t *testing.T) {
 			assert.InDelta(t, 1, float64(r.EndSoC), float64(r.Step)/13500)
 		},
 	}, {
+		// The documented bias of the default end value: one export price
+		// of 0 anywhere in the horizon makes leftover energy worthless, so
+		// what the peak does not use is sold for 0.02 at 01:00.
+		name:  "default end value: a zero export price anywhere makes leftover energy worthless",
+		p:     Problem{Prices: both(h, []float64{0.3, 0.1, 0.3, 0.9, 0.3}, []float64{0, 0.02, 0, 0.8, 0}), Battery: home()},
+		modes: []energy.Mode{energy.ModeIdle, energy.ModeDischarge, energy.ModeIdle, energy.ModeDischarge, energy.ModeIdle},
+		check: func(t *testing.T, r Result) {
+			assert.Zero(t, r.EndValue)
+			assert.InDelta(t, 0.1, float64(r.EndSoC), float64(r.Step)/13500)
+		},
+	}, {
 		name: "below the reserve: may charge, never goes lower",
 		p: Problem{Prices: both(h, []float64{0.95, 0.1, 0.9}, []float64{0.9, 0.05, 0.85}),
 			Battery: func() Battery { b := home(); b.SoC = 0.04; return b }()},
@@ -165,10 +176,16 @@ func TestPlanEdgeCases(t *testing.T) {
 			[]float64{0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9},
 			[]float64{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8}),
 			Battery: func() Battery { b := home(); b.SoC = b.MinSoC; return b }()},
-		modes: []energy.Mode{energy.ModeCharge, energy.ModeDischarge},
 		check: func(t *testing.T, r Result) {
 			assert.Equal(t, time.Hour, r.Schedule.Windows[0].Duration())
 			assert.Equal(t, energy.Watts(5000), r.Schedule.Windows[0].Power)
+			// The hour's charge does not last the whole spike at full
+			// power, and equal prices leave it free where to fall short:
+			// at most one short and one part-power interval besides.
+			assert.LessOrEqual(t, len(r.Schedule.Windows), 4, "%+v", r.Schedule.Windows)
+			assert.Equal(t, energy.ModeDischarge, r.Schedule.Windows[len(r.Schedule.Windows)-1].Mode)
+			assert.Equal(t, time.Hour, r.Schedule.Windows[len(r.Schedule.Windows)-1].End.Sub(r.Schedule.Windows[1].Start))
+			assert.NotContains(t, modes(r.Schedule)[1:], energy.ModeCharge)
 		},
 	}}
 	for _, tt := range tests {
@@ -204,5 +221,35 @@ func TestResultAt(t *testing.T) {
 		iv, ok := r.At(tt.at)
 		assert.Equal(t, tt.ok, ok, "at %v", tt.at)
 		assert.Equal(t, tt.start, iv.Start, "at %v", tt.at)
+	}
+}
+
+// At 5-minute resolution one interval moves a battery only a few steps of
+// the grid, so a grid aligned to the charge limit alone can leave the
+// discharge limit most of a step (here 10 %) short at the very peak the plan
+// exists for. The grid is chosen so that both limits are nearly whole.
+func TestFiveMinutePowerLimitsAreNearlyReached(t *testing.T) {
+	imp := make([]float64, 24)
+	for i := range imp {
+		imp[i] = 0.2
+		if i >= 18 {
+			imp[i] = 2
+		}
+	}
+	for _, soc := range []energy.Fraction{0.1, 1} {
+		b := home()
+		b.SoC = soc
+		r, err := Plan(Problem{Prices: both(5*time.Minute, imp, imp), Battery: b})
+		require.NoError(t, err)
+		var most, least energy.Watts
+		for _, iv := range r.Intervals {
+			most, least = max(most, iv.Battery), min(least, iv.Battery)
+		}
+		if soc == 1 {
+			assert.GreaterOrEqual(t, float64(most), 0.98*float64(b.MaxDischarge), "SoC %v: most discharge", soc)
+		} else {
+			assert.InDelta(t, -float64(b.MaxCharge), float64(least), 1e-6, "SoC %v: most charge", soc)
+			assert.GreaterOrEqual(t, float64(most), 0.98*float64(b.MaxDischarge), "SoC %v: most discharge", soc)
+		}
 	}
 }

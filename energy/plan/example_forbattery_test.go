@@ -69,10 +69,10 @@ func ExampleForBattery() {
 	fmt.Printf("SoC %v → %v, saving %.2f %s\n", res.StartSoC, res.EndSoC, res.Saving(), res.Currency)
 	// Output:
 	// 14:00–16:00 charge    5000 W
-	// 16:00–16:30 charge    1282 W
+	// 16:00–16:30 charge    1250 W
 	// 16:30–17:00 idle      0 W
-	// 17:00–19:00 discharge 4975 W
-	// 19:00–19:30 discharge 3124 W
+	// 17:00–19:00 discharge 4996 W
+	// 19:00–19:30 discharge 2981 W
 	// 19:30–21:00 idle      0 W
-	// SoC 25.0 % → 10.1 %, saving 8.10 AUD
+	// SoC 25.0 % → 10.2 %, saving 8.13 AUD
 }

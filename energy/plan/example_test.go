@@ -38,10 +38,10 @@ func ExamplePlan() {
 	// Output:
 	// 00:00–01:00 idle      0 W target 0.0 %
 	// 01:00–02:00 charge    5000 W target 67.4 %
-	// 02:00–03:00 charge    3429 W target 100.0 %
+	// 02:00–03:00 charge    3426 W target 99.9 %
 	// 03:00–04:00 idle      0 W target 0.0 %
-	// 04:00–05:00 discharge 4971 W target 47.6 %
-	// 05:00–06:00 discharge 3557 W target 10.1 %
+	// 04:00–05:00 discharge 5000 W target 47.2 %
+	// 05:00–06:00 discharge 3500 W target 10.3 %
 	// cost -4.09 AUD, doing nothing 0.00, saving 4.07
 }
 

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"math"
 	"slices"
 	"time"
 
@@ -15,8 +14,12 @@ type Result struct {
 	// Schedule covers the horizon with charge, discharge and idle windows
 	// (RepeatOnce), adjacent intervals of equal mode and power merged.
 	// Power is the AC power in W; TargetSoC, on charge and discharge
-	// windows, is the state of charge the window ends at. See Active for
-	// a schedule without the idle windows.
+	// windows, is the state of charge the window ends at (0, "none", when
+	// that is an empty battery). Adapters refuse what their vendor cannot
+	// carry out (energy.ErrUnsupported): send Active to a battery without
+	// idle windows, WithoutTargets to one that cannot stop at a state of
+	// charge (OpenADR). A vendor of daily periods only (AlphaESS) cannot
+	// carry out a one-off plan at all.
 	Schedule energy.Schedule
 	// Intervals are the horizon's intervals, cut at every boundary of the
 	// prices and the forecast, in order.
@@ -67,7 +70,9 @@ func (r Result) Saving() float64 {
 
 // Plan computes the schedule that minimises the cost of energy over p's
 // horizon. Invalid input returns a *energy.FieldError naming the field,
-// before any work.
+// before any work; so does a grid too large for the horizon (WithLevels:
+// intervals times states above 2²⁵, for example 10 000 levels over more
+// than three weeks at 5 minutes).
 func Plan(p Problem, opts ...Option) (Result, error) {
 	o, err := newOptions(opts)
 	if err != nil {
@@ -79,6 +84,10 @@ func Plan(p Problem, opts ...Option) (Result, error) {
 	}
 	m := model{b: p.Battery, segs: segs}
 	m.g = newGrid(p.Battery, segs, o.levels)
+	if cells := len(segs) * m.g.n; cells > maxCells {
+		return Result{}, energy.Invalid("WithLevels", "%d intervals × %d states of the grid (set by the levels and, for a slow charger, the charge power) are more than %d; plan a shorter horizon or with fewer levels",
+			len(segs), m.g.n, maxCells)
+	}
 	endValue := o.endValue
 	if !o.endSet {
 		endValue = m.defaultEndValue()
@@ -123,43 +132,6 @@ func (m model) result(moves []int, stored []float64, currency string, endValue f
 	}
 	r.Schedule = schedule(r.Intervals)
 	return r
-}
-
-// schedule turns intervals into windows, merging neighbours of equal mode
-// and power.
-func schedule(ivs []Interval) energy.Schedule {
-	var ws []energy.Window
-	for _, iv := range ivs {
-		mode, power := energy.ModeIdle, energy.Watts(0)
-		switch p := math.Round(float64(iv.Battery)*1000) / 1000; {
-		case p > 0:
-			mode, power = energy.ModeDischarge, energy.Watts(p)
-		case p < 0:
-			mode, power = energy.ModeCharge, energy.Watts(-p)
-		}
-		if n := len(ws); n > 0 && ws[n-1].Mode == mode && ws[n-1].Power == power && ws[n-1].End.Equal(iv.Start) {
-			ws[n-1].End = iv.End
-		} else {
-			ws = append(ws, energy.Window{Start: iv.Start, End: iv.End, Mode: mode, Power: power})
-		}
-		if mode != energy.ModeIdle {
-			ws[len(ws)-1].TargetSoC = iv.EndSoC
-		}
-	}
-	return energy.Schedule{Windows: ws, Repeat: energy.RepeatOnce}
-}
-
-// Active returns the schedule without its idle windows, for a battery that
-// should follow its vendor's default behaviour (usually self-consumption)
-// where the plan holds, or whose vendor cannot carry out idle windows.
-func (r Result) Active() energy.Schedule {
-	var ws []energy.Window
-	for _, w := range r.Schedule.Windows {
-		if w.Mode != energy.ModeIdle {
-			ws = append(ws, w)
-		}
-	}
-	return energy.Schedule{Windows: ws, Repeat: r.Schedule.Repeat}
 }
 
 // At returns the interval that holds t, and false when t lies outside the

@@ -3,7 +3,6 @@ package plan
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -64,7 +63,7 @@ func checkPlan(t *testing.T, p Problem, r Result, msg string) {
 }
 
 func TestPlanProperties(t *testing.T) {
-	r := rand.New(rand.NewPCG(13, 2))
+	r := seeded(t)
 	for i := range 150 {
 		step := resolutions[r.IntN(len(resolutions))]
 		n := 4 + r.IntN(96)
@@ -85,7 +84,7 @@ func TestPlanProperties(t *testing.T) {
 // Flat prices leave nothing to gain: every move loses to the efficiencies
 // or at best ties, and ties go to holding.
 func TestFlatPricesGiveIdle(t *testing.T) {
-	r := rand.New(rand.NewPCG(13, 3))
+	r := seeded(t)
 	for i := range 100 {
 		step := resolutions[r.IntN(len(resolutions))]
 		n := 4 + r.IntN(60)
@@ -119,7 +118,7 @@ func TestFlatPricesGiveIdle(t *testing.T) {
 // import costs, charging from the grid can only lose: the plan never
 // charges.
 func TestNoGridChargingToExportAtALoss(t *testing.T) {
-	r := rand.New(rand.NewPCG(13, 4))
+	r := seeded(t)
 	for i := range 100 {
 		p := randomProblem(r, 8+r.IntN(60), resolutions[r.IntN(len(resolutions))], true, false)
 		eta := p.Battery.ChargeEfficiency * p.Battery.DischargeEfficiency
@@ -141,6 +140,39 @@ func TestNoGridChargingToExportAtALoss(t *testing.T) {
 		checkPlan(t, p, res, fmt.Sprintf("case %d", i))
 		for _, w := range res.Schedule.Windows {
 			require.NotEqual(t, energy.ModeCharge, w.Mode, "case %d: charges %v..%v", i, w.Start, w.End)
+		}
+	}
+}
+
+// With a forecast, a kWh bought to store can only lose when no import
+// price, after both conversions, pays back the cheapest one and no export
+// price pays back any: then the battery charges only from PV surplus, and
+// a charging interval draws from the grid at most the one step by which
+// the grid can overshoot the surplus.
+func TestNoGridChargingAtALossWithForecast(t *testing.T) {
+	r := seeded(t)
+	for i := range 100 {
+		p := randomProblem(r, 8+r.IntN(60), resolutions[r.IntN(len(resolutions))], true, true)
+		eta := p.Battery.ChargeEfficiency * p.Battery.DischargeEfficiency
+		base := 0.05 + r.Float64()*0.4
+		for j := range p.Prices {
+			pr := &p.Prices[j]
+			if pr.Channel == energy.ChannelImport {
+				pr.PerKWh = base * (1 + (1/eta-1)*0.999*r.Float64()) // max·η < min
+			} else {
+				pr.PerKWh = base * r.Float64()
+			}
+		}
+		msg := fmt.Sprintf("case %d", i)
+		res, err := Plan(p)
+		require.NoError(t, err, msg)
+		checkPlan(t, p, res, msg)
+		for j, iv := range res.Intervals {
+			if iv.Battery < 0 {
+				h := iv.End.Sub(iv.Start).Hours()
+				assert.LessOrEqual(t, float64(iv.Grid)*h, float64(res.Step)/p.Battery.ChargeEfficiency+1e-6,
+					"%s: interval %d charges %v from the grid (load %v, PV %v)", msg, j, iv.Battery, iv.Load, iv.PV)
+			}
 		}
 	}
 }

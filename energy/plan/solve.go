@@ -11,6 +11,11 @@ import (
 // stores per state.
 const maxStates = 30_000
 
+// maxCells bounds intervals × states, the recursion's memory (two bytes a
+// cell) and, times the moves of an interval, its work: maxIntervals and
+// maxStates alone would allow gigabytes.
+const maxCells = 1 << 25
+
 // grid is the discretised stored energy: state s holds e0 + (s−lo)·step Wh.
 type grid struct {
 	step float64 // Wh per level
@@ -21,8 +26,8 @@ type grid struct {
 func (g grid) energy(e0 float64, s int) float64 { return e0 + float64(s-g.lo)*g.step }
 
 // newGrid chooses the grid for b over segs: usable/levels per step, adjusted
-// so that full charge power over the commonest interval length is a whole
-// number of steps, and anchored at the present state of charge so that
+// so that full power over the commonest interval length is a whole number
+// of steps (see align), and anchored at the present state of charge so that
 // holding is always a plan on the grid.
 func newGrid(b Battery, segs []segment, levels int) grid {
 	c := float64(b.Capacity)
@@ -31,10 +36,9 @@ func newGrid(b Battery, segs []segment, levels int) grid {
 	if usable <= 0 || (b.MaxCharge == 0 && b.MaxDischarge == 0) {
 		return grid{step: 1, n: 1}
 	}
-	step := usable / float64(levels)
-	if ec := float64(b.MaxCharge) * commonest(segs).Hours() * b.ChargeEfficiency; ec > 0 {
-		step = ec / max(1, math.Round(ec/step))
-	}
+	h := commonest(segs).Hours()
+	step := align(usable/float64(levels),
+		float64(b.MaxCharge)*h*b.ChargeEfficiency, float64(b.MaxDischarge)*h/b.DischargeEfficiency)
 	if usable/step > maxStates {
 		step = usable / maxStates
 	}
@@ -43,6 +47,38 @@ func newGrid(b Battery, segs []segment, levels int) grid {
 	lo := int(math.Floor((e0-float64(minSoC)*c)/step + slack))
 	hi := int(math.Floor((float64(maxSoC)*c-e0)/step + slack))
 	return grid{step: step, lo: lo, n: lo + hi + 1}
+}
+
+// align returns a step near step, with up to half as many again steps to
+// the usable range, in which a full charge over one interval, ec Wh in the
+// cells, is a whole number of steps and a full discharge, ed Wh out of the
+// cells, falls short of a whole number by as little as that range allows.
+// With 5-minute intervals one interval moves only a few steps, so aligning
+// the charge alone could leave the discharge most of a step, a tenth of
+// its power, short at the peak. Where the battery cannot charge, the
+// discharge is aligned instead.
+func align(step, ec, ed float64) float64 {
+	if ec <= 0 {
+		ec, ed = ed, 0
+	}
+	k0 := max(1, math.Round(ec/step))
+	if ed <= 0 {
+		return ec / k0
+	}
+	// shortfall is the share of ed lost to the floor in reach.
+	shortfall := func(k float64) float64 {
+		f := ed / (ec / k)
+		return (f - math.Floor(f+1e-9)) / f
+	}
+	// At most 64 candidates: from k0 = 128 on, the floor loses under 1 %
+	// anyway, and a huge power limit (k0 in the billions) must not loop.
+	best := k0
+	for k := k0 + 1; k <= min(math.Floor(k0*3/2), k0+64); k++ {
+		if shortfall(k) < shortfall(best)-1e-9 {
+			best = k
+		}
+	}
+	return ec / best
 }
 
 // commonest returns the most frequent segment length (the shorter on a tie).

@@ -98,3 +98,24 @@ func TestSplitRoundTrip(t *testing.T) {
 	assert.InDelta(t, 0.9, c, 1e-12)
 	assert.InDelta(t, 0.9, d, 1e-12)
 }
+
+// The bounds on intervals and on states do not compose: a long horizon on
+// a fine grid would need gigabytes for the recursion's choices and hours of
+// work. It is refused, naming the option that sets the grid, before any
+// allocation.
+func TestPlanRefusesAGridTooLargeForItsHorizon(t *testing.T) {
+	imp := make([]float64, 20_000)
+	for i := range imp {
+		imp[i] = 0.1 + float64(i%7)/10
+	}
+	p := Problem{Prices: curve(energy.ChannelImport, t0, 5*time.Minute, imp...), Battery: home()}
+	_, err := Plan(p, WithLevels(MaxLevels))
+	var fe *energy.FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "WithLevels", fe.Field)
+	assert.ErrorIs(t, err, energy.ErrInvalid)
+
+	// The default grid over the same horizon is fine.
+	_, err = Plan(p)
+	require.NoError(t, err)
+}
