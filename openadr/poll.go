@@ -3,32 +3,46 @@ package openadr
 import (
 	"context"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
 
-// poll answers oadrPoll with the oldest queued message, or with an empty
-// oadrResponse (200, empty requestID: oadrPoll has none) when nothing waits.
-// The message leaves the queue now; undo puts it back first in the queue if
-// the answer could not be written.
+// poll answers oadrPoll with a message due again (see WithRedeliverAfter),
+// else the oldest queued message, or with an empty oadrResponse (200, empty
+// requestID: oadrPoll has none) when nothing waits. The message leaves the
+// queue now; undo puts it back first in the queue if the answer could not be
+// written.
 func (v *VTN) poll(ctx context.Context, c Caller, m *oadr.Poll) (oadr.Message, func(context.Context), error) {
+	switch idle, err := v.idle(ctx, c, m.VenID); {
+	case err != nil:
+		return nil, nil, err
+	case idle:
+		return ack("", m.VenID), nil, nil
+	}
 	// One variable for what the Store callback hands out: it is moved to
 	// the heap, and one allocation per poll is cheaper than two.
 	var out struct {
-		answer oadr.Message
-		taken  Queued
+		answer  oadr.Message
+		taken   Queued
+		givenUp []string
 	}
 	err := v.updateVEN(ctx, c, m.VenID, func(st *VENState) error {
-		q, ok := st.dequeue()
+		now := v.clock.Now()
+		q, again, ok, givenUp := v.next(st, now)
+		out.givenUp = givenUp
 		switch {
 		case !ok:
 		case q.Message == nil:
 			// An event notice: the event list as of now. The eiResponse
 			// answers no oadrRequestEvent, so its requestID is empty.
-			out.answer = v.distributeEvent(st, oadr.OK(""), v.clock.Now())
+			out.answer = v.distributeEvent(st, oadr.OK(""), now)
 		default:
 			out.answer = q.Message
+		}
+		if ok {
+			v.track(st, q, out.answer, again)
 		}
 		out.taken = q
 		return nil
@@ -36,10 +50,33 @@ func (v *VTN) poll(ctx context.Context, c Caller, m *oadr.Poll) (oadr.Message, f
 	if err != nil {
 		return nil, nil, err
 	}
+	for _, name := range out.givenUp {
+		v.log.WarnContext(ctx, "openadr: VEN never answered a message sent "+strconv.Itoa(MaxDeliveries)+" times; no longer waiting", "venID", logID(m.VenID), "message", name)
+	}
 	if out.answer == nil {
 		return ack("", m.VenID), nil, nil
 	}
 	return out.answer, v.undoPoll(c, m.VenID, out.taken), nil
+}
+
+// idle reports whether a poll of venID has nothing to deliver and nothing to
+// count: no queued message and none waiting for an answer. It only reads, so
+// that the commonest request, an empty poll, costs a Store a read rather than
+// an update. A message queued just after the read goes out with the next
+// poll, as it would had it been queued just after this one.
+func (v *VTN) idle(ctx context.Context, c Caller, venID string) (bool, error) {
+	if venID == "" {
+		return false, nil // updateVEN refuses it
+	}
+	idle := false
+	err := v.store.View(ctx, venID, func(st *VENState) error {
+		if err := checkCaller(c, &st.Registration); err != nil {
+			return err
+		}
+		idle = len(st.Queue) == 0 && len(st.Delivered) == 0
+		return nil
+	})
+	return idle, err
 }
 
 // undoPoll returns the function that puts q back. It is made apart from
@@ -53,6 +90,10 @@ func (v *VTN) undoPoll(c Caller, venID string, q Queued) func(context.Context) {
 // that one builds the same list.
 func (v *VTN) requeue(ctx context.Context, c Caller, venID string, q Queued) {
 	err := v.updateVEN(ctx, c, venID, func(st *VENState) error {
+		st.Delivered = slices.DeleteFunc(st.Delivered, func(d Delivered) bool { return d.same(q) })
+		if len(st.Delivered) == 0 {
+			st.Delivered = nil
+		}
 		if q.Message == nil && slices.ContainsFunc(st.Queue, func(q Queued) bool { return q.Message == nil }) {
 			return nil
 		}

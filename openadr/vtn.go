@@ -47,6 +47,9 @@ type VTN struct {
 	// each normalised fingerprint to its venID (nil: no allow-list).
 	provisioned []provisionedVEN
 	allowed     map[string]string
+
+	// redeliverAfter is WithRedeliverAfter's polls; 0 sends nothing twice.
+	redeliverAfter int
 }
 
 // NewVTN returns a VTN named vtnID. It does no I/O.
@@ -69,6 +72,8 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 			Name:       oadr.Profile20b,
 			Transports: []oadr.TransportName{oadr.TransportSimpleHTTP},
 		}},
+
+		redeliverAfter: DefaultRedeliverAfter,
 	}
 	for _, o := range opts {
 		o(v)
@@ -92,6 +97,8 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 		return nil, energy.Invalid("WithMaxVENs", "%d is not positive", v.maxVENs)
 	case v.maxAnswer < minAnswerBytes:
 		return nil, energy.Invalid("WithMaxAnswerBytes", "%d is below %d", v.maxAnswer, minAnswerBytes)
+	case v.redeliverAfter < 0:
+		return nil, energy.Invalid("WithRedeliverAfter", "%d is negative", v.redeliverAfter)
 	case v.marketContext == "":
 		return nil, energy.Invalid("WithMarketContext", "empty market context")
 	case v.delivery != DeliverByPoll && v.delivery != DeliverInRegisteredReport:
@@ -175,6 +182,7 @@ func (v *VTN) handle(ctx context.Context, svc oadr.ServiceName, c Caller, body [
 		answer, undo, err = v.poll(ctx, c, p)
 	default:
 		answer, err = v.route(ctx, c, msg)
+		v.settle(ctx, c, msg)
 	}
 	if err != nil {
 		pe := protocolError(err)
