@@ -118,7 +118,7 @@ func (v *VTN) decode(svc oadr.ServiceName, body []byte) (oadr.Message, error) {
 	}
 	msg, err := oadr.Unmarshal(body)
 	if p, ok := msg.(*oadr.Poll); ok && err == nil && cacheable {
-		v.polls.put(body, p)
+		v.polls.put(body, p, max(pollCacheMin, v.maxVENs))
 	}
 	return msg, err
 }
@@ -126,16 +126,22 @@ func (v *VTN) decode(svc oadr.ServiceName, body []byte) (oadr.Message, error) {
 // pollCache remembers the decoding of oadrPoll bodies. A VEN's polls are
 // byte-for-byte the same (oadrPoll carries nothing but the venID), polls are
 // most of a VTN's traffic, and decoding is a large part of the cost of
-// answering one, so each distinct body is decoded once. Decoding is a pure function of
-// the bytes, and the cached *oadr.Poll is never modified, so sharing it is
-// safe.
+// answering one, so each distinct body is decoded once. Decoding is a pure
+// function of the bytes, and the cached *oadr.Poll is never modified, so
+// sharing it is safe.
+//
+// It holds one body per VEN the VTN may register (WithMaxVENs), a few
+// hundred bytes each: a smaller cache would miss on every poll of a fleet
+// larger than it, whatever the eviction. Bodies that are not any VEN's
+// (a client making up venIDs) take the room of real ones at random, which
+// costs those VENs one decoding each.
 type pollCache struct {
 	mu sync.RWMutex
 	m  map[string]*oadr.Poll
 }
 
 const (
-	pollCacheMax  = 8192 // distinct bodies; one per VEN in practice
+	pollCacheMin  = 1024 // distinct bodies at least; one per VEN in practice
 	pollCacheBody = 2048 // larger bodies are not polls worth remembering
 )
 
@@ -146,13 +152,19 @@ func (c *pollCache) get(body []byte) *oadr.Poll {
 	return p
 }
 
-func (c *pollCache) put(body []byte, p *oadr.Poll) {
+// put remembers p as the decoding of body, keeping at most limit bodies:
+// a full cache drops one at random (map iteration order) to make room.
+func (c *pollCache) put(body []byte, p *oadr.Poll, limit int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= pollCacheMax {
-		// Start over rather than track use: VENs that still poll are
-		// back within one poll period.
+	if c.m == nil {
 		c.m = make(map[string]*oadr.Poll)
+	}
+	if len(c.m) >= limit {
+		for k := range c.m {
+			delete(c.m, k)
+			break
+		}
 	}
 	c.m[string(body)] = p
 }
