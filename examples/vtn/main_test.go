@@ -73,7 +73,9 @@ func TestRunStopsOnSIGTERM(t *testing.T) {
 	var out syncBuffer
 	var errs bytes.Buffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "vtn.db")}, &out, &errs) }()
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "vtn.db")}, &out, &errs)
+	}()
 	require.Eventually(t, func() bool { return strings.Contains(out.String(), "listening") }, 5*time.Second, 10*time.Millisecond)
 	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
 	select {
