@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"hash/maphash"
 	"log/slog"
+	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
@@ -64,13 +65,31 @@ var (
 	_ openadr.Notifier = (*Store)(nil)
 )
 
+// DefaultMaxConns is the size of the connection pool Open makes when the
+// connection string sets no pool_max_conns. Every VEN request is a query or
+// two, and a request waiting for a pooled connection waits for another's
+// round trip, so the pool is larger than pgx's default (the number of CPUs,
+// at least 4).
+const DefaultMaxConns = 16
+
 // Open connects to the database at url (a PostgreSQL connection string) and
 // migrates its schema. It checks the connection, so it does I/O.
+//
+// The string may carry pgxpool's settings (pool_max_conns, default
+// DefaultMaxConns) and server settings: search_path puts the tables in a
+// schema of their own; synchronous_commit=off lets a commit return before
+// its WAL reaches the disk, which multiplies the rate of writes (telemetry
+// reports) on a disk with slow flushes, and loses nothing when a VTN
+// process crashes, but loses the last fraction of a second of changes
+// should the database server's machine crash.
 func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// pgx's message may quote the URL, password included.
 		return nil, errors.New("pgstore: the connection string does not parse")
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = DefaultMaxConns
 	}
 	return OpenConfig(ctx, cfg, opts...)
 }
