@@ -18,7 +18,8 @@ import (
 // registered, its reports offered, one telemetry report taken, its queue
 // drained), reports the live heap per VEN (heapB/VEN, and heapB/VEN-polled
 // once each VEN has polled once, poll cache included), then times empty
-// polls spread over all of them. Compare the poll ns/op across N: it should hardly grow.
+// polls spread over all of them. Compare the poll ns/op across N: it should
+// hardly grow.
 // N is 1,000 and 100,000; GRIDWIRE_SCALE_VENS adds another (1000000 needs
 // about 8 GiB).
 //
