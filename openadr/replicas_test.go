@@ -15,54 +15,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr"
+	"github.com/gridwire/gridwire/openadr/internal/pgtest"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/pgstore"
 )
-
-// pgSchemaURL returns the connection string of a new schema of the
-// database GRIDWIRE_TEST_POSTGRES names, dropped when t ends. Without the
-// variable the test skips, saying how to run it; under CI=true it fails.
-func pgSchemaURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("GRIDWIRE_TEST_POSTGRES")
-	if base == "" {
-		msg := "PostgreSQL test not run: set GRIDWIRE_TEST_POSTGRES to a database URL (bash .ci/run starts one)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		fmt.Fprintln(os.Stderr, "gridwire: "+t.Name()+": "+msg)
-		t.Skip(msg)
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	require.NoError(t, err)
-	defer conn.Close(ctx)
-	schema := fmt.Sprintf("gridwire_replicas_%d", time.Now().UnixNano())
-	_, err = conn.Exec(ctx, "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		if c, err := pgx.Connect(context.Background(), base); err == nil {
-			c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			c.Close(context.Background())
-		}
-	})
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	// Commits wait for no disk flush: what is tested is how the replicas
-	// share the state, not the server's durability, and the test must
-	// stay within its time on a busy machine.
-	q.Set("synchronous_commit", "off")
-	u.RawQuery = q.Encode()
-	return u.String()
-}
 
 // replica is one VTN process: its own pgstore.Store (pool, cache, listener)
 // and HTTP server.
@@ -90,7 +51,13 @@ func TestReplicas(t *testing.T) {
 		workers = 16 // concurrent HTTP clients
 	)
 	began := time.Now()
-	u := pgSchemaURL(t)
+	if os.Getenv(pgtest.Env) == "" && os.Getenv("CI") != "true" {
+		fmt.Fprintln(os.Stderr, "gridwire: "+t.Name()+": "+pgtest.Missing)
+	}
+	// Commits wait for no disk flush: what is tested is how the replicas
+	// share the state, not the server's durability, and the test must stay
+	// within its time on a busy machine.
+	u := pgtest.SchemaURL(t, map[string]string{"synchronous_commit": "off"})
 	ctx, cancel := context.WithCancel(context.Background())
 	var listeners sync.WaitGroup
 	defer func() { cancel(); listeners.Wait() }()

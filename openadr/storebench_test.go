@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/openadr"
+	"github.com/gridwire/gridwire/openadr/internal/pgtest"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/pgstore"
 	"github.com/gridwire/gridwire/openadr/sqlitestore"
@@ -40,13 +41,9 @@ func BenchmarkStores(b *testing.B) {
 			return s
 		}},
 		{"postgres", func(b *testing.B) openadr.Store {
-			u := os.Getenv("GRIDWIRE_TEST_POSTGRES")
-			if u == "" {
-				b.Skip("GRIDWIRE_TEST_POSTGRES not set")
-			}
-			s, err := pgstore.Open(context.Background(), u)
-			require.NoError(b, err)
-			_, err = s.Pool().Exec(context.Background(), `DELETE FROM vens`)
+			// A schema of its own: tests of other packages may use the
+			// database at the same time.
+			s, err := pgstore.Open(context.Background(), pgtest.SchemaURL(b, nil))
 			require.NoError(b, err)
 			b.Cleanup(s.Close)
 			return s
