@@ -2,6 +2,7 @@ package openadr
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/gridwire/gridwire/openadr/oadr"
@@ -159,4 +160,34 @@ type Notifier interface {
 	// from any process, after Subscribe returned; stop releases it. It
 	// does no I/O.
 	Subscribe(venID string) (woken <-chan struct{}, stop func())
+}
+
+// VENCounter is an optional capability of a Store: the number of stored
+// VENs without listing them. The VTN counts VENs at every registration
+// (WithMaxVENs); without it, it lists them (Store.VENs), which costs a
+// registration time in proportion to the fleet.
+type VENCounter interface {
+	// CountVENs returns how many VENs are stored.
+	CountVENs(ctx context.Context) (int, error)
+}
+
+// countVENs returns how many VENs s stores.
+func countVENs(ctx context.Context, s Store) (int, error) {
+	if c, ok := s.(VENCounter); ok {
+		return c.CountVENs(ctx)
+	}
+	ids, err := s.VENs(ctx)
+	return len(ids), err
+}
+
+// stored reports whether s stores venID.
+func stored(ctx context.Context, s Store, venID string) (bool, error) {
+	err := s.View(ctx, venID, func(*VENState) error { return nil })
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrUnknownVEN):
+		return false, nil
+	}
+	return false, err
 }

@@ -61,8 +61,9 @@ func WithCacheSize(n int) Option { return func(s *Store) { s.cacheMax = max(n, 0
 func WithLogger(l *slog.Logger) Option { return func(s *Store) { s.log = l } }
 
 var (
-	_ openadr.Store    = (*Store)(nil)
-	_ openadr.Notifier = (*Store)(nil)
+	_ openadr.Store      = (*Store)(nil)
+	_ openadr.Notifier   = (*Store)(nil)
+	_ openadr.VENCounter = (*Store)(nil)
 )
 
 // DefaultMaxConns is the size of the connection pool Open makes when the
@@ -368,4 +369,13 @@ func (s *Store) VENs(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("pgstore: listing VENs: %w", err)
 	}
 	return ids, nil
+}
+
+// CountVENs implements openadr.VENCounter.
+func (s *Store) CountVENs(ctx context.Context) (int, error) {
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM vens`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("pgstore: counting VENs: %w", err)
+	}
+	return n, nil
 }

@@ -9,7 +9,8 @@
 //	}
 //
 // It checks create, duplicate, view, update and delete, the
-// registration-ID lookup, the listing order, that no update is lost when 100
+// registration-ID lookup, the listing order (and the count, for an
+// openadr.VENCounter), that no update is lost when 100
 // goroutines update the same VEN, that an error from fn saves nothing, that a
 // cancelled context is refused, and that a state (poll-queue messages
 // included) comes back exactly as it was stored. With Harness.Reopen it also
@@ -300,6 +301,12 @@ func testVENs(t *testing.T, h Harness) {
 	ids, err = s.VENs(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"ven-a", "ven-b", "ven-c"}, ids)
+	if c, ok := s.(openadr.VENCounter); ok {
+		require.NoError(t, s.Delete(ctx, "ven-b"))
+		n, err := c.CountVENs(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 2, n, "CountVENs")
+	}
 }
 
 // testNoLostUpdate has 100 goroutines append to the same VEN's state at
