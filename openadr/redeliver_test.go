@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/ven"
 )
@@ -209,4 +210,14 @@ func TestRedeliverStateEncodes(t *testing.T) {
 	assert.Equal(t, rr.RequestID, as[*oadr.RegisterReport](t, d.Entry.Message).RequestID)
 	assert.Equal(t, 1, d.Polls)
 	assert.Equal(t, 1, d.Sent)
+}
+
+func TestWithRedeliverAfterValidates(t *testing.T) {
+	_, err := NewVTN("VTN_TEST", WithRedeliverAfter(-1))
+	var fe *energy.FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "WithRedeliverAfter", fe.Field)
+	v, err := NewVTN("VTN_TEST")
+	require.NoError(t, err)
+	assert.Equal(t, DefaultRedeliverAfter, v.redeliverAfter)
 }
