@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr/oadr"
@@ -176,13 +177,18 @@ func (v *VTN) answered(ctx context.Context, venID, resource string, sent []sentE
 // answer can slip between the two. No goroutine and no timer is involved:
 // the waiter's context bounds the wait.
 //
-// The signal is in process: with several VTN processes sharing one Store, an
-// answer handled by another process does not wake this one's waiters (use
-// WithoutWaiting and read Battery.ScheduleEvents there).
+// The signal is in process unless the Store is a Notifier (WithStore sets
+// remote): then subscribe and notify go through the Store, so that an answer
+// handled by another VTN process sharing it wakes this one's waiters.
 type answerSignal struct {
-	mu sync.Mutex
-	m  map[string]*answerWaiters // by venID
+	mu     sync.Mutex
+	m      map[string]*answerWaiters // by venID
+	remote Notifier
 }
+
+// notifyTimeout bounds a Notifier's Notify, which is I/O done after the
+// request's change is stored, whatever became of the request.
+const notifyTimeout = 5 * time.Second
 
 type answerWaiters struct {
 	ch chan struct{} // closed by notify
@@ -192,6 +198,9 @@ type answerWaiters struct {
 // subscribe returns a channel that is closed at the next notify for venID,
 // and the function to call once the caller stops waiting on it.
 func (s *answerSignal) subscribe(venID string) (<-chan struct{}, func()) {
+	if s.remote != nil {
+		return s.remote.Subscribe(venID)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.m == nil {
@@ -215,6 +224,14 @@ func (s *answerSignal) subscribe(venID string) (<-chan struct{}, func()) {
 
 // notify wakes everyone waiting on venID.
 func (s *answerSignal) notify(venID string) {
+	if s.remote != nil {
+		// A failure leaves other processes' waiters asleep until their
+		// context ends; there is nobody to tell but the waiters themselves.
+		ctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
+		defer cancel()
+		_ = s.remote.Notify(ctx, venID)
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if w := s.m[venID]; w != nil {

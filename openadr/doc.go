@@ -145,4 +145,58 @@
 // State lives behind the Store interface (a MemStore by default): one
 // VENState per VEN, changed atomically. Event statuses are computed from the
 // clock when events are sent or read; the VTN starts no goroutines.
+//
+// # Durable stores
+//
+// A MemStore forgets everything when the process ends. Two durable stores
+// keep the whole VENState (registration, offered reports, report requests,
+// the poll queue with each message as the VEN will receive it, events with
+// their modification numbers and answers, telemetry) and take a change only
+// once it is written: openadr/sqlitestore, a SQLite file in WAL mode
+// through a pure-Go driver, the default for one VTN process; and
+// openadr/pgstore, PostgreSQL, for several. Both run the conformance suite in
+// openadr/storetest, which a third-party Store can run too, and migrate their
+// schema from SQL embedded in the binary, refusing a database a newer binary
+// migrated.
+//
+//	store, err := sqlitestore.Open(ctx, "vtn.db")
+//	if err != nil {
+//		return err
+//	}
+//	defer store.Close()
+//	vtn, err := openadr.NewVTN("VTN_GRIDWIRE", openadr.WithStore(store))
+//
+// Nothing a VEN was told is lost in a crash: an answered request is in the
+// store. A message a poll delivered whose answer never came (the VEN's
+// oadrCreatedEvent, oadrCreatedReport, oadrRegisteredReport,
+// oadrCanceledReport or oadrCanceledPartyRegistration) is sent again by the
+// VEN's WithRedeliverAfter-th poll after it (DefaultRedeliverAfter), the same
+// requestID, eventIDs and modification numbers, up to MaxDeliveries times;
+// what waits for an answer is part of VENState (Delivered), so it survives a
+// restart too. An empty poll only reads the store.
+//
+// # Several VTNs
+//
+// Several VTN processes can share one PostgreSQL database (pgstore) behind
+// any HTTP load balancer, with no affinity of VENs to processes: every
+// request reads and changes the VEN's state in the database, under a
+// transaction-scoped advisory lock per VEN, so a VEN's requests may reach
+// any process in any order and each queued message is delivered once.
+// A Battery.SetSchedule waiting in one process for an opt-in that another
+// process receives is woken through PostgreSQL's LISTEN/NOTIFY: a Store that
+// implements Notifier carries the wake-up, and pgstore.Store does once the
+// application runs its Listen (one connection of its own per process):
+//
+//	store, err := pgstore.Open(ctx, os.Getenv("VTN_DATABASE_URL"))
+//	if err != nil {
+//		return err
+//	}
+//	defer store.Close()
+//	go store.Listen(ctx) // until ctx ends
+//	vtn, err := openadr.NewVTN("VTN_GRIDWIRE", openadr.WithStore(store))
+//
+// Give every process the same vtnID and options. WithMaxVENs is counted per
+// registration, not across processes at once, so concurrent registrations
+// may pass it by a few. docs/several-vtns.md in the repository is a short
+// guide, with a load balancer's configuration.
 package openadr

@@ -121,11 +121,13 @@ func validateEmitted() error {
 // t0 is the fake clock's start in most tests.
 var t0 = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
-// newVTN returns a VTN on a fake clock.
+// newVTN returns a VTN on a fake clock. It sends nothing twice (tests that
+// drain a queue without answering would see messages come back); the
+// redelivery tests turn it on.
 func newVTN(t testing.TB, opts ...Option) (*VTN, *clock.Fake) {
 	t.Helper()
 	clk := clock.NewFake(t0)
-	v, err := NewVTN("VTN_TEST", append([]Option{WithClock(clk)}, opts...)...)
+	v, err := NewVTN("VTN_TEST", append([]Option{WithClock(clk), WithRedeliverAfter(0)}, opts...)...)
 	require.NoError(t, err)
 	return v, clk
 }

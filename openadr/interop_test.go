@@ -276,7 +276,9 @@ func TestInteropEPRI(t *testing.T) {
 	const venID, dir = "VEN_EPRI_1", "epri-ven-interop/"
 	clk := clock.NewFake(time.Date(2026, 11, 22, 1, 59, 21, 0, time.UTC))
 	var opts []oadr.OptType
-	v, err := NewVTN("VTN_SANDBOX", WithClock(clk), WithPollFrequency(2*time.Second),
+	// The capture is of a VTN that sends nothing twice; its VEN's answer
+	// to the VTN's oadrRegisterReport is not in it.
+	v, err := NewVTN("VTN_SANDBOX", WithClock(clk), WithPollFrequency(2*time.Second), WithRedeliverAfter(0),
 		WithRegistrationHook(func(_ context.Context, r RegistrationRequest) (Decision, error) {
 			assert.Equal(t, "fortress-epri-ven", r.VenName)
 			return Decision{VenID: venID, RegistrationID: "REG_EPRI_1"}, nil

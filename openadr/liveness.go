@@ -88,10 +88,16 @@ func (v *VTN) contactStep() time.Duration { return v.silenceWindow() / 2 }
 // update of the request, when the recorded contact is a step old or the VEN
 // was reported silent.
 func (v *VTN) recordContact(st *VENState) {
-	now := v.clock.Now()
-	if st.Contact.Silent || now.Sub(lastContact(st)) >= v.contactStep() {
-		st.Contact = Contact{Last: now}
+	if v.contactDue(st) {
+		st.Contact = Contact{Last: v.clock.Now()}
 	}
+}
+
+// contactDue reports whether a request from the VEN now is to be recorded
+// as its latest contact: the recorded one is a step old, or the VEN was
+// reported silent.
+func (v *VTN) contactDue(st *VENState) bool {
+	return st.Contact.Silent || v.clock.Now().Sub(lastContact(st)) >= v.contactStep()
 }
 
 // lastContact is the VEN's latest accepted request, or its registration.

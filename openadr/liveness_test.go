@@ -116,3 +116,20 @@ func TestContactRecordedCoarsely(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, t0.Add(300*time.Second), last, "a poll 10 s after the recorded one writes nothing")
 }
+
+// TestEmptyPollsAreContact: a VEN with nothing to receive polls with empty
+// answers only, which read the Store rather than update it; those polls
+// must still count as contact.
+func TestEmptyPollsAreContact(t *testing.T) {
+	v, clk := newVTN(t)
+	venID, _ := register(t, v, "ven")
+	drain(t, v, venID)
+	for range 12 {
+		clk.Advance(10 * time.Second)
+		_, empty := pollMsg(t, v, venID).(*oadr.Response)
+		require.True(t, empty)
+		changes, err := v.CheckLiveness(bg)
+		require.NoError(t, err)
+		require.Empty(t, changes, "a VEN polling every period went silent at %v", clk.Now().Sub(t0))
+	}
+}

@@ -27,7 +27,10 @@ func NewMemStore() *MemStore {
 	return &MemStore{vens: make(map[string]*memEntry), byReg: make(map[string]string)}
 }
 
-var _ Store = (*MemStore)(nil)
+var (
+	_ Store      = (*MemStore)(nil)
+	_ VENCounter = (*MemStore)(nil)
+)
 
 // Create implements Store.
 func (s *MemStore) Create(ctx context.Context, st *VENState) error {
@@ -153,4 +156,14 @@ func (s *MemStore) VENs(ctx context.Context) ([]string, error) {
 	s.mu.RUnlock()
 	slices.Sort(ids)
 	return ids, nil
+}
+
+// CountVENs implements VENCounter.
+func (s *MemStore) CountVENs(ctx context.Context) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.vens), nil
 }

@@ -34,7 +34,14 @@ const (
 type Option func(*VTN)
 
 // WithStore sets where the VTN keeps its state (default: a new MemStore).
-func WithStore(s Store) Option { return func(v *VTN) { v.store = s } }
+// A Store that is also a Notifier carries the wake-up of SetSchedule's wait
+// between VTN processes.
+func WithStore(s Store) Option {
+	return func(v *VTN) {
+		v.store = s
+		v.answers.remote, _ = s.(Notifier)
+	}
+}
 
 // WithLogger sets the logger; nil (the default) discards.
 func WithLogger(l *slog.Logger) Option { return func(v *VTN) { v.log = l } }
@@ -208,3 +215,29 @@ func WithReregistrationOfUnknownVENs() Option {
 // registration is a new VEN, and only the registration hook can replace one
 // (Decision.VenID or Decision.Replaces).
 func WithSharedCertificates() Option { return func(v *VTN) { v.life.sharedCerts = true } }
+
+// DefaultRedeliverAfter is how many polls a VEN may make after a message
+// that asks for an answer before the message is sent again (see
+// WithRedeliverAfter). A VEN answers a message before its next poll, so
+// three polls leave room for a lost answer or a slow one without resending
+// what is merely late.
+const DefaultRedeliverAfter = 3
+
+// MaxDeliveries is how often a message is sent in all before the VTN stops
+// waiting for its answer (and logs a warning): a VEN that never answers a
+// kind of message costs a few repeats, not a repeat every few polls forever.
+const MaxDeliveries = 5
+
+// WithRedeliverAfter sets after how many polls an unanswered message is sent
+// again (default DefaultRedeliverAfter; 0 never sends a message twice;
+// negative is an error). A message that asks for an answer (an event list
+// with events whose responseRequired is always, oadrCreateReport, the VTN's
+// oadrRegisterReport, oadrCancelReport, oadrCancelPartyRegistration) is
+// remembered in the VEN's state when a poll delivers it; if the VEN has not
+// answered by its n-th poll after that one, that poll gets the message again
+// (before anything queued), up to MaxDeliveries sends in all. It is the same message:
+// the same requestID, and for events the same eventIDs and modification
+// numbers (an event list is built with the statuses of the moment), which a
+// VEN that did see it takes as a repeat. The count lives in the VEN's state,
+// so with a durable Store it survives a restart.
+func WithRedeliverAfter(polls int) Option { return func(v *VTN) { v.redeliverAfter = polls } }

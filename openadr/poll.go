@@ -3,32 +3,46 @@ package openadr
 import (
 	"context"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
 
-// poll answers oadrPoll with the oldest queued message, or with an empty
-// oadrResponse (200, empty requestID: oadrPoll has none) when nothing waits.
-// The message leaves the queue now; undo puts it back first in the queue if
-// the answer could not be written.
+// poll answers oadrPoll with a message due again (see WithRedeliverAfter),
+// else the oldest queued message, or with an empty oadrResponse (200, empty
+// requestID: oadrPoll has none) when nothing waits. The message leaves the
+// queue now; undo puts it back first in the queue if the answer could not be
+// written.
 func (v *VTN) poll(ctx context.Context, c Caller, m *oadr.Poll) (oadr.Message, func(context.Context), error) {
+	switch idle, err := v.idle(ctx, c, m.VenID); {
+	case err != nil:
+		return nil, nil, err
+	case idle:
+		return ack("", m.VenID), nil, nil
+	}
 	// One variable for what the Store callback hands out: it is moved to
 	// the heap, and one allocation per poll is cheaper than two.
 	var out struct {
-		answer oadr.Message
-		taken  Queued
+		answer  oadr.Message
+		taken   Queued
+		givenUp []string
 	}
 	err := v.updateVEN(ctx, c, m.VenID, func(st *VENState) error {
-		q, ok := st.dequeue()
+		now := v.clock.Now()
+		q, again, ok, givenUp := v.next(st, now)
+		out.givenUp = givenUp
 		switch {
 		case !ok:
 		case q.Message == nil:
 			// An event notice: the event list as of now. The eiResponse
 			// answers no oadrRequestEvent, so its requestID is empty.
-			out.answer = v.distributeEvent(st, oadr.OK(""), v.clock.Now())
+			out.answer = v.distributeEvent(st, oadr.OK(""), now)
 		default:
 			out.answer = q.Message
+		}
+		if ok {
+			v.track(st, q, out.answer, again)
 		}
 		out.taken = q
 		return nil
@@ -36,10 +50,34 @@ func (v *VTN) poll(ctx context.Context, c Caller, m *oadr.Poll) (oadr.Message, f
 	if err != nil {
 		return nil, nil, err
 	}
+	for _, name := range out.givenUp {
+		v.log.WarnContext(ctx, "openadr: VEN never answered a message sent "+strconv.Itoa(MaxDeliveries)+" times; no longer waiting", "venID", logID(m.VenID), "message", name)
+	}
 	if out.answer == nil {
 		return ack("", m.VenID), nil, nil
 	}
 	return out.answer, v.undoPoll(c, m.VenID, out.taken), nil
+}
+
+// idle reports whether a poll of venID has nothing to deliver and nothing to
+// count: no queued message, none waiting for an answer, and no contact to
+// record for liveness (see recordContact). It only reads, so
+// that the commonest request, an empty poll, costs a Store a read rather than
+// an update. A message queued just after the read goes out with the next
+// poll, as it would had it been queued just after this one.
+func (v *VTN) idle(ctx context.Context, c Caller, venID string) (bool, error) {
+	if venID == "" {
+		return false, nil // updateVEN refuses it
+	}
+	idle := false
+	err := v.store.View(ctx, venID, func(st *VENState) error {
+		if err := checkCaller(c, &st.Registration); err != nil {
+			return err
+		}
+		idle = len(st.Queue) == 0 && len(st.Delivered) == 0 && !v.contactDue(st)
+		return nil
+	})
+	return idle, err
 }
 
 // undoPoll returns the function that puts q back. It is made apart from
@@ -53,6 +91,10 @@ func (v *VTN) undoPoll(c Caller, venID string, q Queued) func(context.Context) {
 // that one builds the same list.
 func (v *VTN) requeue(ctx context.Context, c Caller, venID string, q Queued) {
 	err := v.updateVEN(ctx, c, venID, func(st *VENState) error {
+		st.Delivered = slices.DeleteFunc(st.Delivered, func(d Delivered) bool { return d.same(q) })
+		if len(st.Delivered) == 0 {
+			st.Delivered = nil
+		}
 		if q.Message == nil && slices.ContainsFunc(st.Queue, func(q Queued) bool { return q.Message == nil }) {
 			return nil
 		}
@@ -77,7 +119,7 @@ func (v *VTN) decode(svc oadr.ServiceName, body []byte) (oadr.Message, error) {
 	}
 	msg, err := oadr.Unmarshal(body)
 	if p, ok := msg.(*oadr.Poll); ok && err == nil && cacheable {
-		v.polls.put(body, p)
+		v.polls.put(body, p, max(pollCacheMin, v.maxVENs))
 	}
 	return msg, err
 }
@@ -85,16 +127,22 @@ func (v *VTN) decode(svc oadr.ServiceName, body []byte) (oadr.Message, error) {
 // pollCache remembers the decoding of oadrPoll bodies. A VEN's polls are
 // byte-for-byte the same (oadrPoll carries nothing but the venID), polls are
 // most of a VTN's traffic, and decoding is a large part of the cost of
-// answering one, so each distinct body is decoded once. Decoding is a pure function of
-// the bytes, and the cached *oadr.Poll is never modified, so sharing it is
-// safe.
+// answering one, so each distinct body is decoded once. Decoding is a pure
+// function of the bytes, and the cached *oadr.Poll is never modified, so
+// sharing it is safe.
+//
+// It holds one body per VEN the VTN may register (WithMaxVENs), a few
+// hundred bytes each: a smaller cache would miss on every poll of a fleet
+// larger than it, whatever the eviction. Bodies that are not any VEN's
+// (a client making up venIDs) take the room of real ones at random, which
+// costs those VENs one decoding each.
 type pollCache struct {
 	mu sync.RWMutex
 	m  map[string]*oadr.Poll
 }
 
 const (
-	pollCacheMax  = 8192 // distinct bodies; one per VEN in practice
+	pollCacheMin  = 1024 // distinct bodies at least; one per VEN in practice
 	pollCacheBody = 2048 // larger bodies are not polls worth remembering
 )
 
@@ -105,13 +153,19 @@ func (c *pollCache) get(body []byte) *oadr.Poll {
 	return p
 }
 
-func (c *pollCache) put(body []byte, p *oadr.Poll) {
+// put remembers p as the decoding of body, keeping at most limit bodies:
+// a full cache drops one at random (map iteration order) to make room.
+func (c *pollCache) put(body []byte, p *oadr.Poll, limit int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= pollCacheMax {
-		// Start over rather than track use: VENs that still poll are
-		// back within one poll period.
+	if c.m == nil {
 		c.m = make(map[string]*oadr.Poll)
+	}
+	if len(c.m) >= limit {
+		for k := range c.m {
+			delete(c.m, k)
+			break
+		}
 	}
 	c.m[string(body)] = p
 }

@@ -99,9 +99,12 @@ func (st *VENState) dequeue() (Queued, bool) {
 // the VTN's own methods do not cover. The message must be one a VEN accepts
 // as a poll answer (oadrCreateReport, oadrCancelReport, oadrRegisterReport,
 // oadrUpdateReport, oadrDistributeEvent, oadrCancelPartyRegistration,
-// oadrRequestReregistration) and must encode; the VTN does not track the
-// answer. A full queue (MaxQueued) fails with ErrLimit. Prefer CreateEvent, RequestReports, CancelRegistration and the
-// like, which do.
+// oadrRequestReregistration) and must encode. The VTN does not act on the
+// answer, but it does wait for one to an oadrCreateReport, oadrCancelReport,
+// oadrRegisterReport or oadrCancelPartyRegistration, by requestID, and sends
+// the message again if none comes (WithRedeliverAfter). A full queue
+// (MaxQueued) fails with ErrLimit. Prefer CreateEvent, RequestReports,
+// CancelRegistration and the like, which act on the answers.
 func (v *VTN) Enqueue(ctx context.Context, venID string, msg oadr.Message) error {
 	if msg == nil {
 		return energy.Invalid("msg", "nil message")

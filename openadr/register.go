@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr/oadr"
@@ -289,12 +288,20 @@ func (v *VTN) register(ctx context.Context, c Caller, req RegistrationRequest) (
 // a VEN that is registered already (the hook assigned it), which does not
 // count twice, nor does a VEN that replaces a registered one.
 func (v *VTN) checkCapacity(ctx context.Context, venID, replaces string) error {
-	ids, err := v.store.VENs(ctx)
+	n, err := countVENs(ctx, v.store)
 	if err != nil {
 		return err
 	}
-	if len(ids) < v.maxVENs || slices.Contains(ids, venID) || replaces != "" && slices.Contains(ids, replaces) {
+	if n < v.maxVENs {
 		return nil
+	}
+	if replaces != "" {
+		if known, err := stored(ctx, v.store, replaces); err != nil || known {
+			return err
+		}
+	}
+	if known, err := stored(ctx, v.store, venID); err != nil || known {
+		return err
 	}
 	v.log.WarnContext(ctx, "openadr: registration refused: VEN cap reached", "max", v.maxVENs)
 	return Reject(oadr.CodeNotRegisteredOrAuthorized, "this VTN registers no more VENs")

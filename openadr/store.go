@@ -2,6 +2,7 @@ package openadr
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/gridwire/gridwire/openadr/oadr"
@@ -68,6 +69,10 @@ type VENState struct {
 	// Contact is the VEN's liveness: its latest request and whether it has
 	// been reported silent (see VTN.CheckLiveness).
 	Contact Contact
+	// Delivered are the messages polls delivered that still wait for the
+	// VEN's answer, oldest first; one unanswered for long enough is sent
+	// again (see WithRedeliverAfter).
+	Delivered []Delivered `json:",omitempty"`
 }
 
 // Registration is a VEN's registration with the VTN.
@@ -108,4 +113,84 @@ func (q Queued) Name() string {
 		return "oadrDistributeEvent"
 	}
 	return q.Message.MessageName()
+}
+
+// Delivered is a message a poll delivered that waits for the VEN's answer:
+// oadrCreatedEvent for an event list, oadrCreatedReport for
+// oadrCreateReport, oadrRegisteredReport for the VTN's oadrRegisterReport,
+// oadrCanceledReport for oadrCancelReport, oadrCanceledPartyRegistration for
+// oadrCancelPartyRegistration.
+type Delivered struct {
+	// Entry is the queue entry the poll took; a nil Message is the VEN's
+	// event list, built again with the state of the moment when it is sent
+	// again.
+	Entry Queued
+	// RequestID is the requestID the VEN's answer carries; "" for an event
+	// list.
+	RequestID string `json:",omitempty"`
+	// Events are the events of a delivered event list that ask for an
+	// answer, at the modification sent.
+	Events []EventRef `json:",omitempty"`
+	// Polls counts the VEN's polls since the message was last sent.
+	Polls int
+	// Sent counts how often the message was sent.
+	Sent int
+}
+
+// EventRef names one modification of an event.
+type EventRef struct {
+	EventID            string
+	ModificationNumber uint32
+}
+
+// Notifier is an optional capability of a Store shared by several VTN
+// processes: it carries the wake-up of a Battery.SetSchedule (or
+// Battery.Await) waiting in one process for a VEN's answer that another
+// process receives. The VTN discovers it by type assertion on the Store given
+// to WithStore; without it the wake-up stays in process, which is all a
+// Store used by one process (MemStore, a SQLite file) needs.
+//
+// Waiting follows subscribe, read, sleep: the VTN subscribes, reads the
+// state it waits on from the Store, and sleeps until the channel closes,
+// then reads again. A spurious wake-up costs one read, so an implementation
+// may wake more often than needed (after a reconnection, say), never less.
+type Notifier interface {
+	// Notify wakes the waiters on venID in every process sharing the
+	// store, this one included. The VTN calls it after the change is
+	// stored.
+	Notify(ctx context.Context, venID string) error
+	// Subscribe returns a channel closed at the first Notify for venID,
+	// from any process, after Subscribe returned; stop releases it. It
+	// does no I/O.
+	Subscribe(venID string) (woken <-chan struct{}, stop func())
+}
+
+// VENCounter is an optional capability of a Store: the number of stored
+// VENs without listing them. The VTN counts VENs at every registration
+// (WithMaxVENs); without it, it lists them (Store.VENs), which costs a
+// registration time in proportion to the fleet.
+type VENCounter interface {
+	// CountVENs returns how many VENs are stored.
+	CountVENs(ctx context.Context) (int, error)
+}
+
+// countVENs returns how many VENs s stores.
+func countVENs(ctx context.Context, s Store) (int, error) {
+	if c, ok := s.(VENCounter); ok {
+		return c.CountVENs(ctx)
+	}
+	ids, err := s.VENs(ctx)
+	return len(ids), err
+}
+
+// stored reports whether s stores venID.
+func stored(ctx context.Context, s Store, venID string) (bool, error) {
+	err := s.View(ctx, venID, func(*VENState) error { return nil })
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrUnknownVEN):
+		return false, nil
+	}
+	return false, err
 }

@@ -48,6 +48,9 @@ type VTN struct {
 	provisioned []provisionedVEN
 	allowed     map[string]string
 	life        lifecycle // liveness and registration lifecycle (liveness.go)
+
+	// redeliverAfter is WithRedeliverAfter's polls; 0 sends nothing twice.
+	redeliverAfter int
 }
 
 // NewVTN returns a VTN named vtnID. It does no I/O.
@@ -71,6 +74,8 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 			Name:       oadr.Profile20b,
 			Transports: []oadr.TransportName{oadr.TransportSimpleHTTP},
 		}},
+
+		redeliverAfter: DefaultRedeliverAfter,
 	}
 	for _, o := range opts {
 		o(v)
@@ -94,6 +99,8 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 		return nil, energy.Invalid("WithMaxVENs", "%d is not positive", v.maxVENs)
 	case v.maxAnswer < minAnswerBytes:
 		return nil, energy.Invalid("WithMaxAnswerBytes", "%d is below %d", v.maxAnswer, minAnswerBytes)
+	case v.redeliverAfter < 0:
+		return nil, energy.Invalid("WithRedeliverAfter", "%d is negative", v.redeliverAfter)
 	case v.marketContext == "":
 		return nil, energy.Invalid("WithMarketContext", "empty market context")
 	case v.delivery != DeliverByPoll && v.delivery != DeliverInRegisteredReport:
@@ -183,6 +190,7 @@ func (v *VTN) handle(ctx context.Context, svc oadr.ServiceName, c Caller, body [
 		}
 	default:
 		answer, err = v.route(ctx, c, msg)
+		v.settle(ctx, c, msg)
 	}
 	if err != nil {
 		pe := protocolError(err)

@@ -20,6 +20,12 @@
 //	              minute, through its energy.Battery (openadr.VTN.Battery)
 //	-cert, -key   serve HTTPS with this certificate (VENs with client certificates are then
 //	              bound to them)
+//	-db           the SQLite file the VTN keeps its state in, so that a restart forgets no VEN,
+//	              report request, queued message or event (default vtn.db in the working
+//	              directory); -db :memory: keeps it in memory only
+//	-postgres     keep the state in PostgreSQL instead (a connection string, e.g.
+//	              postgres://vtn:secret@db.example/vtn), for several VTN processes behind one
+//	              load balancer; see docs/several-vtns.md
 //	-tz           time zone of printed times (default Local, which follows $TZ)
 //	-v            log every exchange
 //
@@ -48,6 +54,8 @@ import (
 
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr"
+	"github.com/gridwire/gridwire/openadr/pgstore"
+	"github.com/gridwire/gridwire/openadr/sqlitestore"
 )
 
 func main() {
@@ -73,6 +81,37 @@ type config struct {
 	event, verbose    bool
 	certFile, keyFile string
 	tz                *time.Location
+	db, postgres      string
+	// store is where the VTN keeps its state; nil is memory.
+	store openadr.Store
+}
+
+// memoryDB is the -db value that keeps the state in memory only.
+const memoryDB = ":memory:"
+
+// openStore opens the store the flags name and returns it with the
+// function that closes it. A PostgreSQL store listens for other VTN
+// processes' answers (so that a SetSchedule waiting here wakes) until ctx
+// ends; close waits for that.
+func openStore(ctx context.Context, cfg config) (openadr.Store, func(), error) {
+	switch {
+	case cfg.postgres != "":
+		s, err := pgstore.Open(ctx, cfg.postgres)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w (check -postgres and that the database is up)", err)
+		}
+		listenCtx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { s.Listen(listenCtx); close(done) }()
+		return s, func() { stop(); <-done; s.Close() }, nil
+	case cfg.db == memoryDB:
+		return openadr.NewMemStore(), func() {}, nil
+	}
+	s, err := sqlitestore.Open(ctx, cfg.db)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w (check -db: a file the program may create and write)", err)
+	}
+	return s, func() { s.Close() }, nil
 }
 
 // run is the program, apart from the process: it returns the exit status.
@@ -89,6 +128,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	store, closeStore, err := openStore(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "vtn:", err)
+		return 1
+	}
+	defer closeStore()
+	cfg.store = store
 	vtn, err := newVTN(cfg, stdout, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "vtn:", err)
@@ -155,6 +201,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.certFile, "cert", "", "TLS certificate file (with -key)")
 	fs.StringVar(&cfg.keyFile, "key", "", "TLS key file")
 	fs.BoolVar(&cfg.verbose, "v", false, "log every exchange")
+	fs.StringVar(&cfg.db, "db", "vtn.db", "SQLite file of the VTN's state ("+memoryDB+": memory only)")
+	fs.StringVar(&cfg.postgres, "postgres", "", "PostgreSQL connection string of the VTN's state (instead of -db)")
 	tz := fs.String("tz", "Local", "time zone of printed times (IANA name, UTC or Local)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), description)
@@ -179,6 +227,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		err := errors.New("-cert and -key go together")
 		fmt.Fprintln(stderr, "vtn:", err)
 		return cfg, err
+	case cfg.postgres != "" && setFlags(fs)["db"]:
+		err := errors.New("-db and -postgres are alternatives: give one")
+		fmt.Fprintln(stderr, "vtn:", err)
+		return cfg, err
+	case cfg.db == "":
+		err := errors.New("-db needs a file name (or " + memoryDB + ")")
+		fmt.Fprintln(stderr, "vtn:", err)
+		return cfg, err
 	case cfg.granularity < time.Second || cfg.back < 0:
 		err := errors.New("-granularity must be at least 1s and -report-back not negative")
 		fmt.Fprintln(stderr, "vtn:", err)
@@ -187,7 +243,15 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	return cfg, nil
 }
 
-// newVTN builds the VTN with the program's hooks, which print to out.
+// setFlags returns the names of the flags given on the command line.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// newVTN builds the VTN with the program's hooks, which print to out, on
+// cfg.store (memory when nil).
 func newVTN(cfg config, out io.Writer, log *slog.Logger) (*openadr.VTN, error) {
 	p := &printer{w: out, tz: cfg.tz}
 	if p.tz == nil {
@@ -217,7 +281,12 @@ func newVTN(cfg config, out io.Writer, log *slog.Logger) (*openadr.VTN, error) {
 		p.printf("%s VEN %s: schedule queued as event %s (charge 3 kW for 30 min, then discharge 3 kW for 30 min)\n", p.stamp(time.Now()), r.VenID, strings.Join(ids, ", "))
 	}
 	var err error
+	store := cfg.store
+	if store == nil {
+		store = openadr.NewMemStore()
+	}
 	vtn, err = openadr.NewVTN(cfg.vtnID,
+		openadr.WithStore(store),
 		openadr.WithLogger(log),
 		openadr.WithPollFrequency(cfg.poll),
 		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(cfg.granularity, cfg.back)),

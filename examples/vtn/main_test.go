@@ -29,6 +29,7 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestFlags(t *testing.T) {
+	t.Chdir(t.TempDir()) // flags that parse open the default vtn.db here
 	for _, args := range [][]string{
 		{"-nope"},
 		{"extra"},
@@ -37,6 +38,8 @@ func TestFlags(t *testing.T) {
 		{"-vtn-id", "vtn_lower"},
 		{"-poll", "1500ms"},
 		{"-tz", "Mars/Olympus_Mons"},
+		{"-db", ""},
+		{"-db", "x.db", "-postgres", "postgres://localhost/vtn"},
 	} {
 		var out, errs bytes.Buffer
 		assert.Equal(t, 2, run(t.Context(), args, &out, &errs), "%v", args)
@@ -59,7 +62,7 @@ func TestRunStopsOnInterrupt(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel() // serve, then stop at once
 	var out, errs bytes.Buffer
-	require.Equal(t, 0, run(ctx, []string{"-addr", "127.0.0.1:0"}, &out, &errs), errs.String())
+	require.Equal(t, 0, run(ctx, []string{"-addr", "127.0.0.1:0", "-db", memoryDB}, &out, &errs), errs.String())
 	assert.Contains(t, out.String(), "VTN VTN_GRIDWIRE listening on http://127.0.0.1:")
 }
 
@@ -70,7 +73,9 @@ func TestRunStopsOnSIGTERM(t *testing.T) {
 	var out syncBuffer
 	var errs bytes.Buffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, &out, &errs) }()
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "vtn.db")}, &out, &errs)
+	}()
 	require.Eventually(t, func() bool { return strings.Contains(out.String(), "listening") }, 5*time.Second, 10*time.Millisecond)
 	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
 	select {
@@ -138,7 +143,15 @@ func TestWithOpenLEADRCapture(t *testing.T) {
 	call(oadr.ServiceEiReport, capture("05_ven2vtn_oadrRegisterReport_telemetry_usage.xml", venID))
 	var got []string
 	for range 4 {
-		got = append(got, call(oadr.ServiceOadrPoll, capture("13_ven2vtn_oadrPoll.xml", venID)).MessageName())
+		m := call(oadr.ServiceOadrPoll, capture("13_ven2vtn_oadrPoll.xml", venID))
+		got = append(got, m.MessageName())
+		if rr, ok := m.(*oadr.RegisterReport); ok {
+			// OpenLEADR answers the VTN's report registration (else the
+			// VTN sends it again).
+			ans := bytes.ReplaceAll(capture("22_ven2vtn_oadrRegisteredReport_empty.xml", venID),
+				[]byte("15c64224-d1d1-4e74-b037-b3a91c9aa1eb"), []byte(rr.RequestID))
+			call(oadr.ServiceEiReport, bytes.ReplaceAll(ans, []byte("VEN_FORTRESS_1"), []byte(venID)))
+		}
 	}
 	assert.Equal(t, []string{"oadrRegisterReport", "oadrDistributeEvent", "oadrCreateReport", "oadrResponse"}, got)
 	r, ok := call(oadr.ServiceEiReport, capture("14_ven2vtn_oadrUpdateReport_telemetry_usage.xml", venID)).(*oadr.UpdatedReport)
@@ -223,4 +236,90 @@ func TestSummaryFlowInWords(t *testing.T) {
 	got := summary(ms)
 	assert.Equal(t, "b1: state of charge 40.0 %, discharging 1500 W, current 30.0 A; b2: charging 900 W", got)
 	assert.NotContains(t, got, "-")
+}
+
+// serveRun runs the program with args until the returned function is
+// called, which returns its exit status; base is the URL it serves.
+func serveRun(t *testing.T, args ...string) (base string, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	var out syncBuffer
+	var errs bytes.Buffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), &out, &errs) }()
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "listening on ") }, 10*time.Second, 10*time.Millisecond)
+	_, rest, _ := strings.Cut(out.String(), "listening on ")
+	base = strings.TrimSuffix(strings.TrimSpace(rest), openadr.PathPrefix)
+	return base, func() int {
+		cancel()
+		select {
+		case code := <-done:
+			assert.Empty(t, errs.String())
+			return code
+		case <-time.After(10 * time.Second):
+			t.Fatal("the VTN did not stop")
+			return -1
+		}
+	}
+}
+
+// venKnown reports whether the VTN at base knows venID: a poll is answered
+// with 200, not 452.
+func venKnown(t *testing.T, base, venID string) bool {
+	t.Helper()
+	body, err := oadr.Marshal(&oadr.Poll{VenID: venID})
+	require.NoError(t, err)
+	resp, err := http.Post(base+openadr.PathPrefix+"OadrPoll", "application/xml", bytes.NewReader(body))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	ans, err := oadr.Unmarshal(b)
+	require.NoError(t, err)
+	switch m := ans.(type) {
+	case *oadr.Response:
+		return m.Response.Code == oadr.CodeOK
+	case *oadr.RegisterReport, *oadr.CreateReport, *oadr.DistributeEvent:
+		return true
+	}
+	t.Fatalf("poll answered %s", ans.MessageName())
+	return false
+}
+
+// With -db (SQLite, the default) a VEN registered before a restart is still
+// registered after it; with -db :memory: it is forgotten.
+func TestStateAcrossRestart(t *testing.T) {
+	defer http.DefaultClient.CloseIdleConnections()
+	for _, tc := range []struct {
+		name string
+		db   string
+		kept bool
+	}{
+		{"sqlite", filepath.Join(t.TempDir(), "vtn.db"), true},
+		{"memory", memoryDB, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			base, stop := serveRun(t, "-db", tc.db)
+			sim, err := ven.New(base)
+			require.NoError(t, err)
+			require.NoError(t, sim.Register(t.Context()))
+			venID := sim.State().VENID
+			assert.True(t, venKnown(t, base, venID))
+			http.DefaultClient.CloseIdleConnections()
+			require.Equal(t, 0, stop())
+
+			base, stop = serveRun(t, "-db", tc.db)
+			assert.Equal(t, tc.kept, venKnown(t, base, venID))
+			http.DefaultClient.CloseIdleConnections()
+			require.Equal(t, 0, stop())
+		})
+	}
+}
+
+// A -db the program cannot create is a failure (exit 1) that says what to
+// check.
+func TestBadDB(t *testing.T) {
+	var out, errs bytes.Buffer
+	assert.Equal(t, 1, run(t.Context(), []string{"-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "no", "such", "dir", "vtn.db")}, &out, &errs))
+	assert.Contains(t, errs.String(), "check -db")
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"testing"
+
+	"go.uber.org/goleak"
 )
 
 // TestMain says loudly, once, when the PostgreSQL tests do not run: a quiet
@@ -13,5 +15,6 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "gridwire: skipped PostgreSQL store tests: "+envURL+
 			" is not set; set it to a database URL, or run bash .ci/run, which starts PostgreSQL")
 	}
-	os.Exit(m.Run())
+	// Listen runs in goroutines of the tests' own; none may outlive them.
+	goleak.VerifyTestMain(m)
 }

@@ -6,6 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"hash/maphash"
+	"log/slog"
+	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -15,26 +19,85 @@ import (
 
 // Store is an openadr.Store in PostgreSQL. It is safe for concurrent use, by
 // goroutines and by processes sharing the database.
+//
+// It keeps the decoded states of recently used VENs in memory with their
+// row version, so that a request whose VEN has not changed since reads one
+// small row and decodes nothing; the database stays the truth (every read
+// checks the version, every change is committed before Update returns).
 type Store struct {
-	pool *pgxpool.Pool
+	pool    *pgxpool.Pool
+	connCfg *pgx.ConnConfig // for Listen's own connection
+	log     *slog.Logger
+	seed    maphash.Seed
+	locks   [256]sync.Mutex // per-VEN locks in this process, striped by venID
+
+	cacheMu  sync.Mutex
+	cache    map[string]*cached
+	cacheMax int
+
+	waiters waiters
 }
 
-var _ openadr.Store = (*Store)(nil)
+// cached is a VEN's state at a row version, as stored (b) and decoded (st).
+type cached struct {
+	version int64
+	b       []byte
+	st      openadr.VENState
+}
+
+// DefaultCacheSize is how many VENs' states a Store keeps decoded in memory
+// unless Open is given WithCacheSize.
+const DefaultCacheSize = 10000
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithCacheSize sets how many VENs' decoded states are kept in memory; 0
+// turns the cache off (every request reads and decodes its VEN's row).
+func WithCacheSize(n int) Option { return func(s *Store) { s.cacheMax = max(n, 0) } }
+
+// WithLogger sets the logger Listen reports lost connections to; nil (the
+// default) discards.
+func WithLogger(l *slog.Logger) Option { return func(s *Store) { s.log = l } }
+
+var (
+	_ openadr.Store      = (*Store)(nil)
+	_ openadr.Notifier   = (*Store)(nil)
+	_ openadr.VENCounter = (*Store)(nil)
+)
+
+// DefaultMaxConns is the size of the connection pool Open makes when the
+// connection string sets no pool_max_conns. Every VEN request is a query or
+// two, and a request waiting for a pooled connection waits for another's
+// round trip, so the pool is larger than pgx's default (the number of CPUs,
+// at least 4).
+const DefaultMaxConns = 16
 
 // Open connects to the database at url (a PostgreSQL connection string) and
 // migrates its schema. It checks the connection, so it does I/O.
-func Open(ctx context.Context, url string) (*Store, error) {
+//
+// The string may carry pgxpool's settings (pool_max_conns, default
+// DefaultMaxConns) and server settings: search_path puts the tables in a
+// schema of their own; synchronous_commit=off lets a commit return before
+// its WAL reaches the disk, which multiplies the rate of writes (telemetry
+// reports) on a disk with slow flushes, and loses nothing when a VTN
+// process crashes, but loses the last fraction of a second of changes
+// should the database server's machine crash.
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// pgx's message may quote the URL, password included.
 		return nil, errors.New("pgstore: the connection string does not parse")
 	}
-	return OpenConfig(ctx, cfg)
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = DefaultMaxConns
+	}
+	return OpenConfig(ctx, cfg, opts...)
 }
 
 // OpenConfig is Open with a parsed pool configuration, for settings a
 // connection string cannot carry.
-func OpenConfig(ctx context.Context, cfg *pgxpool.Config) (*Store, error) {
+func OpenConfig(ctx context.Context, cfg *pgxpool.Config, opts ...Option) (*Store, error) {
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: %w", err)
@@ -43,7 +106,15 @@ func OpenConfig(ctx context.Context, cfg *pgxpool.Config) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("pgstore: %w", err)
 	}
-	return &Store{pool: pool}, nil
+	s := &Store{pool: pool, connCfg: cfg.ConnConfig.Copy(), seed: maphash.MakeSeed(),
+		cache: map[string]*cached{}, cacheMax: DefaultCacheSize}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s, nil
 }
 
 // Close closes the connection pool.
@@ -68,6 +139,10 @@ func lockKey(venID string) int64 {
 	return int64(h.Sum64())
 }
 
+func (s *Store) lock(venID string) *sync.Mutex {
+	return &s.locks[maphash.String(s.seed, venID)%uint64(len(s.locks))]
+}
+
 // Create implements openadr.Store.
 func (s *Store) Create(ctx context.Context, st *openadr.VENState) error {
 	if err := ctx.Err(); err != nil {
@@ -90,73 +165,177 @@ func (s *Store) Create(ctx context.Context, st *openadr.VENState) error {
 	return nil
 }
 
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+// readRow reads venID's row version, and its state only when the version
+// is not the one cached: an unchanged VEN costs one small row.
+const readRow = `SELECT version, CASE WHEN version = $2 THEN NULL ELSE state END FROM vens WHERE ven_id = $1`
 
-func load(ctx context.Context, q querier, venID string, st *openadr.VENState) ([]byte, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var b []byte
-	err := q.QueryRow(ctx, `SELECT state FROM vens WHERE ven_id = $1`, venID).Scan(&b)
+// fresh returns the state of venID at the version row scanned: have, the
+// cached entry readRow was asked about, when it is at that version. The
+// caller holds venID's lock.
+func (s *Store) fresh(venID string, row pgx.Row, have *cached) (*cached, error) {
+	var (
+		version int64
+		b       []byte
+	)
+	err := row.Scan(&version, &b)
 	if errors.Is(err, pgx.ErrNoRows) {
+		s.forget(venID)
 		return nil, fmt.Errorf("%w: %q", openadr.ErrUnknownVEN, venID)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: reading VEN %q: %w", venID, err)
 	}
-	return b, openadr.UnmarshalVENState(b, st)
+	if b == nil && have != nil && have.version == version {
+		return have, nil
+	}
+	if b == nil {
+		return nil, fmt.Errorf("pgstore: reading VEN %q: no state at version %d", venID, version)
+	}
+	c := &cached{version: version, b: b}
+	if err := openadr.UnmarshalVENState(b, &c.st); err != nil {
+		return nil, err
+	}
+	s.remember(venID, c)
+	return c, nil
 }
 
-// View implements openadr.Store.
+// versionOf is the version to ask readRow about: c's, or one no row has.
+func versionOf(c *cached) int64 {
+	if c == nil {
+		return -1
+	}
+	return c.version
+}
+
+func (s *Store) cached(venID string) *cached {
+	s.cacheMu.Lock()
+	defer s.cacheMu.Unlock()
+	return s.cache[venID]
+}
+
+// remember caches c for venID, making room by dropping any other entry
+// when the cache is full.
+func (s *Store) remember(venID string, c *cached) {
+	if s.cacheMax == 0 {
+		return
+	}
+	s.cacheMu.Lock()
+	defer s.cacheMu.Unlock()
+	if _, ok := s.cache[venID]; !ok && len(s.cache) >= s.cacheMax {
+		for id := range s.cache {
+			delete(s.cache, id)
+			break
+		}
+	}
+	s.cache[venID] = c
+}
+
+func (s *Store) forget(venID string) {
+	s.cacheMu.Lock()
+	delete(s.cache, venID)
+	s.cacheMu.Unlock()
+}
+
+// View implements openadr.Store: one query, and no decoding when the VEN's
+// state is cached at its stored version.
 func (s *Store) View(ctx context.Context, venID string, fn func(*openadr.VENState) error) error {
-	var st openadr.VENState
-	if _, err := load(ctx, s.pool, venID, &st); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return fn(&st)
+	mu := s.lock(venID)
+	mu.Lock()
+	defer mu.Unlock()
+	have := s.cached(venID)
+	c, err := s.fresh(venID, s.pool.QueryRow(ctx, readRow, venID, versionOf(have)), have)
+	if err != nil {
+		return err
+	}
+	return fn(&c.st)
 }
 
-// Update implements openadr.Store.
+// Update implements openadr.Store. It takes a transaction-scoped advisory
+// lock on the VEN, so that updates from every process run one after
+// another. The transaction, the lock and the read go to the server in one
+// round trip, and the write and the commit in another; what fn leaves is
+// written only when it differs from what was stored, so a request that
+// changes nothing (an empty poll) writes nothing.
 func (s *Store) Update(ctx context.Context, venID string, fn func(*openadr.VENState) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	tx, err := s.pool.Begin(ctx)
+	mu := s.lock(venID)
+	mu.Lock()
+	defer mu.Unlock()
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("pgstore: updating VEN %q: %w", venID, err)
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockKey(venID)); err != nil {
-		return fmt.Errorf("pgstore: locking VEN %q: %w", venID, err)
-	}
-	var st openadr.VENState
-	old, err := load(ctx, tx, venID, &st)
-	if err != nil {
-		return err
-	}
-	if err := fn(&st); err != nil {
-		return err
-	}
-	b, err := openadr.MarshalVENState(&st)
-	if err != nil {
-		return err
-	}
-	if !bytes.Equal(b, old) {
-		if _, err := tx.Exec(ctx, `UPDATE vens SET registration_id = $1, state = $2 WHERE ven_id = $3`,
-			nullable(st.Registration.RegistrationID), b, venID); err != nil {
-			return fmt.Errorf("pgstore: saving VEN %q: %w", venID, err)
+	// A connection left inside a transaction is closed, not pooled, by
+	// Release; rolling back first keeps it.
+	inTx := false
+	defer func() {
+		if inTx {
+			conn.Exec(context.WithoutCancel(ctx), `ROLLBACK`)
 		}
+		conn.Release()
+	}()
+	batch := &pgx.Batch{}
+	batch.Queue(`BEGIN`)
+	batch.Queue(`SELECT pg_advisory_xact_lock($1)`, lockKey(venID))
+	have := s.cached(venID)
+	var c *cached
+	batch.Queue(readRow, venID, versionOf(have)).QueryRow(func(r pgx.Row) error {
+		c, err = s.fresh(venID, r, have)
+		return err
+	})
+	inTx = true
+	if berr := conn.SendBatch(ctx, batch).Close(); berr != nil {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("pgstore: locking VEN %q: %w", venID, berr)
 	}
-	if err := tx.Commit(ctx); err != nil {
+	// fn changes the cached state in place; whatever goes wrong from here
+	// on, the cache must not keep a state the database does not have.
+	ok := false
+	defer func() {
+		if !ok {
+			s.forget(venID)
+		}
+	}()
+	if err := fn(&c.st); err != nil {
+		return err
+	}
+	b, err := openadr.MarshalVENState(&c.st)
+	if err != nil {
+		return err
+	}
+	if bytes.Equal(b, c.b) {
+		inTx = false
+		if _, err := conn.Exec(ctx, `COMMIT`); err != nil {
+			return fmt.Errorf("pgstore: updating VEN %q: %w", venID, err)
+		}
+		ok = true
+		return nil
+	}
+	batch = &pgx.Batch{}
+	batch.Queue(`UPDATE vens SET registration_id = $1, state = $2, version = version + 1 WHERE ven_id = $3 RETURNING version`,
+		nullable(c.st.Registration.RegistrationID), b, venID).QueryRow(func(r pgx.Row) error { return r.Scan(&c.version) })
+	batch.Queue(`COMMIT`)
+	if err := conn.SendBatch(ctx, batch).Close(); err != nil {
 		return fmt.Errorf("pgstore: saving VEN %q: %w", venID, err)
 	}
+	inTx = false
+	c.b, ok = b, true
 	return nil
 }
 
 // Delete implements openadr.Store.
 func (s *Store) Delete(ctx context.Context, venID string) error {
+	mu := s.lock(venID)
+	mu.Lock()
+	defer mu.Unlock()
+	s.forget(venID)
 	if _, err := s.pool.Exec(ctx, `DELETE FROM vens WHERE ven_id = $1`, venID); err != nil {
 		return fmt.Errorf("pgstore: deleting VEN %q: %w", venID, err)
 	}
@@ -190,4 +369,13 @@ func (s *Store) VENs(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("pgstore: listing VENs: %w", err)
 	}
 	return ids, nil
+}
+
+// CountVENs implements openadr.VENCounter.
+func (s *Store) CountVENs(ctx context.Context) (int, error) {
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM vens`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("pgstore: counting VENs: %w", err)
+	}
+	return n, nil
 }

@@ -2,62 +2,23 @@ package pgstore_test
 
 import (
 	"context"
-	"fmt"
-	"net/url"
-	"os"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/openadr"
+	"github.com/gridwire/gridwire/openadr/internal/pgtest"
 	"github.com/gridwire/gridwire/openadr/pgstore"
 	"github.com/gridwire/gridwire/openadr/storetest"
 )
 
-// The tests need a PostgreSQL database: GRIDWIRE_TEST_POSTGRES is its
-// connection string (.ci/run starts one and sets it). Without it they skip,
-// saying so, except under CI=true, where a missing database is a failure.
-const envURL = "GRIDWIRE_TEST_POSTGRES"
-
-var schemas atomic.Int64
+// envURL names the test database's connection string (see pgtest).
+const envURL = pgtest.Env
 
 // testURL returns the connection string of a new, empty schema of the test
 // database, dropped when t ends.
-func testURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv(envURL)
-	if base == "" {
-		msg := "PostgreSQL tests not run: set " + envURL + " to a database URL (bash .ci/run starts one)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	require.NoError(t, err)
-	defer conn.Close(ctx)
-	schema := fmt.Sprintf("gridwire_test_%d_%d", time.Now().UnixNano(), schemas.Add(1))
-	_, err = conn.Exec(ctx, "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), base)
-		if err == nil {
-			c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			c.Close(context.Background())
-		}
-	})
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+func testURL(t *testing.T) string { return pgtest.SchemaURL(t, nil) }
 
 func openAt(t *testing.T, u string) *pgstore.Store {
 	t.Helper()

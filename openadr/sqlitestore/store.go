@@ -48,7 +48,10 @@ type Option func(*Store)
 // turns the cache off (every request reads and decodes its VEN's row).
 func WithCacheSize(n int) Option { return func(s *Store) { s.cacheMax = max(n, 0) } }
 
-var _ openadr.Store = (*Store)(nil)
+var (
+	_ openadr.Store      = (*Store)(nil)
+	_ openadr.VENCounter = (*Store)(nil)
+)
 
 // Open opens (creating it if needed) the SQLite database at path and
 // migrates its schema. path is a file name; ":memory:" is refused, as an
@@ -271,4 +274,13 @@ func (s *Store) VENs(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("sqlitestore: listing VENs: %w", err)
 	}
 	return ids, nil
+}
+
+// CountVENs implements openadr.VENCounter.
+func (s *Store) CountVENs(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM vens`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlitestore: counting VENs: %w", err)
+	}
+	return n, nil
 }

@@ -9,11 +9,13 @@
 //	}
 //
 // It checks create, duplicate, view, update and delete, the
-// registration-ID lookup, the listing order, that no update is lost when 100
+// registration-ID lookup, the listing order (and the count, for an
+// openadr.VENCounter), that no update is lost when 100
 // goroutines update the same VEN, that an error from fn saves nothing, that a
 // cancelled context is refused, and that a state (poll-queue messages
 // included) comes back exactly as it was stored. With Harness.Reopen it also
-// checks that all of it survives closing and reopening the store.
+// checks that all of it survives closing and reopening the store, and for a
+// store that is an openadr.Notifier, that Notify wakes its subscribers.
 package storetest
 
 import (
@@ -63,6 +65,44 @@ func TestStore(t *testing.T, h Harness) {
 	if h.Reopen != nil {
 		t.Run("SurvivesReopen", func(t *testing.T) { testReopen(t, h) })
 	}
+	t.Run("Notifier", func(t *testing.T) { testNotifier(t, h) })
+}
+
+// testNotifier checks a store that is an openadr.Notifier: Notify wakes
+// the subscribers of that VEN in the same process, not those of another,
+// nor a subscription made after it.
+func testNotifier(t *testing.T, h Harness) {
+	n, ok := open(t, h).(openadr.Notifier)
+	if !ok {
+		t.Skip("not an openadr.Notifier")
+	}
+	ctx := context.Background()
+	one, stopOne := n.Subscribe("ven-1")
+	defer stopOne()
+	two, stopTwo := n.Subscribe("ven-1")
+	defer stopTwo()
+	other, stopOther := n.Subscribe("ven-2")
+	defer stopOther()
+	require.NoError(t, n.Notify(ctx, "ven-1"))
+	for _, ch := range []<-chan struct{}{one, two} {
+		select {
+		case <-ch:
+		case <-time.After(10 * time.Second):
+			t.Fatal("a subscriber was not woken")
+		}
+	}
+	select {
+	case <-other:
+		t.Fatal("a subscriber of another VEN was woken")
+	default:
+	}
+	later, stopLater := n.Subscribe("ven-1")
+	defer stopLater()
+	select {
+	case <-later:
+		t.Fatal("a subscription made after Notify was woken by it")
+	default:
+	}
 }
 
 var t0 = time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
@@ -101,6 +141,11 @@ func State(venID, registrationID string) *openadr.VENState {
 		Telemetry: []openadr.Measurement{{VenID: venID, RID: "soc", ReportSpecifierID: "TELEMETRY_USAGE", ReportRequestID: "rr-1",
 			Quantity: openadr.QuantityStateOfCharge, Value: 0.42, MeasuredAt: t0, ReceivedAt: t0.Add(time.Second)}},
 		Schedules: map[string][]string{"": {"ev-1"}},
+		Delivered: []openadr.Delivered{
+			{Entry: openadr.Queued{Message: &oadr.RegisterReport{RequestID: "req-8", VenID: venID}, QueuedAt: t0},
+				RequestID: "req-8", Polls: 2, Sent: 1},
+			{Entry: openadr.Queued{QueuedAt: t0}, Events: []openadr.EventRef{{EventID: "ev-1", ModificationNumber: 2}}, Polls: 1, Sent: 3},
+		},
 	}
 }
 
@@ -256,6 +301,12 @@ func testVENs(t *testing.T, h Harness) {
 	ids, err = s.VENs(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"ven-a", "ven-b", "ven-c"}, ids)
+	if c, ok := s.(openadr.VENCounter); ok {
+		require.NoError(t, s.Delete(ctx, "ven-b"))
+		n, err := c.CountVENs(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 2, n, "CountVENs")
+	}
 }
 
 // testNoLostUpdate has 100 goroutines append to the same VEN's state at
