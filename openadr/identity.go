@@ -149,8 +149,11 @@ func (v *VTN) updateVEN(ctx context.Context, c Caller, venID string, fn func(*VE
 		back  bool
 		since time.Time
 	)
+	// The closure escapes to the Store: it captures only what checkCaller
+	// reads, not the whole Caller, to keep the per-request allocation small.
+	fp, unsigned := c.Fingerprint, c.unsigned
 	err := v.store.Update(ctx, venID, func(st *VENState) error {
-		if err := checkCaller(c, &st.Registration); err != nil {
+		if err := checkCaller(Caller{Fingerprint: fp, unsigned: unsigned}, &st.Registration); err != nil {
 			return err
 		}
 		back, since = st.Contact.Silent, lastContact(st) // before fn re-registers
