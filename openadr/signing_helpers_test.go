@@ -102,6 +102,17 @@ func (w *signedWorld) newVEN(name string, serial int64, opts ...ven.Option) (*ve
 	return v, p, c
 }
 
+// registeredVEN returns a world with one signing VEN, registered and with
+// nothing left for it to poll.
+func registeredVEN(t *testing.T) (*signedWorld, *ven.VEN, *interposer, *http.Client) {
+	t.Helper()
+	w := newSignedWorld(t)
+	v, p, c := w.newVEN("battery", 2)
+	require.NoError(t, v.Register(t.Context()))
+	require.NoError(t, drainVEN(t.Context(), v))
+	return w, v, p, c
+}
+
 // post sends body as it is and returns the answer, after checking that the
 // VTN signed it.
 func (w *signedWorld) post(c *http.Client, svc oadr.ServiceName, body []byte) oadr.Message {

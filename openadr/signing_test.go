@@ -109,11 +109,8 @@ func TestSignedRequestTamperingRefused(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newSignedWorld(t)
-			v, p, _ := w.newVEN("battery", 2)
+			_, v, p, _ := registeredVEN(t)
 			ctx := t.Context()
-			require.NoError(t, v.Register(ctx))
-			require.NoError(t, drainVEN(ctx, v))
 			venID := v.State().VENID
 
 			p.tamperRequest(func(b []byte) []byte { return tc.tamper(b, venID) })
@@ -166,11 +163,8 @@ func TestSignedByAnotherKeyRefused(t *testing.T) {
 // the window is the VTN's to set.
 func TestSignedReplayAndStaleRefused(t *testing.T) {
 	t.Run("replay", func(t *testing.T) {
-		w := newSignedWorld(t)
-		v, p, c := w.newVEN("battery", 2)
+		w, v, p, c := registeredVEN(t)
 		ctx := t.Context()
-		require.NoError(t, v.Register(ctx))
-		require.NoError(t, drainVEN(ctx, v))
 		w.clk.Advance(time.Minute)
 		require.NoError(t, drainVEN(ctx, v))
 		require.NoError(t, v.Tick(ctx))
@@ -240,11 +234,8 @@ func TestSignedAnswerTamperingRefusedByVEN(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newSignedWorld(t)
-			v, p, _ := w.newVEN("battery", 2)
+			_, v, p, _ := registeredVEN(t)
 			ctx := t.Context()
-			require.NoError(t, v.Register(ctx))
-			require.NoError(t, drainVEN(ctx, v))
 			p.tamperAnswer(tc.tamper(p))
 			_, err := v.PollOnce(ctx)
 			require.ErrorIs(t, err, tc.kind)
