@@ -67,7 +67,8 @@
 // certificate it presented over TLS, or the one given with
 // WithVTNCertificate; it acts on the message decoded from the bytes the
 // signature covers. An answer that fails is an error wrapping the
-// *oadrsig.Error and energy.ErrUnauthorized.
+// *oadrsig.Error, and energy.ErrUnauthorized when the signature is missing,
+// bad, replayed, stale or not the VTN's.
 //
 // # Events and signs
 //
