@@ -77,7 +77,7 @@ func BenchmarkSignedPoll(b *testing.B) {
 	}
 }
 
-func benchSigner(b *testing.B, name string, clk clock.Clock) *oadrsig.Signer {
+func benchSigner(b testing.TB, name string, clk clock.Clock) *oadrsig.Signer {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(b, err)
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
