@@ -126,6 +126,26 @@
 // who knows a venID can act as that VEN. Plain HTTP is for development, or
 // behind a proxy that authenticates VENs.
 //
+// # XML signatures
+//
+// 2.0b's high-security profile signs every message (package oadrsig). With
+// WithSigning the VTN signs everything it sends with its key, and verifies
+// every signed message it receives against the VEN's TLS client
+// certificate, the one its venID is bound to; it then acts on the message
+// decoded from the bytes the signature covers, never on the rest of the
+// body. A VEN that registered with oadrXmlSignature true must sign every
+// message, and WithRequiredSignatures asks it of all. A bad signature, a
+// missing one where it is required, a replayed nonce or a timestamp outside
+// WithSignatureWindow is answered with 454 (463 for a certificate other
+// than the client's), in the message's own answer type, signed:
+//
+//	signer, err := oadrsig.NewSigner(key, cert)
+//	vtn, err := openadr.NewVTN("VTN_1", openadr.WithSigning(signer))
+//
+// Package openadr/ven signs and verifies the same way (ven.WithSigning).
+// Without WithSigning signatures are neither written nor checked, and the
+// handler is what it was without them.
+//
 // # Production
 //
 // Without a registration hook every VEN that asks is registered, up to

@@ -21,13 +21,20 @@ type Caller struct {
 	Fingerprint string
 	// RemoteAddr is the network address of the peer, for logs.
 	RemoteAddr string
+	// Signed reports that the message carried an XML signature made with
+	// the client certificate, which the VTN verified (see WithSigning).
+	Signed bool
+
+	cert     *x509.Certificate // the TLS client certificate, signatures' signer
+	unsigned bool              // the VTN checks signatures and there was none
 }
 
 // identify resolves the caller of r.
 func identify(r *http.Request) Caller {
 	c := Caller{RemoteAddr: r.RemoteAddr}
 	if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
-		c.Fingerprint = Fingerprint(r.TLS.PeerCertificates[0])
+		c.cert = r.TLS.PeerCertificates[0]
+		c.Fingerprint = Fingerprint(c.cert)
 	}
 	return c
 }
@@ -116,15 +123,18 @@ func (v *VTN) provisionedVenID(c Caller, sent string) (string, error) {
 // or to none: a registration made with a client certificate takes requests
 // only with it, and one made without takes none with a certificate, so that
 // a client presenting one cannot pass for a VEN that had none (and
-// re-register to capture it). BindCertificate changes the binding.
+// re-register to capture it). BindCertificate changes the binding. A VEN
+// that registered with oadrXmlSignature true must sign every message.
 func checkCaller(c Caller, reg *Registration) error {
 	switch {
-	case c.Fingerprint == reg.Fingerprint:
-		return nil
-	case reg.Fingerprint == "":
+	case c.Fingerprint != reg.Fingerprint && reg.Fingerprint == "":
 		return Reject(oadr.CodeNotRegisteredOrAuthorized, "venID %q was registered without a client certificate", reg.VenID)
+	case c.Fingerprint != reg.Fingerprint:
+		return Reject(oadr.CodeNotRegisteredOrAuthorized, "venID %q is registered to another client certificate", reg.VenID)
+	case c.unsigned && reg.XMLSignature:
+		return Reject(oadr.CodeInvalidData, "venID %q registered with oadrXmlSignature true and must sign its messages", reg.VenID)
 	}
-	return Reject(oadr.CodeNotRegisteredOrAuthorized, "venID %q is registered to another client certificate", reg.VenID)
+	return nil
 }
 
 // updateVEN is the one place a venID taken from a message is trusted: it
@@ -139,8 +149,11 @@ func (v *VTN) updateVEN(ctx context.Context, c Caller, venID string, fn func(*VE
 		back  bool
 		since time.Time
 	)
+	// The closure escapes to the Store: it captures only what checkCaller
+	// reads, not the whole Caller, to keep the per-request allocation small.
+	fp, unsigned := c.Fingerprint, c.unsigned
 	err := v.store.Update(ctx, venID, func(st *VENState) error {
-		if err := checkCaller(c, &st.Registration); err != nil {
+		if err := checkCaller(Caller{Fingerprint: fp, unsigned: unsigned}, &st.Registration); err != nil {
 			return err
 		}
 		back, since = st.Contact.Silent, lastContact(st) // before fn re-registers

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/openadr/oadr"
+	"github.com/gridwire/gridwire/openadr/oadrsig"
 )
 
 // Defaults of the VTN's options.
@@ -241,3 +242,36 @@ const MaxDeliveries = 5
 // VEN that did see it takes as a repeat. The count lives in the VEN's state,
 // so with a durable Store it survives a restart.
 func WithRedeliverAfter(polls int) Option { return func(v *VTN) { v.redeliverAfter = polls } }
+
+// WithSigning makes the VTN speak 2.0b XML signatures: it signs every
+// message it sends with signer (its key and the certificate VENs trust for
+// it), and verifies the signature of every signed message it receives
+// against the VEN's TLS client certificate, the one its venID is bound to
+// (see Caller). A VEN that registered with oadrXmlSignature true must sign
+// every message; WithRequiredSignatures asks it of every VEN. A message
+// whose signature does not verify, names another certificate than the
+// client's, repeats a nonce or is dated outside the window (see
+// WithSignatureWindow) is refused with the code oadrsig gives it (454, or
+// 463 for another certificate), in the answer the message calls for,
+// itself signed. Signatures need TLS with client certificates: over plain
+// HTTP a signed message is refused with 463, the VTN having no certificate
+// to trust. Without this option signatures are neither written nor checked.
+func WithSigning(signer *oadrsig.Signer) Option {
+	return func(v *VTN) { v.sigOpts().signer = signer }
+}
+
+// WithRequiredSignatures makes every VEN sign every message, whatever it
+// sent as oadrXmlSignature: an unsigned one is refused with 454. It needs
+// WithSigning.
+func WithRequiredSignatures() Option {
+	return func(v *VTN) { s := v.sigOpts(); s.required, s.requiredSet = true, true }
+}
+
+// WithSignatureWindow sets how far the ReplayProtect timestamp of a VEN's
+// signature may lie from the VTN's clock, either way (default
+// oadrsig.DefaultWindow; it must be positive). Nonces are remembered for as
+// long, so a message replayed within the window is refused as a replay, and
+// one replayed later as stale. It needs WithSigning.
+func WithSignatureWindow(d time.Duration) Option {
+	return func(v *VTN) { s := v.sigOpts(); s.window, s.windowSet = d, true }
+}

@@ -48,6 +48,7 @@ type VTN struct {
 	provisioned []provisionedVEN
 	allowed     map[string]string
 	life        lifecycle // liveness and registration lifecycle (liveness.go)
+	sig         *signing  // XML signatures (signing.go); nil when off
 
 	// redeliverAfter is WithRedeliverAfter's polls; 0 sends nothing twice.
 	redeliverAfter int
@@ -112,6 +113,9 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 	if err := v.buildAllowList(); err != nil {
 		return nil, err
 	}
+	if err := v.setupSigning(); err != nil {
+		return nil, err
+	}
 	if v.log == nil {
 		v.log = slog.New(slog.DiscardHandler)
 	}
@@ -170,7 +174,18 @@ func (v *VTN) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // a poll answered with a queued message, the function that puts the
 // message back when the answer could not be written.
 func (v *VTN) handle(ctx context.Context, svc oadr.ServiceName, c Caller, body []byte) (answer oadr.Message, undo func(context.Context)) {
-	msg, err := v.decode(svc, body)
+	var (
+		msg oadr.Message
+		err error
+	)
+	if v.sig == nil {
+		msg, err = v.decode(svc, body)
+	} else {
+		var refusal oadr.Message
+		if msg, c, refusal, err = v.verify(ctx, c, body); refusal != nil {
+			return refusal, nil
+		}
+	}
 	if err != nil {
 		return v.decodeErrorAnswer(ctx, svc, err), nil
 	}
@@ -312,6 +327,9 @@ func (v *VTN) write(w http.ResponseWriter, status int, msg oadr.Message) error {
 		b, _ = oadr.AppendMarshal(b[:0], &trimmed)
 	}
 	*bp = b
+	if v.sig != nil {
+		b = v.sign(b, msg.MessageName())
+	}
 	h := w.Header()
 	h["Content-Type"] = contentType
 	// An explicit length spares small VEN HTTP stacks a chunked answer.

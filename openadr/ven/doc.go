@@ -60,6 +60,16 @@
 // hears the battery as it is, not as it was a period earlier. A granularity
 // of zero asks for one report at once.
 //
+// # XML signatures
+//
+// With WithSigning the VEN registers with oadrXmlSignature true, signs every
+// message it sends, and takes only answers the VTN signed with the
+// certificate it presented over TLS, or the one given with
+// WithVTNCertificate; it acts on the message decoded from the bytes the
+// signature covers. An answer that fails is an error wrapping the
+// *oadrsig.Error, and energy.ErrUnauthorized when the signature is missing,
+// bad, replayed, stale or not the VTN's.
+//
 // # Events and signs
 //
 // The VEN follows, in order of preference, an event's LOAD_DISPATCH signal

@@ -81,6 +81,7 @@ func (v *VEN) createPartyRegistration(ctx context.Context) error {
 		TransportName:  oadr.TransportSimpleHTTP,
 		VenName:        v.name,
 		HTTPPullModel:  oadr.Ptr(true),
+		XMLSignature:   v.sig != nil,
 	}
 	v.mu.Unlock()
 	req.RequestID = v.newID("reg")

@@ -20,7 +20,7 @@ const maxAnswer = 4 << 20
 // Transport failures and HTTP errors wrap energy.ErrUnavailable; an answer
 // that does not decode returns the *oadr.DecodeError wrapped.
 func (v *VEN) post(ctx context.Context, service oadr.ServiceName, msg oadr.Message) (oadr.Message, error) {
-	body, err := oadr.Marshal(msg)
+	body, err := v.marshal(msg)
 	if err != nil {
 		// Our own message cannot be written validly: a bug or bad input
 		// that slipped past validation, never the VTN's fault.
@@ -50,7 +50,7 @@ func (v *VEN) post(ctx context.Context, service oadr.ServiceName, msg oadr.Messa
 	if len(data) > maxAnswer {
 		return nil, &ProtocolError{Message: "answer to " + msg.MessageName(), Reason: fmt.Sprintf("larger than %d bytes", maxAnswer)}
 	}
-	ans, err := oadr.Unmarshal(data)
+	ans, err := v.decodeAnswer(ctx, resp.TLS, data)
 	if err != nil {
 		return nil, fmt.Errorf("ven: %s: answer to %s: %w", service, msg.MessageName(), err)
 	}

@@ -65,6 +65,7 @@ type VEN struct {
 	jobs           map[string]*reportJob // by reportRequestID
 	jobOrder       []string              // reportRequestIDs in the order received
 	opts           map[string]Opt        // accepted EiOpt opts by optID
+	sig            *signing              // XML signatures (signing.go); nil when off
 }
 
 // Option configures a VEN.
@@ -80,6 +81,7 @@ type options struct {
 	battery        BatteryConfig
 	resourceID     string
 	policy         OptPolicy
+	signingOptions
 }
 
 // WithHTTPClient sets the HTTP client, for example one whose transport
@@ -156,6 +158,10 @@ func New(vtnURL string, opts ...Option) (*VEN, error) {
 	if o.policy == nil {
 		o.policy = OptInAll
 	}
+	sig, err := newSigning(o.signingOptions, endpoint, o.clock)
+	if err != nil {
+		return nil, err
+	}
 	var nonce [4]byte
 	_, _ = rand.Read(nonce[:]) // never fails (crypto/rand documents it)
 	v := &VEN{
@@ -175,6 +181,7 @@ func New(vtnURL string, opts ...Option) (*VEN, error) {
 		bat:            newBattery(o.battery, o.clock.Now()),
 		events:         make(map[string]*eventState),
 		jobs:           make(map[string]*reportJob),
+		sig:            sig,
 	}
 	return v, nil
 }

@@ -1,0 +1,204 @@
+package openadr_test
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/openadr"
+	"github.com/gridwire/gridwire/openadr/oadr"
+	"github.com/gridwire/gridwire/openadr/oadrsig"
+	"github.com/gridwire/gridwire/openadr/ven"
+)
+
+// issueServer returns a server certificate for 127.0.0.1 from ca: the
+// VTN's TLS certificate, which it also signs its messages with unless a
+// test gives it another.
+func (ca *testCA) issueServer(t *testing.T) tls.Certificate {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(100), Subject: pkix.Name{CommonName: "VTN_SIGNED"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	require.NoError(t, err)
+	leaf, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
+}
+
+// signerOf returns a Signer for a TLS certificate's key, dating signatures
+// by clk.
+func signerOf(t *testing.T, cert tls.Certificate, clk clock.Clock) *oadrsig.Signer {
+	t.Helper()
+	s, err := oadrsig.NewSigner(cert.PrivateKey.(*ecdsa.PrivateKey), cert.Leaf, oadrsig.WithClock(clk))
+	require.NoError(t, err)
+	return s
+}
+
+// signedWorld is a VTN serving TLS with client certificates from ca, signing
+// with its server certificate, on a fake clock shared by everyone.
+type signedWorld struct {
+	t       *testing.T
+	clk     *clock.Fake
+	ca      *testCA
+	vtnCert tls.Certificate
+	vtn     *openadr.VTN
+	srv     *httptest.Server
+}
+
+func newSignedWorld(t *testing.T, opts ...openadr.Option) *signedWorld {
+	t.Helper()
+	w := &signedWorld{t: t, clk: clock.NewFake(time.Now().UTC().Truncate(time.Minute)), ca: newTestCA(t)}
+	w.vtnCert = w.ca.issueServer(t)
+	all := append([]openadr.Option{openadr.WithClock(w.clk), openadr.WithSigning(signerOf(t, w.vtnCert, w.clk)),
+		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(10*time.Second, time.Minute))}, opts...)
+	var err error
+	w.vtn, err = openadr.NewVTN("VTN_SIGNED", all...)
+	require.NoError(t, err)
+	w.srv = httptest.NewUnstartedServer(recording(t, w.vtn))
+	w.srv.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: w.ca.pool,
+		Certificates: []tls.Certificate{w.vtnCert}, MinVersion: tls.VersionTLS12}
+	w.srv.StartTLS()
+	t.Cleanup(w.srv.Close)
+	t.Cleanup(w.srv.Client().CloseIdleConnections)
+	return w
+}
+
+// client returns the VEN's client certificate (serial must differ per VEN)
+// and an HTTP client presenting it through an interposer.
+func (w *signedWorld) client(name string, serial int64) (tls.Certificate, *interposer, *http.Client) {
+	cert, _ := w.ca.issue(w.t, name, serial)
+	c := tlsClient(w.t, w.srv, cert)
+	p := &interposer{next: c.Transport}
+	return cert, p, &http.Client{Transport: p}
+}
+
+// newVEN returns a VEN with its own certificate that signs with it.
+func (w *signedWorld) newVEN(name string, serial int64, opts ...ven.Option) (*ven.VEN, *interposer, *http.Client) {
+	cert, p, c := w.client(name, serial)
+	v, err := ven.New(w.srv.URL, append([]ven.Option{ven.WithHTTPClient(c), ven.WithClock(w.clk),
+		ven.WithVENName(name), ven.WithSigning(signerOf(w.t, cert, w.clk))}, opts...)...)
+	require.NoError(w.t, err)
+	return v, p, c
+}
+
+// registeredVEN returns a world with one signing VEN, registered and with
+// nothing left for it to poll.
+func registeredVEN(t *testing.T) (*signedWorld, *ven.VEN, *interposer, *http.Client) {
+	t.Helper()
+	w := newSignedWorld(t)
+	v, p, c := w.newVEN("battery", 2)
+	require.NoError(t, v.Register(t.Context()))
+	require.NoError(t, drainVEN(t.Context(), v))
+	return w, v, p, c
+}
+
+// post sends body as it is and returns the answer, after checking that the
+// VTN signed it.
+func (w *signedWorld) post(c *http.Client, svc oadr.ServiceName, body []byte) oadr.Message {
+	w.t.Helper()
+	resp, err := c.Post(w.srv.URL+openadr.PathPrefix+string(svc), "application/xml", bytes.NewReader(body))
+	require.NoError(w.t, err)
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	require.NoError(w.t, err)
+	require.Equal(w.t, http.StatusOK, resp.StatusCode, "%s", out)
+	verifier, err := oadrsig.NewVerifier(oadrsig.WithCertificate(w.vtnCert.Leaf), oadrsig.WithClock(w.clk))
+	require.NoError(w.t, err)
+	got, err := verifier.Verify(w.t.Context(), out)
+	require.NoError(w.t, err, "the VTN's answer is signed with its certificate")
+	return got.Message
+}
+
+// interposer stands between a VEN and the VTN: it records every body both
+// ways and, when armed, rewrites the next request or the next answer.
+type interposer struct {
+	next http.RoundTripper
+
+	mu                  sync.Mutex
+	requests, answers   [][]byte
+	onRequest, onAnswer func([]byte) []byte // one-shot
+}
+
+func (p *interposer) tamperRequest(f func([]byte) []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.onRequest = f
+}
+
+func (p *interposer) tamperAnswer(f func([]byte) []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.onAnswer = f
+}
+
+func (p *interposer) last() (request, answer []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.requests[len(p.requests)-1], p.answers[len(p.answers)-1]
+}
+
+func (p *interposer) RoundTrip(r *http.Request) (*http.Response, error) {
+	body, err := io.ReadAll(r.Body)
+	r.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	f := p.onRequest
+	p.onRequest = nil
+	p.mu.Unlock()
+	if f != nil {
+		body = f(bytes.Clone(body))
+	}
+	out := r.Clone(r.Context())
+	out.Body, out.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+	resp, err := p.next.RoundTrip(out)
+	if err != nil {
+		return nil, err
+	}
+	ans, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	g := p.onAnswer
+	p.onAnswer = nil
+	p.requests, p.answers = append(p.requests, body), append(p.answers, ans)
+	p.mu.Unlock()
+	if g != nil {
+		ans = g(bytes.Clone(ans))
+	}
+	resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(ans)), int64(len(ans))
+	resp.Header.Del("Content-Length")
+	return resp, nil
+}
+
+// isSigned reports whether an encoded payload carries a ds:Signature.
+func isSigned(t *testing.T, body []byte) bool {
+	t.Helper()
+	p, err := oadr.DecodePayload(bytes.NewReader(body))
+	require.NoError(t, err, "%s", body)
+	return p.Signed
+}
