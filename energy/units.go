@@ -68,7 +68,4 @@ func (f Fraction) Valid() bool { return f >= 0 && f <= 1 }
 // String formats f as a percentage, "42.0 %".
 func (f Fraction) String() string { return fmt.Sprintf("%.1f %%", f.Percent()) }
 
-// Ptr returns a pointer to v, for the optional fields of snapshots.
-func Ptr[T any](v T) *T { return &v }
-
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }

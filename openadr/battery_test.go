@@ -315,7 +315,7 @@ func TestSetScheduleReportOnly(t *testing.T) {
 	f := newFixture(t)
 	c := f.srv.Client()
 	body, err := oadr.Marshal(&oadr.CreatePartyRegistration{RequestID: "R", ProfileName: oadr.Profile20b,
-		TransportName: oadr.TransportSimpleHTTP, ReportOnly: true, HTTPPullModel: oadr.Ptr(true)})
+		TransportName: oadr.TransportSimpleHTTP, ReportOnly: true, HTTPPullModel: new(true)})
 	require.NoError(t, err)
 	resp, err := c.Post(f.srv.URL+openadr.PathPrefix+"EiRegisterParty", "application/xml", strings.NewReader(string(body)))
 	require.NoError(t, err)

@@ -141,13 +141,13 @@ func (t *batteryTelemetry) status(venID string, now time.Time, maxAge time.Durat
 		return m != nil && now.Sub(m.MeasuredAt) <= maxAge && !math.IsNaN(m.Value) && !math.IsInf(m.Value, 0)
 	}
 	if fresh(t.voltage) && t.voltage.Value >= 0 {
-		s.Voltage = energy.Ptr(energy.Volts(t.voltage.Value))
+		s.Voltage = new(energy.Volts(t.voltage.Value))
 	}
 	if fresh(t.current) {
-		s.Current = energy.Ptr(energy.Amperes(flip(t.current.Value)))
+		s.Current = new(energy.Amperes(flip(t.current.Value)))
 	}
 	if fresh(t.temperature) {
-		s.Temperature = energy.Ptr(energy.Celsius(t.temperature.Value))
+		s.Temperature = new(energy.Celsius(t.temperature.Value))
 	}
 	if s.Capacity == 0 && fresh(t.stored) && t.stored.MeasuredAt.Equal(t.soc.MeasuredAt) && t.soc.Value >= 0.05 && t.stored.Value >= 0 {
 		s.Capacity = energy.WattHours(math.Round(t.stored.Value / t.soc.Value))

@@ -91,7 +91,7 @@ func TestEndToEnd(t *testing.T) {
 	assert.Equal(t, DefaultPollFrequency, q.PollFreq)
 	reg := as[*oadr.CreatedPartyRegistration](t, ven.call(oadr.ServiceEiRegisterParty, &oadr.CreatePartyRegistration{
 		RequestID: "Q", ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
-		VenName: "battery-ven", HTTPPullModel: oadr.Ptr(true),
+		VenName: "battery-ven", HTTPPullModel: new(true),
 	}))
 	require.Equal(t, oadr.CodeOK, reg.Response.Code)
 	ven.venID, ven.regID = reg.VenID, reg.RegistrationID

@@ -223,7 +223,7 @@ func register(t testing.TB, v *VTN, name string) (string, string) {
 	t.Helper()
 	a := as[*oadr.CreatedPartyRegistration](t, send(t, v, oadr.ServiceEiRegisterParty, &oadr.CreatePartyRegistration{
 		RequestID: "REQ_REG_" + name, ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
-		VenName: name, HTTPPullModel: oadr.Ptr(true),
+		VenName: name, HTTPPullModel: new(true),
 	}))
 	require.Equal(t, oadr.CodeOK, a.Response.Code, a.Response.Description)
 	require.NotEmpty(t, a.VenID)

@@ -96,7 +96,7 @@ func TestRegistrationHook(t *testing.T) {
 func TestRegistrationRefusesWhatItCannotServe(t *testing.T) {
 	v, _ := newVTN(t)
 	for name, m := range map[string]*oadr.CreatePartyRegistration{
-		"push":  {ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP, HTTPPullModel: oadr.Ptr(false)},
+		"push":  {ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP, HTTPPullModel: new(false)},
 		"xmpp":  {ProfileName: oadr.Profile20b, TransportName: oadr.TransportXMPP},
 		"2.0a":  {ProfileName: oadr.Profile20a, TransportName: oadr.TransportSimpleHTTP},
 		"regID": {ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP, RegistrationID: "NOPE"},

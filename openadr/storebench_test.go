@@ -137,7 +137,7 @@ func benchRegister(b *testing.B, v http.Handler, name string) string {
 func benchRegisterWith(b *testing.B, v http.Handler, name string, offer, usage []byte) string {
 	reg := benchPost(b, v, "EiRegisterParty", &oadr.CreatePartyRegistration{
 		RequestID: "REQ_" + name, ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
-		VenName: name, HTTPPullModel: oadr.Ptr(true),
+		VenName: name, HTTPPullModel: new(true),
 	}).(*oadr.CreatedPartyRegistration)
 	require.Equal(b, oadr.CodeOK, reg.Response.Code)
 	m, err := oadr.Unmarshal(offer)

@@ -372,7 +372,7 @@ func TestMarshalErrors(t *testing.T) {
 		{"zero created time", report(func(r *oadr.Report) { r.CreatedDateTime = time.Time{} }), "oadrReport/createdDateTime"},
 		{"year 10000", report(func(r *oadr.Report) { r.CreatedDateTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }), "createdDateTime"},
 		{"confidence above 100", &oadr.UpdateReport{RequestID: "R", Reports: []oadr.Report{{
-			Intervals:       []oadr.ReportInterval{{Payloads: []oadr.ReportPayload{{RID: "r", Confidence: oadr.Ptr(uint32(101))}}}},
+			Intervals:       []oadr.ReportInterval{{Payloads: []oadr.ReportPayload{{RID: "r", Confidence: new(uint32(101))}}}},
 			CreatedDateTime: t0,
 		}}}, "oadrReportPayload/confidence"},
 		{"interval without payload", &oadr.UpdateReport{RequestID: "R", Reports: []oadr.Report{{Intervals: []oadr.ReportInterval{{}}, CreatedDateTime: t0}}}, "oadrReport/intervals/interval"},

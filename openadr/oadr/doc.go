@@ -61,7 +61,8 @@
 // Optional values use the zero value for "absent" where zero carries no meaning of
 // its own (empty strings, zero time.Time, a zero duration or priority) and a
 // pointer where zero is a legitimate value (a payload's confidence, a load-control
-// state's minimum). [Ptr] builds such pointers.
+// state's minimum). Go's new(expr) builds such
+// pointers: new(true), new(0.0).
 //
 // Documents are decoded from memory ([Decode] reads its input to the end
 // first) by a scanner made for the XML OpenADR peers send, about ten times

@@ -115,15 +115,15 @@ func telemetryStatusData() oadr.Report {
 			UID:   "0",
 			Payloads: []oadr.ReportPayload{{
 				RID:        "battery1_status",
-				Confidence: oadr.Ptr(uint32(100)),
-				Accuracy:   oadr.Ptr(0.5),
+				Confidence: new(uint32(100)),
+				Accuracy:   new(0.5),
 				ResourceStatus: &oadr.ResourceStatus{
 					Online: true,
 					LoadControlState: &oadr.LoadControlState{
-						Capacity:      &oadr.LoadControlValue{Min: oadr.Ptr(0.0), Max: oadr.Ptr(100.0), Current: 58.3, Normal: oadr.Ptr(50.0)},
+						Capacity:      &oadr.LoadControlValue{Min: new(0.0), Max: new(100.0), Current: 58.3, Normal: new(50.0)},
 						LevelOffset:   &oadr.LoadControlValue{Current: 0},
 						PercentOffset: &oadr.LoadControlValue{Current: 0},
-						SetPoint:      &oadr.LoadControlValue{Min: oadr.Ptr(-5.0), Max: oadr.Ptr(5.0), Current: -2.5},
+						SetPoint:      &oadr.LoadControlValue{Min: new(-5.0), Max: new(5.0), Current: -2.5},
 					},
 				},
 				DataQuality: oadr.QualityGoodNonSpecific,
@@ -199,7 +199,7 @@ func chargeDischargeEvent() oadr.Event {
 				SignalType:   oadr.SignalTypeSetpoint,
 				SignalID:     "SIG_DISPATCH",
 				ItemBase:     oadr.NewPowerReal(oadr.ScaleKilo, oadr.PowerAttributes{Hertz: 60, Voltage: 240, AC: true}),
-				CurrentValue: oadr.Ptr(0.0),
+				CurrentValue: new(0.0),
 			},
 			{
 				Intervals:  intervals(12, 12, 4),
@@ -214,7 +214,7 @@ func chargeDischargeEvent() oadr.Event {
 				SignalName:   oadr.SignalSimple,
 				SignalType:   oadr.SignalTypeLevel,
 				SignalID:     "SIG_SIMPLE",
-				CurrentValue: oadr.Ptr(0.0),
+				CurrentValue: new(0.0),
 			},
 		},
 		Target:           oadr.Target{ResourceIDs: []string{"battery1"}, VenIDs: []string{"VEN_FORTRESS_1"}},
@@ -284,13 +284,13 @@ func fixtures() []fixture {
 		{"oadrQueryRegistration", &oadr.QueryRegistration{RequestID: "REQ_QUERY_0001"}},
 		{"oadrCreatePartyRegistration", &oadr.CreatePartyRegistration{
 			RequestID: "REQ_REGISTER_0001", ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
-			VenName: "fortress-sandbox-battery-1", HTTPPullModel: oadr.Ptr(true),
+			VenName: "fortress-sandbox-battery-1", HTTPPullModel: new(true),
 		}},
 		{"oadrCreatePartyRegistration/reregister", &oadr.CreatePartyRegistration{
 			RequestID: "REQ_REGISTER_0002", RegistrationID: "REG_0001", VenID: "VEN_FORTRESS_1",
 			ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
 			TransportAddress: "https://ven.example.com/OpenADR2/Simple/2.0b", ReportOnly: true, XMLSignature: true,
-			HTTPPullModel: oadr.Ptr(false),
+			HTTPPullModel: new(false),
 		}},
 		{"oadrCreatedPartyRegistration/query", &oadr.CreatedPartyRegistration{
 			Response: oadr.OK("REQ_QUERY_0001"), VtnID: "VTN_SANDBOX",

@@ -114,7 +114,7 @@ func TestSampleValues(t *testing.T) {
 				ProfileName:   oadr.Profile20b,
 				TransportName: oadr.TransportSimpleHTTP,
 				VenName:       "fortress-sandbox-battery-1",
-				HTTPPullModel: oadr.Ptr(true),
+				HTTPPullModel: new(true),
 			}, *m)
 		}},
 		{"battery/oadrCreatedPartyRegistration_battery_registered.xml", func(t *testing.T, p *oadr.Payload) {
@@ -208,8 +208,8 @@ func TestSampleValues(t *testing.T) {
 			assert.Equal(t, &oadr.ResourceStatus{
 				Online: true,
 				LoadControlState: &oadr.LoadControlState{
-					Capacity: &oadr.LoadControlValue{Min: oadr.Ptr(0.0), Max: oadr.Ptr(100.0), Current: 58.3, Normal: oadr.Ptr(50.0)},
-					SetPoint: &oadr.LoadControlValue{Min: oadr.Ptr(-5.0), Max: oadr.Ptr(5.0), Current: -2.5},
+					Capacity: &oadr.LoadControlValue{Min: new(0.0), Max: new(100.0), Current: 58.3, Normal: new(50.0)},
+					SetPoint: &oadr.LoadControlValue{Min: new(-5.0), Max: new(5.0), Current: -2.5},
 				},
 			}, pl.ResourceStatus)
 		}},
@@ -240,7 +240,7 @@ func TestSampleValues(t *testing.T) {
 				{Duration: time.Hour, UID: "1", Value: 0},
 				{Duration: 2 * time.Hour, UID: "2", Value: -5},
 			}, ld.Intervals)
-			assert.Equal(t, oadr.Ptr(0.0), ld.CurrentValue)
+			assert.Equal(t, new(0.0), ld.CurrentValue)
 			w, err := ld.ItemBase.SI(ld.Intervals[2].Value)
 			require.NoError(t, err)
 			assert.Equal(t, -5000.0, w)

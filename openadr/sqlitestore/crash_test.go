@@ -176,7 +176,7 @@ func TestCrashLosesNothingAnswered(t *testing.T) {
 	for i := range vens {
 		reg, err := post(ctx, c.base, "EiRegisterParty", &oadr.CreatePartyRegistration{
 			RequestID: fmt.Sprint("reg-", i), ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
-			VenName: fmt.Sprint("battery-", i), HTTPPullModel: oadr.Ptr(true),
+			VenName: fmt.Sprint("battery-", i), HTTPPullModel: new(true),
 		})
 		require.NoError(t, err)
 		cpr := reg.(*oadr.CreatedPartyRegistration)

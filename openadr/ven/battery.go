@@ -192,8 +192,8 @@ func (r reading) status(capacity energy.WattHours) energy.BatteryStatus {
 		StateOfCharge: energy.Fraction(r.soc),
 		Power:         energy.Watts(r.power),
 		Capacity:      capacity,
-		Voltage:       energy.Ptr(energy.Volts(r.voltage)),
-		Current:       energy.Ptr(energy.Amperes(r.current)),
-		Temperature:   energy.Ptr(energy.Celsius(r.temperature)),
+		Voltage:       new(energy.Volts(r.voltage)),
+		Current:       new(energy.Amperes(r.current)),
+		Temperature:   new(energy.Celsius(r.temperature)),
 	}
 }

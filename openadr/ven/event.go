@@ -80,7 +80,7 @@ func (e *eventState) public() Event {
 	ev.Steps = slices.Clone(e.Steps)
 	for i := range ev.Steps {
 		if t := ev.Steps[i].TargetEnergy; t != nil {
-			ev.Steps[i].TargetEnergy = energy.Ptr(*t)
+			ev.Steps[i].TargetEnergy = new(*t)
 		}
 	}
 	return ev
@@ -392,7 +392,7 @@ func (v *VEN) signalUnit(s *oadr.EventSignal, base *oadr.Baseline) (func(*Step, 
 		if bad != "" {
 			return unsupported(bad)
 		}
-		return func(st *Step, x float64) { st.TargetEnergy = energy.Ptr(energy.WattHours(x * f)) }, oadr.CodeOK, ""
+		return func(st *Step, x float64) { st.TargetEnergy = new(energy.WattHours(x * f)) }, oadr.CodeOK, ""
 	default: // SIMPLE
 		return func(st *Step, x float64) { st.Power = energy.Watts(simplePower(x, maxP)) }, oadr.CodeOK, ""
 	}

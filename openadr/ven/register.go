@@ -80,7 +80,7 @@ func (v *VEN) createPartyRegistration(ctx context.Context) error {
 		ProfileName:    oadr.Profile20b,
 		TransportName:  oadr.TransportSimpleHTTP,
 		VenName:        v.name,
-		HTTPPullModel:  oadr.Ptr(true),
+		HTTPPullModel:  new(true),
 		XMLSignature:   v.sig != nil,
 	}
 	v.mu.Unlock()

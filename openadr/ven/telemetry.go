@@ -190,8 +190,8 @@ func (v *VEN) payload(p point, s reading) oadr.ReportPayload {
 		pl.ResourceStatus = &oadr.ResourceStatus{
 			Online: true,
 			LoadControlState: &oadr.LoadControlState{
-				Capacity: &oadr.LoadControlValue{Min: oadr.Ptr(0.0), Max: oadr.Ptr(100.0), Current: round(s.soc*100, 2)},
-				SetPoint: &oadr.LoadControlValue{Min: oadr.Ptr(-maxKW), Max: oadr.Ptr(maxKW), Current: round(-s.setpoint/1000, 3)},
+				Capacity: &oadr.LoadControlValue{Min: new(0.0), Max: new(100.0), Current: round(s.soc*100, 2)},
+				SetPoint: &oadr.LoadControlValue{Min: new(-maxKW), Max: new(maxKW), Current: round(-s.setpoint/1000, 3)},
 			},
 		}
 	}
