@@ -30,7 +30,7 @@ func BenchmarkScale(b *testing.B) {
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("vens=%d", n), func(b *testing.B) {
 			before := liveHeap()
-			v, err := openadr.NewVTN("VTN_SCALE")
+			v, err := openadr.NewVTN("VTN_SCALE", openadr.WithMaxVENs(n))
 			require.NoError(b, err)
 			polls := make([][]byte, n)
 			offer := benchSample(b, "oadrRegisterReport_battery_telemetry.xml")
