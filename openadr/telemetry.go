@@ -128,26 +128,28 @@ const maxTelemetry = 4096
 // Measurements are kept as they are made; the list for the hook is only
 // built when there is a hook.
 func (v *VTN) updateReport(ctx context.Context, c Caller, m *oadr.UpdateReport) (oadr.Message, error) {
-	var (
+	// What the store's callback hands back, in one variable: each one it
+	// sets costs an allocation per report.
+	var out struct {
 		ms     []Measurement
 		unkept int
-	)
+	}
 	hook := v.hooks.telemetry
 	err := v.updateVEN(ctx, c, m.VenID, func(st *VENState) error {
 		now := v.clock.Now()
 		descs := newDescriptions(st.Reports)
 		if hook != nil {
-			ms = make([]Measurement, 0, payloads(m.Reports))
+			out.ms = make([]Measurement, 0, payloads(m.Reports))
 		}
 		st.sortTelemetry()
 		for i := range m.Reports {
 			r := &m.Reports[i]
 			st.measure(r, &descs, now, func(meas Measurement) {
 				if !st.keepLatest(meas) {
-					unkept++
+					out.unkept++
 				}
 				if hook != nil {
-					ms = append(ms, meas)
+					out.ms = append(out.ms, meas)
 				}
 			})
 			if req := st.request(r.ReportRequestID); req != nil {
@@ -162,11 +164,11 @@ func (v *VTN) updateReport(ctx context.Context, c Caller, m *oadr.UpdateReport) 
 	if err != nil {
 		return nil, err
 	}
-	if unkept > 0 {
-		v.log.WarnContext(ctx, "openadr: too many data points to keep as latest", "venID", m.VenID, "notKept", unkept, "limit", maxTelemetry)
+	if out.unkept > 0 {
+		v.log.WarnContext(ctx, "openadr: too many data points to keep as latest", "venID", m.VenID, "notKept", out.unkept, "limit", maxTelemetry)
 	}
-	if hook != nil && len(ms) > 0 {
-		hook(ctx, m.VenID, ms)
+	if hook != nil && len(out.ms) > 0 {
+		hook(ctx, m.VenID, out.ms)
 	}
 	return &oadr.UpdatedReport{Response: oadr.OK(m.RequestID), VenID: m.VenID}, nil
 }
