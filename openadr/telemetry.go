@@ -3,6 +3,7 @@ package openadr
 import (
 	"context"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -386,9 +387,11 @@ func (st *VENState) sortTelemetry() {
 // when m is of a new, undescribed data point it could not keep (see
 // maxTelemetry).
 func (st *VENState) keepLatest(m Measurement) bool {
-	i, found := slices.BinarySearchFunc(st.Telemetry, m.dataPoint(), func(t Measurement, p dataPoint) int {
-		return t.dataPoint().compare(p)
-	})
+	p := m.dataPoint()
+	// sort.Search rather than slices.BinarySearchFunc, which would copy
+	// each measurement it compares.
+	i := sort.Search(len(st.Telemetry), func(i int) bool { return st.Telemetry[i].dataPoint().compare(p) >= 0 })
+	found := i < len(st.Telemetry) && st.Telemetry[i].dataPoint() == p
 	switch {
 	case found:
 		if !m.MeasuredAt.Before(st.Telemetry[i].MeasuredAt) {
