@@ -143,6 +143,7 @@ func (v *VTN) updateReport(ctx context.Context, c Caller, m *oadr.UpdateReport) 
 			out.ms = make([]Measurement, 0, payloads(m.Reports))
 		}
 		st.sortTelemetry()
+		had := len(st.Telemetry)
 		for i := range m.Reports {
 			r := &m.Reports[i]
 			st.measure(r, &descs, now, func(meas Measurement) {
@@ -159,6 +160,11 @@ func (v *VTN) updateReport(ctx context.Context, c Caller, m *oadr.UpdateReport) 
 					req.Status = ReportActive
 				}
 			}
+		}
+		if len(st.Telemetry) > had {
+			// New data points: drop the room append left, which every VEN
+			// would carry for good (a VTN keeps many of them).
+			st.Telemetry = slices.Clone(st.Telemetry)
 		}
 		return nil
 	})
