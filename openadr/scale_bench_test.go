@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"testing"
 
@@ -21,9 +22,13 @@ import (
 // polls spread over all of them. Compare the poll ns/op across N: it should
 // hardly grow.
 // N is 1,000 and 100,000; GRIDWIRE_SCALE_VENS adds another (1000000 needs
-// about 8 GiB).
+// about 8 GiB). GRIDWIRE_SCALE_HEAPPROFILE names a file to write a heap
+// profile to at each N, while the VENs are live (N is added to its name), to
+// see what their memory is made of.
 //
 //	go test -run '^$' -bench Scale -benchtime 20000x ./openadr/
+//	GRIDWIRE_SCALE_HEAPPROFILE=/tmp/heap.prof go test -run '^$' -bench 'Scale/vens=100000' -benchtime 1x ./openadr/
+//	go tool pprof -sample_index=inuse_space -top /tmp/heap.prof.100000
 func BenchmarkScale(b *testing.B) {
 	sizes := []int{1000, 100000}
 	if n, err := strconv.Atoi(os.Getenv("GRIDWIRE_SCALE_VENS")); err == nil && n > 0 {
@@ -42,6 +47,9 @@ func BenchmarkScale(b *testing.B) {
 				polls[i] = benchMarshal(b, &oadr.Poll{VenID: id})
 			}
 			perVEN := float64(liveHeap()-before) / float64(n)
+			if path := os.Getenv("GRIDWIRE_SCALE_HEAPPROFILE"); path != "" {
+				writeHeapProfile(b, fmt.Sprintf("%s.%d", path, n))
+			}
 			// Every VEN polls once first, as in a VTN that has run for
 			// a poll period: what is timed is the steady state.
 			for _, p := range polls {
@@ -62,6 +70,13 @@ func BenchmarkScale(b *testing.B) {
 			b.ReportMetric(polled, "heapB/VEN-polled")
 		})
 	}
+}
+
+func writeHeapProfile(b *testing.B, path string) {
+	f, err := os.Create(path)
+	require.NoError(b, err)
+	defer f.Close()
+	require.NoError(b, pprof.Lookup("heap").WriteTo(f, 0))
 }
 
 func liveHeap() uint64 {

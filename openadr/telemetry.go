@@ -3,6 +3,7 @@ package openadr
 import (
 	"context"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -125,17 +126,34 @@ const maxTelemetry = 4096
 
 // updateReport takes report data: every payload becomes a Measurement, the
 // latest per data point is stored, and the telemetry hook gets them all.
+// Measurements are kept as they are made; the list for the hook is only
+// built when there is a hook.
 func (v *VTN) updateReport(ctx context.Context, c Caller, m *oadr.UpdateReport) (oadr.Message, error) {
-	var (
+	// What the store's callback hands back, in one variable: each one it
+	// sets costs an allocation per report.
+	var out struct {
 		ms     []Measurement
 		unkept int
-	)
+	}
+	hook := v.hooks.telemetry
 	err := v.updateVEN(ctx, c, m.VenID, func(st *VENState) error {
 		now := v.clock.Now()
-		descs := indexDescriptions(st.Reports)
+		descs := newDescriptions(st.Reports)
+		if hook != nil {
+			out.ms = make([]Measurement, 0, payloads(m.Reports))
+		}
+		st.sortTelemetry()
+		had := len(st.Telemetry)
 		for i := range m.Reports {
 			r := &m.Reports[i]
-			ms = st.measure(ms, r, descs, now)
+			st.measure(r, &descs, now, func(meas Measurement) {
+				if !st.keepLatest(meas) {
+					out.unkept++
+				}
+				if hook != nil {
+					out.ms = append(out.ms, meas)
+				}
+			})
 			if req := st.request(r.ReportRequestID); req != nil {
 				req.LastUpdateAt = now
 				if req.Status == ReportRequested {
@@ -143,38 +161,95 @@ func (v *VTN) updateReport(ctx context.Context, c Caller, m *oadr.UpdateReport) 
 				}
 			}
 		}
-		unkept = st.keepLatest(ms)
+		if len(st.Telemetry) > had {
+			// New data points: drop the room append left, which every VEN
+			// would carry for good (a VTN keeps many of them).
+			st.Telemetry = slices.Clone(st.Telemetry)
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if unkept > 0 {
-		v.log.WarnContext(ctx, "openadr: too many data points to keep as latest", "venID", m.VenID, "notKept", unkept, "limit", maxTelemetry)
+	if out.unkept > 0 {
+		v.log.WarnContext(ctx, "openadr: too many data points to keep as latest", "venID", m.VenID, "notKept", out.unkept, "limit", maxTelemetry)
 	}
-	if v.hooks.telemetry != nil && len(ms) > 0 {
-		v.hooks.telemetry(ctx, m.VenID, ms)
+	if hook != nil && len(out.ms) > 0 {
+		hook(ctx, m.VenID, out.ms)
 	}
 	return &oadr.UpdatedReport{Response: oadr.OK(m.RequestID), VenID: m.VenID}, nil
 }
 
-// descriptions finds the description of a data point: in the offered report
-// with the report's specifier, else in any offered report (first wins).
-type descriptions struct {
-	bySpec map[[2]string]*oadr.ReportDescription // {reportSpecifierID, rID}
-	byRID  map[string]*oadr.ReportDescription
-}
-
-// indexDescriptions indexes the offered reports, so that a report with many
-// payloads costs time in proportion to its size.
-func indexDescriptions(reports []oadr.Report) descriptions {
+// payloads counts the payloads of reports.
+func payloads(reports []oadr.Report) int {
 	n := 0
 	for i := range reports {
-		n += len(reports[i].Descriptions)
+		for j := range reports[i].Intervals {
+			n += len(reports[i].Intervals[j].Payloads)
+		}
 	}
-	d := descriptions{bySpec: make(map[[2]string]*oadr.ReportDescription, n), byRID: make(map[string]*oadr.ReportDescription, n)}
-	for i := range reports {
-		r := &reports[i]
+	return n
+}
+
+// descriptions finds the description of a data point: in the offered report
+// with the report's specifier, else in any offered report (first wins).
+// An offer is usually a handful of data points, which a scan finds faster
+// than a map is built; a large one is indexed on first use, so that a report
+// with many payloads costs time in proportion to its size.
+type descriptions struct {
+	offered []oadr.Report
+	n       int                                   // descriptions offered
+	bySpec  map[[2]string]*oadr.ReportDescription // {reportSpecifierID, rID}; built on first use when n > maxScanned
+	byRID   map[string]*oadr.ReportDescription
+}
+
+// maxScanned is the largest offer searched by a scan.
+const maxScanned = 32
+
+func newDescriptions(offered []oadr.Report) descriptions {
+	d := descriptions{offered: offered}
+	for i := range offered {
+		d.n += len(offered[i].Descriptions)
+	}
+	return d
+}
+
+func (d *descriptions) find(specifierID, rid string) *oadr.ReportDescription {
+	if d.n <= maxScanned {
+		return d.scan(specifierID, rid)
+	}
+	if d.bySpec == nil {
+		d.index()
+	}
+	if desc := d.bySpec[[2]string{specifierID, rid}]; desc != nil {
+		return desc
+	}
+	return d.byRID[rid]
+}
+
+func (d *descriptions) scan(specifierID, rid string) *oadr.ReportDescription {
+	var inAny *oadr.ReportDescription
+	for i := range d.offered {
+		r := &d.offered[i]
+		for j := range r.Descriptions {
+			desc := &r.Descriptions[j]
+			switch {
+			case desc.RID != rid:
+			case r.ReportSpecifierID == specifierID:
+				return desc
+			case inAny == nil:
+				inAny = desc
+			}
+		}
+	}
+	return inAny
+}
+
+func (d *descriptions) index() {
+	d.bySpec = make(map[[2]string]*oadr.ReportDescription, d.n)
+	d.byRID = make(map[string]*oadr.ReportDescription, d.n)
+	for i := range d.offered {
+		r := &d.offered[i]
 		for j := range r.Descriptions {
 			desc := &r.Descriptions[j]
 			k := [2]string{r.ReportSpecifierID, desc.RID}
@@ -186,20 +261,12 @@ func indexDescriptions(reports []oadr.Report) descriptions {
 			}
 		}
 	}
-	return d
 }
 
-func (d descriptions) find(specifierID, rid string) *oadr.ReportDescription {
-	if desc := d.bySpec[[2]string{specifierID, rid}]; desc != nil {
-		return desc
-	}
-	return d.byRID[rid]
-}
-
-// measure appends the measurements of report r to ms. Data points the VEN
-// never described are kept too (QuantityOther, raw value): OpenLEADR's VEN
-// may report rIDs of an earlier registration.
-func (st *VENState) measure(ms []Measurement, r *oadr.Report, descs descriptions, now time.Time) []Measurement {
+// measure calls fn with the measurement of every payload of report r. Data
+// points the VEN never described are measured too (QuantityOther, raw
+// value): OpenLEADR's VEN may report rIDs of an earlier registration.
+func (st *VENState) measure(r *oadr.Report, descs *descriptions, now time.Time, fn func(Measurement)) {
 	fallback := r.Start
 	if fallback.IsZero() {
 		fallback = r.CreatedDateTime
@@ -237,10 +304,9 @@ func (st *VENState) measure(ms []Measurement, r *oadr.Report, descs descriptions
 			} else {
 				m.Quantity, m.Value, m.Unit = convert(d, p.Value)
 			}
-			ms = append(ms, m)
+			fn(m)
 		}
 	}
-	return ms
 }
 
 // convert turns a payload value into a quantity in its plain unit. The scale
@@ -298,29 +364,51 @@ func isStateOfCharge(d *oadr.ReportDescription) bool {
 	return desc == "stateofcharge" || desc == "soc"
 }
 
-// keepLatest records ms as the latest of their data points, unless a newer
-// measurement of the same (resource, rID) is already kept. It returns how
-// many new data points it could not keep (see maxTelemetry).
-func (st *VENState) keepLatest(ms []Measurement) int {
-	at := make(map[[2]string]int, len(st.Telemetry))
-	for i, t := range st.Telemetry {
-		at[[2]string{t.ResourceID, t.RID}] = i
+// dataPoint is what a kept measurement is the latest of. st.Telemetry is
+// kept in dataPoint order, so that keepLatest finds one by binary search
+// and Telemetry returns them sorted.
+type dataPoint struct{ resourceID, rid string }
+
+func (m *Measurement) dataPoint() dataPoint { return dataPoint{m.ResourceID, m.RID} }
+
+func (p dataPoint) compare(q dataPoint) int {
+	if c := strings.Compare(p.resourceID, q.resourceID); c != 0 {
+		return c
 	}
-	unkept := 0
-	for _, m := range ms {
-		k := [2]string{m.ResourceID, m.RID}
-		i, ok := at[k]
-		switch {
-		case !ok && m.ReportType == "" && len(st.Telemetry) >= maxTelemetry: // undescribed
-			unkept++
-		case !ok:
-			at[k] = len(st.Telemetry)
-			st.Telemetry = append(st.Telemetry, m)
-		case !m.MeasuredAt.Before(st.Telemetry[i].MeasuredAt):
+	return strings.Compare(p.rid, q.rid)
+}
+
+func byDataPoint(a, b Measurement) int { return a.dataPoint().compare(b.dataPoint()) }
+
+// sortTelemetry puts st.Telemetry in dataPoint order, should a store have
+// kept it in another (such as that of an earlier version).
+func (st *VENState) sortTelemetry() {
+	if !slices.IsSortedFunc(st.Telemetry, byDataPoint) {
+		slices.SortFunc(st.Telemetry, byDataPoint)
+	}
+}
+
+// keepLatest records m as the latest of its data point, unless a newer
+// measurement of the same (resource, rID) is already kept. It reports false
+// when m is of a new, undescribed data point it could not keep (see
+// maxTelemetry).
+func (st *VENState) keepLatest(m Measurement) bool {
+	p := m.dataPoint()
+	// sort.Search rather than slices.BinarySearchFunc, which would copy
+	// each measurement it compares.
+	i := sort.Search(len(st.Telemetry), func(i int) bool { return st.Telemetry[i].dataPoint().compare(p) >= 0 })
+	found := i < len(st.Telemetry) && st.Telemetry[i].dataPoint() == p
+	switch {
+	case found:
+		if !m.MeasuredAt.Before(st.Telemetry[i].MeasuredAt) {
 			st.Telemetry[i] = m
 		}
+	case m.ReportType == "" && len(st.Telemetry) >= maxTelemetry: // undescribed
+		return false
+	default:
+		st.Telemetry = slices.Insert(st.Telemetry, i, m)
 	}
-	return unkept
+	return true
 }
 
 // Telemetry returns the latest measurement of every data point the VEN has
@@ -331,11 +419,8 @@ func (v *VTN) Telemetry(ctx context.Context, venID string) (Measurements, error)
 		out = slices.Clone(st.Telemetry)
 		return nil
 	})
-	slices.SortFunc(out, func(a, b Measurement) int {
-		if c := strings.Compare(a.ResourceID, b.ResourceID); c != 0 {
-			return c
-		}
-		return strings.Compare(a.RID, b.RID)
-	})
+	// Kept in this order by keepLatest; sorted here too for a state that
+	// has not taken a report since a store loaded it.
+	slices.SortFunc(out, byDataPoint)
 	return out, err
 }

@@ -200,3 +200,54 @@ func TestTelemetryBounded(t *testing.T) {
 	_, ok := ms.Latest(QuantityStateOfCharge)
 	assert.True(t, ok, "described data points are kept beyond the limit")
 }
+
+// A small offer is scanned and a large one indexed; both find the same
+// description: in the report with the payload's specifier first, else the
+// first offered anywhere.
+func TestDescriptionsScanAndIndexAgree(t *testing.T) {
+	offer := func(extra int) []oadr.Report {
+		a := oadr.Report{ReportSpecifierID: "A", Descriptions: []oadr.ReportDescription{{RID: "x", ReportType: "a-x"}, {RID: "y", ReportType: "a-y"}}}
+		b := oadr.Report{ReportSpecifierID: "B", Descriptions: []oadr.ReportDescription{{RID: "x", ReportType: "b-x"}, {RID: "z", ReportType: "b-z"}, {RID: "z", ReportType: "b-z2"}}}
+		for i := range extra {
+			b.Descriptions = append(b.Descriptions, oadr.ReportDescription{RID: fmt.Sprint("pad", i)})
+		}
+		return []oadr.Report{a, b}
+	}
+	for _, extra := range []int{0, maxScanned} {
+		offered := offer(extra)
+		d := newDescriptions(offered)
+		typeOf := func(spec, rid string) oadr.ReportType {
+			if desc := d.find(spec, rid); desc != nil {
+				return desc.ReportType
+			}
+			return ""
+		}
+		assert.Equal(t, oadr.ReportType("b-x"), typeOf("B", "x"), "extra %d", extra)
+		assert.Equal(t, oadr.ReportType("a-x"), typeOf("A", "x"))
+		assert.Equal(t, oadr.ReportType("a-x"), typeOf("C", "x"), "another specifier: the first offered")
+		assert.Equal(t, oadr.ReportType("a-y"), typeOf("B", "y"))
+		assert.Equal(t, oadr.ReportType("b-z"), typeOf("B", "z"), "the first of duplicates")
+		assert.Equal(t, oadr.ReportType(""), typeOf("A", "nothing"))
+	}
+}
+
+// A state a store kept in another order (that of an earlier version) is put
+// in order before the latest values are looked up, so none is duplicated.
+func TestTelemetryKeptInOrder(t *testing.T) {
+	st := &VENState{Telemetry: []Measurement{
+		{RID: "b", Value: 1, MeasuredAt: t0},
+		{RID: "a", Value: 1, MeasuredAt: t0},
+	}}
+	st.sortTelemetry()
+	assert.True(t, st.keepLatest(Measurement{RID: "b", Value: 2, MeasuredAt: t0.Add(time.Minute)}))
+	assert.True(t, st.keepLatest(Measurement{RID: "a", Value: 0, MeasuredAt: t0.Add(-time.Minute)}), "older: not kept, not refused")
+	assert.True(t, st.keepLatest(Measurement{RID: "c", ResourceID: "", Value: 3, ReportType: oadr.ReportTypeReading, MeasuredAt: t0}))
+	require.Len(t, st.Telemetry, 3)
+	for i, want := range []struct {
+		rid   string
+		value float64
+	}{{"a", 1}, {"b", 2}, {"c", 3}} {
+		assert.Equal(t, want.rid, st.Telemetry[i].RID)
+		assert.Equal(t, want.value, st.Telemetry[i].Value)
+	}
+}

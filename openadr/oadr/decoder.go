@@ -23,6 +23,11 @@ type decoder struct {
 	scratch []byte     // text gathered from several pieces
 	attrs   []xml.Attr // the current element's attributes, when asked for
 	read    []byte     // input read from an io.Reader
+	// Report data (see reportIntervals and sharedStr), reused from message
+	// to message.
+	intervals []ReportInterval
+	payloads  []ReportPayload
+	shared    map[string]string
 }
 
 // start is a start element as the decode methods see it: its name, with the
@@ -52,6 +57,15 @@ func putDecoder(d *decoder) {
 	}
 	clear(d.attrs[:cap(d.attrs)])
 	d.scratch, d.attrs, d.read = d.scratch[:0], d.attrs[:0], d.read[:0]
+	if cap(d.intervals) > maxPooledIntervals {
+		d.intervals = nil
+	}
+	if cap(d.payloads) > maxPooledIntervals {
+		d.payloads = nil
+	}
+	clear(d.intervals[:cap(d.intervals)])
+	clear(d.payloads[:cap(d.payloads)])
+	d.intervals, d.payloads = d.intervals[:0], d.payloads[:0]
 	decoderPool.Put(d)
 }
 

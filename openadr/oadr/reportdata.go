@@ -3,6 +3,7 @@ package oadr
 import (
 	"encoding/xml"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -165,12 +166,12 @@ var reportFields = fields[Report]{
 	{xcalN("dtstart"), optional, func(d *decoder, r *Report) error { return d.xcalDateTime(&r.Start) }},
 	{xcalN("duration"), optional, func(d *decoder, r *Report) error { return d.durationProp(&r.Duration) }},
 	{strmN("intervals"), optional, func(d *decoder, r *Report) error {
-		return d.each(eiN("interval"), func() error { return decodeAppend(d, &r.Intervals) })
+		return d.reportIntervals(&r.Intervals)
 	}},
 	{eiN("eiReportID"), optional, func(d *decoder, r *Report) error { return d.str(&r.EiReportID) }},
 	{oadrN("oadrReportDescription"), optional, func(d *decoder, r *Report) error { return decodeAppend(d, &r.Descriptions) }},
-	{eiN("reportRequestID"), required, func(d *decoder, r *Report) error { return d.str(&r.ReportRequestID) }},
-	{eiN("reportSpecifierID"), required, func(d *decoder, r *Report) error { return d.str(&r.ReportSpecifierID) }},
+	{eiN("reportRequestID"), required, func(d *decoder, r *Report) error { return d.sharedStr(&r.ReportRequestID) }},
+	{eiN("reportSpecifierID"), required, func(d *decoder, r *Report) error { return d.sharedStr(&r.ReportSpecifierID) }},
 	{eiN("reportName"), optional, func(d *decoder, r *Report) error { return enum(d, &r.ReportName) }},
 	{eiN("createdDateTime"), required, func(d *decoder, r *Report) error { return d.dateTime(&r.CreatedDateTime) }},
 }
@@ -246,6 +247,45 @@ func (iv *ReportInterval) encode(e *encoder) {
 	e.close(pEI, "interval")
 }
 
+// reportIntervals decodes the intervals of a report. A telemetry report has
+// many intervals of usually one payload each; rather than one allocation
+// per interval's payloads and one per doubling of the list, both are
+// decoded into the decoder's reused scratch and then copied out at their
+// final size: one array for the intervals, one shared by all their
+// payloads (each interval's slice capped to its own).
+func (d *decoder) reportIntervals(list *[]ReportInterval) error {
+	ivs, pls := d.intervals[:0], d.payloads[:0]
+	err := d.each(eiN("interval"), func() error {
+		ivs = append(ivs, ReportInterval{Payloads: pls[len(pls):len(pls)]})
+		iv := &ivs[len(ivs)-1]
+		if err := iv.decode(d); err != nil {
+			return err
+		}
+		// iv.Payloads was appended in place after pls, unless it outgrew
+		// the scratch; either way this puts them there.
+		pls = append(pls, iv.Payloads...)
+		return nil
+	})
+	d.intervals, d.payloads = ivs, pls
+	if err != nil || len(ivs) == 0 {
+		return err
+	}
+	out := append(*list, ivs...)
+	all := slices.Clone(pls)
+	for i := len(*list); i < len(out); i++ {
+		n := len(out[i].Payloads)
+		out[i].Payloads = nil
+		if n > 0 {
+			out[i].Payloads, all = all[:n:n], all[n:]
+		}
+	}
+	*list = out
+	return nil
+}
+
+// maxPooledIntervals keeps one huge report from pinning its scratch.
+const maxPooledIntervals = 1024
+
 // decode skips oadrGBPayload, see the type's comment.
 func (iv *ReportInterval) decode(d *decoder) error { return decodeFields(d, iv, reportIntervalFields) }
 
@@ -277,10 +317,41 @@ func (p *ReportPayload) encode(e *encoder) {
 	e.close(pOADR, "oadrReportPayload")
 }
 
+// sharedStr decodes an identifier that recurs in every report a VEN
+// sends (an rID, a report's specifier or request ID): while the decoder is
+// pooled it hands out one copy of each short one, so that a stream of
+// reports does not allocate them again and again, and the latest values a
+// VTN keeps of many VENs with the same data points share their names.
+func (d *decoder) sharedStr(p *string) error {
+	b, err := d.textBytes()
+	if err != nil {
+		return err
+	}
+	if s, ok := d.shared[string(b)]; ok {
+		*p = s
+		return nil
+	}
+	*p = string(b)
+	if len(b) <= maxSharedLen {
+		if d.shared == nil || len(d.shared) >= maxShared {
+			d.shared = make(map[string]string)
+		}
+		d.shared[*p] = *p
+	}
+	return nil
+}
+
+// Bounds of what a decoder shares (sharedStr): a VEN inventing names
+// cannot grow it.
+const (
+	maxShared    = 256
+	maxSharedLen = 64
+)
+
 func (p *ReportPayload) decode(d *decoder) error { return decodeFields(d, p, reportPayloadFields) }
 
 var reportPayloadFields = fields[ReportPayload]{
-	{eiN("rID"), required, func(d *decoder, p *ReportPayload) error { return d.str(&p.RID) }},
+	{eiN("rID"), required, func(d *decoder, p *ReportPayload) error { return d.sharedStr(&p.RID) }},
 	{eiN("confidence"), optional, func(d *decoder, p *ReportPayload) error { return d.uint32Ptr(&p.Confidence) }},
 	{eiN("accuracy"), optional, func(d *decoder, p *ReportPayload) error { return d.floatPtr(&p.Accuracy) }},
 	{eiN("payloadFloat"), required, func(d *decoder, p *ReportPayload) error { return d.payloadFloat(&p.Value) }},
