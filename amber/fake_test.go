@@ -142,7 +142,15 @@ func TestPriceSourceContract(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, fc := fake(t, now, tc.server...)
 			c := srv.Client()
-			h := energytest.PriceSourceHarness{Source: c.Site(srv.SiteID).PriceSource(tc.opts...), Requests: srv.Requests, Now: fc.Now}
+			h := energytest.PriceSourceHarness{Source: c.Site(srv.SiteID).PriceSource(tc.opts...), Requests: srv.Requests, Now: fc.Now,
+				BadData: []energytest.BadData{
+					// Enough faults for every request a range may take; a
+					// new FailNext replaces what is left of them.
+					{Name: "null prices", Prime: func() { srv.FailNext(1000, ambertest.Fault{NullPrices: true}) },
+						Reset: func() { srv.FailNext(0, ambertest.Fault{NullPrices: true}) }},
+					{Name: "null body", Prime: func() { srv.FailNext(1000, ambertest.Fault{NullBody: true}) },
+						Reset: func() { srv.FailNext(0, ambertest.Fault{NullBody: true}) }},
+				}}
 			if tc.from != 0 || tc.to != 0 {
 				h.From, h.To = now.Add(tc.from), now.Add(tc.to)
 			}

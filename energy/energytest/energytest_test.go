@@ -245,6 +245,14 @@ type fakePrices struct {
 	skipCtx      bool // ignores cancellation
 	validateLate bool // validates after the "request"
 	unfiltered   bool // returns intervals outside the range asked for
+
+	// While primed the vendor sends null prices; a good source refuses
+	// them as unavailable, passBad reads them as 0 (free power).
+	primed, passBad bool
+}
+
+func (p *fakePrices) badData() []energytest.BadData {
+	return []energytest.BadData{{Name: "null price", Prime: func() { p.primed = true }, Reset: func() { p.primed = false }}}
 }
 
 func (p *fakePrices) Prices(ctx context.Context, from, to time.Time) ([]energy.Price, error) {
@@ -265,9 +273,15 @@ func (p *fakePrices) Prices(ctx context.Context, from, to time.Time) ([]energy.P
 	if !p.validateLate {
 		p.requests++
 	}
+	if p.primed && !p.passBad {
+		return nil, fmt.Errorf("null perKwh: %w", energy.ErrUnavailable)
+	}
 	var out []energy.Price
 	for _, x := range p.prices {
 		if p.unfiltered || x.Start.Before(to) && x.End.After(from) {
+			if p.primed {
+				x.PerKWh = 0
+			}
 			out = append(out, x)
 		}
 	}
@@ -286,7 +300,7 @@ func goodPrices() []energy.Price {
 
 func TestPriceSourceContract(t *testing.T) {
 	p := &fakePrices{prices: goodPrices()}
-	energytest.TestPriceSource(t, energytest.PriceSourceHarness{Source: p, Requests: func() int { return p.requests }, Now: clock, From: now.Add(-time.Hour)})
+	energytest.TestPriceSource(t, energytest.PriceSourceHarness{Source: p, Requests: func() int { return p.requests }, Now: clock, From: now.Add(-time.Hour), BadData: p.badData()})
 }
 
 func TestPriceSourceContractCatches(t *testing.T) {
@@ -315,12 +329,13 @@ func TestPriceSourceContractCatches(t *testing.T) {
 		{"ignores cancel", func(p *fakePrices) { p.skipCtx = true }, "Prices with a cancelled context"},
 		{"band upside down", func(p *fakePrices) { p.prices[5].Low, p.prices[5].High = new(0.4), new(0.3) }, "Low 0.4 above High 0.3"},
 		{"empty", func(p *fakePrices) { p.prices = nil }, "no intervals"},
+		{"null price as free power", func(p *fakePrices) { p.passBad = true }, "with bad data returned no error"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := &fakePrices{prices: goodPrices()}
 			tt.break_(p)
-			err := energytest.CheckPriceSource(context.Background(), energytest.PriceSourceHarness{Source: p, Requests: func() int { return p.requests }, Now: clock, From: now.Add(-time.Hour)})
+			err := energytest.CheckPriceSource(context.Background(), energytest.PriceSourceHarness{Source: p, Requests: func() int { return p.requests }, Now: clock, From: now.Add(-time.Hour), BadData: p.badData()})
 			require.Error(t, err, "CheckPriceSource must report a violation")
 			assert.Contains(t, err.Error(), tt.want)
 		})

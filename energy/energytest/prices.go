@@ -26,6 +26,11 @@ type PriceSourceHarness struct {
 	Now func() time.Time
 	// From and To bound the range asked for; zero means the next 12 hours.
 	From, To time.Time
+	// BadData, when set, are ways to make the vendor send prices that
+	// cannot be true (a null price, which must never read as 0, free
+	// power): Prices must then fail with an error wrapping
+	// energy.ErrUnavailable and succeed again after Reset (see BadData).
+	BadData []BadData
 }
 
 // TestPriceSource runs the PriceSource contract against h as subtests of t.
@@ -49,7 +54,16 @@ func priceSteps(h PriceSourceHarness) []step {
 	if to.IsZero() {
 		to = from.Add(12 * time.Hour)
 	}
-	return []step{
+	badRead := func() func(context.Context, *checker) error {
+		return func(ctx context.Context, c *checker) error {
+			ps, err := h.Source.Prices(ctx, from, to)
+			if err == nil && len(ps) > 0 { // no intervals: the "prices" step says so
+				checkPrices(c, ps, from, to, nowFunc(h.Now))
+			}
+			return err
+		}
+	}
+	return append([]step{
 		{"prices", func(ctx context.Context, c *checker) {
 			ps, err := h.Source.Prices(ctx, from, to)
 			if err != nil {
@@ -78,7 +92,7 @@ func priceSteps(h PriceSourceHarness) []step {
 				wantCanceled(c, "Prices", err)
 			})
 		}},
-	}
+	}, badDataSteps(h.BadData, "Prices", badRead)...)
 }
 
 func checkPrices(c *checker, ps []energy.Price, from, to, now time.Time) {
