@@ -12,6 +12,8 @@ import (
 	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/openadr"
 	"github.com/gridwire/gridwire/openadr/ven"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // t0 is when the fixtures' fake clock starts.
@@ -36,19 +38,14 @@ func newFixture(t *testing.T, venOpts ...ven.Option) *fixture {
 	var err error
 	f.vtn, err = openadr.NewVTN("VTN_BATTERY", openadr.WithClock(f.clk), openadr.WithStore(f.store),
 		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(10*time.Second, time.Minute)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	f.srv = httptest.NewServer(recording(t, f.vtn))
 	t.Cleanup(f.srv.Close)
 	t.Cleanup(f.srv.Client().CloseIdleConnections)
 	opts := append([]ven.Option{ven.WithHTTPClient(f.srv.Client()), ven.WithClock(f.clk)}, venOpts...)
-	if f.ven, err = ven.New(f.srv.URL, opts...); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.ven.Register(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	f.ven, err = ven.New(f.srv.URL, opts...)
+	require.NoError(t, err)
+	require.NoError(t, f.ven.Register(t.Context()))
 	f.venID = f.ven.State().VENID
 	f.drain()
 	f.step(time.Minute)
@@ -58,9 +55,7 @@ func newFixture(t *testing.T, venOpts ...ven.Option) *fixture {
 // drain polls until the VTN has nothing queued for the VEN.
 func (f *fixture) drain() {
 	f.t.Helper()
-	if err := drainVEN(f.t.Context(), f.ven); err != nil {
-		f.t.Fatal(err)
-	}
+	require.NoError(f.t, drainVEN(f.t.Context(), f.ven))
 }
 
 func drainVEN(ctx context.Context, v *ven.VEN) error {
@@ -77,9 +72,7 @@ func (f *fixture) step(d time.Duration) {
 	f.t.Helper()
 	f.clk.Advance(d)
 	f.drain()
-	if err := f.ven.Tick(f.t.Context()); err != nil {
-		f.t.Fatal(err)
-	}
+	require.NoError(f.t, f.ven.Tick(f.t.Context()))
 }
 
 // serveVEN plays the VEN's polling while the test waits in SetSchedule: each
@@ -95,8 +88,8 @@ func (f *fixture) serveVEN() (stop func()) {
 			case <-ctx.Done():
 				return
 			case <-f.store.kick:
-				if err := drainVEN(ctx, f.ven); err != nil && ctx.Err() == nil {
-					f.t.Errorf("VEN poll: %v", err)
+				if err := drainVEN(ctx, f.ven); ctx.Err() == nil {
+					assert.NoError(f.t, err, "VEN poll")
 				}
 			}
 		}

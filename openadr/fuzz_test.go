@@ -73,11 +73,10 @@ func FuzzHandler(f *testing.F) {
 		switch status {
 		case http.StatusOK, http.StatusRequestEntityTooLarge, http.StatusBadRequest:
 		default:
-			t.Fatalf("HTTP %d", status)
+			require.FailNow(t, "unexpected status", "HTTP %d", status)
 		}
-		if _, err := oadr.Unmarshal(out); err != nil {
-			t.Fatalf("answer does not decode: %v\n%s", err, out)
-		}
+		_, err := oadr.Unmarshal(out)
+		require.NoError(t, err, "answer does not decode:\n%s", out)
 	})
 }
 

@@ -249,7 +249,7 @@ func drain(t testing.TB, v *VTN, venID string) []oadr.Message {
 		}
 		got = append(got, m)
 	}
-	t.Fatal("queue does not drain")
+	require.FailNow(t, "queue does not drain")
 	return nil
 }
 

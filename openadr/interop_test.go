@@ -41,7 +41,7 @@ func serviceFor(t *testing.T, name string) oadr.ServiceName {
 			}
 		}
 	}
-	t.Fatalf("no service takes %s", name)
+	require.FailNow(t, "no service takes "+name)
 	return ""
 }
 

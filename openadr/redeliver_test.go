@@ -74,7 +74,7 @@ func TestRedeliverGivesUp(t *testing.T) {
 			sent++
 		case *oadr.Response:
 		default:
-			t.Fatal("unexpected message")
+			require.FailNow(t, "unexpected message")
 		}
 	}
 	assert.Equal(t, MaxDeliveries, sent)

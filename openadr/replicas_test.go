@@ -108,8 +108,7 @@ func TestReplicas(t *testing.T) {
 		for range workers {
 			wg.Go(func() {
 				for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-					if err := fn(i); err != nil {
-						t.Error(err)
+					if !assert.NoError(t, fn(i)) {
 						return
 					}
 				}
@@ -184,9 +183,7 @@ func TestReplicas(t *testing.T) {
 	drained := time.Now()
 	require.Len(t, got, n*perVEN, "every queued message delivered")
 	for id, c := range got {
-		if c != 1 {
-			t.Errorf("%s delivered %d times", id, c)
-		}
+		assert.Equal(t, 1, c, "%s delivered %d times", id, c)
 	}
 
 	// SetSchedule on A; the VEN polls B and opts in there.
@@ -225,7 +222,7 @@ func TestReplicas(t *testing.T) {
 	case err := <-done:
 		require.NoError(t, err, "SetSchedule on replica A")
 	case <-time.After(20 * time.Second):
-		t.Fatal("SetSchedule on replica A did not return after the opt-in reached replica B")
+		require.FailNow(t, "SetSchedule on replica A did not return after the opt-in reached replica B")
 	}
 	t.Logf("%d VENs: registered in %v, %d messages queued and polled in %v, SetSchedule woken across replicas; %v in all",
 		n, registered.Sub(began).Round(time.Millisecond), n*perVEN, drained.Sub(registered).Round(time.Millisecond), time.Since(began).Round(time.Millisecond))

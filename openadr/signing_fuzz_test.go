@@ -61,12 +61,11 @@ func FuzzSignedHandler(f *testing.F) {
 		switch status {
 		case http.StatusOK, http.StatusRequestEntityTooLarge, http.StatusBadRequest:
 		default:
-			t.Fatalf("HTTP %d", status)
+			require.FailNow(t, "unexpected status", "HTTP %d", status)
 		}
 		verifier, err := oadrsig.NewVerifier(oadrsig.WithCertificate(vtnSigner.Certificate()), oadrsig.WithClock(clk))
 		require.NoError(t, err)
-		if _, err := verifier.Verify(t.Context(), out); err != nil {
-			t.Fatalf("answer not signed by the VTN: %v\n%s", err, out)
-		}
+		_, err = verifier.Verify(t.Context(), out)
+		require.NoError(t, err, "answer not signed by the VTN:\n%s", out)
 	})
 }

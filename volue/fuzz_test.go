@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gridwire/gridwire/volue"
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzEvent feeds untrusted bodies to the event decoder: never a panic; a
@@ -40,22 +41,16 @@ func FuzzEvent(f *testing.F) {
 			return
 		}
 		out, err := json.Marshal(e)
-		if err != nil || !sameJSON(out, []byte(body)) {
-			t.Fatalf("passing %q through: %v %s", body, err, out)
-		}
+		require.NoError(t, err, "passing %q through", body)
+		require.True(t, sameJSON(out, []byte(body)), "passing %q through: %s", body, out)
 		e.Raw = nil
 		out, err = json.Marshal(e)
-		if err != nil {
-			t.Fatalf("encoding the fields of %q: %v", body, err)
-		}
+		require.NoError(t, err, "encoding the fields of %q", body)
 		var back volue.Event
-		if err := json.Unmarshal(out, &back); err != nil {
-			t.Fatalf("decoding %s (from %q): %v", out, body, err)
-		}
-		if back.ID != e.ID || back.Type != e.Type || !back.CreatedAt.Equal(e.CreatedAt) ||
-			reflect.TypeOf(back.Payload) != reflect.TypeOf(e.Payload) {
-			t.Fatalf("%q re-encoded as %s decodes to %+v, not %+v", body, out, back, e)
-		}
+		require.NoError(t, json.Unmarshal(out, &back), "decoding %s (from %q)", out, body)
+		require.True(t, back.ID == e.ID && back.Type == e.Type && back.CreatedAt.Equal(e.CreatedAt) &&
+			reflect.TypeOf(back.Payload) == reflect.TypeOf(e.Payload),
+			"%q re-encoded as %s decodes to %+v, not %+v", body, out, back, e)
 	})
 }
 
@@ -68,18 +63,14 @@ func FuzzReceiver(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string, signed bool) {
 		handed := 0
 		r, err := volue.NewReceiver(func(context.Context, volue.Event) error { handed++; return nil }, []string{"s"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
 		if signed {
 			req.Header.Set(volue.SignatureHeader, volue.SignPayload("s", []byte(body)))
 		}
 		w := httptest.NewRecorder()
 		r.ServeHTTP(w, req)
-		if (w.Code == http.StatusNoContent) != (handed == 1) {
-			t.Fatalf("status %d with %d events handed on", w.Code, handed)
-		}
+		require.Equal(t, w.Code == http.StatusNoContent, handed == 1, "status %d with %d events handed on", w.Code, handed)
 	})
 }
 
@@ -101,12 +92,11 @@ func FuzzTimeSpan(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if d < 0 && !strings.HasPrefix(s, "-") || d > 0 && strings.HasPrefix(s, "-") {
-			t.Fatalf("%q reads as %v: the sign flipped", s, d.Duration())
-		}
+		require.False(t, d < 0 && !strings.HasPrefix(s, "-") || d > 0 && strings.HasPrefix(s, "-"),
+			"%q reads as %v: the sign flipped", s, d.Duration())
 		back, err := volue.ParseTimeSpan(d.String())
-		if err != nil || back.Duration() != d.Duration().Truncate(time.Second) {
-			t.Fatalf("%q = %v prints as %q, which reads as %v (%v)", s, d.Duration(), d.String(), back.Duration(), err)
-		}
+		require.NoError(t, err, "%q = %v prints as %q", s, d.Duration(), d.String())
+		require.Equal(t, d.Duration().Truncate(time.Second), back.Duration(),
+			"%q = %v prints as %q, which reads as %v", s, d.Duration(), d.String(), back.Duration())
 	})
 }

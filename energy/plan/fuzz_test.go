@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gridwire/gridwire/energy"
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzPlan feeds Plan arbitrary batteries, prices and forecasts: it must
@@ -46,14 +47,9 @@ func FuzzPlan(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if err := r.Schedule.Validate(); err != nil {
-			t.Fatalf("invalid schedule: %v", err)
-		}
-		if math.IsNaN(r.Cost) || math.IsNaN(r.Saving()) {
-			t.Fatalf("NaN cost: %+v", r)
-		}
-		if r.Saving() < -1e-6*(1+math.Abs(r.BaselineCost)) {
-			t.Fatalf("saving %v < 0", r.Saving())
-		}
+		require.NoError(t, r.Schedule.Validate(), "invalid schedule")
+		require.False(t, math.IsNaN(r.Cost) || math.IsNaN(r.Saving()), "NaN cost: %+v", r)
+		// Not GreaterOrEqual: a NaN bound passes here, as it always has.
+		require.False(t, r.Saving() < -1e-6*(1+math.Abs(r.BaselineCost)), "saving %v < 0", r.Saving())
 	})
 }

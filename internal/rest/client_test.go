@@ -351,7 +351,7 @@ func TestContextReachesTheRequest(t *testing.T) {
 	select {
 	case <-gone:
 	case <-time.After(5 * time.Second):
-		t.Error("the server's request context did not end")
+		assert.Fail(t, "the server's request context did not end")
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gridwire/gridwire/openadr/oadr"
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzDecode feeds arbitrary documents to the decoder, seeded with every sample
@@ -33,9 +34,8 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		msg, err := oadr.Unmarshal(data)
 		if err != nil {
-			if msg != nil {
-				t.Fatalf("message %T returned with error %v", msg, err)
-			}
+			// msg == nil, not require.Nil, which passes a typed nil pointer.
+			require.True(t, msg == nil, "message %T returned with error %v", msg, err)
 			return
 		}
 		first, err := oadr.Marshal(msg)
@@ -43,15 +43,9 @@ func FuzzDecode(f *testing.F) {
 			return // e.g. an accepted document lacking a repeated element the schema requires
 		}
 		again, err := oadr.Unmarshal(first)
-		if err != nil {
-			t.Fatalf("re-decoding our own output: %v\n%s", err, first)
-		}
+		require.NoError(t, err, "re-decoding our own output:\n%s", first)
 		second, err := oadr.Marshal(again)
-		if err != nil {
-			t.Fatalf("re-encoding: %v", err)
-		}
-		if !bytes.Equal(first, second) {
-			t.Fatalf("encoding is not stable:\n%s\n%s", first, second)
-		}
+		require.NoError(t, err, "re-encoding")
+		require.True(t, bytes.Equal(first, second), "encoding is not stable:\n%s\n%s", first, second)
 	})
 }

@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestInternedNames: every local name the decoding code matches is interned,
@@ -16,9 +19,7 @@ import (
 // switched on a .Local, and the ItemKind constants.
 func TestInternedNames(t *testing.T) {
 	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	qualifiers := map[string]bool{"oadrN": true, "eiN": true, "pyldN": true, "emixN": true, "powerN": true, "scaleN": true, "xcalN": true, "strmN": true, "gmlN": true}
 	isLocal := func(e ast.Expr) bool {
 		sel, ok := e.(*ast.SelectorExpr)
@@ -28,9 +29,7 @@ func TestInternedNames(t *testing.T) {
 	add := func(e ast.Expr) {
 		if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 			s, err := strconv.Unquote(lit.Value)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			want[s] = true
 		}
 	}
@@ -40,9 +39,7 @@ func TestInternedNames(t *testing.T) {
 			continue
 		}
 		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.CallExpr:
@@ -80,31 +77,24 @@ func TestInternedNames(t *testing.T) {
 			return true
 		})
 	}
-	if len(want) < 150 {
-		t.Fatalf("found only %d names; has the decoding code changed shape?", len(want))
-	}
+	require.GreaterOrEqual(t, len(want), 150, "found only %d names; has the decoding code changed shape?", len(want))
 	// The empty name and the scanner's own "xmlns" are not names to intern.
 	for _, name := range []string{"", "xmlns"} {
 		delete(want, name)
 	}
 	for name := range want {
-		if _, ok := localNames[name]; !ok {
-			t.Errorf("%q is not in knownLocalNames", name)
-		}
+		_, ok := localNames[name]
+		assert.True(t, ok, "%q is not in knownLocalNames", name)
 	}
 	for _, name := range knownLocalNames {
-		if !want[name] {
-			t.Errorf("knownLocalNames lists %q, which the decoding code does not use", name)
-		}
+		assert.True(t, want[name], "knownLocalNames lists %q, which the decoding code does not use", name)
 	}
 }
 
 // TestInternedValues: every constant of the enumerated types is interned.
 func TestInternedValues(t *testing.T) {
 	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	enumTypes := map[string]bool{}
 	for _, name := range strings.Fields("EventStatus ResponseRequired OptType OptReason SignalName SignalType ReportName ReportType ReadingType DataQuality SIScaleCode TemperatureUnit ProfileName TransportName") {
 		enumTypes[name] = true
@@ -116,40 +106,31 @@ func TestInternedValues(t *testing.T) {
 			continue
 		}
 		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ast.Inspect(f, func(n ast.Node) bool {
 			if vs, ok := n.(*ast.ValueSpec); ok {
 				if id, ok := vs.Type.(*ast.Ident); ok && enumTypes[id.Name] {
 					for _, v := range vs.Values {
 						s, err := strconv.Unquote(v.(*ast.BasicLit).Value)
-						if err != nil {
-							t.Fatal(err)
-						}
+						require.NoError(t, err)
 						found[s] = true
-						if _, ok := knownValues[s]; !ok {
-							t.Errorf("%s value %q is not in enumValues", id.Name, s)
-						}
+						_, ok := knownValues[s]
+						assert.True(t, ok, "%s value %q is not in enumValues", id.Name, s)
 					}
 				}
 			}
 			return true
 		})
 	}
-	if len(found) != len(enumValues) {
-		t.Errorf("found %d values, enumValues lists %d", len(found), len(enumValues))
-	}
+	assert.Equal(t, len(enumValues), len(found), "found %d values, enumValues lists %d", len(found), len(enumValues))
 }
 
 func TestLocalNameDoesNotAllocate(t *testing.T) {
 	b := []byte("oadrReportPayload")
-	if n := testing.AllocsPerRun(100, func() { _ = localName(b) }); n != 0 {
-		t.Errorf("localName allocates %v times", n)
-	}
-	if s := localName([]byte("unknown")); s != "unknown" {
-		t.Errorf("localName(unknown) = %q", s)
-	}
+	n := testing.AllocsPerRun(100, func() { _ = localName(b) })
+	assert.Zero(t, n, "localName allocates %v times", n)
+	s := localName([]byte("unknown"))
+	assert.Equal(t, "unknown", s, "localName(unknown) = %q", s)
 }
 
 func BenchmarkLocalName(b *testing.B) {

@@ -140,9 +140,8 @@ func checkScanner(t *testing.T, doc []byte) {
 	check := func(how string, p *oadr.Payload, err error) {
 		t.Helper()
 		sameError(t, wantErr, err, how)
-		if !sameValue(reflect.ValueOf(want), reflect.ValueOf(p)) {
-			t.Fatalf("%s: decoded\n%#v\nencoding/xml decoded\n%#v", how, p, want)
-		}
+		require.True(t, sameValue(reflect.ValueOf(want), reflect.ValueOf(p)),
+			"%s: decoded\n%#v\nencoding/xml decoded\n%#v", how, p, want)
 	}
 	p, err := oadr.UnmarshalPayload(doc)
 	check("UnmarshalPayload", p, err)

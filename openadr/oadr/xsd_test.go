@@ -137,7 +137,7 @@ func TestReencodedSamplesValidate(t *testing.T) {
 	for name, v := range verdict {
 		if v != "" {
 			bad++
-			t.Errorf("%s re-encoded does not validate:\n%s\n%s", name, v, docs[name])
+			assert.Fail(t, name+" re-encoded does not validate", "%s\n%s", v, docs[name])
 		}
 	}
 	t.Logf("%d re-encoded samples validated, %d failed", len(docs)-bad, bad)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gridwire/gridwire/openadr/internal/conformance"
+	"github.com/stretchr/testify/require"
 )
 
 // skips counts the conformance tests that could not run (no xmllint).
@@ -31,9 +32,7 @@ func xmllint(tb testing.TB, docs ...[]byte) []string {
 		named[fmt.Sprint(i)] = doc
 	}
 	failures, err := conformance.Validate(named)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	require.NoError(tb, err)
 	out := make([]string, len(docs))
 	for i := range docs {
 		out[i] = failures[fmt.Sprint(i)]

@@ -68,7 +68,7 @@ func TestNotifyAcrossStores(t *testing.T) {
 	select {
 	case <-woken:
 	case <-time.After(10 * time.Second):
-		t.Fatal("Listen did not start listening")
+		require.FailNow(t, "Listen did not start listening")
 	}
 	stop()
 	woken, stop = a.Subscribe("ven-1")
@@ -79,11 +79,11 @@ func TestNotifyAcrossStores(t *testing.T) {
 	select {
 	case <-woken:
 	case <-time.After(10 * time.Second):
-		t.Fatal("not woken by the other store's Notify")
+		require.FailNow(t, "not woken by the other store's Notify")
 	}
 	select {
 	case <-other:
-		t.Fatal("woken for another VEN")
+		require.FailNow(t, "woken for another VEN")
 	case <-time.After(50 * time.Millisecond):
 	}
 
@@ -94,6 +94,6 @@ func TestNotifyAcrossStores(t *testing.T) {
 	select {
 	case <-mine:
 	default:
-		t.Fatal("own Notify did not wake")
+		require.FailNow(t, "own Notify did not wake")
 	}
 }

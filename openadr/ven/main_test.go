@@ -8,6 +8,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gridwire/gridwire/openadr/internal/conformance"
+	"github.com/stretchr/testify/assert"
 )
 
 // TestMain checks that no test leaves a goroutine behind, and says in one
@@ -45,7 +46,7 @@ func validateXSD(tb testing.TB, docs map[string][]byte) {
 	failures, err := conformance.Validate(docs)
 	if err != nil {
 		if conformance.CI() {
-			tb.Errorf("XSD validation impossible: %v", err)
+			assert.Fail(tb, "XSD validation impossible", "%v", err)
 			return
 		}
 		skips.Note(tb.Name(), err.Error())
@@ -53,7 +54,7 @@ func validateXSD(tb testing.TB, docs map[string][]byte) {
 		return
 	}
 	for name, why := range failures {
-		tb.Errorf("%s, which the VEN sent, fails the XSD:\n%s", name, why)
+		assert.Fail(tb, name+", which the VEN sent, fails the XSD", why)
 	}
 }
 

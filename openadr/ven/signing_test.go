@@ -93,7 +93,7 @@ func TestSignedRegistration(t *testing.T) {
 			ok := oadr.OK(m.RequestID)
 			answer = &oadr.DistributeEvent{Response: &ok, RequestID: "DE_1", VtnID: "VTN_1"}
 		default:
-			t.Errorf("unexpected %s", m.MessageName())
+			assert.Fail(t, "unexpected "+m.MessageName())
 			answer = oadr.NewResponse(oadr.CodeNotRecognized, "", "")
 		}
 		out, err := vtnSigner.Marshal(answer)

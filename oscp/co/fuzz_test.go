@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/gridwire/gridwire/oscp/co"
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzDecode feeds arbitrary bodies to every message decoder: errors, never
@@ -18,9 +19,8 @@ func FuzzDecode(f *testing.F) {
 		for _, m := range []co.Message{new(co.Register), new(co.Handshake), new(co.HandshakeAcknowledge), new(co.Heartbeat),
 			new(co.CapacityForecast), new(co.ComplianceError), new(co.GroupMeasurements), new(co.AssetMeasurements)} {
 			if co.Decode(b, m) == nil {
-				if _, err := jsonMarshal(m); err != nil {
-					t.Fatalf("accepted %s but cannot re-encode: %v", b, err)
-				}
+				_, err := jsonMarshal(m)
+				require.NoError(t, err, "accepted %s but cannot re-encode", b)
 			}
 		}
 	})

@@ -179,7 +179,7 @@ func TestCloseStopsDeliveriesInProgress(t *testing.T) {
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
-		t.Fatal("Close waited for an hour-long back-off")
+		require.FailNow(t, "Close waited for an hour-long back-off")
 	}
 	require.Len(t, srv.Deliveries(), 1)
 	assert.False(t, srv.Deliveries()[0].Delivered)
