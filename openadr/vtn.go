@@ -47,8 +47,9 @@ type VTN struct {
 	// each normalised fingerprint to its venID (nil: no allow-list).
 	provisioned []provisionedVEN
 	allowed     map[string]string
-	life        lifecycle // liveness and registration lifecycle (liveness.go)
-	sig         *signing  // XML signatures (signing.go); nil when off
+	life        lifecycle  // liveness and registration lifecycle (liveness.go)
+	sig         *signing   // XML signatures (signing.go); nil when off
+	push        pushConfig // push delivery (push.go)
 
 	// redeliverAfter is WithRedeliverAfter's polls; 0 sends nothing twice.
 	redeliverAfter int
@@ -114,6 +115,9 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 		return nil, err
 	}
 	if err := v.setupSigning(); err != nil {
+		return nil, err
+	}
+	if err := v.push.setup(); err != nil {
 		return nil, err
 	}
 	if v.log == nil {
