@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +36,15 @@ import (
 // the caller's deadline, and a slow VEN would slow every caller; pushing
 // from a goroutine of the VTN's own would be a hidden goroutine. With
 // explicit delivery the application decides where the waiting happens.
+//
+// Each message is taken off the queue in one Store update, so VTN processes
+// sharing a Store never push one message twice, though two of them may push
+// one VEN's messages side by side. A pass reads every VEN's state once
+// (most VENs are pull VENs with nothing to do): choose WithPushInterval
+// with the fleet's size and the Store's speed in mind. Only the VEN's
+// answers count as contact for liveness (see WithSilentAfter), not pushes,
+// so a push VEN with nothing to answer for a long time should poll now and
+// then, as openadr/ven's Run does.
 
 // Defaults of the push options.
 const (
@@ -63,6 +73,32 @@ type pushConfig struct {
 	check                  PushTargetCheck
 	checkSet               bool
 	pushed, retried, faild atomic.Int64
+
+	// busy holds the venIDs a delivery of this VTN is pushing to, so that
+	// a DeliverTo and a RunPush pass do not push one VEN's messages side by
+	// side, out of order.
+	mu   sync.Mutex
+	busy map[string]struct{}
+}
+
+// claim marks venID busy; it reports false if it was already.
+func (p *pushConfig) claim(venID string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.busy[venID]; ok {
+		return false
+	}
+	if p.busy == nil {
+		p.busy = make(map[string]struct{})
+	}
+	p.busy[venID] = struct{}{}
+	return true
+}
+
+func (p *pushConfig) release(venID string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.busy, venID)
 }
 
 // setup fills in the defaults and validates the options.
@@ -181,9 +217,10 @@ func (v *VTN) Deliver(ctx context.Context) (PushStats, error) {
 }
 
 // DeliverTo pushes the queued messages of one VEN, as Deliver does for
-// all; it does nothing for a pull VEN. Call it right after queueing
-// (CreateEvent, RequestReports, …) to push at once, in the caller's
-// context, rather than at the next RunPush pass.
+// all; it does nothing for a pull VEN, nor for one another delivery of
+// this VTN is pushing to already (that one drains the queue). Call it
+// right after queueing (CreateEvent, RequestReports, …) to push at once,
+// in the caller's context, rather than at the next RunPush pass.
 func (v *VTN) DeliverTo(ctx context.Context, venID string) (PushStats, error) {
 	var stats PushStats
 	var reg Registration
@@ -196,6 +233,10 @@ func (v *VTN) DeliverTo(ctx context.Context, venID string) (PushStats, error) {
 	if err != nil || !reg.Push || !pending {
 		return stats, err
 	}
+	if !v.push.claim(venID) {
+		return stats, nil // another delivery is draining this queue
+	}
+	defer v.push.release(venID)
 	target, err := v.pushTarget(ctx, reg)
 	if err != nil {
 		// Leave the queue to the VEN's polls.
@@ -304,6 +345,16 @@ func (v *VTN) pushMessage(ctx context.Context, target *url.URL, msg oadr.Message
 	b, err := oadr.Marshal(msg)
 	if err != nil {
 		return nil, 0, fmt.Errorf("encoding %s: %w", msg.MessageName(), err)
+	}
+	if d, ok := msg.(*oadr.DistributeEvent); ok && len(b) > v.maxAnswer {
+		// As for a poll answer: the part that matters most (a copy: msg
+		// may be an application's queued message).
+		trimmed := *d
+		left := v.fit(&trimmed, len(b))
+		v.log.WarnContext(ctx, "openadr: pushed event list trimmed to the answer size limit", "sent", len(trimmed.Events), "leftOut", left, "limit", v.maxAnswer)
+		if b, err = oadr.Marshal(&trimmed); err != nil {
+			return nil, 0, fmt.Errorf("encoding %s: %w", msg.MessageName(), err)
+		}
 	}
 	endpoint := target.JoinPath(strings.Trim(PathPrefix, "/"), string(pushService(msg))).String()
 	retries := 0

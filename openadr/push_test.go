@@ -3,10 +3,12 @@ package openadr
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -127,7 +129,7 @@ func (s *syncVEN) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		for _, e := range m.Events {
 			ce.EventResponses = append(ce.EventResponses, oadr.EventResponse{Code: oadr.CodeOK, RequestID: m.RequestID,
 				QualifiedEventID: oadr.QualifiedEventID{EventID: e.Descriptor.EventID, ModificationNumber: e.Descriptor.ModificationNumber},
-				OptType: oadr.OptIn})
+				OptType:          oadr.OptIn})
 		}
 		answer = ce
 	default:
@@ -295,4 +297,85 @@ func TestRunPushStops(t *testing.T) {
 func simpleSignal(t *testing.T) Signal {
 	t.Helper()
 	return Signal{Name: oadr.SignalSimple, Type: oadr.SignalTypeLevel, Intervals: []Interval{{Duration: time.Hour, Value: 1}}}
+}
+
+func TestDeliverToSkipsABusyVEN(t *testing.T) {
+	sv := &syncVEN{t: t}
+	srv := httptest.NewServer(sv)
+	defer srv.Close()
+	v, _ := newVTN(t)
+	a := registerPush(t, v, srv.URL)
+	require.True(t, v.push.claim(a.VenID))
+	stats, err := v.DeliverTo(bg, a.VenID)
+	require.NoError(t, err)
+	assert.Equal(t, PushStats{}, stats)
+	v.push.release(a.VenID)
+	stats, err = v.DeliverTo(bg, a.VenID)
+	require.NoError(t, err)
+	assert.Equal(t, PushStats{Pushed: 1}, stats)
+}
+
+func TestPushTrimsLargeEventLists(t *testing.T) {
+	sv := &syncVEN{t: t}
+	srv := httptest.NewServer(sv)
+	defer srv.Close()
+	v, clk := newVTN(t, WithMaxAnswerBytes(minAnswerBytes))
+	a := registerPush(t, v, srv.URL)
+	sv.venID = a.VenID
+	for i := range 40 {
+		ev := Event{Start: clk.Now().Add(time.Hour + time.Duration(i)*time.Minute), Signals: []Signal{simpleSignal(t)}, Comment: strings.Repeat("c", 1000)}
+		_, err := v.CreateEvent(bg, a.VenID, ev)
+		require.NoError(t, err)
+	}
+	stats, err := v.Deliver(bg)
+	require.NoError(t, err)
+	assert.Equal(t, PushStats{Pushed: 2}, stats)
+	evs, err := v.Events(bg, a.VenID)
+	require.NoError(t, err)
+	answered := 0
+	for _, e := range evs {
+		if e.Response != nil {
+			answered++
+		}
+	}
+	assert.Greater(t, answered, 0)
+	assert.Less(t, answered, 40, "the list was trimmed")
+}
+
+// BenchmarkDeliverPass measures a delivery pass over VENs with nothing to
+// push, against the baseline of the same VENs each polling once with an
+// empty queue.
+func BenchmarkDeliverPass(b *testing.B) {
+	const n = 1000
+	setup := func(b *testing.B) (*VTN, []string) {
+		v, _ := newVTN(b)
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i], _ = register(b, v, fmt.Sprintf("ven%d", i))
+			drain(b, v, ids[i])
+		}
+		return v, ids
+	}
+	b.Run("deliver-1000-idle", func(b *testing.B) {
+		v, _ := setup(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := v.Deliver(bg); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("baseline-1000-empty-polls", func(b *testing.B) {
+		v, ids := setup(b)
+		polls := make([][]byte, n)
+		for i, id := range ids {
+			polls[i], _ = oadr.Marshal(&oadr.Poll{VenID: id})
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, p := range polls {
+				v.handle(bg, oadr.ServiceOadrPoll, Caller{}, p)
+			}
+		}
+	})
 }

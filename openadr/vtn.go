@@ -24,10 +24,11 @@ import (
 // under a prefix of its own.
 const PathPrefix = "/OpenADR2/Simple/2.0b/"
 
-// VTN is an OpenADR 2.0b Virtual Top Node for pull-mode VENs over simple
-// HTTP. It is an http.Handler; its methods are the application's side:
-// events, report requests, telemetry, cancellation. It starts no goroutines
-// and is safe for concurrent use.
+// VTN is an OpenADR 2.0b Virtual Top Node for VENs over simple HTTP, pull
+// mode (they poll) or push mode (Deliver posts to them). It is an
+// http.Handler; its methods are the application's side: events, report
+// requests, telemetry, cancellation. It starts no goroutines and is safe
+// for concurrent use.
 type VTN struct {
 	id            string
 	store         Store
