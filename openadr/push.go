@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -313,14 +312,7 @@ func (v *VTN) takeForPush(ctx context.Context, venID string) (q Queued, msg oadr
 // counting contact from the VEN.
 func (v *VTN) requeuePush(ctx context.Context, venID string, q Queued) {
 	err := v.store.Update(ctx, venID, func(st *VENState) error {
-		st.Delivered = slices.DeleteFunc(st.Delivered, func(d Delivered) bool { return d.same(q) })
-		if len(st.Delivered) == 0 {
-			st.Delivered = nil
-		}
-		if q.Message == nil && slices.ContainsFunc(st.Queue, func(q Queued) bool { return q.Message == nil }) {
-			return nil
-		}
-		st.Queue = slices.Insert(st.Queue, 0, q)
+		st.putBack(q)
 		return nil
 	})
 	if err != nil {
