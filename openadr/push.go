@@ -244,6 +244,9 @@ func (v *VTN) DeliverTo(ctx context.Context, venID string) (PushStats, error) {
 	}
 	for range MaxQueued + MaxDeliveries {
 		q, msg, ok, err := v.takeForPush(ctx, venID)
+		if errors.Is(err, ErrUnknownVEN) && stats.Pushed > 0 {
+			return stats, nil // its answer ended its registration
+		}
 		if err != nil || !ok {
 			return stats, err
 		}

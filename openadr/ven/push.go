@@ -17,11 +17,12 @@ import (
 // report requests, registration messages) to
 // {address}/OpenADR2/Simple/2.0b/{EiEvent|EiReport|EiRegisterParty}
 // instead of waiting for a poll. The VEN handles a pushed message exactly
-// as one a poll handed out: it sends its answer (oadrCreatedEvent,
-// oadrCreatedReport, …) to the VTN's service as after a poll, then
-// acknowledges the push with an oadrResponse, which a VTN takes as the
-// synchronous answer. Run may keep polling: the VTN falls back to the poll
-// queue when a push fails.
+// as one a poll handed out, except that its answer (oadrCreatedEvent,
+// oadrCreatedReport, oadrRegisteredReport, oadrCanceledPartyRegistration,
+// …) is the push's HTTP response instead of a request of its own; a
+// message that calls for no answer is acknowledged with an oadrResponse.
+// Run may keep polling: the VTN falls back to the poll queue when a push
+// fails.
 
 // pushPrefix is the simple-HTTP path of the VEN's push services.
 const pushPrefix = "/OpenADR2/Simple/2.0b/"
@@ -78,12 +79,47 @@ func (v *VEN) servePush(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rid := pushedRequestID(msg)
-	if err := v.handlePushed(r.Context(), msg); err != nil {
+	ctx, reply := withPushReply(r.Context())
+	err = v.handlePushed(ctx, msg)
+	switch {
+	case reply.msg != nil:
+		// The answer was made, even if something after it failed.
+		v.writePushAnswer(w, reply.msg)
+	case err != nil:
 		v.log.Info("push not handled", "message", msg.MessageName(), "err", err)
 		v.writePush(w, oadr.NewResponse(oadr.CodeDeploymentError, "the VEN could not handle the message", rid), venID)
-		return
+	default:
+		v.writePush(w, oadr.NewResponse(oadr.CodeOK, "OK", rid), venID)
 	}
-	v.writePush(w, oadr.NewResponse(oadr.CodeOK, "OK", rid), venID)
+}
+
+// pushReply catches the answer a handler makes to a pushed message.
+type pushReply struct{ msg oadr.Message }
+
+type pushReplyKey struct{}
+
+func withPushReply(ctx context.Context) (context.Context, *pushReply) {
+	r := &pushReply{}
+	return context.WithValue(ctx, pushReplyKey{}, r), r
+}
+
+// divertToPush takes msg as the answer to the push being handled, when
+// there is one and msg is the first answer its handler sends, and returns
+// the acknowledgement the handler expects from the VTN. Messages the
+// handler sends after it (a registration again) go to the VTN as usual.
+func divertToPush(ctx context.Context, msg oadr.Message) (oadr.Message, bool) {
+	r, _ := ctx.Value(pushReplyKey{}).(*pushReply)
+	if r == nil || r.msg != nil {
+		return nil, false
+	}
+	switch msg.(type) {
+	case *oadr.CreatedEvent, *oadr.CreatedReport, *oadr.RegisteredReport, *oadr.CanceledReport,
+		*oadr.UpdatedReport, *oadr.CanceledPartyRegistration, *oadr.Response:
+	default:
+		return nil, false
+	}
+	r.msg = msg
+	return oadr.NewResponse(oadr.CodeOK, "OK", ""), true
 }
 
 // handlePushed handles a pushed message as PollOnce handles a poll answer.
@@ -133,7 +169,11 @@ func pushedRequestID(msg oadr.Message) string {
 
 func (v *VEN) writePush(w http.ResponseWriter, r *oadr.Response, venID string) {
 	r.VenID = venID
-	b, err := oadr.Marshal(r)
+	v.writePushAnswer(w, r)
+}
+
+func (v *VEN) writePushAnswer(w http.ResponseWriter, msg oadr.Message) {
+	b, err := oadr.Marshal(msg)
 	if err != nil {
 		http.Error(w, "encoding the answer", http.StatusInternalServerError)
 		return

@@ -3,9 +3,11 @@ package ven_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -48,6 +50,7 @@ func TestPushAgainstVTN(t *testing.T) {
 	defer vtnSrv.Close()
 
 	var push http.Handler
+	var answers []string // what the VEN answered to each push
 	var failing atomic.Bool
 	var pushes atomic.Int32
 	venSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -62,6 +65,11 @@ func TestPushAgainstVTN(t *testing.T) {
 		rec := httptest.NewRecorder()
 		push.ServeHTTP(rec, r)
 		keep("ven", rec.Body.Bytes())
+		if a, err := oadr.Unmarshal(rec.Body.Bytes()); assert.NoError(t, err) {
+			mu.Lock()
+			answers = append(answers, a.MessageName())
+			mu.Unlock()
+		}
 		for k, vs := range rec.Header() {
 			w.Header()[k] = vs
 		}
@@ -98,6 +106,7 @@ func TestPushAgainstVTN(t *testing.T) {
 		assert.Equal(t, openadr.ReportActive, rr.Status, "report request %s", rr.Request.ReportRequestID)
 	}
 	assert.Len(t, v.State().Reports, 2)
+	assert.Equal(t, []string{"oadrRegisteredReport", "oadrCreatedReport"}, answers, "the VEN's synchronous answers")
 
 	// An event, pushed at once and opted in.
 	dispatch, err := openadr.LoadDispatch(openadr.DispatchStep{Duration: time.Hour, Mode: energy.ModeCharge, Power: 3000})
@@ -111,6 +120,7 @@ func TestPushAgainstVTN(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, ev.Response)
 	assert.Equal(t, oadr.OptIn, ev.Response.OptType)
+	assert.Equal(t, "oadrCreatedEvent", answers[2])
 
 	// The VEN's server is down: two retries, then the queue.
 	failing.Store(true)
@@ -135,4 +145,87 @@ func TestPushAgainstVTN(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, ev.Response)
 	assert.Equal(t, oadr.OptIn, ev.Response.OptType)
+}
+
+// TestPushRegistrationMessages pushes the VTN's registration messages: a
+// request to register again (acknowledged, then done), and the
+// cancellation of the registration (answered in the push's response).
+func TestPushRegistrationMessages(t *testing.T) {
+	clk := clock.NewFake(t0)
+	vtn, err := openadr.NewVTN("VTN_GRIDWIRE", openadr.WithClock(clk))
+	require.NoError(t, err)
+	vtnSrv := httptest.NewServer(vtn)
+	defer vtnSrv.Close()
+	var push http.Handler
+	venSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { push.ServeHTTP(w, r) }))
+	defer venSrv.Close()
+	v, err := ven.New(vtnSrv.URL, ven.WithHTTPClient(vtnSrv.Client()), ven.WithClock(clk), ven.WithPushAddress(venSrv.URL))
+	require.NoError(t, err)
+	push = v.PushHandler()
+	ctx := context.Background()
+	require.NoError(t, v.Register(ctx))
+	venID := v.State().VENID
+	_, err = vtn.Deliver(ctx)
+	require.NoError(t, err)
+
+	before, err := vtn.Registration(ctx, venID)
+	require.NoError(t, err)
+	clk.Advance(time.Minute)
+	require.NoError(t, vtn.Enqueue(ctx, venID, &oadr.RequestReregistration{VenID: venID}))
+	stats, err := vtn.DeliverTo(ctx, venID)
+	require.NoError(t, err)
+	assert.Equal(t, openadr.PushStats{Pushed: 1}, stats)
+	after, err := vtn.Registration(ctx, venID)
+	require.NoError(t, err)
+	assert.Equal(t, before.RegistrationID, after.RegistrationID)
+	assert.True(t, after.Push)
+	assert.True(t, v.State().Registered)
+
+	require.NoError(t, vtn.CancelRegistration(ctx, venID))
+	stats, err = vtn.DeliverTo(ctx, venID)
+	require.NoError(t, err)
+	assert.Equal(t, openadr.PushStats{Pushed: 1}, stats)
+	_, err = vtn.Registration(ctx, venID)
+	assert.ErrorIs(t, err, openadr.ErrUnknownVEN)
+	assert.False(t, v.State().Registered)
+}
+
+func TestPushAddressOption(t *testing.T) {
+	for _, bad := range []string{"ftp://x", "not a url", "http://"} {
+		_, err := ven.New("http://127.0.0.1:1", ven.WithPushAddress(bad))
+		fe, ok := errors.AsType[*energy.FieldError](err)
+		require.True(t, ok, "%q: %v", bad, err)
+		assert.Equal(t, "WithPushAddress", fe.Field)
+	}
+}
+
+func TestPushHandlerRefusals(t *testing.T) {
+	v, err := ven.New("http://127.0.0.1:1", ven.WithPushAddress("http://127.0.0.1:2"))
+	require.NoError(t, err)
+	h := v.PushHandler()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/OpenADR2/Simple/2.0b/EiEvent", nil))
+	assert.Equal(t, http.StatusMethodNotAllowed, rec.Code)
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/elsewhere", nil))
+	assert.Equal(t, http.StatusNotFound, rec.Code)
+	for body, want := range map[string]oadr.ResponseCode{
+		"<garbage": oadr.CodeInvalidData,
+		// Not registered yet: nothing is handled.
+		string(mustMarshal(t, &oadr.DistributeEvent{RequestID: "R1", VtnID: "VTN_X"})): oadr.CodeDeploymentError,
+	} {
+		rec = httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/OpenADR2/Simple/2.0b/EiEvent", strings.NewReader(body)))
+		require.Equal(t, http.StatusOK, rec.Code)
+		a, err := oadr.Unmarshal(rec.Body.Bytes())
+		require.NoError(t, err)
+		assert.Equal(t, want, a.(*oadr.Response).Response.Code, body)
+	}
+}
+
+func mustMarshal(t *testing.T, m oadr.Message) []byte {
+	t.Helper()
+	b, err := oadr.Marshal(m)
+	require.NoError(t, err)
+	return b
 }
