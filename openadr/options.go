@@ -318,3 +318,11 @@ func WithPushInterval(d time.Duration) Option { return func(v *VTN) { v.push.int
 func WithPushTargetCheck(check PushTargetCheck) Option {
 	return func(v *VTN) { v.push.check, v.push.checkSet = check, true }
 }
+
+// WithPushHoldOff sets how long Deliver (and RunPush) leaves a push VEN
+// alone after a push to it failed (default DefaultPushHoldOff; 0 tries it
+// on every pass; negative is an error). Its messages wait for its polls
+// meanwhile; DeliverTo ignores the hold-off.
+func WithPushHoldOff(d time.Duration) Option {
+	return func(v *VTN) { v.push.holdOff, v.push.holdOffSet = d, true }
+}

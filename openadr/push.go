@@ -58,6 +58,10 @@ const (
 	DefaultPushMaxBackoff = 5 * time.Second
 	// DefaultPushInterval is how often RunPush makes a delivery pass.
 	DefaultPushInterval = time.Second
+	// DefaultPushHoldOff is how long Deliver leaves a VEN alone after a
+	// push to it failed: one unreachable VEN costs a pass its retries once,
+	// not on every pass.
+	DefaultPushHoldOff = time.Minute
 )
 
 // pushConfig holds the push options and the running counts.
@@ -69,6 +73,8 @@ type pushConfig struct {
 	retriesSet             bool
 	backoff, maxBackoff    time.Duration
 	interval               time.Duration
+	holdOff                time.Duration
+	holdOffSet             bool
 	check                  PushTargetCheck
 	checkSet               bool
 	pushed, retried, faild atomic.Int64
@@ -78,6 +84,31 @@ type pushConfig struct {
 	// side, out of order.
 	mu   sync.Mutex
 	busy map[string]struct{}
+	// failed holds when a push to a VEN last failed, for the hold-off.
+	failed map[string]time.Time
+}
+
+// resting reports whether Deliver leaves venID alone at now.
+func (p *pushConfig) resting(venID string, now time.Time) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	at, ok := p.failed[venID]
+	return ok && now.Before(at.Add(p.holdOff))
+}
+
+// noteOutcome remembers a failed push to venID, or forgets one.
+func (p *pushConfig) noteOutcome(venID string, failed bool, now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case failed && p.holdOff > 0:
+		if p.failed == nil {
+			p.failed = make(map[string]time.Time)
+		}
+		p.failed[venID] = now
+	case !failed:
+		delete(p.failed, venID)
+	}
 }
 
 // claim marks venID busy; it reports false if it was already.
@@ -115,6 +146,11 @@ func (p *pushConfig) setup() error {
 		return energy.Invalid("WithPushBackoff", "first %v and max %v must be positive, first at most max", p.backoff, p.maxBackoff)
 	case p.interval < 0:
 		return energy.Invalid("WithPushInterval", "%v is negative", p.interval)
+	case p.holdOff < 0:
+		return energy.Invalid("WithPushHoldOff", "%v is negative", p.holdOff)
+	}
+	if !p.holdOffSet {
+		p.holdOff = DefaultPushHoldOff
 	}
 	if p.client == nil {
 		p.client = defaultPushClient()
@@ -156,12 +192,16 @@ type PushStats struct {
 	// Failed is the number of messages that could not be pushed, even
 	// with the retries, and went back to the poll queue.
 	Failed int
+	// Resting is the number of VENs Deliver left alone because a push to
+	// them failed less than WithPushHoldOff ago.
+	Resting int
 }
 
 func (s *PushStats) add(o PushStats) {
 	s.Pushed += o.Pushed
 	s.Retries += o.Retries
 	s.Failed += o.Failed
+	s.Resting += o.Resting
 }
 
 // PushTotals returns the counts of every delivery since the VTN was made.
@@ -195,14 +235,23 @@ func (v *VTN) RunPush(ctx context.Context) error {
 // WithRedeliverAfter passes, each pass counting as a poll would. It returns
 // what was done and the first error that stopped it (ctx's, or the
 // Store's); a VEN that cannot be reached is no error, only a count in
-// PushStats.Failed and a warning in the log.
+// PushStats.Failed and a warning in the log. Such a VEN is left alone for
+// WithPushHoldOff (its messages wait for its polls), so that one dead VEN
+// does not cost every pass its retries and timeouts; the passes are
+// sequential, and a pass over many unreachable VENs takes their timeouts
+// one after the other.
 func (v *VTN) Deliver(ctx context.Context) (PushStats, error) {
 	var total PushStats
 	ids, err := v.store.VENs(ctx)
 	if err != nil {
 		return total, err
 	}
+	now := v.clock.Now()
 	for _, id := range ids {
+		if v.push.resting(id, now) {
+			total.Resting++
+			continue
+		}
 		s, err := v.DeliverTo(ctx, id)
 		total.add(s)
 		if errors.Is(err, ErrUnknownVEN) {
@@ -253,6 +302,7 @@ func (v *VTN) DeliverTo(ctx context.Context, venID string) (PushStats, error) {
 		body, retries, err := v.pushMessage(ctx, target, msg)
 		stats.Retries += retries
 		v.push.retried.Add(int64(retries))
+		v.push.noteOutcome(venID, err != nil, v.clock.Now())
 		if err != nil {
 			stats.Failed++
 			v.push.faild.Add(1)

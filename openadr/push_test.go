@@ -42,6 +42,7 @@ func TestPushOptionsValidated(t *testing.T) {
 		"WithPushTimeout":     WithPushTimeout(-time.Second),
 		"WithPushBackoff":     WithPushBackoff(time.Minute, time.Second),
 		"WithPushInterval":    WithPushInterval(-time.Second),
+		"WithPushHoldOff":     WithPushHoldOff(-time.Second),
 	} {
 		_, err := NewVTN("VTN_TEST", o)
 		fe, ok := errors.AsType[*energy.FieldError](err)
@@ -202,14 +203,48 @@ func TestPushRetriesThenFallsBackToPolls(t *testing.T) {
 	// The push VEN polls: the message is there.
 	as[*oadr.RegisterReport](t, pollMsg(t, v, a.VenID))
 
-	// Back up: the next message is pushed.
+	// Back up, but left alone for the hold-off: the next message waits.
 	sv.status.Store(0)
-	_, err = v.CreateEvent(bg, a.VenID, Event{Start: clk.Now().Add(time.Hour), Signals: []Signal{simpleSignal(t)}})
+	_, err = v.CreateEvent(bg, a.VenID, Event{Start: clk.Now().Add(2 * time.Hour), Signals: []Signal{simpleSignal(t)}})
 	require.NoError(t, err)
+	stats, err = v.Deliver(bg)
+	require.NoError(t, err)
+	assert.Equal(t, PushStats{Resting: 1}, stats)
+	assert.EqualValues(t, 4, sv.calls.Load())
+
+	// After it, the message is pushed.
+	clk.Advance(DefaultPushHoldOff)
 	stats, err = v.Deliver(bg)
 	require.NoError(t, err)
 	assert.Equal(t, PushStats{Pushed: 1}, stats)
 	assert.Equal(t, PushStats{Pushed: 1, Retries: 3, Failed: 1}, v.PushTotals())
+}
+
+func TestPushWithoutHoldOff(t *testing.T) {
+	v, _ := newVTN(t, WithPushRetries(0), WithPushHoldOff(0))
+	sv := &syncVEN{t: t}
+	sv.status.Store(http.StatusInternalServerError)
+	srv := httptest.NewServer(sv)
+	defer srv.Close()
+	sv.venID = registerPush(t, v, srv.URL).VenID
+	for range 2 {
+		stats, err := v.Deliver(bg)
+		require.NoError(t, err)
+		assert.Equal(t, PushStats{Failed: 1}, stats)
+	}
+	sv.status.Store(0)
+	stats, err := v.Deliver(bg)
+	require.NoError(t, err)
+	assert.Equal(t, PushStats{Pushed: 1}, stats)
+}
+
+// The default client refuses link-local addresses when it dials, whatever
+// name led there; nothing leaves the machine (the check runs before the
+// connection is made).
+func TestDefaultPushClientRefusesLinkLocal(t *testing.T) {
+	_, err := defaultPushClient().Get("http://169.254.169.254/latest/meta-data/")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "link-local")
 }
 
 func TestPushFailures(t *testing.T) {

@@ -31,10 +31,10 @@ const (
 	MinPollInterval = time.Second
 )
 
-// VEN is a pull-mode OpenADR 2.0b VEN with a simulated battery. Create it with
-// New and run it with Run, or drive it step by step with Register, PollOnce
-// and Tick. Its methods are safe for concurrent use; the protocol steps run
-// one at a time.
+// VEN is a pull-mode (or push-mode, see WithPushAddress) OpenADR 2.0b VEN
+// with a simulated battery. Create it with New and run it with Run, or drive
+// it step by step with Register, PollOnce and Tick. Its methods are safe
+// for concurrent use; the protocol steps run one at a time.
 type VEN struct {
 	endpoint   string // base URL of the simple-HTTP services, no trailing slash
 	hc         *http.Client
