@@ -66,18 +66,18 @@ const (
 
 // pushConfig holds the push options and the running counts.
 type pushConfig struct {
-	client                 *http.Client
-	clientSet              bool
-	timeout                time.Duration
-	retries                int
-	retriesSet             bool
-	backoff, maxBackoff    time.Duration
-	interval               time.Duration
-	holdOff                time.Duration
-	holdOffSet             bool
-	check                  PushTargetCheck
-	checkSet               bool
-	pushed, retried, faild atomic.Int64
+	client                     *http.Client
+	clientSet                  bool
+	timeout                    time.Duration
+	retries                    int
+	retriesSet                 bool
+	backoff, maxBackoff        time.Duration
+	interval                   time.Duration
+	holdOff                    time.Duration
+	holdOffSet                 bool
+	check                      PushTargetCheck
+	checkSet                   bool
+	pushedN, retriedN, failedN atomic.Int64 // PushTotals
 
 	// busy holds the venIDs a delivery of this VTN is pushing to, so that
 	// a DeliverTo and a RunPush pass do not push one VEN's messages side by
@@ -85,14 +85,14 @@ type pushConfig struct {
 	mu   sync.Mutex
 	busy map[string]struct{}
 	// failed holds when a push to a VEN last failed, for the hold-off.
-	failed map[string]time.Time
+	failedAt map[string]time.Time
 }
 
 // resting reports whether Deliver leaves venID alone at now.
 func (p *pushConfig) resting(venID string, now time.Time) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	at, ok := p.failed[venID]
+	at, ok := p.failedAt[venID]
 	return ok && now.Before(at.Add(p.holdOff))
 }
 
@@ -102,12 +102,12 @@ func (p *pushConfig) noteOutcome(venID string, failed bool, now time.Time) {
 	defer p.mu.Unlock()
 	switch {
 	case failed && p.holdOff > 0:
-		if p.failed == nil {
-			p.failed = make(map[string]time.Time)
+		if p.failedAt == nil {
+			p.failedAt = make(map[string]time.Time)
 		}
-		p.failed[venID] = now
+		p.failedAt[venID] = now
 	case !failed:
-		delete(p.failed, venID)
+		delete(p.failedAt, venID)
 	}
 }
 
@@ -204,9 +204,10 @@ func (s *PushStats) add(o PushStats) {
 	s.Resting += o.Resting
 }
 
-// PushTotals returns the counts of every delivery since the VTN was made.
+// PushTotals returns the counts of every delivery since the VTN was made
+// (Resting, which counts passes rather than messages, stays 0).
 func (v *VTN) PushTotals() PushStats {
-	return PushStats{Pushed: int(v.push.pushed.Load()), Retries: int(v.push.retried.Load()), Failed: int(v.push.faild.Load())}
+	return PushStats{Pushed: int(v.push.pushedN.Load()), Retries: int(v.push.retriedN.Load()), Failed: int(v.push.failedN.Load())}
 }
 
 // RunPush delivers to push VENs every WithPushInterval (real time) until
@@ -231,8 +232,9 @@ func (v *VTN) RunPush(ctx context.Context) error {
 // Deliver makes one delivery pass: for every push VEN, it pushes its queued
 // messages, oldest first, until the queue is empty or a push fails (that
 // message goes back to the queue, for the VEN's poll or the next pass). A
-// message that asks for an answer and got none is pushed again after
-// WithRedeliverAfter passes, each pass counting as a poll would. It returns
+// message that asks for an answer and got none is pushed again as a poll
+// would hand it out again (WithRedeliverAfter): each time a pass takes from
+// the VEN's queue counts as a poll. It returns
 // what was done and the first error that stopped it (ctx's, or the
 // Store's); a VEN that cannot be reached is no error, only a count in
 // PushStats.Failed and a warning in the log. Such a VEN is left alone for
@@ -301,17 +303,17 @@ func (v *VTN) DeliverTo(ctx context.Context, venID string) (PushStats, error) {
 		}
 		body, retries, err := v.pushMessage(ctx, target, msg)
 		stats.Retries += retries
-		v.push.retried.Add(int64(retries))
+		v.push.retriedN.Add(int64(retries))
 		v.push.noteOutcome(venID, err != nil, v.clock.Now())
 		if err != nil {
 			stats.Failed++
-			v.push.faild.Add(1)
+			v.push.failedN.Add(1)
 			v.log.WarnContext(ctx, "openadr: push failed; the message waits for the VEN's poll", "venID", logID(venID), "message", msg.MessageName(), "attempts", retries+1, "err", err)
 			v.requeuePush(context.WithoutCancel(ctx), venID, q)
 			return stats, ctx.Err()
 		}
 		stats.Pushed++
-		v.push.pushed.Add(1)
+		v.push.pushedN.Add(1)
 		v.takePushAnswer(ctx, reg, target, msg, body)
 	}
 	return stats, nil

@@ -93,12 +93,14 @@ func TestPushRegistration(t *testing.T) {
 // message a poll answer calls for, and records what the VTN pushed for
 // the XSD check.
 type syncVEN struct {
-	t      *testing.T
-	venID  string
-	mu     sync.Mutex
-	paths  []string
-	status atomic.Int32 // answered instead when non-zero
-	calls  atomic.Int32
+	t       *testing.T
+	venID   string
+	mu      sync.Mutex
+	paths   []string
+	status  atomic.Int32 // answered instead when non-zero
+	calls   atomic.Int32
+	ackOnly atomic.Bool // answer everything with an oadrResponse
+	names   []string    // the names of the messages pushed
 }
 
 func (s *syncVEN) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -115,6 +117,9 @@ func (s *syncVEN) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	msg, err := oadr.Unmarshal(body)
 	require.NoError(s.t, err)
+	s.mu.Lock()
+	s.names = append(s.names, msg.MessageName())
+	s.mu.Unlock()
 	var answer oadr.Message
 	switch m := msg.(type) {
 	case *oadr.RegisterReport:
@@ -134,6 +139,9 @@ func (s *syncVEN) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		answer = ce
 	default:
+		answer = &oadr.Response{Response: oadr.OK(""), VenID: s.venID}
+	}
+	if s.ackOnly.Load() {
 		answer = &oadr.Response{Response: oadr.OK(""), VenID: s.venID}
 	}
 	b, err := oadr.Marshal(answer)
@@ -413,4 +421,25 @@ func BenchmarkDeliverPass(b *testing.B) {
 			}
 		}
 	})
+}
+
+// A push VEN that acknowledges oadrRegisterReport without answering it
+// gets it again, as a polling VEN would, up to MaxDeliveries.
+func TestPushRedeliversUnanswered(t *testing.T) {
+	v, _ := newVTN(t, WithRedeliverAfter(1))
+	sv := &syncVEN{t: t}
+	sv.ackOnly.Store(true)
+	srv := httptest.NewServer(sv)
+	defer srv.Close()
+	sv.venID = registerPush(t, v, srv.URL).VenID
+	for range MaxDeliveries + 2 {
+		_, err := v.Deliver(bg)
+		require.NoError(t, err)
+	}
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	assert.Len(t, sv.names, MaxDeliveries)
+	for _, n := range sv.names {
+		assert.Equal(t, "oadrRegisterReport", n)
+	}
 }
