@@ -1,19 +1,11 @@
 package openadr
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"io"
-	"net/http"
 	"net/url"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
 
@@ -54,7 +46,8 @@ const (
 	DefaultPushRetries = 2
 	// DefaultPushBackoff is the wait before the first retry; it doubles on
 	// each further retry up to DefaultPushMaxBackoff.
-	DefaultPushBackoff    = 500 * time.Millisecond
+	DefaultPushBackoff = 500 * time.Millisecond
+	// DefaultPushMaxBackoff caps the wait between retries.
 	DefaultPushMaxBackoff = 5 * time.Second
 	// DefaultPushInterval is how often RunPush makes a delivery pass.
 	DefaultPushInterval = time.Second
@@ -63,124 +56,6 @@ const (
 	// not on every pass.
 	DefaultPushHoldOff = time.Minute
 )
-
-// pushConfig holds the push options and the running counts.
-type pushConfig struct {
-	client                     *http.Client
-	clientSet                  bool
-	timeout                    time.Duration
-	retries                    int
-	retriesSet                 bool
-	backoff, maxBackoff        time.Duration
-	interval                   time.Duration
-	holdOff                    time.Duration
-	holdOffSet                 bool
-	check                      PushTargetCheck
-	checkSet                   bool
-	pushedN, retriedN, failedN atomic.Int64 // PushTotals
-
-	// busy holds the venIDs a delivery of this VTN is pushing to, so that
-	// a DeliverTo and a RunPush pass do not push one VEN's messages side by
-	// side, out of order.
-	mu   sync.Mutex
-	busy map[string]struct{}
-	// failed holds when a push to a VEN last failed, for the hold-off.
-	failedAt map[string]time.Time
-}
-
-// resting reports whether Deliver leaves venID alone at now.
-func (p *pushConfig) resting(venID string, now time.Time) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	at, ok := p.failedAt[venID]
-	return ok && now.Before(at.Add(p.holdOff))
-}
-
-// noteOutcome remembers a failed push to venID, or forgets one.
-func (p *pushConfig) noteOutcome(venID string, failed bool, now time.Time) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	switch {
-	case failed && p.holdOff > 0:
-		if p.failedAt == nil {
-			p.failedAt = make(map[string]time.Time)
-		}
-		p.failedAt[venID] = now
-	case !failed:
-		delete(p.failedAt, venID)
-	}
-}
-
-// claim marks venID busy; it reports false if it was already.
-func (p *pushConfig) claim(venID string) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if _, ok := p.busy[venID]; ok {
-		return false
-	}
-	if p.busy == nil {
-		p.busy = make(map[string]struct{})
-	}
-	p.busy[venID] = struct{}{}
-	return true
-}
-
-func (p *pushConfig) release(venID string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	delete(p.busy, venID)
-}
-
-// setup fills in the defaults and validates the options.
-func (p *pushConfig) setup() error {
-	switch {
-	case p.clientSet && p.client == nil:
-		return energy.Invalid("WithPushClient", "nil client")
-	case p.checkSet && p.check == nil:
-		return energy.Invalid("WithPushTargetCheck", "nil check")
-	case p.retries < 0:
-		return energy.Invalid("WithPushRetries", "%d is negative", p.retries)
-	case p.timeout < 0:
-		return energy.Invalid("WithPushTimeout", "%v is negative", p.timeout)
-	case p.backoff < 0 || p.maxBackoff < 0 || (p.maxBackoff > 0 && p.backoff > p.maxBackoff):
-		return energy.Invalid("WithPushBackoff", "first %v and max %v must be positive, first at most max", p.backoff, p.maxBackoff)
-	case p.interval < 0:
-		return energy.Invalid("WithPushInterval", "%v is negative", p.interval)
-	case p.holdOff < 0:
-		return energy.Invalid("WithPushHoldOff", "%v is negative", p.holdOff)
-	}
-	if !p.holdOffSet {
-		p.holdOff = DefaultPushHoldOff
-	}
-	if p.client == nil {
-		p.client = defaultPushClient()
-	}
-	if p.timeout == 0 {
-		p.timeout = DefaultPushTimeout
-	}
-	if !p.retriesSet {
-		p.retries = DefaultPushRetries
-	}
-	if p.backoff == 0 {
-		p.backoff = DefaultPushBackoff
-	}
-	if p.maxBackoff == 0 {
-		p.maxBackoff = max(DefaultPushMaxBackoff, p.backoff)
-	}
-	if p.interval == 0 {
-		p.interval = DefaultPushInterval
-	}
-	return nil
-}
-
-// wait returns the backoff before retry n (1, 2, …).
-func (p *pushConfig) wait(n int) time.Duration {
-	d := p.backoff
-	for i := 1; i < n && d < p.maxBackoff; i++ {
-		d *= 2
-	}
-	return min(d, p.maxBackoff)
-}
 
 // PushStats counts what push delivery did.
 type PushStats struct {
@@ -372,108 +247,6 @@ func (v *VTN) requeuePush(ctx context.Context, venID string, q Queued) {
 	})
 	if err != nil {
 		v.log.WarnContext(ctx, "openadr: a failed push could not be queued again", "venID", logID(venID), "message", q.Name(), "err", err)
-	}
-}
-
-// pushService is the VEN service a VTN-initiated message is posted to.
-func pushService(msg oadr.Message) oadr.ServiceName {
-	switch msg.(type) {
-	case *oadr.DistributeEvent:
-		return oadr.ServiceEiEvent
-	case *oadr.CancelPartyRegistration, *oadr.RequestReregistration:
-		return oadr.ServiceEiRegisterParty
-	}
-	return oadr.ServiceEiReport
-}
-
-// pushMessage posts msg, retrying with backoff, and returns the VEN's
-// answer and the number of retries.
-func (v *VTN) pushMessage(ctx context.Context, target *url.URL, msg oadr.Message) ([]byte, int, error) {
-	b, err := oadr.Marshal(msg)
-	if err != nil {
-		return nil, 0, fmt.Errorf("encoding %s: %w", msg.MessageName(), err)
-	}
-	if d, ok := msg.(*oadr.DistributeEvent); ok && len(b) > v.maxAnswer {
-		// As for a poll answer: the part that matters most (a copy: msg
-		// may be an application's queued message).
-		trimmed := *d
-		left := v.fit(&trimmed, len(b))
-		v.log.WarnContext(ctx, "openadr: pushed event list trimmed to the answer size limit", "sent", len(trimmed.Events), "leftOut", left, "limit", v.maxAnswer)
-		if b, err = oadr.Marshal(&trimmed); err != nil {
-			return nil, 0, fmt.Errorf("encoding %s: %w", msg.MessageName(), err)
-		}
-	}
-	endpoint := target.JoinPath(strings.Trim(PathPrefix, "/"), string(pushService(msg))).String()
-	retries := 0
-	for attempt := 0; ; attempt++ {
-		if attempt > 0 {
-			if err := v.clock.Sleep(ctx, v.push.wait(attempt)); err != nil {
-				return nil, retries, err
-			}
-			retries++
-		}
-		var body []byte
-		body, err = v.postOnce(ctx, endpoint, b)
-		if err == nil {
-			return body, retries, nil
-		}
-		if ctx.Err() != nil || attempt >= v.push.retries {
-			return nil, retries, err
-		}
-	}
-}
-
-// postOnce makes one attempt.
-func (v *VTN) postOnce(ctx context.Context, endpoint string, b []byte) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, v.push.timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
-	req.Header["Content-Type"] = contentType
-	resp, err := v.push.client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, v.maxBody+1))
-	switch {
-	case err != nil:
-		return nil, err
-	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
-	case int64(len(body)) > v.maxBody:
-		return nil, fmt.Errorf("answer over %d bytes", v.maxBody)
-	case len(bytes.TrimSpace(body)) == 0:
-		return nil, errors.New("empty answer")
-	}
-	return body, nil
-}
-
-// takePushAnswer hands the VEN's answer to the VTN's request handling, at
-// the service that takes it, as if the VEN had posted it. The VTN's own
-// answer to it has nowhere to go; a refusal is logged.
-func (v *VTN) takePushAnswer(ctx context.Context, reg Registration, target *url.URL, sent oadr.Message, body []byte) {
-	m, err := oadr.Unmarshal(body)
-	if err != nil {
-		v.log.InfoContext(ctx, "openadr: push VEN answered with a malformed message", "venID", logID(reg.VenID), "message", sent.MessageName(), "err", err)
-		return
-	}
-	name := m.MessageName()
-	var svc oadr.ServiceName
-	for s := range services {
-		if s != oadr.ServiceOadrPoll && served(s, name) {
-			svc = s
-		}
-	}
-	if svc == "" {
-		v.log.InfoContext(ctx, "openadr: push VEN answered with a message a VEN does not send", "venID", logID(reg.VenID), "answer", name)
-		return
-	}
-	answer, _ := v.handle(ctx, svc, Caller{Fingerprint: reg.Fingerprint, RemoteAddr: target.Host}, body)
-	if r, ok := answer.(*oadr.Response); ok && r.Response.Code != oadr.CodeOK {
-		v.log.InfoContext(ctx, "openadr: push VEN's answer refused", "venID", logID(reg.VenID), "answer", name, "code", int(r.Response.Code), "reason", r.Response.Description)
 	}
 }
 
