@@ -195,8 +195,14 @@ func (v *VTN) DeliverTo(ctx context.Context, venID string) (PushStats, error) {
 }
 
 // pushTarget checks the VEN's transport address again (the check may have
-// changed since it registered) and runs the application's check.
+// changed since it registered), runs the application's check, and refuses
+// push altogether when the VTN signs.
 func (v *VTN) pushTarget(ctx context.Context, reg Registration) (*url.URL, error) {
+	if v.sig != nil {
+		// Registered before the VTN signed (a durable Store): pushes would
+		// go unsigned, and the answers could not be checked.
+		return nil, errors.New("push carries no XML signatures and this VTN signs")
+	}
 	u, err := checkPushAddress(reg.TransportAddress)
 	if err != nil {
 		return nil, err
