@@ -1,7 +1,8 @@
-// Package openadr is an OpenADR 2.0b Virtual Top Node (VTN) for pull-mode
-// VENs over simple HTTP: an http.Handler that registers VENs, keeps a poll
-// queue for each, takes their reports as typed telemetry, sends them events,
-// and offers each VEN as an energy.Battery. The XML lives in package
+// Package openadr is an OpenADR 2.0b Virtual Top Node (VTN) for VENs over
+// simple HTTP: an http.Handler that registers VENs, keeps a poll queue for
+// each (pushed to push-mode VENs by VTN.Deliver, DeliverTo or RunPush),
+// takes their reports as typed telemetry, sends them events, and offers
+// each VEN as an energy.Battery. The XML lives in package
 // openadr/oadr; this package knows the protocol's meaning.
 //
 //	vtn, err := openadr.NewVTN("VTN_GRIDWIRE",

@@ -3,6 +3,7 @@ package openadr
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/gridwire/gridwire/clock"
@@ -274,4 +275,54 @@ func WithRequiredSignatures() Option {
 // one replayed later as stale. It needs WithSigning.
 func WithSignatureWindow(d time.Duration) Option {
 	return func(v *VTN) { s := v.sigOpts(); s.window, s.windowSet = d, true }
+}
+
+// WithPushClient sets the HTTP client that pushes to push VENs (nil is an
+// error). The default follows no redirects and refuses link-local,
+// multicast and unspecified addresses when it dials; a client of the
+// application's should do the same (see WithPushTargetCheck), and carries
+// the TLS configuration (a client certificate) push VENs may ask for.
+func WithPushClient(c *http.Client) Option {
+	return func(v *VTN) { v.push.client, v.push.clientSet = c, true }
+}
+
+// WithPushTimeout bounds one push attempt (default DefaultPushTimeout;
+// negative is an error).
+func WithPushTimeout(d time.Duration) Option { return func(v *VTN) { v.push.timeout = d } }
+
+// WithPushRetries sets how many times a failed push is tried again before
+// the message goes back to the poll queue (default DefaultPushRetries; 0
+// never retries; negative is an error).
+func WithPushRetries(n int) Option {
+	return func(v *VTN) { v.push.retries, v.push.retriesSet = n, true }
+}
+
+// WithPushBackoff sets the wait before the first push retry, doubled on
+// each further one up to maxWait (defaults DefaultPushBackoff and
+// DefaultPushMaxBackoff). The waits use the VTN's clock (WithClock).
+func WithPushBackoff(first, maxWait time.Duration) Option {
+	return func(v *VTN) { v.push.backoff, v.push.maxBackoff = first, maxWait }
+}
+
+// WithPushInterval sets how often RunPush makes a delivery pass (default
+// DefaultPushInterval).
+func WithPushInterval(d time.Duration) Option { return func(v *VTN) { v.push.interval = d } }
+
+// WithPushTargetCheck sets a check of push VENs' transport addresses, run
+// at registration (a refusal is answered with 459) and before every push
+// (a refusal leaves the messages to the VEN's polls). Without it any http
+// or https URL is accepted that is not a link-local, multicast or
+// unspecified address, loopback and private networks included: a client
+// allowed to register could make the VTN post to services on the VTN's own
+// network. In production allow only the hosts or networks of your VENs.
+func WithPushTargetCheck(check PushTargetCheck) Option {
+	return func(v *VTN) { v.push.check, v.push.checkSet = check, true }
+}
+
+// WithPushHoldOff sets how long Deliver (and RunPush) leaves a push VEN
+// alone after a push to it failed (default DefaultPushHoldOff; 0 tries it
+// on every pass; negative is an error). Its messages wait for its polls
+// meanwhile; DeliverTo ignores the hold-off.
+func WithPushHoldOff(d time.Duration) Option {
+	return func(v *VTN) { v.push.holdOff, v.push.holdOffSet = d, true }
 }

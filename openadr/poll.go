@@ -87,18 +87,10 @@ func (v *VTN) undoPoll(c Caller, venID string, q Queued) func(context.Context) {
 }
 
 // requeue puts back first in the queue a message whose poll answer was
-// lost. An event notice is not put back when another is queued already:
-// that one builds the same list.
+// lost.
 func (v *VTN) requeue(ctx context.Context, c Caller, venID string, q Queued) {
 	err := v.updateVEN(ctx, c, venID, func(st *VENState) error {
-		st.Delivered = slices.DeleteFunc(st.Delivered, func(d Delivered) bool { return d.same(q) })
-		if len(st.Delivered) == 0 {
-			st.Delivered = nil
-		}
-		if q.Message == nil && slices.ContainsFunc(st.Queue, func(q Queued) bool { return q.Message == nil }) {
-			return nil
-		}
-		st.Queue = slices.Insert(st.Queue, 0, q)
+		st.putBack(q)
 		return nil
 	})
 	if err != nil {
@@ -168,4 +160,18 @@ func (c *pollCache) put(body []byte, p *oadr.Poll, limit int) {
 		}
 	}
 	c.m[string(body)] = p
+}
+
+// putBack puts q back first in the queue and forgets its delivery. An event
+// notice is not put back when another is queued already: that one builds
+// the same list.
+func (st *VENState) putBack(q Queued) {
+	st.Delivered = slices.DeleteFunc(st.Delivered, func(d Delivered) bool { return d.same(q) })
+	if len(st.Delivered) == 0 {
+		st.Delivered = nil
+	}
+	if q.Message == nil && slices.ContainsFunc(st.Queue, func(q Queued) bool { return q.Message == nil }) {
+		return
+	}
+	st.Queue = slices.Insert(st.Queue, 0, q)
 }

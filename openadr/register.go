@@ -28,6 +28,9 @@ type RegistrationRequest struct {
 	TransportAddress string
 	ReportOnly       bool
 	XMLSignature     bool
+	// Push reports a push VEN (oadrHttpPullModel false), reached at
+	// TransportAddress.
+	Push bool
 	// Caller is who sent the request; Caller.Fingerprint identifies a VEN
 	// that uses a TLS client certificate.
 	Caller Caller
@@ -134,8 +137,12 @@ func (v *VTN) createPartyRegistration(ctx context.Context, c Caller, m *oadr.Cre
 		return nil, Reject(oadr.CodeComplianceError, "profile %q is not supported; this VTN speaks 2.0b", m.ProfileName)
 	case m.TransportName != oadr.TransportSimpleHTTP:
 		return nil, Reject(oadr.CodeComplianceError, "transport %q is not supported; this VTN speaks simpleHttp", m.TransportName)
-	case m.HTTPPullModel != nil && !*m.HTTPPullModel:
-		return nil, Reject(oadr.CodeComplianceError, "push mode is not supported; register with oadrHttpPullModel true and poll")
+	}
+	push := m.HTTPPullModel != nil && !*m.HTTPPullModel
+	if push {
+		if err := v.checkPushRegistration(ctx, m); err != nil {
+			return nil, err
+		}
 	}
 	req := RegistrationRequest{
 		VenName:          m.VenName,
@@ -146,6 +153,7 @@ func (v *VTN) createPartyRegistration(ctx context.Context, c Caller, m *oadr.Cre
 		TransportAddress: m.TransportAddress,
 		ReportOnly:       m.ReportOnly,
 		XMLSignature:     m.XMLSignature,
+		Push:             push,
 		Caller:           c,
 	}
 	var (
@@ -243,6 +251,7 @@ func (v *VTN) register(ctx context.Context, c Caller, req RegistrationRequest) (
 		TransportAddress: req.TransportAddress,
 		ReportOnly:       req.ReportOnly,
 		XMLSignature:     req.XMLSignature,
+		Push:             req.Push,
 		Fingerprint:      c.Fingerprint,
 		RegisteredAt:     now,
 	}
@@ -355,6 +364,7 @@ func (v *VTN) reregister(ctx context.Context, c Caller, req RegistrationRequest)
 		r := &st.Registration
 		r.VenName = req.VenName
 		r.ProfileName, r.TransportName, r.TransportAddress = req.ProfileName, req.TransportName, req.TransportAddress
+		r.Push = req.Push
 		r.ReportOnly, r.XMLSignature = req.ReportOnly, req.XMLSignature
 		// The binding made at registration stands: a certificate presented
 		// now must not capture a registration made without one (whoever

@@ -83,10 +83,13 @@ type Registration struct {
 	ProfileName    oadr.ProfileName
 	TransportName  oadr.TransportName
 	// TransportAddress is what the VEN sent (push VENs only; OpenLEADR sends
-	// the string "None"). The VTN does not push, so it is informational.
+	// the string "None"). The VTN pushes to it when Push is set.
 	TransportAddress string
-	ReportOnly       bool
-	XMLSignature     bool
+	// Push reports a VEN registered with oadrHttpPullModel false, to which
+	// the VTN posts its messages (see VTN.Deliver).
+	Push         bool `json:",omitempty"`
+	ReportOnly   bool
+	XMLSignature bool
 	// Fingerprint is the TLS client certificate fingerprint the VEN
 	// registered with (see Caller), "" when it had none; every later request
 	// for this venID must come with the same certificate, or without one

@@ -24,10 +24,11 @@ import (
 // under a prefix of its own.
 const PathPrefix = "/OpenADR2/Simple/2.0b/"
 
-// VTN is an OpenADR 2.0b Virtual Top Node for pull-mode VENs over simple
-// HTTP. It is an http.Handler; its methods are the application's side:
-// events, report requests, telemetry, cancellation. It starts no goroutines
-// and is safe for concurrent use.
+// VTN is an OpenADR 2.0b Virtual Top Node for VENs over simple HTTP, pull
+// mode (they poll) or push mode (Deliver posts to them). It is an
+// http.Handler; its methods are the application's side: events, report
+// requests, telemetry, cancellation. It starts no goroutines and is safe
+// for concurrent use.
 type VTN struct {
 	id            string
 	store         Store
@@ -47,8 +48,9 @@ type VTN struct {
 	// each normalised fingerprint to its venID (nil: no allow-list).
 	provisioned []provisionedVEN
 	allowed     map[string]string
-	life        lifecycle // liveness and registration lifecycle (liveness.go)
-	sig         *signing  // XML signatures (signing.go); nil when off
+	life        lifecycle  // liveness and registration lifecycle (liveness.go)
+	sig         *signing   // XML signatures (signing.go); nil when off
+	push        pushConfig // push delivery (push.go)
 
 	// redeliverAfter is WithRedeliverAfter's polls; 0 sends nothing twice.
 	redeliverAfter int
@@ -114,6 +116,9 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 		return nil, err
 	}
 	if err := v.setupSigning(); err != nil {
+		return nil, err
+	}
+	if err := v.push.setup(); err != nil {
 		return nil, err
 	}
 	if v.log == nil {

@@ -1,7 +1,8 @@
-// Package ven is a pull-mode OpenADR 2.0b VEN (simple HTTP profile) that
-// simulates a Fortress-style home battery. Point it at a VTN and it
-// registers, offers its telemetry as reports, sends them at the rate the VTN
-// asks for, and carries out charge/discharge events on a simulated battery
+// Package ven is an OpenADR 2.0b VEN (simple HTTP profile, pull mode, or
+// push mode with WithPushAddress and PushHandler) that simulates a
+// Fortress-style home battery. Point it at a VTN and it registers, offers
+// its telemetry as reports, sends them at the rate the VTN asks for, and
+// carries out charge/discharge events on a simulated battery
 // whose state of charge follows the power integrated over time:
 //
 //	v, err := ven.New("https://vtn.example.com", ven.WithVENName("battery-1"))

@@ -75,13 +75,14 @@ func (v *VEN) Register(ctx context.Context) error {
 func (v *VEN) createPartyRegistration(ctx context.Context) error {
 	v.mu.Lock()
 	req := &oadr.CreatePartyRegistration{
-		RegistrationID: v.registrationID,
-		VenID:          v.venID,
-		ProfileName:    oadr.Profile20b,
-		TransportName:  oadr.TransportSimpleHTTP,
-		VenName:        v.name,
-		HTTPPullModel:  new(true),
-		XMLSignature:   v.sig != nil,
+		RegistrationID:   v.registrationID,
+		VenID:            v.venID,
+		ProfileName:      oadr.Profile20b,
+		TransportName:    oadr.TransportSimpleHTTP,
+		VenName:          v.name,
+		HTTPPullModel:    new(v.pushAddress == ""),
+		TransportAddress: v.pushAddress,
+		XMLSignature:     v.sig != nil,
 	}
 	v.mu.Unlock()
 	req.RequestID = v.newID("reg")

@@ -20,6 +20,9 @@ const maxAnswer = 4 << 20
 // Transport failures and HTTP errors wrap energy.ErrUnavailable; an answer
 // that does not decode returns the *oadr.DecodeError wrapped.
 func (v *VEN) post(ctx context.Context, service oadr.ServiceName, msg oadr.Message) (oadr.Message, error) {
+	if ans, ok := divertToPush(ctx, msg); ok {
+		return ans, nil // the answer to a push goes back in its HTTP response
+	}
 	body, err := v.marshal(msg)
 	if err != nil {
 		// Our own message cannot be written validly: a bug or bad input

@@ -31,10 +31,10 @@ const (
 	MinPollInterval = time.Second
 )
 
-// VEN is a pull-mode OpenADR 2.0b VEN with a simulated battery. Create it with
-// New and run it with Run, or drive it step by step with Register, PollOnce
-// and Tick. Its methods are safe for concurrent use; the protocol steps run
-// one at a time.
+// VEN is a pull-mode (or push-mode, see WithPushAddress) OpenADR 2.0b VEN
+// with a simulated battery. Create it with New and run it with Run, or drive
+// it step by step with Register, PollOnce and Tick. Its methods are safe
+// for concurrent use; the protocol steps run one at a time.
 type VEN struct {
 	endpoint   string // base URL of the simple-HTTP services, no trailing slash
 	hc         *http.Client
@@ -66,6 +66,7 @@ type VEN struct {
 	jobOrder       []string              // reportRequestIDs in the order received
 	opts           map[string]Opt        // accepted EiOpt opts by optID
 	sig            *signing              // XML signatures (signing.go); nil when off
+	pushAddress    string                // where the VTN pushes (push.go); "" for pull
 }
 
 // Option configures a VEN.
@@ -81,6 +82,7 @@ type options struct {
 	battery        BatteryConfig
 	resourceID     string
 	policy         OptPolicy
+	pushAddress    string // WithPushAddress; "" polls only
 	signingOptions
 }
 
@@ -162,6 +164,9 @@ func New(vtnURL string, opts ...Option) (*VEN, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkPushOption(o.pushAddress, sig != nil); err != nil {
+		return nil, err
+	}
 	var nonce [4]byte
 	_, _ = rand.Read(nonce[:]) // never fails (crypto/rand documents it)
 	v := &VEN{
@@ -182,6 +187,7 @@ func New(vtnURL string, opts ...Option) (*VEN, error) {
 		events:         make(map[string]*eventState),
 		jobs:           make(map[string]*reportJob),
 		sig:            sig,
+		pushAddress:    o.pushAddress,
 	}
 	return v, nil
 }

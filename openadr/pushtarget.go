@@ -1,0 +1,91 @@
+package openadr
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// A push VEN names the URL the VTN posts to, so a client that may register
+// can make the VTN send requests wherever it likes: to the cloud metadata
+// service, to an admin port on the VTN's own network. Three layers limit
+// that (server-side request forgery):
+//
+//   - the address must be an absolute http or https URL with a host, without
+//     user information, query or fragment, and not a link-local, multicast or
+//     unspecified IP address (checkPushAddress, at registration and before
+//     every push);
+//   - the default push client refuses, when it dials, link-local, multicast
+//     and unspecified addresses whatever a host name resolved to (so that a
+//     name resolving to 169.254.169.254 is caught too), and follows no
+//     redirects;
+//   - WithPushTargetCheck lets the application allow only the targets it
+//     knows (its VENs' networks or host names); production deployments
+//     should set it. Loopback and private addresses are allowed by default
+//     because VENs on a site network and tests on 127.0.0.1 use them.
+
+// PushTargetCheck decides whether the VTN may push to a VEN's transport
+// address; a non-nil error refuses it. It is called at registration (venID
+// is then the one the VEN sent, possibly "") and before every push.
+type PushTargetCheck func(ctx context.Context, venID string, target *url.URL) error
+
+// checkPushAddress parses and checks a push VEN's oadrTransportAddress.
+func checkPushAddress(addr string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(addr))
+	switch {
+	case err != nil:
+		return nil, errors.New("not a URL")
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("scheme %q is not http or https", u.Scheme)
+	case u.Host == "" || u.Hostname() == "":
+		return nil, errors.New("no host")
+	case u.User != nil:
+		return nil, errors.New("user information is not allowed")
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, errors.New("a query or fragment is not allowed")
+	}
+	if ip, err := netip.ParseAddr(u.Hostname()); err == nil && !pushableIP(ip) {
+		return nil, fmt.Errorf("address %s is link-local, multicast or unspecified", ip)
+	}
+	return u, nil
+}
+
+// pushableIP refuses the addresses no VEN has: link-local (where cloud
+// metadata services live), multicast, unspecified.
+func pushableIP(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return !ip.IsLinkLocalUnicast() && !ip.IsLinkLocalMulticast() && !ip.IsInterfaceLocalMulticast() &&
+		!ip.IsMulticast() && !ip.IsUnspecified()
+}
+
+// defaultPushClient follows no redirects (a VEN could redirect the VTN
+// elsewhere) and refuses unpushable addresses when it dials.
+func defaultPushClient() *http.Client {
+	d := &net.Dialer{
+		Timeout: 10 * time.Second,
+		Control: func(network, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil {
+				return fmt.Errorf("openadr: push to %q refused: %w", address, err)
+			}
+			if !pushableIP(ap.Addr()) {
+				return fmt.Errorf("openadr: push to %s refused: link-local, multicast or unspecified address", ap.Addr())
+			}
+			return nil
+		},
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil // a proxy would dial for us, unchecked
+	tr.DialContext = d.DialContext
+	return &http.Client{
+		Transport:     tr,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
