@@ -27,6 +27,10 @@ const plainHTTPWarning = "vtn: warning: plain HTTP identifies no VEN (anyone who
 // to it.
 const noClientCAWarning = "vtn: warning: without -client-ca any client certificate may register a VEN; see -client-ca and -provision"
 
+// maxVenID is the longest identifier the VTN takes from a request: a
+// longer provisioned venID could never be used.
+const maxVenID = 256
+
 // provisionedVEN is one line of a -provision file.
 type provisionedVEN struct {
 	venID, fingerprint string
@@ -159,6 +163,8 @@ func parseProvisioning(name string, r io.Reader) ([]provisionedVEN, error) {
 		switch {
 		case fp == "":
 			return nil, fail("fingerprint %q is not 10 bytes of hex (AB:CD:… or 20 hex digits)", raw)
+		case len(venID) > maxVenID:
+			return nil, fail("venID is %d bytes long; the VTN refuses identifiers longer than %d", len(venID), maxVenID)
 		case venLine[venID] != 0:
 			return nil, fail("venID %q is already provisioned on line %d", venID, venLine[venID])
 		case fpLine[fp] != 0:

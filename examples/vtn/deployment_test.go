@@ -249,6 +249,7 @@ func TestBadProvisioningFile(t *testing.T) {
 		{"venID twice", "VEN_A " + fp + "\n\nVEN_A " + fp2 + "\n", "vens.txt:3: venID \"VEN_A\" is already provisioned on line 1"},
 		{"fingerprint twice", "VEN_A " + fp + "\nVEN_B " + strings.ReplaceAll(fp, ":", " ") + "\n", "vens.txt:2: fingerprint " + fp + " is already provisioned on line 1"},
 		{"venID with a control character", "VEN_A " + fp + "\nVEN\x01B " + fp2 + "\n", "vens.txt:2: "},
+		{"venID too long", "VEN_A " + fp + "\n" + strings.Repeat("v", 257) + " " + fp2 + "\n", "vens.txt:2: venID is 257 bytes long"},
 		{"no VEN", "# nobody yet\n", "names no VEN"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

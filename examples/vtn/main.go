@@ -260,41 +260,28 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return cfg, err
 	}
 	cfg.tz = loc
+	// The flags that go together, or exclude each other.
 	switch {
 	case fs.NArg() > 0:
-		err := fmt.Errorf("unexpected argument %q", fs.Arg(0))
-		fmt.Fprintln(stderr, "vtn:", err)
-		return cfg, err
+		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	case (cfg.tlsCert == "") != (cfg.tlsKey == ""):
-		err := errors.New("-tls-cert and -tls-key go together")
-		fmt.Fprintln(stderr, "vtn:", err)
-		return cfg, err
+		err = errors.New("-tls-cert and -tls-key go together")
 	case cfg.clientCA != "" && cfg.tlsCert == "":
-		err := errors.New("-client-ca needs -tls-cert and -tls-key: client certificates come with TLS")
-		fmt.Fprintln(stderr, "vtn:", err)
-		return cfg, err
+		err = errors.New("-client-ca needs -tls-cert and -tls-key: client certificates come with TLS")
 	case cfg.provision != "" && cfg.clientCA == "":
-		err := errors.New("-provision needs -client-ca (and -tls-cert): provisioned VENs are known by client certificates a CA you trust issued")
-		fmt.Fprintln(stderr, "vtn:", err)
-		return cfg, err
+		err = errors.New("-provision needs -client-ca (and -tls-cert): provisioned VENs are known by client certificates a CA you trust issued")
 	case cfg.signKey != "" && cfg.tlsCert == "":
-		err := errors.New("-sign-key needs -tls-cert and -tls-key: VENs check signatures against the VTN's certificate")
-		fmt.Fprintln(stderr, "vtn:", err)
-		return cfg, err
+		err = errors.New("-sign-key needs -tls-cert and -tls-key: VENs check signatures against the VTN's certificate")
 	case cfg.requireSignatures && cfg.signKey == "":
-		err := errors.New("-require-signatures needs -sign-key")
-		fmt.Fprintln(stderr, "vtn:", err)
-		return cfg, err
+		err = errors.New("-require-signatures needs -sign-key")
 	case cfg.postgres != "" && setFlags(fs)["db"]:
-		err := errors.New("-db and -postgres are alternatives: give one")
-		fmt.Fprintln(stderr, "vtn:", err)
-		return cfg, err
+		err = errors.New("-db and -postgres are alternatives: give one")
 	case cfg.db == "":
-		err := errors.New("-db needs a file name (or " + memoryDB + ")")
-		fmt.Fprintln(stderr, "vtn:", err)
-		return cfg, err
+		err = errors.New("-db needs a file name (or " + memoryDB + ")")
 	case cfg.granularity < time.Second || cfg.back < 0:
-		err := errors.New("-granularity must be at least 1s and -report-back not negative")
+		err = errors.New("-granularity must be at least 1s and -report-back not negative")
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "vtn:", err)
 		return cfg, err
 	}
