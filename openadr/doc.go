@@ -154,7 +154,10 @@
 // production serve TLS that requires client certificates and approve VENs
 // by certificate: WithVENFingerprint for a fixed fleet, or
 // WithRegistrationHook deciding on RegistrationRequest.Caller.Fingerprint
-// (rejecting is answered with 463). The other per-VEN bounds are the
+// (rejecting is answered with 463). The example VTN, examples/vtn, starts
+// this way: -tls-cert and -client-ca for TLS requiring client certificates
+// of the VENs' CA, -provision for a file of venIDs and fingerprints, and
+// -sign-key for XML signatures. The other per-VEN bounds are the
 // request body size (WithMaxBodyBytes), the event list's size
 // (WithMaxAnswerBytes, trimmed by priority and start), the poll queue
 // (MaxQueued) and report requests (MaxReportRequests); identifiers longer

@@ -1,6 +1,6 @@
 // Command vtn runs an OpenADR 2.0b VTN for pull-mode VENs (OpenLEADR's, EPRI's,
-// the Fortress Power sandbox, openadr/ven): it accepts any VEN, requests every
-// telemetry report a VEN offers, and prints one line per VEN per report: the
+// the Fortress Power sandbox, openadr/ven): it accepts any VEN (or, with
+// -provision, the VENs listed), requests every telemetry report a VEN offers, and prints one line per VEN per report: the
 // battery's state of charge, whether it charges or discharges and at what
 // power (in words, so no sign convention can be misread), and the rest of
 // what the report carries.
@@ -18,8 +18,23 @@
 //	-report-back  how often VENs send their telemetry (default: the granularity)
 //	-event        send each newly registered VEN a charge-then-discharge schedule starting in a
 //	              minute, through its energy.Battery (openadr.VTN.Battery)
-//	-cert, -key   serve HTTPS with this certificate (VENs with client certificates are then
-//	              bound to them)
+//	-tls-cert, -tls-key
+//	              serve HTTPS (TLS 1.2 or later) with this certificate and key (PEM files;
+//	              -cert and -key are older names of the same flags); VENs presenting client
+//	              certificates are bound to them
+//	-client-ca    a PEM bundle of the CA certificates that issue the VENs' client certificates:
+//	              a client certificate is then required, and one not signed by these CAs fails
+//	              the TLS handshake (needs -tls-cert)
+//	-provision    a file of the VENs allowed to register, one "venID fingerprint" per line
+//	              (# starts a comment; the fingerprint of the VEN's client certificate as
+//	              OpenLEADR prints it, AB:CD:…, or as 20 hex digits): only those certificates
+//	              register, each under its venID (needs -client-ca)
+//	-sign-key     the PEM private key (RSA or ECDSA) of -tls-cert's certificate: sign every
+//	              message with 2.0b XML signatures and verify those of VENs against their
+//	              client certificates
+//	-require-signatures
+//	              refuse unsigned messages from every VEN, not only from those that registered
+//	              with oadrXmlSignature (needs -sign-key)
 //	-db           the SQLite file the VTN keeps its state in, so that a restart forgets no VEN,
 //	              report request, queued message or event (default vtn.db in the working
 //	              directory); -db :memory: keeps it in memory only
@@ -29,8 +44,16 @@
 //	-tz           time zone of printed times (default Local, which follows $TZ)
 //	-v            log every exchange
 //
+// Without -tls-cert the VTN serves plain HTTP, which identifies no VEN: anyone
+// who knows a venID can act as it. That is for development only; a deployment
+// starts like this:
+//
+//	go run ./examples/vtn -tls-cert vtn.pem -tls-key vtn.key -client-ca vens-ca.pem \
+//	    -provision vens.txt -sign-key vtn.key -require-signatures
+//
 // Environment: TZ sets the Local time zone. It stops cleanly on SIGINT or
-// SIGTERM; it exits 2 on bad flags and 1 when it cannot serve.
+// SIGTERM; it exits 2 on bad flags and 1 when it cannot serve (or read the
+// files the flags name).
 package main
 
 import (
@@ -54,6 +77,7 @@ import (
 
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr"
+	"github.com/gridwire/gridwire/openadr/oadrsig"
 	"github.com/gridwire/gridwire/openadr/pgstore"
 	"github.com/gridwire/gridwire/openadr/sqlitestore"
 )
@@ -79,9 +103,17 @@ type config struct {
 	poll              time.Duration
 	granularity, back time.Duration
 	event, verbose    bool
-	certFile, keyFile string
-	tz                *time.Location
-	db, postgres      string
+	// tlsCert and tlsKey are the server's certificate and key; clientCA,
+	// provision and signKey the files of the other deployment flags.
+	tlsCert, tlsKey     string
+	clientCA, provision string
+	signKey             string
+	requireSignatures   bool
+	// provisioned and signer are what loadSecurity read from them.
+	provisioned  []provisionedVEN
+	signer       *oadrsig.Signer
+	tz           *time.Location
+	db, postgres string
 	// store is where the VTN keeps its state; nil is memory.
 	store openadr.Store
 }
@@ -123,6 +155,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return 2
 	}
+	sec, err := loadSecurity(cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "vtn:", err)
+		return 1
+	}
+	cfg.provisioned, cfg.signer = sec.provisioned, sec.signer
 	level := slog.LevelWarn
 	if cfg.verbose {
 		level = slog.LevelDebug
@@ -146,16 +184,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	scheme := "http"
-	if cfg.certFile != "" {
-		cert, err := tls.LoadX509KeyPair(cfg.certFile, cfg.keyFile)
-		if err != nil {
-			ln.Close()
-			fmt.Fprintf(stderr, "vtn: %v (check -cert and -key)\n", err)
-			return 1
-		}
-		// Client certificates are asked for, not required: a VEN that
-		// presents one is bound to it (see openadr.Caller).
-		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequestClientCert, MinVersion: tls.VersionTLS12})
+	switch {
+	case sec.tls == nil:
+		fmt.Fprintln(stderr, plainHTTPWarning)
+	case sec.tls.ClientCAs == nil:
+		fmt.Fprintln(stderr, noClientCAWarning)
+	}
+	if sec.tls != nil {
+		ln = tls.NewListener(ln, sec.tls)
 		scheme = "https"
 	}
 	srv := &http.Server{
@@ -198,8 +234,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.granularity, "granularity", 10*time.Second, "telemetry sampling period to request")
 	fs.DurationVar(&cfg.back, "report-back", 0, "how often VENs send telemetry (default: the granularity)")
 	fs.BoolVar(&cfg.event, "event", false, "send each new VEN a charge-then-discharge event")
-	fs.StringVar(&cfg.certFile, "cert", "", "TLS certificate file (with -key)")
-	fs.StringVar(&cfg.keyFile, "key", "", "TLS key file")
+	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (with -tls-key)")
+	fs.StringVar(&cfg.tlsKey, "tls-key", "", "PEM private key of -tls-cert")
+	fs.StringVar(&cfg.tlsCert, "cert", "", "older name of -tls-cert")
+	fs.StringVar(&cfg.tlsKey, "key", "", "older name of -tls-key")
+	fs.StringVar(&cfg.clientCA, "client-ca", "", "PEM bundle of the CAs of VEN client certificates: require one they signed (needs -tls-cert)")
+	fs.StringVar(&cfg.provision, "provision", "", "file of \"venID fingerprint\" lines: only these client certificates register (needs -client-ca)")
+	fs.StringVar(&cfg.signKey, "sign-key", "", "PEM private key (RSA or ECDSA) of -tls-cert's certificate: sign and verify XML signatures")
+	fs.BoolVar(&cfg.requireSignatures, "require-signatures", false, "refuse unsigned messages from every VEN (needs -sign-key)")
 	fs.BoolVar(&cfg.verbose, "v", false, "log every exchange")
 	fs.StringVar(&cfg.db, "db", "vtn.db", "SQLite file of the VTN's state ("+memoryDB+": memory only)")
 	fs.StringVar(&cfg.postgres, "postgres", "", "PostgreSQL connection string of the VTN's state (instead of -db)")
@@ -218,25 +260,28 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return cfg, err
 	}
 	cfg.tz = loc
+	// The flags that go together, or exclude each other.
 	switch {
 	case fs.NArg() > 0:
-		err := fmt.Errorf("unexpected argument %q", fs.Arg(0))
-		fmt.Fprintln(stderr, "vtn:", err)
-		return cfg, err
-	case (cfg.certFile == "") != (cfg.keyFile == ""):
-		err := errors.New("-cert and -key go together")
-		fmt.Fprintln(stderr, "vtn:", err)
-		return cfg, err
+		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case (cfg.tlsCert == "") != (cfg.tlsKey == ""):
+		err = errors.New("-tls-cert and -tls-key go together")
+	case cfg.clientCA != "" && cfg.tlsCert == "":
+		err = errors.New("-client-ca needs -tls-cert and -tls-key: client certificates come with TLS")
+	case cfg.provision != "" && cfg.clientCA == "":
+		err = errors.New("-provision needs -client-ca (and -tls-cert): provisioned VENs are known by client certificates a CA you trust issued")
+	case cfg.signKey != "" && cfg.tlsCert == "":
+		err = errors.New("-sign-key needs -tls-cert and -tls-key: VENs check signatures against the VTN's certificate")
+	case cfg.requireSignatures && cfg.signKey == "":
+		err = errors.New("-require-signatures needs -sign-key")
 	case cfg.postgres != "" && setFlags(fs)["db"]:
-		err := errors.New("-db and -postgres are alternatives: give one")
-		fmt.Fprintln(stderr, "vtn:", err)
-		return cfg, err
+		err = errors.New("-db and -postgres are alternatives: give one")
 	case cfg.db == "":
-		err := errors.New("-db needs a file name (or " + memoryDB + ")")
-		fmt.Fprintln(stderr, "vtn:", err)
-		return cfg, err
+		err = errors.New("-db needs a file name (or " + memoryDB + ")")
 	case cfg.granularity < time.Second || cfg.back < 0:
-		err := errors.New("-granularity must be at least 1s and -report-back not negative")
+		err = errors.New("-granularity must be at least 1s and -report-back not negative")
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "vtn:", err)
 		return cfg, err
 	}
@@ -285,7 +330,8 @@ func newVTN(cfg config, out io.Writer, log *slog.Logger) (*openadr.VTN, error) {
 	if store == nil {
 		store = openadr.NewMemStore()
 	}
-	vtn, err = openadr.NewVTN(cfg.vtnID,
+	opts := deploymentOptions(cfg)
+	vtn, err = openadr.NewVTN(cfg.vtnID, append(opts,
 		openadr.WithStore(store),
 		openadr.WithLogger(log),
 		openadr.WithPollFrequency(cfg.poll),
@@ -327,8 +373,26 @@ func newVTN(cfg config, out io.Writer, log *slog.Logger) (*openadr.VTN, error) {
 			}
 			p.printf("%s VEN %s opt %s %s: %s (%s)\n", p.stamp(o.ReceivedAt), o.VenID, o.OptID, state, o.Type, o.Reason)
 		}),
-	)
+	)...)
 	return vtn, err
+}
+
+// deploymentOptions are the VTN's options from -provision, -sign-key and
+// -require-signatures. Provisioned VENs are refused by the VTN itself
+// before any registration hook runs: a certificate not in the file gets
+// 463, and a listed one is registered under its venID whatever it sends.
+func deploymentOptions(cfg config) []openadr.Option {
+	var opts []openadr.Option
+	for _, p := range cfg.provisioned {
+		opts = append(opts, openadr.WithVENFingerprint(p.venID, p.fingerprint))
+	}
+	if cfg.signer != nil {
+		opts = append(opts, openadr.WithSigning(cfg.signer))
+	}
+	if cfg.requireSignatures {
+		opts = append(opts, openadr.WithRequiredSignatures())
+	}
+	return opts
 }
 
 // chargeThenDischarge is the -event schedule: from a minute after now, half

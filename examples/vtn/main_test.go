@@ -40,6 +40,12 @@ func TestFlags(t *testing.T) {
 		{"-tz", "Mars/Olympus_Mons"},
 		{"-db", ""},
 		{"-db", "x.db", "-postgres", "postgres://localhost/vtn"},
+		{"-tls-cert", "c.pem"},
+		{"-tls-key", "k.pem"},
+		{"-client-ca", "ca.pem"},
+		{"-provision", "vens.txt", "-tls-cert", "c.pem", "-tls-key", "k.pem"},
+		{"-sign-key", "k.pem"},
+		{"-require-signatures", "-tls-cert", "c.pem", "-tls-key", "k.pem"},
 	} {
 		var out, errs bytes.Buffer
 		assert.Equal(t, 2, run(t.Context(), args, &out, &errs), "%v", args)
@@ -56,6 +62,9 @@ func TestHelp(t *testing.T) {
 	assert.Equal(t, description, first)
 	assert.Contains(t, errs.String(), "TZ")
 	assert.Contains(t, errs.String(), "-tz")
+	for _, f := range []string{"-tls-cert", "-tls-key", "-client-ca", "-provision", "-sign-key", "-require-signatures"} {
+		assert.Contains(t, errs.String(), f)
+	}
 }
 
 func TestRunStopsOnInterrupt(t *testing.T) {
@@ -64,6 +73,7 @@ func TestRunStopsOnInterrupt(t *testing.T) {
 	var out, errs bytes.Buffer
 	require.Equal(t, 0, run(ctx, []string{"-addr", "127.0.0.1:0", "-db", memoryDB}, &out, &errs), errs.String())
 	assert.Contains(t, out.String(), "VTN VTN_GRIDWIRE listening on http://127.0.0.1:")
+	assert.Equal(t, plainHTTPWarning+"\n", errs.String(), "plain HTTP is said to be for development, in one line")
 }
 
 // SIGTERM, as a service manager sends it, stops the server cleanly.
@@ -239,22 +249,41 @@ func TestSummaryFlowInWords(t *testing.T) {
 }
 
 // serveRun runs the program with args until the returned function is
-// called, which returns its exit status; base is the URL it serves.
+// called, which returns its exit status; base is the URL it serves. The
+// program must say nothing on stderr but the warning of its transport.
 func serveRun(t *testing.T, args ...string) (base string, stop func() int) {
+	t.Helper()
+	base, errs, stopServe := serve(t, args...)
+	return base, func() int {
+		code := stopServe()
+		var unexpected []string
+		for line := range strings.Lines(errs.String()) {
+			if l := strings.TrimSpace(line); l != plainHTTPWarning && l != noClientCAWarning {
+				unexpected = append(unexpected, l)
+			}
+		}
+		assert.Empty(t, unexpected)
+		return code
+	}
+}
+
+// serve runs the program with args until the returned function is called,
+// which returns its exit status; base is the URL it serves and errs what it
+// says on stderr.
+func serve(t *testing.T, args ...string) (base string, errs *syncBuffer, stop func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	var out syncBuffer
-	var errs bytes.Buffer
+	errs = new(syncBuffer)
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), &out, &errs) }()
-	require.Eventually(t, func() bool { return strings.Contains(out.String(), "listening on ") }, 10*time.Second, 10*time.Millisecond)
+	go func() { done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), &out, errs) }()
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "listening on ") }, 10*time.Second, 10*time.Millisecond, "stderr: %s", errs)
 	_, rest, _ := strings.Cut(out.String(), "listening on ")
 	base = strings.TrimSuffix(strings.TrimSpace(rest), openadr.PathPrefix)
-	return base, func() int {
+	return base, errs, func() int {
 		cancel()
 		select {
 		case code := <-done:
-			assert.Empty(t, errs.String())
 			return code
 		case <-time.After(10 * time.Second):
 			t.Fatal("the VTN did not stop")
