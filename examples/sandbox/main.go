@@ -78,6 +78,7 @@ import (
 	_ "time/tzdata" // -tz works on machines without a zoneinfo database
 
 	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/energy/plan"
 )
 
@@ -198,6 +199,13 @@ type outcome struct {
 	Errors []error
 	// Missed is how many meter readings failed.
 	Missed int
+	// Samples are the meter readings of the day.
+	Samples []sample
+	// Volue are Volue's prices for the day, as its price source had them
+	// at the end.
+	Volue []energy.Price
+	// Scenario is the day that ran.
+	Scenario scenario
 }
 
 // sandbox runs the day and prints it to w.
@@ -225,11 +233,12 @@ func sandbox(ctx context.Context, cfg config, w io.Writer) (outcome, error) {
 	carry := forecast.lowestImport()
 	fmt.Fprintf(w, "gridwire sandbox: %s %s–24:00 (%s), seed %d, in %s (×%g); VTN at %s\n",
 		sc.Day.Format("Mon 2 Jan 2006"), sc.Start.Format("15:04"), cfg.tz, cfg.seed,
-		(time.Duration(float64(sc.End.Sub(sc.Start)) / cfg.speed)).Round(100*time.Millisecond), cfg.speed, s.vtnURL)
+		(time.Duration(float64(sc.End.Sub(sc.Start)) / cfg.speed)).Round(100*time.Millisecond), cfg.speed, s.url)
 	fmt.Fprintf(w, "price spike at %s; cars arrive at %s\n\n", sc.Spike.In(cfg.tz).Format("15:04"), arrivals(sc, cfg.tz))
 
 	ctl := &controller{
-		Prices: s.prices, Batteries: s.batteries, Chargers: s.chargers, Cap: capping,
+		Prices: s.prices, Reference: s.volueSource, Capacity: s.capacity,
+		Batteries: s.batteries, Chargers: s.chargers, Cap: capping,
 		Clock: clk, End: sc.End, Step: controlStep, Carry: carry,
 		// A VEN answers at its next poll; allow a few, and a few real
 		// seconds for a busy machine.
@@ -275,12 +284,20 @@ func sandbox(ctx context.Context, cfg config, w io.Writer) (outcome, error) {
 	if err != nil {
 		return res, err
 	}
+	if settled.Volue, err = s.volueSource.Prices(bctx, sc.Start, sc.End); err != nil {
+		return res, fmt.Errorf("reading Volue's prices: %w", err)
+	}
+	if len(settled.Volue) > 0 {
+		settled.VolueCurrency = settled.Volue[0].Currency
+	}
+	res.Volue = settled.Volue
 	res.Report = bill(s, sc, samples, settled, carry)
 	res.Report.print(w)
 	res.Stats = ctl.Stats()
 	res.Answers = s.venAnswers()
 	res.Errors = s.errs()
 	res.Missed = missed
+	res.Samples, res.Scenario = samples, sc
 	printRun(w, res)
 	if interrupted {
 		return res, nil
@@ -304,8 +321,9 @@ func arrivals(sc scenario, loc *time.Location) string {
 // printRun prints what the controller did and how the VENs answered.
 func printRun(w io.Writer, res outcome) {
 	st := res.Stats
-	fmt.Fprintf(w, "\ncontroller: %d schedules sent (%d re-plans; prices moved %d times), %d current limits set, %d errors, %d glitches; %d meter readings missed\n",
-		st.Plans, st.Replans, st.PriceMoves, st.Limits, len(st.Errors), len(st.Glitches), res.Missed)
+	fmt.Fprintf(w, "\ncontroller: %d schedules sent (%d re-plans; prices moved %d times), %d current limits set (%d looks shared within the OSCP limit), %d errors, %d glitches; %d meter readings missed\n",
+		st.Plans, st.Replans, st.PriceMoves, st.Limits, st.Shared, len(st.Errors), len(st.Glitches), res.Missed)
+	fmt.Fprintf(w, "Volue reference tariff read at %d looks (last %.3f %s/kWh)\n", st.RefReads, st.RefPrice, st.RefCurrency)
 	names := make([]string, 0, len(res.Answers))
 	for n := range res.Answers {
 		names = append(names, n)

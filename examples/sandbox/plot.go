@@ -136,9 +136,18 @@ func panels(s *site, samples []sample, day *dayPrices, loc *time.Location) []*pl
 		return xys
 	}
 
-	price := newPanel("Amber prices", day.Currency+"/kWh")
-	line(price, "import", 0, false, steps(day.Import))
-	line(price, "export (paid)", 1, false, steps(day.Export))
+	title, unit := "Amber prices", day.Currency+"/kWh"
+	if len(day.Volue) > 0 {
+		// Two currencies on one axis: each series says its own.
+		title = fmt.Sprintf("Prices: Amber (%s/kWh), billed; Volue (%s/kWh), for comparison", day.Currency, day.VolueCurrency)
+		unit = "per kWh"
+	}
+	price := newPanel(title, unit)
+	line(price, "Amber import ("+day.Currency+")", 0, false, steps(day.Import))
+	line(price, "Amber export, paid ("+day.Currency+")", 1, false, steps(day.Export))
+	if len(day.Volue) > 0 {
+		line(price, "Volue import ("+day.VolueCurrency+")", 2, false, steps(day.Volue))
+	}
 
 	soc := newPanel("State of charge", "%")
 	soc.Y.Min, soc.Y.Max = 0, 100
@@ -154,6 +163,16 @@ func panels(s *site, samples []sample, day *dayPrices, loc *time.Location) []*pl
 	for j, c := range s.chargers {
 		line(current, c.Name+" drawn", j, false, series(func(smp sample) float64 { return float64(smp.Chargers[j].Current) }))
 		line(current, c.Name+" limit", j, true, series(func(smp sample) float64 { return float64(smp.Chargers[j].Limit) }))
+	}
+	var limit plotter.XYs
+	for _, smp := range samples {
+		if smp.Limited {
+			limit = append(limit, plotter.XY{X: x(smp.At), Y: float64(smp.Capacity)})
+		}
+	}
+	if len(limit) > 0 {
+		line(current, "both drawn", 2, false, series(func(smp sample) float64 { return float64(smp.drawn()) }))
+		line(current, "OSCP limit, both", 3, true, limit)
 	}
 	for _, p := range []*plot.Plot{price, soc, power, current} {
 		p.X.Min, p.X.Max = x(day.Import[0].Start), x(day.Import[len(day.Import)-1].End)
