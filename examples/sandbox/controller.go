@@ -77,7 +77,7 @@ type controller struct {
 	// Capacity, when set, bounds the sum of the chargers' current limits
 	// per phase, on top of Cap.
 	Capacity capacity
-	Clock     clock.Clock
+	Clock    clock.Clock
 	// End is the end of the horizon every plan runs to.
 	End time.Time
 	// Step is how often the controller looks at the site.
@@ -133,9 +133,9 @@ type controllerStats struct {
 	RefReads    int
 	RefPrice    float64
 	RefCurrency string
-	Waits      int      // steps that found a device without data yet
-	Glitches   []error  // failures that the next look did not repeat
-	Errors     []error  // failures repeated at persistent looks in a row
+	Waits       int     // steps that found a device without data yet
+	Glitches    []error // failures that the next look did not repeat
+	Errors      []error // failures repeated at persistent looks in a row
 }
 
 // Stats returns what the controller did so far.
