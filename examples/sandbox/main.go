@@ -1,9 +1,11 @@
 // Command sandbox runs a whole gridwire site for one simulated day, offline:
 // an OpenADR VTN with three Fortress-style battery VENs polling it over HTTP,
-// the Amber price feed, an AlphaESS house with solar and a battery, and two
-// balanz EV chargers, all fakes on 127.0.0.1, steered by a controller that
-// knows them only as energy.Battery, energy.Charger and energy.PriceSource
-// and plans with energy/plan.
+// the Amber price feed, Volue prices pushed by signed webhook, an AlphaESS
+// house with solar and a battery, two balanz EV chargers, and an OSCP
+// capacity limit on those chargers, all fakes on 127.0.0.1, steered by a
+// controller that knows them only as energy.Battery, energy.Charger and
+// energy.PriceSource (and the capacity limit as a current in amperes) and
+// plans with energy/plan.
 //
 //	go run ./examples/sandbox
 //
@@ -16,13 +18,35 @@
 // the chargers while the price spikes, and re-plans when prices move or a
 // battery strays from its plan.
 //
-// It prints one line per simulated hour: the import price, each battery's
-// state of charge and power (kW, positive discharging), each charger's
-// current and the site's grid power (kW, positive importing); then a table of
-// the energy each device charged and discharged and its cost against a
-// do-nothing baseline, with the saving; and it writes the day as a plot
-// (price, state of charge, battery power, charger current) to
-// DIR/sandbox.png and DIR/sandbox.svg.
+// The site has one HTTP server of its own, on 127.0.0.1, that holds the VTN
+// and two endpoints others call:
+//
+//   - Volue: the site registers a webhook with the Volue fake, which
+//     publishes the day's price curve for the site's location and, at 15:00,
+//     a price delta raising 20:00–21:00. Its webhook sender delivers them,
+//     signed, to a volue.Receiver whose hook is a volue.PriceSource. Volue's
+//     prices are a reference tariff, in NOK: the controller reads them at
+//     every look beside Amber's, for comparison, and plans and bills with
+//     Amber's alone (the two are in different currencies).
+//   - OSCP: the site is a Capacity Optimizer (a co.Handler storing forecasts
+//     in co.Forecasts). A fake SolarNetwork Flexibility Provider registers
+//     with it, shakes hands and sends a capacity forecast for the group
+//     "chargers": both chargers together may draw 16 A per phase from 19:00
+//     to 22:00 and 32 A otherwise. The controller shares that current
+//     between the chargers, on top of the price cap, cars that draw before
+//     cars that are full; it lowers limits before it starts a session or
+//     raises another, so the chargers keep to a limit from the first look
+//     that sees it (a new limit can thus be exceeded for up to one 5-minute
+//     step).
+//
+// It prints one line per simulated hour: Amber's and Volue's import prices,
+// each battery's state of charge and power (kW, positive discharging), each
+// charger's current, the OSCP limit on the chargers together and the site's
+// grid power (kW, positive importing); then a table of the energy each
+// device charged and discharged and its cost against a do-nothing baseline,
+// with the saving; and it writes the day as a plot (Amber's and Volue's
+// prices, state of charge, battery power, charger current with the OSCP
+// limit) to DIR/sandbox.png and DIR/sandbox.svg.
 //
 // The baselines are the AlphaESS house left in its own self-consumption mode
 // (a second AlphaESS fake on the same clock), the VEN batteries idle, and
@@ -83,7 +107,7 @@ import (
 )
 
 // description is what -h prints first.
-const description = "sandbox runs a simulated site (OpenADR VTN + 3 VENs, Amber, AlphaESS, balanz) for one day, offline, and plots it."
+const description = "sandbox runs a simulated site (OpenADR VTN + 3 VENs, Amber and Volue prices, AlphaESS, balanz chargers under an OSCP limit) for one day, offline, and plots it."
 
 // The defaults of the flags.
 const (
@@ -231,7 +255,7 @@ func sandbox(ctx context.Context, cfg config, w io.Writer) (outcome, error) {
 		return res, err
 	}
 	carry := forecast.lowestImport()
-	fmt.Fprintf(w, "gridwire sandbox: %s %s–24:00 (%s), seed %d, in %s (×%g); VTN at %s\n",
+	fmt.Fprintf(w, "gridwire sandbox: %s %s–24:00 (%s), seed %d, in %s (×%g); site (VTN, Volue webhook, OSCP) at %s\n",
 		sc.Day.Format("Mon 2 Jan 2006"), sc.Start.Format("15:04"), cfg.tz, cfg.seed,
 		(time.Duration(float64(sc.End.Sub(sc.Start)) / cfg.speed)).Round(100*time.Millisecond), cfg.speed, s.url)
 	fmt.Fprintf(w, "price spike at %s; cars arrive at %s\n\n", sc.Spike.In(cfg.tz).Format("15:04"), arrivals(sc, cfg.tz))
