@@ -31,8 +31,8 @@
 //   - OSCP: the site is a Capacity Optimizer (a co.Handler storing forecasts
 //     in co.Forecasts). A fake SolarNetwork Flexibility Provider registers
 //     with it, shakes hands and sends a capacity forecast for the group
-//     "chargers": both chargers together may draw 16 A per phase from 19:00
-//     to 22:00 and 32 A otherwise. The controller shares that current
+//     "chargers": both chargers together may draw 10 A per phase from 19:00
+//     to 22:00 (6.9 kW, less than one car's 11 kW) and 32 A otherwise. The controller shares that current
 //     between the chargers, on top of the price cap, cars that draw before
 //     cars that are full; it lowers limits before it starts a session or
 //     raises another, so the chargers keep to a limit from the first look

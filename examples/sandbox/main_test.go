@@ -27,7 +27,7 @@ func sydney(t *testing.T) *time.Location {
 
 // TestSandboxDay runs the afternoon and evening fast (the VENs charge at
 // 13:00, Volue announces a delta at 15:00, prices spike at 18:00, the cars
-// arrive at 17:12 and 21:43, OSCP holds the chargers to 16 A together from
+// arrive at 17:12 and 21:43, OSCP holds the chargers to 10 A together from
 // 19:00 to 22:00): the controller must beat the do-nothing baseline, every
 // VEN must have taken its schedules, the chargers must keep to the OSCP
 // limit, Volue's prices must have arrived, and nothing may fail for good. (At 5000 times real time

@@ -93,10 +93,11 @@ func newScenario(ctx context.Context, seed uint64, loc *time.Location) (scenario
 		{Charger: "CP-HOME-2", Name: "driveway", Arrive: day.Add(21*time.Hour + minutes(90)), Need: 14000},
 	}
 	// Volue raises the evening's dearest hour in the afternoon; the grid
-	// holds both chargers to one car's current for the evening.
+	// holds both chargers together to 10 A per phase for the evening
+	// (6.9 kW: less than one car alone would take).
 	sc.DeltaAt, sc.DeltaHour = day.Add(15*time.Hour), day.Add(20*time.Hour)
 	sc.DeltaPrice = voluetest.Price(sc.DeltaHour) + 0.8
-	sc.LimitFrom, sc.LimitTo, sc.Limit = day.Add(19*time.Hour), day.Add(22*time.Hour), carCurrent
+	sc.LimitFrom, sc.LimitTo, sc.Limit = day.Add(19*time.Hour), day.Add(22*time.Hour), 10
 	return sc, nil
 }
 
