@@ -160,10 +160,6 @@ func panels(s *site, samples []sample, day *dayPrices, loc *time.Location) []*pl
 
 	current := newPanel("EV charger current (per phase)", "A")
 	current.Y.Min = 0
-	for j, c := range s.chargers {
-		line(current, c.Name+" drawn", j, false, series(func(smp sample) float64 { return float64(smp.Chargers[j].Current) }))
-		line(current, c.Name+" limit", j, true, series(func(smp sample) float64 { return float64(smp.Chargers[j].Limit) }))
-	}
 	var limit plotter.XYs
 	for _, smp := range samples {
 		if smp.Limited {
@@ -171,7 +167,21 @@ func panels(s *site, samples []sample, day *dayPrices, loc *time.Location) []*pl
 		}
 	}
 	if len(limit) > 0 {
-		line(current, "both drawn", 2, false, series(func(smp sample) float64 { return float64(smp.drawn()) }))
+		// Both chargers together, wide and pale, under the chargers' own
+		// lines; the OSCP limit it keeps to goes on top.
+		if l, err := plotter.NewLine(series(func(smp sample) float64 { return float64(smp.drawn()) })); err == nil {
+			l.StepStyle = plotter.PostStep
+			l.Color = color.Gray{Y: 200}
+			l.Width = vg.Points(5)
+			current.Add(l)
+			current.Legend.Add("both drawn", l)
+		}
+	}
+	for j, c := range s.chargers {
+		line(current, c.Name+" drawn", j, false, series(func(smp sample) float64 { return float64(smp.Chargers[j].Current) }))
+		line(current, c.Name+" limit", j, true, series(func(smp sample) float64 { return float64(smp.Chargers[j].Limit) }))
+	}
+	if len(limit) > 0 {
 		line(current, "OSCP limit, both", 3, true, limit)
 	}
 	for _, p := range []*plot.Plot{price, soc, power, current} {
