@@ -381,11 +381,12 @@ func (c *controller) readReference(ctx context.Context, now time.Time) {
 
 // charge starts the sessions of cars that plugged in and sets each
 // charger's current limit: what the prices call for (Cap), shared within
-// Capacity. Limits that fall are set before sessions start and limits
-// rise, so that the chargers' sum stays within Capacity throughout; a
-// car's first seconds, before its limit reaches the charger, and a
-// Capacity that falls are kept to from this look on, so the sum may exceed
-// a new limit for up to one Step.
+// Capacity, or within what Capacity will be at the next look when that is
+// less. Limits that fall are set before sessions start and limits rise, so
+// that the chargers' sum stays within Capacity throughout. Looks run in
+// real time on a fast clock, so a look late by a step (a busy machine) or
+// a car's first seconds, before its limit reaches the charger, may still
+// exceed a limit for up to one Step.
 func (c *controller) charge(ctx context.Context, now time.Time) {
 	want := make([]energy.Amperes, len(c.Chargers))
 	idle := make([]bool, len(c.Chargers))
@@ -418,7 +419,13 @@ func (c *controller) charge(ctx context.Context, now time.Time) {
 	}
 	limits := want
 	if c.Capacity != nil {
-		if total, ok := c.Capacity.MayDraw(now); ok {
+		// A limit that falls before the next look is kept to from this
+		// one, so that no reading finds it exceeded.
+		total, ok := c.Capacity.MayDraw(now)
+		if next, okNext := c.Capacity.MayDraw(now.Add(c.Step)); okNext && (!ok || next < total) {
+			total, ok = next, true
+		}
+		if ok {
 			limits = share(total, want, idle)
 			if !slices.Equal(limits, want) {
 				c.count(func(s *controllerStats) { s.Shared++ })

@@ -35,9 +35,10 @@
 //     to 22:00 (6.9 kW, less than one car's 11 kW) and 32 A otherwise. The controller shares that current
 //     between the chargers, on top of the price cap, cars that draw before
 //     cars that are full; it lowers limits before it starts a session or
-//     raises another, so the chargers keep to a limit from the first look
-//     that sees it (a new limit can thus be exceeded for up to one 5-minute
-//     step).
+//     raises another, and keeps to a falling limit from the look before it
+//     falls, so the chargers keep within the limit (a look that a busy
+//     machine makes late may leave a new limit exceeded for up to one
+//     5-minute step, which the test allows).
 //
 // It prints one line per simulated hour: Amber's and Volue's import prices,
 // each battery's state of charge and power (kW, positive discharging), each
