@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -51,15 +52,32 @@ const (
 	persistent = 3
 )
 
+// capacity is a limit on the current the chargers may draw together, such
+// as a grid operator's: MayDraw returns it per phase at t, ok false when
+// there is none.
+type capacity interface {
+	MayDraw(t time.Time) (limit energy.Amperes, ok bool)
+}
+
 // controller plans each battery over the rest of the day, sends the plans,
-// caps the chargers while prices spike, and re-plans when prices change or a
-// battery strays from its plan.
+// caps the chargers while prices spike and keeps them together within the
+// site's capacity, and re-plans when prices change or a battery strays from
+// its plan.
 type controller struct {
-	Prices    energy.PriceSource
+	// Prices are what the batteries are planned with and the chargers
+	// capped by.
+	Prices energy.PriceSource
+	// Reference is a second tariff, for comparison only: the controller
+	// reads its price at every look (StepPrice) but plans with Prices
+	// alone, since the two need not share a currency. Nil means none.
+	Reference energy.PriceSource
 	Batteries []managedBattery
 	Chargers  []managedCharger
 	Cap       plan.Charger
-	Clock     clock.Clock
+	// Capacity, when set, bounds the sum of the chargers' current limits
+	// per phase, on top of Cap.
+	Capacity capacity
+	Clock    clock.Clock
 	// End is the end of the horizon every plan runs to.
 	End time.Time
 	// Step is how often the controller looks at the site.
@@ -96,6 +114,10 @@ type batteryState struct {
 type chargerState struct {
 	started bool           // it started the session of the car plugged in
 	limit   energy.Amperes // the limit it set last; -1 when none
+	// idle is set when the car stopped drawing although allowed to (it
+	// is full): it gets a share of Capacity only after the cars that
+	// draw. It clears when the car draws again or leaves.
+	idle bool
 }
 
 // controllerStats counts what the controller did, for the report.
@@ -105,9 +127,15 @@ type controllerStats struct {
 	PriceMoves int      // times prices moved enough to re-plan
 	Forms      []string // the schedule form each battery took last
 	Limits     int      // current limits set
-	Waits      int      // steps that found a device without data yet
-	Glitches   []error  // failures that the next look did not repeat
-	Errors     []error  // failures repeated at persistent looks in a row
+	Shared     int      // looks at which Capacity cut the chargers' current
+	// RefReads counts the looks that read the Reference tariff, and
+	// RefPrice is the last price it gave, per kWh in RefCurrency.
+	RefReads    int
+	RefPrice    float64
+	RefCurrency string
+	Waits       int     // steps that found a device without data yet
+	Glitches    []error // failures that the next look did not repeat
+	Errors      []error // failures repeated at persistent looks in a row
 }
 
 // Stats returns what the controller did so far.
@@ -157,15 +185,16 @@ func (c *controller) step(ctx context.Context, now time.Time) {
 		}
 		c.prices = prices
 	}
+	if c.Reference != nil {
+		c.readReference(ctx, now)
+	}
 	if c.prices == nil {
 		return
 	}
 	for i := range c.Batteries {
 		c.steer(ctx, i, now, moved)
 	}
-	for i := range c.Chargers {
-		c.charge(ctx, i, now)
-	}
+	c.charge(ctx, now)
 	for what := range c.fails {
 		if !c.failed[what] {
 			delete(c.fails, what)
@@ -335,45 +364,133 @@ func sameSchedule(a, b energy.Schedule) bool {
 	})
 }
 
-// charge starts the session of a car that plugged in at charger i, and sets
-// its current limit to what the prices call for.
-func (c *controller) charge(ctx context.Context, i int, now time.Time) {
-	m, st := c.Chargers[i], &c.chargers[i]
-	status, err := m.Charger.ChargerStatus(ctx)
+// readReference reads the Reference tariff's price in force at now.
+func (c *controller) readReference(ctx context.Context, now time.Time) {
+	prices, err := c.Reference.Prices(ctx, now, now.Add(time.Minute))
 	if err != nil {
-		c.failure(now, m.Name, err)
+		c.failure(now, "reference prices", err)
 		return
 	}
-	switch status.State {
-	case energy.ChargerUnplugged:
-		st.started, st.limit = false, -1
-		return
-	case energy.ChargerConnected:
-		if st.started {
-			return // the car is full, or stopped by itself
+	for _, p := range prices {
+		if p.Channel == energy.ChannelImport && !p.Start.After(now) && p.End.After(now) {
+			c.count(func(s *controllerStats) { s.RefReads++; s.RefPrice, s.RefCurrency = p.PerKWh, p.Currency })
+			return
+		}
+	}
+}
+
+// charge starts the sessions of cars that plugged in and sets each
+// charger's current limit: what the prices call for (Cap), shared within
+// Capacity, or within what Capacity will be at the next look when that is
+// less. Limits that fall are set before sessions start and limits rise, so
+// that the chargers' sum stays within Capacity throughout. Looks run in
+// real time on a fast clock, so a look late by a step (a busy machine) or
+// a car's first seconds, before its limit reaches the charger, may still
+// exceed a limit for up to one Step.
+func (c *controller) charge(ctx context.Context, now time.Time) {
+	want := make([]energy.Amperes, len(c.Chargers))
+	idle := make([]bool, len(c.Chargers))
+	active := make([]bool, len(c.Chargers))
+	start := make([]bool, len(c.Chargers))
+	capped := c.Cap.Limit(c.prices, now)
+	for i, m := range c.Chargers {
+		st := &c.chargers[i]
+		status, err := m.Charger.ChargerStatus(ctx)
+		if err != nil {
+			c.failure(now, m.Name, err)
+			continue
+		}
+		switch status.State {
+		case energy.ChargerUnplugged:
+			st.started, st.limit, st.idle = false, -1, false
+		case energy.ChargerConnected:
+			// Started already: the car is full, or stopped by itself.
+			active[i], start[i] = !st.started, !st.started
+		case energy.ChargerCharging:
+			st.started, active[i], st.idle = true, true, false
+		case energy.ChargerSuspended:
+			st.started, active[i] = true, true
+			st.idle = st.idle || st.limit > 0
+		}
+		idle[i] = st.idle
+		if active[i] {
+			want[i] = capped
+		}
+	}
+	limits := want
+	if c.Capacity != nil {
+		// A limit that falls before the next look is kept to from this
+		// one, so that no reading finds it exceeded.
+		total, ok := c.Capacity.MayDraw(now)
+		if next, okNext := c.Capacity.MayDraw(now.Add(c.Step)); okNext && (!ok || next < total) {
+			total, ok = next, true
+		}
+		if ok {
+			limits = share(total, want, idle)
+			if !slices.Equal(limits, want) {
+				c.count(func(s *controllerStats) { s.Shared++ })
+			}
+		}
+	}
+	set := func(i int) {
+		m, st := c.Chargers[i], &c.chargers[i]
+		if limits[i] == st.limit {
+			return
+		}
+		if err := m.Charger.SetCurrentLimit(ctx, limits[i]); err != nil {
+			c.failure(now, m.Name, fmt.Errorf("setting the current limit: %w", err))
+			return
+		}
+		st.limit = limits[i]
+		c.count(func(s *controllerStats) { s.Limits++ })
+		c.logf(now, "%s: current limit %s", m.Name, limits[i])
+	}
+	for i := range c.Chargers {
+		if active[i] && !start[i] && (c.chargers[i].limit < 0 || limits[i] < c.chargers[i].limit) {
+			set(i)
+		}
+	}
+	for i, m := range c.Chargers {
+		if !start[i] {
+			continue
 		}
 		if err := m.Charger.SetCharging(ctx, true); err != nil {
 			c.failure(now, m.Name, fmt.Errorf("starting the session: %w", err))
-			return
+			continue
 		}
-		st.started = true
+		c.chargers[i].started = true
 		c.logf(now, "%s: a car plugged in; charging started", m.Name)
-	case energy.ChargerCharging, energy.ChargerSuspended:
-		st.started = true
-	default:
-		return
+		set(i)
 	}
-	limit := c.Cap.Limit(c.prices, now)
-	if limit == st.limit {
-		return
+	for i := range c.Chargers {
+		if active[i] && !start[i] {
+			set(i)
+		}
 	}
-	if err := m.Charger.SetCurrentLimit(ctx, limit); err != nil {
-		c.failure(now, m.Name, fmt.Errorf("setting the current limit: %w", err))
-		return
+}
+
+// share divides total among chargers that want current: first among the
+// chargers whose cars draw, then what is left among the idle ones; within
+// each, equal shares in whole amperes, none more than it wants, what one
+// leaves going to the others.
+func share(total energy.Amperes, want []energy.Amperes, idle []bool) []energy.Amperes {
+	out := make([]energy.Amperes, len(want))
+	left := max(float64(total), 0)
+	for _, pass := range []bool{false, true} {
+		var order []int
+		for i, w := range want {
+			if w > 0 && idle[i] == pass {
+				order = append(order, i)
+			}
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(want[a], want[b]) })
+		for k, i := range order {
+			fair := math.Floor(left / float64(len(order)-k))
+			out[i] = energy.Amperes(min(float64(want[i]), fair))
+			left -= float64(out[i])
+		}
 	}
-	st.limit = limit
-	c.count(func(s *controllerStats) { s.Limits++ })
-	c.logf(now, "%s: current limit %s", m.Name, limit)
+	return out
 }
 
 // failure records err: a device without data yet (energy.ErrUnavailable)

@@ -1,9 +1,11 @@
 // Command sandbox runs a whole gridwire site for one simulated day, offline:
 // an OpenADR VTN with three Fortress-style battery VENs polling it over HTTP,
-// the Amber price feed, an AlphaESS house with solar and a battery, and two
-// balanz EV chargers, all fakes on 127.0.0.1, steered by a controller that
-// knows them only as energy.Battery, energy.Charger and energy.PriceSource
-// and plans with energy/plan.
+// the Amber price feed, Volue prices pushed by signed webhook, an AlphaESS
+// house with solar and a battery, two balanz EV chargers, and an OSCP
+// capacity limit on those chargers, all fakes on 127.0.0.1, steered by a
+// controller that knows them only as energy.Battery, energy.Charger and
+// energy.PriceSource (and the capacity limit as a current in amperes) and
+// plans with energy/plan.
 //
 //	go run ./examples/sandbox
 //
@@ -16,13 +18,36 @@
 // the chargers while the price spikes, and re-plans when prices move or a
 // battery strays from its plan.
 //
-// It prints one line per simulated hour: the import price, each battery's
-// state of charge and power (kW, positive discharging), each charger's
-// current and the site's grid power (kW, positive importing); then a table of
-// the energy each device charged and discharged and its cost against a
-// do-nothing baseline, with the saving; and it writes the day as a plot
-// (price, state of charge, battery power, charger current) to
-// DIR/sandbox.png and DIR/sandbox.svg.
+// The site has one HTTP server of its own, on 127.0.0.1, that holds the VTN
+// and two endpoints others call:
+//
+//   - Volue: the site registers a webhook with the Volue fake, which
+//     publishes the day's price curve for the site's location and, at 15:00,
+//     a price delta raising 20:00–21:00. Its webhook sender delivers them,
+//     signed, to a volue.Receiver whose hook is a volue.PriceSource. Volue's
+//     prices are a reference tariff, in NOK: the controller reads them at
+//     every look beside Amber's, for comparison, and plans and bills with
+//     Amber's alone (the two are in different currencies).
+//   - OSCP: the site is a Capacity Optimizer (a co.Handler storing forecasts
+//     in co.Forecasts). A fake SolarNetwork Flexibility Provider registers
+//     with it, shakes hands and sends a capacity forecast for the group
+//     "chargers": both chargers together may draw 10 A per phase from 19:00
+//     to 22:00 (6.9 kW, less than one car's 11 kW) and 32 A otherwise. The controller shares that current
+//     between the chargers, on top of the price cap, cars that draw before
+//     cars that are full; it lowers limits before it starts a session or
+//     raises another, and keeps to a falling limit from the look before it
+//     falls, so the chargers keep within the limit (a look that a busy
+//     machine makes late may leave a new limit exceeded for up to one
+//     5-minute step, which the test allows).
+//
+// It prints one line per simulated hour: Amber's and Volue's import prices,
+// each battery's state of charge and power (kW, positive discharging), each
+// charger's current, the OSCP limit on the chargers together and the site's
+// grid power (kW, positive importing); then a table of the energy each
+// device charged and discharged and its cost against a do-nothing baseline,
+// with the saving; and it writes the day as a plot (Amber's and Volue's
+// prices, state of charge, battery power, charger current with the OSCP
+// limit) to DIR/sandbox.png and DIR/sandbox.svg.
 //
 // The baselines are the AlphaESS house left in its own self-consumption mode
 // (a second AlphaESS fake on the same clock), the VEN batteries idle, and
@@ -78,11 +103,12 @@ import (
 	_ "time/tzdata" // -tz works on machines without a zoneinfo database
 
 	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/energy/plan"
 )
 
 // description is what -h prints first.
-const description = "sandbox runs a simulated site (OpenADR VTN + 3 VENs, Amber, AlphaESS, balanz) for one day, offline, and plots it."
+const description = "sandbox runs a simulated site (OpenADR VTN + 3 VENs, Amber and Volue prices, AlphaESS, balanz chargers under an OSCP limit) for one day, offline, and plots it."
 
 // The defaults of the flags.
 const (
@@ -198,6 +224,13 @@ type outcome struct {
 	Errors []error
 	// Missed is how many meter readings failed.
 	Missed int
+	// Samples are the meter readings of the day.
+	Samples []sample
+	// Volue are Volue's prices for the day, as its price source had them
+	// at the end.
+	Volue []energy.Price
+	// Scenario is the day that ran.
+	Scenario scenario
 }
 
 // sandbox runs the day and prints it to w.
@@ -223,13 +256,14 @@ func sandbox(ctx context.Context, cfg config, w io.Writer) (outcome, error) {
 		return res, err
 	}
 	carry := forecast.lowestImport()
-	fmt.Fprintf(w, "gridwire sandbox: %s %s–24:00 (%s), seed %d, in %s (×%g); VTN at %s\n",
+	fmt.Fprintf(w, "gridwire sandbox: %s %s–24:00 (%s), seed %d, in %s (×%g); site (VTN, Volue webhook, OSCP) at %s\n",
 		sc.Day.Format("Mon 2 Jan 2006"), sc.Start.Format("15:04"), cfg.tz, cfg.seed,
-		(time.Duration(float64(sc.End.Sub(sc.Start)) / cfg.speed)).Round(100*time.Millisecond), cfg.speed, s.vtnURL)
+		(time.Duration(float64(sc.End.Sub(sc.Start)) / cfg.speed)).Round(100*time.Millisecond), cfg.speed, s.url)
 	fmt.Fprintf(w, "price spike at %s; cars arrive at %s\n\n", sc.Spike.In(cfg.tz).Format("15:04"), arrivals(sc, cfg.tz))
 
 	ctl := &controller{
-		Prices: s.prices, Batteries: s.batteries, Chargers: s.chargers, Cap: capping,
+		Prices: s.prices, Reference: s.volueSource, Capacity: s.capacity,
+		Batteries: s.batteries, Chargers: s.chargers, Cap: capping,
 		Clock: clk, End: sc.End, Step: controlStep, Carry: carry,
 		// A VEN answers at its next poll; allow a few, and a few real
 		// seconds for a busy machine.
@@ -275,12 +309,20 @@ func sandbox(ctx context.Context, cfg config, w io.Writer) (outcome, error) {
 	if err != nil {
 		return res, err
 	}
+	if settled.Volue, err = s.volueSource.Prices(bctx, sc.Start, sc.End); err != nil {
+		return res, fmt.Errorf("reading Volue's prices: %w", err)
+	}
+	if len(settled.Volue) > 0 {
+		settled.VolueCurrency = settled.Volue[0].Currency
+	}
+	res.Volue = settled.Volue
 	res.Report = bill(s, sc, samples, settled, carry)
 	res.Report.print(w)
 	res.Stats = ctl.Stats()
 	res.Answers = s.venAnswers()
 	res.Errors = s.errs()
 	res.Missed = missed
+	res.Samples, res.Scenario = samples, sc
 	printRun(w, res)
 	if interrupted {
 		return res, nil
@@ -304,8 +346,9 @@ func arrivals(sc scenario, loc *time.Location) string {
 // printRun prints what the controller did and how the VENs answered.
 func printRun(w io.Writer, res outcome) {
 	st := res.Stats
-	fmt.Fprintf(w, "\ncontroller: %d schedules sent (%d re-plans; prices moved %d times), %d current limits set, %d errors, %d glitches; %d meter readings missed\n",
-		st.Plans, st.Replans, st.PriceMoves, st.Limits, len(st.Errors), len(st.Glitches), res.Missed)
+	fmt.Fprintf(w, "\ncontroller: %d schedules sent (%d re-plans; prices moved %d times), %d current limits set (%d looks shared within the OSCP limit), %d errors, %d glitches; %d meter readings missed\n",
+		st.Plans, st.Replans, st.PriceMoves, st.Limits, st.Shared, len(st.Errors), len(st.Glitches), res.Missed)
+	fmt.Fprintf(w, "Volue reference tariff read at %d looks (last %.3f %s/kWh)\n", st.RefReads, st.RefPrice, st.RefCurrency)
 	names := make([]string, 0, len(res.Answers))
 	for n := range res.Answers {
 		names = append(names, n)

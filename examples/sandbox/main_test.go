@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -25,9 +26,11 @@ func sydney(t *testing.T) *time.Location {
 }
 
 // TestSandboxDay runs the afternoon and evening fast (the VENs charge at
-// 13:00, prices spike at 18:00, the cars arrive at 17:12 and 21:43): the
-// controller must beat the do-nothing baseline, every VEN must have taken
-// its schedules, and nothing may fail for good. (At 5000 times real time
+// 13:00, Volue announces a delta at 15:00, prices spike at 18:00, the cars
+// arrive at 17:12 and 21:43, OSCP holds the chargers to 10 A together from
+// 19:00 to 22:00): the controller must beat the do-nothing baseline, every
+// VEN must have taken its schedules, the chargers must keep to the OSCP
+// limit, Volue's prices must have arrived, and nothing may fail for good. (At 5000 times real time
 // AlphaESS's 300-second signature window is 60 ms of real time, which a
 // busy machine under -race now and then outruns: the controller calls that
 // a glitch and tries again at its next look.)
@@ -56,12 +59,61 @@ func TestSandboxDay(t *testing.T) {
 		assert.Greater(t, d.Charged.KilowattHours(), 1.0, "%s charged nothing", d.Name)
 	}
 	// One line per hour (a line may slip past its hour on a busy machine).
-	lines := regexp.MustCompile(`(?m)^\d\d:\d\d +\d+\.\d+ │`).FindAllString(out.String(), -1)
+	lines := regexp.MustCompile(`(?m)^\d\d:\d\d +\d+\.\d+ +\d+\.\d+ │`).FindAllString(out.String(), -1)
 	assert.GreaterOrEqual(t, len(lines), 10, "hourly lines")
+	checkVolue(t, res)
+	checkOSCP(t, res)
 	fi, err := os.Stat(filepath.Join(dir, "sandbox.svg"))
 	require.NoError(t, err)
 	assert.Greater(t, fi.Size(), int64(10_000))
 	assert.NoFileExists(t, filepath.Join(dir, "sandbox.png"), "-formats svg wrote a PNG")
+}
+
+// checkVolue: the Volue price source, fed by webhook deliveries, had the
+// day's prices, the afternoon's delta among them, and the controller read
+// it at its looks.
+func checkVolue(t *testing.T, res outcome) {
+	t.Helper()
+	sc := res.Scenario
+	require.NotEmpty(t, res.Volue, "no Volue prices")
+	assert.False(t, res.Volue[0].Start.After(sc.Start), "Volue's prices start late")
+	assert.False(t, res.Volue[len(res.Volue)-1].End.Before(sc.End), "Volue's prices end early")
+	for _, p := range res.Volue {
+		assert.Equal(t, "NOK", p.Currency)
+		if p.Start.Equal(sc.DeltaHour) {
+			assert.InDelta(t, sc.DeltaPrice, p.PerKWh, 1e-9, "the delta did not arrive")
+		}
+	}
+	assert.Positive(t, res.Stats.RefReads, "the controller never read Volue's prices")
+	for _, smp := range res.Samples {
+		assert.False(t, math.IsNaN(smp.Volue), "no Volue price at %s", smp.At)
+	}
+}
+
+// checkOSCP: the chargers together never drew more than the OSCP forecast
+// allowed. The controller keeps to a falling limit from the look before
+// it falls, but its looks run in real time and a busy machine can make one
+// late, so a reading is held to the highest limit of the controlStep before
+// it (one step of lag); and the limit did bind.
+func checkOSCP(t *testing.T, res outcome) {
+	t.Helper()
+	limited := 0
+	for i, smp := range res.Samples {
+		if !smp.Limited {
+			continue
+		}
+		limited++
+		allowed := smp.Capacity
+		for j := i - 1; j >= 0 && !res.Samples[j].At.Before(smp.At.Add(-controlStep)); j-- {
+			if res.Samples[j].Limited {
+				allowed = max(allowed, res.Samples[j].Capacity)
+			}
+		}
+		assert.LessOrEqual(t, float64(smp.drawn()), float64(allowed)+0.5,
+			"at %s the chargers drew %s, over the OSCP limit of %s", smp.At.Format("15:04"), smp.drawn(), allowed)
+	}
+	assert.Positive(t, limited, "no OSCP forecast was in force")
+	assert.Positive(t, res.Stats.Shared, "the OSCP limit never bound")
 }
 
 // TestPlotPNG draws an hour of made-up readings as a PNG.

@@ -136,9 +136,18 @@ func panels(s *site, samples []sample, day *dayPrices, loc *time.Location) []*pl
 		return xys
 	}
 
-	price := newPanel("Amber prices", day.Currency+"/kWh")
-	line(price, "import", 0, false, steps(day.Import))
-	line(price, "export (paid)", 1, false, steps(day.Export))
+	title, unit := "Amber prices", day.Currency+"/kWh"
+	if len(day.Volue) > 0 {
+		// Two currencies on one axis: each series says its own.
+		title = fmt.Sprintf("Prices: Amber (%s/kWh), billed; Volue (%s/kWh), for comparison", day.Currency, day.VolueCurrency)
+		unit = "per kWh"
+	}
+	price := newPanel(title, unit)
+	line(price, "Amber import ("+day.Currency+")", 0, false, steps(day.Import))
+	line(price, "Amber export, paid ("+day.Currency+")", 1, false, steps(day.Export))
+	if len(day.Volue) > 0 {
+		line(price, "Volue import ("+day.VolueCurrency+")", 2, false, steps(day.Volue))
+	}
 
 	soc := newPanel("State of charge", "%")
 	soc.Y.Min, soc.Y.Max = 0, 100
@@ -151,9 +160,29 @@ func panels(s *site, samples []sample, day *dayPrices, loc *time.Location) []*pl
 
 	current := newPanel("EV charger current (per phase)", "A")
 	current.Y.Min = 0
+	var limit plotter.XYs
+	for _, smp := range samples {
+		if smp.Limited {
+			limit = append(limit, plotter.XY{X: x(smp.At), Y: float64(smp.Capacity)})
+		}
+	}
+	if len(limit) > 0 {
+		// Both chargers together, wide and pale, under the chargers' own
+		// lines; the OSCP limit it keeps to goes on top.
+		if l, err := plotter.NewLine(series(func(smp sample) float64 { return float64(smp.drawn()) })); err == nil {
+			l.StepStyle = plotter.PostStep
+			l.Color = color.Gray{Y: 200}
+			l.Width = vg.Points(5)
+			current.Add(l)
+			current.Legend.Add("both drawn", l)
+		}
+	}
 	for j, c := range s.chargers {
 		line(current, c.Name+" drawn", j, false, series(func(smp sample) float64 { return float64(smp.Chargers[j].Current) }))
 		line(current, c.Name+" limit", j, true, series(func(smp sample) float64 { return float64(smp.Chargers[j].Limit) }))
+	}
+	if len(limit) > 0 {
+		line(current, "OSCP limit, both", 3, true, limit)
 	}
 	for _, p := range []*plot.Plot{price, soc, power, current} {
 		p.X.Min, p.X.Max = x(day.Import[0].Start), x(day.Import[len(day.Import)-1].End)

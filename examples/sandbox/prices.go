@@ -13,6 +13,10 @@ import (
 type dayPrices struct {
 	Import, Export []energy.Price
 	Currency       string
+	// Volue are the reference tariff's import prices, in VolueCurrency,
+	// for the plot; they take no part in the bill.
+	Volue         []energy.Price
+	VolueCurrency string
 }
 
 // fetchDay reads the prices of [from, to) from ps.

@@ -10,6 +10,7 @@ import (
 	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr/ven"
+	"github.com/gridwire/gridwire/volue/voluetest"
 )
 
 // firstDay is where the search for a day with an evening spike starts: an
@@ -33,6 +34,14 @@ type scenario struct {
 	VENs []venSpec
 	// Cars are the vehicles that arrive at the balanz chargers.
 	Cars []carSpec
+	// At DeltaAt Volue announces that the hour from DeltaHour costs
+	// DeltaPrice (NOK/kWh) instead.
+	DeltaAt, DeltaHour time.Time
+	DeltaPrice         float64
+	// The OSCP forecast limits both chargers together to Limit per phase
+	// over [LimitFrom, LimitTo), and to their full current otherwise.
+	LimitFrom, LimitTo time.Time
+	Limit              energy.Amperes
 }
 
 // venSpec is one simulated Fortress-style battery.
@@ -83,6 +92,12 @@ func newScenario(ctx context.Context, seed uint64, loc *time.Location) (scenario
 		{Charger: "CP-HOME-1", Name: "garage", Arrive: spike.Add(-time.Hour + minutes(45)), Need: 24000},
 		{Charger: "CP-HOME-2", Name: "driveway", Arrive: day.Add(21*time.Hour + minutes(90)), Need: 14000},
 	}
+	// Volue raises the evening's dearest hour in the afternoon; the grid
+	// holds both chargers together to 10 A per phase for the evening
+	// (6.9 kW: less than one car alone would take).
+	sc.DeltaAt, sc.DeltaHour = day.Add(15*time.Hour), day.Add(20*time.Hour)
+	sc.DeltaPrice = voluetest.Price(sc.DeltaHour) + 0.8
+	sc.LimitFrom, sc.LimitTo, sc.Limit = day.Add(19*time.Hour), day.Add(22*time.Hour), 10
 	return sc, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -36,6 +37,22 @@ type sample struct {
 	HouseGrid, TwinGrid energy.Watts
 	// Chargers follow site.chargers.
 	Chargers []chargerSample
+	// Capacity is what the OSCP forecast let the chargers draw together
+	// per phase, when Limited.
+	Capacity energy.Amperes
+	Limited  bool
+	// Volue is Volue's import price in force (NOK/kWh), as the site knew
+	// it then; NaN when it had none.
+	Volue float64
+}
+
+// drawn is the chargers' current per phase together.
+func (s sample) drawn() energy.Amperes {
+	var a energy.Amperes
+	for _, c := range s.Chargers {
+		a += c.Current
+	}
+	return a
 }
 
 // batterySample is a battery's state of charge, power (positive
@@ -75,6 +92,7 @@ func simulate(ctx context.Context, s *site, sc scenario, day *dayPrices, loc *ti
 	var out []sample
 	missed := 0
 	plugged := make([]bool, len(sc.Cars))
+	delta := false
 	printHeader(w, s)
 	nextLine := sc.Start
 	for {
@@ -90,6 +108,10 @@ func simulate(ctx context.Context, s *site, sc scenario, day *dayPrices, loc *ti
 				}
 				plugged[i] = true
 			}
+		}
+		if !delta && !now.Before(sc.DeltaAt) {
+			s.publishVolueDelta(sc)
+			delta = true
 		}
 		if !now.Before(sc.Start) {
 			smp, err := readMeters(ctx, s, now)
@@ -135,6 +157,11 @@ func readMeters(ctx context.Context, s *site, now time.Time) (sample, error) {
 		return smp, fmt.Errorf("reading the baseline house's battery: %w", err)
 	}
 	smp.HouseGrid, smp.TwinGrid = house.Grid, twin.Grid
+	smp.Capacity, smp.Limited = s.capacity.MayDraw(now)
+	smp.Volue = math.NaN()
+	if ps, err := s.volueSource.Prices(ctx, now, now.Add(time.Minute)); err == nil && len(ps) > 0 {
+		smp.Volue = ps[0].PerKWh
+	}
 	smp.Batteries = append(smp.Batteries, batterySample{houseBat.StateOfCharge, house.Battery, houseBat.Capacity})
 	smp.Twin = batterySample{twinBat.StateOfCharge, twin.Battery, twinBat.Capacity}
 	for _, v := range s.vens {
@@ -162,7 +189,7 @@ func venSample(st ven.State) batterySample {
 // printHeader prints the column heads of the hourly lines.
 func printHeader(w io.Writer, s *site) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-5s %7s", "time", "AUD/kWh")
+	fmt.Fprintf(&b, "%-5s %7s %7s", "time", "AUD/kWh", "NOK/kWh")
 	for _, m := range s.batteries {
 		fmt.Fprintf(&b, " │ %-12s", m.Name)
 	}
@@ -170,22 +197,28 @@ func printHeader(w io.Writer, s *site) {
 	for _, c := range s.chargers {
 		fmt.Fprintf(&b, " %8s", c.Name)
 	}
-	fmt.Fprintf(&b, " │ %7s\n", "grid kW")
+	fmt.Fprintf(&b, " %6s │ %7s\n", "OSCP", "grid kW")
 	fmt.Fprint(w, b.String())
 }
 
-// printLine prints one hourly line: the import price, each battery's state
-// of charge and power (kW, + discharging), each charger's current and the
-// site's grid power.
+// printLine prints one hourly line: the import prices of Amber and Volue,
+// each battery's state of charge and power (kW, + discharging), each
+// charger's current, what OSCP lets them draw together and the site's grid
+// power.
 func printLine(w io.Writer, smp sample, day *dayPrices, loc *time.Location) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-5s %7.3f", smp.At.In(loc).Format("15:04"), day.importAt(smp.At))
+	fmt.Fprintf(&b, "%-5s %7.3f %7.3f", smp.At.In(loc).Format("15:04"), day.importAt(smp.At), smp.Volue)
 	for _, bat := range smp.Batteries {
 		fmt.Fprintf(&b, " │ %3.0f%% %+6.2fkW", bat.SoC.Percent(), bat.Power.Kilowatts())
 	}
 	b.WriteString(" │")
 	for _, c := range smp.Chargers {
 		fmt.Fprintf(&b, " %6.1f A", float64(c.Current))
+	}
+	if smp.Limited {
+		fmt.Fprintf(&b, " %4.0f A", float64(smp.Capacity))
+	} else {
+		fmt.Fprintf(&b, " %6s", "-")
 	}
 	fmt.Fprintf(&b, " │ %+7.2f\n", smp.Grid().Kilowatts())
 	fmt.Fprint(w, b.String())

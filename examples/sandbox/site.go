@@ -19,6 +19,9 @@ import (
 	"github.com/gridwire/gridwire/openadr"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/ven"
+	"github.com/gridwire/gridwire/oscp/oscptest"
+	"github.com/gridwire/gridwire/volue"
+	"github.com/gridwire/gridwire/volue/voluetest"
 )
 
 // pace is how often, in simulated time, the parts of the site talk: at
@@ -48,10 +51,12 @@ func paceFor(speed float64) pace {
 	}
 }
 
-// site is everything the sandbox runs on loopback: the fakes, the VTN with
-// its VENs, and the clients that reach them. The controller sees only the
-// energy interfaces in batteries, chargers, prices and meter; the rest is
-// for the simulation itself (cars arriving, the meters it bills from).
+// site is everything the sandbox runs on loopback: the fakes, the site's own
+// HTTP server (the VTN, Volue's webhook and the OSCP endpoint), the VENs,
+// and the clients that reach them. The controller sees only the energy
+// interfaces in batteries, chargers, prices, volueSource and capacity; the
+// rest is for the simulation itself (cars arriving, the meters it bills
+// from).
 type site struct {
 	clk  *clock.Scaled
 	pace pace
@@ -63,11 +68,17 @@ type site struct {
 	home, twinM  energy.Meter   // the AlphaESS house, controlled and left alone
 	twinBattery  energy.Battery // the AlphaESS house left alone
 	vtn          *openadr.VTN
-	vtnURL       string
-	vtnServer    *http.Server
+	url          string // the site's server: the VTN at its root
+	server       *http.Server
 	vens         []*ven.VEN
 	balanz       *balanztest.Server
 	balanzClient *balanz.Client
+
+	volue       *voluetest.Server
+	volueSource *volue.PriceSource // fed by Volue's webhook deliveries
+	oscp        *oscpLink
+	fp          *oscptest.FP
+	capacity    oscpCapacity // what the OSCP forecasts let the chargers draw
 
 	batteries []managedBattery
 	chargers  []managedCharger
@@ -110,7 +121,16 @@ func startSite(ctx context.Context, sc scenario, clk *clock.Scaled, loc *time.Lo
 	s.home, s.twinM, s.twinBattery = ac.Meter(), tc.Meter(), tc.Battery()
 	s.batteries = append(s.batteries, managedBattery{Name: "alphaess", Battery: ac.Battery(), Limits: alphaLimits})
 
-	if err := s.startVTN(ctx, sc); err != nil {
+	if err := s.startServer(ctx, sc); err != nil {
+		return s, err
+	}
+	if err := s.startVolue(ctx, sc); err != nil {
+		return s, err
+	}
+	if err := s.startOSCP(ctx, sc); err != nil {
+		return s, err
+	}
+	if err := s.startVENs(ctx, sc); err != nil {
 		return s, err
 	}
 
@@ -128,9 +148,9 @@ func startSite(ctx context.Context, sc scenario, clk *clock.Scaled, loc *time.Lo
 	return s, nil
 }
 
-// startVTN serves the VTN on 127.0.0.1, starts a VEN for each battery of sc
-// polling it over HTTP, and waits until all of them are registered.
-func (s *site) startVTN(ctx context.Context, sc scenario) error {
+// startServer serves on 127.0.0.1 the VTN (at the root), Volue's webhook
+// (voluePath) and the OSCP endpoint (oscpPath).
+func (s *site) startServer(ctx context.Context, sc scenario) error {
 	vtn, err := openadr.NewVTN("VTN_GRIDWIRE_SANDBOX",
 		openadr.WithClock(s.clk),
 		openadr.WithPollFrequency(s.pace.Poll),
@@ -140,22 +160,39 @@ func (s *site) startVTN(ctx context.Context, sc scenario) error {
 		return fmt.Errorf("VTN: %w", err)
 	}
 	s.vtn = vtn
+	receiver, err := s.newVolueReceiver()
+	if err != nil {
+		return err
+	}
+	if s.oscp, err = newOSCPLink(); err != nil {
+		return err
+	}
+	s.capacity = oscpCapacity{forecasts: s.oscp.forecasts, group: oscpGroup}
+	mux := http.NewServeMux()
+	mux.Handle("/", vtn)
+	mux.Handle(voluePath, receiver)
+	mux.Handle(oscpPath+"/", s.oscp.handler)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return fmt.Errorf("VTN: %w", err)
+		return fmt.Errorf("the site's server: %w", err)
 	}
-	s.vtnURL = "http://" + ln.Addr().String()
-	s.vtnServer = &http.Server{Handler: vtn, ReadHeaderTimeout: 5 * time.Second}
-	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s.cancel = cancel
+	s.url = "http://" + ln.Addr().String()
+	s.server = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	s.wg.Go(func() {
-		if err := s.vtnServer.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			s.fail(fmt.Errorf("VTN server: %w", err))
+		if err := s.server.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			s.fail(fmt.Errorf("the site's server: %w", err))
 		}
 	})
+	return nil
+}
 
+// startVENs starts a VEN for each battery of sc polling the VTN over HTTP,
+// and waits until all of them are registered.
+func (s *site) startVENs(ctx context.Context, sc scenario) error {
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.cancel = cancel
 	for _, spec := range sc.VENs {
-		v, err := ven.New(s.vtnURL, ven.WithClock(s.clk), ven.WithVENName(spec.Name),
+		v, err := ven.New(s.url, ven.WithClock(s.clk), ven.WithVENName(spec.Name),
 			ven.WithResourceID(spec.Name), ven.WithBattery(spec.Battery))
 		if err != nil {
 			return fmt.Errorf("VEN %s: %w", spec.Name, err)
@@ -182,7 +219,7 @@ func (s *site) startVTN(ctx context.Context, sc scenario) error {
 		b := sc.VENs[i].Battery
 		s.batteries = append(s.batteries, managedBattery{
 			Name: sc.VENs[i].Name,
-			Battery: vtn.Battery(v.State().VENID, openadr.WithResourceID(sc.VENs[i].Name),
+			Battery: s.vtn.Battery(v.State().VENID, openadr.WithResourceID(sc.VENs[i].Name),
 				openadr.WithCapacity(b.Capacity), openadr.WithRatedPower(b.MaxPower),
 				// Under load the sandbox's clock may outrun a report or two.
 				openadr.WithMaxAge(time.Hour)),
@@ -246,13 +283,19 @@ func (s *site) Close() {
 	if s.cancel != nil {
 		s.cancel()
 	}
-	if s.vtnServer != nil {
-		// Close, not Shutdown: the only clients are the VENs, stopped
-		// above, and Shutdown would wait seconds for a connection one of
-		// them opened but never used.
-		_ = s.vtnServer.Close()
+	if s.server != nil {
+		// Close, not Shutdown: the clients are the VENs, stopped above,
+		// and the fakes, whose requests are over, and Shutdown would wait
+		// seconds for a connection one of them opened but never used.
+		_ = s.server.Close()
 	}
 	s.wg.Wait()
+	if s.volue != nil {
+		s.volue.Close()
+	}
+	if s.fp != nil {
+		s.fp.Close()
+	}
 	if s.balanzClient != nil {
 		_ = s.balanzClient.Close()
 	}
