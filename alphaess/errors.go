@@ -255,7 +255,10 @@ func fromRest(ep endpoint, err error) error {
 	var he *rest.HTTPError
 	var te *rest.TransportError
 	var de *rest.DecodeError
+	var re *rest.RedirectError
 	switch {
+	case errors.As(err, &re):
+		return &RedirectError{Method: ep.method, Endpoint: ep.name, From: re.From, To: re.To}
 	case errors.As(err, &he):
 		return newHTTPError(ep, he)
 	case errors.As(err, &te):
@@ -264,4 +267,22 @@ func fromRest(ep endpoint, err error) error {
 		return &DecodeError{Method: ep.method, Endpoint: ep.name, Body: de.Body, Err: de.Err}
 	}
 	return err
+}
+
+// RedirectError is a redirect the client refused to follow because it led
+// to another origin (scheme, host or port) than the base URL's, an
+// https→http downgrade included: credentials are sent to the base URL's
+// origin only. It wraps no energy sentinel, as trying again would meet the
+// same redirect; point WithBaseURL at where the API now lives instead.
+type RedirectError struct {
+	// Method and Endpoint identify the call.
+	Method, Endpoint string
+	// From is the base URL's origin; To is the origin redirected to.
+	From, To string
+}
+
+// Error implements error.
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("alphaess: %s %s: refused a redirect from %s to another origin, %s (credentials are sent to %s only)",
+		e.Method, e.Endpoint, e.From, e.To, e.From)
 }

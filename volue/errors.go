@@ -169,7 +169,10 @@ func convertError(err error) error {
 	var he *rest.HTTPError
 	var de *rest.DecodeError
 	var te *rest.TransportError
+	var re *rest.RedirectError
 	switch {
+	case errors.As(err, &re):
+		return &RedirectError{Method: re.Method, Endpoint: re.Endpoint, From: re.From, To: re.To}
 	case errors.As(err, &he):
 		ae := &APIError{StatusCode: he.StatusCode, Method: he.Method, Endpoint: he.Endpoint, Body: he.Body}
 		var p problem
@@ -195,3 +198,21 @@ func convertError(err error) error {
 func asField(err error, fe **energy.FieldError) bool { return errors.As(err, fe) }
 
 func excerpt(b []byte) string { return rest.Excerpt(b) }
+
+// RedirectError is a redirect the client refused to follow because it led
+// to another origin (scheme, host or port) than the base URL's, an
+// https→http downgrade included: credentials are sent to the base URL's
+// origin only. It wraps no energy sentinel, as trying again would meet the
+// same redirect; point WithBaseURL at where the API now lives instead.
+type RedirectError struct {
+	// Method and Endpoint identify the call.
+	Method, Endpoint string
+	// From is the base URL's origin; To is the origin redirected to.
+	From, To string
+}
+
+// Error implements error.
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("volue: %s %s: refused a redirect from %s to another origin, %s (credentials are sent to %s only)",
+		e.Method, e.Endpoint, e.From, e.To, e.From)
+}
