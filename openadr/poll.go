@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
@@ -105,62 +104,33 @@ func (v *VTN) requeue(ctx context.Context, c Caller, venID string, q Queued) {
 func (v *VTN) decode(svc oadr.ServiceName, body []byte) (oadr.Message, error) {
 	cacheable := svc == oadr.ServiceOadrPoll && len(body) <= pollCacheBody
 	if cacheable {
-		if p := v.polls.get(body); p != nil {
+		if p, ok := v.polls.GetBytes(body); ok {
 			return p, nil
 		}
 	}
 	msg, err := oadr.Unmarshal(body)
 	if p, ok := msg.(*oadr.Poll); ok && err == nil && cacheable {
-		v.polls.put(body, p, max(pollCacheMin, v.maxVENs))
+		v.polls.Put(string(body), p)
 	}
 	return msg, err
 }
 
-// pollCache remembers the decoding of oadrPoll bodies. A VEN's polls are
-// byte-for-byte the same (oadrPoll carries nothing but the venID), polls are
-// most of a VTN's traffic, and decoding is a large part of the cost of
-// answering one, so each distinct body is decoded once. Decoding is a pure
-// function of the bytes, and the cached *oadr.Poll is never modified, so
-// sharing it is safe.
+// The poll cache (VTN.polls) remembers the decoding of oadrPoll bodies. A
+// VEN's polls are byte-for-byte the same (oadrPoll carries nothing but the
+// venID), polls are most of a VTN's traffic, and decoding is a large part
+// of the cost of answering one, so each distinct body is decoded once.
+// Decoding is a pure function of the bytes, and the cached *oadr.Poll is
+// never modified, so sharing it is safe.
 //
 // It holds one body per VEN the VTN may register (WithMaxVENs), a few
 // hundred bytes each: a smaller cache would miss on every poll of a fleet
 // larger than it, whatever the eviction. Bodies that are not any VEN's
 // (a client making up venIDs) take the room of real ones at random, which
 // costs those VENs one decoding each.
-type pollCache struct {
-	mu sync.RWMutex
-	m  map[string]*oadr.Poll
-}
-
 const (
 	pollCacheMin  = 1024 // distinct bodies at least; one per VEN in practice
 	pollCacheBody = 2048 // larger bodies are not polls worth remembering
 )
-
-func (c *pollCache) get(body []byte) *oadr.Poll {
-	c.mu.RLock()
-	p := c.m[string(body)] // no allocation for the lookup
-	c.mu.RUnlock()
-	return p
-}
-
-// put remembers p as the decoding of body, keeping at most limit bodies:
-// a full cache drops one at random (map iteration order) to make room.
-func (c *pollCache) put(body []byte, p *oadr.Poll, limit int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil {
-		c.m = make(map[string]*oadr.Poll)
-	}
-	if len(c.m) >= limit {
-		for k := range c.m {
-			delete(c.m, k)
-			break
-		}
-	}
-	c.m[string(body)] = p
-}
 
 // putBack puts q back first in the queue and forgets its delivery. An event
 // notice is not put back when another is queued already: that one builds

@@ -93,13 +93,15 @@ func TestPollCache(t *testing.T) {
 	venID, _ := register(t, v, "ven")
 	body, err := oadr.Marshal(&oadr.Poll{VenID: venID})
 	require.NoError(t, err)
-	assert.Nil(t, v.polls.get(body))
+	_, ok := v.polls.GetBytes(body)
+	assert.False(t, ok)
 	assert.Equal(t, "oadrRegisterReport", sendRaw(t, v, oadr.ServiceOadrPoll, body).MessageName())
-	cached := v.polls.get(body)
-	require.NotNil(t, cached)
+	cached, ok := v.polls.GetBytes(body)
+	require.True(t, ok)
 	assert.Equal(t, venID, cached.VenID)
 	assert.Equal(t, "oadrResponse", sendRaw(t, v, oadr.ServiceOadrPoll, body).MessageName())
-	assert.Same(t, cached, v.polls.get(body))
+	again, _ := v.polls.GetBytes(body)
+	assert.Same(t, cached, again)
 
 	// Only polls, only at OadrPoll; the cached poll still gets 459 elsewhere
 	// and 452 once the VEN is gone.
@@ -107,18 +109,15 @@ func TestPollCache(t *testing.T) {
 	rr, err := oadr.Marshal(&oadr.RequestEvent{RequestID: "E", VenID: venID})
 	require.NoError(t, err)
 	sendRaw(t, v, oadr.ServiceOadrPoll, rr)
-	assert.Nil(t, v.polls.get(rr))
+	_, ok = v.polls.GetBytes(rr)
+	assert.False(t, ok)
 	require.NoError(t, v.Forget(bg, venID))
 	assert.Equal(t, oadr.CodeInvalidID, code(t, sendRaw(t, v, oadr.ServiceOadrPoll, body)))
 
-	// Bounded: a full cache drops one body to make room.
-	var c pollCache
-	const limit = 100
-	for i := range limit {
-		c.put([]byte(fmt.Sprint(i)), cached, limit)
+	// Bounded: one body per VEN the VTN may register (WithMaxVENs).
+	small, _ := newVTN(t, WithMaxVENs(10))
+	for i := range 2 * pollCacheMin {
+		sendRaw(t, small, oadr.ServiceOadrPoll, []byte(fmt.Sprintf(`<oadrPayload xmlns="http://openadr.org/oadr-2.0b/2012/07"><oadrSignedObject><oadrPoll xmlns:ei="http://docs.oasis-open.org/ns/energyinterop/201110" ei:schemaVersion="2.0b"><ei:venID>ven-%d</ei:venID></oadrPoll></oadrSignedObject></oadrPayload>`, i)))
 	}
-	assert.Len(t, c.m, limit)
-	c.put(body, cached, limit)
-	assert.Len(t, c.m, limit)
-	assert.NotNil(t, c.get(body))
+	assert.Equal(t, pollCacheMin, small.polls.Len())
 }

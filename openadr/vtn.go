@@ -16,6 +16,7 @@ import (
 
 	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/openadr/internal/randcache"
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
 
@@ -42,7 +43,7 @@ type VTN struct {
 	delivery      ReportRequestDelivery
 	hooks         hooks
 	profiles      []oadr.Profile
-	polls         pollCache
+	polls         *randcache.Cache[*oadr.Poll] // the poll cache (poll.go)
 	answers       answerSignal
 	// provisioned are the WithVENFingerprint pairs as given; allowed maps
 	// each normalised fingerprint to its venID (nil: no allow-list).
@@ -124,6 +125,7 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 	if v.log == nil {
 		v.log = slog.New(slog.DiscardHandler)
 	}
+	v.polls = randcache.New[*oadr.Poll](max(pollCacheMin, v.maxVENs))
 	return v, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/gridwire/gridwire/openadr"
+	"github.com/gridwire/gridwire/openadr/internal/randcache"
 )
 
 // Store is an openadr.Store in PostgreSQL. It is safe for concurrent use, by
@@ -31,9 +32,8 @@ type Store struct {
 	seed    maphash.Seed
 	locks   [256]sync.Mutex // per-VEN locks in this process, striped by venID
 
-	cacheMu  sync.Mutex
-	cache    map[string]*cached
-	cacheMax int
+	cacheMax int                       // WithCacheSize
+	cache    *randcache.Cache[*cached] // decoded states by venID
 
 	waiters waiters
 }
@@ -107,10 +107,11 @@ func OpenConfig(ctx context.Context, cfg *pgxpool.Config, opts ...Option) (*Stor
 		return nil, fmt.Errorf("pgstore: %w", err)
 	}
 	s := &Store{pool: pool, connCfg: cfg.ConnConfig.Copy(), seed: maphash.MakeSeed(),
-		cache: map[string]*cached{}, cacheMax: DefaultCacheSize}
+		cacheMax: DefaultCacheSize}
 	for _, o := range opts {
 		o(s)
 	}
+	s.cache = randcache.New[*cached](s.cacheMax)
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -179,7 +180,7 @@ func (s *Store) fresh(venID string, row pgx.Row, have *cached) (*cached, error) 
 	)
 	err := row.Scan(&version, &b)
 	if errors.Is(err, pgx.ErrNoRows) {
-		s.forget(venID)
+		s.cache.Delete(venID)
 		return nil, fmt.Errorf("%w: %q", openadr.ErrUnknownVEN, venID)
 	}
 	if err != nil {
@@ -195,7 +196,7 @@ func (s *Store) fresh(venID string, row pgx.Row, have *cached) (*cached, error) 
 	if err := openadr.UnmarshalVENState(b, &c.st); err != nil {
 		return nil, err
 	}
-	s.remember(venID, c)
+	s.cache.Put(venID, c)
 	return c, nil
 }
 
@@ -208,32 +209,8 @@ func versionOf(c *cached) int64 {
 }
 
 func (s *Store) cached(venID string) *cached {
-	s.cacheMu.Lock()
-	defer s.cacheMu.Unlock()
-	return s.cache[venID]
-}
-
-// remember caches c for venID, making room by dropping any other entry
-// when the cache is full.
-func (s *Store) remember(venID string, c *cached) {
-	if s.cacheMax == 0 {
-		return
-	}
-	s.cacheMu.Lock()
-	defer s.cacheMu.Unlock()
-	if _, ok := s.cache[venID]; !ok && len(s.cache) >= s.cacheMax {
-		for id := range s.cache {
-			delete(s.cache, id)
-			break
-		}
-	}
-	s.cache[venID] = c
-}
-
-func (s *Store) forget(venID string) {
-	s.cacheMu.Lock()
-	delete(s.cache, venID)
-	s.cacheMu.Unlock()
+	c, _ := s.cache.Get(venID)
+	return c
 }
 
 // View implements openadr.Store: one query, and no decoding when the VEN's
@@ -300,7 +277,7 @@ func (s *Store) Update(ctx context.Context, venID string, fn func(*openadr.VENSt
 	ok := false
 	defer func() {
 		if !ok {
-			s.forget(venID)
+			s.cache.Delete(venID)
 		}
 	}()
 	if err := fn(&c.st); err != nil {
@@ -335,7 +312,7 @@ func (s *Store) Delete(ctx context.Context, venID string) error {
 	mu := s.lock(venID)
 	mu.Lock()
 	defer mu.Unlock()
-	s.forget(venID)
+	s.cache.Delete(venID)
 	if _, err := s.pool.Exec(ctx, `DELETE FROM vens WHERE ven_id = $1`, venID); err != nil {
 		return fmt.Errorf("pgstore: deleting VEN %q: %w", venID, err)
 	}

@@ -13,6 +13,7 @@ import (
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
 	"github.com/gridwire/gridwire/openadr"
+	"github.com/gridwire/gridwire/openadr/internal/randcache"
 )
 
 // Store is an openadr.Store in a SQLite file. It is safe for concurrent use.
@@ -26,9 +27,8 @@ type Store struct {
 	seed  maphash.Seed
 	locks [256]sync.Mutex // per-VEN locks, striped by venID
 
-	cacheMu  sync.Mutex
-	cache    map[string]*cached
-	cacheMax int
+	cacheMax int                       // WithCacheSize
+	cache    *randcache.Cache[*cached] // decoded states by venID
 }
 
 // cached is a VEN's state as stored (b) and decoded (st).
@@ -73,10 +73,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlitestore: %s: %w", path, err)
 	}
-	s := &Store{db: db, seed: maphash.MakeSeed(), cache: map[string]*cached{}, cacheMax: DefaultCacheSize}
+	s := &Store{db: db, seed: maphash.MakeSeed(), cacheMax: DefaultCacheSize}
 	for _, o := range opts {
 		o(s)
 	}
+	s.cache = randcache.New[*cached](s.cacheMax)
 	return s, nil
 }
 
@@ -127,9 +128,7 @@ func (s *Store) entry(ctx context.Context, venID string) (*cached, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s.cacheMu.Lock()
-	c := s.cache[venID]
-	s.cacheMu.Unlock()
+	c, _ := s.cache.Get(venID)
 	if c != nil {
 		return c, nil
 	}
@@ -144,31 +143,8 @@ func (s *Store) entry(ctx context.Context, venID string) (*cached, error) {
 	if err := openadr.UnmarshalVENState(c.b, &c.st); err != nil {
 		return nil, err
 	}
-	s.remember(venID, c)
+	s.cache.Put(venID, c)
 	return c, nil
-}
-
-// remember caches c for venID, making room by dropping any other entry
-// when the cache is full.
-func (s *Store) remember(venID string, c *cached) {
-	if s.cacheMax == 0 {
-		return
-	}
-	s.cacheMu.Lock()
-	defer s.cacheMu.Unlock()
-	if len(s.cache) >= s.cacheMax {
-		for id := range s.cache {
-			delete(s.cache, id)
-			break
-		}
-	}
-	s.cache[venID] = c
-}
-
-func (s *Store) forget(venID string) {
-	s.cacheMu.Lock()
-	delete(s.cache, venID)
-	s.cacheMu.Unlock()
 }
 
 // View implements openadr.Store.
@@ -199,7 +175,7 @@ func (s *Store) Update(ctx context.Context, venID string, fn func(*openadr.VENSt
 	ok := false
 	defer func() {
 		if !ok {
-			s.forget(venID)
+			s.cache.Delete(venID)
 		}
 	}()
 	if err := fn(&c.st); err != nil {
@@ -232,7 +208,7 @@ func (s *Store) Delete(ctx context.Context, venID string) error {
 	mu := s.lock(venID)
 	mu.Lock()
 	defer mu.Unlock()
-	s.forget(venID)
+	s.cache.Delete(venID)
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM vens WHERE ven_id = ?`, venID); err != nil {
 		return fmt.Errorf("sqlitestore: deleting VEN %q: %w", venID, err)
 	}
