@@ -1,0 +1,126 @@
+// Package cli holds the command-line plumbing every example shares, so
+// that all of them read their flags, print their help, answer signals and
+// take -tz the same way:
+//
+//	fs := flag.NewFlagSet("amber-prices", flag.ContinueOnError)
+//	sim := fs.Bool("sim", false, "run against the fake")
+//	help := cli.Help{Description: "amber-prices prints prices.", Env: []cli.EnvVar{{"AMBER_TOKEN", "API token"}}}
+//	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
+//		return code
+//	}
+//
+// Exit codes follow one rule: 0 for success and for -h, 1 for a failure,
+// 2 for a usage error.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+)
+
+// Exit codes of every example.
+const (
+	ExitOK      = 0 // success, or -h
+	ExitFailure = 1 // the work failed
+	ExitUsage   = 2 // the command line or environment is wrong
+)
+
+// EnvVar is an environment variable a command reads, for its help text.
+type EnvVar struct {
+	Name string // such as AMBER_TOKEN
+	Help string // one line: what it holds and where to get it
+}
+
+// Help is what a command's -h says besides its flags.
+type Help struct {
+	// Description is one line saying what the command does.
+	Description string
+	// Args follows "[flags]" on the usage line, such as "status|groups";
+	// empty for commands that take no arguments.
+	Args string
+	// Env lists the environment variables read; none is said when empty.
+	Env []EnvVar
+}
+
+// Write prints the help of the command fs parses to w, in the one layout
+// all examples share: the description, the usage line, the flags and the
+// environment.
+func (h Help) Write(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintln(w, h.Description)
+	usage := "Usage: " + fs.Name() + " [flags]"
+	if h.Args != "" {
+		usage += " " + h.Args
+	}
+	fmt.Fprintf(w, "\n%s\n\nFlags:\n", usage)
+	out := fs.Output()
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(out)
+	if len(h.Env) == 0 {
+		fmt.Fprintln(w, "\nEnvironment: none read.")
+		return
+	}
+	fmt.Fprintln(w, "\nEnvironment:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, e := range h.Env {
+		fmt.Fprintf(tw, "  %s\t%s\n", e.Name, e.Help)
+	}
+	tw.Flush()
+}
+
+// Parse parses args into fs, which must be made with flag.ContinueOnError.
+// It returns ok when the command should go on. Otherwise code is the exit
+// status: ExitOK after -h, whose help goes to stdout, or ExitUsage after a
+// bad flag, reported with the help on stderr. Parse replaces fs's output
+// with stderr and its Usage with the help.
+func Parse(fs *flag.FlagSet, args []string, h Help, stdout, stderr io.Writer) (ok bool, code int) {
+	fs.SetOutput(stderr)
+	fs.Usage = func() {} // printed below, to stdout when asked for
+	err := fs.Parse(args)
+	fs.Usage = func() { h.Write(stderr, fs) }
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		h.Write(stdout, fs)
+		return false, ExitOK
+	case err != nil:
+		fmt.Fprintln(stderr)
+		h.Write(stderr, fs)
+		return false, ExitUsage
+	}
+	return true, ExitOK
+}
+
+// SignalContext is ctx cancelled on SIGINT or SIGTERM, so that a command
+// stops cleanly; stop releases the signals.
+func SignalContext(ctx context.Context) (_ context.Context, stop context.CancelFunc) {
+	return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+}
+
+// Location is the time zone a -tz flag names: an IANA name such as
+// Europe/Berlin, "Local" (which follows $TZ) or "UTC", the last two in
+// any case. Its error says what to give instead. Commands should link in
+// time/tzdata so that IANA names work without a zoneinfo database.
+func Location(name string) (*time.Location, error) {
+	switch {
+	case strings.EqualFold(name, "Local"):
+		return time.Local, nil
+	case strings.EqualFold(name, "UTC"):
+		return time.UTC, nil
+	case name == "":
+		return nil, errors.New(`-tz is empty: give an IANA name such as Europe/Berlin, "Local" or "UTC"`)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf(`-tz %q is not a time zone: give an IANA name such as Europe/Berlin, "Local" or "UTC"`, name)
+	}
+	return loc, nil
+}
