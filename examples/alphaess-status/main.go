@@ -20,68 +20,49 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 	_ "time/tzdata" // -tz works on systems without a zoneinfo database
 
 	"github.com/gridwire/gridwire/alphaess"
 	"github.com/gridwire/gridwire/alphaess/alphaesstest"
 	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/examples/internal/cli"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := cli.SignalContext(context.Background())
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
-const usage = `alphaess-status prints the live power flows and state of charge of every system of an AlphaESS Open API account.
-
-Usage: alphaess-status [flags]
-
-Environment:
-  ALPHAESS_APP_ID      the developer AppID from https://open.alphaess.com
-  ALPHAESS_APP_SECRET  the developer AppSecret (not needed with -sim)
-
-Flags:
-`
+var help = cli.Help{
+	Description: "alphaess-status prints the live power flows and state of charge of every system of an AlphaESS Open API account.",
+	Env: []cli.EnvVar{
+		{Name: "ALPHAESS_APP_ID", Help: "the developer AppID from https://open.alphaess.com"},
+		{Name: "ALPHAESS_APP_SECRET", Help: "the developer AppSecret (not needed with -sim)"},
+	},
+}
 
 // run is the command, apart from the process, so tests can call it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("alphaess-status", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	printUsage := func(w io.Writer) {
-		fmt.Fprint(w, usage)
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-		fs.SetOutput(stderr)
-	}
-	// Parse reports a bad flag itself; the usage follows, on stdout for -h
-	// (which succeeds) and on stderr otherwise.
-	fs.Usage = func() {}
 	sim := fs.Bool("sim", false, "run against an in-process fake of the Open API (no network, no credentials)")
 	baseURL := fs.String("base-url", alphaess.DefaultBaseURL, "base URL of the Open API (or of any server speaking it)")
 	zone := fs.String("tz", "Local", "time zone of the systems, in which times are printed (IANA name, such as Australia/Sydney)")
 	interval := fs.Duration("min-interval", alphaess.DefaultMinInterval, "minimum spacing between calls (AlphaESS asks for 10s)")
 	timeout := fs.Duration("timeout", 3*time.Minute, "give up after this long")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printUsage(stdout)
-			return 0
-		}
-		printUsage(stderr)
-		return 2
+	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "alphaess-status: unexpected arguments %q (see -h)\n", fs.Args())
 		return 2
 	}
-	loc, err := time.LoadLocation(*zone)
+	loc, err := cli.Location(*zone)
 	if err != nil {
-		fmt.Fprintf(stderr, "alphaess-status: -tz %q is not a time zone: use an IANA name such as Australia/Sydney\n", *zone)
+		fmt.Fprintln(stderr, "alphaess-status:", err)
 		return 2
 	}
 
