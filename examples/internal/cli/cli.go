@@ -44,9 +44,9 @@ type EnvVar struct {
 type Help struct {
 	// Description is one line saying what the command does.
 	Description string
-	// Args follows "[flags]" on the usage line, such as "status|groups";
-	// empty for commands that take no arguments.
-	Args string
+	// Args are the forms of the arguments after "[flags]", one usage line
+	// each, such as "status|groups"; none for commands that take none.
+	Args []string
 	// Env lists the environment variables read; none is said when empty.
 	Env []EnvVar
 }
@@ -56,11 +56,18 @@ type Help struct {
 // environment.
 func (h Help) Write(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintln(w, h.Description)
-	usage := "Usage: " + fs.Name() + " [flags]"
-	if h.Args != "" {
-		usage += " " + h.Args
+	fmt.Fprint(w, "\nUsage: ")
+	forms := h.Args
+	if len(forms) == 0 {
+		forms = []string{""}
 	}
-	fmt.Fprintf(w, "\n%s\n\nFlags:\n", usage)
+	for i, args := range forms {
+		if i > 0 {
+			fmt.Fprint(w, "       ")
+		}
+		fmt.Fprintln(w, strings.TrimRight(fs.Name()+" [flags] "+args, " "))
+	}
+	fmt.Fprint(w, "\nFlags:\n")
 	out := fs.Output()
 	fs.SetOutput(w)
 	fs.PrintDefaults()

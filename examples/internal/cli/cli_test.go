@@ -13,7 +13,7 @@ import (
 
 var help = Help{
 	Description: "demo does nothing.",
-	Args:        "a|b",
+	Args:        []string{"a|b", "c <n>"},
 	Env:         []EnvVar{{"DEMO_TOKEN", "a token"}, {"TZ", "the Local time zone"}},
 }
 
@@ -30,7 +30,7 @@ func TestParseHelp(t *testing.T) {
 		assert.False(t, ok, arg)
 		assert.Equal(t, ExitOK, code, arg)
 		assert.Empty(t, stderr.String(), arg)
-		assert.Equal(t, "demo does nothing.\n\nUsage: demo [flags] a|b\n\nFlags:\n  -sim\n    \tsimulate\n\n"+
+		assert.Equal(t, "demo does nothing.\n\nUsage: demo [flags] a|b\n       demo [flags] c <n>\n\nFlags:\n  -sim\n    \tsimulate\n\n"+
 			"Environment:\n  DEMO_TOKEN  a token\n  TZ          the Local time zone\n", stdout.String(), arg)
 	}
 }
