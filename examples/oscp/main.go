@@ -34,27 +34,32 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/examples/internal/cli"
 	"github.com/gridwire/gridwire/oscp"
 	"github.com/gridwire/gridwire/oscp/co"
 	"github.com/gridwire/gridwire/oscp/oscptest"
 )
 
-const (
-	description = "oscp: list a SolarNetwork account's OSCP providers, optimizers, groups and assets; optionally run a Capacity Optimizer endpoint that prints forecasts"
-	coPath      = "/oscp/co/2.0"
-)
+const coPath = "/oscp/co/2.0"
+
+var help = cli.Help{
+	Description: "oscp lists a SolarNetwork account's OSCP providers, optimizers, groups and assets, and can run a Capacity Optimizer endpoint that prints forecasts.",
+	Env: []cli.EnvVar{
+		{Name: "SN_TOKEN", Help: "a SolarNetwork user token (not needed with -sim)"},
+		{Name: "SN_TOKEN_SECRET", Help: "its secret"},
+		{Name: "OSCP_CO_TOKEN", Help: "the token the FP presents to -co (-co only)"},
+	},
+}
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := cli.SignalContext(context.Background())
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)
@@ -63,29 +68,20 @@ func main() {
 // run is the program, apart from the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("oscp", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	sim := fs.Bool("sim", false, "serve SolarNetwork from in-process fakes (no network, no token)")
 	baseURL := fs.String("base-url", oscp.DefaultBaseURL, "base URL of a SolarNetwork server")
 	coAddr := fs.String("co", "", "run the Capacity Optimizer endpoint on this address (such as 127.0.0.1:9090) until interrupted")
 	tzName := fs.String("tz", "Local", "time zone for printed times, such as Europe/Berlin")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, description)
-		fmt.Fprintln(stderr, "environment: SN_TOKEN, SN_TOKEN_SECRET (SolarNetwork user token); OSCP_CO_TOKEN (token the FP presents to -co)")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "oscp: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	tz, err := time.LoadLocation(*tzName)
+	tz, err := cli.Location(*tzName)
 	if err != nil {
-		fmt.Fprintf(stderr, "oscp: -tz %q: %v\n", *tzName, err)
+		fmt.Fprintln(stderr, "oscp:", err)
 		return 2
 	}
 	tokenID, secret, coToken := getenv("SN_TOKEN"), getenv("SN_TOKEN_SECRET"), getenv("OSCP_CO_TOKEN")
