@@ -32,19 +32,26 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/examples/internal/cli"
 	"github.com/gridwire/gridwire/volue"
 	"github.com/gridwire/gridwire/volue/voluetest"
 )
 
-const description = "volue: register a user, vehicle, meter and webhook with Volue's Energy Coordination API, verify a test delivery and print a location's prices."
+const description = "volue registers a user, vehicle, meter and webhook with Volue's Energy Coordination API, verifies a test delivery and prints a location's prices."
+
+var help = cli.Help{
+	Description: description,
+	Env: []cli.EnvVar{
+		{Name: "VOLUE_CLIENT_ID", Help: "OAuth2 client ID from the Spark portal (not needed with -sim)"},
+		{Name: "VOLUE_CLIENT_SECRET", Help: "its client secret"},
+	},
+}
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := cli.SignalContext(context.Background())
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)
@@ -62,12 +69,6 @@ type config struct {
 // run is the program, apart from the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("volue", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), description)
-		fmt.Fprintln(fs.Output(), "Environment: VOLUE_CLIENT_ID, VOLUE_CLIENT_SECRET (OAuth2 client credentials from the Spark portal).")
-		fs.PrintDefaults()
-	}
 	var cfg config
 	fs.BoolVar(&cfg.sim, "sim", false, "serve the API from an in-process fake (no network, no credentials)")
 	fs.StringVar(&cfg.baseURL, "base-url", volue.SandboxBaseURL, "base URL of the API (with -sim, the fake's)")
@@ -76,25 +77,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:0", "address of the local webhook receiver")
 	fs.StringVar(&cfg.location, "location", "home", "location whose prices to print")
 	tz := fs.String("tz", "Local", "time zone for printed times, such as Europe/Oslo")
-	for _, a := range args {
-		if a == "-h" || a == "-help" || a == "--h" || a == "--help" {
-			// Asked-for help goes to stdout; usage after an error to stderr.
-			fs.SetOutput(stdout)
-		}
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "volue: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	loc, err := time.LoadLocation(*tz)
+	loc, err := cli.Location(*tz)
 	if err != nil {
-		fmt.Fprintf(stderr, "volue: -tz %q: %v\n", *tz, err)
+		fmt.Fprintln(stderr, "volue:", err)
 		return 2
 	}
 	cfg.tz = loc
