@@ -31,10 +31,7 @@ import (
 )
 
 func main() {
-	ctx, stop := cli.SignalContext(context.Background())
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	cli.Main(func(ctx context.Context) int { return run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr) })
 }
 
 var help = cli.Help{
@@ -50,7 +47,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs := flag.NewFlagSet("alphaess-status", flag.ContinueOnError)
 	sim := fs.Bool("sim", false, "run against an in-process fake of the Open API (no network, no credentials)")
 	baseURL := fs.String("base-url", alphaess.DefaultBaseURL, "base URL of the Open API (or of any server speaking it)")
-	zone := fs.String("tz", "Local", "time zone of the systems, in which times are printed (IANA name, such as Australia/Sydney)")
+	zone := cli.TZ(fs, "Local", "time zone of the systems, in which times are printed (IANA name, such as Australia/Sydney)")
 	interval := fs.Duration("min-interval", alphaess.DefaultMinInterval, "minimum spacing between calls (AlphaESS asks for 10s)")
 	timeout := fs.Duration("timeout", 3*time.Minute, "give up after this long")
 	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
@@ -60,11 +57,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "alphaess-status: unexpected arguments %q (see -h)\n", fs.Args())
 		return 2
 	}
-	loc, err := cli.Location(*zone)
-	if err != nil {
-		fmt.Fprintln(stderr, "alphaess-status:", err)
-		return 2
-	}
+	loc := zone.Location()
 
 	var client *alphaess.Client
 	appID, source := strings.TrimSpace(getenv("ALPHAESS_APP_ID")), *baseURL
@@ -80,9 +73,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			fmt.Fprintln(stderr, "AppSecret from https://open.alphaess.com), or run with -sim to use a simulated system.")
 			return 2
 		}
-		client, err = alphaess.New(appID, secret,
-			alphaess.WithBaseURL(*baseURL), alphaess.WithLocation(loc), alphaess.WithMinInterval(*interval))
-		if err != nil {
+		var err error
+		if client, err = alphaess.New(appID, secret,
+			alphaess.WithBaseURL(*baseURL), alphaess.WithLocation(loc), alphaess.WithMinInterval(*interval)); err != nil {
 			fmt.Fprintf(stderr, "alphaess-status: %v\n", err)
 			return 2
 		}
@@ -95,7 +88,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stdout, "(calls are %v apart, as AlphaESS asks: rows follow as they arrive)\n", client.MinInterval())
 	}
 	fmt.Fprintln(stdout)
-	err = status(runCtx, client, stdout)
+	err := status(runCtx, client, stdout)
 	switch {
 	case err == nil:
 		return 0

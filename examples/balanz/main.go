@@ -42,10 +42,7 @@ var help = cli.Help{
 }
 
 func main() {
-	ctx, stop := cli.SignalContext(context.Background())
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	cli.Main(func(ctx context.Context) int { return run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr) })
 }
 
 // run is the command, apart from the process, so tests can call it.
@@ -54,18 +51,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	url := fs.String("url", "ws://127.0.0.1:9999/api", "WebSocket URL of the balanz API")
 	token := fs.String("token", "", "login token: user id followed by password (default $BALANZ_TOKEN)")
 	sim := fs.Bool("sim", false, "run against an in-process fake balanz (no network, no token)")
-	zone := fs.String("tz", "Local", "time zone of the balanz server, used to read and print its times")
+	zone := cli.TZ(fs, "Local", "time zone of the balanz server, used to read and print its times")
 	connector := fs.Int("connector", 1, "connector of the charger for limit, start and stop")
 	idTag := fs.String("id-tag", "", "id tag that start uses (default: the charger id, its free-vending tag)")
 	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
 	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
 		return code
 	}
-	loc, err := cli.Location(*zone)
-	if err != nil {
-		fmt.Fprintln(stderr, "balanz:", err)
-		return 2
-	}
+	loc := zone.Location()
 	cmd, rest := fs.Arg(0), fs.Args()
 	if len(rest) > 0 {
 		rest = rest[1:]

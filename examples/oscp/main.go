@@ -59,10 +59,7 @@ var help = cli.Help{
 }
 
 func main() {
-	ctx, stop := cli.SignalContext(context.Background())
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
-	stop()
-	os.Exit(code)
+	cli.Main(func(ctx context.Context) int { return run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv) })
 }
 
 // run is the program, apart from the process: it returns the exit status.
@@ -71,7 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	sim := fs.Bool("sim", false, "serve SolarNetwork from in-process fakes (no network, no token)")
 	baseURL := fs.String("base-url", oscp.DefaultBaseURL, "base URL of a SolarNetwork server")
 	coAddr := fs.String("co", "", "run the Capacity Optimizer endpoint on this address (such as 127.0.0.1:9090) until interrupted")
-	tzName := fs.String("tz", "Local", "time zone for printed times, such as Europe/Berlin")
+	tzName := cli.TZ(fs, "Local", "time zone for printed times, such as Europe/Berlin")
 	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
 		return code
 	}
@@ -79,11 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "oscp: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	tz, err := cli.Location(*tzName)
-	if err != nil {
-		fmt.Fprintln(stderr, "oscp:", err)
-		return 2
-	}
+	tz := tzName.Location()
 	tokenID, secret, coToken := getenv("SN_TOKEN"), getenv("SN_TOKEN_SECRET"), getenv("OSCP_CO_TOKEN")
 	if *sim {
 		srv := oscptest.NewServer()

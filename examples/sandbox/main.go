@@ -135,10 +135,7 @@ var (
 )
 
 func main() {
-	ctx, stop := cli.SignalContext(context.Background())
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	cli.Main(func(ctx context.Context) int { return run(ctx, os.Args[1:], os.Stdout, os.Stderr) })
 }
 
 // config holds the parsed flags.
@@ -177,7 +174,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (config, error) {
 	seed := fs.Uint64("seed", 1, "scenario: the seed-th day from 2026-12-01 with an evening price spike, starting charges, arrivals")
 	out := fs.String("out", defaultOut, "directory to write sandbox.png and sandbox.svg to (created)")
 	formats := fs.String("formats", "png,svg", "plot formats to write, comma-separated: png, svg")
-	tz := fs.String("tz", defaultTZ, "time zone of the simulated day and printed times")
+	tz := cli.TZ(fs, defaultTZ, "time zone of the simulated day and printed times")
 	from := fs.String("from", "00:00", "time of day to start at (HH:MM); the day ends at midnight")
 	verbose := fs.Bool("v", false, "also print what the controller does")
 	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
@@ -210,10 +207,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (config, error) {
 		return cfg, fmt.Errorf("-from %q: want HH:MM", *from)
 	}
 	cfg.from = time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
-	loc, err := cli.Location(*tz)
-	if err != nil {
-		return cfg, err
-	}
+	loc := tz.Location()
 	cfg.tz = loc
 	return cfg, nil
 }

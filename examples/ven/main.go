@@ -47,10 +47,7 @@ import (
 )
 
 func main() {
-	ctx, stop := cli.SignalContext(context.Background())
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	cli.Main(func(ctx context.Context) int { return run(ctx, os.Args[1:], os.Stdout, os.Stderr) })
 }
 
 // description is what -h prints first.
@@ -94,15 +91,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.key, "key", "", "private key (PEM) of -cert")
 	fs.StringVar(&c.ca, "ca", "", "CA certificate (PEM) to verify the VTN with")
 	fs.BoolVar(&c.verbose, "v", false, "also print every message sent and received")
-	tz := fs.String("tz", "Local", "time zone of printed times (IANA name, UTC or Local)")
+	tz := cli.TZ(fs, "Local", "time zone of printed times (IANA name, UTC or Local)")
 	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
 		return code
 	}
-	loc, err := cli.Location(*tz)
-	if err != nil {
-		fmt.Fprintln(stderr, "ven:", err)
-		return 2
-	}
+	loc := tz.Location()
 	c.tz = loc
 	if c.tries < 1 || c.timeout < 0 || c.status < 0 || (c.cert == "") != (c.key == "") {
 		fmt.Fprintln(stderr, "ven: -tries must be at least 1, -timeout and -status not negative, and -cert and -key go together")

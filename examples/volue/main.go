@@ -51,10 +51,7 @@ var help = cli.Help{
 }
 
 func main() {
-	ctx, stop := cli.SignalContext(context.Background())
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
-	stop()
-	os.Exit(code)
+	cli.Main(func(ctx context.Context) int { return run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv) })
 }
 
 // config is the parsed command line.
@@ -76,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs.StringVar(&cfg.hookURL, "webhook-url", "", "public URL Volue delivers to, forwarded to -listen")
 	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:0", "address of the local webhook receiver")
 	fs.StringVar(&cfg.location, "location", "home", "location whose prices to print")
-	tz := fs.String("tz", "Local", "time zone for printed times, such as Europe/Oslo")
+	tz := cli.TZ(fs, "Local", "time zone for printed times, such as Europe/Oslo")
 	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
 		return code
 	}
@@ -84,11 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "volue: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	loc, err := cli.Location(*tz)
-	if err != nil {
-		fmt.Fprintln(stderr, "volue:", err)
-		return 2
-	}
+	loc := tz.Location()
 	cfg.tz = loc
 	cfg.clientID, cfg.clientSecret = getenv("VOLUE_CLIENT_ID"), getenv("VOLUE_CLIENT_SECRET")
 	var srv *voluetest.Server

@@ -82,10 +82,7 @@ import (
 )
 
 func main() {
-	ctx, stop := cli.SignalContext(context.Background())
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	cli.Main(func(ctx context.Context) int { return run(ctx, os.Args[1:], os.Stdout, os.Stderr) })
 }
 
 // description is what -h prints first.
@@ -245,20 +242,16 @@ func parseFlags(args []string, stdout, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.verbose, "v", false, "log every exchange")
 	fs.StringVar(&cfg.db, "db", "vtn.db", "SQLite file of the VTN's state ("+memoryDB+": memory only)")
 	fs.StringVar(&cfg.postgres, "postgres", "", "PostgreSQL connection string of the VTN's state (instead of -db)")
-	tz := fs.String("tz", "Local", "time zone of printed times (IANA name, UTC or Local)")
+	tz := cli.TZ(fs, "Local", "time zone of printed times (IANA name, UTC or Local)")
 	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
 		if code == cli.ExitOK {
 			return cfg, flag.ErrHelp
 		}
 		return cfg, errUsage
 	}
-	loc, err := cli.Location(*tz)
-	if err != nil {
-		fmt.Fprintln(stderr, "vtn:", err)
-		return cfg, err
-	}
-	cfg.tz = loc
+	cfg.tz = tz.Location()
 	// The flags that go together, or exclude each other.
+	var err error
 	switch {
 	case fs.NArg() > 0:
 		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))

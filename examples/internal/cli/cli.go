@@ -106,6 +106,15 @@ func Parse(fs *flag.FlagSet, args []string, h Help, stdout, stderr io.Writer) (o
 	return true, ExitOK
 }
 
+// Main runs a command's program with a context that SIGINT and SIGTERM
+// cancel, and exits the process with the status it returns.
+func Main(run func(ctx context.Context) int) {
+	ctx, stop := SignalContext(context.Background())
+	code := run(ctx)
+	stop()
+	os.Exit(code)
+}
+
 // SignalContext is ctx cancelled on SIGINT or SIGTERM, so that a command
 // stops cleanly; stop releases the signals.
 func SignalContext(ctx context.Context) (_ context.Context, stop context.CancelFunc) {
@@ -123,11 +132,52 @@ func Location(name string) (*time.Location, error) {
 	case strings.EqualFold(name, "UTC"):
 		return time.UTC, nil
 	case name == "":
-		return nil, errors.New(`-tz is empty: give an IANA name such as Europe/Berlin, "Local" or "UTC"`)
+		return nil, errors.New(`no time zone given: give an IANA name such as Europe/Berlin, "Local" or "UTC"`)
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, fmt.Errorf(`-tz %q is not a time zone: give an IANA name such as Europe/Berlin, "Local" or "UTC"`, name)
+		return nil, fmt.Errorf(`%q is not a time zone: give an IANA name such as Europe/Berlin, "Local" or "UTC"`, name)
 	}
 	return loc, nil
+}
+
+// Zone is the value of a -tz flag: a time zone as Location reads it. A
+// name that is none is a bad flag, so Parse reports it and exits 2.
+type Zone struct {
+	name string
+	loc  *time.Location
+}
+
+// TZ defines the -tz flag on fs with the zone named def (which must be
+// one: a bad default is a programming error and panics, as flag does with
+// a flag defined twice) and the given usage.
+func TZ(fs *flag.FlagSet, def, usage string) *Zone {
+	loc, err := Location(def)
+	if err != nil {
+		panic("cli: default of -tz: " + err.Error())
+	}
+	z := &Zone{name: def, loc: loc}
+	fs.Var(z, "tz", usage)
+	return z
+}
+
+// Location is the zone given, or the default.
+func (z *Zone) Location() *time.Location { return z.loc }
+
+// String is the zone's name, as given.
+func (z *Zone) String() string {
+	if z == nil {
+		return ""
+	}
+	return z.name
+}
+
+// Set reads a zone's name; flag calls it.
+func (z *Zone) Set(name string) error {
+	loc, err := Location(name)
+	if err != nil {
+		return err
+	}
+	z.name, z.loc = name, loc
+	return nil
 }

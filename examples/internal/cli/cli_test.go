@@ -90,3 +90,31 @@ func TestSignalContext(t *testing.T) {
 		t.Fatal("SIGTERM did not cancel the context")
 	}
 }
+
+func TestTZ(t *testing.T) {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	z := TZ(fs, "UTC", "time zone of printed times")
+	var stdout, stderr bytes.Buffer
+	ok, _ := Parse(fs, nil, help, &stdout, &stderr)
+	require.True(t, ok)
+	assert.Same(t, time.UTC, z.Location(), "the default")
+
+	fs = flag.NewFlagSet("demo", flag.ContinueOnError)
+	z = TZ(fs, "Local", "time zone of printed times")
+	ok, _ = Parse(fs, []string{"-tz", "Asia/Tokyo"}, help, &stdout, &stderr)
+	require.True(t, ok)
+	assert.Equal(t, "Asia/Tokyo", z.Location().String())
+
+	stdout.Reset()
+	Help{Description: "demo."}.Write(&stdout, fs)
+	assert.Contains(t, stdout.String(), `(default Local)`, "the default in the help")
+
+	fs = flag.NewFlagSet("demo", flag.ContinueOnError)
+	TZ(fs, "Local", "time zone of printed times")
+	ok, code := Parse(fs, []string{"-tz", "Mars/Olympus"}, help, &stdout, &stderr)
+	assert.False(t, ok)
+	assert.Equal(t, ExitUsage, code, "a bad zone is a usage error")
+	assert.Contains(t, stderr.String(), `invalid value "Mars/Olympus" for flag -tz`)
+
+	assert.Panics(t, func() { TZ(flag.NewFlagSet("demo", flag.ContinueOnError), "Mars/Olympus", "") })
+}
