@@ -53,10 +53,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "alphaess-status: unexpected arguments %q (see -h)\n", fs.Args())
-		return 2
-	}
 	loc := zone.Location()
 
 	var client *alphaess.Client

@@ -63,10 +63,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "amber-prices: unexpected argument %q (see -h)\n", fs.Arg(0))
-		return 2
-	}
 	if *hours < 1 || *hours > 48 {
 		fmt.Fprintln(stderr, "amber-prices: -hours must be from 1 to 48")
 		return 2

@@ -72,10 +72,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "oscp: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
 	tz := tzName.Location()
 	tokenID, secret, coToken := getenv("SN_TOKEN"), getenv("SN_TOKEN_SECRET"), getenv("OSCP_CO_TOKEN")
 	if *sim {

@@ -183,9 +183,6 @@ func parseFlags(args []string, stdout, stderr io.Writer) (config, error) {
 		}
 		return config{}, errUsage
 	}
-	if fs.NArg() > 0 {
-		return config{}, fmt.Errorf("unexpected arguments %q (see -h)", fs.Args())
-	}
 	cfg := config{speed: *speed, seed: *seed, out: *out, verbose: *verbose}
 	if _, err := clock.NewScaled(time.Time{}, cfg.speed); err != nil {
 		return cfg, fmt.Errorf("-speed %v: want a number of 1 or more", *speed)

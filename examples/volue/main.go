@@ -77,10 +77,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "volue: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
 	loc := tz.Location()
 	cfg.tz = loc
 	cfg.clientID, cfg.clientSecret = getenv("VOLUE_CLIENT_ID"), getenv("VOLUE_CLIENT_SECRET")

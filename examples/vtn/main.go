@@ -253,8 +253,6 @@ func parseFlags(args []string, stdout, stderr io.Writer) (config, error) {
 	// The flags that go together, or exclude each other.
 	var err error
 	switch {
-	case fs.NArg() > 0:
-		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	case (cfg.tlsCert == "") != (cfg.tlsKey == ""):
 		err = errors.New("-tls-cert and -tls-key go together")
 	case cfg.clientCA != "" && cfg.tlsCert == "":

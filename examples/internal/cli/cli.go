@@ -87,8 +87,9 @@ func (h Help) Write(w io.Writer, fs *flag.FlagSet) {
 // Parse parses args into fs, which must be made with flag.ContinueOnError.
 // It returns ok when the command should go on. Otherwise code is the exit
 // status: ExitOK after -h, whose help goes to stdout, or ExitUsage after a
-// bad flag, reported with the help on stderr. Parse replaces fs's output
-// with stderr and its Usage with the help.
+// bad flag, reported with the help on stderr, or after an argument when
+// h lists none. Parse replaces fs's output with stderr and its Usage with
+// the help.
 func Parse(fs *flag.FlagSet, args []string, h Help, stdout, stderr io.Writer) (ok bool, code int) {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {} // printed below, to stdout when asked for
@@ -101,6 +102,9 @@ func Parse(fs *flag.FlagSet, args []string, h Help, stdout, stderr io.Writer) (o
 	case err != nil:
 		fmt.Fprintln(stderr)
 		h.Write(stderr, fs)
+		return false, ExitUsage
+	case len(h.Args) == 0 && fs.NArg() > 0:
+		fmt.Fprintf(stderr, "%s: unexpected argument %q (see -h)\n", fs.Name(), fs.Arg(0))
 		return false, ExitUsage
 	}
 	return true, ExitOK

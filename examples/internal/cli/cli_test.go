@@ -118,3 +118,12 @@ func TestTZ(t *testing.T) {
 
 	assert.Panics(t, func() { TZ(flag.NewFlagSet("demo", flag.ContinueOnError), "Mars/Olympus", "") })
 }
+
+func TestParseRefusesArguments(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	ok, code := Parse(newFlags(), []string{"-sim", "extra"}, Help{Description: "demo."}, &stdout, &stderr)
+	assert.False(t, ok)
+	assert.Equal(t, ExitUsage, code)
+	assert.Equal(t, "demo: unexpected argument \"extra\" (see -h)\n", stderr.String())
+	assert.Empty(t, stdout.String())
+}
