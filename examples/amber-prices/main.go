@@ -25,7 +25,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -92,18 +91,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if err := show(ctx, c, *siteID, time.Duration(*hours)*time.Hour, tz, time.Now(), stdout); err != nil {
-		fmt.Fprintln(stderr, "amber-prices:", err)
-		switch {
-		case errors.Is(err, context.Canceled):
-			fmt.Fprintln(stderr, "amber-prices: interrupted")
-		case errors.Is(err, energy.ErrUnauthorized):
-			fmt.Fprintln(stderr, "amber-prices: check AMBER_TOKEN")
-		case errors.Is(err, energy.ErrRateLimited):
-			fmt.Fprintln(stderr, "amber-prices: the account's quota is spent; try again in a few minutes")
-		case errors.Is(err, energy.ErrUnavailable):
-			fmt.Fprintln(stderr, "amber-prices: the API is not answering as it should; try again later, or -base-url for another server")
-		}
-		return 1
+		return cli.Fail(stderr, "amber-prices", err,
+			cli.Hint{Err: context.Canceled, Advice: "interrupted"},
+			cli.Hint{Err: energy.ErrUnauthorized, Advice: "check AMBER_TOKEN"},
+			cli.Hint{Err: energy.ErrRateLimited, Advice: "the account's quota is spent; try again in a few minutes"},
+			cli.Hint{Err: energy.ErrUnavailable, Advice: "the API is not answering as it should; try again later, or -base-url for another server"})
 	}
 	return 0
 }

@@ -95,24 +95,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer c.Close()
 	if _, err := c.Login(ctx, *token); err != nil {
-		fmt.Fprintf(stderr, "balanz: login: %v\n", err)
-		if errors.Is(err, energy.ErrUnauthorized) {
-			fmt.Fprintln(stderr, "check BALANZ_TOKEN: it is the user id followed by the password, as in balanz's users.csv.")
-		}
-		return 1
+		return cli.Fail(stderr, "balanz", fmt.Errorf("login: %w", err),
+			cli.Hint{Err: energy.ErrUnauthorized, Advice: "check BALANZ_TOKEN: it is the user id followed by the password, as in balanz's users.csv."})
 	}
 	a := app{c: c, out: stdout, loc: loc, connector: *connector, idTag: *idTag}
 	if err := a.do(ctx, cmd, rest); err != nil {
-		fmt.Fprintf(stderr, "balanz: %s: %v\n", cmd, err)
-		switch {
-		case errors.Is(err, energy.ErrUnauthorized):
-			fmt.Fprintln(stderr, "this user's type may not do that; log in as a user allowed to (Admin may do everything).")
-		case errors.Is(err, energy.ErrUnavailable):
-			fmt.Fprintln(stderr, "the charger or the server cannot be reached; try again when it is connected.")
-		case errors.Is(err, energy.ErrUnsupported):
-			fmt.Fprintln(stderr, "balanz does not allow this here; see the message above.")
-		}
-		return 1
+		return cli.Fail(stderr, "balanz", fmt.Errorf("%s: %w", cmd, err),
+			cli.Hint{Err: energy.ErrUnauthorized, Advice: "this user's type may not do that; log in as a user allowed to (Admin may do everything)."},
+			cli.Hint{Err: energy.ErrUnavailable, Advice: "the charger or the server cannot be reached; try again when it is connected."},
+			cli.Hint{Err: energy.ErrUnsupported, Advice: "balanz does not allow this here; see the message above."})
 	}
 	return 0
 }

@@ -98,14 +98,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	err = list(lctx, c, stdout, tz)
 	cancel()
 	if err != nil {
-		fmt.Fprintln(stderr, "oscp:", err)
-		switch {
-		case errors.Is(err, energy.ErrUnauthorized):
-			fmt.Fprintln(stderr, "oscp: check SN_TOKEN and SN_TOKEN_SECRET, and that the token may use the OSCP API")
-		case errors.Is(err, energy.ErrUnavailable):
-			fmt.Fprintln(stderr, "oscp: SolarNetwork could not be reached or answered badly; check the network and -base-url, try again later, or use -sim")
-		}
-		return 1
+		return cli.Fail(stderr, "oscp", err,
+			cli.Hint{Err: energy.ErrUnauthorized, Advice: "check SN_TOKEN and SN_TOKEN_SECRET, and that the token may use the OSCP API"},
+			cli.Hint{Err: energy.ErrUnavailable, Advice: "SolarNetwork could not be reached or answered badly; check the network and -base-url, try again later, or use -sim"})
 	}
 	if *coAddr == "" {
 		return 0

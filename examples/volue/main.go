@@ -99,14 +99,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	if err := walk(ctx, c, cfg, srv, stdout); err != nil {
-		fmt.Fprintln(stderr, "volue:", err)
-		switch {
-		case errors.Is(err, energy.ErrUnauthorized):
-			fmt.Fprintln(stderr, "volue: check VOLUE_CLIENT_ID and VOLUE_CLIENT_SECRET, and that they are for the API at -base-url")
-		case errors.Is(err, energy.ErrUnavailable):
-			fmt.Fprintln(stderr, "volue: the API could not be reached; check the network and -base-url, then try again")
-		}
-		return 1
+		return cli.Fail(stderr, "volue", err,
+			cli.Hint{Err: energy.ErrUnauthorized, Advice: "check VOLUE_CLIENT_ID and VOLUE_CLIENT_SECRET, and that they are for the API at -base-url"},
+			cli.Hint{Err: energy.ErrUnavailable, Advice: "the API could not be reached; check the network and -base-url, then try again"})
 	}
 	return 0
 }

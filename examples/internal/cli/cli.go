@@ -119,6 +119,26 @@ func Main(run func(ctx context.Context) int) {
 	os.Exit(code)
 }
 
+// Hint is advice on what to do about a failure that wraps Err.
+type Hint struct {
+	Err    error  // such as energy.ErrUnauthorized
+	Advice string // what to do, such as "check AMBER_TOKEN"
+}
+
+// Fail reports err, a failure of the command named name, on w, followed
+// by the advice of the first hint whose Err it wraps, and returns
+// ExitFailure.
+func Fail(w io.Writer, name string, err error, hints ...Hint) int {
+	fmt.Fprintf(w, "%s: %v\n", name, err)
+	for _, h := range hints {
+		if errors.Is(err, h.Err) {
+			fmt.Fprintf(w, "%s: %s\n", name, h.Advice)
+			break
+		}
+	}
+	return ExitFailure
+}
+
 // SignalContext is ctx cancelled on SIGINT or SIGTERM, so that a command
 // stops cleanly; stop releases the signals.
 func SignalContext(ctx context.Context) (_ context.Context, stop context.CancelFunc) {

@@ -2,7 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"flag"
+	"fmt"
 	"syscall"
 	"testing"
 	"time"
@@ -126,4 +129,15 @@ func TestParseRefusesArguments(t *testing.T) {
 	assert.Equal(t, ExitUsage, code)
 	assert.Equal(t, "demo: unexpected argument \"extra\" (see -h)\n", stderr.String())
 	assert.Empty(t, stdout.String())
+}
+
+func TestFail(t *testing.T) {
+	errA, errB := errors.New("a"), errors.New("b")
+	hints := []Hint{{Err: errA, Advice: "do A"}, {Err: context.Canceled, Advice: "interrupted"}, {Err: errB, Advice: "do B"}}
+	var w bytes.Buffer
+	assert.Equal(t, ExitFailure, Fail(&w, "demo", fmt.Errorf("call: %w", errB), hints...))
+	assert.Equal(t, "demo: call: b\ndemo: do B\n", w.String(), "the hint of the error wrapped")
+	w.Reset()
+	Fail(&w, "demo", errors.New("other"), hints...)
+	assert.Equal(t, "demo: other\n", w.String(), "no hint fits")
 }
