@@ -95,13 +95,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "alphaess-status: no answer within -timeout %v: try again later, or raise -timeout\n", *timeout)
 		return 1
 	}
-	fmt.Fprintf(stderr, "alphaess-status: %v\n", err)
-	if errors.Is(err, energy.ErrUnauthorized) {
-		fmt.Fprintln(stderr, "check the AppID and AppSecret, and the computer's clock (it must be within 5 minutes).")
-	} else if errors.Is(err, energy.ErrUnavailable) {
-		fmt.Fprintln(stderr, "the Open API is unavailable: try again in a few minutes.")
-	}
-	return 1
+	return cli.Fail(stderr, "alphaess-status", err,
+		cli.Hint{Err: energy.ErrUnauthorized, Advice: "check the AppID and AppSecret, and the computer's clock (it must be within 5 minutes)."},
+		cli.Hint{Err: energy.ErrUnavailable, Advice: "the Open API is unavailable: try again in a few minutes."})
 }
 
 // row is the table's layout: fixed widths, so each row can be printed the
