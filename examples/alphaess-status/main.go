@@ -20,70 +20,40 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 	_ "time/tzdata" // -tz works on systems without a zoneinfo database
 
 	"github.com/gridwire/gridwire/alphaess"
 	"github.com/gridwire/gridwire/alphaess/alphaesstest"
 	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/examples/internal/cli"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	cli.Main(func(ctx context.Context) int { return run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr) })
 }
 
-const usage = `alphaess-status prints the live power flows and state of charge of every system of an AlphaESS Open API account.
-
-Usage: alphaess-status [flags]
-
-Environment:
-  ALPHAESS_APP_ID      the developer AppID from https://open.alphaess.com
-  ALPHAESS_APP_SECRET  the developer AppSecret (not needed with -sim)
-
-Flags:
-`
+var help = cli.Help{
+	Description: "alphaess-status prints the live power flows and state of charge of every system of an AlphaESS Open API account.",
+	Env: []cli.EnvVar{
+		{Name: "ALPHAESS_APP_ID", Help: "the developer AppID from https://open.alphaess.com"},
+		{Name: "ALPHAESS_APP_SECRET", Help: "the developer AppSecret (not needed with -sim)"},
+	},
+}
 
 // run is the command, apart from the process, so tests can call it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("alphaess-status", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	printUsage := func(w io.Writer) {
-		fmt.Fprint(w, usage)
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-		fs.SetOutput(stderr)
-	}
-	// Parse reports a bad flag itself; the usage follows, on stdout for -h
-	// (which succeeds) and on stderr otherwise.
-	fs.Usage = func() {}
 	sim := fs.Bool("sim", false, "run against an in-process fake of the Open API (no network, no credentials)")
 	baseURL := fs.String("base-url", alphaess.DefaultBaseURL, "base URL of the Open API (or of any server speaking it)")
-	zone := fs.String("tz", "Local", "time zone of the systems, in which times are printed (IANA name, such as Australia/Sydney)")
+	zone := cli.TZ(fs, "Local", "time zone of the systems, in which times are printed (IANA name, such as Australia/Sydney)")
 	interval := fs.Duration("min-interval", alphaess.DefaultMinInterval, "minimum spacing between calls (AlphaESS asks for 10s)")
 	timeout := fs.Duration("timeout", 3*time.Minute, "give up after this long")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printUsage(stdout)
-			return 0
-		}
-		printUsage(stderr)
-		return 2
+	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
+		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "alphaess-status: unexpected arguments %q (see -h)\n", fs.Args())
-		return 2
-	}
-	loc, err := time.LoadLocation(*zone)
-	if err != nil {
-		fmt.Fprintf(stderr, "alphaess-status: -tz %q is not a time zone: use an IANA name such as Australia/Sydney\n", *zone)
-		return 2
-	}
+	loc := zone.Location()
 
 	var client *alphaess.Client
 	appID, source := strings.TrimSpace(getenv("ALPHAESS_APP_ID")), *baseURL
@@ -99,9 +69,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			fmt.Fprintln(stderr, "AppSecret from https://open.alphaess.com), or run with -sim to use a simulated system.")
 			return 2
 		}
-		client, err = alphaess.New(appID, secret,
-			alphaess.WithBaseURL(*baseURL), alphaess.WithLocation(loc), alphaess.WithMinInterval(*interval))
-		if err != nil {
+		var err error
+		if client, err = alphaess.New(appID, secret,
+			alphaess.WithBaseURL(*baseURL), alphaess.WithLocation(loc), alphaess.WithMinInterval(*interval)); err != nil {
 			fmt.Fprintf(stderr, "alphaess-status: %v\n", err)
 			return 2
 		}
@@ -114,7 +84,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stdout, "(calls are %v apart, as AlphaESS asks: rows follow as they arrive)\n", client.MinInterval())
 	}
 	fmt.Fprintln(stdout)
-	err = status(runCtx, client, stdout)
+	err := status(runCtx, client, stdout)
 	switch {
 	case err == nil:
 		return 0
@@ -125,13 +95,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "alphaess-status: no answer within -timeout %v: try again later, or raise -timeout\n", *timeout)
 		return 1
 	}
-	fmt.Fprintf(stderr, "alphaess-status: %v\n", err)
-	if errors.Is(err, energy.ErrUnauthorized) {
-		fmt.Fprintln(stderr, "check the AppID and AppSecret, and the computer's clock (it must be within 5 minutes).")
-	} else if errors.Is(err, energy.ErrUnavailable) {
-		fmt.Fprintln(stderr, "the Open API is unavailable: try again in a few minutes.")
-	}
-	return 1
+	return cli.Fail(stderr, "alphaess-status", err,
+		cli.Hint{Err: energy.ErrUnauthorized, Advice: "check the AppID and AppSecret, and the computer's clock (it must be within 5 minutes)."},
+		cli.Hint{Err: energy.ErrUnavailable, Advice: "the Open API is unavailable: try again in a few minutes."})
 }
 
 // row is the table's layout: fixed widths, so each row can be printed the

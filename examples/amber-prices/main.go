@@ -25,62 +25,42 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 	_ "time/tzdata" // -tz works on systems without a zoneinfo database
 
 	"github.com/gridwire/gridwire/amber"
 	"github.com/gridwire/gridwire/amber/ambertest"
 	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/examples/internal/cli"
 )
 
 const description = "amber-prices prints the next hours of an Amber Electric site's import and export prices."
 
+var help = cli.Help{
+	Description: description,
+	Env:         []cli.EnvVar{{Name: "AMBER_TOKEN", Help: "your Amber API token, from app.amber.com.au/developers (not needed with -sim)"}},
+}
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
-	stop()
-	os.Exit(code)
+	cli.Main(func(ctx context.Context) int { return run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv) })
 }
 
 // run is the program, apart from the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("amber-prices", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	sim := fs.Bool("sim", false, "serve the Amber API from an in-process fake (no network, no token)")
 	baseURL := fs.String("base-url", amber.DefaultBaseURL, "base URL of a server speaking the Amber API")
 	siteID := fs.String("site", "", "site ID (default: the account's active site)")
 	hours := fs.Int("hours", 12, "hours ahead to show, 1 to 48")
 	tzName := fs.String("tz", "", `time zone of the printed times: an IANA name, "Local" or "NEM" (default: the site's network's zone)`)
-	usage := func(w io.Writer) {
-		fmt.Fprintln(w, description)
-		fmt.Fprintln(w, "\nUsage: amber-prices [flags]")
-		fmt.Fprintln(w, "\nEnvironment:")
-		fmt.Fprintln(w, "  AMBER_TOKEN  your Amber API token, from app.amber.com.au/developers (not needed with -sim)")
-		fmt.Fprintln(w, "\nFlags:")
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-		fs.SetOutput(stderr)
-	}
-	fs.Usage = func() {} // printed below, to stdout for -h
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		usage(stdout)
-		return 0
-	} else if err != nil {
-		usage(stderr)
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "amber-prices: unexpected argument %q (see -h)\n", fs.Arg(0))
-		return 2
+	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
+		return code
 	}
 	if *hours < 1 || *hours > 48 {
 		fmt.Fprintln(stderr, "amber-prices: -hours must be from 1 to 48")
@@ -111,28 +91,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if err := show(ctx, c, *siteID, time.Duration(*hours)*time.Hour, tz, time.Now(), stdout); err != nil {
-		fmt.Fprintln(stderr, "amber-prices:", err)
-		switch {
-		case errors.Is(err, context.Canceled):
-			fmt.Fprintln(stderr, "amber-prices: interrupted")
-		case errors.Is(err, energy.ErrUnauthorized):
-			fmt.Fprintln(stderr, "amber-prices: check AMBER_TOKEN")
-		case errors.Is(err, energy.ErrRateLimited):
-			fmt.Fprintln(stderr, "amber-prices: the account's quota is spent; try again in a few minutes")
-		case errors.Is(err, energy.ErrUnavailable):
-			fmt.Fprintln(stderr, "amber-prices: the API is not answering as it should; try again later, or -base-url for another server")
-		}
-		return 1
+		return cli.Fail(stderr, "amber-prices", err,
+			cli.Hint{Err: context.Canceled, Advice: "interrupted"},
+			cli.Hint{Err: energy.ErrUnauthorized, Advice: "check AMBER_TOKEN"},
+			cli.Hint{Err: energy.ErrRateLimited, Advice: "the account's quota is spent; try again in a few minutes"},
+			cli.Hint{Err: energy.ErrUnavailable, Advice: "the API is not answering as it should; try again later, or -base-url for another server"})
 	}
 	return 0
 }
 
-// loadZone is time.LoadLocation plus "NEM", the market's fixed AEST.
+// loadZone is cli.Location plus "NEM", the market's fixed AEST.
 func loadZone(name string) (*time.Location, error) {
 	if strings.EqualFold(name, "NEM") {
 		return amber.NEM, nil
 	}
-	return time.LoadLocation(name)
+	return cli.Location(name)
 }
 
 // networkZones maps Australia's distribution networks to the zone of the

@@ -19,11 +19,9 @@ import (
 	"io"
 	"maps"
 	"os"
-	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
 	_ "time/tzdata" // -tz works on systems without a zoneinfo database
@@ -31,47 +29,36 @@ import (
 	"github.com/gridwire/gridwire/balanz"
 	"github.com/gridwire/gridwire/balanz/balanztest"
 	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/examples/internal/cli"
 )
 
-const description = "balanz: show groups, chargers, sessions and tags of a balanz OCPP load balancer, and set a charger's limit, start or stop it."
+var help = cli.Help{
+	Description: "balanz shows groups, chargers, sessions and tags of a balanz OCPP load balancer, and sets a charger's limit, starts or stops it.",
+	Args: []string{
+		"status|groups|chargers|sessions|tags",
+		"limit <charger|alias> <amps> | start <charger|alias> | stop <charger|alias>",
+	},
+	Env: []cli.EnvVar{{Name: "BALANZ_TOKEN", Help: "login token (user id followed by password), unless -token is given"}},
+}
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	cli.Main(func(ctx context.Context) int { return run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr) })
 }
 
 // run is the command, apart from the process, so tests can call it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("balanz", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	url := fs.String("url", "ws://127.0.0.1:9999/api", "WebSocket URL of the balanz API")
 	token := fs.String("token", "", "login token: user id followed by password (default $BALANZ_TOKEN)")
 	sim := fs.Bool("sim", false, "run against an in-process fake balanz (no network, no token)")
-	zone := fs.String("tz", "Local", "time zone of the balanz server, used to read and print its times")
+	zone := cli.TZ(fs, "Local", "time zone of the balanz server, used to read and print its times")
 	connector := fs.Int("connector", 1, "connector of the charger for limit, start and stop")
 	idTag := fs.String("id-tag", "", "id tag that start uses (default: the charger id, its free-vending tag)")
 	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, description)
-		fmt.Fprintln(stderr, "\nusage: balanz [flags] status|groups|chargers|sessions|tags")
-		fmt.Fprintln(stderr, "       balanz [flags] limit <charger|alias> <amps> | start <charger|alias> | stop <charger|alias>")
-		fmt.Fprintln(stderr, "\nenvironment: BALANZ_TOKEN  login token (user id followed by password), unless -token is given")
-		fmt.Fprintln(stderr, "\nflags:")
-		fs.PrintDefaults()
+	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	loc, err := time.LoadLocation(*zone)
-	if err != nil {
-		fmt.Fprintf(stderr, "balanz: -tz %q: %v\n", *zone, err)
-		return 2
-	}
+	loc := zone.Location()
 	cmd, rest := fs.Arg(0), fs.Args()
 	if len(rest) > 0 {
 		rest = rest[1:]
@@ -108,24 +95,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer c.Close()
 	if _, err := c.Login(ctx, *token); err != nil {
-		fmt.Fprintf(stderr, "balanz: login: %v\n", err)
-		if errors.Is(err, energy.ErrUnauthorized) {
-			fmt.Fprintln(stderr, "check BALANZ_TOKEN: it is the user id followed by the password, as in balanz's users.csv.")
-		}
-		return 1
+		return cli.Fail(stderr, "balanz", fmt.Errorf("login: %w", err),
+			cli.Hint{Err: energy.ErrUnauthorized, Advice: "check BALANZ_TOKEN: it is the user id followed by the password, as in balanz's users.csv."})
 	}
 	a := app{c: c, out: stdout, loc: loc, connector: *connector, idTag: *idTag}
 	if err := a.do(ctx, cmd, rest); err != nil {
-		fmt.Fprintf(stderr, "balanz: %s: %v\n", cmd, err)
-		switch {
-		case errors.Is(err, energy.ErrUnauthorized):
-			fmt.Fprintln(stderr, "this user's type may not do that; log in as a user allowed to (Admin may do everything).")
-		case errors.Is(err, energy.ErrUnavailable):
-			fmt.Fprintln(stderr, "the charger or the server cannot be reached; try again when it is connected.")
-		case errors.Is(err, energy.ErrUnsupported):
-			fmt.Fprintln(stderr, "balanz does not allow this here; see the message above.")
-		}
-		return 1
+		return cli.Fail(stderr, "balanz", fmt.Errorf("%s: %w", cmd, err),
+			cli.Hint{Err: energy.ErrUnauthorized, Advice: "this user's type may not do that; log in as a user allowed to (Admin may do everything)."},
+			cli.Hint{Err: energy.ErrUnavailable, Advice: "the charger or the server cannot be reached; try again when it is connected."},
+			cli.Hint{Err: energy.ErrUnsupported, Advice: "balanz does not allow this here; see the message above."})
 	}
 	return 0
 }

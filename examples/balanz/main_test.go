@@ -72,9 +72,10 @@ func TestAgainstFakeURL(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
-	code, _, errs := runArgs(t, env(nil), "-h")
+	code, out, errs := runArgs(t, env(nil), "-h")
 	assert.Equal(t, 0, code)
-	assert.Contains(t, errs, "BALANZ_TOKEN")
+	assert.Contains(t, out, "BALANZ_TOKEN")
+	assert.Empty(t, errs)
 	for _, args := range [][]string{
 		{"-sim"}, {"-sim", "fly"}, {"-sim", "limit", "garage"}, {"-sim", "limit", "garage", "ten"}, {"-sim", "limit", "garage", "3"},
 		{"-sim", "status", "extra"}, {"-nope"}, {"-tz", "Mars/Olympus", "-sim", "status"}, {"tags"},

@@ -34,60 +34,45 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/examples/internal/cli"
 	"github.com/gridwire/gridwire/oscp"
 	"github.com/gridwire/gridwire/oscp/co"
 	"github.com/gridwire/gridwire/oscp/oscptest"
 )
 
-const (
-	description = "oscp: list a SolarNetwork account's OSCP providers, optimizers, groups and assets; optionally run a Capacity Optimizer endpoint that prints forecasts"
-	coPath      = "/oscp/co/2.0"
-)
+const coPath = "/oscp/co/2.0"
+
+var help = cli.Help{
+	Description: "oscp lists a SolarNetwork account's OSCP providers, optimizers, groups and assets, and can run a Capacity Optimizer endpoint that prints forecasts.",
+	Env: []cli.EnvVar{
+		{Name: "SN_TOKEN", Help: "a SolarNetwork user token (not needed with -sim)"},
+		{Name: "SN_TOKEN_SECRET", Help: "its secret"},
+		{Name: "OSCP_CO_TOKEN", Help: "the token the FP presents to -co (-co only)"},
+	},
+}
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
-	stop()
-	os.Exit(code)
+	cli.Main(func(ctx context.Context) int { return run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv) })
 }
 
 // run is the program, apart from the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("oscp", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	sim := fs.Bool("sim", false, "serve SolarNetwork from in-process fakes (no network, no token)")
 	baseURL := fs.String("base-url", oscp.DefaultBaseURL, "base URL of a SolarNetwork server")
 	coAddr := fs.String("co", "", "run the Capacity Optimizer endpoint on this address (such as 127.0.0.1:9090) until interrupted")
-	tzName := fs.String("tz", "Local", "time zone for printed times, such as Europe/Berlin")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, description)
-		fmt.Fprintln(stderr, "environment: SN_TOKEN, SN_TOKEN_SECRET (SolarNetwork user token); OSCP_CO_TOKEN (token the FP presents to -co)")
-		fs.PrintDefaults()
+	tzName := cli.TZ(fs, "Local", "time zone for printed times, such as Europe/Berlin")
+	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "oscp: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	tz, err := time.LoadLocation(*tzName)
-	if err != nil {
-		fmt.Fprintf(stderr, "oscp: -tz %q: %v\n", *tzName, err)
-		return 2
-	}
+	tz := tzName.Location()
 	tokenID, secret, coToken := getenv("SN_TOKEN"), getenv("SN_TOKEN_SECRET"), getenv("OSCP_CO_TOKEN")
 	if *sim {
 		srv := oscptest.NewServer()
@@ -113,14 +98,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	err = list(lctx, c, stdout, tz)
 	cancel()
 	if err != nil {
-		fmt.Fprintln(stderr, "oscp:", err)
-		switch {
-		case errors.Is(err, energy.ErrUnauthorized):
-			fmt.Fprintln(stderr, "oscp: check SN_TOKEN and SN_TOKEN_SECRET, and that the token may use the OSCP API")
-		case errors.Is(err, energy.ErrUnavailable):
-			fmt.Fprintln(stderr, "oscp: SolarNetwork could not be reached or answered badly; check the network and -base-url, try again later, or use -sim")
-		}
-		return 1
+		return cli.Fail(stderr, "oscp", err,
+			cli.Hint{Err: energy.ErrUnauthorized, Advice: "check SN_TOKEN and SN_TOKEN_SECRET, and that the token may use the OSCP API"},
+			cli.Hint{Err: energy.ErrUnavailable, Advice: "SolarNetwork could not be reached or answered badly; check the network and -base-url, try again later, or use -sim"})
 	}
 	if *coAddr == "" {
 		return 0

@@ -98,7 +98,7 @@ func TestUsage(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"-h"}, nil, 0, "oscp: list"},
+		{[]string{"-h"}, nil, 0, "oscp lists"},
 		{nil, nil, 2, "SN_TOKEN"},
 		{[]string{"-bogus"}, nil, 2, "flag provided but not defined"},
 		{[]string{"-sim", "-tz", "Mars/Olympus"}, nil, 2, "-tz"},
@@ -108,6 +108,14 @@ func TestUsage(t *testing.T) {
 	} {
 		var out, errs bytes.Buffer
 		assert.Equal(t, tc.code, run(t.Context(), tc.args, &out, &errs, env(tc.env)), tc.args)
-		assert.Contains(t, errs.String(), tc.want, tc.args)
+		got := errs.String()
+		if tc.code == 0 { // help asked for goes to stdout, with the environment
+			got = out.String()
+			assert.Empty(t, errs.String())
+			for _, name := range []string{"SN_TOKEN", "SN_TOKEN_SECRET", "OSCP_CO_TOKEN"} {
+				assert.Contains(t, got, name)
+			}
+		}
+		assert.Contains(t, got, tc.want, tc.args)
 	}
 }

@@ -95,20 +95,25 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 	_ "time/tzdata" // -tz works on machines without a zoneinfo database
 
 	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/energy/plan"
+	"github.com/gridwire/gridwire/examples/internal/cli"
 )
 
 // description is what -h prints first.
 const description = "sandbox runs a simulated site (OpenADR VTN + 3 VENs, Amber and Volue prices, AlphaESS, balanz chargers under an OSCP limit) for one day, offline, and plots it."
+
+// help is what -h prints; the sandbox reads no environment variables.
+var help = cli.Help{Description: description}
+
+// errUsage stands for a bad command line that cli.Parse has reported.
+var errUsage = errors.New("bad command line")
 
 // The defaults of the flags.
 const (
@@ -130,10 +135,7 @@ var (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	cli.Main(func(ctx context.Context) int { return run(ctx, os.Args[1:], os.Stdout, os.Stderr) })
 }
 
 // config holds the parsed flags.
@@ -149,11 +151,13 @@ type config struct {
 
 // run is the program apart from the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cfg, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
+	cfg, err := parseFlags(args, stdout, stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
 		return 0
-	}
-	if err != nil {
+	case errors.Is(err, errUsage):
+		return 2
+	case err != nil:
 		fmt.Fprintln(stderr, "sandbox:", err)
 		return 2
 	}
@@ -164,26 +168,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func parseFlags(args []string, stderr io.Writer) (config, error) {
+func parseFlags(args []string, stdout, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, description)
-		fmt.Fprintln(stderr, "Usage: go run ./examples/sandbox [flags] (no environment variables)")
-		fs.PrintDefaults()
-	}
 	speed := fs.Float64("speed", defaultSpeed, "how many times faster than real time the day runs (1440: a day in a minute)")
 	seed := fs.Uint64("seed", 1, "scenario: the seed-th day from 2026-12-01 with an evening price spike, starting charges, arrivals")
 	out := fs.String("out", defaultOut, "directory to write sandbox.png and sandbox.svg to (created)")
 	formats := fs.String("formats", "png,svg", "plot formats to write, comma-separated: png, svg")
-	tz := fs.String("tz", defaultTZ, "time zone of the simulated day and printed times")
+	tz := cli.TZ(fs, defaultTZ, "time zone of the simulated day and printed times")
 	from := fs.String("from", "00:00", "time of day to start at (HH:MM); the day ends at midnight")
 	verbose := fs.Bool("v", false, "also print what the controller does")
-	if err := fs.Parse(args); err != nil {
-		return config{}, err
-	}
-	if fs.NArg() > 0 {
-		return config{}, fmt.Errorf("unexpected arguments %q (see -h)", fs.Args())
+	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
+		if code == cli.ExitOK {
+			return config{}, flag.ErrHelp
+		}
+		return config{}, errUsage
 	}
 	cfg := config{speed: *speed, seed: *seed, out: *out, verbose: *verbose}
 	if _, err := clock.NewScaled(time.Time{}, cfg.speed); err != nil {
@@ -206,10 +204,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return cfg, fmt.Errorf("-from %q: want HH:MM", *from)
 	}
 	cfg.from = time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
-	loc, err := time.LoadLocation(*tz)
-	if err != nil {
-		return cfg, fmt.Errorf("-tz: %w", err)
-	}
+	loc := tz.Location()
 	cfg.tz = loc
 	return cfg, nil
 }

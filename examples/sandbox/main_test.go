@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -179,7 +180,10 @@ func TestInterrupted(t *testing.T) {
 func TestHelp(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	assert.Equal(t, 0, run(t.Context(), []string{"-h"}, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), description)
+	first, _, _ := strings.Cut(stdout.String(), "\n")
+	assert.Equal(t, description, first, "a one-line description first")
+	assert.Contains(t, stdout.String(), "Environment: none read.")
+	assert.Empty(t, stderr.String())
 }
 
 func TestBadFlags(t *testing.T) {

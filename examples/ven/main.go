@@ -38,30 +38,25 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"os/signal"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/examples/internal/cli"
 	"github.com/gridwire/gridwire/openadr/ven"
 )
 
 func main() {
-	ctx, stop := stopSignals()
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
-
-// stopSignals returns a context that ends on SIGINT or SIGTERM (what a
-// terminal and a service manager send).
-func stopSignals() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	cli.Main(func(ctx context.Context) int { return run(ctx, os.Args[1:], os.Stdout, os.Stderr) })
 }
 
 // description is what -h prints first.
 const description = "ven runs one simulated battery as an OpenADR 2.0b VEN against a VTN and prints what it does."
+
+var help = cli.Help{
+	Description: description,
+	Env:         []cli.EnvVar{{Name: "TZ", Help: "the Local time zone (see -tz)"}},
+}
 
 // retryGap is the pause between attempts to reach the VTN.
 var retryGap = 2 * time.Second
@@ -82,7 +77,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	stdout = &syncWriter{w: stdout}
 	c := config{retryGap: retryGap}
 	fs := flag.NewFlagSet("ven", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.StringVar(&c.vtn, "vtn", "http://127.0.0.1:8080", "the VTN's base URL")
 	fs.StringVar(&c.name, "ven-name", ven.DefaultVENName, "oadrVenName to register with")
 	fs.StringVar(&c.resource, "resource", ven.DefaultResourceID, "the battery's resourceID")
@@ -97,23 +91,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.key, "key", "", "private key (PEM) of -cert")
 	fs.StringVar(&c.ca, "ca", "", "CA certificate (PEM) to verify the VTN with")
 	fs.BoolVar(&c.verbose, "v", false, "also print every message sent and received")
-	tz := fs.String("tz", "Local", "time zone of printed times (IANA name, UTC or Local)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), description)
-		fmt.Fprintln(fs.Output(), "\nUsage: ven [flags]\n\nEnvironment:\n  TZ\tthe Local time zone (see -tz)\n\nFlags:")
-		fs.PrintDefaults()
+	tz := cli.TZ(fs, "Local", "time zone of printed times (IANA name, UTC or Local)")
+	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	loc, err := time.LoadLocation(*tz)
-	if err != nil {
-		fmt.Fprintln(stderr, "ven: -tz:", err)
-		return 2
-	}
+	loc := tz.Location()
 	c.tz = loc
 	if c.tries < 1 || c.timeout < 0 || c.status < 0 || (c.cert == "") != (c.key == "") {
 		fmt.Fprintln(stderr, "ven: -tries must be at least 1, -timeout and -status not negative, and -cert and -key go together")

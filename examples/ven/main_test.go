@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/gridwire/gridwire/examples/internal/cli"
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
 
@@ -109,16 +110,17 @@ func TestRunsAgainstAVTN(t *testing.T) {
 func TestHelp(t *testing.T) {
 	var out, errs bytes.Buffer
 	require.Equal(t, 0, run(t.Context(), []string{"-h"}, &out, &errs))
-	first, _, _ := strings.Cut(errs.String(), "\n")
+	first, _, _ := strings.Cut(out.String(), "\n")
 	assert.Equal(t, description, first)
-	assert.Contains(t, errs.String(), "TZ")
-	assert.Contains(t, errs.String(), "-tz")
+	assert.Contains(t, out.String(), "TZ")
+	assert.Contains(t, out.String(), "-tz")
+	assert.Empty(t, errs.String())
 }
 
 // SIGTERM, as a service manager sends it, stops the VEN cleanly.
 func TestStopsOnSIGTERM(t *testing.T) {
 	srv := vtn(t, 0)
-	ctx, stop := stopSignals()
+	ctx, stop := cli.SignalContext(context.Background())
 	defer stop()
 	out := &syncWriter{w: new(bytes.Buffer)}
 	var errs bytes.Buffer

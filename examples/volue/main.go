@@ -32,22 +32,26 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/examples/internal/cli"
 	"github.com/gridwire/gridwire/volue"
 	"github.com/gridwire/gridwire/volue/voluetest"
 )
 
-const description = "volue: register a user, vehicle, meter and webhook with Volue's Energy Coordination API, verify a test delivery and print a location's prices."
+const description = "volue registers a user, vehicle, meter and webhook with Volue's Energy Coordination API, verifies a test delivery and prints a location's prices."
+
+var help = cli.Help{
+	Description: description,
+	Env: []cli.EnvVar{
+		{Name: "VOLUE_CLIENT_ID", Help: "OAuth2 client ID from the Spark portal (not needed with -sim)"},
+		{Name: "VOLUE_CLIENT_SECRET", Help: "its client secret"},
+	},
+}
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
-	stop()
-	os.Exit(code)
+	cli.Main(func(ctx context.Context) int { return run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv) })
 }
 
 // config is the parsed command line.
@@ -62,12 +66,6 @@ type config struct {
 // run is the program, apart from the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("volue", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), description)
-		fmt.Fprintln(fs.Output(), "Environment: VOLUE_CLIENT_ID, VOLUE_CLIENT_SECRET (OAuth2 client credentials from the Spark portal).")
-		fs.PrintDefaults()
-	}
 	var cfg config
 	fs.BoolVar(&cfg.sim, "sim", false, "serve the API from an in-process fake (no network, no credentials)")
 	fs.StringVar(&cfg.baseURL, "base-url", volue.SandboxBaseURL, "base URL of the API (with -sim, the fake's)")
@@ -75,28 +73,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs.StringVar(&cfg.hookURL, "webhook-url", "", "public URL Volue delivers to, forwarded to -listen")
 	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:0", "address of the local webhook receiver")
 	fs.StringVar(&cfg.location, "location", "home", "location whose prices to print")
-	tz := fs.String("tz", "Local", "time zone for printed times, such as Europe/Oslo")
-	for _, a := range args {
-		if a == "-h" || a == "-help" || a == "--h" || a == "--help" {
-			// Asked-for help goes to stdout; usage after an error to stderr.
-			fs.SetOutput(stdout)
-		}
+	tz := cli.TZ(fs, "Local", "time zone for printed times, such as Europe/Oslo")
+	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "volue: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	loc, err := time.LoadLocation(*tz)
-	if err != nil {
-		fmt.Fprintf(stderr, "volue: -tz %q: %v\n", *tz, err)
-		return 2
-	}
+	loc := tz.Location()
 	cfg.tz = loc
 	cfg.clientID, cfg.clientSecret = getenv("VOLUE_CLIENT_ID"), getenv("VOLUE_CLIENT_SECRET")
 	var srv *voluetest.Server
@@ -118,14 +99,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	if err := walk(ctx, c, cfg, srv, stdout); err != nil {
-		fmt.Fprintln(stderr, "volue:", err)
-		switch {
-		case errors.Is(err, energy.ErrUnauthorized):
-			fmt.Fprintln(stderr, "volue: check VOLUE_CLIENT_ID and VOLUE_CLIENT_SECRET, and that they are for the API at -base-url")
-		case errors.Is(err, energy.ErrUnavailable):
-			fmt.Fprintln(stderr, "volue: the API could not be reached; check the network and -base-url, then try again")
-		}
-		return 1
+		return cli.Fail(stderr, "volue", err,
+			cli.Hint{Err: energy.ErrUnauthorized, Advice: "check VOLUE_CLIENT_ID and VOLUE_CLIENT_SECRET, and that they are for the API at -base-url"},
+			cli.Hint{Err: energy.ErrUnavailable, Advice: "the API could not be reached; check the network and -base-url, then try again"})
 	}
 	return 0
 }

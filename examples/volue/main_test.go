@@ -32,6 +32,7 @@ func TestHelp(t *testing.T) {
 	assert.Equal(t, 0, run(context.Background(), []string{"-h"}, &out, &errb, noEnv))
 	assert.Contains(t, out.String(), description)
 	assert.Contains(t, out.String(), "VOLUE_CLIENT_ID")
+	assert.Empty(t, errb.String())
 }
 
 func TestUsageErrors(t *testing.T) {

@@ -68,14 +68,13 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/examples/internal/cli"
 	"github.com/gridwire/gridwire/openadr"
 	"github.com/gridwire/gridwire/openadr/oadrsig"
 	"github.com/gridwire/gridwire/openadr/pgstore"
@@ -83,20 +82,19 @@ import (
 )
 
 func main() {
-	ctx, stop := stopSignals()
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
-
-// stopSignals returns a context that ends on SIGINT or SIGTERM (what a
-// terminal and a service manager send).
-func stopSignals() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	cli.Main(func(ctx context.Context) int { return run(ctx, os.Args[1:], os.Stdout, os.Stderr) })
 }
 
 // description is what -h prints first.
 const description = "vtn runs an OpenADR 2.0b VTN for pull-mode VENs and prints each VEN's telemetry, one line per report."
+
+var help = cli.Help{
+	Description: description,
+	Env:         []cli.EnvVar{{Name: "TZ", Help: "the Local time zone (see -tz)"}},
+}
+
+// errUsage stands for a bad command line that cli.Parse has reported.
+var errUsage = errors.New("bad command line")
 
 type config struct {
 	addr, vtnID       string
@@ -148,7 +146,7 @@ func openStore(ctx context.Context, cfg config) (openadr.Store, func(), error) {
 
 // run is the program, apart from the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cfg, err := parseFlags(args, stderr)
+	cfg, err := parseFlags(args, stdout, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -224,10 +222,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func parseFlags(args []string, stderr io.Writer) (config, error) {
+func parseFlags(args []string, stdout, stderr io.Writer) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("vtn", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen address")
 	fs.StringVar(&cfg.vtnID, "vtn-id", "VTN_GRIDWIRE", "the VTN's ID (needs an upper-case letter)")
 	fs.DurationVar(&cfg.poll, "poll", openadr.DefaultPollFrequency, "poll period asked of VENs (whole seconds)")
@@ -245,25 +242,17 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.verbose, "v", false, "log every exchange")
 	fs.StringVar(&cfg.db, "db", "vtn.db", "SQLite file of the VTN's state ("+memoryDB+": memory only)")
 	fs.StringVar(&cfg.postgres, "postgres", "", "PostgreSQL connection string of the VTN's state (instead of -db)")
-	tz := fs.String("tz", "Local", "time zone of printed times (IANA name, UTC or Local)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), description)
-		fmt.Fprintln(fs.Output(), "\nUsage: vtn [flags]\n\nEnvironment:\n  TZ\tthe Local time zone (see -tz)\n\nFlags:")
-		fs.PrintDefaults()
+	tz := cli.TZ(fs, "Local", "time zone of printed times (IANA name, UTC or Local)")
+	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
+		if code == cli.ExitOK {
+			return cfg, flag.ErrHelp
+		}
+		return cfg, errUsage
 	}
-	if err := fs.Parse(args); err != nil {
-		return cfg, err
-	}
-	loc, err := time.LoadLocation(*tz)
-	if err != nil {
-		fmt.Fprintf(stderr, "vtn: -tz: %v\n", err)
-		return cfg, err
-	}
-	cfg.tz = loc
+	cfg.tz = tz.Location()
 	// The flags that go together, or exclude each other.
+	var err error
 	switch {
-	case fs.NArg() > 0:
-		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	case (cfg.tlsCert == "") != (cfg.tlsKey == ""):
 		err = errors.New("-tls-cert and -tls-key go together")
 	case cfg.clientCA != "" && cfg.tlsCert == "":

@@ -21,6 +21,7 @@ import (
 
 	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/examples/internal/cli"
 	"github.com/gridwire/gridwire/openadr"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/ven"
@@ -58,13 +59,14 @@ func TestFlags(t *testing.T) {
 func TestHelp(t *testing.T) {
 	var out, errs bytes.Buffer
 	require.Equal(t, 0, run(t.Context(), []string{"-h"}, &out, &errs))
-	first, _, _ := strings.Cut(errs.String(), "\n")
+	first, _, _ := strings.Cut(out.String(), "\n")
 	assert.Equal(t, description, first)
-	assert.Contains(t, errs.String(), "TZ")
-	assert.Contains(t, errs.String(), "-tz")
+	assert.Contains(t, out.String(), "TZ")
+	assert.Contains(t, out.String(), "-tz")
 	for _, f := range []string{"-tls-cert", "-tls-key", "-client-ca", "-provision", "-sign-key", "-require-signatures"} {
-		assert.Contains(t, errs.String(), f)
+		assert.Contains(t, out.String(), f)
 	}
+	assert.Empty(t, errs.String())
 }
 
 func TestRunStopsOnInterrupt(t *testing.T) {
@@ -78,7 +80,7 @@ func TestRunStopsOnInterrupt(t *testing.T) {
 
 // SIGTERM, as a service manager sends it, stops the server cleanly.
 func TestRunStopsOnSIGTERM(t *testing.T) {
-	ctx, stop := stopSignals()
+	ctx, stop := cli.SignalContext(context.Background())
 	defer stop()
 	var out syncBuffer
 	var errs bytes.Buffer

@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var help = Help{
+	Description: "demo does nothing.",
+	Args:        []string{"a|b", "c <n>"},
+	Env:         []EnvVar{{"DEMO_TOKEN", "a token"}, {"TZ", "the Local time zone"}},
+}
+
+func newFlags() *flag.FlagSet {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.Bool("sim", false, "simulate")
+	return fs
+}
+
+func TestParseHelp(t *testing.T) {
+	for _, arg := range []string{"-h", "-help", "--help"} {
+		var stdout, stderr bytes.Buffer
+		ok, code := Parse(newFlags(), []string{arg}, help, &stdout, &stderr)
+		assert.False(t, ok, arg)
+		assert.Equal(t, ExitOK, code, arg)
+		assert.Empty(t, stderr.String(), arg)
+		assert.Equal(t, "demo does nothing.\n\nUsage: demo [flags] a|b\n       demo [flags] c <n>\n\nFlags:\n  -sim\n    \tsimulate\n\n"+
+			"Environment:\n  DEMO_TOKEN  a token\n  TZ          the Local time zone\n", stdout.String(), arg)
+	}
+}
+
+func TestParseBadFlag(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	ok, code := Parse(newFlags(), []string{"-nope"}, help, &stdout, &stderr)
+	assert.False(t, ok)
+	assert.Equal(t, ExitUsage, code)
+	assert.Empty(t, stdout.String())
+	assert.Contains(t, stderr.String(), "flag provided but not defined: -nope")
+	assert.Contains(t, stderr.String(), "Usage: demo [flags] a|b")
+}
+
+func TestParseOK(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	fs := newFlags()
+	ok, code := Parse(fs, []string{"-sim", "a"}, help, &stdout, &stderr)
+	assert.True(t, ok)
+	assert.Equal(t, ExitOK, code)
+	assert.Equal(t, []string{"a"}, fs.Args())
+	assert.Empty(t, stdout.String()+stderr.String())
+	fs.Usage() // after parsing, Usage prints the help to stderr
+	assert.Contains(t, stderr.String(), "Usage: demo [flags] a|b")
+}
+
+func TestHelpWithoutEnv(t *testing.T) {
+	var w bytes.Buffer
+	Help{Description: "demo."}.Write(&w, newFlags())
+	assert.Contains(t, w.String(), "Usage: demo [flags]\n")
+	assert.Contains(t, w.String(), "Environment: none read.\n")
+}
+
+func TestLocation(t *testing.T) {
+	for name, want := range map[string]*time.Location{"Local": time.Local, "local": time.Local, "UTC": time.UTC, "utc": time.UTC} {
+		loc, err := Location(name)
+		require.NoError(t, err, name)
+		assert.Same(t, want, loc, name)
+	}
+	loc, err := Location("Europe/Berlin")
+	require.NoError(t, err)
+	assert.Equal(t, "Europe/Berlin", loc.String())
+	for _, bad := range []string{"", "Mars/Olympus"} {
+		_, err := Location(bad)
+		require.Error(t, err, bad)
+		assert.Contains(t, err.Error(), "IANA name", bad)
+	}
+}
+
+func TestSignalContext(t *testing.T) {
+	ctx, stop := SignalContext(t.Context())
+	defer stop()
+	require.NoError(t, syscall.Kill(syscall.Getpid(), syscall.SIGTERM))
+	select {
+	case <-ctx.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("SIGTERM did not cancel the context")
+	}
+}
+
+func TestTZ(t *testing.T) {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	z := TZ(fs, "UTC", "time zone of printed times")
+	var stdout, stderr bytes.Buffer
+	ok, _ := Parse(fs, nil, help, &stdout, &stderr)
+	require.True(t, ok)
+	assert.Same(t, time.UTC, z.Location(), "the default")
+
+	fs = flag.NewFlagSet("demo", flag.ContinueOnError)
+	z = TZ(fs, "Local", "time zone of printed times")
+	ok, _ = Parse(fs, []string{"-tz", "Asia/Tokyo"}, help, &stdout, &stderr)
+	require.True(t, ok)
+	assert.Equal(t, "Asia/Tokyo", z.Location().String())
+
+	stdout.Reset()
+	Help{Description: "demo."}.Write(&stdout, fs)
+	assert.Contains(t, stdout.String(), `(default Local)`, "the default in the help")
+
+	fs = flag.NewFlagSet("demo", flag.ContinueOnError)
+	TZ(fs, "Local", "time zone of printed times")
+	ok, code := Parse(fs, []string{"-tz", "Mars/Olympus"}, help, &stdout, &stderr)
+	assert.False(t, ok)
+	assert.Equal(t, ExitUsage, code, "a bad zone is a usage error")
+	assert.Contains(t, stderr.String(), `invalid value "Mars/Olympus" for flag -tz`)
+
+	assert.Panics(t, func() { TZ(flag.NewFlagSet("demo", flag.ContinueOnError), "Mars/Olympus", "") })
+}
+
+func TestParseRefusesArguments(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	ok, code := Parse(newFlags(), []string{"-sim", "extra"}, Help{Description: "demo."}, &stdout, &stderr)
+	assert.False(t, ok)
+	assert.Equal(t, ExitUsage, code)
+	assert.Equal(t, "demo: unexpected argument \"extra\" (see -h)\n", stderr.String())
+	assert.Empty(t, stdout.String())
+}
+
+func TestFail(t *testing.T) {
+	errA, errB := errors.New("a"), errors.New("b")
+	hints := []Hint{{Err: errA, Advice: "do A"}, {Err: context.Canceled, Advice: "interrupted"}, {Err: errB, Advice: "do B"}}
+	var w bytes.Buffer
+	assert.Equal(t, ExitFailure, Fail(&w, "demo", fmt.Errorf("call: %w", errB), hints...))
+	assert.Equal(t, "demo: call: b\ndemo: do B\n", w.String(), "the hint of the error wrapped")
+	w.Reset()
+	Fail(&w, "demo", errors.New("other"), hints...)
+	assert.Equal(t, "demo: other\n", w.String(), "no hint fits")
+}
