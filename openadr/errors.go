@@ -84,3 +84,17 @@ func protocolError(err error) *ResponseError {
 	}
 	return &ResponseError{Code: oadr.CodeDeploymentError, Description: "the VTN could not process the request"}
 }
+
+// SchemaError reports a durable store's database whose schema this binary
+// cannot use: a newer gridwire migrated it. The SQLite and PostgreSQL
+// stores return it from Open rather than misread the data.
+type SchemaError struct {
+	// Found is the schema version in the database; Supported the newest
+	// this binary knows.
+	Found, Supported int
+}
+
+// Error implements error.
+func (e *SchemaError) Error() string {
+	return fmt.Sprintf("schema version %d is newer than this binary supports (%d): upgrade gridwire before opening this database", e.Found, e.Supported)
+}

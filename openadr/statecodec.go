@@ -1,6 +1,7 @@
 package openadr
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -64,4 +65,19 @@ func (q *Queued) UnmarshalJSON(data []byte) error {
 		q.Message = m
 	}
 	return nil
+}
+
+// ChangeVENState calls fn with st and returns st's encoding afterwards and
+// whether it differs from stored, the encoding st was read from: a durable
+// Store writes only a changed state, so that a request that changes nothing
+// (an empty poll) writes nothing. fn's error is returned as is.
+func ChangeVENState(st *VENState, stored []byte, fn func(*VENState) error) (b []byte, changed bool, err error) {
+	if err := fn(st); err != nil {
+		return nil, false, err
+	}
+	b, err = MarshalVENState(st)
+	if err != nil {
+		return nil, false, err
+	}
+	return b, !bytes.Equal(b, stored), nil
 }

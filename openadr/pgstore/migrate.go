@@ -5,43 +5,29 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/gridwire/gridwire/openadr"
+	"github.com/gridwire/gridwire/openadr/internal/schema"
 )
 
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// SchemaError reports a database whose schema this binary cannot use.
-type SchemaError struct {
-	// Found is the schema version in the database; Supported the newest
-	// this binary knows.
-	Found, Supported int
-}
-
-// Error implements error.
-func (e *SchemaError) Error() string {
-	return fmt.Sprintf("schema version %d is newer than this binary supports (%d): upgrade gridwire before opening this database", e.Found, e.Supported)
-}
+// SchemaError reports a database whose schema this binary cannot use (a
+// newer gridwire migrated it).
+type SchemaError = openadr.SchemaError
 
 // SchemaVersion is the newest schema version this binary writes.
-var SchemaVersion = len(migrationFiles())
-
-func migrationFiles() []string {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		panic(err) // the pattern is constant
-	}
-	slices.Sort(names)
-	return names
-}
+var SchemaVersion = len(schema.Files(migrations))
 
 // migrateLock serialises the migrations of replicas starting together.
 const migrateLock = 0x67726964776972 // "gridwir"
 
+// migrate brings the schema up to SchemaVersion in one transaction, one
+// replica at a time, or refuses a newer one.
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	tx, err := pool.Begin(ctx)
 	if err != nil {
@@ -51,34 +37,25 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrateLock)); err != nil {
 		return fmt.Errorf("migrating: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS gridwire_schema (version INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("migrating: %w", err)
-	}
-	var v int
-	switch err := tx.QueryRow(ctx, `SELECT version FROM gridwire_schema`).Scan(&v); {
-	case err == nil:
-	case errors.Is(err, pgx.ErrNoRows):
-		if _, err := tx.Exec(ctx, `INSERT INTO gridwire_schema (version) VALUES (0)`); err != nil {
-			return fmt.Errorf("migrating: %w", err)
-		}
-	default:
-		return fmt.Errorf("reading the schema version: %w", err)
-	}
-	files := migrationFiles()
-	if v > len(files) {
-		return &SchemaError{Found: v, Supported: len(files)}
-	}
-	for i := v; i < len(files); i++ {
-		q, err := migrations.ReadFile(files[i])
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, string(q)); err != nil {
-			return fmt.Errorf("migration %s: %w", files[i], err)
-		}
-	}
-	if _, err := tx.Exec(ctx, `UPDATE gridwire_schema SET version = $1`, len(files)); err != nil {
-		return fmt.Errorf("migrating: %w", err)
+	if err := schema.Migrate(ctx, pgTx{tx}, migrations); err != nil {
+		return err
 	}
 	return tx.Commit(ctx)
+}
+
+// pgTx is a pgx transaction as schema.Migrate uses it.
+type pgTx struct{ tx pgx.Tx }
+
+func (t pgTx) Exec(ctx context.Context, q string) error {
+	_, err := t.tx.Exec(ctx, q)
+	return err
+}
+
+func (t pgTx) Version(ctx context.Context) (int, bool, error) {
+	var v int
+	err := t.tx.QueryRow(ctx, `SELECT version FROM gridwire_schema`).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, false, nil
+	}
+	return v, err == nil, err
 }

@@ -1,7 +1,6 @@
 package pgstore
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -280,14 +279,11 @@ func (s *Store) Update(ctx context.Context, venID string, fn func(*openadr.VENSt
 			s.cache.Delete(venID)
 		}
 	}()
-	if err := fn(&c.st); err != nil {
-		return err
-	}
-	b, err := openadr.MarshalVENState(&c.st)
+	b, changed, err := openadr.ChangeVENState(&c.st, c.b, fn)
 	if err != nil {
 		return err
 	}
-	if bytes.Equal(b, c.b) {
+	if !changed {
 		inTx = false
 		if _, err := conn.Exec(ctx, `COMMIT`); err != nil {
 			return fmt.Errorf("pgstore: updating VEN %q: %w", venID, err)

@@ -1,7 +1,6 @@
 package sqlitestore
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -178,14 +177,11 @@ func (s *Store) Update(ctx context.Context, venID string, fn func(*openadr.VENSt
 			s.cache.Delete(venID)
 		}
 	}()
-	if err := fn(&c.st); err != nil {
-		return err
-	}
-	b, err := openadr.MarshalVENState(&c.st)
+	b, changed, err := openadr.ChangeVENState(&c.st, c.b, fn)
 	if err != nil {
 		return err
 	}
-	if bytes.Equal(b, c.b) {
+	if !changed {
 		ok = true
 		return nil
 	}
