@@ -88,6 +88,7 @@ func (v *VTN) registerReport(ctx context.Context, c Caller, m *oadr.RegisterRepo
 			return nil, err
 		}
 	}
+	shareOffer(v.offers, m.Reports)
 	var embedded []oadr.ReportRequest
 	err := v.updateVEN(ctx, c, venID, func(st *VENState) error {
 		now := v.clock.Now()

@@ -43,7 +43,8 @@ type VTN struct {
 	delivery      ReportRequestDelivery
 	hooks         hooks
 	profiles      []oadr.Profile
-	polls         *randcache.Cache[*oadr.Poll] // the poll cache (poll.go)
+	polls         *randcache.Cache[*oadr.Poll]               // the poll cache (poll.go)
+	offers        *randcache.Cache[[]oadr.ReportDescription] // the offer cache (offers.go)
 	answers       answerSignal
 	// provisioned are the WithVENFingerprint pairs as given; allowed maps
 	// each normalised fingerprint to its venID (nil: no allow-list).
@@ -126,6 +127,7 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 		v.log = slog.New(slog.DiscardHandler)
 	}
 	v.polls = randcache.New[*oadr.Poll](max(pollCacheMin, v.maxVENs))
+	v.offers = randcache.New[[]oadr.ReportDescription](offerCacheLen)
 	return v, nil
 }
 
