@@ -18,8 +18,8 @@ type MemStore struct {
 
 type memEntry struct {
 	mu      sync.Mutex
-	st      VENState
 	deleted bool // set by Delete; an Update that waited for the lock must fail
+	st      VENState
 }
 
 // NewMemStore returns an empty MemStore.

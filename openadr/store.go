@@ -45,15 +45,26 @@ type Store interface {
 // are plain data so that a durable Store can serialise them; poll-queue
 // messages round-trip through oadr.Marshal and oadr.Unmarshal.
 type VENState struct {
+	// An empty poll reads the end of Registration and the next three fields
+	// and nothing else: they are kept together so that it touches as little
+	// memory as it can (a VTN answers many thousands of VENs' polls from
+	// memory).
 	Registration Registration
+	// Contact is the VEN's liveness: its latest request and whether it has
+	// been reported silent (see VTN.CheckLiveness).
+	Contact Contact
+	// Queue holds the VTN-initiated messages waiting for the VEN's polls,
+	// oldest first.
+	Queue []Queued
+	// Delivered are the messages polls delivered that still wait for the
+	// VEN's answer, oldest first; one unanswered for long enough is sent
+	// again (see WithRedeliverAfter).
+	Delivered []Delivered `json:",omitempty"`
 	// Reports are the metadata reports the VEN offered in its latest
 	// oadrRegisterReport; they give each data point (rID) its unit.
 	Reports []oadr.Report
 	// ReportRequests are the VTN's requests for the VEN's reports.
 	ReportRequests []ReportRequestState
-	// Queue holds the VTN-initiated messages waiting for the VEN's polls,
-	// oldest first.
-	Queue []Queued
 	// Events are the events created for the VEN, including cancelled and
 	// completed ones until they are pruned (a day after their end).
 	Events []EventState
@@ -66,13 +77,6 @@ type VENState struct {
 	// Schedules are the eventIDs of the battery schedule Battery.SetSchedule
 	// sent last, in schedule order, by resourceID ("" for the whole VEN).
 	Schedules map[string][]string
-	// Contact is the VEN's liveness: its latest request and whether it has
-	// been reported silent (see VTN.CheckLiveness).
-	Contact Contact
-	// Delivered are the messages polls delivered that still wait for the
-	// VEN's answer, oldest first; one unanswered for long enough is sent
-	// again (see WithRedeliverAfter).
-	Delivered []Delivered `json:",omitempty"`
 }
 
 // Registration is a VEN's registration with the VTN.
@@ -85,6 +89,9 @@ type Registration struct {
 	// TransportAddress is what the VEN sent (push VENs only; OpenLEADR sends
 	// the string "None"). The VTN pushes to it when Push is set.
 	TransportAddress string
+	// CancelRequestID is the requestID of the VTN's oadrCancelPartyRegistration
+	// while the VTN waits for the VEN's oadrCanceledPartyRegistration.
+	CancelRequestID string
 	// Push reports a VEN registered with oadrHttpPullModel false, to which
 	// the VTN posts its messages (see VTN.Deliver).
 	Push         bool `json:",omitempty"`
@@ -96,9 +103,8 @@ type Registration struct {
 	// when it is "". Only VTN.BindCertificate changes it.
 	Fingerprint  string
 	RegisteredAt time.Time
-	// CancelRequestID is the requestID of the VTN's oadrCancelPartyRegistration
-	// while the VTN waits for the VEN's oadrCanceledPartyRegistration.
-	CancelRequestID string
+	// The fields from XMLSignature on are those every request reads; they
+	// are last, next to VENState's Contact (see VENState).
 }
 
 // Queued is one entry of a VEN's poll queue.
