@@ -28,6 +28,9 @@ type decoder struct {
 	intervals []ReportInterval
 	payloads  []ReportPayload
 	shared    map[string]string
+	// messageOnly is set by Unmarshal, which returns the message alone:
+	// the envelope's attributes (SignedObjectID) are not decoded.
+	messageOnly bool
 }
 
 // start is a start element as the decode methods see it: its name, with the
@@ -49,6 +52,7 @@ func getDecoder() *decoder { return decoderPool.Get().(*decoder) }
 // output.
 func putDecoder(d *decoder) {
 	d.r.Release()
+	d.messageOnly = false
 	if cap(d.scratch) > maxPooled {
 		d.scratch = nil
 	}

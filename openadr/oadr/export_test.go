@@ -15,7 +15,11 @@ func UnmarshalPayloadEncodingXML(data []byte) (*Payload, error) {
 	d := getDecoder()
 	defer putDecoder(d)
 	d.r.ResetEncodingXML(data)
-	return d.document()
+	p := new(Payload)
+	if err := d.document(p); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // UnmarshalPayloadScanned decodes data with the scanner alone; scanned is
@@ -24,7 +28,10 @@ func UnmarshalPayloadScanned(data []byte) (p *Payload, err error, scanned bool) 
 	d := getDecoder()
 	defer putDecoder(d)
 	d.r.Reset(data)
-	p, err = d.document()
+	p = new(Payload)
+	if err = d.document(p); err != nil {
+		p = nil
+	}
 	return p, err, !d.r.GaveUp()
 }
 

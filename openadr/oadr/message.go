@@ -57,7 +57,11 @@ func DecodePayload(r io.Reader) (*Payload, error) {
 	if err != nil {
 		return nil, toDecodeError(xml.Name{}, err)
 	}
-	return d.unmarshal(data)
+	p := new(Payload)
+	if err := d.unmarshal(data, p); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // MaxDocumentSize is the most Decode and DecodePayload read: no OpenADR
@@ -95,8 +99,11 @@ func readAll(r io.Reader, buf []byte) ([]byte, error) {
 
 // Unmarshal is Decode for a document held in memory.
 func Unmarshal(data []byte) (Message, error) {
-	p, err := UnmarshalPayload(data)
-	if err != nil {
+	d := getDecoder()
+	defer putDecoder(d)
+	d.messageOnly = true
+	var p Payload // on the stack: only the message is kept
+	if err := d.unmarshal(data, &p); err != nil {
 		return nil, err
 	}
 	return p.Message, nil
@@ -106,52 +113,57 @@ func Unmarshal(data []byte) (Message, error) {
 func UnmarshalPayload(data []byte) (*Payload, error) {
 	d := getDecoder()
 	defer putDecoder(d)
-	return d.unmarshal(data)
+	p := new(Payload)
+	if err := d.unmarshal(data, p); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
-// unmarshal decodes data with the scanner, and again with encoding/xml if
-// the scanner gave up.
-func (d *decoder) unmarshal(data []byte) (*Payload, error) {
+// unmarshal decodes data into p with the scanner, and again with
+// encoding/xml if the scanner gave up.
+func (d *decoder) unmarshal(data []byte, p *Payload) error {
 	d.r.Reset(data)
-	p, err := d.document()
+	err := d.document(p)
 	if d.r.GaveUp() {
 		d.r.ResetEncodingXML(data)
-		p, err = d.document()
+		*p = Payload{}
+		err = d.document(p)
 	}
-	return p, err
+	return err
 }
 
 // document decodes the root element and checks that nothing but white
 // space, comments and processing instructions follows it.
-func (d *decoder) document() (*Payload, error) {
-	p, err := d.payload()
-	if err != nil {
-		return nil, err
+func (d *decoder) document(p *Payload) error {
+	if err := d.payload(p); err != nil {
+		return err
 	}
 	more, err := d.r.Trailing()
 	if err == nil && more {
 		err = fmt.Errorf("%w: content after the root element", ErrMalformed)
 	}
 	if err != nil {
-		return nil, toDecodeError(xml.Name{}, readError(err))
+		return toDecodeError(xml.Name{}, readError(err))
 	}
-	return p, nil
+	return nil
 }
 
 // payload decodes the root element.
-func (d *decoder) payload() (*Payload, error) {
+func (d *decoder) payload(p *Payload) error {
 	root, err := d.root()
 	if err != nil {
-		return nil, toDecodeError(xml.Name{}, err)
+		return toDecodeError(xml.Name{}, err)
 	}
 	if root.Name == oadrN("oadrPayload") {
-		return d.envelope()
+		return d.envelope(p)
 	}
 	msg, err := d.message(root)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return &Payload{Message: msg, Bare: true}, nil
+	*p = Payload{Message: msg, Bare: true}
+	return nil
 }
 
 // root returns the document element, skipping the prolog.
@@ -177,8 +189,7 @@ func (d *decoder) root() (start, error) {
 }
 
 // envelope decodes oadrPayload > [ds:Signature] > oadrSignedObject > message.
-func (d *decoder) envelope() (*Payload, error) {
-	p := &Payload{}
+func (d *decoder) envelope(p *Payload) error {
 	var msgErr error
 	seenObject := false
 	err := d.children(func(se start) error {
@@ -191,7 +202,7 @@ func (d *decoder) envelope() (*Payload, error) {
 				return fmt.Errorf("%w: more than one oadrSignedObject", ErrMalformed)
 			}
 			seenObject = true
-			for _, a := range d.attributes() {
+			for _, a := range d.envelopeAttributes() {
 				if a.Name.Local == "Id" && (a.Name.Space == NamespaceOADR || a.Name.Space == "") {
 					p.SignedObjectID = a.Value
 				}
@@ -207,19 +218,28 @@ func (d *decoder) envelope() (*Payload, error) {
 		return d.skip()
 	})
 	if msgErr != nil {
-		return nil, msgErr
+		return msgErr
 	}
 	root := oadrN("oadrPayload")
 	if err != nil {
-		return nil, toDecodeError(root, err)
+		return toDecodeError(root, err)
 	}
 	if !seenObject {
-		return nil, toDecodeError(root, missing("oadrSignedObject"))
+		return toDecodeError(root, missing("oadrSignedObject"))
 	}
 	if p.Message == nil {
-		return nil, toDecodeError(root, at("oadrSignedObject", fmt.Errorf("%w: no message", ErrMissingElement)))
+		return toDecodeError(root, at("oadrSignedObject", fmt.Errorf("%w: no message", ErrMissingElement)))
 	}
-	return p, nil
+	return nil
+}
+
+// envelopeAttributes returns the attributes of oadrSignedObject, none when
+// only the message is wanted.
+func (d *decoder) envelopeAttributes() []xml.Attr {
+	if d.messageOnly {
+		return nil
+	}
+	return d.attributes()
 }
 
 // message decodes the message element se. Errors are *DecodeError.

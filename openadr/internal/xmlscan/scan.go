@@ -558,7 +558,13 @@ func (s *scanner) appendAttrs(dst []xml.Attr) []xml.Attr {
 			n.Space = s.prefixSpace(a.name0, a.colon)
 			n.Local = s.internLocal(buf[a.colon+1 : a.name1])
 		}
-		dst = append(dst, xml.Attr{Name: n, Value: string(appendDecoded(nil, buf[a.val0:a.val1]))})
+		var value string
+		if raw := buf[a.val0:a.val1]; a.plain {
+			value = string(raw)
+		} else {
+			value = string(appendDecoded(nil, raw))
+		}
+		dst = append(dst, xml.Attr{Name: n, Value: value})
 	}
 	return dst
 }
