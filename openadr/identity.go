@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gridwire/gridwire/energy"
@@ -137,6 +138,40 @@ func checkCaller(c Caller, reg *Registration) error {
 	return nil
 }
 
+// venUpdate is one updateVEN call as a Store callback: the checks and the
+// bookkeeping around the caller's fn. It is pooled with its callback made
+// once, so that a request does not allocate a closure and the variables it
+// sets (Store.Update does not keep fn once it has returned).
+type venUpdate struct {
+	v        *VTN
+	fp       string // the caller's, for checkCaller
+	unsigned bool
+	fn       func(*VENState) error
+	// back and since are what fn found: a VEN reported silent, heard from
+	// again, and its last contact before this request.
+	back  bool
+	since time.Time
+	apply func(*VENState) error // u.run, made once
+}
+
+var venUpdates = sync.Pool{New: func() any {
+	u := new(venUpdate)
+	u.apply = u.run
+	return u
+}}
+
+func (u *venUpdate) run(st *VENState) error {
+	if err := checkCaller(Caller{Fingerprint: u.fp, unsigned: u.unsigned}, &st.Registration); err != nil {
+		return err
+	}
+	u.back, u.since = st.Contact.Silent, lastContact(st) // before fn re-registers
+	if err := u.fn(st); err != nil {
+		return err
+	}
+	u.v.recordContact(st)
+	return nil
+}
+
 // updateVEN is the one place a venID taken from a message is trusted: it
 // checks that the VEN is registered and that the caller may speak for it,
 // then runs fn on the VEN's state inside a Store update. A request that fn
@@ -145,24 +180,12 @@ func (v *VTN) updateVEN(ctx context.Context, c Caller, venID string, fn func(*VE
 	if venID == "" {
 		return Reject(oadr.CodeInvalidID, "venID is required")
 	}
-	var (
-		back  bool
-		since time.Time
-	)
-	// The closure escapes to the Store: it captures only what checkCaller
-	// reads, not the whole Caller, to keep the per-request allocation small.
-	fp, unsigned := c.Fingerprint, c.unsigned
-	err := v.store.Update(ctx, venID, func(st *VENState) error {
-		if err := checkCaller(Caller{Fingerprint: fp, unsigned: unsigned}, &st.Registration); err != nil {
-			return err
-		}
-		back, since = st.Contact.Silent, lastContact(st) // before fn re-registers
-		if err := fn(st); err != nil {
-			return err
-		}
-		v.recordContact(st)
-		return nil
-	})
+	u := venUpdates.Get().(*venUpdate)
+	u.v, u.fp, u.unsigned, u.fn = v, c.Fingerprint, c.unsigned, fn
+	err := v.store.Update(ctx, venID, u.apply)
+	back, since := u.back, u.since
+	*u = venUpdate{apply: u.apply} // keep nothing of this request
+	venUpdates.Put(u)
 	if err == nil && back {
 		v.notifyLiveness(ctx, LivenessChange{VenID: venID, LastContact: since})
 	}

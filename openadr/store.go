@@ -21,7 +21,8 @@ type Store interface {
 	// ErrDuplicateVEN when st.Registration.VenID is already stored.
 	Create(ctx context.Context, st *VENState) error
 	// View calls fn with the state of venID for reading; fn must not keep
-	// or change it. It fails with an error wrapping ErrUnknownVEN when the
+	// or change it. View and Update call fn before they return and never
+	// after, and do not keep it (the VTN reuses its callbacks). It fails with an error wrapping ErrUnknownVEN when the
 	// VEN is not stored.
 	View(ctx context.Context, venID string, fn func(*VENState) error) error
 	// Update calls fn with the state of venID and saves what fn leaves,

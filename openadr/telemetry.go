@@ -134,6 +134,7 @@ func (v *VTN) updateReport(ctx context.Context, c Caller, m *oadr.UpdateReport) 
 	var out struct {
 		ms     []Measurement
 		unkept int
+		answer oadr.UpdatedReport // the answer, in the same allocation
 	}
 	hook := v.hooks.telemetry
 	err := v.updateVEN(ctx, c, m.VenID, func(st *VENState) error {
@@ -177,7 +178,8 @@ func (v *VTN) updateReport(ctx context.Context, c Caller, m *oadr.UpdateReport) 
 	if hook != nil && len(out.ms) > 0 {
 		hook(ctx, m.VenID, out.ms)
 	}
-	return &oadr.UpdatedReport{Response: oadr.OK(m.RequestID), VenID: m.VenID}, nil
+	out.answer = oadr.UpdatedReport{Response: oadr.OK(m.RequestID), VenID: m.VenID}
+	return &out.answer, nil
 }
 
 // payloads counts the payloads of reports.

@@ -5,11 +5,13 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -155,23 +157,23 @@ func (v *VTN) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "OpenADR services accept POST only", http.StatusMethodNotAllowed)
 		return
 	}
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer putBuffer(buf)
-	buf.Reset()
+	in := inPool.Get().(*request)
+	defer in.put()
 	if r.ContentLength > v.maxBody {
 		v.tooLarge(w)
 		return
 	}
-	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, v.maxBody)); err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			v.tooLarge(w)
-			return
-		}
+	body, err := in.read(r.Body, v.maxBody)
+	switch {
+	case errors.Is(err, errTooLarge):
+		v.tooLarge(w)
+		return
+	case err != nil:
 		v.log.DebugContext(r.Context(), "openadr: reading request body", "service", svc, "err", err)
 		v.write(w, http.StatusBadRequest, oadr.NewResponse(oadr.CodeBadRequest, "request body could not be read", ""))
 		return
 	}
-	answer, undo := v.handle(r.Context(), svc, identify(r), buf.Bytes())
+	answer, undo := v.handle(r.Context(), svc, identify(r), body)
 	if err := v.write(w, http.StatusOK, answer); err != nil && undo != nil {
 		// The VEN never got the message it was handed; it stays first in
 		// its queue for the next poll.
@@ -342,7 +344,7 @@ func (v *VTN) write(w http.ResponseWriter, status int, msg oadr.Message) error {
 	h := w.Header()
 	h["Content-Type"] = contentType
 	// An explicit length spares small VEN HTTP stacks a chunked answer.
-	h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	h["Content-Length"] = contentLength(len(b))
 	w.WriteHeader(status)
 	if _, err := w.Write(b); err != nil {
 		return err
@@ -357,6 +359,24 @@ func (v *VTN) write(w http.ResponseWriter, status int, msg oadr.Message) error {
 
 var contentType = []string{"application/xml"}
 
+// contentLengths holds the Content-Length header values of the answer sizes
+// met so far, up to 8 KiB (acks and most event lists), each made once: a VTN
+// answers many polls of the same few sizes, and the header value is shared
+// read-only, as contentType is.
+var contentLengths [8 << 10]atomic.Pointer[[]string]
+
+func contentLength(n int) []string {
+	if n >= len(contentLengths) {
+		return []string{strconv.Itoa(n)}
+	}
+	if v := contentLengths[n].Load(); v != nil {
+		return *v
+	}
+	v := []string{strconv.Itoa(n)}
+	contentLengths[n].Store(&v)
+	return v
+}
+
 func (v *VTN) tooLarge(w http.ResponseWriter) {
 	// The body was not read to its end, so the connection cannot be reused.
 	w.Header().Set("Connection", "close")
@@ -364,16 +384,42 @@ func (v *VTN) tooLarge(w http.ResponseWriter) {
 }
 
 var (
-	bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	inPool  = sync.Pool{New: func() any { return new(request) }}
 	outPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 )
 
 // maxPooled keeps one huge request from pinning its buffer for good.
 const maxPooled = 64 << 10
 
-func putBuffer(b *bytes.Buffer) {
-	if b.Cap() <= maxPooled {
-		bufPool.Put(b)
+// request is a pooled buffer for a request body, with the reader that
+// bounds it: pooled together, reading a body allocates nothing (where
+// http.MaxBytesReader would allocate its reader for every request).
+type request struct {
+	buf   bytes.Buffer
+	limit io.LimitedReader
+}
+
+var errTooLarge = errors.New("request body over the VTN's limit")
+
+// read reads body whole, or fails with errTooLarge once it is longer than
+// max. The bytes are good until put.
+func (in *request) read(body io.Reader, max int64) ([]byte, error) {
+	in.buf.Reset()
+	in.limit = io.LimitedReader{R: body, N: max + 1}
+	_, err := in.buf.ReadFrom(&in.limit)
+	in.limit.R = nil
+	switch {
+	case err != nil:
+		return nil, err
+	case int64(in.buf.Len()) > max:
+		return nil, errTooLarge
+	}
+	return in.buf.Bytes(), nil
+}
+
+func (in *request) put() {
+	if in.buf.Cap() <= maxPooled {
+		inPool.Put(in)
 	}
 }
 
