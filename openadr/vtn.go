@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -405,7 +406,11 @@ var errTooLarge = errors.New("request body over the VTN's limit")
 // max. The bytes are good until put.
 func (in *request) read(body io.Reader, max int64) ([]byte, error) {
 	in.buf.Reset()
-	in.limit = io.LimitedReader{R: body, N: max + 1}
+	n := max
+	if n < math.MaxInt64 {
+		n++ // one byte more than allowed tells a body over the limit
+	}
+	in.limit = io.LimitedReader{R: body, N: n}
 	_, err := in.buf.ReadFrom(&in.limit)
 	in.limit.R = nil
 	switch {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -98,6 +99,16 @@ func TestHTTPLayer(t *testing.T) {
 			m, err := oadr.Unmarshal(rec.Body.Bytes())
 			require.NoError(t, err)
 			assert.Equal(t, oadr.CodeEntityTooLarge, code(t, m))
+		}
+	})
+	t.Run("body at exactly the limit, and no limit to speak of", func(t *testing.T) {
+		for _, limit := range []int64{int64(len(poll)), math.MaxInt64} {
+			v, _ := newVTN(t, WithMaxBodyBytes(limit))
+			status, body := serve(t, v, httptest.NewRequest(http.MethodPost, PathPrefix+"OadrPoll", bytes.NewReader(poll)))
+			require.Equal(t, http.StatusOK, status, limit)
+			m, err := oadr.Unmarshal(body)
+			require.NoError(t, err)
+			assert.Equal(t, oadr.CodeInvalidID, code(t, m), "unknown venID X, limit %d", limit)
 		}
 	})
 	t.Run("unreadable body", func(t *testing.T) {
