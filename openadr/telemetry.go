@@ -269,6 +269,17 @@ func (d *descriptions) index() {
 // points the VEN never described are measured too (QuantityOther, raw
 // value): OpenLEADR's VEN may report rIDs of an earlier registration.
 func (st *VENState) measure(r *oadr.Report, descs *descriptions, now time.Time, fn func(Measurement)) {
+	// The strings a measurement keeps are the VEN's own where it has them
+	// (its offer, its report requests), not the ones just decoded: a
+	// latest value then holds no memory of the report it came in, and a
+	// VTN of many VENs has fewer objects for the collector to visit.
+	specifierID, requestID := r.ReportSpecifierID, r.ReportRequestID
+	if o := st.offered(specifierID); o != nil {
+		specifierID = o.ReportSpecifierID
+	}
+	if q := st.request(requestID); q != nil {
+		requestID = q.Request.ReportRequestID
+	}
 	fallback := r.Start
 	if fallback.IsZero() {
 		fallback = r.CreatedDateTime
@@ -287,14 +298,15 @@ func (st *VENState) measure(r *oadr.Report, descs *descriptions, now time.Time, 
 			m := Measurement{
 				VenID:             st.Registration.VenID,
 				RID:               p.RID,
-				ReportSpecifierID: r.ReportSpecifierID,
-				ReportRequestID:   r.ReportRequestID,
+				ReportSpecifierID: specifierID,
+				ReportRequestID:   requestID,
 				MeasuredAt:        at,
 				ReceivedAt:        now,
 				DataQuality:       p.DataQuality,
 			}
 			d := descs.find(r.ReportSpecifierID, p.RID)
 			if d != nil {
+				m.RID = d.RID // the same, shared with the offer
 				m.ReportType = d.ReportType
 				if d.DataSource != nil && len(d.DataSource.ResourceIDs) > 0 {
 					m.ResourceID = d.DataSource.ResourceIDs[0]

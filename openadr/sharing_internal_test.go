@@ -3,7 +3,10 @@ package openadr
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -71,4 +74,42 @@ func TestOfferedReportsAreCopies(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, want, again[0].Descriptions[0].RID, id)
 	}
+}
+
+// TestMeasurementsKeepTheVENsStrings: a latest value holds the strings of
+// the VEN's offer and report requests, not those of the report it came in.
+func TestMeasurementsKeepTheVENsStrings(t *testing.T) {
+	offer := offered(t)
+	desc := offer[0].Descriptions[0]
+	st := &VENState{
+		Registration:   Registration{VenID: "VEN"},
+		Reports:        offer,
+		ReportRequests: []ReportRequestState{{Request: ReportRequest{ReportRequestID: "RR_1"}}},
+	}
+	fresh := strings.Clone // as the decoder makes them, each report anew
+	r := &oadr.Report{
+		ReportSpecifierID: fresh(offer[0].ReportSpecifierID),
+		ReportRequestID:   fresh("RR_1"),
+		Intervals: []oadr.ReportInterval{{
+			Start:    time.Date(2026, 12, 3, 6, 0, 0, 0, time.UTC),
+			Payloads: []oadr.ReportPayload{{RID: fresh(desc.RID), Value: 1}},
+		}},
+	}
+	descs := newDescriptions(st.Reports)
+	var got []Measurement
+	st.measure(r, &descs, time.Now(), func(m Measurement) { got = append(got, m) })
+	require.Len(t, got, 1)
+	m := got[0]
+	assert.Equal(t, desc.RID, m.RID)
+	assert.Same(t, unsafe.StringData(desc.RID), unsafe.StringData(m.RID), "RID")
+	assert.Same(t, unsafe.StringData(offer[0].ReportSpecifierID), unsafe.StringData(m.ReportSpecifierID), "ReportSpecifierID")
+	assert.Same(t, unsafe.StringData(st.ReportRequests[0].Request.ReportRequestID), unsafe.StringData(m.ReportRequestID), "ReportRequestID")
+
+	// A report the VEN never offered keeps its own strings.
+	r.ReportSpecifierID, r.ReportRequestID = "OTHER", "RR_OTHER"
+	got = nil
+	st.measure(r, &descs, time.Now(), func(m Measurement) { got = append(got, m) })
+	require.Len(t, got, 1)
+	assert.Equal(t, "OTHER", got[0].ReportSpecifierID)
+	assert.Equal(t, "RR_OTHER", got[0].ReportRequestID)
 }
