@@ -102,7 +102,7 @@ func TestPollCache(t *testing.T) {
 	assert.Equal(t, venID, cached)
 	assert.Equal(t, "oadrResponse", sendRaw(t, v, oadr.ServiceOadrPoll, body).MessageName())
 	again, _ := v.polls.GetBytes(body)
-	assert.Equal(t, unsafe.StringData(cached), unsafe.StringData(again), "the poll was decoded again")
+	assert.True(t, unsafe.StringData(cached) == unsafe.StringData(again), "the poll was decoded again")
 
 	// Only polls, only at OadrPoll; the cached poll still gets 459 elsewhere
 	// and 452 once the VEN is gone.

@@ -379,7 +379,7 @@ func (v *VTN) OfferedReports(ctx context.Context, venID string) ([]oadr.Report, 
 	err := v.store.View(ctx, venID, func(st *VENState) error {
 		out = slices.Clone(st.Reports)
 		for i := range out {
-			out[i].Descriptions = slices.Clone(out[i].Descriptions)
+			out[i].Descriptions = cloneDescriptions(out[i].Descriptions)
 		}
 		return nil
 	})

@@ -3,6 +3,7 @@ package openadr
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -67,12 +68,18 @@ func TestOfferedReportsAreCopies(t *testing.T) {
 	}
 	got, err := v.OfferedReports(ctx, "VEN_A")
 	require.NoError(t, err)
-	want := got[0].Descriptions[0].RID
-	got[0].Descriptions[0].RID = "changed"
+	want := offered(t) // what both VENs offered, decoded apart
+	d := &got[0].Descriptions[0]
+	require.NotNil(t, d.ItemBase, "the sample's first data point has a unit")
+	d.RID = "changed"
+	d.ItemBase.Units = "changed"
+	if d.DataSource != nil && len(d.DataSource.ResourceIDs) > 0 {
+		d.DataSource.ResourceIDs[0] = "changed"
+	}
 	for _, id := range []string{"VEN_A", "VEN_B"} {
 		again, err := v.OfferedReports(ctx, id)
 		require.NoError(t, err)
-		assert.Equal(t, want, again[0].Descriptions[0].RID, id)
+		assert.Equal(t, want, again, id)
 	}
 }
 
@@ -112,4 +119,69 @@ func TestMeasurementsKeepTheVENsStrings(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.Equal(t, "OTHER", got[0].ReportSpecifierID)
 	assert.Equal(t, "RR_OTHER", got[0].ReportRequestID)
+}
+
+// TestCloneDescriptionsSharesNothing fills every field of a description,
+// however deep, and checks that the clone shares no pointer or slice with
+// it: a field added to oadr later that cloneDescriptions misses fails here.
+func TestCloneDescriptionsSharesNothing(t *testing.T) {
+	var d oadr.ReportDescription
+	fill(reflect.ValueOf(&d).Elem())
+	clone := cloneDescriptions([]oadr.ReportDescription{d})
+	require.Len(t, clone, 1)
+	assert.Equal(t, d, clone[0])
+	assertNoSharing(t, reflect.ValueOf(d), reflect.ValueOf(clone[0]), "ReportDescription")
+}
+
+// fill sets every field reachable from v: one element in each slice, a
+// value behind each pointer.
+func fill(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(v.Elem())
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		fill(v.Index(0))
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fill(v.Field(i))
+			}
+		}
+	case reflect.String:
+		v.SetString("x")
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(1)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(1)
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(1)
+	}
+}
+
+func assertNoSharing(t *testing.T, a, b reflect.Value, path string) {
+	t.Helper()
+	switch a.Kind() {
+	case reflect.Pointer:
+		if !a.IsNil() {
+			assert.NotEqual(t, a.Pointer(), b.Pointer(), "%s is shared", path)
+			assertNoSharing(t, a.Elem(), b.Elem(), path)
+		}
+	case reflect.Slice:
+		if a.Len() > 0 {
+			assert.NotEqual(t, a.Pointer(), b.Pointer(), "%s is shared", path)
+		}
+		for i := range a.Len() {
+			assertNoSharing(t, a.Index(i), b.Index(i), path+"[]")
+		}
+	case reflect.Struct:
+		for i := range a.NumField() {
+			if a.Type().Field(i).IsExported() {
+				assertNoSharing(t, a.Field(i), b.Field(i), path+"."+a.Type().Field(i).Name)
+			}
+		}
+	}
 }

@@ -15,14 +15,17 @@ import (
 //
 // The VTN never calls a hook or another Store method from inside fn, and its
 // functions do no I/O, so an implementation may hold a lock (or a transaction)
-// for the duration of fn.
+// for the duration of fn. In turn, View and Update call fn only before they
+// return (once, or again on a retry) and keep no reference to it: the VTN
+// reuses its callbacks from one request to the next, so a store that ran fn
+// later (a write-behind queue, a goroutine left behind on a timeout) would
+// change another request's state.
 type Store interface {
 	// Create stores the state of a new VEN. It fails with an error wrapping
 	// ErrDuplicateVEN when st.Registration.VenID is already stored.
 	Create(ctx context.Context, st *VENState) error
 	// View calls fn with the state of venID for reading; fn must not keep
-	// or change it. View and Update call fn before they return and never
-	// after, and do not keep it (the VTN reuses its callbacks). It fails with an error wrapping ErrUnknownVEN when the
+	// or change it. It fails with an error wrapping ErrUnknownVEN when the
 	// VEN is not stored.
 	View(ctx context.Context, venID string, fn func(*VENState) error) error
 	// Update calls fn with the state of venID and saves what fn leaves,

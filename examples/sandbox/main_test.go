@@ -96,10 +96,11 @@ func checkVolue(t *testing.T, res outcome) {
 // it falls, but its looks run in real time and a busy machine can make one
 // late, so a reading is held to the highest limit of the controlStep before
 // it (one step of lag). A session's limit can only be set once the session
-// has started (OCPP's transaction profile), so a car that began drawing
-// within the last controlStep is left out of its first step's readings, as
-// the controller's doc says; from then on it counts. And the limit did
-// bind.
+// has started (OCPP's transaction profile), so a charger whose session
+// began within the last controlStep is left out of its first step's
+// readings, as the controller's doc says; from then on it counts (a car
+// that paused and resumed, or a charger shared down to 0 A and back, always
+// counts). And the limit did bind.
 func checkOSCP(t *testing.T, res outcome) {
 	t.Helper()
 	limited := 0
@@ -115,7 +116,7 @@ func checkOSCP(t *testing.T, res outcome) {
 				allowed = max(allowed, res.Samples[j].Capacity)
 			}
 			for k, c := range res.Samples[j].Chargers {
-				starting[k] = starting[k] || c.Current == 0
+				starting[k] = starting[k] || !c.Session
 			}
 		}
 		drawn := smp.drawn()

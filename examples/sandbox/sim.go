@@ -69,6 +69,9 @@ type chargerSample struct {
 	Power   energy.Watts
 	Current energy.Amperes
 	Limit   energy.Amperes
+	// Session is set while a charging session is on (the car charging, or
+	// paused by itself or by the limit).
+	Session bool
 }
 
 // Grid is the site's grid power, positive importing: the house, the cars,
@@ -172,7 +175,8 @@ func readMeters(ctx context.Context, s *site, now time.Time) (sample, error) {
 		if err != nil {
 			return smp, fmt.Errorf("reading charger %s: %w", c.Name, err)
 		}
-		cs := chargerSample{Power: st.Power, Limit: st.CurrentLimit}
+		cs := chargerSample{Power: st.Power, Limit: st.CurrentLimit,
+			Session: st.State == energy.ChargerCharging || st.State == energy.ChargerSuspended}
 		if st.State == energy.ChargerCharging {
 			cs.Current = energy.Amperes(float64(st.Power) / balanztest.Voltage / carPhases)
 		}
