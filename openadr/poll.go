@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
@@ -100,45 +99,21 @@ func (v *VTN) requeue(ctx context.Context, c Caller, venID string, q Queued) {
 	v.log.InfoContext(ctx, "openadr: a poll answer was lost; queued again", "venID", logID(venID), "message", q.Name())
 }
 
-// decode decodes a request body; polls come from the poll cache when they
-// can.
+// decode decodes a request body; polls that fit a poll template
+// (polltemplate.go) are read without decoding.
 func (v *VTN) decode(svc oadr.ServiceName, body []byte) (oadr.Message, error) {
-	cacheable := svc == oadr.ServiceOadrPoll && len(body) <= pollCacheBody
-	if cacheable {
-		if venID, ok := v.polls.GetBytes(body); ok {
+	isPoll := svc == oadr.ServiceOadrPoll
+	if isPoll {
+		if venID, ok := v.polls.match(body); ok {
 			return &oadr.Poll{VenID: venID}, nil
 		}
 	}
 	msg, err := oadr.Unmarshal(body)
-	if p, ok := msg.(*oadr.Poll); ok && err == nil && cacheable {
-		key := string(body)
-		venID := p.VenID
-		if i := strings.Index(key, venID); i >= 0 {
-			venID = key[i : i+len(venID)] // the same bytes, in the key's memory
-		}
-		v.polls.Put(key, venID)
+	if p, ok := msg.(*oadr.Poll); ok && err == nil && isPoll {
+		v.polls.learn(body, p.VenID)
 	}
 	return msg, err
 }
-
-// The poll cache (VTN.polls) remembers the decoding of oadrPoll bodies. A
-// VEN's polls are byte-for-byte the same (oadrPoll carries nothing but the
-// venID), polls are most of a VTN's traffic, and decoding is a large part
-// of the cost of answering one, so each distinct body is decoded once.
-// Decoding is a pure function of the bytes, so the cache keeps just the
-// venID, and where the body holds it as it is, in the body's own memory: a
-// cached poll then reads the map and the body it has just compared, which
-// matters among 100,000 VENs, where each other place read is a cache miss.
-//
-// It holds one body per VEN the VTN may register (WithMaxVENs), a few
-// hundred bytes each: a smaller cache would miss on every poll of a fleet
-// larger than it, whatever the eviction. Bodies that are not any VEN's
-// (a client making up venIDs) take the room of real ones at random, which
-// costs those VENs one decoding each.
-const (
-	pollCacheMin  = 1024 // distinct bodies at least; one per VEN in practice
-	pollCacheBody = 2048 // larger bodies are not polls worth remembering
-)
 
 // putBack puts q back first in the queue and forgets its delivery. An event
 // notice is not put back when another is queued already: that one builds

@@ -46,7 +46,7 @@ type VTN struct {
 	delivery      ReportRequestDelivery
 	hooks         hooks
 	profiles      []oadr.Profile
-	polls         *randcache.Cache[string]                   // the poll cache (poll.go): body → venID
+	polls         pollTemplates                              // polltemplate.go
 	offers        *randcache.Cache[[]oadr.ReportDescription] // the offer cache (offers.go)
 	answers       answerSignal
 	// provisioned are the WithVENFingerprint pairs as given; allowed maps
@@ -129,7 +129,6 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 	if v.log == nil {
 		v.log = slog.New(slog.DiscardHandler)
 	}
-	v.polls = randcache.New[string](max(pollCacheMin, v.maxVENs))
 	v.offers = randcache.New[[]oadr.ReportDescription](offerCacheLen)
 	return v, nil
 }
