@@ -131,6 +131,7 @@ type pollServer struct {
 	url  *url.URL
 	w    pollWriter
 	body bytes.Reader
+	in   []byte // the request as read from the connection
 }
 
 func newPollServer(h http.Handler) *pollServer {
@@ -140,7 +141,13 @@ func newPollServer(h http.Handler) *pollServer {
 // poll posts body and returns the answer, which is good until the next
 // poll.
 func (s *pollServer) poll(body []byte) []byte {
-	s.body.Reset(body)
+	// A server reads the request from its connection into its own buffer,
+	// which the handler then reads: a copy, so that the body is in the
+	// CPU's cache as it is when it has just arrived (the benchmark's own
+	// bodies of 100,000 VENs are not), for the VTN and the bare handler
+	// alike.
+	s.in = append(s.in[:0], body...)
+	s.body.Reset(s.in)
 	req := &http.Request{
 		Method: http.MethodPost, URL: s.url, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		Header: http.Header{}, Body: io.NopCloser(&s.body), ContentLength: int64(len(body)),
