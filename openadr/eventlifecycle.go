@@ -197,14 +197,7 @@ func cloneSignals(ss []Signal) []Signal {
 	out := slices.Clone(ss)
 	for i := range out {
 		out[i].Intervals = slices.Clone(out[i].Intervals)
-		if out[i].Item != nil {
-			item := *out[i].Item
-			if item.PowerAttributes != nil {
-				pa := *item.PowerAttributes
-				item.PowerAttributes = &pa
-			}
-			out[i].Item = &item
-		}
+		out[i].Item = cloneItem(out[i].Item)
 	}
 	return out
 }

@@ -3,7 +3,6 @@ package openadr
 import (
 	"encoding/json"
 	"reflect"
-	"slices"
 
 	"github.com/gridwire/gridwire/openadr/internal/randcache"
 	"github.com/gridwire/gridwire/openadr/oadr"
@@ -46,53 +45,4 @@ func shareOffer(cache *randcache.Cache[[]oadr.ReportDescription], reports []oadr
 		}
 		cache.Put(key, descs)
 	}
-}
-
-// cloneDescriptions returns a copy of descs that shares no memory with it
-// that a caller could change: every pointer and slice is copied too.
-func cloneDescriptions(descs []oadr.ReportDescription) []oadr.ReportDescription {
-	out := slices.Clone(descs)
-	for i := range out {
-		d := &out[i]
-		d.ReportSubject = cloneTarget(d.ReportSubject)
-		d.DataSource = cloneTarget(d.DataSource)
-		if d.ItemBase != nil {
-			ib := *d.ItemBase
-			if ib.PowerAttributes != nil {
-				pa := *ib.PowerAttributes
-				ib.PowerAttributes = &pa
-			}
-			d.ItemBase = &ib
-		}
-		if d.SamplingRate != nil {
-			sr := *d.SamplingRate
-			d.SamplingRate = &sr
-		}
-	}
-	return out
-}
-
-func cloneTarget(t *oadr.Target) *oadr.Target {
-	if t == nil {
-		return nil
-	}
-	c := *t
-	for _, list := range []*[]string{
-		&c.AggregatedPnodes, &c.EndDeviceAssets, &c.MeterAssets, &c.Pnodes, &c.ServiceDeliveryPoints,
-		&c.GroupIDs, &c.GroupNames, &c.ResourceIDs, &c.VenIDs, &c.PartyIDs,
-	} {
-		*list = slices.Clone(*list)
-	}
-	c.ServiceAreas = cloneFeatures(c.ServiceAreas)
-	c.ServiceLocations = cloneFeatures(c.ServiceLocations)
-	c.TransportInterfaces = slices.Clone(c.TransportInterfaces)
-	return &c
-}
-
-func cloneFeatures(fs []oadr.FeatureCollection) []oadr.FeatureCollection {
-	out := slices.Clone(fs)
-	for i := range out {
-		out[i].PosList = slices.Clone(out[i].PosList)
-	}
-	return out
 }
