@@ -1,11 +1,9 @@
 package balanz_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,24 +16,8 @@ import (
 	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/internal/ocppj"
+	"github.com/gridwire/gridwire/internal/syncbuf"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // With the server gone for good, the client keeps redialling with waits
 // that double up to the cap, each jittered by ±50 %, and logs without the
@@ -43,7 +25,7 @@ func (s *syncBuffer) String() string {
 func TestReconnectBackoff(t *testing.T) {
 	clk := clock.NewFake(t0)
 	srv := balanztest.NewServer(balanztest.WithClock(clk))
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, err := srv.Client(ctx(t), balanz.WithReconnect(100*time.Millisecond, 400*time.Millisecond), balanz.WithLogger(logger))
 	require.NoError(t, err)

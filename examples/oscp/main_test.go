@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/gridwire/gridwire/internal/syncbuf"
 	"github.com/gridwire/gridwire/oscp/oscptest"
 )
 
@@ -20,24 +20,6 @@ func TestMain(m *testing.M) {
 }
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-
-// syncBuffer is a bytes.Buffer safe for the CO endpoint's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func TestSimTables(t *testing.T) {
 	var out, errs bytes.Buffer
@@ -52,7 +34,7 @@ func TestSimTables(t *testing.T) {
 }
 
 func TestSimCO(t *testing.T) {
-	out := &syncBuffer{}
+	out := &syncbuf.Buffer{}
 	var errs bytes.Buffer
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan int, 1)

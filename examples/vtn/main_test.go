@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/examples/internal/cli"
+	"github.com/gridwire/gridwire/internal/syncbuf"
 	"github.com/gridwire/gridwire/openadr"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/ven"
@@ -82,7 +82,7 @@ func TestRunStopsOnInterrupt(t *testing.T) {
 func TestRunStopsOnSIGTERM(t *testing.T) {
 	ctx, stop := cli.SignalContext(context.Background())
 	defer stop()
-	var out syncBuffer
+	var out syncbuf.Buffer
 	var errs bytes.Buffer
 	done := make(chan int, 1)
 	go func() {
@@ -98,29 +98,11 @@ func TestRunStopsOnSIGTERM(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // OpenLEADR's VEN, replayed from its wire capture (openadr/testdata), with
 // -event: registration, the event queued, telemetry requested and printed
 // as one line, in the -tz time zone.
 func TestWithOpenLEADRCapture(t *testing.T) {
-	var out syncBuffer
+	var out syncbuf.Buffer
 	sydney, err := time.LoadLocation("Australia/Sydney")
 	require.NoError(t, err)
 	vtn, err := newVTN(config{vtnID: "VTN_GRIDWIRE", poll: 2 * time.Second, granularity: 10 * time.Second, event: true, tz: sydney},
@@ -199,7 +181,7 @@ func TestChargeThenDischarge(t *testing.T) {
 // each of its reports is one line, with the capacity its energy.Battery
 // works out.
 func TestEventThroughBattery(t *testing.T) {
-	var out syncBuffer
+	var out syncbuf.Buffer
 	vtn, err := newVTN(config{vtnID: "VTN_GRIDWIRE", poll: 2 * time.Second, granularity: 10 * time.Second, event: true},
 		&out, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
@@ -272,11 +254,11 @@ func serveRun(t *testing.T, args ...string) (base string, stop func() int) {
 // serve runs the program with args until the returned function is called,
 // which returns its exit status; base is the URL it serves and errs what it
 // says on stderr.
-func serve(t *testing.T, args ...string) (base string, errs *syncBuffer, stop func() int) {
+func serve(t *testing.T, args ...string) (base string, errs *syncbuf.Buffer, stop func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
-	var out syncBuffer
-	errs = new(syncBuffer)
+	var out syncbuf.Buffer
+	errs = new(syncbuf.Buffer)
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), &out, errs) }()
 	require.Eventually(t, func() bool { return strings.Contains(out.String(), "listening on ") }, 10*time.Second, 10*time.Millisecond, "stderr: %s", errs)
