@@ -43,6 +43,16 @@ func SplitRoundTrip(roundTrip float64) (charge, discharge float64) {
 	return e, e
 }
 
+// The physical range the planner takes: outside it no battery exists, and
+// the arithmetic of a plan (steps of a fraction of a watt-hour, powers over
+// an interval) would leave float64's range.
+const (
+	minCapacity   energy.WattHours = 1e-3 // 1 mWh
+	maxCapacity   energy.WattHours = 1e12 // 1 TWh
+	maxPower      energy.Watts     = 1e12 // 1 TW
+	minEfficiency                  = 0.01 // 1 %
+)
+
 // Validate checks the limits and returns a *energy.FieldError naming the
 // first bad field (such as "Limits.MaxSoC"), or nil.
 func (l Limits) Validate() error { return l.validate("Limits.") }
@@ -68,26 +78,29 @@ func (l Limits) validate(prefix string) error {
 		name string
 		w    energy.Watts
 	}{{"MaxCharge", l.MaxCharge}, {"MaxDischarge", l.MaxDischarge}} {
-		if !finite(float64(p.w)) || p.w < 0 {
-			return energy.Invalid(prefix+p.name, "%v W must be finite and ≥ 0", float64(p.w))
+		if !finite(float64(p.w)) || p.w < 0 || p.w > maxPower {
+			return energy.Invalid(prefix+p.name, "%v W must be ≥ 0 and at most %v W", float64(p.w), float64(maxPower))
 		}
 	}
 	for _, e := range []struct {
 		name string
 		v    float64
 	}{{"ChargeEfficiency", l.ChargeEfficiency}, {"DischargeEfficiency", l.DischargeEfficiency}} {
-		if !finite(e.v) || e.v <= 0 || e.v > 1 {
-			return energy.Invalid(prefix+e.name, "%v must be in (0, 1]", e.v)
+		if !finite(e.v) || e.v < minEfficiency || e.v > 1 {
+			return energy.Invalid(prefix+e.name, "%v must be in [%v, 1]", e.v, minEfficiency)
 		}
 	}
 	return nil
 }
 
 // Validate checks the battery and returns a *energy.FieldError naming the
-// first bad field (such as "Battery.SoC"), or nil.
+// first bad field (such as "Battery.SoC"), or nil. Besides the obvious
+// (fractions in 0..1, nothing negative or NaN), it takes the physical range
+// only: a capacity from 1 mWh to 1 TWh, powers up to 1 TW, efficiencies of
+// at least 1 %.
 func (b Battery) Validate() error {
-	if !finite(float64(b.Capacity)) || b.Capacity <= 0 {
-		return energy.Invalid("Battery.Capacity", "%v Wh must be finite and > 0", float64(b.Capacity))
+	if !finite(float64(b.Capacity)) || b.Capacity < minCapacity || b.Capacity > maxCapacity {
+		return energy.Invalid("Battery.Capacity", "%v Wh must be in [%v, %v] Wh", float64(b.Capacity), float64(minCapacity), float64(maxCapacity))
 	}
 	if !finite(float64(b.SoC)) || !b.SoC.Valid() {
 		return energy.Invalid("Battery.SoC", "%v is outside 0..1 (a fraction, not percent)", float64(b.SoC))

@@ -12,7 +12,7 @@ func schedule(ivs []Interval) energy.Schedule {
 	var ws []energy.Window
 	for _, iv := range ivs {
 		mode, power := energy.ModeIdle, energy.Watts(0)
-		switch p := math.Round(float64(iv.Battery)*1000) / 1000; {
+		switch p := roundMilliwatt(float64(iv.Battery)); {
 		case p > 0:
 			mode, power = energy.ModeDischarge, energy.Watts(p)
 		case p < 0:
@@ -28,6 +28,16 @@ func schedule(ivs []Interval) energy.Schedule {
 		}
 	}
 	return energy.Schedule{Windows: ws, Repeat: energy.RepeatOnce}
+}
+
+// roundMilliwatt rounds w to the milliwatt, which merges windows that differ
+// by float noise; a power too large for that to mean anything (where w×1000
+// would overflow) is left as it is.
+func roundMilliwatt(w float64) float64 {
+	if r := math.Round(w*1000) / 1000; !math.IsInf(r, 0) {
+		return r
+	}
+	return w
 }
 
 // Active returns the schedule without its idle windows, for a battery that

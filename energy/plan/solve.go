@@ -72,9 +72,10 @@ func align(step, ec, ed float64) float64 {
 	}
 	// At most 64 candidates: from k0 = 128 on, the floor loses under 1 %
 	// anyway, and a huge power limit (k0 in the billions) must not loop.
+	// The count is an int: past 2^53, k0+1 == k0 in floats.
 	best := k0
-	for k := k0 + 1; k <= min(math.Floor(k0*3/2), k0+64); k++ {
-		if shortfall(k) < shortfall(best)-1e-9 {
+	for i := 1; i <= 64 && k0+float64(i) <= math.Floor(k0*3/2); i++ {
+		if k := k0 + float64(i); shortfall(k) < shortfall(best)-1e-9 {
 			best = k
 		}
 	}
