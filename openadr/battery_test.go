@@ -292,15 +292,17 @@ func TestSetScheduleRefused(t *testing.T) {
 		w        energy.Window
 		sentinel error
 		says     string
+		repeat   energy.Repeat
 	}{
-		{"target SoC", rated, energy.Window{Start: t0.Add(time.Hour), End: t0.Add(2 * time.Hour), Mode: energy.ModeCharge, Power: 1000, TargetSoC: 0.9}, energy.ErrUnsupported, "Windows[0].TargetSoC"},
-		{"default power without rating", unrated, window(time.Hour, 2*time.Hour, energy.ModeDischarge, 0), energy.ErrUnsupported, "WithRatedPower"},
-		{"above the rating", rated, window(time.Hour, 2*time.Hour, energy.ModeCharge, 6000), energy.ErrUnsupported, "above the battery's rated power"},
-		{"over", rated, window(-2*time.Hour, -time.Hour, energy.ModeCharge, 1000), energy.ErrInvalid, "Windows[0].End"},
-		{"under a second", rated, energy.Window{Start: t0.Add(time.Hour), End: t0.Add(time.Hour + 400*time.Millisecond), Mode: energy.ModeIdle}, energy.ErrInvalid, "shorter than a second"},
+		{"target SoC", rated, energy.Window{Start: t0.Add(time.Hour), End: t0.Add(2 * time.Hour), Mode: energy.ModeCharge, Power: 1000, TargetSoC: 0.9}, energy.ErrUnsupported, "Windows[0].TargetSoC", ""},
+		{"default power without rating", unrated, window(time.Hour, 2*time.Hour, energy.ModeDischarge, 0), energy.ErrUnsupported, "WithRatedPower", ""},
+		{"above the rating", rated, window(time.Hour, 2*time.Hour, energy.ModeCharge, 6000), energy.ErrUnsupported, "above the battery's rated power", ""},
+		{"over", rated, window(-2*time.Hour, -time.Hour, energy.ModeCharge, 1000), energy.ErrInvalid, "Windows[0].End", ""},
+		{"under a second", rated, energy.Window{Start: t0.Add(time.Hour), End: t0.Add(time.Hour + 400*time.Millisecond), Mode: energy.ModeIdle}, energy.ErrInvalid, "shorter than a second", ""},
+		{"daily", rated, window(time.Hour, 2*time.Hour, energy.ModeCharge, 1000), energy.ErrUnsupported, "an OpenADR event runs once", energy.RepeatDaily},
 	} {
 		before := f.store.app.Load()
-		err := c.b.SetSchedule(ctx, energy.Schedule{Windows: []energy.Window{c.w}})
+		err := c.b.SetSchedule(ctx, energy.Schedule{Windows: []energy.Window{c.w}, Repeat: c.repeat})
 		require.ErrorIs(t, err, c.sentinel, c.name)
 		assert.Contains(t, err.Error(), c.says, c.name)
 		assert.Equal(t, before, f.store.app.Load(), "%s: no Store call", c.name)

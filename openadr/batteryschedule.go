@@ -32,6 +32,11 @@ func (b *Battery) SetSchedule(ctx context.Context, s energy.Schedule) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
+	if s.Repeat == energy.RepeatDaily {
+		// An OpenADR event runs once: a daily schedule would run on its
+		// first day and silently not after.
+		return energy.Unsupported("SetSchedule", "an OpenADR event runs once; send each day's schedule with Repeat once")
+	}
 	if err := b.checkOptions(); err != nil {
 		return err
 	}
