@@ -94,16 +94,18 @@ func checkVolue(t *testing.T, res outcome) {
 
 // checkOSCP: the chargers together never drew more than the OSCP forecast
 // allowed. The controller keeps to a falling limit from the look before
-// it falls, but its looks run in real time and a busy machine can make one
-// late, so a reading is held to the highest limit of the controlStep before
-// it (one step of lag). A session's limit can only be set once the session
-// has started (OCPP's transaction profile), so a charger whose session
-// began within the last controlStep is left out of its first step's
+// it falls, but its looks run in real time (60 ms apart at ×5000), and a
+// loaded machine (CI running every package at once, under -race) can make
+// one late by a step or more, so a reading is held to the highest limit of
+// the two controlSteps before it (oscpLag). A session's limit can only be
+// set once the session has started (OCPP's transaction profile), so a
+// charger whose session began within that lag is left out of those
 // readings, as the controller's doc says; from then on it counts (a car
 // that paused and resumed, or a charger shared down to 0 A and back, always
 // counts). And the limit did bind.
 func checkOSCP(t *testing.T, res outcome) {
 	t.Helper()
+	oscpLag := 2 * controlStep
 	limited := 0
 	for i, smp := range res.Samples {
 		if !smp.Limited {
@@ -112,7 +114,7 @@ func checkOSCP(t *testing.T, res outcome) {
 		limited++
 		allowed := smp.Capacity
 		starting := make([]bool, len(smp.Chargers))
-		for j := i - 1; j >= 0 && !res.Samples[j].At.Before(smp.At.Add(-controlStep)); j-- {
+		for j := i - 1; j >= 0 && !res.Samples[j].At.Before(smp.At.Add(-oscpLag)); j-- {
 			if res.Samples[j].Limited {
 				allowed = max(allowed, res.Samples[j].Capacity)
 			}
@@ -127,7 +129,7 @@ func checkOSCP(t *testing.T, res outcome) {
 			}
 		}
 		assert.LessOrEqual(t, float64(drawn), float64(allowed)+0.5,
-			"at %s the chargers drew %s (%s without sessions in their first step), over the OSCP limit of %s",
+			"at %s the chargers drew %s (%s without sessions begun within oscpLag), over the OSCP limit of %s",
 			smp.At.Format("15:04"), smp.drawn(), drawn, allowed)
 	}
 	assert.Positive(t, limited, "no OSCP forecast was in force")
