@@ -71,6 +71,7 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 		id:            vtnID,
 		store:         NewMemStore(),
 		clock:         clock.System(),
+		log:           slog.New(slog.DiscardHandler),
 		pollFreq:      DefaultPollFrequency,
 		maxBody:       DefaultMaxBodyBytes,
 		maxVENs:       DefaultMaxVENs,
@@ -98,7 +99,9 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 	case v.store == nil:
 		return nil, energy.Invalid("WithStore", "nil store")
 	case v.clock == nil:
-		return nil, energy.Invalid("WithClock", "nil clock")
+		return nil, energy.Invalid("WithClock", "nil clock (omit the option for the system clock)")
+	case v.log == nil:
+		return nil, energy.Invalid("WithLogger", "nil logger (omit the option for silence)")
 	case v.pollFreq <= 0 || v.pollFreq%time.Second != 0:
 		return nil, energy.Invalid("WithPollFrequency", "%v is not a positive whole number of seconds", v.pollFreq)
 	case v.maxBody <= 0:
@@ -125,9 +128,6 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 	}
 	if err := v.push.setup(); err != nil {
 		return nil, err
-	}
-	if v.log == nil {
-		v.log = slog.New(slog.DiscardHandler)
 	}
 	v.offers = randcache.New[[]oadr.ReportDescription](offerCacheLen)
 	return v, nil

@@ -33,6 +33,7 @@ func TestNewVTNValidates(t *testing.T) {
 		{"all lower case", "vtn_sandbox", nil, "vtnID"},
 		{"nil store", "VTN", []Option{WithStore(nil)}, "WithStore"},
 		{"nil clock", "VTN", []Option{WithClock(nil)}, "WithClock"},
+		{"nil logger", "VTN", []Option{WithLogger(nil)}, "WithLogger"},
 		{"zero poll", "VTN", []Option{WithPollFrequency(0)}, "WithPollFrequency"},
 		{"fractional poll", "VTN", []Option{WithPollFrequency(1500 * time.Millisecond)}, "WithPollFrequency"},
 		{"zero body", "VTN", []Option{WithMaxBodyBytes(0)}, "WithMaxBodyBytes"},

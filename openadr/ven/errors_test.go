@@ -36,6 +36,8 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{"://", nil, "vtnURL"},
 		{"http://vtn", ven.WithVENName(" "), "WithVENName"},
 		{"http://vtn", ven.WithResourceID(""), "WithResourceID"},
+		{"http://vtn", ven.WithClock(nil), "WithClock"},
+		{"http://vtn", ven.WithLogger(nil), "WithLogger"},
 		{"http://vtn", bad(func(c *ven.BatteryConfig) { c.Capacity = 0 }), "BatteryConfig.Capacity"},
 		{"http://vtn", bad(func(c *ven.BatteryConfig) { c.MaxPower = -1 }), "BatteryConfig.MaxPower"},
 		{"http://vtn", bad(func(c *ven.BatteryConfig) { c.InitialSoC = 1.2 }), "BatteryConfig.InitialSoC"},

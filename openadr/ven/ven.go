@@ -131,6 +131,8 @@ func New(vtnURL string, opts ...Option) (*VEN, error) {
 		name:       DefaultVENName,
 		battery:    DefaultBattery(),
 		resourceID: DefaultResourceID,
+		clock:      clock.System(),
+		log:        slog.New(slog.DiscardHandler),
 	}
 	for _, opt := range opts {
 		opt(&o)
@@ -151,11 +153,11 @@ func New(vtnURL string, opts ...Option) (*VEN, error) {
 	if o.hc == nil {
 		o.hc = &http.Client{Timeout: 30 * time.Second}
 	}
-	if o.clock == nil {
-		o.clock = clock.System()
-	}
-	if o.log == nil {
-		o.log = slog.New(slog.DiscardHandler)
+	switch {
+	case o.clock == nil:
+		return nil, energy.Invalid("WithClock", "nil clock (omit the option for the system clock)")
+	case o.log == nil:
+		return nil, energy.Invalid("WithLogger", "nil logger (omit the option for silence)")
 	}
 	if o.policy == nil {
 		o.policy = OptInAll
