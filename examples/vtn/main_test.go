@@ -270,7 +270,7 @@ func serve(t *testing.T, args ...string) (base string, errs *syncbuf.Buffer, sto
 		case code := <-done:
 			return code
 		case <-time.After(10 * time.Second):
-			t.Fatal("the VTN did not stop")
+			require.FailNow(t, "the VTN did not stop")
 			return -1
 		}
 	}
@@ -295,7 +295,7 @@ func venKnown(t *testing.T, base, venID string) bool {
 	case *oadr.RegisterReport, *oadr.CreateReport, *oadr.DistributeEvent:
 		return true
 	}
-	t.Fatalf("poll answered %s", ans.MessageName())
+	require.FailNowf(t, "unexpected answer", "poll answered %s", ans.MessageName())
 	return false
 }
 

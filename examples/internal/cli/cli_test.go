@@ -90,7 +90,7 @@ func TestSignalContext(t *testing.T) {
 	select {
 	case <-ctx.Done():
 	case <-time.After(5 * time.Second):
-		t.Fatal("SIGTERM did not cancel the context")
+		require.FailNow(t, "SIGTERM did not cancel the context")
 	}
 }
 
