@@ -2,7 +2,7 @@
 // WebSocket API: groups, chargers, sessions and tags as tables, and a
 // charger's current limit, start and stop.
 //
-//	BALANZ_TOKEN=adminadmin go run ./examples/balanz -url ws://balanz.local:9999/api chargers
+//	BALANZ_TOKEN=adminadmin go run ./examples/balanz -base-url ws://balanz.local:9999/api chargers
 //	go run ./examples/balanz -sim status            # in-process fake, no network
 //	go run ./examples/balanz -sim limit garage 10   # by charger id or alias
 //
@@ -48,7 +48,7 @@ func main() {
 // run is the command, apart from the process, so tests can call it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("balanz", flag.ContinueOnError)
-	url := fs.String("url", "ws://127.0.0.1:9999/api", "WebSocket URL of the balanz API")
+	url := fs.String("base-url", "ws://127.0.0.1:9999/api", "WebSocket URL of the balanz API")
 	token := fs.String("token", "", "login token: user id followed by password (default $BALANZ_TOKEN)")
 	sim := fs.Bool("sim", false, "run against an in-process fake balanz (no network, no token)")
 	zone := cli.TZ(fs, "Local", "time zone of the balanz server, used to read and print its times")
@@ -90,7 +90,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	c, err := balanz.Dial(ctx, *url, balanz.WithLocation(loc))
 	if err != nil {
-		fmt.Fprintf(stderr, "balanz: %v\ncheck -url (balanz serves its API at ws://host:9999/api) and that the server runs.\n", err)
+		fmt.Fprintf(stderr, "balanz: %v\ncheck -base-url (balanz serves its API at ws://host:9999/api) and that the server runs.\n", err)
 		return 1
 	}
 	defer c.Close()

@@ -48,25 +48,25 @@ func TestSimCommands(t *testing.T) {
 func TestAgainstFakeURL(t *testing.T) {
 	srv := balanztest.NewServer()
 	defer srv.Close()
-	code, out, errs := runArgs(t, env(map[string]string{"BALANZ_TOKEN": balanztest.TokenStatus}), "-url", srv.URL, "chargers")
+	code, out, errs := runArgs(t, env(map[string]string{"BALANZ_TOKEN": balanztest.TokenStatus}), "-base-url", srv.URL, "chargers")
 	require.Equal(t, 0, code, errs)
 	assert.Contains(t, out, "CP-SITE-2")
 
 	// a Status user may not ask for the server status
-	code, _, errs = runArgs(t, env(map[string]string{"BALANZ_TOKEN": balanztest.TokenStatus}), "-url", srv.URL, "status")
+	code, _, errs = runArgs(t, env(map[string]string{"BALANZ_TOKEN": balanztest.TokenStatus}), "-base-url", srv.URL, "status")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "NotAuthorized")
 
-	code, _, errs = runArgs(t, env(nil), "-url", srv.URL, "-token", "wrong", "tags")
+	code, _, errs = runArgs(t, env(nil), "-base-url", srv.URL, "-token", "wrong", "tags")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "check BALANZ_TOKEN")
 
 	// a limit in an allocation group points to charge priority
-	code, _, errs = runArgs(t, env(nil), "-url", srv.URL, "-token", balanztest.TokenAdmin, "limit", "visitor", "16")
+	code, _, errs = runArgs(t, env(nil), "-base-url", srv.URL, "-token", balanztest.TokenAdmin, "limit", "visitor", "16")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "SetChargePriority")
 
-	code, _, errs = runArgs(t, env(nil), "-url", srv.URL, "-token", balanztest.TokenAdmin, "limit", "nope", "16")
+	code, _, errs = runArgs(t, env(nil), "-base-url", srv.URL, "-token", balanztest.TokenAdmin, "limit", "nope", "16")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "chargers command")
 }
@@ -83,7 +83,7 @@ func TestUsage(t *testing.T) {
 		code, _, _ := runArgs(t, env(nil), args...)
 		assert.Equal(t, 2, code, args)
 	}
-	code, _, errs = runArgs(t, env(map[string]string{"BALANZ_TOKEN": "x"}), "-url", "ws://127.0.0.1:1/api", "-timeout", "2s", "tags")
+	code, _, errs = runArgs(t, env(map[string]string{"BALANZ_TOKEN": "x"}), "-base-url", "ws://127.0.0.1:1/api", "-timeout", "2s", "tags")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errs, "check -url")
+	assert.Contains(t, errs, "check -base-url")
 }
