@@ -103,6 +103,11 @@ func (b *Battery) telemetry(st *VENState) batteryTelemetry {
 	return t
 }
 
+// maxPlausiblePower bounds the power a VEN's battery may report: 1 GW, far
+// above the largest battery one VEN stands for, and far below values (1e308)
+// that only a broken or hostile VEN sends.
+const maxPlausiblePower = 1e9
+
 // status turns the telemetry into a BatteryStatus as of now.
 func (t *batteryTelemetry) status(venID string, now time.Time, maxAge time.Duration, capacity energy.WattHours) (energy.BatteryStatus, error) {
 	unavailable := func(format string, args ...any) (energy.BatteryStatus, error) {
@@ -117,6 +122,8 @@ func (t *batteryTelemetry) status(venID string, now time.Time, maxAge time.Durat
 		return unavailable("state of charge %v %% is outside 0..100 %%", t.soc.Value*100)
 	case math.IsNaN(t.power.Value) || math.IsInf(t.power.Value, 0):
 		return unavailable("power %v is not a number", t.power.Value)
+	case math.Abs(t.power.Value) > maxPlausiblePower:
+		return unavailable("power %v W is beyond any battery a VEN speaks for (%v W)", t.power.Value, maxPlausiblePower)
 	}
 	if maxAge == 0 {
 		maxAge = DefaultBatteryMaxAge
