@@ -31,7 +31,6 @@ func TestDialValidates(t *testing.T) {
 		{"ws://127.0.0.1:1/api", balanz.WithReconnect(time.Second, time.Millisecond), "WithReconnect"},
 		{"ws://127.0.0.1:1/api", balanz.WithTimeout(-1), "WithTimeout"},
 		{"ws://127.0.0.1:1/api", balanz.WithLocation(nil), "WithLocation"},
-		{"ws://127.0.0.1:1/api", balanz.WithHTTPClient(nil), "WithHTTPClient"},
 	} {
 		var opts []balanz.Option
 		if tc.opt != nil {
@@ -83,6 +82,15 @@ func TestDialUnreachable(t *testing.T) {
 	_, err = balanz.Dial(ctx(t), strings.Replace(withPassword, "ws:", "http:", 1))
 	require.ErrorIs(t, err, energy.ErrInvalid)
 	assert.NotContains(t, err.Error(), "hunter2")
+}
+
+// WithHTTPClient(nil) means the default client, as in every package.
+func TestDialNilHTTPClientIsTheDefault(t *testing.T) {
+	srv := balanztest.NewServer()
+	defer srv.Close()
+	c, err := balanz.Dial(ctx(t), srv.URL, balanz.WithHTTPClient(nil))
+	require.NoError(t, err)
+	require.NoError(t, c.Close())
 }
 
 // The fake, like balanz, refuses a handshake without ocpp1.6 with HTTP 400.

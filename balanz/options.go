@@ -63,16 +63,9 @@ func (o *options) fail(option, format string, args ...any) {
 }
 
 // WithHTTPClient sets the HTTP client used for the WebSocket handshake
-// (proxies, TLS settings). Default http.DefaultClient.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(o *options) {
-		if hc == nil {
-			o.fail("WithHTTPClient", "nil client")
-			return
-		}
-		o.httpClient = hc
-	}
-}
+// (proxies, TLS settings). Default (and nil, as in the REST vendors)
+// http.DefaultClient.
+func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
 
 // WithUserAgent sets the User-Agent of the handshake.
 func WithUserAgent(ua string) Option {
@@ -84,7 +77,7 @@ func WithUserAgent(ua string) Option {
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) {
 		if l == nil {
-			o.fail("WithLogger", "nil logger")
+			o.fail("WithLogger", "nil logger (omit the option for silence)")
 			return
 		}
 		o.logger = l
@@ -96,7 +89,7 @@ func WithLogger(l *slog.Logger) Option {
 func WithClock(c clock.Clock) Option {
 	return func(o *options) {
 		if c == nil {
-			o.fail("WithClock", "nil clock")
+			o.fail("WithClock", "nil clock (omit the option for the system clock)")
 			return
 		}
 		o.clock = c
