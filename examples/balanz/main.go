@@ -89,6 +89,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	c, err := balanz.Dial(ctx, *url, balanz.WithLocation(loc))
+	if errors.Is(err, energy.ErrInvalid) {
+		fmt.Fprintf(stderr, "balanz: -base-url: %v\n", err)
+		return cli.ExitUsage
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "balanz: %v\ncheck -base-url (balanz serves its API at ws://host:9999/api) and that the server runs.\n", err)
 		return 1

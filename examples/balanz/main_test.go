@@ -86,4 +86,8 @@ func TestUsage(t *testing.T) {
 	code, _, errs = runArgs(t, env(map[string]string{"BALANZ_TOKEN": "x"}), "-base-url", "ws://127.0.0.1:1/api", "-timeout", "2s", "tags")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "check -base-url")
+	// A base URL that is no WebSocket URL is a usage error.
+	code, _, errs = runArgs(t, env(map[string]string{"BALANZ_TOKEN": "x"}), "-base-url", "http://127.0.0.1:1/api", "tags")
+	assert.Equal(t, 2, code, errs)
+	assert.Contains(t, errs, "-base-url")
 }
