@@ -143,7 +143,15 @@
 //	signer, err := oadrsig.NewSigner(key, cert)
 //	vtn, err := openadr.NewVTN("VTN_1", openadr.WithSigning(signer))
 //
-// Package openadr/ven signs and verifies the same way (ven.WithSigning).
+// Pushes to push-mode VENs are signed too, afresh for each attempt (a
+// retry is no replay). A push VEN's answer comes in the response to the
+// VTN's request, without a client certificate; it is verified against the
+// VEN's TLS server certificate on an https push address, or else the
+// certificate in the signature's KeyInfo, each trusted only when its
+// fingerprint is the one the venID was bound to at registration.
+//
+// Package openadr/ven signs and verifies the same way (ven.WithSigning),
+// pushes included.
 // Without WithSigning signatures are neither written nor checked, and the
 // handler is what it was without them.
 //

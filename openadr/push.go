@@ -36,6 +36,20 @@ import (
 // answers count as contact for liveness (see WithSilentAfter), not pushes,
 // so a push VEN with nothing to answer for a long time should poll now and
 // then, as openadr/ven's Run does.
+//
+// With XML signatures (WithSigning), every push is signed with the VTN's
+// key, afresh for each attempt (a retry of a push that did arrive would
+// otherwise be a replay to the VEN), and the VEN's answer is verified as
+// its polls are. That answer comes in the response to the VTN's own
+// request, without a TLS client certificate, so the certificate it is
+// checked against is the one the venID was bound to at registration
+// (Registration.Fingerprint): the VEN's TLS server certificate when the
+// push address is https and presents it, or else the certificate in the
+// signature's KeyInfo, each trusted only if its fingerprint is the
+// registered one. A VEN that registered without a client certificate has
+// no such binding: its signed answers are refused (463), its unsigned
+// ones accepted only while signatures are optional and it did not ask for
+// them.
 
 // Defaults of the push options.
 const (
@@ -176,7 +190,7 @@ func (v *VTN) DeliverTo(ctx context.Context, venID string) (PushStats, error) {
 		if err != nil || !ok {
 			return stats, err
 		}
-		body, retries, err := v.pushMessage(ctx, target, msg)
+		answer, retries, err := v.pushMessage(ctx, target, msg)
 		stats.Retries += retries
 		v.push.retriedN.Add(int64(retries))
 		v.push.noteOutcome(venID, err != nil, v.clock.Now())
@@ -189,20 +203,14 @@ func (v *VTN) DeliverTo(ctx context.Context, venID string) (PushStats, error) {
 		}
 		stats.Pushed++
 		v.push.pushedN.Add(1)
-		v.takePushAnswer(ctx, reg, target, msg, body)
+		v.takePushAnswer(ctx, reg, target, msg, answer)
 	}
 	return stats, nil
 }
 
 // pushTarget checks the VEN's transport address again (the check may have
-// changed since it registered), runs the application's check, and refuses
-// push altogether when the VTN signs.
+// changed since it registered) and runs the application's check.
 func (v *VTN) pushTarget(ctx context.Context, reg Registration) (*url.URL, error) {
-	if v.sig != nil {
-		// Registered before the VTN signed (a durable Store): pushes would
-		// go unsigned, and the answers could not be checked.
-		return nil, errors.New("push carries no XML signatures and this VTN signs")
-	}
 	u, err := checkPushAddress(reg.TransportAddress)
 	if err != nil {
 		return nil, err
@@ -257,14 +265,9 @@ func (v *VTN) requeuePush(ctx context.Context, venID string, q Queued) {
 }
 
 // checkPushRegistration refuses (459) a push registration the VTN cannot
-// serve: no usable transport address, a target the application's check
-// refuses, or XML signatures, which push does not carry (the VEN's
-// answers would come without the TLS client certificate they are checked
-// against).
+// serve: no usable transport address, or a target the application's check
+// refuses.
 func (v *VTN) checkPushRegistration(ctx context.Context, m *oadr.CreatePartyRegistration) error {
-	if v.sig != nil {
-		return Reject(oadr.CodeComplianceError, "push mode is not supported with XML signatures; register with oadrHttpPullModel true and poll")
-	}
 	u, err := checkPushAddress(m.TransportAddress)
 	if err != nil {
 		return Reject(oadr.CodeComplianceError, "oadrTransportAddress refused for push: %v", err)

@@ -3,6 +3,7 @@ package openadr
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -27,12 +28,12 @@ func pushService(msg oadr.Message) oadr.ServiceName {
 	return oadr.ServiceEiReport
 }
 
-// pushMessage posts msg, retrying with backoff, and returns the VEN's
-// answer and the number of retries.
-func (v *VTN) pushMessage(ctx context.Context, target *url.URL, msg oadr.Message) ([]byte, int, error) {
+// pushMessage posts msg, signed when the VTN signs, retrying with backoff,
+// and returns the VEN's answer and the number of retries.
+func (v *VTN) pushMessage(ctx context.Context, target *url.URL, msg oadr.Message) (pushed, int, error) {
 	b, err := oadr.Marshal(msg)
 	if err != nil {
-		return nil, 0, fmt.Errorf("encoding %s: %w", msg.MessageName(), err)
+		return pushed{}, 0, fmt.Errorf("encoding %s: %w", msg.MessageName(), err)
 	}
 	if d, ok := msg.(*oadr.DistributeEvent); ok && len(b) > v.maxAnswer {
 		// As for a poll answer: the part that matters most (a copy: msg
@@ -41,7 +42,7 @@ func (v *VTN) pushMessage(ctx context.Context, target *url.URL, msg oadr.Message
 		left := v.fit(&trimmed, len(b))
 		v.log.WarnContext(ctx, "openadr: pushed event list trimmed to the answer size limit", "sent", len(trimmed.Events), "leftOut", left, "limit", v.maxAnswer)
 		if b, err = oadr.Marshal(&trimmed); err != nil {
-			return nil, 0, fmt.Errorf("encoding %s: %w", msg.MessageName(), err)
+			return pushed{}, 0, fmt.Errorf("encoding %s: %w", msg.MessageName(), err)
 		}
 	}
 	endpoint := target.JoinPath(strings.Trim(PathPrefix, "/"), string(pushService(msg))).String()
@@ -49,53 +50,74 @@ func (v *VTN) pushMessage(ctx context.Context, target *url.URL, msg oadr.Message
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
 			if err := v.clock.Sleep(ctx, v.push.wait(attempt)); err != nil {
-				return nil, retries, err
+				return pushed{}, retries, err
 			}
 			retries++
 		}
-		var body []byte
-		body, err = v.postOnce(ctx, endpoint, b)
+		send := b
+		if v.sig != nil {
+			// Signed for each attempt: a new nonce, so that a retry of a
+			// push that did arrive is no replay to the VEN.
+			if send, err = v.sig.signer.Sign(b); err != nil {
+				return pushed{}, retries, fmt.Errorf("signing %s: %w", msg.MessageName(), err)
+			}
+		}
+		var p pushed
+		p, err = v.postOnce(ctx, endpoint, send)
 		if err == nil {
-			return body, retries, nil
+			return p, retries, nil
 		}
 		if ctx.Err() != nil || attempt >= v.push.retries {
-			return nil, retries, err
+			return pushed{}, retries, err
 		}
 	}
 }
 
+// pushed is a push VEN's answer: the body, and the certificate its TLS
+// server presented, if any.
+type pushed struct {
+	body []byte
+	cert *x509.Certificate
+}
+
 // postOnce makes one attempt.
-func (v *VTN) postOnce(ctx context.Context, endpoint string, b []byte) ([]byte, error) {
+func (v *VTN) postOnce(ctx context.Context, endpoint string, b []byte) (pushed, error) {
 	ctx, cancel := context.WithTimeout(ctx, v.push.timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(b))
 	if err != nil {
-		return nil, err
+		return pushed{}, err
 	}
 	req.Header["Content-Type"] = contentType
 	resp, err := v.push.client.Do(req)
 	if err != nil {
-		return nil, err
+		return pushed{}, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, v.maxBody+1))
 	switch {
 	case err != nil:
-		return nil, err
+		return pushed{}, err
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
+		return pushed{}, fmt.Errorf("HTTP %d", resp.StatusCode)
 	case int64(len(body)) > v.maxBody:
-		return nil, fmt.Errorf("answer over %d bytes", v.maxBody)
+		return pushed{}, fmt.Errorf("answer over %d bytes", v.maxBody)
 	case len(bytes.TrimSpace(body)) == 0:
-		return nil, errors.New("empty answer")
+		return pushed{}, errors.New("empty answer")
 	}
-	return body, nil
+	p := pushed{body: body}
+	if resp.TLS != nil && len(resp.TLS.PeerCertificates) > 0 {
+		p.cert = resp.TLS.PeerCertificates[0]
+	}
+	return p, nil
 }
 
 // takePushAnswer hands the VEN's answer to the VTN's request handling, at
-// the service that takes it, as if the VEN had posted it. The VTN's own
+// the service that takes it, as if the VEN had posted it, from the
+// certificate its venID is bound to (see the push doc). The VTN's own
 // answer to it has nowhere to go; a refusal is logged.
-func (v *VTN) takePushAnswer(ctx context.Context, reg Registration, target *url.URL, sent oadr.Message, body []byte) {
+func (v *VTN) takePushAnswer(ctx context.Context, reg Registration, target *url.URL, sent oadr.Message, answer pushed) {
+	body := answer.body
 	m, err := oadr.Unmarshal(body)
 	if err != nil {
 		v.log.InfoContext(ctx, "openadr: push VEN answered with a malformed message", "venID", logID(reg.VenID), "message", sent.MessageName(), "err", err)
@@ -112,8 +134,12 @@ func (v *VTN) takePushAnswer(ctx context.Context, reg Registration, target *url.
 		v.log.InfoContext(ctx, "openadr: push VEN answered with a message a VEN does not send", "venID", logID(reg.VenID), "answer", name)
 		return
 	}
-	answer, _ := v.handle(ctx, svc, Caller{Fingerprint: reg.Fingerprint, RemoteAddr: target.Host}, body)
-	if r, ok := answer.(*oadr.Response); ok && r.Response.Code != oadr.CodeOK {
+	c := Caller{Fingerprint: reg.Fingerprint, RemoteAddr: target.Host, pushed: true}
+	if answer.cert != nil && reg.Fingerprint != "" && Fingerprint(answer.cert) == reg.Fingerprint {
+		c.cert = answer.cert
+	}
+	reply, _ := v.handle(ctx, svc, c, body)
+	if r, ok := reply.(*oadr.Response); ok && r.Response.Code != oadr.CodeOK {
 		v.log.InfoContext(ctx, "openadr: push VEN's answer refused", "venID", logID(reg.VenID), "answer", name, "code", int(r.Response.Code), "reason", r.Response.Description)
 	}
 }

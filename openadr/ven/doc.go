@@ -69,7 +69,11 @@
 // WithVTNCertificate; it acts on the message decoded from the bytes the
 // signature covers. An answer that fails is an error wrapping the
 // *oadrsig.Error, and energy.ErrUnauthorized when the signature is missing,
-// bad, replayed, stale or not the VTN's.
+// bad, replayed, stale or not the VTN's. In push mode the same holds for
+// the VTN's pushes (checked against WithVTNCertificate, or the certificate
+// that verified the VTN's last answer), a refused push is answered with an
+// oadrResponse of 454 or 463 and not acted on, and the answers to pushes
+// are signed.
 //
 // # Events and signs
 //

@@ -127,7 +127,9 @@ func (v *VEN) requestEvents(ctx context.Context) error {
 // handleDistributeEvent takes the VTN's event list as the truth: new and
 // modified events are read and answered with one oadrCreatedEvent (when the
 // VTN asks for answers), events missing from the list are dropped, and the
-// battery follows the new plan from now on.
+// battery follows the new plan from now on. An event is answered until the
+// VTN acknowledged the answer; an answer in a push's response gets no
+// acknowledgement, so a push VEN answers the events each push lists.
 func (v *VEN) handleDistributeEvent(ctx context.Context, m *oadr.DistributeEvent) error {
 	now := v.clock.Now()
 	v.mu.Lock()
@@ -188,6 +190,11 @@ func (v *VEN) handleDistributeEvent(ctx context.Context, m *oadr.DistributeEvent
 	}
 	if _, ok := ans.(*oadr.Response); !ok {
 		return v.unexpected(msg, ans)
+	}
+	if answeredInPush(ctx, msg) {
+		// Not known to have arrived: when the VTN pushes the events
+		// again, they are answered again.
+		return nil
 	}
 	v.mu.Lock()
 	for _, e := range answered {

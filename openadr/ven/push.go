@@ -2,6 +2,7 @@ package ven
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr/oadr"
+	"github.com/gridwire/gridwire/openadr/oadrsig"
 )
 
 // Push mode: a VEN made with WithPushAddress registers with
@@ -23,27 +25,33 @@ import (
 // message that calls for no answer is acknowledged with an oadrResponse.
 // Run may keep polling: the VTN falls back to the poll queue when a push
 // fails.
+//
+// With XML signatures (WithSigning), a push must be signed by the VTN and
+// is verified like a poll answer (signature, certificate, replay, window),
+// against the certificate given with WithVTNCertificate or, without it,
+// the TLS server certificate that verified the VTN's last answer to the
+// VEN (its registration's at least). A push that fails verification is
+// answered with an oadrResponse of the code oadrsig.Error.ResponseCode
+// gives, and not handled. The VEN's answers to pushes are signed with its
+// signer; the VTN checks them against the certificate the venID was
+// bound to at registration.
 
 // pushPrefix is the simple-HTTP path of the VEN's push services.
 const pushPrefix = "/OpenADR2/Simple/2.0b/"
 
 // WithPushAddress makes the VEN a push VEN reached at address, the base
-// URL (http or https) under which PushHandler is served. XML signatures
-// (WithSigning) are not carried by push.
+// URL (http or https) under which PushHandler is served.
 func WithPushAddress(address string) Option {
 	return func(o *options) { o.pushAddress = address }
 }
 
-func checkPushOption(address string, signing bool) error {
+func checkPushOption(address string) error {
 	if address == "" {
 		return nil
 	}
 	u, err := url.Parse(address)
-	switch {
-	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return energy.Invalid("WithPushAddress", "%q is not an http or https URL", address)
-	case signing:
-		return energy.Invalid("WithPushAddress", "push does not carry XML signatures; poll instead")
 	}
 	return nil
 }
@@ -73,7 +81,11 @@ func (v *VEN) servePush(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	venID, _ := v.registeredVenID()
-	msg, err := oadr.Unmarshal(data)
+	msg, err := v.decodePush(r.Context(), data)
+	if se, ok := errors.AsType[*oadrsig.Error](err); ok && !errors.Is(se, oadrsig.ErrMalformed) {
+		v.writePush(w, oadr.NewResponse(se.ResponseCode(), "signature refused: "+se.Kind.Error(), ""), venID)
+		return
+	}
 	if err != nil {
 		v.writePush(w, oadr.NewResponse(oadr.CodeInvalidData, "message could not be decoded", ""), venID)
 		return
@@ -120,6 +132,14 @@ func divertToPush(ctx context.Context, msg oadr.Message) (oadr.Message, bool) {
 	}
 	r.msg = msg
 	return oadr.NewResponse(oadr.CodeOK, "OK", ""), true
+}
+
+// answeredInPush reports whether msg went out as the answer to the push
+// being handled. Such an answer is not known to have reached the VTN (the
+// push's response may be lost on the way, and the VTN then pushes again).
+func answeredInPush(ctx context.Context, msg oadr.Message) bool {
+	r, _ := ctx.Value(pushReplyKey{}).(*pushReply)
+	return r != nil && r.msg == msg
 }
 
 // handlePushed handles a pushed message as PollOnce handles a poll answer.
@@ -172,8 +192,10 @@ func (v *VEN) writePush(w http.ResponseWriter, r *oadr.Response, venID string) {
 	v.writePushAnswer(w, r)
 }
 
+// writePushAnswer writes the VEN's answer to a push, signed when
+// signatures are on.
 func (v *VEN) writePushAnswer(w http.ResponseWriter, msg oadr.Message) {
-	b, err := oadr.Marshal(msg)
+	b, err := v.marshal(msg)
 	if err != nil {
 		http.Error(w, "encoding the answer", http.StatusInternalServerError)
 		return

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gridwire/gridwire/clock"
@@ -55,6 +56,10 @@ type signingOptions struct {
 type signing struct {
 	signer   *oadrsig.Signer
 	verifier *oadrsig.Verifier
+	// seen is the certificate of the VTN's last verified answer over TLS:
+	// pushes, which come on the VTN's own connection, are checked
+	// against it (without WithVTNCertificate).
+	seen atomic.Pointer[x509.Certificate]
 }
 
 // newSigning checks the signing options; nil means signatures are off.
@@ -79,7 +84,7 @@ func newSigning(o signingOptions, endpoint string, clk clock.Clock) (*signing, e
 	if o.vtnCert != nil {
 		opts = append(opts, oadrsig.WithCertificate(o.vtnCert))
 	} else {
-		opts = append(opts, oadrsig.WithLookup(serverCertificate))
+		opts = append(opts, oadrsig.WithLookup(vtnCertificate))
 	}
 	if o.sigWindowSet {
 		opts = append(opts, oadrsig.WithWindow(o.sigWindow))
@@ -91,17 +96,15 @@ func newSigning(o signingOptions, endpoint string, clk clock.Clock) (*signing, e
 	return &signing{signer: o.signer, verifier: verifier}, nil
 }
 
-// tlsStateKey carries the answer's TLS connection state to serverCertificate.
-type tlsStateKey struct{}
+// vtnCertKey carries the certificate trusted for one payload to
+// vtnCertificate.
+type vtnCertKey struct{}
 
-// serverCertificate trusts the certificate the VTN presented on the
-// connection the answer came by.
-func serverCertificate(ctx context.Context, _ oadrsig.Peer) (*x509.Certificate, error) {
-	st, _ := ctx.Value(tlsStateKey{}).(*tls.ConnectionState)
-	if st == nil || len(st.PeerCertificates) == 0 {
-		return nil, nil
-	}
-	return st.PeerCertificates[0], nil
+// vtnCertificate trusts the certificate decodeAnswer or decodePush found:
+// the VTN's TLS server certificate, or nil when there is none.
+func vtnCertificate(ctx context.Context, _ oadrsig.Peer) (*x509.Certificate, error) {
+	cert, _ := ctx.Value(vtnCertKey{}).(*x509.Certificate)
+	return cert, nil
 }
 
 // marshal encodes, and signs when signatures are on, one of the VEN's
@@ -120,9 +123,33 @@ func (v *VEN) decodeAnswer(ctx context.Context, state *tls.ConnectionState, data
 	if v.sig == nil {
 		return oadr.Unmarshal(data)
 	}
-	got, err := v.sig.verifier.Verify(context.WithValue(ctx, tlsStateKey{}, state), data)
+	var cert *x509.Certificate
+	if state != nil && len(state.PeerCertificates) > 0 {
+		cert = state.PeerCertificates[0]
+	}
+	got, err := v.sig.verifier.Verify(context.WithValue(ctx, vtnCertKey{}, cert), data)
 	if err != nil {
 		v.log.Warn("answer refused", "err", err)
+		return nil, err
+	}
+	if cert != nil {
+		v.sig.seen.Store(cert)
+	}
+	return got.Message, nil
+}
+
+// decodePush decodes a message the VTN pushed, verifying its signature
+// first when signatures are on. The push comes on the VTN's connection,
+// not on one the VEN opened to the VTN's TLS server, so it is checked
+// against the certificate given with WithVTNCertificate or else the one
+// that verified the VTN's last answer (its registration's, at least).
+func (v *VEN) decodePush(ctx context.Context, data []byte) (oadr.Message, error) {
+	if v.sig == nil {
+		return oadr.Unmarshal(data)
+	}
+	got, err := v.sig.verifier.Verify(context.WithValue(ctx, vtnCertKey{}, v.sig.seen.Load()), data)
+	if err != nil {
+		v.log.Warn("push refused", "err", err)
 		return nil, err
 	}
 	return got.Message, nil

@@ -166,7 +166,7 @@ func New(vtnURL string, opts ...Option) (*VEN, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkPushOption(o.pushAddress, sig != nil); err != nil {
+	if err := checkPushOption(o.pushAddress); err != nil {
 		return nil, err
 	}
 	var nonce [4]byte
