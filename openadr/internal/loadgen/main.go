@@ -32,6 +32,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync"
@@ -53,6 +54,7 @@ type config struct {
 	conns    int
 	duration time.Duration
 	serve    bool
+	profile  string // -cpuprofile
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -63,6 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.conns, "c", 8, "keep-alive connections")
 	fs.DurationVar(&cfg.duration, "d", 10*time.Second, "how long to drive each handler")
 	fs.BoolVar(&cfg.serve, "serve", false, "only serve the VTN and the bare handler and print wrk commands, until interrupted")
+	fs.StringVar(&cfg.profile, "cpuprofile", "", "write the process's CPU profile (servers, and the driver without -serve) to this file")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "loadgen: drive the OpenADR VTN and a bare handler returning the same bytes over loopback, side by side (no environment variables)")
 		fs.PrintDefaults()
@@ -76,6 +79,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if cfg.conns < 1 || cfg.duration <= 0 || (cfg.msg != "report" && cfg.msg != "poll" && cfg.msg != "both") {
 		fmt.Fprintln(stderr, "loadgen: -c must be ≥ 1, -d positive, -msg report, poll or both")
 		return 2
+	}
+	if cfg.profile != "" {
+		f, err := os.Create(cfg.profile)
+		if err != nil {
+			fmt.Fprintln(stderr, "loadgen:", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(stderr, "loadgen:", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if err := loadgen(ctx, cfg, stdout); err != nil {
 		fmt.Fprintln(stderr, "loadgen:", err)
