@@ -10,11 +10,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"math/big"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -25,115 +23,39 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gridwire/gridwire/internal/testpki"
 	"github.com/gridwire/gridwire/openadr"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/oadrsig"
 	"github.com/gridwire/gridwire/openadr/ven"
 )
 
-// testCA issues the VTN's server certificate and VENs' client
-// certificates, and writes them as the PEM files the flags take.
-type testCA struct {
-	t    *testing.T
-	dir  string
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	// file is the CA's certificate as a PEM file, for -client-ca.
-	file   string
-	serial int64
-}
-
-func newTestCA(t *testing.T, name string) *testCA {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	require.NoError(t, err)
-	cert, err := x509.ParseCertificate(der)
-	require.NoError(t, err)
-	ca := &testCA{t: t, dir: t.TempDir(), cert: cert, key: key, serial: 1}
-	ca.file = ca.write(name+"-ca.pem", pemOf("CERTIFICATE", der))
-	return ca
-}
-
-// pool is a pool of the CA alone, for clients that check the VTN.
-func (ca *testCA) pool() *x509.CertPool {
-	p := x509.NewCertPool()
-	p.AddCert(ca.cert)
-	return p
-}
-
-func (ca *testCA) write(name string, data []byte) string {
-	ca.t.Helper()
-	path := filepath.Join(ca.dir, name)
-	require.NoError(ca.t, os.WriteFile(path, data, 0o600))
-	return path
-}
-
-func pemOf(typ string, der []byte) []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
-}
-
-// issue returns a certificate for name (a server certificate for
-// 127.0.0.1, or a client certificate) with the PEM files of it and of its
-// PKCS #8 key.
-func (ca *testCA) issue(name string, server bool) (cert tls.Certificate, certFile, keyFile string) {
-	t := ca.t
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	ca.serial++
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(ca.serial), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}
-	if server {
-		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
-		tmpl.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1)}
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	require.NoError(t, err)
-	leaf, err := x509.ParseCertificate(der)
-	require.NoError(t, err)
-	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
-	require.NoError(t, err)
-	certFile = ca.write(name+".pem", pemOf("CERTIFICATE", der))
-	keyFile = ca.write(name+".key", pemOf("PRIVATE KEY", pkcs8))
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, certFile, keyFile
-}
-
 // deployment is a VTN's files as an operator has them: its server
 // certificate and key, and the CA of its VENs' client certificates, which
 // also issued the server's.
 type deployment struct {
-	ca                *testCA
+	ca                *testpki.CA
 	tlsCert, tlsKey   string
 	serverCertificate *x509.Certificate
 }
 
 func newDeployment(t *testing.T) *deployment {
 	t.Helper()
-	ca := newTestCA(t, "vens")
-	cert, certFile, keyFile := ca.issue("vtn", true)
-	return &deployment{ca: ca, tlsCert: certFile, tlsKey: keyFile, serverCertificate: cert.Leaf}
+	ca := testpki.NewCA(t, "vens")
+	vtn := ca.Server("vtn")
+	return &deployment{ca: ca, tlsCert: vtn.CertFile, tlsKey: vtn.KeyFile, serverCertificate: vtn.Leaf}
 }
 
 // args are the flags of a VTN serving TLS with client certificates from
 // the deployment's CA, in memory, followed by more.
 func (d *deployment) args(more ...string) []string {
-	return append([]string{"-db", memoryDB, "-tls-cert", d.tlsCert, "-tls-key", d.tlsKey, "-client-ca", d.ca.file}, more...)
+	return append([]string{"-db", memoryDB, "-tls-cert", d.tlsCert, "-tls-key", d.tlsKey, "-client-ca", d.ca.File}, more...)
 }
 
 // client returns an HTTP client that trusts the VTN's CA and presents
 // cert (none if it is the zero value).
 func (d *deployment) client(t *testing.T, cert tls.Certificate) *http.Client {
-	cfg := &tls.Config{RootCAs: d.ca.pool(), MinVersion: tls.VersionTLS12}
+	cfg := &tls.Config{RootCAs: d.ca.Pool(), MinVersion: tls.VersionTLS12}
 	if cert.Leaf != nil {
 		cfg.Certificates = []tls.Certificate{cert}
 	}
@@ -148,12 +70,12 @@ func (d *deployment) client(t *testing.T, cert tls.Certificate) *http.Client {
 // handshake.
 func TestProvisionedVENsOverTLS(t *testing.T) {
 	d := newDeployment(t)
-	certA, _, _ := d.ca.issue("ven-a", false)
-	certB, _, _ := d.ca.issue("ven-b", false)
-	stranger, _, _ := newTestCA(t, "other").issue("ven-c", false)
+	certA := d.ca.Client("ven-a").Certificate
+	certB := d.ca.Client("ven-b").Certificate
+	stranger := testpki.NewCA(t, "other").Client("ven-c").Certificate
 	// avob's spelling of the fingerprint, a comment, a blank line.
 	fpA := strings.ToLower(strings.ReplaceAll(openadr.Fingerprint(certA.Leaf), ":", ""))
-	prov := d.ca.write("vens.txt", fmt.Appendf(nil, "# the fleet\n\nVEN_A   %s  # battery in the garage\n", fpA))
+	prov := d.ca.Write("vens.txt", fmt.Appendf(nil, "# the fleet\n\nVEN_A   %s  # battery in the garage\n", fpA))
 	base, errs, stop := serve(t, d.args("-provision", prov)...)
 	require.True(t, strings.HasPrefix(base, "https://"), base)
 	ctx := t.Context()
@@ -192,8 +114,8 @@ func TestProvisionedVENsOverTLS(t *testing.T) {
 // refused with 454.
 func TestSignedExchange(t *testing.T) {
 	d := newDeployment(t)
-	certA, _, _ := d.ca.issue("ven-a", false)
-	certB, _, _ := d.ca.issue("ven-b", false)
+	certA := d.ca.Client("ven-a").Certificate
+	certB := d.ca.Client("ven-b").Certificate
 	base, stop := serveRun(t, d.args("-sign-key", d.tlsKey, "-require-signatures")...)
 	ctx := t.Context()
 
@@ -237,9 +159,9 @@ func TestSignedExchange(t *testing.T) {
 // the line and what is wrong.
 func TestBadProvisioningFile(t *testing.T) {
 	d := newDeployment(t)
-	cert, _, _ := d.ca.issue("ven", false)
+	cert := d.ca.Client("ven").Certificate
 	fp := openadr.Fingerprint(cert.Leaf)
-	other, _, _ := d.ca.issue("ven2", false)
+	other := d.ca.Client("ven2").Certificate
 	fp2 := openadr.Fingerprint(other.Leaf)
 	for _, tc := range []struct {
 		name, content, want string
@@ -274,8 +196,9 @@ func TestBadProvisioningFile(t *testing.T) {
 // failure exits 1 naming the flag to fix.
 func TestBadDeploymentFiles(t *testing.T) {
 	d := newDeployment(t)
-	_, otherCertFile, otherKey := d.ca.issue("other", true)
-	garbage := d.ca.write("garbage.pem", []byte("not PEM at all\n"))
+	other := d.ca.Server("other")
+	otherCertFile, otherKey := other.CertFile, other.KeyFile
+	garbage := d.ca.Write("garbage.pem", []byte("not PEM at all\n"))
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -300,7 +223,7 @@ func TestBadDeploymentFiles(t *testing.T) {
 // certificate may register.
 func TestTLSWithoutClientCA(t *testing.T) {
 	d := newDeployment(t)
-	cert, _, _ := newTestCA(t, "anyone").issue("ven", false)
+	cert := testpki.NewCA(t, "anyone").Client("ven").Certificate
 	base, errs, stop := serve(t, "-db", memoryDB, "-cert", d.tlsCert, "-key", d.tlsKey) // the older names
 	v, err := ven.New(base, ven.WithHTTPClient(d.client(t, cert)))
 	require.NoError(t, err)
@@ -326,20 +249,20 @@ func TestParsePrivateKey(t *testing.T) {
 	edPKCS8, err := x509.MarshalPKCS8PrivateKey(edKey)
 	require.NoError(t, err)
 
-	k, err := parsePrivateKey(pemOf("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(rsaKey)))
+	k, err := parsePrivateKey(testpki.PEM("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(rsaKey)))
 	require.NoError(t, err)
 	assert.True(t, rsaKey.Equal(k))
-	k, err = parsePrivateKey(append(pemOf("EC PARAMETERS", []byte{6, 5, 43, 129, 4, 0, 34}), pemOf("EC PRIVATE KEY", sec1)...))
+	k, err = parsePrivateKey(append(testpki.PEM("EC PARAMETERS", []byte{6, 5, 43, 129, 4, 0, 34}), testpki.PEM("EC PRIVATE KEY", sec1)...))
 	require.NoError(t, err)
 	assert.True(t, ecKey.Equal(k))
-	k, err = parsePrivateKey(pemOf("PRIVATE KEY", pkcs8))
+	k, err = parsePrivateKey(testpki.PEM("PRIVATE KEY", pkcs8))
 	require.NoError(t, err)
 	assert.True(t, ecKey.Equal(k))
 
 	for name, data := range map[string][]byte{
-		"ed25519":   pemOf("PRIVATE KEY", edPKCS8),
-		"encrypted": pemOf("ENCRYPTED PRIVATE KEY", []byte{1, 2, 3}),
-		"damaged":   pemOf("EC PRIVATE KEY", []byte{1, 2, 3}),
+		"ed25519":   testpki.PEM("PRIVATE KEY", edPKCS8),
+		"encrypted": testpki.PEM("ENCRYPTED PRIVATE KEY", []byte{1, 2, 3}),
+		"damaged":   testpki.PEM("EC PRIVATE KEY", []byte{1, 2, 3}),
 		"empty":     nil,
 	} {
 		_, err := parsePrivateKey(data)
@@ -347,14 +270,10 @@ func TestParsePrivateKey(t *testing.T) {
 	}
 
 	// An RSA key signs, with its certificate.
-	ca := newTestCA(t, "rsa")
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(9), Subject: pkix.Name{CommonName: "VTN_RSA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &rsaKey.PublicKey, ca.key)
-	require.NoError(t, err)
-	cert, err := x509.ParseCertificate(der)
-	require.NoError(t, err)
-	s, err := loadSigner(ca.write("rsa.key", pemOf("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(rsaKey))), cert)
+	ca := testpki.NewCA(t, "rsa")
+	cert := ca.Sign(&x509.Certificate{SerialNumber: big.NewInt(9), Subject: pkix.Name{CommonName: "VTN_RSA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature}, &rsaKey.PublicKey)
+	s, err := loadSigner(ca.Write("rsa.key", testpki.PEM("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(rsaKey))), cert)
 	require.NoError(t, err)
 	_, err = s.Marshal(&oadr.Poll{VenID: "VEN_1"})
 	require.NoError(t, err)
