@@ -1,10 +1,11 @@
 // Command ven points one simulated Fortress-style battery at an OpenADR 2.0b
-// VTN (pull mode, simple HTTP) and prints what it does: the registration, the
+// VTN (simple HTTP, pull mode or, with -push-addr, push mode) and prints what it does: the registration, the
 // reports the VTN asks for, the events it opts in to and the battery's state
 // of charge as it follows them.
 //
 //	go run ./examples/ven -vtn http://127.0.0.1:8080
 //	go run ./examples/ven -vtn https://vtn.example.com -cert ven.crt -key ven.key -ca vtn-ca.crt
+//	go run ./examples/ven -vtn https://vtn.example.com -cert ven.crt -key ven.key -ca vtn-ca.crt -sign -push-addr 0.0.0.0:8081
 //
 // Flags:
 //
@@ -18,6 +19,14 @@
 //	-timeout    stop after this long (default: run until interrupted)
 //	-status     print the battery's state this often (default 10s; 0: never)
 //	-cert, -key a TLS client certificate for the VTN; -ca the VTN's CA
+//	-sign       sign every message with 2.0b XML signatures (-key's key, -cert's
+//	            certificate) and take only answers the VTN signed with the
+//	            certificate it presents over TLS (needs -cert and an https -vtn)
+//	-push-addr  be a push VEN: listen on this address for the VTN's pushes
+//	            (plain HTTP) and register it as the oadrTransportAddress; the VEN
+//	            still polls, for what a push could not deliver
+//	-push-url   the URL the VTN reaches -push-addr by, when it is not
+//	            http://-push-addr (a public name, a proxy)
 //	-tz         time zone of printed times (default Local, which follows $TZ)
 //	-v          also print every message sent and received, and every report
 //
@@ -29,6 +38,7 @@ package main
 
 import (
 	"context"
+	"crypto"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -36,13 +46,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/examples/internal/cli"
+	"github.com/gridwire/gridwire/openadr/oadrsig"
 	"github.com/gridwire/gridwire/openadr/ven"
 )
 
@@ -68,6 +81,8 @@ type config struct {
 	tries                     int
 	timeout, status, retryGap time.Duration
 	cert, key, ca             string
+	sign                      bool
+	pushAddr, pushURL         string
 	verbose                   bool
 	tz                        *time.Location
 }
@@ -90,6 +105,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.cert, "cert", "", "TLS client certificate (PEM) to present to the VTN")
 	fs.StringVar(&c.key, "key", "", "private key (PEM) of -cert")
 	fs.StringVar(&c.ca, "ca", "", "CA certificate (PEM) to verify the VTN with")
+	fs.BoolVar(&c.sign, "sign", false, "sign messages with 2.0b XML signatures (-key, -cert) and require the VTN's (needs -cert and an https -vtn)")
+	fs.StringVar(&c.pushAddr, "push-addr", "", "listen on this address for the VTN's pushes and register as a push VEN")
+	fs.StringVar(&c.pushURL, "push-url", "", "the URL the VTN reaches -push-addr by (default http://-push-addr)")
 	fs.BoolVar(&c.verbose, "v", false, "also print every message sent and received")
 	tz := cli.TZ(fs, "Local", "time zone of printed times (IANA name, UTC or Local)")
 	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
@@ -101,10 +119,38 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ven: -tries must be at least 1, -timeout and -status not negative, and -cert and -key go together")
 		return 2
 	}
+	switch {
+	case c.sign && c.cert == "":
+		fmt.Fprintln(stderr, "ven: -sign needs -cert and -key: the VEN signs with its TLS client certificate")
+		return 2
+	case c.sign && !strings.HasPrefix(c.vtn, "https://"):
+		fmt.Fprintln(stderr, "ven: -sign needs an https -vtn: the VTN's signatures are checked against the certificate it presents over TLS")
+		return 2
+	case c.pushURL != "" && c.pushAddr == "":
+		fmt.Fprintln(stderr, "ven: -push-url needs -push-addr")
+		return 2
+	}
+	var push net.Listener
+	if c.pushAddr != "" {
+		var err error
+		if push, err = net.Listen("tcp", c.pushAddr); err != nil {
+			fmt.Fprintf(stderr, "ven: -push-addr: %v\n", err)
+			return 1
+		}
+		defer push.Close()
+		if c.pushURL == "" {
+			c.pushURL = "http://" + push.Addr().String()
+		}
+	}
 	v, err := newVEN(c, stdout)
 	if err != nil {
 		fmt.Fprintln(stderr, "ven:", err)
 		return 2
+	}
+	if push != nil {
+		stopPush := servePush(v, push, stderr)
+		defer stopPush()
+		fmt.Fprintf(stdout, "listening for the VTN's pushes at %s\n", c.pushURL)
 	}
 	if c.timeout > 0 {
 		var cancel context.CancelFunc
@@ -156,9 +202,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// servePush serves the VEN's push handler on ln until the returned
+// function is called.
+func servePush(v *ven.VEN, ln net.Listener, stderr io.Writer) (stop func()) {
+	srv := &http.Server{
+		Handler:           v.PushHandler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintln(stderr, "ven: push listener:", err)
+		}
+	}()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		<-done
+	}
+}
+
 // newVEN builds the VEN from the flags.
 func newVEN(c config, stdout io.Writer) (*ven.VEN, error) {
-	hc, err := httpClient(c)
+	hc, cert, err := httpClient(c)
 	if err != nil {
 		return nil, err
 	}
@@ -170,41 +240,58 @@ func newVEN(c config, stdout io.Writer) (*ven.VEN, error) {
 	if c.verbose {
 		level = slog.LevelDebug
 	}
-	return ven.New(c.vtn,
+	opts := []ven.Option{
 		ven.WithHTTPClient(hc),
 		ven.WithVENName(c.name),
 		ven.WithResourceID(c.resource),
 		ven.WithBattery(bat),
 		ven.WithLogger(slog.New(&lineHandler{w: stdout, level: level, tz: c.tz})),
-	)
+	}
+	if c.sign {
+		key, ok := cert.PrivateKey.(crypto.Signer)
+		if !ok {
+			return nil, fmt.Errorf("-sign: the key of -key cannot sign")
+		}
+		signer, err := oadrsig.NewSigner(key, cert.Leaf)
+		if err != nil {
+			return nil, fmt.Errorf("-sign: %w", err)
+		}
+		opts = append(opts, ven.WithSigning(signer))
+	}
+	if c.pushURL != "" {
+		opts = append(opts, ven.WithPushAddress(c.pushURL))
+	}
+	return ven.New(c.vtn, opts...)
 }
 
-// httpClient returns the client for the VTN, with the TLS files if given.
-func httpClient(c config) (*http.Client, error) {
+// httpClient returns the client for the VTN, with the TLS files if given,
+// and the client certificate (zero without -cert).
+func httpClient(c config) (*http.Client, tls.Certificate, error) {
 	hc := &http.Client{Timeout: 30 * time.Second}
+	var cert tls.Certificate
 	if c.cert == "" && c.ca == "" {
-		return hc, nil
+		return hc, cert, nil
 	}
 	tc := &tls.Config{MinVersion: tls.VersionTLS12}
 	if c.cert != "" {
-		cert, err := tls.LoadX509KeyPair(c.cert, c.key)
-		if err != nil {
-			return nil, fmt.Errorf("-cert/-key: %w", err)
+		var err error
+		if cert, err = tls.LoadX509KeyPair(c.cert, c.key); err != nil {
+			return nil, cert, fmt.Errorf("-cert/-key: %w", err)
 		}
 		tc.Certificates = []tls.Certificate{cert}
 	}
 	if c.ca != "" {
 		pem, err := os.ReadFile(c.ca)
 		if err != nil {
-			return nil, fmt.Errorf("-ca: %w", err)
+			return nil, cert, fmt.Errorf("-ca: %w", err)
 		}
 		tc.RootCAs = x509.NewCertPool()
 		if !tc.RootCAs.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("-ca: no PEM certificate in %s", c.ca)
+			return nil, cert, fmt.Errorf("-ca: no PEM certificate in %s", c.ca)
 		}
 	}
 	hc.Transport = &http.Transport{TLSClientConfig: tc}
-	return hc, nil
+	return hc, cert, nil
 }
 
 // connect asks the VTN about itself and registers, trying up to c.tries

@@ -200,6 +200,17 @@ func TestUnreachableVTNTimeout(t *testing.T) {
 	assert.Contains(t, errs.String(), "within -timeout 300ms")
 }
 
+// An address the push listener cannot have stops the VEN before it
+// registers (exit 1).
+func TestPushAddrInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	var out, errs bytes.Buffer
+	assert.Equal(t, 1, run(t.Context(), []string{"-push-addr", ln.Addr().String()}, &out, &errs))
+	assert.Contains(t, errs.String(), "ven: -push-addr: ")
+}
+
 func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"-tries", "0"},
@@ -207,6 +218,9 @@ func TestBadFlags(t *testing.T) {
 		{"-soc", "120"},
 		{"-capacity", "0"},
 		{"-cert", "a.pem"},
+		{"-sign"},
+		{"-sign", "-cert", "a.pem", "-key", "a.key", "-vtn", "http://127.0.0.1:1"},
+		{"-push-url", "http://127.0.0.1:1"},
 		{"-nope"},
 		{"-tz", "Mars/Olympus_Mons"},
 	} {

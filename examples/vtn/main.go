@@ -1,9 +1,11 @@
-// Command vtn runs an OpenADR 2.0b VTN for pull-mode VENs (OpenLEADR's, EPRI's,
-// the Fortress Power sandbox, openadr/ven): it accepts any VEN (or, with
-// -provision, the VENs listed), requests every telemetry report a VEN offers, and prints one line per VEN per report: the
-// battery's state of charge, whether it charges or discharges and at what
-// power (in words, so no sign convention can be misread), and the rest of
-// what the report carries.
+// Command vtn runs an OpenADR 2.0b VTN for VENs (OpenLEADR's, EPRI's, the
+// Fortress Power sandbox, openadr/ven; pull mode, and push mode, whose VENs
+// get their messages posted to them within a second): it accepts any VEN
+// (or, with -provision, the VENs listed), requests every telemetry report
+// a VEN offers, and prints one line per VEN per report: the battery's
+// state of charge, whether it charges or discharges and at what power (in
+// words, so no sign convention can be misread), and the rest of what the
+// report carries.
 //
 //	go run ./examples/vtn -addr 127.0.0.1:8080 -vtn-id VTN_GRIDWIRE
 //	go run ./examples/vtn -event        # also send each VEN a charge-then-discharge schedule
@@ -201,6 +203,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	fmt.Fprintf(stdout, "VTN %s listening on %s://%s%s\n", vtn.ID(), scheme, ln.Addr(), openadr.PathPrefix)
+	// Push-mode VENs get their messages posted to them every
+	// openadr.DefaultPushInterval; pull VENs cost a pass one read each.
+	pushCtx, stopPush := context.WithCancel(ctx)
+	pushDone := make(chan struct{})
+	go func() { _ = vtn.RunPush(pushCtx); close(pushDone) }()
+	defer func() { stopPush(); <-pushDone }()
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

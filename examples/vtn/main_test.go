@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -335,4 +336,37 @@ func TestBadDB(t *testing.T) {
 	var out, errs bytes.Buffer
 	assert.Equal(t, 1, run(t.Context(), []string{"-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "no", "such", "dir", "vtn.db")}, &out, &errs))
 	assert.Contains(t, errs.String(), "check -db")
+}
+
+// A push-mode VEN gets its messages without polling: what the VTN queues
+// for it when it registers and offers its reports (the VTN's own
+// oadrRegisterReport, the report requests) is pushed to it.
+func TestPushVEN(t *testing.T) {
+	base, stop := serveRun(t, "-db", memoryDB, "-event")
+	var push http.Handler
+	var pushed sync.Map // message name → true
+	pushSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if assert.NoError(t, err) {
+			if m, err := oadr.Unmarshal(body); assert.NoError(t, err) {
+				pushed.Store(m.MessageName(), true)
+			}
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		push.ServeHTTP(w, r)
+	}))
+	defer pushSrv.Close()
+	sim, err := ven.New(base, ven.WithPushAddress(pushSrv.URL))
+	require.NoError(t, err)
+	push = sim.PushHandler()
+	require.NoError(t, sim.Register(t.Context()))
+	require.NoError(t, sim.RegisterReports(t.Context()))
+	require.Eventually(t, func() bool {
+		_, ok := pushed.Load("oadrRegisterReport")
+		return ok && len(sim.State().Reports) > 0
+	}, 10*time.Second, 20*time.Millisecond, "the VTN's messages were pushed to the VEN, which never polled")
+	evs := sim.State().Events
+	require.Len(t, evs, 1)
+	assert.Equal(t, oadr.OptIn, evs[0].Opt)
+	require.Equal(t, 0, stop())
 }
