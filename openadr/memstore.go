@@ -3,6 +3,7 @@ package openadr
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"sync"
 )
@@ -11,26 +12,81 @@ import (
 // own lock, so requests from different VENs do not wait for one another. Its
 // state is lost when the process ends.
 type MemStore struct {
-	mu    sync.RWMutex
-	vens  map[string]*memEntry
-	byReg map[string]string // registrationID → venID
+	mu sync.RWMutex
+	// vens finds a VEN by a hash of its venID. Among many thousands of
+	// VENs a lookup's memory is not in the CPU's cache: a map keyed by the
+	// venID would read the map's slot, the key's bytes and the entry, each
+	// a cache miss; keyed by the hash it reads the slot and the entry,
+	// whose own copy of the venID confirms it (see memEntry.is). A venID
+	// whose hash another venID has already (as likely as two random 64-bit
+	// numbers being equal) is kept in more.
+	vens    map[uint64]*memEntry
+	more    map[string]*memEntry
+	seed    maphash.Seed
+	collide bool              // tests: every venID has one hash
+	byReg   map[string]string // registrationID → venID
 }
 
 type memEntry struct {
 	mu      sync.Mutex
 	deleted bool // set by Delete; an Update that waited for the lock must fail
-	st      VENState
+	// The venID, never changed after Create, so read without mu: idLen
+	// bytes of id, beside the lock that a request takes next, or, when it
+	// is longer than id (idLen is longID), key alone. key is always set.
+	idLen uint8
+	id    [inlineID]byte
+	key   string
+	st    VENState
+}
+
+// inlineID is the longest venID a memEntry holds beside its lock (the
+// VTN's own are 26 bytes; UUIDs 36); longID marks a longer one.
+const (
+	inlineID = 44
+	longID   = 255
+)
+
+func newMemEntry(st *VENState) *memEntry {
+	e := &memEntry{key: st.Registration.VenID, idLen: longID, st: *st}
+	if len(e.key) <= inlineID {
+		e.idLen = uint8(copy(e.id[:], e.key))
+	}
+	return e
+}
+
+// is reports whether e is venID's entry.
+func (e *memEntry) is(venID string) bool {
+	if e.idLen == longID {
+		return e.key == venID
+	}
+	return string(e.id[:e.idLen]) == venID
 }
 
 // NewMemStore returns an empty MemStore.
 func NewMemStore() *MemStore {
-	return &MemStore{vens: make(map[string]*memEntry), byReg: make(map[string]string)}
+	return &MemStore{vens: make(map[uint64]*memEntry), seed: maphash.MakeSeed(), byReg: make(map[string]string)}
+}
+
+// hash is the key of venID in s.vens.
+func (s *MemStore) hash(venID string) uint64 {
+	if s.collide {
+		return 42
+	}
+	return maphash.String(s.seed, venID)
 }
 
 var (
 	_ Store      = (*MemStore)(nil)
 	_ VENCounter = (*MemStore)(nil)
 )
+
+// find returns venID's entry, or nil. The caller holds s.mu.
+func (s *MemStore) find(venID string) *memEntry {
+	if e := s.vens[s.hash(venID)]; e != nil && e.is(venID) {
+		return e
+	}
+	return s.more[venID] // nil, nearly always without a lookup
+}
 
 // Create implements Store.
 func (s *MemStore) Create(ctx context.Context, st *VENState) error {
@@ -40,10 +96,18 @@ func (s *MemStore) Create(ctx context.Context, st *VENState) error {
 	id := st.Registration.VenID
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.vens[id]; ok {
+	if s.find(id) != nil {
 		return fmt.Errorf("%w: %q", ErrDuplicateVEN, id)
 	}
-	s.vens[id] = &memEntry{st: *st}
+	e := newMemEntry(st)
+	if h := s.hash(id); s.vens[h] == nil {
+		s.vens[h] = e
+	} else {
+		if s.more == nil {
+			s.more = make(map[string]*memEntry)
+		}
+		s.more[id] = e
+	}
 	if r := st.Registration.RegistrationID; r != "" {
 		s.byReg[r] = id
 	}
@@ -56,7 +120,7 @@ func (s *MemStore) entry(ctx context.Context, venID string) (*memEntry, error) {
 		return nil, err
 	}
 	s.mu.RLock()
-	e := s.vens[venID]
+	e := s.find(venID)
 	s.mu.RUnlock()
 	if e == nil {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownVEN, venID)
@@ -98,7 +162,7 @@ func (s *MemStore) Update(ctx context.Context, venID string, fn func(*VENState) 
 		if s.byReg[before] == venID {
 			delete(s.byReg, before)
 		}
-		if after != "" && s.vens[venID] == e { // not deleted meanwhile
+		if after != "" && s.find(venID) == e { // not deleted meanwhile
 			s.byReg[after] = venID
 		}
 		s.mu.Unlock()
@@ -112,20 +176,29 @@ func (s *MemStore) Delete(ctx context.Context, venID string) error {
 		return err
 	}
 	s.mu.Lock()
-	e := s.vens[venID]
-	delete(s.vens, venID)
-	for r, v := range s.byReg {
-		if v == venID {
-			delete(s.byReg, r)
-		}
+	e := s.find(venID)
+	if h := s.hash(venID); e != nil && s.vens[h] == e {
+		delete(s.vens, h)
+	} else {
+		delete(s.more, venID)
 	}
 	s.mu.Unlock()
-	if e != nil {
-		e.mu.Lock()
-		e.deleted = true
-		e.st = VENState{}
-		e.mu.Unlock()
+	if e == nil {
+		return nil
 	}
+	// Lock order: entry, then store (as in Update). An Update that
+	// changes the registrationID meanwhile finds the entry gone and
+	// indexes no new one.
+	e.mu.Lock()
+	reg := e.st.Registration.RegistrationID
+	e.deleted = true
+	e.st = VENState{}
+	e.mu.Unlock()
+	s.mu.Lock()
+	if s.byReg[reg] == venID && s.find(venID) == nil { // not created again meanwhile
+		delete(s.byReg, reg)
+	}
+	s.mu.Unlock()
 	return nil
 }
 
@@ -149,8 +222,11 @@ func (s *MemStore) VENs(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	s.mu.RLock()
-	ids := make([]string, 0, len(s.vens))
-	for id := range s.vens {
+	ids := make([]string, 0, len(s.vens)+len(s.more))
+	for _, e := range s.vens {
+		ids = append(ids, e.key)
+	}
+	for id := range s.more {
 		ids = append(ids, id)
 	}
 	s.mu.RUnlock()
@@ -165,5 +241,5 @@ func (s *MemStore) CountVENs(ctx context.Context) (int, error) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.vens), nil
+	return len(s.vens) + len(s.more), nil
 }
