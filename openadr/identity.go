@@ -28,7 +28,6 @@ type Caller struct {
 
 	cert     *x509.Certificate // the TLS client certificate, signatures' signer
 	unsigned bool              // the VTN checks signatures and there was none
-	pushed   bool              // a push VEN's answer, in the VTN's own request's response
 }
 
 // identify resolves the caller of r.

@@ -37,17 +37,26 @@ import (
 // so a push VEN with nothing to answer for a long time should poll now and
 // then, as openadr/ven's Run does.
 //
+// A push must reach the VEN it is for and no other: a VEN names its own
+// push address, and could name another VEN's. A VEN bound to a client
+// certificate (Registration.Fingerprint) must therefore give an https
+// address, and its push server must present that same certificate (an
+// OpenADR device certificate serves both ends): the VTN checks its
+// fingerprint once the connection is made and before any byte of the
+// message is sent, and a server presenting another certificate gets
+// nothing. The certificate is authenticated by that pin, not by a CA (a
+// device certificate names no host), so the default push client does not
+// check the chain; a client given with WithPushClient keeps its own TLS
+// checks and the pin applies on top. A VEN registered without a client
+// certificate has no identity to check, over TLS or not, as for its own
+// requests: deployments that need one require client certificates.
+//
 // With XML signatures (WithSigning), every push is signed with the VTN's
 // key, afresh for each attempt (a retry of a push that did arrive would
 // otherwise be a replay to the VEN), and the VEN's answer is verified as
-// its polls are. That answer comes in the response to the VTN's own
-// request, without a TLS client certificate, so the certificate it is
-// checked against is the one the venID was bound to at registration
-// (Registration.Fingerprint): the VEN's TLS server certificate when the
-// push address is https and presents it, or else the certificate in the
-// signature's KeyInfo, each trusted only if its fingerprint is the
-// registered one. A VEN that registered without a client certificate has
-// no such binding: its signed answers are refused (463), its unsigned
+// its polls are, against the pinned certificate its push server
+// presented. A VEN that registered without a client certificate has no
+// such certificate: its signed answers are refused (463), its unsigned
 // ones accepted only while signatures are optional and it did not ask for
 // them.
 
@@ -190,7 +199,7 @@ func (v *VTN) DeliverTo(ctx context.Context, venID string) (PushStats, error) {
 		if err != nil || !ok {
 			return stats, err
 		}
-		answer, retries, err := v.pushMessage(ctx, target, msg)
+		answer, retries, err := v.pushMessage(ctx, target, reg.Fingerprint, msg)
 		stats.Retries += retries
 		v.push.retriedN.Add(int64(retries))
 		v.push.noteOutcome(venID, err != nil, v.clock.Now())
@@ -214,6 +223,9 @@ func (v *VTN) pushTarget(ctx context.Context, reg Registration) (*url.URL, error
 	u, err := checkPushAddress(reg.TransportAddress)
 	if err != nil {
 		return nil, err
+	}
+	if reg.Fingerprint != "" && u.Scheme != "https" {
+		return nil, errors.New("the VEN is bound to a certificate and its push address is not https")
 	}
 	if v.push.check != nil {
 		if err := v.push.check(ctx, reg.VenID, u); err != nil {
@@ -265,10 +277,15 @@ func (v *VTN) requeuePush(ctx context.Context, venID string, q Queued) {
 }
 
 // checkPushRegistration refuses (459) a push registration the VTN cannot
-// serve: no usable transport address, or a target the application's check
+// serve: no usable transport address, a plain HTTP one from a VEN that
+// registers with a client certificate (its push target could not be
+// authenticated, see pinnedPush), or a target the application's check
 // refuses.
-func (v *VTN) checkPushRegistration(ctx context.Context, m *oadr.CreatePartyRegistration) error {
+func (v *VTN) checkPushRegistration(ctx context.Context, c Caller, m *oadr.CreatePartyRegistration) error {
 	u, err := checkPushAddress(m.TransportAddress)
+	if err == nil && c.Fingerprint != "" && u.Scheme != "https" {
+		err = errors.New("a VEN registering with a client certificate must give an https address, served with that certificate")
+	}
 	if err != nil {
 		return Reject(oadr.CodeComplianceError, "oadrTransportAddress refused for push: %v", err)
 	}

@@ -2,10 +2,12 @@ package openadr_test
 
 import (
 	"bytes"
+	"crypto/tls"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,45 +21,118 @@ import (
 	"github.com/gridwire/gridwire/openadr/ven"
 )
 
-// signedPush is a signed world with one signing push VEN: its PushHandler
-// is served over plain HTTP on loopback, and the VTN pushes through an
-// interposer that records (and, when armed, rewrites) every push and
-// every answer.
+// signedPush is a signed world with one signing push VEN, whose
+// PushHandler is served over TLS with the VEN's own certificate (the VTN
+// pins it) on loopback, behind a tap that records (and, when armed,
+// rewrites) every push and every answer. The VTN pushes with its default
+// push client.
 type signedPush struct {
 	*signedWorld
 	ven     *ven.VEN
 	venCert *oadrsig.Signer
-	pushes  *interposer
+	pushes  *pushTap
 	venSrv  *httptest.Server
 	venID   string
-	// loseAnswer, when set, makes the VEN handle the next push but the
-	// VTN get HTTP 503 instead of its answer.
-	loseAnswer atomic.Bool
 }
 
 func newSignedPush(t *testing.T) *signedPush {
 	t.Helper()
-	p := &signedPush{pushes: &interposer{next: http.DefaultTransport}}
-	w := newSignedWorld(t, openadr.WithPushClient(&http.Client{Transport: p.pushes}), openadr.WithPushRetries(1))
-	var h http.Handler
-	venSrv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		if p.loseAnswer.CompareAndSwap(true, false) {
-			h.ServeHTTP(httptest.NewRecorder(), r)
-			http.Error(rw, "answer lost", http.StatusServiceUnavailable)
-			return
-		}
-		h.ServeHTTP(rw, r)
-	}))
-	t.Cleanup(venSrv.Close)
+	p := &signedPush{pushes: &pushTap{}}
+	w := newSignedWorld(t, openadr.WithPushRetries(1))
 	cert, _, c := w.client("pusher", 7)
+	p.venSrv = servePushTLS(t, cert, p.pushes)
 	signer := signerOf(t, cert, w.clk)
 	v, err := ven.New(w.srv.URL, ven.WithHTTPClient(c), ven.WithClock(w.clk), ven.WithVENName("pusher"),
-		ven.WithSigning(signer), ven.WithPushAddress(venSrv.URL))
+		ven.WithSigning(signer), ven.WithPushAddress(p.venSrv.URL))
 	require.NoError(t, err)
-	h = v.PushHandler()
+	p.pushes.next = v.PushHandler()
 	require.NoError(t, v.Register(t.Context()))
-	p.signedWorld, p.ven, p.venCert, p.venSrv, p.venID = w, v, signer, venSrv, v.State().VENID
+	p.signedWorld, p.ven, p.venCert, p.venID = w, v, signer, v.State().VENID
 	return p
+}
+
+// servePushTLS serves h over TLS with cert, as a push VEN bound to cert
+// does.
+func servePushTLS(t *testing.T, cert tls.Certificate, h http.Handler) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(h)
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// pushTap stands in front of a VEN's push handler: it records every push
+// and answer and, when armed, rewrites the next push or answer, or loses
+// the next answer (the VEN handles the push, the VTN gets HTTP 503).
+type pushTap struct {
+	next http.Handler
+
+	mu                  sync.Mutex
+	requests, answers   [][]byte
+	onRequest, onAnswer func([]byte) []byte // one-shot
+	lose                bool                // one-shot
+}
+
+func (p *pushTap) tamperRequest(f func([]byte) []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.onRequest = f
+}
+
+func (p *pushTap) tamperAnswer(f func([]byte) []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.onAnswer = f
+}
+
+func (p *pushTap) loseAnswer() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lose = true
+}
+
+func (p *pushTap) last() (request, answer []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.requests[len(p.requests)-1], p.answers[len(p.answers)-1]
+}
+
+func (p *pushTap) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.requests)
+}
+
+func (p *pushTap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	p.mu.Lock()
+	f, g, lose := p.onRequest, p.onAnswer, p.lose
+	p.onRequest, p.onAnswer, p.lose = nil, nil, false
+	p.mu.Unlock()
+	if f != nil {
+		body = f(bytes.Clone(body))
+	}
+	r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+	rec := httptest.NewRecorder()
+	p.next.ServeHTTP(rec, r)
+	ans := rec.Body.Bytes()
+	p.mu.Lock()
+	p.requests, p.answers = append(p.requests, body), append(p.answers, bytes.Clone(ans))
+	p.mu.Unlock()
+	if lose {
+		http.Error(w, "answer lost", http.StatusServiceUnavailable)
+		return
+	}
+	if g != nil {
+		ans = g(bytes.Clone(ans))
+	}
+	w.Header().Set("Content-Type", "application/xml")
+	_, _ = w.Write(ans)
 }
 
 // event queues an event for the VEN and pushes it.
@@ -110,6 +185,7 @@ func TestSignedPush(t *testing.T) {
 	p.pushes.mu.Lock()
 	defer p.pushes.mu.Unlock()
 	require.Equal(t, stats.Pushed+1, len(p.pushes.requests), "pushes recorded")
+	assert.Equal(t, "https", p.venSrv.URL[:5])
 	for i := range p.pushes.requests {
 		assert.True(t, isSigned(t, p.pushes.requests[i]), "push %d is signed: %s", i, p.pushes.requests[i])
 		assert.True(t, isSigned(t, p.pushes.answers[i]), "answer %d is signed: %s", i, p.pushes.answers[i])
@@ -122,7 +198,7 @@ func TestSignedPushRetryIsNoReplay(t *testing.T) {
 	p := newSignedPush(t)
 	_, err := p.vtn.Deliver(t.Context())
 	require.NoError(t, err)
-	p.loseAnswer.Store(true)
+	p.pushes.loseAnswer()
 	eventID, stats := p.event(t, time.Hour)
 	assert.Equal(t, openadr.PushStats{Pushed: 1, Retries: 1}, stats)
 	_, ans := p.pushes.last()
@@ -217,7 +293,10 @@ func (p *signedPush) lastAnswer(t *testing.T) *oadr.Response {
 // its answer.
 func (p *signedPush) postToVEN(t *testing.T, body []byte) *oadr.Response {
 	t.Helper()
-	resp, err := http.Post(p.venSrv.URL+openadr.PathPrefix+string(oadr.ServiceEiEvent), "application/xml", bytes.NewReader(body))
+	// Anyone may post to the push server; its certificate is not the point.
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} //nolint:gosec // a test posting as anyone
+	defer c.CloseIdleConnections()
+	resp, err := c.Post(p.venSrv.URL+openadr.PathPrefix+string(oadr.ServiceEiEvent), "application/xml", bytes.NewReader(body))
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	out, err := io.ReadAll(resp.Body)
@@ -237,3 +316,84 @@ func (p *signedPush) venResponse(t *testing.T, b []byte) *oadr.Response {
 	require.True(t, ok, "%s", b)
 	return r
 }
+
+// A VEN bound to a certificate gets pushes only at a server that presents
+// that certificate: a VEN that registers with another VEN's push address
+// gets nothing pushed there, and the VEN whose address it is sees nothing
+// of it. The message waits in the queue for the VEN's polls.
+func TestPushToAnotherVENsAddress(t *testing.T) {
+	p := newSignedPush(t)
+	_, err := p.vtn.Deliver(t.Context())
+	require.NoError(t, err)
+	before := p.pushes.count()
+	events := p.ven.State().Events
+
+	cert, _, c := p.client("intruder", 8)
+	x, err := ven.New(p.srv.URL, ven.WithHTTPClient(c), ven.WithClock(p.clk), ven.WithVENName("intruder"),
+		ven.WithSigning(signerOf(t, cert, p.clk)), ven.WithPushAddress(p.venSrv.URL))
+	require.NoError(t, err)
+	require.NoError(t, x.Register(t.Context()))
+	xID := x.State().VENID
+	dispatch, err := openadr.LoadDispatch(openadr.DispatchStep{Duration: time.Hour, Mode: energy.ModeCharge, Power: 3000})
+	require.NoError(t, err)
+	_, err = p.vtn.CreateEvent(t.Context(), xID, openadr.Event{Start: p.clk.Now().Add(time.Hour), Signals: []openadr.Signal{dispatch}})
+	require.NoError(t, err)
+
+	stats, err := p.vtn.DeliverTo(t.Context(), xID)
+	require.NoError(t, err)
+	assert.Zero(t, stats.Pushed)
+	assert.Equal(t, 1, stats.Failed)
+	assert.Equal(t, before, p.pushes.count(), "the other VEN's push server got no request")
+	assert.Equal(t, events, p.ven.State().Events, "nor was anything of it acted on")
+	q, err := p.vtn.Queue(t.Context(), xID)
+	require.NoError(t, err)
+	assert.NotEmpty(t, q, "the messages wait for the intruder's own polls")
+}
+
+// A VEN that registers with a client certificate must give an https push
+// address: a plain HTTP one could not be checked to be the VEN's.
+func TestBoundPushVENNeedsHTTPS(t *testing.T) {
+	w := newSignedWorld(t)
+	_, _, c := w.client("pusher", 7)
+	for addr, want := range map[string]oadr.ResponseCode{
+		"http://127.0.0.1:9/":  oadr.CodeComplianceError,
+		"https://127.0.0.1:9/": oadr.CodeOK,
+	} {
+		body, err := oadr.Marshal(&oadr.CreatePartyRegistration{
+			RequestID: "REQ_PUSH", ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
+			TransportAddress: addr, VenName: "pusher", HTTPPullModel: new(false),
+		})
+		require.NoError(t, err)
+		a, ok := w.post(c, oadr.ServiceEiRegisterParty, body).(*oadr.CreatedPartyRegistration)
+		require.True(t, ok)
+		assert.Equal(t, want, a.Response.Code, "%s: %s", addr, a.Response.Description)
+	}
+}
+
+// A push client whose transport does not report the connection it uses
+// (httptrace's GotConn) cannot have it checked against the VEN's
+// certificate: the push sends nothing of the message and fails.
+func TestPinnedPushNeedsATracingTransport(t *testing.T) {
+	var read []byte
+	var readErr error
+	blind := roundTripper(func(r *http.Request) (*http.Response, error) {
+		read, readErr = io.ReadAll(r.Body)
+		return nil, errors.New("not sent")
+	})
+	w := newSignedWorld(t, openadr.WithPushClient(&http.Client{Transport: blind}), openadr.WithPushRetries(0))
+	cert, _, c := w.client("pusher", 7)
+	v, err := ven.New(w.srv.URL, ven.WithHTTPClient(c), ven.WithClock(w.clk),
+		ven.WithSigning(signerOf(t, cert, w.clk)), ven.WithPushAddress("https://127.0.0.1:9"))
+	require.NoError(t, err)
+	require.NoError(t, v.Register(t.Context()))
+	stats, err := w.vtn.DeliverTo(t.Context(), v.State().VENID)
+	require.NoError(t, err)
+	assert.Equal(t, 1, stats.Failed)
+	assert.Empty(t, read, "nothing of the message was read")
+	require.Error(t, readErr)
+	assert.Contains(t, readErr.Error(), "not checked against the VEN's certificate")
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -3,13 +3,16 @@ package openadr
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
@@ -29,8 +32,10 @@ func pushService(msg oadr.Message) oadr.ServiceName {
 }
 
 // pushMessage posts msg, signed when the VTN signs, retrying with backoff,
-// and returns the VEN's answer and the number of retries.
-func (v *VTN) pushMessage(ctx context.Context, target *url.URL, msg oadr.Message) (pushed, int, error) {
+// to the push server of a VEN bound to the certificate pin (its
+// fingerprint; "" for none), and returns the VEN's answer and the number of
+// retries.
+func (v *VTN) pushMessage(ctx context.Context, target *url.URL, pin string, msg oadr.Message) (pushed, int, error) {
 	b, err := oadr.Marshal(msg)
 	if err != nil {
 		return pushed{}, 0, fmt.Errorf("encoding %s: %w", msg.MessageName(), err)
@@ -63,7 +68,7 @@ func (v *VTN) pushMessage(ctx context.Context, target *url.URL, msg oadr.Message
 			}
 		}
 		var p pushed
-		p, err = v.postOnce(ctx, endpoint, send)
+		p, err = v.postOnce(ctx, endpoint, pin, send)
 		if err == nil {
 			return p, retries, nil
 		}
@@ -80,36 +85,115 @@ type pushed struct {
 	cert *x509.Certificate
 }
 
-// postOnce makes one attempt.
-func (v *VTN) postOnce(ctx context.Context, endpoint string, b []byte) (pushed, error) {
+// postOnce makes one attempt. With a pin, the message is sent only once
+// the connection's server has presented the certificate of that
+// fingerprint: the body is read from pinnedBody, which gives nothing until
+// the connection (known to net/http's transport through httptrace's
+// GotConn, before it writes the request) is checked, so that a transport
+// that skips the hook sends nothing either.
+func (v *VTN) postOnce(ctx context.Context, endpoint, pin string, b []byte) (pushed, error) {
 	ctx, cancel := context.WithTimeout(ctx, v.push.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(b))
+	var body io.Reader = bytes.NewReader(b)
+	var pinned *pinnedBody
+	if pin != "" {
+		pinned = &pinnedBody{pin: pin, r: bytes.NewReader(b)}
+		body = pinned
+		ctx = httptrace.WithClientTrace(context.WithValue(ctx, pinKey{}, pin), &httptrace.ClientTrace{GotConn: pinned.gotConn})
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, body)
 	if err != nil {
 		return pushed{}, err
 	}
+	req.ContentLength = int64(len(b))
 	req.Header["Content-Type"] = contentType
 	resp, err := v.push.client.Do(req)
 	if err != nil {
+		if pinned != nil && pinned.refused() != nil {
+			return pushed{}, pinned.refused()
+		}
 		return pushed{}, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, v.maxBody+1))
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, v.maxBody+1))
 	switch {
 	case err != nil:
 		return pushed{}, err
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return pushed{}, fmt.Errorf("HTTP %d", resp.StatusCode)
-	case int64(len(body)) > v.maxBody:
+	case int64(len(answer)) > v.maxBody:
 		return pushed{}, fmt.Errorf("answer over %d bytes", v.maxBody)
-	case len(bytes.TrimSpace(body)) == 0:
+	case len(bytes.TrimSpace(answer)) == 0:
 		return pushed{}, errors.New("empty answer")
 	}
-	p := pushed{body: body}
+	p := pushed{body: answer}
 	if resp.TLS != nil && len(resp.TLS.PeerCertificates) > 0 {
 		p.cert = resp.TLS.PeerCertificates[0]
 	}
+	if pin != "" && (p.cert == nil || Fingerprint(p.cert) != pin) {
+		// Not reached with net/http's transports, which pinnedBody
+		// checks; a transport of another kind answered without the
+		// pinned certificate.
+		return pushed{}, errors.New("the answer did not come from the VEN's certificate")
+	}
 	return p, nil
+}
+
+// pinnedBody is a push's body, readable only once the connection's server
+// has presented the certificate of fingerprint pin.
+type pinnedBody struct {
+	pin string
+	r   *bytes.Reader
+
+	mu      sync.Mutex
+	checked bool  // a connection was checked
+	err     error // why it was refused
+}
+
+// gotConn checks the connection the request is about to be written to,
+// and closes it when its server is not the pinned one.
+func (p *pinnedBody) gotConn(info httptrace.GotConnInfo) {
+	var err error
+	tc, ok := info.Conn.(*tls.Conn)
+	switch {
+	case !ok:
+		err = errors.New("push to a VEN bound to a certificate refused: the connection is not TLS")
+	case len(tc.ConnectionState().PeerCertificates) == 0:
+		err = errors.New("push refused: the VEN's push server presented no certificate")
+	default:
+		if got := Fingerprint(tc.ConnectionState().PeerCertificates[0]); got != p.pin {
+			err = fmt.Errorf("push refused: the push server presented certificate %s, not the VEN's %s", got, p.pin)
+		}
+	}
+	p.mu.Lock()
+	p.checked, p.err = true, err
+	p.mu.Unlock()
+	if err != nil {
+		info.Conn.Close()
+	}
+}
+
+func (p *pinnedBody) Read(b []byte) (int, error) {
+	p.mu.Lock()
+	checked, err := p.checked, p.err
+	p.mu.Unlock()
+	switch {
+	case err != nil:
+		return 0, err
+	case !checked:
+		return 0, errors.New("push refused: the connection was not checked against the VEN's certificate (the push client's transport does not report it)")
+	}
+	return p.r.Read(b)
+}
+
+// refused returns why the connection was refused, or nil.
+func (p *pinnedBody) refused() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.checked {
+		return nil
+	}
+	return p.err
 }
 
 // takePushAnswer hands the VEN's answer to the VTN's request handling, at
@@ -134,9 +218,9 @@ func (v *VTN) takePushAnswer(ctx context.Context, reg Registration, target *url.
 		v.log.InfoContext(ctx, "openadr: push VEN answered with a message a VEN does not send", "venID", logID(reg.VenID), "answer", name)
 		return
 	}
-	c := Caller{Fingerprint: reg.Fingerprint, RemoteAddr: target.Host, pushed: true}
-	if answer.cert != nil && reg.Fingerprint != "" && Fingerprint(answer.cert) == reg.Fingerprint {
-		c.cert = answer.cert
+	c := Caller{Fingerprint: reg.Fingerprint, RemoteAddr: target.Host}
+	if reg.Fingerprint != "" {
+		c.cert = answer.cert // pinned: postOnce checked it is the VEN's
 	}
 	reply, _ := v.handle(ctx, svc, c, body)
 	if r, ok := reply.(*oadr.Response); ok && r.Response.Code != oadr.CodeOK {

@@ -140,7 +140,7 @@ func (v *VTN) createPartyRegistration(ctx context.Context, c Caller, m *oadr.Cre
 	}
 	push := m.HTTPPullModel != nil && !*m.HTTPPullModel
 	if push {
-		if err := v.checkPushRegistration(ctx, m); err != nil {
+		if err := v.checkPushRegistration(ctx, c, m); err != nil {
 			return nil, err
 		}
 	}

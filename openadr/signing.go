@@ -63,18 +63,12 @@ type callerKey struct{}
 // certificate, the one its venID is bound to (checkCaller holds the venID
 // to it afterwards, as for any request). A signature naming another
 // certificate, or a request without one (plain HTTP, where the VTN has no
-// certificate to trust), fails with 463. A push VEN's answer comes without
-// a client certificate: the certificate in its signature is trusted when
-// its fingerprint is the one the VEN registered with over TLS.
+// certificate to trust), fails with 463. For a push VEN's answer, the
+// certificate is the one its push server presented, pinned to the
+// registered fingerprint (see pushsend.go).
 func signerOf(ctx context.Context, p oadrsig.Peer) (*x509.Certificate, error) {
 	c, _ := ctx.Value(callerKey{}).(*Caller)
-	if c == nil {
-		return nil, nil
-	}
-	if c.cert == nil && c.pushed && c.Fingerprint != "" && p.Certificate != nil && Fingerprint(p.Certificate) == c.Fingerprint {
-		return p.Certificate, nil
-	}
-	if c.cert == nil {
+	if c == nil || c.cert == nil {
 		return nil, nil
 	}
 	if p.Certificate != nil && Fingerprint(p.Certificate) != c.Fingerprint {

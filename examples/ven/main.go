@@ -22,11 +22,13 @@
 //	-sign       sign every message with 2.0b XML signatures (-key's key, -cert's
 //	            certificate) and take only answers the VTN signed with the
 //	            certificate it presents over TLS (needs -cert and an https -vtn)
-//	-push-addr  be a push VEN: listen on this address for the VTN's pushes
-//	            (plain HTTP) and register it as the oadrTransportAddress; the VEN
-//	            still polls, for what a push could not deliver
+//	-push-addr  be a push VEN: listen on this address for the VTN's pushes and
+//	            register it as the oadrTransportAddress (over TLS with -cert's
+//	            certificate when -cert is given, which a VTN pins the push to;
+//	            plain HTTP otherwise); the VEN still polls, for what a push
+//	            could not deliver
 //	-push-url   the URL the VTN reaches -push-addr by, when it is not
-//	            http://-push-addr (a public name, a proxy)
+//	            https://-push-addr (http:// without -cert): a public name, a proxy
 //	-tz         time zone of printed times (default Local, which follows $TZ)
 //	-v          also print every message sent and received, and every report
 //
@@ -130,19 +132,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ven: -push-url needs -push-addr")
 		return 2
 	}
+	hc, cert, err := httpClient(c)
+	if err != nil {
+		fmt.Fprintln(stderr, "ven:", err)
+		return 2
+	}
 	var push net.Listener
 	if c.pushAddr != "" {
-		var err error
 		if push, err = net.Listen("tcp", c.pushAddr); err != nil {
 			fmt.Fprintf(stderr, "ven: -push-addr: %v\n", err)
 			return 1
 		}
 		defer push.Close()
+		scheme := "http"
+		if c.cert != "" {
+			// The VTN pushes to a VEN bound to a certificate only at a
+			// server presenting that certificate.
+			push = tls.NewListener(push, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+			scheme = "https"
+		}
 		if c.pushURL == "" {
-			c.pushURL = "http://" + push.Addr().String()
+			c.pushURL = scheme + "://" + push.Addr().String()
 		}
 	}
-	v, err := newVEN(c, stdout)
+	v, err := newVEN(c, hc, cert, stdout)
 	if err != nil {
 		fmt.Fprintln(stderr, "ven:", err)
 		return 2
@@ -226,12 +239,9 @@ func servePush(v *ven.VEN, ln net.Listener, stderr io.Writer) (stop func()) {
 	}
 }
 
-// newVEN builds the VEN from the flags.
-func newVEN(c config, stdout io.Writer) (*ven.VEN, error) {
-	hc, cert, err := httpClient(c)
-	if err != nil {
-		return nil, err
-	}
+// newVEN builds the VEN from the flags, the client for the VTN and the
+// client certificate (zero without -cert).
+func newVEN(c config, hc *http.Client, cert tls.Certificate, stdout io.Writer) (*ven.VEN, error) {
 	bat := ven.DefaultBattery()
 	bat.Capacity = energy.WattHours(c.capacity * 1000)
 	bat.MaxPower = energy.Watts(c.maxPower * 1000)

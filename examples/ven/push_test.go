@@ -23,7 +23,8 @@ import (
 
 // With -sign and -push-addr the command is a signing push VEN: against a
 // VTN that requires signatures, over TLS with client certificates, it
-// registers, and takes an event the VTN pushes to it, signed both ways.
+// registers, serves pushes over TLS with its certificate, and takes an
+// event the VTN pushes to it, signed both ways.
 func TestSignedPushVEN(t *testing.T) {
 	ca := testpki.NewCA(t, "fleet")
 	server, client := ca.Server("vtn"), ca.Client("ven")
@@ -57,7 +58,7 @@ func TestSignedPushVEN(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		require.FailNow(t, "the VEN did not register", errs.String())
 	}
-	pushURL := regexp.MustCompile(`listening for the VTN's pushes at (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(out.String())
+	pushURL := regexp.MustCompile(`listening for the VTN's pushes at (https://127\.0\.0\.1:\d+)`).FindStringSubmatch(out.String())
 	require.NotNil(t, pushURL, out.String())
 	regs, err := vtn.Registrations(ctx)
 	require.NoError(t, err)

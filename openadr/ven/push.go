@@ -40,7 +40,11 @@ import (
 const pushPrefix = "/OpenADR2/Simple/2.0b/"
 
 // WithPushAddress makes the VEN a push VEN reached at address, the base
-// URL (http or https) under which PushHandler is served.
+// URL (http or https) under which PushHandler is served. A VEN that
+// presents a TLS client certificate to the VTN must serve it over https
+// with that same certificate: gridwire's VTN pushes to such a VEN only at a
+// server presenting the certificate its venID is bound to, and refuses a
+// plain HTTP address from it at registration.
 func WithPushAddress(address string) Option {
 	return func(o *options) { o.pushAddress = address }
 }
