@@ -158,6 +158,45 @@ func TestSignedByAnotherKeyRefused(t *testing.T) {
 	assert.Equal(t, oadr.CodeNotRegisteredOrAuthorized, re.Code)
 }
 
+// The two checks of a signer, each alone: a signature made with another
+// key is refused even when its KeyInfo names the VEN's own certificate
+// (the signature is checked against the certificate the venID is bound
+// to, not the one the payload names), and a signature made with the VEN's
+// key is refused when its KeyInfo names another certificate (the payload
+// must not claim a signer other than the connection's).
+func TestSignerChecksEachAlone(t *testing.T) {
+	w := newSignedWorld(t)
+	cert, _, vc := w.client("battery", 3)
+	v, err := ven.New(w.srv.URL, ven.WithHTTPClient(vc), ven.WithClock(w.clk), ven.WithSigning(signerOf(t, cert, w.clk)))
+	require.NoError(t, err)
+	require.NoError(t, v.Register(t.Context()))
+	require.NoError(t, drainVEN(t.Context(), v))
+	other, _ := w.ca.issue(t, "other", 9)
+	poll := &oadr.Poll{VenID: v.State().VENID}
+	ownB64 := base64.StdEncoding.EncodeToString(cert.Leaf.Raw)
+	otherB64 := base64.StdEncoding.EncodeToString(other.Leaf.Raw)
+
+	forged, err := signerOf(t, other, w.clk).Marshal(poll)
+	require.NoError(t, err)
+	forged = bytes.Replace(forged, []byte(otherB64), []byte(ownB64), 1)
+	resp, ok := w.post(vc, oadr.ServiceOadrPoll, forged).(*oadr.Response)
+	require.True(t, ok)
+	assert.NotEqual(t, oadr.CodeOK, resp.Response.Code, "signed by another key, naming the VEN's certificate: %s", resp.Response.Description)
+
+	misnamed, err := signerOf(t, cert, w.clk).Marshal(poll)
+	require.NoError(t, err)
+	misnamed = bytes.Replace(misnamed, []byte(ownB64), []byte(otherB64), 1)
+	resp, ok = w.post(vc, oadr.ServiceOadrPoll, misnamed).(*oadr.Response)
+	require.True(t, ok)
+	assert.Equal(t, oadr.CodeNotRegisteredOrAuthorized, resp.Response.Code, "signed by the VEN's key, naming another certificate: %s", resp.Response.Description)
+
+	good, err := signerOf(t, cert, w.clk).Marshal(poll)
+	require.NoError(t, err)
+	resp, ok = w.post(vc, oadr.ServiceOadrPoll, good).(*oadr.Response)
+	require.True(t, ok)
+	assert.Equal(t, oadr.CodeOK, resp.Response.Code, "the same poll, as the VEN signs it")
+}
+
 // A signed request sent again, as it was, is refused as a replay and
 // changes nothing; one dated outside the window is refused as stale, and
 // the window is the VTN's to set.

@@ -56,6 +56,20 @@
 // verification. Nonces are remembered per signer for the window (see
 // WithWindow, WithMaxNonces), within bounded memory.
 //
+// # Why the signature is assembled here
+//
+// Canonicalisation (exclusive C14N, C14N 1.0 and 1.1) comes from
+// github.com/russellhaering/goxmldsig, on beevik/etree. Its signing and
+// validation contexts are not used: they make and check an enveloped
+// signature with one reference, to the element that contains it, and
+// validate only that reference. A 2.0b signature sits beside
+// oadrSignedObject, not inside it, and signs two references, the second
+// being the ReplayProtect property in the signature's own ds:Object;
+// validated by goxmldsig, the nonce and timestamp would go unchecked. So
+// this package builds the ds:Signature, resolves and digests both
+// references, and checks the signature value itself (crypto/rsa,
+// crypto/ecdsa), on goxmldsig's canonical bytes.
+//
 // Errors are *Error values whose Kind (ErrMissingSignature,
 // ErrBadSignature, ErrWrongCertificate, ErrReplay, ErrStale) wraps
 // energy.ErrUnauthorized, or ErrMalformed, which wraps energy.ErrInvalid;
