@@ -281,7 +281,16 @@ func WithSignatureWindow(d time.Duration) Option {
 // error). The default follows no redirects and refuses link-local,
 // multicast and unspecified addresses when it dials; a client of the
 // application's should do the same (see WithPushTargetCheck), and carries
-// the TLS configuration (a client certificate) push VENs may ask for.
+// the TLS configuration (a client certificate) push VENs may ask for. Its
+// transport must report the connection a request goes out on
+// (httptrace's GotConn, as net/http's transports do): pushes to VENs bound
+// to a certificate are pinned to it through that report, and sent nowhere
+// without it. Pushes to VENs without a certificate are checked only as the
+// client checks servers: the default one as a browser would (system roots,
+// host name). A client that accepts any server (say, to reach device
+// certificates that name no host) lets a VEN without a certificate name a
+// bound VEN's push address and have its messages pushed there; with such a
+// client, require client certificates of every VEN.
 func WithPushClient(c *http.Client) Option {
 	return func(v *VTN) { v.push.client, v.push.clientSet = c, true }
 }

@@ -131,9 +131,9 @@ func (v *VTN) RunPush(ctx context.Context) error {
 // messages, oldest first, until the queue is empty or a push fails (that
 // message goes back to the queue, for the VEN's poll or the next pass). A
 // message that asks for an answer and got none is pushed again as a poll
-// would hand it out again (WithRedeliverAfter): each time a pass takes from
-// the VEN's queue counts as a poll. It returns
-// what was done and the first error that stopped it (ctx's, or the
+// would hand it out again (WithRedeliverAfter): each pass over the VEN
+// counts as one poll. It returns what was done and the first error that
+// stopped it (ctx's, or the
 // Store's); a VEN that cannot be reached is no error, only a count in
 // PushStats.Failed and a warning in the log. Such a VEN is left alone for
 // WithPushHoldOff (its messages wait for its polls), so that one dead VEN
@@ -191,8 +191,8 @@ func (v *VTN) DeliverTo(ctx context.Context, venID string) (PushStats, error) {
 		v.log.WarnContext(ctx, "openadr: push target refused; the VEN must poll", "venID", logID(venID), "err", err)
 		return stats, nil
 	}
-	for range MaxQueued + MaxDeliveries {
-		q, msg, ok, err := v.takeForPush(ctx, venID)
+	for i := range MaxQueued + MaxDeliveries {
+		q, msg, ok, err := v.takeForPush(ctx, reg, i == 0)
 		if errors.Is(err, ErrUnknownVEN) && stats.Pushed > 0 {
 			return stats, nil // its answer ended its registration
 		}
@@ -236,16 +236,27 @@ func (v *VTN) pushTarget(ctx context.Context, reg Registration) (*url.URL, error
 }
 
 // takeForPush takes what a poll of the VEN would be handed, without
-// counting it as contact from the VEN (only its answer is).
-func (v *VTN) takeForPush(ctx context.Context, venID string) (q Queued, msg oadr.Message, ok bool, err error) {
+// counting it as contact from the VEN (only its answer is), as long as the
+// VEN is still the one reg describes: a push run stops when the VEN's
+// certificate or push address changed under it (VTN.BindCertificate, a
+// registration again), rather than push the rest to where the VEN no
+// longer is. The first take of a run counts as a poll for redelivery (see
+// WithRedeliverAfter); the later ones take only queued messages, so that a
+// VEN whose answers do not arrive is not sent one message again and again
+// within one run.
+func (v *VTN) takeForPush(ctx context.Context, reg Registration, first bool) (q Queued, msg oadr.Message, ok bool, err error) {
 	var givenUp []string
-	err = v.store.Update(ctx, venID, func(st *VENState) error {
-		if !st.Registration.Push {
+	err = v.store.Update(ctx, reg.VenID, func(st *VENState) error {
+		if r := &st.Registration; !r.Push || r.Fingerprint != reg.Fingerprint || r.TransportAddress != reg.TransportAddress {
 			return nil
 		}
 		now := v.clock.Now()
 		var again bool
-		q, again, ok, givenUp = v.next(st, now)
+		if first {
+			q, again, ok, givenUp = v.next(st, now)
+		} else {
+			q, ok = st.dequeue()
+		}
 		if !ok {
 			return nil
 		}
@@ -258,7 +269,7 @@ func (v *VTN) takeForPush(ctx context.Context, venID string) (q Queued, msg oadr
 		return nil
 	})
 	for _, name := range givenUp {
-		v.log.WarnContext(ctx, "openadr: push VEN never answered a message; no longer waiting", "venID", logID(venID), "message", name)
+		v.log.WarnContext(ctx, "openadr: push VEN never answered a message; no longer waiting", "venID", logID(reg.VenID), "message", name)
 	}
 	return q, msg, ok && err == nil, err
 }

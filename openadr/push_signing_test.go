@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"sync"
 	"testing"
 	"time"
@@ -397,3 +399,97 @@ func TestPinnedPushNeedsATracingTransport(t *testing.T) {
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// A push run stops as soon as the VEN is moved to another certificate
+// (BindCertificate) under it: what is left, and what is queued after,
+// waits for the VEN as it now is, rather than going to the old device.
+func TestPushRunStopsWhenVENRebound(t *testing.T) {
+	p := newSignedPush(t)
+	_, err := p.vtn.Deliver(t.Context())
+	require.NoError(t, err)
+	newDevice, _ := p.ca.issue(t, "new-device", 11)
+	var once sync.Once
+	next := p.pushes.next
+	p.pushes.next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() {
+			// While the old device takes its first push, the VEN moves.
+			require.NoError(t, p.vtn.BindCertificate(t.Context(), p.venID, openadr.Fingerprint(newDevice.Leaf)))
+			_, err := p.vtn.CreateEvent(t.Context(), p.venID, openadr.Event{Start: p.clk.Now().Add(2 * time.Hour), Signals: []openadr.Signal{mustDispatch(t)}})
+			require.NoError(t, err)
+		})
+		next.ServeHTTP(w, r)
+	})
+	before := p.pushes.count()
+	require.NoError(t, p.vtn.RequestReregistration(t.Context(), p.venID))
+	_, err = p.vtn.CreateEvent(t.Context(), p.venID, openadr.Event{Start: p.clk.Now().Add(time.Hour), Signals: []openadr.Signal{mustDispatch(t)}})
+	require.NoError(t, err)
+	stats, err := p.vtn.DeliverTo(t.Context(), p.venID)
+	require.NoError(t, err)
+	assert.Equal(t, 1, stats.Pushed, "%+v", stats)
+	assert.Equal(t, before+1, p.pushes.count(), "the old device got the first push only")
+	q, err := p.vtn.Queue(t.Context(), p.venID)
+	require.NoError(t, err)
+	assert.Contains(t, q, "oadrDistributeEvent", "the event waits for the VEN at its new certificate")
+}
+
+// One push run sends each message once: a VEN whose answers are refused
+// (here: unsigned, from a VEN that asked for signatures) is not sent the
+// same message again and again within the run; it gets it again on a
+// later run, as a poll would (WithRedeliverAfter).
+func TestPushRunSendsEachMessageOnce(t *testing.T) {
+	p := newSignedPush(t)
+	_, err := p.vtn.Deliver(t.Context())
+	require.NoError(t, err)
+	p.pushes.next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := oadr.Marshal(&oadr.Response{Response: oadr.OK(""), VenID: p.venID})
+		require.NoError(t, err)
+		_, _ = w.Write(b) // unsigned: refused by the VTN
+	})
+	// More messages waiting for answers than polls before one is due
+	// again: pushing them all in one run must not count as that many polls.
+	n := openadr.DefaultRedeliverAfter + 2
+	for i := range n {
+		require.NoError(t, p.vtn.Enqueue(t.Context(), p.venID, &oadr.CancelReport{RequestID: fmt.Sprintf("CANCEL_%d", i), ReportRequestIDs: []string{"RR_NONE"}, VenID: p.venID}))
+	}
+	before := p.pushes.count()
+	stats, err := p.vtn.DeliverTo(t.Context(), p.venID)
+	require.NoError(t, err)
+	assert.Equal(t, n, stats.Pushed)
+	assert.Equal(t, before+n, p.pushes.count(), "each message pushed once in the run")
+	for range openadr.DefaultRedeliverAfter - 1 {
+		_, err := p.vtn.DeliverTo(t.Context(), p.venID)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, before+n, p.pushes.count(), "none due again yet")
+	_, err = p.vtn.DeliverTo(t.Context(), p.venID)
+	require.NoError(t, err)
+	assert.Greater(t, p.pushes.count(), before+n, "sent again once due, as to a polling VEN")
+}
+
+// A push client's transport that reports a connection without one (as
+// some test doubles do) gets the push refused, not a panic.
+func TestPinnedPushGotConnWithoutConn(t *testing.T) {
+	odd := roundTripper(func(r *http.Request) (*http.Response, error) {
+		if trace := httptrace.ContextClientTrace(r.Context()); trace != nil && trace.GotConn != nil {
+			trace.GotConn(httptrace.GotConnInfo{})
+		}
+		_, err := io.ReadAll(r.Body)
+		return nil, err
+	})
+	w := newSignedWorld(t, openadr.WithPushClient(&http.Client{Transport: odd}), openadr.WithPushRetries(0))
+	cert, _, c := w.client("pusher", 7)
+	v, err := ven.New(w.srv.URL, ven.WithHTTPClient(c), ven.WithClock(w.clk),
+		ven.WithSigning(signerOf(t, cert, w.clk)), ven.WithPushAddress("https://127.0.0.1:9"))
+	require.NoError(t, err)
+	require.NoError(t, v.Register(t.Context()))
+	stats, err := w.vtn.DeliverTo(t.Context(), v.State().VENID)
+	require.NoError(t, err)
+	assert.Equal(t, 1, stats.Failed)
+}
+
+func mustDispatch(t *testing.T) openadr.Signal {
+	t.Helper()
+	s, err := openadr.LoadDispatch(openadr.DispatchStep{Duration: time.Hour, Mode: energy.ModeCharge, Power: 3000})
+	require.NoError(t, err)
+	return s
+}

@@ -90,7 +90,8 @@ type pushed struct {
 // fingerprint: the body is read from pinnedBody, which gives nothing until
 // the connection (known to net/http's transport through httptrace's
 // GotConn, before it writes the request) is checked, so that a transport
-// that skips the hook sends nothing either.
+// that skips the hook sends nothing either. A server that is not the VEN's
+// sees at most the request line and headers, never the message.
 func (v *VTN) postOnce(ctx context.Context, endpoint, pin string, b []byte) (pushed, error) {
 	ctx, cancel := context.WithTimeout(ctx, v.push.timeout)
 	defer cancel()
@@ -150,8 +151,10 @@ type pinnedBody struct {
 	err     error // why it was refused
 }
 
-// gotConn checks the connection the request is about to be written to,
-// and closes it when its server is not the pinned one.
+// gotConn checks the connection the request is about to be written to.
+// A connection refused is not closed: it may be another push's, to the
+// server it does belong to (HTTP/2 shares one per address); the body's
+// refusal to be read ends this request alone.
 func (p *pinnedBody) gotConn(info httptrace.GotConnInfo) {
 	var err error
 	tc, ok := info.Conn.(*tls.Conn)
@@ -168,9 +171,6 @@ func (p *pinnedBody) gotConn(info httptrace.GotConnInfo) {
 	p.mu.Lock()
 	p.checked, p.err = true, err
 	p.mu.Unlock()
-	if err != nil {
-		info.Conn.Close()
-	}
 }
 
 func (p *pinnedBody) Read(b []byte) (int, error) {
