@@ -2,6 +2,7 @@ package openadr_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/http/httptrace"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -492,4 +494,60 @@ func mustDispatch(t *testing.T) openadr.Signal {
 	s, err := openadr.LoadDispatch(openadr.DispatchStep{Duration: time.Hour, Mode: energy.ModeCharge, Power: 3000})
 	require.NoError(t, err)
 	return s
+}
+
+// Under HTTP/2 the pushes to one address share a connection. A push
+// refused on it (a VEN that named another VEN's address) ends that push
+// alone: the connection, and the other VEN's push in flight on it, go on.
+func TestRefusedPushLeavesSharedConnection(t *testing.T) {
+	w := newSignedWorld(t, openadr.WithPushRetries(0))
+	certA, _, cA := w.client("battery-a", 21)
+	entered, release := make(chan struct{}, 1), make(chan struct{})
+	var gate atomic.Bool
+	var h http.Handler
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if gate.CompareAndSwap(true, false) {
+			entered <- struct{}{}
+			<-release
+		}
+		h.ServeHTTP(rw, r)
+	}))
+	srv.EnableHTTP2 = true
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{certA}, MinVersion: tls.VersionTLS12}
+	srv.StartTLS()
+	defer srv.Close()
+	a, err := ven.New(w.srv.URL, ven.WithHTTPClient(cA), ven.WithClock(w.clk), ven.WithSigning(signerOf(t, certA, w.clk)), ven.WithPushAddress(srv.URL))
+	require.NoError(t, err)
+	h = a.PushHandler()
+	require.NoError(t, a.Register(t.Context()))
+	aID := a.State().VENID
+	_, err = w.vtn.Deliver(t.Context()) // the connection to A's server is open
+	require.NoError(t, err)
+
+	certX, _, cX := w.client("intruder", 22)
+	x, err := ven.New(w.srv.URL, ven.WithHTTPClient(cX), ven.WithClock(w.clk), ven.WithSigning(signerOf(t, certX, w.clk)), ven.WithPushAddress(srv.URL))
+	require.NoError(t, err)
+	require.NoError(t, x.Register(t.Context()))
+
+	eventA, err := w.vtn.CreateEvent(t.Context(), aID, openadr.Event{Start: w.clk.Now().Add(time.Hour), Signals: []openadr.Signal{mustDispatch(t)}})
+	require.NoError(t, err)
+	gate.Store(true)
+	pushedA := make(chan openadr.PushStats, 1)
+	go func() {
+		s, err := w.vtn.DeliverTo(context.WithoutCancel(t.Context()), aID)
+		assert.NoError(t, err)
+		pushedA <- s
+	}()
+	<-entered // A's push is in flight
+
+	statsX, err := w.vtn.DeliverTo(t.Context(), x.State().VENID)
+	require.NoError(t, err)
+	assert.Zero(t, statsX.Pushed)
+	assert.Positive(t, statsX.Failed)
+	close(release)
+	assert.Equal(t, openadr.PushStats{Pushed: 1}, <-pushedA, "A's push in flight went through")
+	ev, err := w.vtn.Event(t.Context(), aID, eventA)
+	require.NoError(t, err)
+	require.NotNil(t, ev.Response)
+	assert.Equal(t, oadr.OptIn, ev.Response.OptType)
 }

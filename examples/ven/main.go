@@ -109,7 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.ca, "ca", "", "CA certificate (PEM) to verify the VTN with")
 	fs.BoolVar(&c.sign, "sign", false, "sign messages with 2.0b XML signatures (-key, -cert) and require the VTN's (needs -cert and an https -vtn)")
 	fs.StringVar(&c.pushAddr, "push-addr", "", "listen on this address for the VTN's pushes and register as a push VEN")
-	fs.StringVar(&c.pushURL, "push-url", "", "the URL the VTN reaches -push-addr by (default http://-push-addr)")
+	fs.StringVar(&c.pushURL, "push-url", "", "the URL the VTN reaches -push-addr by (default https://-push-addr with -cert, http:// without)")
 	fs.BoolVar(&c.verbose, "v", false, "also print every message sent and received")
 	tz := cli.TZ(fs, "Local", "time zone of printed times (IANA name, UTC or Local)")
 	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {

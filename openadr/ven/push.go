@@ -97,6 +97,7 @@ func (v *VEN) servePush(w http.ResponseWriter, r *http.Request) {
 	rid := pushedRequestID(msg)
 	ctx, reply := withPushReply(r.Context())
 	err = v.handlePushed(ctx, msg)
+	v.wake()
 	switch {
 	case reply.msg != nil:
 		// The answer was made, even if something after it failed.

@@ -229,3 +229,49 @@ func mustMarshal(t *testing.T, m oadr.Message) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+// A report request pushed to a VEN whose Run sleeps until a poll an hour
+// away is acted on at once: the push wakes Run, and the reports start.
+func TestPushWakesRun(t *testing.T) {
+	vtn, err := openadr.NewVTN("VTN_GRIDWIRE", openadr.WithPollFrequency(time.Hour))
+	require.NoError(t, err)
+	vtnSrv := httptest.NewServer(vtn)
+	defer vtnSrv.Close()
+	var push http.Handler
+	venSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { push.ServeHTTP(w, r) }))
+	defer venSrv.Close()
+	v, err := ven.New(vtnSrv.URL, ven.WithHTTPClient(vtnSrv.Client()), ven.WithPushAddress(venSrv.URL))
+	require.NoError(t, err)
+	push = v.PushHandler()
+
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- v.Run(ctx) }()
+	defer func() {
+		cancel()
+		require.NoError(t, <-done)
+		vtnSrv.Client().CloseIdleConnections()
+	}()
+	var venID string
+	require.Eventually(t, func() bool {
+		venID = v.State().VENID
+		if venID == "" {
+			return false
+		}
+		offered, err := vtn.OfferedReports(ctx, venID)
+		return err == nil && len(offered) > 0
+	}, 10*time.Second, 10*time.Millisecond, "the VEN registered and offered its reports")
+
+	_, err = vtn.RequestReports(ctx, venID, openadr.ReportRequest{ReportSpecifierID: ven.DefaultResourceID + "_telemetry_usage",
+		Granularity: time.Second, ReportBackDuration: time.Second})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		stats, err := vtn.DeliverTo(ctx, venID)
+		require.NoError(t, err)
+		return stats.Pushed > 0
+	}, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool {
+		m, err := vtn.Telemetry(ctx, venID)
+		return err == nil && len(m) > 0
+	}, 10*time.Second, 50*time.Millisecond, "a report came within seconds, not at the next poll an hour away")
+}

@@ -67,6 +67,8 @@ type VEN struct {
 	opts           map[string]Opt        // accepted EiOpt opts by optID
 	sig            *signing              // XML signatures (signing.go); nil when off
 	pushAddress    string                // where the VTN pushes (push.go); "" for pull
+	wakeRun        context.CancelFunc    // ends Run's sleep (see wake); nil when it is not asleep
+	woken          bool                  // a push came while Run was not asleep
 }
 
 // Option configures a VEN.
@@ -293,7 +295,8 @@ func (v *VEN) State() State {
 // itself first with oadrQueryRegistration) and then polls the VTN at
 // the interval the VTN asks for, sends the reports it asked for when they are
 // due and moves the simulated battery along, sleeping on the VEN's clock in
-// between. Failures are logged and retried (registration with a growing
+// between; a push (see PushHandler) wakes it, so that a report request or
+// an event that came by push is acted on at once, not at the next poll. Failures are logged and retried (registration with a growing
 // pause of up to five minutes). Run returns nil when ctx is done, and
 // ErrRegistrationCanceled when the VTN cancels the registration. It starts
 // no goroutines.
@@ -350,11 +353,41 @@ func (v *VEN) Run(ctx context.Context) error {
 		if err := v.Tick(ctx); err != nil && ctx.Err() == nil {
 			v.log.Warn("sending reports failed", "err", err)
 		}
-		if v.clock.Sleep(ctx, v.untilNextWake()) != nil {
+		if v.sleep(ctx, v.untilNextWake()) != nil {
 			break
 		}
 	}
 	return nil
+}
+
+// sleep waits on the VEN's clock for d, or until a push changed what is
+// due (see wake), and returns ctx's error once it has ended.
+func (v *VEN) sleep(ctx context.Context, d time.Duration) error {
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	v.mu.Lock()
+	if v.woken {
+		d = 0 // the push came after Run worked out d
+	}
+	v.woken, v.wakeRun = false, cancel
+	v.mu.Unlock()
+	_ = v.clock.Sleep(sctx, d)
+	v.mu.Lock()
+	v.wakeRun = nil
+	v.mu.Unlock()
+	return ctx.Err()
+}
+
+// wake makes Run work out again what is due, at once: a push may have
+// brought a report request to start or an event to follow, and Run slept
+// until the next poll or report it knew of.
+func (v *VEN) wake() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.woken = true
+	if v.wakeRun != nil {
+		v.wakeRun()
+	}
 }
 
 func (v *VEN) isCanceled() bool {
