@@ -37,6 +37,8 @@ type signedPush struct {
 	pushes  *pushTap
 	venSrv  *httptest.Server
 	venID   string
+	// venClient is the VEN's HTTP client to the VTN (its certificate).
+	venClient *http.Client
 }
 
 func newSignedPush(t *testing.T) *signedPush {
@@ -51,7 +53,7 @@ func newSignedPush(t *testing.T) *signedPush {
 	require.NoError(t, err)
 	p.pushes.next = v.PushHandler()
 	require.NoError(t, v.Register(t.Context()))
-	p.signedWorld, p.ven, p.venCert, p.venID = w, v, signer, v.State().VENID
+	p.signedWorld, p.ven, p.venCert, p.venID, p.venClient = w, v, signer, v.State().VENID, c
 	return p
 }
 
@@ -432,6 +434,43 @@ func TestPushRunStopsWhenVENRebound(t *testing.T) {
 	q, err := p.vtn.Queue(t.Context(), p.venID)
 	require.NoError(t, err)
 	assert.Contains(t, q, "oadrDistributeEvent", "the event waits for the VEN at its new certificate")
+}
+
+// A push run stops too when the VEN registers again with another push
+// address under it.
+func TestPushRunStopsWhenVENMoves(t *testing.T) {
+	p := newSignedPush(t)
+	_, err := p.vtn.Deliver(t.Context())
+	require.NoError(t, err)
+	reg, err := p.vtn.Registration(t.Context(), p.venID)
+	require.NoError(t, err)
+	var once sync.Once
+	next := p.pushes.next
+	p.pushes.next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() {
+			again, err := p.venCert.Marshal(&oadr.CreatePartyRegistration{
+				RequestID: "REQ_MOVE", RegistrationID: reg.RegistrationID, VenID: p.venID,
+				ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
+				TransportAddress: "https://127.0.0.1:9/", HTTPPullModel: new(false), XMLSignature: true,
+			})
+			require.NoError(t, err)
+			a, ok := p.post(p.venClient, oadr.ServiceEiRegisterParty, again).(*oadr.CreatedPartyRegistration)
+			require.True(t, ok)
+			require.Equal(t, oadr.CodeOK, a.Response.Code, a.Response.Description)
+		})
+		next.ServeHTTP(w, r)
+	})
+	before := p.pushes.count()
+	require.NoError(t, p.vtn.Enqueue(t.Context(), p.venID, &oadr.CancelReport{RequestID: "CANCEL_1", ReportRequestIDs: []string{"RR_NONE"}, VenID: p.venID}))
+	_, err = p.vtn.CreateEvent(t.Context(), p.venID, openadr.Event{Start: p.clk.Now().Add(time.Hour), Signals: []openadr.Signal{mustDispatch(t)}})
+	require.NoError(t, err)
+	stats, err := p.vtn.DeliverTo(t.Context(), p.venID)
+	require.NoError(t, err)
+	assert.Equal(t, 1, stats.Pushed, "%+v", stats)
+	assert.Equal(t, before+1, p.pushes.count(), "the old address got the first push only")
+	q, err := p.vtn.Queue(t.Context(), p.venID)
+	require.NoError(t, err)
+	assert.Contains(t, q, "oadrDistributeEvent", "the event waits for the VEN at its new address")
 }
 
 // One push run sends each message once: a VEN whose answers are refused
