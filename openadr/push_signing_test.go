@@ -334,10 +334,7 @@ func TestPushToAnotherVENsAddress(t *testing.T) {
 	before := p.pushes.count()
 	events := p.ven.State().Events
 
-	cert, _, c := p.client("intruder", 8)
-	x, err := ven.New(p.srv.URL, ven.WithHTTPClient(c), ven.WithClock(p.clk), ven.WithVENName("intruder"),
-		ven.WithSigning(signerOf(t, cert, p.clk)), ven.WithPushAddress(p.venSrv.URL))
-	require.NoError(t, err)
+	x, _, _ := p.newVEN("intruder", 8, ven.WithPushAddress(p.venSrv.URL))
 	require.NoError(t, x.Register(t.Context()))
 	xID := x.State().VENID
 	dispatch, err := openadr.LoadDispatch(openadr.DispatchStep{Duration: time.Hour, Mode: energy.ModeCharge, Power: 3000})
@@ -387,10 +384,7 @@ func TestPinnedPushNeedsATracingTransport(t *testing.T) {
 		return nil, errors.New("not sent")
 	})
 	w := newSignedWorld(t, openadr.WithPushClient(&http.Client{Transport: blind}), openadr.WithPushRetries(0))
-	cert, _, c := w.client("pusher", 7)
-	v, err := ven.New(w.srv.URL, ven.WithHTTPClient(c), ven.WithClock(w.clk),
-		ven.WithSigning(signerOf(t, cert, w.clk)), ven.WithPushAddress("https://127.0.0.1:9"))
-	require.NoError(t, err)
+	v, _, _ := w.newVEN("pusher", 7, ven.WithPushAddress("https://127.0.0.1:9"))
 	require.NoError(t, v.Register(t.Context()))
 	stats, err := w.vtn.DeliverTo(t.Context(), v.State().VENID)
 	require.NoError(t, err)
@@ -412,28 +406,34 @@ func TestPushRunStopsWhenVENRebound(t *testing.T) {
 	_, err := p.vtn.Deliver(t.Context())
 	require.NoError(t, err)
 	newDevice, _ := p.ca.issue(t, "new-device", 11)
+	p.runStopsWhen(t, func() {
+		require.NoError(t, p.vtn.BindCertificate(t.Context(), p.venID, openadr.Fingerprint(newDevice.Leaf)))
+	})
+}
+
+// runStopsWhen checks that a push run stops once move has run: move runs
+// while the VEN's server takes the run's first push (a message that does
+// not make the VEN register again); the event queued behind it is not
+// pushed to where the VEN was.
+func (p *signedPush) runStopsWhen(t *testing.T, move func()) {
+	t.Helper()
 	var once sync.Once
 	next := p.pushes.next
 	p.pushes.next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		once.Do(func() {
-			// While the old device takes its first push, the VEN moves.
-			require.NoError(t, p.vtn.BindCertificate(t.Context(), p.venID, openadr.Fingerprint(newDevice.Leaf)))
-			_, err := p.vtn.CreateEvent(t.Context(), p.venID, openadr.Event{Start: p.clk.Now().Add(2 * time.Hour), Signals: []openadr.Signal{mustDispatch(t)}})
-			require.NoError(t, err)
-		})
+		once.Do(move)
 		next.ServeHTTP(w, r)
 	})
 	before := p.pushes.count()
-	require.NoError(t, p.vtn.RequestReregistration(t.Context(), p.venID))
-	_, err = p.vtn.CreateEvent(t.Context(), p.venID, openadr.Event{Start: p.clk.Now().Add(time.Hour), Signals: []openadr.Signal{mustDispatch(t)}})
+	require.NoError(t, p.vtn.Enqueue(t.Context(), p.venID, &oadr.CancelReport{RequestID: "CANCEL_1", ReportRequestIDs: []string{"RR_NONE"}, VenID: p.venID}))
+	_, err := p.vtn.CreateEvent(t.Context(), p.venID, openadr.Event{Start: p.clk.Now().Add(time.Hour), Signals: []openadr.Signal{mustDispatch(t)}})
 	require.NoError(t, err)
 	stats, err := p.vtn.DeliverTo(t.Context(), p.venID)
 	require.NoError(t, err)
 	assert.Equal(t, 1, stats.Pushed, "%+v", stats)
-	assert.Equal(t, before+1, p.pushes.count(), "the old device got the first push only")
+	assert.Equal(t, before+1, p.pushes.count(), "the first push only went to where the VEN was")
 	q, err := p.vtn.Queue(t.Context(), p.venID)
 	require.NoError(t, err)
-	assert.Contains(t, q, "oadrDistributeEvent", "the event waits for the VEN at its new certificate")
+	assert.Contains(t, q, "oadrDistributeEvent", "the event waits for the VEN where it is now")
 }
 
 // A push run stops too when the VEN registers again with another push
@@ -444,33 +444,17 @@ func TestPushRunStopsWhenVENMoves(t *testing.T) {
 	require.NoError(t, err)
 	reg, err := p.vtn.Registration(t.Context(), p.venID)
 	require.NoError(t, err)
-	var once sync.Once
-	next := p.pushes.next
-	p.pushes.next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		once.Do(func() {
-			again, err := p.venCert.Marshal(&oadr.CreatePartyRegistration{
-				RequestID: "REQ_MOVE", RegistrationID: reg.RegistrationID, VenID: p.venID,
-				ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
-				TransportAddress: "https://127.0.0.1:9/", HTTPPullModel: new(false), XMLSignature: true,
-			})
-			require.NoError(t, err)
-			a, ok := p.post(p.venClient, oadr.ServiceEiRegisterParty, again).(*oadr.CreatedPartyRegistration)
-			require.True(t, ok)
-			require.Equal(t, oadr.CodeOK, a.Response.Code, a.Response.Description)
+	p.runStopsWhen(t, func() {
+		again, err := p.venCert.Marshal(&oadr.CreatePartyRegistration{
+			RequestID: "REQ_MOVE", RegistrationID: reg.RegistrationID, VenID: p.venID,
+			ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
+			TransportAddress: "https://127.0.0.1:9/", HTTPPullModel: new(false), XMLSignature: true,
 		})
-		next.ServeHTTP(w, r)
+		require.NoError(t, err)
+		a, ok := p.post(p.venClient, oadr.ServiceEiRegisterParty, again).(*oadr.CreatedPartyRegistration)
+		require.True(t, ok)
+		require.Equal(t, oadr.CodeOK, a.Response.Code, a.Response.Description)
 	})
-	before := p.pushes.count()
-	require.NoError(t, p.vtn.Enqueue(t.Context(), p.venID, &oadr.CancelReport{RequestID: "CANCEL_1", ReportRequestIDs: []string{"RR_NONE"}, VenID: p.venID}))
-	_, err = p.vtn.CreateEvent(t.Context(), p.venID, openadr.Event{Start: p.clk.Now().Add(time.Hour), Signals: []openadr.Signal{mustDispatch(t)}})
-	require.NoError(t, err)
-	stats, err := p.vtn.DeliverTo(t.Context(), p.venID)
-	require.NoError(t, err)
-	assert.Equal(t, 1, stats.Pushed, "%+v", stats)
-	assert.Equal(t, before+1, p.pushes.count(), "the old address got the first push only")
-	q, err := p.vtn.Queue(t.Context(), p.venID)
-	require.NoError(t, err)
-	assert.Contains(t, q, "oadrDistributeEvent", "the event waits for the VEN at its new address")
 }
 
 // One push run sends each message once: a VEN whose answers are refused
@@ -518,10 +502,7 @@ func TestPinnedPushGotConnWithoutConn(t *testing.T) {
 		return nil, err
 	})
 	w := newSignedWorld(t, openadr.WithPushClient(&http.Client{Transport: odd}), openadr.WithPushRetries(0))
-	cert, _, c := w.client("pusher", 7)
-	v, err := ven.New(w.srv.URL, ven.WithHTTPClient(c), ven.WithClock(w.clk),
-		ven.WithSigning(signerOf(t, cert, w.clk)), ven.WithPushAddress("https://127.0.0.1:9"))
-	require.NoError(t, err)
+	v, _, _ := w.newVEN("pusher", 7, ven.WithPushAddress("https://127.0.0.1:9"))
 	require.NoError(t, v.Register(t.Context()))
 	stats, err := w.vtn.DeliverTo(t.Context(), v.State().VENID)
 	require.NoError(t, err)
@@ -563,9 +544,7 @@ func TestRefusedPushLeavesSharedConnection(t *testing.T) {
 	_, err = w.vtn.Deliver(t.Context()) // the connection to A's server is open
 	require.NoError(t, err)
 
-	certX, _, cX := w.client("intruder", 22)
-	x, err := ven.New(w.srv.URL, ven.WithHTTPClient(cX), ven.WithClock(w.clk), ven.WithSigning(signerOf(t, certX, w.clk)), ven.WithPushAddress(srv.URL))
-	require.NoError(t, err)
+	x, _, _ := w.newVEN("intruder", 22, ven.WithPushAddress(srv.URL))
 	require.NoError(t, x.Register(t.Context()))
 
 	eventA, err := w.vtn.CreateEvent(t.Context(), aID, openadr.Event{Start: w.clk.Now().Add(time.Hour), Signals: []openadr.Signal{mustDispatch(t)}})
