@@ -160,7 +160,7 @@ func (p *pinnedBody) gotConn(info httptrace.GotConnInfo) {
 	tc, ok := info.Conn.(*tls.Conn)
 	switch {
 	case !ok:
-		err = errors.New("push to a VEN bound to a certificate refused: the connection is not TLS")
+		err = errors.New("push refused: the connection to the push server is not TLS")
 	case len(tc.ConnectionState().PeerCertificates) == 0:
 		err = errors.New("push refused: the VEN's push server presented no certificate")
 	default:
