@@ -2,21 +2,17 @@ package openadr
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
+	"crypto"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/clock"
+	"github.com/gridwire/gridwire/internal/testpki"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/oadrsig"
 )
@@ -78,15 +74,8 @@ func BenchmarkSignedPoll(b *testing.B) {
 }
 
 func benchSigner(b testing.TB, name string, clk clock.Clock) *oadrsig.Signer {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(b, err)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
-		NotBefore: t0.Add(-time.Hour), NotAfter: t0.Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	require.NoError(b, err)
-	cert, err := x509.ParseCertificate(der)
-	require.NoError(b, err)
-	s, err := oadrsig.NewSigner(key, cert, oadrsig.WithClock(clk))
+	c := testpki.NewCA(b, name+"-ca").Client(name)
+	s, err := oadrsig.NewSigner(c.PrivateKey.(crypto.Signer), c.Leaf, oadrsig.WithClock(clk))
 	require.NoError(b, err)
 	return s
 }

@@ -1,14 +1,9 @@
 package ven_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
+	"crypto"
 	"errors"
 	"io"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -18,23 +13,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/internal/testpki"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/gridwire/gridwire/openadr/oadrsig"
 	"github.com/gridwire/gridwire/openadr/ven"
 )
 
-// newSigner returns a Signer with a fresh key and self-signed certificate.
+// newSigner returns a Signer with a fresh key and certificate.
 func newSigner(t *testing.T, name string) *oadrsig.Signer {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	require.NoError(t, err)
-	cert, err := x509.ParseCertificate(der)
-	require.NoError(t, err)
-	s, err := oadrsig.NewSigner(key, cert)
+	c := testpki.NewCA(t, name+"-ca").Client(name)
+	s, err := oadrsig.NewSigner(c.PrivateKey.(crypto.Signer), c.Leaf)
 	require.NoError(t, err)
 	return s
 }
