@@ -68,28 +68,13 @@ func servePushTLS(t *testing.T, cert tls.Certificate, h http.Handler) *httptest.
 	return srv
 }
 
-// pushTap stands in front of a VEN's push handler: it records every push
-// and answer and, when armed, rewrites the next push or answer, or loses
-// the next answer (the VEN handles the push, the VTN gets HTTP 503).
+// pushTap stands in front of a VEN's push handler; besides what a tap
+// does, it can lose the next answer (the VEN handles the push, the VTN gets
+// HTTP 503).
 type pushTap struct {
+	tap
 	next http.Handler
-
-	mu                  sync.Mutex
-	requests, answers   [][]byte
-	onRequest, onAnswer func([]byte) []byte // one-shot
-	lose                bool                // one-shot
-}
-
-func (p *pushTap) tamperRequest(f func([]byte) []byte) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.onRequest = f
-}
-
-func (p *pushTap) tamperAnswer(f func([]byte) []byte) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.onAnswer = f
+	lose bool // one-shot, under tap.mu
 }
 
 func (p *pushTap) loseAnswer() {
@@ -98,44 +83,24 @@ func (p *pushTap) loseAnswer() {
 	p.lose = true
 }
 
-func (p *pushTap) last() (request, answer []byte) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.requests[len(p.requests)-1], p.answers[len(p.answers)-1]
-}
-
-func (p *pushTap) count() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.requests)
-}
-
 func (p *pushTap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	p.mu.Lock()
-	f, g, lose := p.onRequest, p.onAnswer, p.lose
-	p.onRequest, p.onAnswer, p.lose = nil, nil, false
-	p.mu.Unlock()
-	if f != nil {
-		body = f(bytes.Clone(body))
-	}
+	body = p.request(body)
 	r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
 	rec := httptest.NewRecorder()
 	p.next.ServeHTTP(rec, r)
-	ans := rec.Body.Bytes()
 	p.mu.Lock()
-	p.requests, p.answers = append(p.requests, body), append(p.answers, bytes.Clone(ans))
+	lose := p.lose
+	p.lose = false
 	p.mu.Unlock()
+	ans := p.answer(body, rec.Body.Bytes())
 	if lose {
 		http.Error(w, "answer lost", http.StatusServiceUnavailable)
 		return
-	}
-	if g != nil {
-		ans = g(bytes.Clone(ans))
 	}
 	w.Header().Set("Content-Type", "application/xml")
 	_, _ = w.Write(ans)

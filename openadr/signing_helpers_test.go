@@ -112,32 +112,70 @@ func (w *signedWorld) post(c *http.Client, svc oadr.ServiceName, body []byte) oa
 	return got.Message
 }
 
-// interposer stands between a VEN and the VTN: it records every body both
-// ways and, when armed, rewrites the next request or the next answer.
-type interposer struct {
-	next http.RoundTripper
-
+// tap records the requests and answers of one path between a VEN and the
+// VTN and, when armed, rewrites the next request or the next answer. The
+// interposer (on a VEN's HTTP client) and the pushTap (in front of a push
+// VEN's server) are its two ends.
+type tap struct {
 	mu                  sync.Mutex
 	requests, answers   [][]byte
 	onRequest, onAnswer func([]byte) []byte // one-shot
 }
 
-func (p *interposer) tamperRequest(f func([]byte) []byte) {
+func (p *tap) tamperRequest(f func([]byte) []byte) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.onRequest = f
 }
 
-func (p *interposer) tamperAnswer(f func([]byte) []byte) {
+func (p *tap) tamperAnswer(f func([]byte) []byte) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.onAnswer = f
 }
 
-func (p *interposer) last() (request, answer []byte) {
+func (p *tap) last() (request, answer []byte) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.requests[len(p.requests)-1], p.answers[len(p.answers)-1]
+}
+
+func (p *tap) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.requests)
+}
+
+// request returns the request as it goes on: rewritten, if armed.
+func (p *tap) request(body []byte) []byte {
+	p.mu.Lock()
+	f := p.onRequest
+	p.onRequest = nil
+	p.mu.Unlock()
+	if f != nil {
+		body = f(bytes.Clone(body))
+	}
+	return body
+}
+
+// answer records the exchange and returns the answer as it goes on:
+// rewritten, if armed.
+func (p *tap) answer(request, answer []byte) []byte {
+	p.mu.Lock()
+	g := p.onAnswer
+	p.onAnswer = nil
+	p.requests, p.answers = append(p.requests, request), append(p.answers, bytes.Clone(answer))
+	p.mu.Unlock()
+	if g != nil {
+		answer = g(bytes.Clone(answer))
+	}
+	return answer
+}
+
+// interposer stands between a VEN and the VTN, on the VEN's HTTP client.
+type interposer struct {
+	tap
+	next http.RoundTripper
 }
 
 func (p *interposer) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -146,13 +184,7 @@ func (p *interposer) RoundTrip(r *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.mu.Lock()
-	f := p.onRequest
-	p.onRequest = nil
-	p.mu.Unlock()
-	if f != nil {
-		body = f(bytes.Clone(body))
-	}
+	body = p.request(body)
 	out := r.Clone(r.Context())
 	out.Body, out.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
 	resp, err := p.next.RoundTrip(out)
@@ -164,14 +196,7 @@ func (p *interposer) RoundTrip(r *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.mu.Lock()
-	g := p.onAnswer
-	p.onAnswer = nil
-	p.requests, p.answers = append(p.requests, body), append(p.answers, ans)
-	p.mu.Unlock()
-	if g != nil {
-		ans = g(bytes.Clone(ans))
-	}
+	ans = p.answer(body, ans)
 	resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(ans)), int64(len(ans))
 	resp.Header.Del("Content-Length")
 	return resp, nil
