@@ -147,25 +147,34 @@ func TestPushAgainstVTN(t *testing.T) {
 	assert.Equal(t, oadr.OptIn, ev.Response.OptType)
 }
 
+// pushPair returns a VTN and a push VEN pointed at it, each served on
+// loopback over plain HTTP.
+func pushPair(t *testing.T, vtnOpts []openadr.Option, venOpts ...ven.Option) (*openadr.VTN, *ven.VEN) {
+	t.Helper()
+	vtn, err := openadr.NewVTN("VTN_GRIDWIRE", vtnOpts...)
+	require.NoError(t, err)
+	vtnSrv := httptest.NewServer(vtn)
+	t.Cleanup(vtnSrv.Close)
+	t.Cleanup(vtnSrv.Client().CloseIdleConnections)
+	var push http.Handler
+	venSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { push.ServeHTTP(w, r) }))
+	t.Cleanup(venSrv.Close)
+	v, err := ven.New(vtnSrv.URL, append([]ven.Option{ven.WithHTTPClient(vtnSrv.Client()), ven.WithPushAddress(venSrv.URL)}, venOpts...)...)
+	require.NoError(t, err)
+	push = v.PushHandler()
+	return vtn, v
+}
+
 // TestPushRegistrationMessages pushes the VTN's registration messages: a
 // request to register again (acknowledged, then done), and the
 // cancellation of the registration (answered in the push's response).
 func TestPushRegistrationMessages(t *testing.T) {
 	clk := clock.NewFake(t0)
-	vtn, err := openadr.NewVTN("VTN_GRIDWIRE", openadr.WithClock(clk))
-	require.NoError(t, err)
-	vtnSrv := httptest.NewServer(vtn)
-	defer vtnSrv.Close()
-	var push http.Handler
-	venSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { push.ServeHTTP(w, r) }))
-	defer venSrv.Close()
-	v, err := ven.New(vtnSrv.URL, ven.WithHTTPClient(vtnSrv.Client()), ven.WithClock(clk), ven.WithPushAddress(venSrv.URL))
-	require.NoError(t, err)
-	push = v.PushHandler()
+	vtn, v := pushPair(t, []openadr.Option{openadr.WithClock(clk)}, ven.WithClock(clk))
 	ctx := context.Background()
 	require.NoError(t, v.Register(ctx))
 	venID := v.State().VENID
-	_, err = vtn.Deliver(ctx)
+	_, err := vtn.Deliver(ctx)
 	require.NoError(t, err)
 
 	before, err := vtn.Registration(ctx, venID)
@@ -233,16 +242,7 @@ func mustMarshal(t *testing.T, m oadr.Message) []byte {
 // A report request pushed to a VEN whose Run sleeps until a poll an hour
 // away is acted on at once: the push wakes Run, and the reports start.
 func TestPushWakesRun(t *testing.T) {
-	vtn, err := openadr.NewVTN("VTN_GRIDWIRE", openadr.WithPollFrequency(time.Hour))
-	require.NoError(t, err)
-	vtnSrv := httptest.NewServer(vtn)
-	defer vtnSrv.Close()
-	var push http.Handler
-	venSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { push.ServeHTTP(w, r) }))
-	defer venSrv.Close()
-	v, err := ven.New(vtnSrv.URL, ven.WithHTTPClient(vtnSrv.Client()), ven.WithPushAddress(venSrv.URL))
-	require.NoError(t, err)
-	push = v.PushHandler()
+	vtn, v := pushPair(t, []openadr.Option{openadr.WithPollFrequency(time.Hour)})
 
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
@@ -250,7 +250,6 @@ func TestPushWakesRun(t *testing.T) {
 	defer func() {
 		cancel()
 		require.NoError(t, <-done)
-		vtnSrv.Client().CloseIdleConnections()
 	}()
 	var venID string
 	require.Eventually(t, func() bool {
@@ -262,7 +261,7 @@ func TestPushWakesRun(t *testing.T) {
 		return err == nil && len(offered) > 0
 	}, 10*time.Second, 10*time.Millisecond, "the VEN registered and offered its reports")
 
-	_, err = vtn.RequestReports(ctx, venID, openadr.ReportRequest{ReportSpecifierID: ven.DefaultResourceID + "_telemetry_usage",
+	_, err := vtn.RequestReports(ctx, venID, openadr.ReportRequest{ReportSpecifierID: ven.DefaultResourceID + "_telemetry_usage",
 		Granularity: time.Second, ReportBackDuration: time.Second})
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
