@@ -220,12 +220,9 @@ func (v *VTN) DeliverTo(ctx context.Context, venID string) (PushStats, error) {
 // pushTarget checks the VEN's transport address again (the check may have
 // changed since it registered) and runs the application's check.
 func (v *VTN) pushTarget(ctx context.Context, reg Registration) (*url.URL, error) {
-	u, err := checkPushAddress(reg.TransportAddress)
+	u, err := checkPushAddress(reg.TransportAddress, reg.Fingerprint)
 	if err != nil {
 		return nil, err
-	}
-	if reg.Fingerprint != "" && u.Scheme != "https" {
-		return nil, errors.New("the VEN is bound to a certificate and its push address is not https")
 	}
 	if v.push.check != nil {
 		if err := v.push.check(ctx, reg.VenID, u); err != nil {
@@ -293,10 +290,7 @@ func (v *VTN) requeuePush(ctx context.Context, venID string, q Queued) {
 // authenticated, see pinnedPush), or a target the application's check
 // refuses.
 func (v *VTN) checkPushRegistration(ctx context.Context, c Caller, m *oadr.CreatePartyRegistration) error {
-	u, err := checkPushAddress(m.TransportAddress)
-	if err == nil && c.Fingerprint != "" && u.Scheme != "https" {
-		err = errors.New("a VEN registering with a client certificate must give an https address, served with that certificate")
-	}
+	u, err := checkPushAddress(m.TransportAddress, c.Fingerprint)
 	if err != nil {
 		return Reject(oadr.CodeComplianceError, "oadrTransportAddress refused for push: %v", err)
 	}

@@ -22,14 +22,14 @@ import (
 
 func TestCheckPushAddress(t *testing.T) {
 	for _, ok := range []string{"http://127.0.0.1:8080", "https://ven.example/base/", "http://10.1.2.3", "http://[::1]:9000"} {
-		_, err := checkPushAddress(ok)
+		_, err := checkPushAddress(ok, "")
 		assert.NoError(t, err, ok)
 	}
 	for _, bad := range []string{"", "None", "ftp://ven.example/", "file:///etc/passwd", "gopher://x", "http://",
 		"http://169.254.169.254/latest/meta-data", "http://[fe80::1]/", "http://0.0.0.0:80", "http://[::]/",
 		"http://224.0.0.1/", "http://user:pw@ven.example/", "http://ven.example/?q=1", "http://ven.example/#f",
 		"http://[::ffff:169.254.169.254]/", "ven.example:80"} {
-		_, err := checkPushAddress(bad)
+		_, err := checkPushAddress(bad, "")
 		assert.Error(t, err, bad)
 	}
 }

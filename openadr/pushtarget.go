@@ -37,8 +37,11 @@ import (
 // is then the one the VEN sent, possibly "") and before every push.
 type PushTargetCheck func(ctx context.Context, venID string, target *url.URL) error
 
-// checkPushAddress parses and checks a push VEN's oadrTransportAddress.
-func checkPushAddress(addr string) (*url.URL, error) {
+// checkPushAddress parses and checks the oadrTransportAddress of a push
+// VEN bound to the certificate of fingerprint ("" for none): such a VEN
+// must give an https address, whose server the VTN pins to that
+// certificate (see postOnce).
+func checkPushAddress(addr, fingerprint string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(addr))
 	switch {
 	case err != nil:
@@ -54,6 +57,9 @@ func checkPushAddress(addr string) (*url.URL, error) {
 	}
 	if ip, err := netip.ParseAddr(u.Hostname()); err == nil && !pushableIP(ip) {
 		return nil, fmt.Errorf("address %s is link-local, multicast or unspecified", ip)
+	}
+	if fingerprint != "" && u.Scheme != "https" {
+		return nil, errors.New("a VEN bound to a client certificate must give an https address, served with that certificate")
 	}
 	return u, nil
 }
