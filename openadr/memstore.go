@@ -80,12 +80,14 @@ var (
 	_ VENCounter = (*MemStore)(nil)
 )
 
-// find returns venID's entry, or nil. The caller holds s.mu.
-func (s *MemStore) find(venID string) *memEntry {
-	if e := s.vens[s.hash(venID)]; e != nil && e.is(venID) {
-		return e
+// find returns venID's entry, or nil, and venID's hash. The caller holds
+// s.mu.
+func (s *MemStore) find(venID string) (*memEntry, uint64) {
+	h := s.hash(venID)
+	if e := s.vens[h]; e != nil && e.is(venID) {
+		return e, h
 	}
-	return s.more[venID] // nil, nearly always without a lookup
+	return s.more[venID], h // nil, nearly always without a lookup
 }
 
 // Create implements Store.
@@ -96,11 +98,12 @@ func (s *MemStore) Create(ctx context.Context, st *VENState) error {
 	id := st.Registration.VenID
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.find(id) != nil {
+	found, h := s.find(id)
+	if found != nil {
 		return fmt.Errorf("%w: %q", ErrDuplicateVEN, id)
 	}
 	e := newMemEntry(st)
-	if h := s.hash(id); s.vens[h] == nil {
+	if s.vens[h] == nil {
 		s.vens[h] = e
 	} else {
 		if s.more == nil {
@@ -120,7 +123,7 @@ func (s *MemStore) entry(ctx context.Context, venID string) (*memEntry, error) {
 		return nil, err
 	}
 	s.mu.RLock()
-	e := s.find(venID)
+	e, _ := s.find(venID)
 	s.mu.RUnlock()
 	if e == nil {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownVEN, venID)
@@ -162,7 +165,7 @@ func (s *MemStore) Update(ctx context.Context, venID string, fn func(*VENState) 
 		if s.byReg[before] == venID {
 			delete(s.byReg, before)
 		}
-		if after != "" && s.find(venID) == e { // not deleted meanwhile
+		if now, _ := s.find(venID); after != "" && now == e { // not deleted meanwhile
 			s.byReg[after] = venID
 		}
 		s.mu.Unlock()
@@ -176,8 +179,8 @@ func (s *MemStore) Delete(ctx context.Context, venID string) error {
 		return err
 	}
 	s.mu.Lock()
-	e := s.find(venID)
-	if h := s.hash(venID); e != nil && s.vens[h] == e {
+	e, h := s.find(venID)
+	if e != nil && s.vens[h] == e {
 		delete(s.vens, h)
 	} else {
 		delete(s.more, venID)
@@ -195,7 +198,7 @@ func (s *MemStore) Delete(ctx context.Context, venID string) error {
 	e.st = VENState{}
 	e.mu.Unlock()
 	s.mu.Lock()
-	if s.byReg[reg] == venID && s.find(venID) == nil { // not created again meanwhile
+	if again, _ := s.find(venID); s.byReg[reg] == venID && again == nil { // not created again meanwhile
 		delete(s.byReg, reg)
 	}
 	s.mu.Unlock()
