@@ -61,17 +61,15 @@ type callerKey struct{}
 
 // signerOf is the Verifier's lookup: a VEN signs with its TLS client
 // certificate, the one its venID is bound to (checkCaller holds the venID
-// to it afterwards, as for any request). A signature naming another
-// certificate, or a request without one (plain HTTP, where the VTN has no
-// certificate to trust), fails with 463. For a push VEN's answer, the
-// certificate is the one its push server presented, pinned to the
+// to it afterwards, as for any request). A request without one (plain
+// HTTP, where the VTN has no certificate to trust) fails with 463, and so
+// does a signature whose KeyInfo names another certificate (oadrsig checks
+// KeyInfo against the certificate returned here). For a push VEN's answer,
+// the certificate is the one its push server presented, pinned to the
 // registered fingerprint (see pushsend.go).
-func signerOf(ctx context.Context, p oadrsig.Peer) (*x509.Certificate, error) {
+func signerOf(ctx context.Context, _ oadrsig.Peer) (*x509.Certificate, error) {
 	c, _ := ctx.Value(callerKey{}).(*Caller)
 	if c == nil || c.cert == nil {
-		return nil, nil
-	}
-	if p.Certificate != nil && Fingerprint(p.Certificate) != c.Fingerprint {
 		return nil, nil
 	}
 	return c.cert, nil
