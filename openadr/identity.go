@@ -138,10 +138,10 @@ func checkCaller(c Caller, reg *Registration) error {
 	return nil
 }
 
-// venUpdate is one updateVEN call as a Store callback: the checks and the
-// bookkeeping around the caller's fn. It is pooled with its callback made
-// once, so that a request does not allocate a closure and the variables it
-// sets (Store.Update does not keep fn once it has returned).
+// venUpdate is one updateVEN call, or one idle check, as a Store callback:
+// the checks and the bookkeeping around the caller's fn. It is pooled with
+// its callbacks made once, so that a request does not allocate a closure and
+// the variables it sets (a Store does not keep fn once it has returned).
 type venUpdate struct {
 	v        *VTN
 	fp       string // the caller's, for checkCaller
@@ -151,17 +151,35 @@ type venUpdate struct {
 	// again, and its last contact before this request.
 	back  bool
 	since time.Time
+	// idle is what peek found (see VTN.idle).
+	idle  bool
 	apply func(*VENState) error // u.run, made once
+	peek  func(*VENState) error // u.checkIdle, made once
 }
 
 var venUpdates = sync.Pool{New: func() any {
 	u := new(venUpdate)
-	u.apply = u.run
+	u.apply, u.peek = u.run, u.checkIdle
 	return u
 }}
 
+// getVenUpdate returns a pooled venUpdate for a request from c to v.
+func getVenUpdate(v *VTN, c Caller) *venUpdate {
+	u := venUpdates.Get().(*venUpdate)
+	u.v, u.fp, u.unsigned = v, c.Fingerprint, c.unsigned
+	return u
+}
+
+// put returns u to the pool, keeping nothing of its request.
+func (u *venUpdate) put() {
+	*u = venUpdate{apply: u.apply, peek: u.peek}
+	venUpdates.Put(u)
+}
+
+func (u *venUpdate) caller() Caller { return Caller{Fingerprint: u.fp, unsigned: u.unsigned} }
+
 func (u *venUpdate) run(st *VENState) error {
-	if err := checkCaller(Caller{Fingerprint: u.fp, unsigned: u.unsigned}, &st.Registration); err != nil {
+	if err := checkCaller(u.caller(), &st.Registration); err != nil {
 		return err
 	}
 	u.back, u.since = st.Contact.Silent, lastContact(st) // before fn re-registers
@@ -180,12 +198,11 @@ func (v *VTN) updateVEN(ctx context.Context, c Caller, venID string, fn func(*VE
 	if venID == "" {
 		return Reject(oadr.CodeInvalidID, "venID is required")
 	}
-	u := venUpdates.Get().(*venUpdate)
-	u.v, u.fp, u.unsigned, u.fn = v, c.Fingerprint, c.unsigned, fn
+	u := getVenUpdate(v, c)
+	u.fn = fn
 	err := v.store.Update(ctx, venID, u.apply)
 	back, since := u.back, u.since
-	*u = venUpdate{apply: u.apply} // keep nothing of this request
-	venUpdates.Put(u)
+	u.put()
 	if err == nil && back {
 		v.notifyLiveness(ctx, LivenessChange{VenID: venID, LastContact: since})
 	}

@@ -68,15 +68,20 @@ func (v *VTN) idle(ctx context.Context, c Caller, venID string) (bool, error) {
 	if venID == "" {
 		return false, nil // updateVEN refuses it
 	}
-	idle := false
-	err := v.store.View(ctx, venID, func(st *VENState) error {
-		if err := checkCaller(c, &st.Registration); err != nil {
-			return err
-		}
-		idle = len(st.Queue) == 0 && len(st.Delivered) == 0 && !v.contactDue(st)
-		return nil
-	})
+	u := getVenUpdate(v, c)
+	err := v.store.View(ctx, venID, u.peek)
+	idle := u.idle
+	u.put()
 	return idle, err
+}
+
+// checkIdle is VTN.idle's Store callback.
+func (u *venUpdate) checkIdle(st *VENState) error {
+	if err := checkCaller(u.caller(), &st.Registration); err != nil {
+		return err
+	}
+	u.idle = len(st.Queue) == 0 && len(st.Delivered) == 0 && !u.v.contactDue(st)
+	return nil
 }
 
 // undoPoll returns the function that puts q back. It is made apart from

@@ -126,7 +126,7 @@ type pollBodies struct {
 	buf            []byte
 }
 
-func newPollBodies(b *testing.B, ids []string) *pollBodies {
+func newPollBodies(b testing.TB, ids []string) *pollBodies {
 	first := benchMarshal(b, &oadr.Poll{VenID: ids[0]})
 	at := bytes.Index(first, []byte(ids[0]))
 	require.Positive(b, at)
@@ -148,7 +148,7 @@ func (p *pollBodies) body(i int) []byte {
 }
 
 // benchServeBytes posts body to h in process and returns the answer.
-func benchServeBytes(b *testing.B, h http.Handler, body []byte) []byte {
+func benchServeBytes(b testing.TB, h http.Handler, body []byte) []byte {
 	req := httptest.NewRequest(http.MethodPost, openadr.PathPrefix+"OadrPoll", bytes.NewReader(body))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)

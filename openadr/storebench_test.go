@@ -96,20 +96,20 @@ func BenchmarkStores(b *testing.B) {
 	}
 }
 
-func benchSample(b *testing.B, name string) []byte {
+func benchSample(b testing.TB, name string) []byte {
 	body, err := os.ReadFile(filepath.Join("testdata", "battery", name))
 	require.NoError(b, err)
 	return body
 }
 
-func benchMarshal(b *testing.B, m oadr.Message) []byte {
+func benchMarshal(b testing.TB, m oadr.Message) []byte {
 	body, err := oadr.Marshal(m)
 	require.NoError(b, err)
 	return body
 }
 
 // benchServe posts body to the VTN in process and decodes the answer.
-func benchServe(b *testing.B, v http.Handler, svc string, body []byte) oadr.Message {
+func benchServe(b testing.TB, v http.Handler, svc string, body []byte) oadr.Message {
 	req := httptest.NewRequest(http.MethodPost, openadr.PathPrefix+svc, bytes.NewReader(body))
 	rec := httptest.NewRecorder()
 	v.ServeHTTP(rec, req)
@@ -121,20 +121,20 @@ func benchServe(b *testing.B, v http.Handler, svc string, body []byte) oadr.Mess
 	return ans
 }
 
-func benchPost(b *testing.B, v http.Handler, svc string, m oadr.Message) oadr.Message {
+func benchPost(b testing.TB, v http.Handler, svc string, m oadr.Message) oadr.Message {
 	return benchServe(b, v, svc, benchMarshal(b, m))
 }
 
 // benchRegister registers a VEN, offers the battery's reports and drains its
 // queue, returning its venID.
-func benchRegister(b *testing.B, v http.Handler, name string) string {
+func benchRegister(b testing.TB, v http.Handler, name string) string {
 	return benchRegisterWith(b, v, name, benchSample(b, "oadrRegisterReport_battery_telemetry.xml"), nil)
 }
 
 // benchRegisterWith registers a VEN, offers the reports of the
 // oadrRegisterReport offer, sends the oadrUpdateReport usage (when not nil)
 // and drains the VEN's queue, returning its venID.
-func benchRegisterWith(b *testing.B, v http.Handler, name string, offer, usage []byte) string {
+func benchRegisterWith(b testing.TB, v http.Handler, name string, offer, usage []byte) string {
 	reg := benchPost(b, v, "EiRegisterParty", &oadr.CreatePartyRegistration{
 		RequestID: "REQ_" + name, ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
 		VenName: name, HTTPPullModel: new(true),

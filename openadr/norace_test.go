@@ -1,0 +1,5 @@
+//go:build !race
+
+package openadr_test
+
+const raceEnabled = false
