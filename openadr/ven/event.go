@@ -184,12 +184,8 @@ func (v *VEN) handleDistributeEvent(ctx context.Context, m *oadr.DistributeEvent
 		return nil
 	}
 	msg := &oadr.CreatedEvent{Response: oadr.OK(""), EventResponses: answers, VenID: venID}
-	ans, err := v.call(ctx, oadr.ServiceEiEvent, msg)
-	if err != nil {
+	if err := v.tell(ctx, oadr.ServiceEiEvent, msg); err != nil {
 		return err
-	}
-	if _, ok := ans.(*oadr.Response); !ok {
-		return v.unexpected(msg, ans)
 	}
 	if answeredInPush(ctx, msg) {
 		// Not known to have arrived: when the VTN pushes the events

@@ -249,14 +249,7 @@ func (v *VEN) createReports(ctx context.Context, requestID string, reqs []oadr.R
 		resp.Description = strings.Join(problems, "; ")
 	}
 	msg := &oadr.CreatedReport{Response: resp, PendingReports: pending, VenID: venID}
-	ans, err := v.call(ctx, oadr.ServiceEiReport, msg)
-	if err != nil {
-		return err
-	}
-	if _, ok := ans.(*oadr.Response); !ok {
-		return v.unexpected(msg, ans)
-	}
-	return nil
+	return v.tell(ctx, oadr.ServiceEiReport, msg)
 }
 
 // addJobLocked starts serving one report request, replacing one with the same
@@ -399,14 +392,7 @@ func (v *VEN) handleCancelReport(ctx context.Context, m *oadr.CancelReport) erro
 	}
 	v.log.Info("reports cancelled", "reportRequestIDs", m.ReportRequestIDs, "reportToFollow", m.ReportToFollow)
 	msg := &oadr.CanceledReport{Response: resp, PendingReports: pending, VenID: venID}
-	ans, err := v.call(ctx, oadr.ServiceEiReport, msg)
-	if err != nil {
-		return err
-	}
-	if _, ok := ans.(*oadr.Response); !ok {
-		return v.unexpected(msg, ans)
-	}
-	return nil
+	return v.tell(ctx, oadr.ServiceEiReport, msg)
 }
 
 // handleRegisterReport answers a VTN's own oadrRegisterReport. The VEN needs
@@ -418,14 +404,7 @@ func (v *VEN) handleRegisterReport(ctx context.Context, m *oadr.RegisterReport) 
 	venID := v.venID
 	v.mu.Unlock()
 	msg := &oadr.RegisteredReport{Response: oadr.OK(m.RequestID), VenID: venID}
-	ans, err := v.call(ctx, oadr.ServiceEiReport, msg)
-	if err != nil {
-		return err
-	}
-	if _, ok := ans.(*oadr.Response); !ok {
-		return v.unexpected(msg, ans)
-	}
-	return nil
+	return v.tell(ctx, oadr.ServiceEiReport, msg)
 }
 
 // handleUpdateReport acknowledges report data from the VTN, which the VEN
@@ -436,12 +415,5 @@ func (v *VEN) handleUpdateReport(ctx context.Context, m *oadr.UpdateReport) erro
 	venID := v.venID
 	v.mu.Unlock()
 	msg := &oadr.UpdatedReport{Response: oadr.OK(m.RequestID), VenID: venID}
-	ans, err := v.call(ctx, oadr.ServiceEiReport, msg)
-	if err != nil {
-		return err
-	}
-	if _, ok := ans.(*oadr.Response); !ok {
-		return v.unexpected(msg, ans)
-	}
-	return nil
+	return v.tell(ctx, oadr.ServiceEiReport, msg)
 }

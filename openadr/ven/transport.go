@@ -109,6 +109,19 @@ func (v *VEN) unregister(why string) {
 	v.clearJobsLocked()
 }
 
+// tell sends msg, which the VTN answers with an oadrResponse, and fails on
+// any other answer.
+func (v *VEN) tell(ctx context.Context, service oadr.ServiceName, msg oadr.Message) error {
+	ans, err := v.call(ctx, service, msg)
+	if err != nil {
+		return err
+	}
+	if _, ok := ans.(*oadr.Response); !ok {
+		return v.unexpected(msg, ans)
+	}
+	return nil
+}
+
 // unexpected returns the error for an answer of the wrong type, and logs it.
 func (v *VEN) unexpected(sent oadr.Message, got oadr.Message) error {
 	err := &UnexpectedMessageError{Sent: sent.MessageName(), Got: got.MessageName()}
