@@ -94,7 +94,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cli.ExitUsage
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "balanz: %v\ncheck -base-url (balanz serves its API at ws://host:9999/api) and that the server runs.\n", err)
+		fmt.Fprintf(stderr, "%s\ncheck -base-url (balanz serves its API at ws://host:9999/api) and that the server runs.\n", cli.Message("balanz", err))
 		return 1
 	}
 	defer c.Close()

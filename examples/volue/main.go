@@ -93,7 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if err != nil {
 		// Only the URLs can be wrong here: the credentials were checked
 		// above.
-		fmt.Fprintf(stderr, "volue: %v (check -base-url and -token-url)\n", err)
+		fmt.Fprintf(stderr, "%s (check -base-url and -token-url)\n", cli.Message("volue", err))
 		return 2
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)

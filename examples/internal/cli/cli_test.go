@@ -140,4 +140,7 @@ func TestFail(t *testing.T) {
 	w.Reset()
 	Fail(&w, "demo", errors.New("other"), hints...)
 	assert.Equal(t, "demo: other\n", w.String(), "no hint fits")
+	w.Reset()
+	Fail(&w, "demo", fmt.Errorf("demo: dial: %w", errA), hints...)
+	assert.Equal(t, "demo: dial: a\ndemo: do A\n", w.String(), "the name once, when the error starts with it")
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -29,7 +30,7 @@ type Hint struct {
 // by the advice of the first hint whose Err it wraps, and returns
 // ExitFailure.
 func Fail(w io.Writer, name string, err error, hints ...Hint) int {
-	fmt.Fprintf(w, "%s: %v\n", name, err)
+	fmt.Fprintln(w, Message(name, err))
 	for _, h := range hints {
 		if errors.Is(err, h.Err) {
 			fmt.Fprintf(w, "%s: %s\n", name, h.Advice)
@@ -37,6 +38,17 @@ func Fail(w io.Writer, name string, err error, hints ...Hint) int {
 		}
 	}
 	return ExitFailure
+}
+
+// Message is err as the command named name reports it, "name: err", with
+// name once: the errors of the package a command is named after (balanz,
+// oscp, volue) begin with "name: " already.
+func Message(name string, err error) string {
+	s := err.Error()
+	if strings.HasPrefix(s, name+": ") {
+		return s
+	}
+	return name + ": " + s
 }
 
 // SignalContext is ctx cancelled on SIGINT or SIGTERM, so that a command
