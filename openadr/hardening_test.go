@@ -3,6 +3,7 @@ package openadr
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -161,38 +162,53 @@ func mustMarshal(t testing.TB, m oadr.Message) []byte {
 	return b
 }
 
-// brokenWriter is a connection that fails as the answer is written.
-type brokenWriter struct{ h http.Header }
+// brokenWriter is a connection that fails as the answer is written or,
+// when buffered is set, only as it is flushed: net/http's server keeps a
+// small answer in its buffer, so that Write succeeds.
+type brokenWriter struct {
+	h        http.Header
+	buffered bool
+}
+
+var errReset = errors.New("connection reset by peer")
 
 func (w *brokenWriter) Header() http.Header { return w.h }
 func (w *brokenWriter) WriteHeader(int)     {}
-func (w *brokenWriter) Write([]byte) (int, error) {
-	return 0, errors.New("connection reset by peer")
+func (w *brokenWriter) Write(p []byte) (int, error) {
+	if w.buffered {
+		return len(p), nil
+	}
+	return 0, errReset
 }
+func (w *brokenWriter) FlushError() error { return errReset }
 
 // A poll whose answer cannot be written leaves the message first in the
 // queue: the next poll gets it.
 func TestPollAnswerLostIsKept(t *testing.T) {
-	v, _ := newVTN(t)
-	venID, _ := register(t, v, "battery")
-	drain(t, v, venID)
-	_, err := v.CreateEvent(bg, venID, simpleEvent(t0.Add(time.Hour)))
-	require.NoError(t, err)
-	require.NoError(t, v.RequestReregistration(bg, venID))
-	lostPoll := func() {
-		req := httptest.NewRequest(http.MethodPost, PathPrefix+string(oadr.ServiceOadrPoll), bytes.NewReader(mustMarshal(t, &oadr.Poll{VenID: venID})))
-		v.ServeHTTP(&brokenWriter{h: http.Header{}}, req)
+	for _, buffered := range []bool{false, true} {
+		t.Run(fmt.Sprintf("buffered=%v", buffered), func(t *testing.T) {
+			v, _ := newVTN(t)
+			venID, _ := register(t, v, "battery")
+			drain(t, v, venID)
+			_, err := v.CreateEvent(bg, venID, simpleEvent(t0.Add(time.Hour)))
+			require.NoError(t, err)
+			require.NoError(t, v.RequestReregistration(bg, venID))
+			lostPoll := func() {
+				req := httptest.NewRequest(http.MethodPost, PathPrefix+string(oadr.ServiceOadrPoll), bytes.NewReader(mustMarshal(t, &oadr.Poll{VenID: venID})))
+				v.ServeHTTP(&brokenWriter{h: http.Header{}, buffered: buffered}, req)
+			}
+			lostPoll()
+			q, err := v.Queue(bg, venID)
+			require.NoError(t, err)
+			assert.Equal(t, []string{"oadrDistributeEvent", "oadrRequestReregistration"}, q)
+			de := as[*oadr.DistributeEvent](t, pollMsg(t, v, venID))
+			assert.Len(t, de.Events, 1)
+			lostPoll()
+			got := drain(t, v, venID)
+			require.Len(t, got, 1)
+			assert.Equal(t, "oadrRequestReregistration", got[0].MessageName())
+		})
 	}
-	lostPoll()
-	q, err := v.Queue(bg, venID)
-	require.NoError(t, err)
-	assert.Equal(t, []string{"oadrDistributeEvent", "oadrRequestReregistration"}, q)
-	de := as[*oadr.DistributeEvent](t, pollMsg(t, v, venID))
-	assert.Len(t, de.Events, 1)
-	lostPoll()
-	got := drain(t, v, venID)
-	require.Len(t, got, 1)
-	assert.Equal(t, "oadrRequestReregistration", got[0].MessageName())
 }
 
 // A megabyte venID is refused without being echoed, and logged cut short.

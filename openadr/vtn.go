@@ -174,7 +174,20 @@ func (v *VTN) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	answer, undo := v.handle(r.Context(), svc, identify(r), body)
-	if err := v.write(w, http.StatusOK, answer); err != nil && undo != nil {
+	err = v.write(w, http.StatusOK, answer)
+	if undo == nil {
+		return
+	}
+	// The answer hands the VEN a message. A small answer sits in the
+	// server's buffer until the handler returns; flushing it now is how a
+	// failure to send it shows.
+	if err == nil {
+		err = http.NewResponseController(w).Flush()
+		if errors.Is(err, http.ErrNotSupported) {
+			err = nil
+		}
+	}
+	if err != nil {
 		// The VEN never got the message it was handed; it stays first in
 		// its queue for the next poll.
 		undo(context.WithoutCancel(r.Context()))
@@ -314,10 +327,11 @@ func serviceOf(path string) (oadr.ServiceName, bool) {
 	return svc, ok
 }
 
-// write sends msg with the given HTTP status. It returns an error when the
-// answer did not reach the connection (the VEN went away), not when msg
-// failed to encode: the VEN then gets an error answer, and sending msg again
-// would fail again.
+// write sends msg with the given HTTP status. It returns an error when w
+// refused the answer (the VEN went away), not when msg failed to encode: the
+// VEN then gets an error answer, and sending msg again would fail again. A
+// small answer stays in the server's buffer: ServeHTTP flushes the answers
+// whose loss matters.
 func (v *VTN) write(w http.ResponseWriter, status int, msg oadr.Message) error {
 	bp := outPool.Get().(*[]byte)
 	defer putOut(bp)
@@ -346,15 +360,8 @@ func (v *VTN) write(w http.ResponseWriter, status int, msg oadr.Message) error {
 	// An explicit length spares small VEN HTTP stacks a chunked answer.
 	h["Content-Length"] = contentLength(len(b))
 	w.WriteHeader(status)
-	if _, err := w.Write(b); err != nil {
-		return err
-	}
-	// A small answer sits in the server's buffer until the handler returns;
-	// flushing now is how a failure to send it shows.
-	if err := http.NewResponseController(w).Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
-		return err
-	}
-	return nil
+	_, err = w.Write(b)
+	return err
 }
 
 var contentType = []string{"application/xml"}
