@@ -27,7 +27,7 @@ import (
 // them, two ways (httptest and inprocess, see below), beside a bare handler
 // (inprocess-bare). Compare the poll ns/op across N.
 // N is 1,000 and 100,000; GRIDWIRE_SCALE_VENS adds another (1000000 needs
-// about 4 GiB).
+// about 7 GiB).
 //
 // Time enough polls for the garbage collector to run several times at the
 // largest N (gcs reports how often it ran in the timed loop). It runs once
@@ -35,7 +35,8 @@ import (
 // 400,000 polls, each time marking a quarter of a gigabyte, while at 1,000
 // VENs it runs every few thousand polls over memory in the CPU's cache. A
 // shorter run leaves the collector out at large N and not at small, and
-// makes the ratio look better than it is: use -benchtime 2000000x. GRIDWIRE_SCALE_HEAPPROFILE names a file to write a heap
+// makes the ratio look better than it is: use -benchtime 2000000x, and
+// 10000000x with a million VENs. GRIDWIRE_SCALE_HEAPPROFILE names a file to write a heap
 // profile to at each N, while the VENs are live (N is added to its name), to
 // see what their memory is made of.
 //
