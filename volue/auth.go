@@ -81,10 +81,16 @@ func (t *tokens) fetch(ctx context.Context, now time.Time) (string, error) {
 	}
 	start := time.Now()
 	tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, t.hc))
-	if err != nil {
-		if ctx.Err() != nil {
-			return "", fmt.Errorf("volue: token request: %w", ctx.Err())
-		}
+	var re *rest.RedirectError
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		return "", fmt.Errorf("volue: token request: %w", ctx.Err())
+	case errors.As(err, &re):
+		// Not an authentication failure, and not worth a retry: the
+		// same redirect would come back.
+		return "", convertError(re)
+	default:
 		return "", authError(err, t.secret.Reveal())
 	}
 	if tok.AccessToken == "" {

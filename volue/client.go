@@ -46,7 +46,14 @@ func New(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	cfg := o.rest.Config("volue")
 	cfg.BackoffBase = o.backoff
 	c := &Client{clock: o.rest.Clock, log: o.rest.Logger}
-	c.tokens = newTokens(strings.TrimSpace(clientID), rest.NewSecret(clientSecret), o.tokenURL, cfg.HTTPClient, c.clock, c.log)
+	// The token request carries the client secret; it may be redirected
+	// within the token URL's origin only, as API calls within the base
+	// URL's.
+	hc, err := rest.OriginBound(cfg.HTTPClient, "volue", http.MethodPost, o.tokenURL)
+	if err != nil {
+		return nil, energy.Invalid("WithTokenURL", "%v", err)
+	}
+	c.tokens = newTokens(strings.TrimSpace(clientID), rest.NewSecret(clientSecret), o.tokenURL, hc, c.clock, c.log)
 	cfg.Sign = func(r *http.Request) error {
 		// Per attempt, from the cache, so a retry after a long back-off
 		// carries a token that is still valid.
@@ -98,7 +105,8 @@ func (c *Client) call(ctx context.Context, method, path string, q url.Values, bo
 
 func (c *Client) authErr(method, path string, err error) error {
 	var ae *AuthError
-	if errors.As(err, &ae) {
+	var re *RedirectError
+	if errors.As(err, &ae) || errors.As(err, &re) {
 		return err
 	}
 	return fmt.Errorf("volue: %s %s: %w", method, path, err)

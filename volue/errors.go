@@ -200,14 +200,18 @@ func asField(err error, fe **energy.FieldError) bool { return errors.As(err, fe)
 func excerpt(b []byte) string { return rest.Excerpt(b) }
 
 // RedirectError is a redirect the client refused to follow because it led
-// to another origin (scheme, host or port) than the base URL's, an
-// https→http downgrade included: credentials are sent to the base URL's
-// origin only. It wraps no energy sentinel, as trying again would meet the
-// same redirect; point WithBaseURL at where the API now lives instead.
+// to another origin (scheme, host or port) than the base URL's, or for the
+// token request than the token URL's, an https→http downgrade included:
+// credentials (the access token, the client secret) are sent to those
+// origins only. It wraps no energy sentinel, as trying again would meet the
+// same redirect; point WithBaseURL or WithTokenURL at where the service now
+// lives instead.
 type RedirectError struct {
-	// Method and Endpoint identify the call.
+	// Method and Endpoint identify the call (for the token request, POST
+	// and the token URL's path).
 	Method, Endpoint string
-	// From is the base URL's origin; To is the origin redirected to.
+	// From is the base URL's origin, or the token URL's; To is the origin
+	// redirected to.
 	From, To string
 }
 

@@ -38,3 +38,53 @@ func TestRedirectToAnotherOriginRefused(t *testing.T) {
 	assert.Equal(t, other.URL, re.To)
 	assert.Zero(t, elsewhere.Load(), "a request reached the other origin")
 }
+
+// TestTokenRedirectToAnotherOriginRefused: the token request carries the
+// client secret in its form, and a 307 would have net/http post that form
+// on; a redirect to another origin is refused before anything is sent
+// there, as a *volue.RedirectError, and is not retried.
+func TestTokenRedirectToAnotherOriginRefused(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { elsewhere.Add(1) }))
+	defer other.Close()
+	var tokenRequests atomic.Int32
+	auth := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tokenRequests.Add(1)
+		http.Redirect(w, r, other.URL+"/token", http.StatusTemporaryRedirect)
+	}))
+	defer auth.Close()
+	c, err := volue.New("id", "s3cr3t-value", volue.WithBaseURL(other.URL), volue.WithTokenURL(auth.URL+"/token"))
+	require.NoError(t, err)
+	_, err = c.ListUsers(context.Background())
+	var re *volue.RedirectError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, auth.URL, re.From)
+	assert.Equal(t, other.URL, re.To)
+	assert.Equal(t, "/token", re.Endpoint)
+	assert.NotContains(t, err.Error(), "s3cr3t-value")
+	assert.Zero(t, elsewhere.Load(), "the token request, with the client secret, reached the other origin")
+	assert.Equal(t, int32(1), tokenRequests.Load(), "a refused redirect is not retried")
+}
+
+// TestTokenRedirectWithinOriginFollowed: a token endpoint that moved within
+// its own origin still works.
+func TestTokenRedirectWithinOriginFollowed(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/old-token":
+			http.Redirect(w, r, "/token", http.StatusTemporaryRedirect)
+		case "/token":
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"access_token":"tok","expires_in":3600,"token_type":"Bearer"}`))
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"users":[]}`))
+		}
+	}))
+	defer srv.Close()
+	c, err := volue.New("id", "secret", volue.WithBaseURL(srv.URL), volue.WithTokenURL(srv.URL+"/old-token"))
+	require.NoError(t, err)
+	_, err = c.ListUsers(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, 1, c.TokensFetched())
+}

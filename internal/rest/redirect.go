@@ -106,3 +106,33 @@ func (c *Client) redirectError(method, path string, err error) (*RedirectError, 
 	}
 	return &RedirectError{Vendor: c.cfg.Vendor, Method: method, Endpoint: path, From: r.from, To: r.to}, true
 }
+
+// OriginBound returns a copy of hc (the caller's client is left as it is)
+// that follows redirects within the origin of rawURL only, for a request
+// that carries credentials but is not sent by Do, such as an OAuth2 token
+// request with the client secret in its form: net/http sends a 307 or 308's
+// body on to wherever it leads. A refused redirect fails the request with a
+// *RedirectError (inside the *url.Error net/http returns) naming vendor,
+// method and rawURL's path.
+func OriginBound(hc *http.Client, vendor, method, rawURL string) (*http.Client, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	from, shown := origin(u), displayOrigin(u)
+	cp := *hc
+	inner := hc.CheckRedirect
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if origin(req.URL) != from {
+			return &RedirectError{Vendor: vendor, Method: method, Endpoint: u.Path, From: shown, To: displayOrigin(req.URL)}
+		}
+		if inner != nil {
+			return inner(req, via)
+		}
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		return nil
+	}
+	return &cp, nil
+}
