@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -81,18 +82,26 @@ func (o Options) Validate() error {
 }
 
 // ValidateBaseURL checks that u is an absolute http or https URL with a host
-// and neither a query nor a fragment.
+// and neither a query nor a fragment. The error shows u without its
+// password, query and fragment, where credentials may have been put.
 func ValidateBaseURL(u string) error {
 	p, err := url.Parse(u)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error repeats the URL
+		}
+		return energy.Invalid("WithBaseURL", "not a URL: %v", err)
+	}
+	shown := *p
+	shown.RawQuery, shown.ForceQuery, shown.Fragment, shown.RawFragment = "", false, "", ""
 	switch {
-	case err != nil:
-		return energy.Invalid("WithBaseURL", "%q is not a URL", u)
 	case p.Scheme != "http" && p.Scheme != "https":
-		return energy.Invalid("WithBaseURL", "%q: scheme must be http or https", u)
+		return energy.Invalid("WithBaseURL", "%q: scheme must be http or https", shown.Redacted())
 	case p.Host == "":
-		return energy.Invalid("WithBaseURL", "%q has no host", u)
-	case p.RawQuery != "" || p.Fragment != "":
-		return energy.Invalid("WithBaseURL", "%q: no query or fragment allowed", u)
+		return energy.Invalid("WithBaseURL", "%q has no host", shown.Redacted())
+	case p.RawQuery != "" || p.Fragment != "" || p.ForceQuery:
+		return energy.Invalid("WithBaseURL", "%q: no query or fragment allowed", shown.Redacted()+"?…")
 	}
 	return nil
 }

@@ -44,6 +44,29 @@ func TestOptionsValidate(t *testing.T) {
 	}
 }
 
+// TestBaseURLErrorShowsNoSecret: a URL refused by validation is shown
+// without the password, query or fragment in which credentials may have
+// been put.
+func TestBaseURLErrorShowsNoSecret(t *testing.T) {
+	for _, u := range []string{
+		"http://u:pw-s3cret@127.0.0.1:9/v1?key=s3cret",
+		"ftp://u:pw-s3cret@host/v1",
+		"http://u:pw-s3cret@/v1",
+		"https://h/v1#s3cret",
+		"http://u:pw-s3cret@h\x7f/v1",
+		"http://[::1/v1?key=s3cret",
+	} {
+		err := rest.ValidateBaseURL(u)
+		require.Error(t, err, u)
+		assert.NotContains(t, err.Error(), "s3cret", u)
+		var fe *energy.FieldError
+		require.ErrorAs(t, err, &fe, u)
+		assert.Equal(t, "WithBaseURL", fe.Field)
+	}
+	err := rest.ValidateBaseURL("http://u:pw@127.0.0.1:9/v1?key=abc")
+	assert.Contains(t, err.Error(), `"http://u:xxxxx@127.0.0.1:9/v1?…": no query or fragment allowed`)
+}
+
 func TestOptionsConfig(t *testing.T) {
 	o := rest.DefaultOptions("https://api.example.com/v1/")
 	o.UserAgent = "myapp/1.0"
