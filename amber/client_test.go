@@ -115,7 +115,7 @@ func TestEndpointErrors(t *testing.T) {
 	}{
 		{401, "error_401.json", energy.ErrUnauthorized, "Unauthorized", 1},
 		{404, "error_404.json", nil, "Site not found", 1},
-		{422, "error_422.json", nil, "Requested date range is greater than 7 days", 1},
+		{422, "error_422.json", energy.ErrInvalid, "Requested date range is greater than 7 days", 1},
 		{500, "error_500.json", energy.ErrUnavailable, "Internal server error", 3}, // retried twice
 	}
 	for _, ep := range endpoints {
@@ -130,7 +130,7 @@ func TestEndpointErrors(t *testing.T) {
 				assert.Equal(t, tc.message, ae.Message)
 				assert.Equal(t, ep.path, ae.Endpoint)
 				assert.Equal(t, "GET", ae.Method)
-				for _, s := range []error{energy.ErrUnauthorized, energy.ErrUnavailable, energy.ErrRateLimited} {
+				for _, s := range []error{energy.ErrUnauthorized, energy.ErrUnavailable, energy.ErrRateLimited, energy.ErrInvalid} {
 					if s == tc.sentinel {
 						assert.ErrorIs(t, err, s)
 					} else {

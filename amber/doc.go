@@ -60,11 +60,12 @@
 // # Errors
 //
 // Errors are this package's own types and wrap energy's sentinels:
-// energy.ErrUnauthorized for 401 and 403, energy.ErrRateLimited for 429
-// (*RateLimitError), energy.ErrUnavailable for 5xx answers (*APIError),
-// network failures (*TransportError) and answers that are not what the
-// endpoint promises (*DecodeError). Other statuses (400, 404, 422) are an
-// *APIError carrying Amber's message. A redirect to another origin than the
+// energy.ErrInvalid for 400 and 422 (Amber refusing a parameter, such as a
+// range over 7 days), energy.ErrUnauthorized for 401 and 403,
+// energy.ErrRateLimited for 429 (*RateLimitError), energy.ErrUnavailable for
+// 5xx answers (*APIError), network failures (*TransportError) and answers
+// that are not what the endpoint promises (*DecodeError). A 404 is an
+// *APIError carrying Amber's message and wraps none. A redirect to another origin than the
 // base URL's is a *RedirectError: the token never leaves its origin.
 //
 // Package ambertest has a fake Amber server for tests and offline use.

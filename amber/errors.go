@@ -13,8 +13,8 @@ import (
 
 // APIError is an answer from Amber with an HTTP status of 400 or more (other
 // than 429, which is a *RateLimitError). It wraps the energy sentinel that
-// fits the status: 401 and 403 → energy.ErrUnauthorized, 5xx →
-// energy.ErrUnavailable; a 400, 404 or 422 wraps none.
+// fits the status: 400 and 422 → energy.ErrInvalid, 401 and 403 →
+// energy.ErrUnauthorized, 5xx → energy.ErrUnavailable; a 404 wraps none.
 type APIError struct {
 	// StatusCode is the HTTP status, such as 404 (unknown site) or 422 (a
 	// range or count over the API's limits).

@@ -15,7 +15,7 @@
 //
 // Errors: an answer whose envelope says success:false is an *APIError
 // whatever its HTTP status, wrapping energy.ErrUnauthorized (401, 403),
-// energy.ErrRateLimited (429), energy.ErrInvalid (422) or
+// energy.ErrRateLimited (429), energy.ErrInvalid (400, 422) or
 // energy.ErrUnavailable (5xx). No answer at all is a *TransportError, a
 // body that is not what the endpoint promises a *DecodeError (both wrap
 // energy.ErrUnavailable), and a redirect to another server a

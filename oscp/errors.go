@@ -13,8 +13,8 @@ import (
 // APIError is an answer from SolarNetwork that is not a success: any answer
 // whose envelope says "success": false, whatever its HTTP status, and any
 // answer with a status of 400 or more. It wraps the energy sentinel that
-// fits the status: 401 and 403 → energy.ErrUnauthorized, 422 →
-// energy.ErrInvalid, 429 → energy.ErrRateLimited, 5xx →
+// fits the status: 400 and 422 → energy.ErrInvalid, 401 and 403 →
+// energy.ErrUnauthorized, 429 → energy.ErrRateLimited, 408 and 5xx →
 // energy.ErrUnavailable; other statuses wrap none.
 type APIError struct {
 	// Method and Endpoint identify the call; Endpoint is the path.
@@ -73,17 +73,7 @@ func (e *APIError) Unwrap() error {
 	if e.StatusCode < 400 {
 		return codeSentinel(e.Code)
 	}
-	switch {
-	case e.StatusCode == http.StatusUnauthorized, e.StatusCode == http.StatusForbidden:
-		return energy.ErrUnauthorized
-	case e.StatusCode == http.StatusUnprocessableEntity:
-		return energy.ErrInvalid
-	case e.StatusCode == http.StatusTooManyRequests:
-		return energy.ErrRateLimited
-	case e.StatusCode >= 500:
-		return energy.ErrUnavailable
-	}
-	return nil
+	return rest.StatusSentinel(e.StatusCode)
 }
 
 // DecodeError is a successful answer whose body is not the JSON the

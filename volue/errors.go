@@ -47,8 +47,7 @@ func (e *APIError) Error() string {
 
 // Unwrap returns the energy sentinel for the status, or nil.
 func (e *APIError) Unwrap() error {
-	switch e.StatusCode {
-	case http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity:
+	if e.StatusCode == http.StatusConflict {
 		return energy.ErrInvalid
 	}
 	return rest.StatusSentinel(e.StatusCode)

@@ -434,8 +434,8 @@ func TestLoggingRedactsSecrets(t *testing.T) {
 }
 
 func TestStatusSentinel(t *testing.T) {
-	for status, want := range map[int]error{400: nil, 401: energy.ErrUnauthorized, 403: energy.ErrUnauthorized, 404: nil,
-		408: energy.ErrUnavailable, 422: nil, 429: energy.ErrRateLimited, 500: energy.ErrUnavailable, 503: energy.ErrUnavailable} {
+	for status, want := range map[int]error{400: energy.ErrInvalid, 401: energy.ErrUnauthorized, 403: energy.ErrUnauthorized, 404: nil,
+		408: energy.ErrUnavailable, 409: nil, 422: energy.ErrInvalid, 429: energy.ErrRateLimited, 500: energy.ErrUnavailable, 503: energy.ErrUnavailable} {
 		assert.Equal(t, want, rest.StatusSentinel(status), "StatusSentinel(%d)", status)
 	}
 }

@@ -44,9 +44,13 @@ func (e *HTTPError) Error() string {
 // Unwrap returns the energy sentinel for the status, or nil.
 func (e *HTTPError) Unwrap() error { return StatusSentinel(e.StatusCode) }
 
-// StatusSentinel returns the energy sentinel an HTTP status maps to, or nil.
+// StatusSentinel returns the energy sentinel an HTTP status maps to, or nil:
+// 400 and 422, the server refusing what was asked, are ErrInvalid, as
+// energy documents for a vendor's refusal of a parameter.
 func StatusSentinel(status int) error {
 	switch {
+	case status == http.StatusBadRequest, status == http.StatusUnprocessableEntity:
+		return energy.ErrInvalid
 	case status == http.StatusUnauthorized, status == http.StatusForbidden:
 		return energy.ErrUnauthorized
 	case status == http.StatusTooManyRequests:

@@ -53,7 +53,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 }
 
 // Error is a refusal from the Flexibility Provider: an answer with a
-// status of 400 or more. It wraps energy.ErrInvalid (400),
+// status of 400 or more. It wraps energy.ErrInvalid (400, 422),
 // energy.ErrUnauthorized (401, 403), energy.ErrRateLimited (429),
 // energy.ErrUnsupported (501: for register, no common OSCP version) or
 // energy.ErrUnavailable (other 5xx).
@@ -77,10 +77,7 @@ func (e *Error) Error() string {
 
 // Unwrap returns the energy sentinel for the status.
 func (e *Error) Unwrap() error {
-	switch {
-	case e.StatusCode == http.StatusBadRequest:
-		return energy.ErrInvalid
-	case e.StatusCode == http.StatusNotImplemented:
+	if e.StatusCode == http.StatusNotImplemented {
 		return energy.ErrUnsupported
 	}
 	return rest.StatusSentinel(e.StatusCode)
