@@ -55,10 +55,10 @@
 // details when the API sent them and the start of the body; it wraps
 // energy.ErrUnauthorized (401, 403), energy.ErrRateLimited (429),
 // energy.ErrUnavailable (408, 5xx) or energy.ErrInvalid (400, 409, 422).
-// No answer at all is a *TransportError wrapping energy.ErrUnavailable; a
-// body that is not the promised JSON a *DecodeError. Reads are retried
-// after network errors and 5xx answers (WithRetries), and so is a read
-// whose token could not be fetched because the token endpoint failed
+// No answer at all is a *TransportError and a body that is not the
+// promised JSON a *DecodeError, both wrapping energy.ErrUnavailable. Reads
+// are retried after network errors and 5xx answers (WithRetries), and so is
+// a read whose token could not be fetched because the token endpoint failed
 // (credentials refused up front fail the call at once); writes, DELETE
 // included, are not, since the API may have acted on the first. A 429 is
 // waited out once, after its Retry-After, whatever the method, since the

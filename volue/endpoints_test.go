@@ -234,6 +234,7 @@ func TestEndpointsMalformed(t *testing.T) {
 			_, err := ep.call(t.Context(), c)
 			var de *volue.DecodeError
 			require.ErrorAs(t, err, &de, "%v", err)
+			assert.ErrorIs(t, err, energy.ErrUnavailable, "as amber's and oscp's decode errors")
 		})
 	}
 }

@@ -117,7 +117,8 @@ func (e *AuthError) refused() bool {
 }
 
 // DecodeError is a 2xx answer whose body is not the JSON the endpoint
-// promises.
+// promises. The data is not available, so it wraps energy.ErrUnavailable,
+// and the decoder's error.
 type DecodeError struct {
 	// Method and Endpoint identify the call.
 	Method, Endpoint string
@@ -132,8 +133,8 @@ func (e *DecodeError) Error() string {
 	return fmt.Sprintf("volue: %s %s: malformed response: %v (body: %s)", e.Method, e.Endpoint, e.Err, e.Body)
 }
 
-// Unwrap returns the decoder's error.
-func (e *DecodeError) Unwrap() error { return e.Err }
+// Unwrap returns energy.ErrUnavailable and the decoder's error.
+func (e *DecodeError) Unwrap() []error { return []error{energy.ErrUnavailable, e.Err} }
 
 // TransportError is a failure to get any answer from the API (DNS,
 // connection refused, reset, TLS, timeout) after the client's retries. It
