@@ -45,7 +45,8 @@ func WithStore(s Store) Option {
 	}
 }
 
-// WithLogger sets the logger; nil (the default) discards.
+// WithLogger sets the logger. Without it the VTN logs nothing; nil is an
+// error.
 func WithLogger(l *slog.Logger) Option { return func(v *VTN) { v.log = l } }
 
 // WithClock sets the time source: event statuses, timestamps and the

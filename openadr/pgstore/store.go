@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr"
 	"github.com/gridwire/gridwire/openadr/internal/randcache"
 )
@@ -52,11 +53,12 @@ const DefaultCacheSize = 10000
 type Option func(*Store)
 
 // WithCacheSize sets how many VENs' decoded states are kept in memory; 0
-// turns the cache off (every request reads and decodes its VEN's row).
-func WithCacheSize(n int) Option { return func(s *Store) { s.cacheMax = max(n, 0) } }
+// turns the cache off (every request reads and decodes its VEN's row), and
+// a negative size is an error.
+func WithCacheSize(n int) Option { return func(s *Store) { s.cacheMax = n } }
 
-// WithLogger sets the logger Listen reports lost connections to; nil (the
-// default) discards.
+// WithLogger sets the logger Listen reports lost connections to. Without it
+// the store is silent; nil is an error.
 func WithLogger(l *slog.Logger) Option { return func(s *Store) { s.log = l } }
 
 var (
@@ -97,6 +99,16 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 // OpenConfig is Open with a parsed pool configuration, for settings a
 // connection string cannot carry.
 func OpenConfig(ctx context.Context, cfg *pgxpool.Config, opts ...Option) (*Store, error) {
+	s := &Store{seed: maphash.MakeSeed(), cacheMax: DefaultCacheSize, log: slog.New(slog.DiscardHandler)}
+	for _, o := range opts {
+		o(s)
+	}
+	switch {
+	case s.cacheMax < 0:
+		return nil, energy.Invalid("WithCacheSize", "%d is negative (0 turns the cache off)", s.cacheMax)
+	case s.log == nil:
+		return nil, energy.Invalid("WithLogger", "nil logger (omit the option for silence)")
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: %w", err)
@@ -105,15 +117,8 @@ func OpenConfig(ctx context.Context, cfg *pgxpool.Config, opts ...Option) (*Stor
 		pool.Close()
 		return nil, fmt.Errorf("pgstore: %w", err)
 	}
-	s := &Store{pool: pool, connCfg: cfg.ConnConfig.Copy(), seed: maphash.MakeSeed(),
-		cacheMax: DefaultCacheSize}
-	for _, o := range opts {
-		o(s)
-	}
+	s.pool, s.connCfg = pool, cfg.ConnConfig.Copy()
 	s.cache = randcache.New[*cached](s.cacheMax)
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
 	return s, nil
 }
 

@@ -11,6 +11,7 @@ import (
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
+	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr"
 	"github.com/gridwire/gridwire/openadr/internal/randcache"
 )
@@ -44,8 +45,9 @@ const DefaultCacheSize = 10000
 type Option func(*Store)
 
 // WithCacheSize sets how many VENs' decoded states are kept in memory; 0
-// turns the cache off (every request reads and decodes its VEN's row).
-func WithCacheSize(n int) Option { return func(s *Store) { s.cacheMax = max(n, 0) } }
+// turns the cache off (every request reads and decodes its VEN's row), and
+// a negative size is an error.
+func WithCacheSize(n int) Option { return func(s *Store) { s.cacheMax = n } }
 
 var (
 	_ openadr.Store      = (*Store)(nil)
@@ -58,6 +60,13 @@ var (
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if path == "" || path == ":memory:" {
 		return nil, fmt.Errorf("sqlitestore: path %q: a file name is needed (openadr.NewMemStore keeps state in memory)", path)
+	}
+	s := &Store{seed: maphash.MakeSeed(), cacheMax: DefaultCacheSize}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.cacheMax < 0 {
+		return nil, energy.Invalid("WithCacheSize", "%d is negative (0 turns the cache off)", s.cacheMax)
 	}
 	q := url.Values{}
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)"} {
@@ -72,10 +81,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlitestore: %s: %w", path, err)
 	}
-	s := &Store{db: db, seed: maphash.MakeSeed(), cacheMax: DefaultCacheSize}
-	for _, o := range opts {
-		o(s)
-	}
+	s.db = db
 	s.cache = randcache.New[*cached](s.cacheMax)
 	return s, nil
 }

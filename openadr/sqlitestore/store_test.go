@@ -5,8 +5,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/openadr"
 	"github.com/gridwire/gridwire/openadr/sqlitestore"
 	"github.com/gridwire/gridwire/openadr/storetest"
@@ -65,4 +67,15 @@ func TestReopenKeepsSchema(t *testing.T) {
 func TestMemoryPathRefused(t *testing.T) {
 	_, err := sqlitestore.Open(context.Background(), ":memory:")
 	require.ErrorContains(t, err, "NewMemStore")
+}
+
+// TestBadOptionRefusedBeforeOpening: a negative cache size is a
+// *energy.FieldError naming the option, and no file is made.
+func TestBadOptionRefusedBeforeOpening(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vtn.db")
+	_, err := sqlitestore.Open(context.Background(), path, sqlitestore.WithCacheSize(-1))
+	var fe *energy.FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "WithCacheSize", fe.Field)
+	assert.NoFileExists(t, path)
 }
