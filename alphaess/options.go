@@ -64,8 +64,10 @@ func WithClock(c clock.Clock) Option { return func(o *options) { o.rest.Clock = 
 
 // WithRetries sets how many times a request that failed with a network
 // error or a 5xx answer is tried again (reads and value-setting writes
-// only): 0 means never, so WithRetries(0) sends exactly one request. The
-// default is 2; a negative n is an error.
+// only): 0 means never, so WithRetries(0) sends such a request once. A 429,
+// and AlphaESS's 6053 ("too fast") on a call that may be repeated, are
+// waited out and sent again whatever n is: the server did not act on them.
+// The default is 2; a negative n is an error.
 func WithRetries(n int) Option { return func(o *options) { o.rest.Retries = n } }
 
 // WithTimeout bounds each attempt when WithHTTPClient is not given (the

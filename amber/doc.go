@@ -25,8 +25,8 @@
 //
 // # Enumerations
 //
-// Enumerations are string types with constants for the values the spec
-// lists. An unknown value (one Amber adds later) decodes as is rather than
+// Enumerations are string types with constants for the values Amber's API
+// documents. An unknown value (one Amber adds later) decodes as is rather than
 // failing the call; the types' Known methods tell it apart. The interval
 // lists are a different matter: their "type" field chooses the Go type, and
 // an unknown one is an error.

@@ -14,8 +14,9 @@ import (
 // schedule sent before (see Battery for how windows become events and
 // signals); an empty schedule cancels it, and returns once the cancellation
 // is queued. An invalid schedule is refused
-// with a *energy.FieldError, and one OpenADR cannot express (a TargetSoC, a
-// Power of 0 without WithRatedPower, a Power above the rating) with an
+// with a *energy.FieldError, and one OpenADR cannot express (a daily
+// schedule, since an event runs once; a TargetSoC; a Power of 0 without
+// WithRatedPower; a Power above the rating) with an
 // error wrapping energy.ErrUnsupported, before anything is queued; so is a
 // window that has already ended (a *energy.FieldError). A VEN registered as
 // report-only takes no events (energy.ErrUnsupported); one that is not

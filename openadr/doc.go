@@ -46,7 +46,8 @@
 // SIMPLE level (0 for idle and charge, 1 for discharging at up to half the
 // rated power, 2 above); a new schedule modifies or cancels the previous
 // one's events. A window's TargetSoC has no 2.0b signal and is refused with
-// energy.ErrUnsupported, as is a Power of 0 without WithRatedPower.
+// energy.ErrUnsupported, as are a Power of 0 without WithRatedPower and a
+// daily schedule (energy.RepeatDaily: an event runs once).
 // SetSchedule waits for the VEN's oadrCreatedEvent, bounded by its context
 // (WithoutWaiting and Await split that in two); the request handler that
 // receives the answer wakes it, with no goroutine of its own.

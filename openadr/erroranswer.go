@@ -11,7 +11,8 @@ import (
 // the protocol error pe: a VEN that sent oadrCreatePartyRegistration gets an
 // oadrCreatedPartyRegistration, one that sent oadrUpdateReport an
 // oadrUpdatedReport, and so on; messages without an answer of their own get
-// oadrResponse. requestID is echoed as the reference requires.
+// oadrResponse. requestID is echoed, as OpenADR 2.0b requires of every
+// answer.
 func (v *VTN) errorAnswer(name, requestID, venID string, pe *ResponseError) oadr.Message {
 	r := pe.eiResponse(requestID)
 	switch name {

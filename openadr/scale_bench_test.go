@@ -76,7 +76,7 @@ func BenchmarkScale(b *testing.B) {
 			}
 			polled := perVEN + float64(liveHeap()-pollsBefore)/float64(n)
 			// Two ways to post the polls: httptest's request and recorder
-			// (the figure issues 14 and 16 state their goals in), and
+			// (the figure the VTN's poll-latency goals were first stated in), and
 			// pollServer, which leaves out their allocations, to show what
 			// the VTN itself costs; and beside them a bare handler that
 			// reads each body and answers the same bytes.

@@ -60,8 +60,8 @@ func (o options) validate() error {
 }
 
 // WithHTTPClient sends requests, the token requests included, through hc
-// (its Transport, Timeout and Jar). The default is a client with a 30-second
-// timeout.
+// (its Transport, Timeout and Jar). The default is a client whose timeout
+// is WithTimeout's (30 seconds unless set).
 func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.rest.HTTPClient = hc } }
 
 // WithBaseURL points the client at another server speaking the API, such as

@@ -12,7 +12,8 @@ import (
 // and capacity (BatteryStatus), fetches import and export prices from ps,
 // and plans with limits, without a forecast (for a site with load and PV,
 // call Plan with Problem.Forecast). It works with any energy.PriceSource and
-// any energy.Battery; send the result with Apply.
+// any energy.Battery that reports its capacity; send the result with Apply,
+// or the part of it the battery's vendor takes (see Result.Schedule).
 //
 // Invalid input (nil source or battery, bad limits or options, to not after
 // from) returns a *energy.FieldError before any I/O. A battery that does not

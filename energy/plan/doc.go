@@ -12,6 +12,12 @@
 //
 // or, with prices and state already at hand, [Plan] with a [Problem].
 //
+// Apply sends the plan as it is: one-off windows, idle ones included, with
+// target states of charge. Vendors take different parts of that (see
+// Result.Schedule): an OpenADR VEN takes WithoutTargets(res.Schedule), and
+// AlphaESS, whose periods repeat every day, no one-off plan at all; its
+// adapter refuses what it cannot carry out with energy.ErrUnsupported.
+//
 // # The model
 //
 // The horizon is cut into intervals at every boundary of the import prices,

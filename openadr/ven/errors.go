@@ -32,6 +32,7 @@ type ResponseError struct {
 	Description string
 }
 
+// Error implements error.
 func (e *ResponseError) Error() string {
 	s := fmt.Sprintf("ven: VTN answered %s with %s", e.Message, e.Code)
 	if e.Description != "" && e.Description != e.Code.Text() {
@@ -67,6 +68,7 @@ type HTTPError struct {
 	Body string
 }
 
+// Error implements error.
 func (e *HTTPError) Error() string {
 	s := fmt.Sprintf("ven: %s: HTTP %d %s", e.Service, e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Body != "" {
@@ -94,6 +96,7 @@ type UnexpectedMessageError struct {
 	Sent, Got string
 }
 
+// Error implements error.
 func (e *UnexpectedMessageError) Error() string {
 	return fmt.Sprintf("ven: VTN answered %s with %s", e.Sent, e.Got)
 }
@@ -107,6 +110,7 @@ type ProtocolError struct {
 	Reason string
 }
 
+// Error implements error.
 func (e *ProtocolError) Error() string { return "ven: " + e.Message + ": " + e.Reason }
 
 // responseErr returns a *ResponseError for a non-2xx eiResponse, or nil.

@@ -15,6 +15,8 @@ const Version = "2.0"
 // Message is an OSCP 2.0 message: it checks itself as the OSCP schema
 // does, naming the first bad field.
 type Message interface {
+	// Validate returns a *energy.FieldError naming the first field the
+	// message may not carry as it is, or nil.
 	Validate() error
 }
 

@@ -4,9 +4,10 @@
 // reason: a program that reads datum from SolarQuery needs the signer but
 // none of OSCP, and the import path says whose scheme it is.
 //
-// A Signer adds the X-SN-Date (or Date), Digest and Authorization headers to
-// any *http.Request; its Transport does so for every request an http.Client
-// sends, so any net/http or resty client can use it:
+// A Signer adds the X-SN-Date (or Date), Digest (when there is a body) and
+// Authorization headers to any *http.Request; its Transport does so for
+// every request an http.Client sends, so any net/http or resty client can
+// use it:
 //
 //	s, err := snws2.NewSigner(tokenID, tokenSecret)
 //	if err != nil { … }

@@ -41,8 +41,10 @@ func TestValidateTellsValidFromInvalid(t *testing.T) {
 func TestSkipLine(t *testing.T) {
 	var s conformance.Skips
 	assert.Empty(t, s.Line())
-	s.Note("TestA", "no xmllint on PATH")
-	s.Note("TestB", "no xmllint on PATH")
-	assert.Equal(t, "gridwire: skipped 2 OpenADR conformance tests: no xmllint on PATH; to run them, install xmllint "+
-		"(apt-get install libxml2-utils); CI=true makes its absence a failure", s.Line())
+	s.Note("TestA", "no xmllint on PATH (Debian: apt-get install libxml2-utils)")
+	s.Note("TestB", "no xmllint on PATH (Debian: apt-get install libxml2-utils)")
+	s.Note("TestC", "xmlsec1 not found (Debian: apt-get install xmlsec1)")
+	assert.Equal(t, "gridwire: skipped 3 OpenADR conformance tests: no xmllint on PATH (Debian: apt-get install libxml2-utils)"+
+		" and xmlsec1 not found (Debian: apt-get install xmlsec1); CI=true makes that a failure", s.Line(),
+		"each missing tool named once, with how to install it")
 }
