@@ -32,6 +32,9 @@ type managedBattery struct {
 type managedCharger struct {
 	Name    string
 	Charger energy.Charger
+	// Least is the least current other than 0 the charger takes (balanz's
+	// is balanz.MinChargingCurrent); 0 when it takes any.
+	Least energy.Amperes
 }
 
 // Re-planning thresholds.
@@ -50,6 +53,9 @@ const (
 	// failure to count as an error; fewer are a glitch, tried again at the
 	// next look (a lost answer, an answer too late).
 	persistent = 3
+	// rotation is how long a charger keeps its turn when the chargers'
+	// capacity cannot give every car its least current (see share).
+	rotation = 30 * time.Minute
 )
 
 // capacity is a limit on the current the chargers may draw together, such
@@ -152,13 +158,7 @@ func (c *controller) Stats() controllerStats {
 // Run steers the site until End or until ctx is done, looking at it every
 // Step (on multiples of Step, so a price change is met when it happens).
 func (c *controller) Run(ctx context.Context) error {
-	c.bats = make([]batteryState, len(c.Batteries))
-	c.chargers = make([]chargerState, len(c.Chargers))
-	c.stats.Forms = make([]string, len(c.Batteries))
-	c.fails, c.failed = map[string]int{}, map[string]bool{}
-	for i := range c.chargers {
-		c.chargers[i].limit = -1
-	}
+	c.init()
 	for {
 		now := c.Clock.Now()
 		if !now.Before(c.End) {
@@ -169,6 +169,17 @@ func (c *controller) Run(ctx context.Context) error {
 		if err := c.Clock.Sleep(ctx, next.Sub(c.Clock.Now())); err != nil {
 			return err
 		}
+	}
+}
+
+// init sets up what the controller remembers, before its first look.
+func (c *controller) init() {
+	c.bats = make([]batteryState, len(c.Batteries))
+	c.chargers = make([]chargerState, len(c.Chargers))
+	c.stats.Forms = make([]string, len(c.Batteries))
+	c.fails, c.failed = map[string]int{}, map[string]bool{}
+	for i := range c.chargers {
+		c.chargers[i].limit = -1
 	}
 }
 
@@ -382,13 +393,16 @@ func (c *controller) readReference(ctx context.Context, now time.Time) {
 // charge starts the sessions of cars that plugged in and sets each
 // charger's current limit: what the prices call for (Cap), shared within
 // Capacity, or within what Capacity will be at the next look when that is
-// less. Limits that fall are set before sessions start and limits rise, so
-// that the chargers' sum stays within Capacity throughout. Looks run in
-// real time on a fast clock, so a look late by a step (a busy machine) or
-// a car's first seconds, before its limit reaches the charger, may still
-// exceed a limit for up to one Step.
+// less. No limit is below a charger's Least but 0: when Capacity cannot
+// give each car its Least, the cars take turns (share). Limits that fall
+// are set before sessions start and limits rise, so that the chargers' sum
+// stays within Capacity throughout. Looks run in real time on a fast
+// clock, so a look late by a step (a busy machine) or a car's first
+// seconds, before its limit reaches the charger, may still exceed a limit
+// for up to one Step.
 func (c *controller) charge(ctx context.Context, now time.Time) {
 	want := make([]energy.Amperes, len(c.Chargers))
+	least := make([]energy.Amperes, len(c.Chargers))
 	idle := make([]bool, len(c.Chargers))
 	active := make([]bool, len(c.Chargers))
 	start := make([]bool, len(c.Chargers))
@@ -412,9 +426,9 @@ func (c *controller) charge(ctx context.Context, now time.Time) {
 			st.started, active[i] = true, true
 			st.idle = st.idle || st.limit > 0
 		}
-		idle[i] = st.idle
-		if active[i] {
-			want[i] = capped
+		idle[i], least[i] = st.idle, m.Least
+		if active[i] && capped >= m.Least {
+			want[i] = capped // else 0: what the charger would refuse
 		}
 	}
 	limits := want
@@ -426,7 +440,7 @@ func (c *controller) charge(ctx context.Context, now time.Time) {
 			total, ok = next, true
 		}
 		if ok {
-			limits = share(total, want, idle)
+			limits = share(total, want, least, idle, int(now.UnixNano()/int64(rotation)))
 			if !slices.Equal(limits, want) {
 				c.count(func(s *controllerStats) { s.Shared++ })
 			}
@@ -469,25 +483,54 @@ func (c *controller) charge(ctx context.Context, now time.Time) {
 	}
 }
 
-// share divides total among chargers that want current: first among the
-// chargers whose cars draw, then what is left among the idle ones; within
-// each, equal shares in whole amperes, none more than it wants, what one
-// leaves going to the others.
-func share(total energy.Amperes, want []energy.Amperes, idle []bool) []energy.Amperes {
+// share divides total among the chargers that want current, turn being
+// the number of rotation periods since the Unix epoch. A charger takes 0 A
+// (a pause) or at least least[i] (balanz refuses anything between), so
+// when total cannot give every charger its least, some must wait. The rule:
+//
+//  1. Chargers whose cars draw come first; the idle ones (full cars) share
+//     what the others leave.
+//  2. Within each of those two groups the chargers take turns: they are
+//     ordered by index, the order rotated by turn (the chargers of a group
+//     in positions k…n-1, 0…k-1, k = turn mod n), and each in that order is
+//     served when its least still fits in what is left after the least of
+//     those served before it; the others are paused. With two cars and room
+//     for one, each gets the current for a rotation period in turn, so none
+//     waits for the other to be full.
+//  3. Beyond their least, the served chargers share what is left equally in
+//     whole amperes, none more than it wants, what one leaves going to the
+//     others.
+//
+// A charger that wants less than its least gets 0 A. The shares never sum
+// to more than total.
+func share(total energy.Amperes, want, least []energy.Amperes, idle []bool, turn int) []energy.Amperes {
 	out := make([]energy.Amperes, len(want))
 	left := max(float64(total), 0)
 	for _, pass := range []bool{false, true} {
-		var order []int
+		var group []int
 		for i, w := range want {
-			if w > 0 && idle[i] == pass {
-				order = append(order, i)
+			if w > 0 && w >= least[i] && idle[i] == pass {
+				group = append(group, i)
 			}
 		}
-		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(want[a], want[b]) })
-		for k, i := range order {
-			fair := math.Floor(left / float64(len(order)-k))
-			out[i] = energy.Amperes(min(float64(want[i]), fair))
-			left -= float64(out[i])
+		if len(group) == 0 {
+			continue
+		}
+		k := turn % len(group)
+		var served []int
+		for _, i := range slices.Concat(group[k:], group[:k]) {
+			if l := max(float64(least[i]), 0); l <= left {
+				served = append(served, i)
+				out[i] = energy.Amperes(l)
+				left -= l
+			}
+		}
+		room := func(i int) energy.Amperes { return want[i] - out[i] }
+		slices.SortStableFunc(served, func(a, b int) int { return cmp.Compare(room(a), room(b)) })
+		for k, i := range served {
+			more := min(float64(room(i)), math.Floor(left/float64(len(served)-k)))
+			out[i] += energy.Amperes(more)
+			left -= more
 		}
 	}
 	return out

@@ -143,7 +143,7 @@ func startSite(ctx context.Context, sc scenario, clk *clock.Scaled, loc *time.Lo
 		if err != nil {
 			return s, fmt.Errorf("balanz charger %s: %w", car.Charger, err)
 		}
-		s.chargers = append(s.chargers, managedCharger{Name: car.Name, Charger: ch})
+		s.chargers = append(s.chargers, managedCharger{Name: car.Name, Charger: ch, Least: balanz.MinChargingCurrent})
 	}
 	return s, nil
 }
