@@ -32,13 +32,17 @@
 //     in co.Forecasts). A fake SolarNetwork Flexibility Provider registers
 //     with it, shakes hands and sends a capacity forecast for the group
 //     "chargers": both chargers together may draw 10 A per phase from 19:00
-//     to 22:00 (6.9 kW, less than one car's 11 kW) and 32 A otherwise. The controller shares that current
-//     between the chargers, on top of the price cap, cars that draw before
-//     cars that are full; it lowers limits before it starts a session or
-//     raises another, and keeps to a falling limit from the look before it
-//     falls, so the chargers keep within the limit (a look that a busy
-//     machine makes late may leave a new limit exceeded for up to one
-//     5-minute step, which the test allows).
+//     to 22:00 (6.9 kW, less than one car's 11 kW) and 32 A otherwise. The
+//     controller shares that current between the chargers, on top of the
+//     price cap, cars that draw before cars that are full. A charger takes
+//     0 A or at least 6 A (balanz's least), so when the limit cannot give
+//     each car 6 A the cars take turns: as many as can have 6 A or more
+//     charge, the others pause, and the order rotates every 30 minutes. It
+//     lowers limits before it starts a session or raises another, and keeps
+//     to a falling limit from the look before it falls, so the chargers keep
+//     within the limit (a look that a busy machine makes late may leave a
+//     new limit exceeded for up to one 5-minute step, which the test
+//     allows).
 //
 // It prints one line per simulated hour: Amber's and Volue's import prices,
 // each battery's state of charge and power (kW, positive discharging), each
