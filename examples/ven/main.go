@@ -173,11 +173,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := connect(ctx, v, c, stdout, stderr); err != nil {
 		switch {
 		case errors.Is(ctx.Err(), context.DeadlineExceeded):
-			fmt.Fprintf(stderr, "ven: not registered with %s within -timeout %v: %v\n", c.vtn, c.timeout, err)
+			fmt.Fprintln(stderr, cli.Message("ven", fmt.Errorf("not registered with %s within -timeout %v: %w", c.vtn, c.timeout, err)))
 		case ctx.Err() != nil:
 			fmt.Fprintln(stderr, "ven: interrupted before registering")
 		default:
-			fmt.Fprintln(stderr, "ven:", err)
+			fmt.Fprintln(stderr, cli.Message("ven", err))
 		}
 		return 1
 	}
@@ -209,7 +209,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "ven:", err)
+		fmt.Fprintln(stderr, cli.Message("ven", err))
 		return 1
 	}
 	return 0
@@ -325,7 +325,7 @@ func connect(ctx context.Context, v *ven.VEN, c config, stdout, stderr io.Writer
 			fmt.Fprintf(stdout, "VTN %s at %s asks for a poll every %v\n", info.VTNID, c.vtn, info.PollInterval)
 		case !errors.Is(qerr, energy.ErrUnavailable):
 			// The query is optional; a VTN that fumbles it may still register us.
-			fmt.Fprintln(stderr, "ven: the VTN did not answer oadrQueryRegistration well:", qerr)
+			fmt.Fprintln(stderr, cli.Message("ven", fmt.Errorf("the VTN did not answer oadrQueryRegistration well: %w", qerr)))
 		}
 		if err = qerr; qerr == nil || !errors.Is(qerr, energy.ErrUnavailable) {
 			if err = v.Register(ctx); err == nil {
@@ -337,7 +337,7 @@ func connect(ctx context.Context, v *ven.VEN, c config, stdout, stderr io.Writer
 		if ctx.Err() != nil || !errors.Is(err, energy.ErrUnavailable) {
 			break // interrupted, or the VTN answered: trying again will not help
 		}
-		fmt.Fprintf(stderr, "ven: try %d of %d: %v\n", try, c.tries, err)
+		fmt.Fprintln(stderr, cli.Message("ven", fmt.Errorf("try %d of %d: %w", try, c.tries, err)))
 	}
 	return fmt.Errorf("cannot register with %s: %w", c.vtn, err)
 }

@@ -144,3 +144,23 @@ func TestFail(t *testing.T) {
 	Fail(&w, "demo", fmt.Errorf("demo: dial: %w", errA), hints...)
 	assert.Equal(t, "demo: dial: a\ndemo: do A\n", w.String(), "the name once, when the error starts with it")
 }
+
+func TestMessageNameOnce(t *testing.T) {
+	for _, tc := range []struct{ name, err, want string }{
+		{"balanz", "start: balanz: RemoteStartTransaction: Rejected", "balanz: start: RemoteStartTransaction: Rejected"},
+		{"balanz", "starting the simulation: balanz: dial: context deadline exceeded", "balanz: starting the simulation: dial: context deadline exceeded"},
+		{"oscp", "listing capacity providers: oscp: GET http://127.0.0.1:9/x: refused", "oscp: listing capacity providers: GET http://127.0.0.1:9/x: refused"},
+		{"volue", "registering a user: volue: token request failed", "volue: registering a user: token request failed"},
+		{"ven", "try 1 of 2: ven: EiRegisterParty: refused", "ven: try 1 of 2: EiRegisterParty: refused"},
+		{"balanz", "balanz: login: balanz: balanz: x", "balanz: login: x"},
+		{"balanz", "balanz: balanz: x", "balanz: x"},
+		{"balanz", "plain", "balanz: plain"},
+		{"ven", "seven: even: ven", "ven: seven: even: ven"}, // only the whole name, only after ": "
+		{"balanz", "no balanz: here", "balanz: no balanz: here"},
+	} {
+		assert.Equal(t, tc.want, Message(tc.name, errors.New(tc.err)), tc.err)
+	}
+	var w bytes.Buffer
+	Fail(&w, "demo", fmt.Errorf("start: %w", fmt.Errorf("demo: refused: %w", context.Canceled)), Hint{Err: context.Canceled, Advice: "interrupted"})
+	assert.Equal(t, "demo: start: refused: context canceled\ndemo: interrupted\n", w.String(), "Fail gives the name once too")
+}

@@ -41,14 +41,18 @@ func Fail(w io.Writer, name string, err error, hints ...Hint) int {
 }
 
 // Message is err as the command named name reports it, "name: err", with
-// name once: the errors of the package a command is named after (balanz,
-// oscp, volue) begin with "name: " already.
+// name once. The errors of the package a command is named after (balanz,
+// oscp, volue, ven) begin with "name: " already, and a command that adds
+// context in front of one ("start: balanz: Rejected") would otherwise say
+// the name again in the middle; so "name: " is dropped at the start and
+// after every ": ", and said once in front.
 func Message(name string, err error) string {
-	s := err.Error()
-	if strings.HasPrefix(s, name+": ") {
-		return s
+	prefix := name + ": "
+	s := ": " + err.Error()
+	for strings.Contains(s, ": "+prefix) { // a loop: "x: name: name: y"
+		s = strings.ReplaceAll(s, ": "+prefix, ": ")
 	}
-	return name + ": " + s
+	return prefix + s[len(": "):]
 }
 
 // SignalContext is ctx cancelled on SIGINT or SIGTERM, so that a command
