@@ -54,9 +54,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	zone := cli.TZ(fs, "Local", "time zone of the balanz server, used to read and print its times")
 	connector := fs.Int("connector", 1, "connector of the charger for limit, start and stop")
 	idTag := fs.String("id-tag", "", "id tag that start uses (default: the charger id, its free-vending tag)")
-	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
+	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long (more than 0)")
+	phases := fs.Int("phases", balanz.DefaultPhases, fmt.Sprintf("phases the vehicles charge on, 1 to 3: balanz reports current per phase, and power is printed as current × %v × phases (-sim knows its cars' phases unless this is given)", balanz.DefaultVoltage))
 	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
 		return code
+	}
+	if err := checkFlags(*timeout, *phases, *connector); err != nil {
+		fmt.Fprintf(stderr, "balanz: %v\n", err)
+		return cli.ExitUsage
 	}
 	loc := zone.Location()
 	cmd, rest := fs.Arg(0), fs.Args()
@@ -66,7 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := checkArgs(cmd, rest); err != nil {
 		fmt.Fprintf(stderr, "balanz: %v\n", err)
 		fs.Usage()
-		return 2
+		return cli.ExitUsage
 	}
 	if *token == "" {
 		*token = strings.TrimSpace(getenv("BALANZ_TOKEN"))
@@ -74,11 +79,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
+	a := app{out: stdout, loc: loc, connector: *connector, idTag: *idTag, phases: *phases}
 	if *sim {
 		srv, err := simulation(ctx, loc)
 		if err != nil {
-			fmt.Fprintf(stderr, "balanz: starting the simulation: %v\n", err)
-			return 1
+			fmt.Fprintln(stderr, cli.Message("balanz", fmt.Errorf("starting the simulation: %w", err)))
+			return cli.ExitFailure
+		}
+		if !flagSet(fs, "phases") {
+			a.phasesOf = simPhases
 		}
 		defer srv.Close()
 		*url, *token = srv.URL, srv.Token
@@ -90,7 +99,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	c, err := balanz.Dial(ctx, *url, balanz.WithLocation(loc))
 	if errors.Is(err, energy.ErrInvalid) {
-		fmt.Fprintf(stderr, "balanz: -base-url: %v\n", err)
+		fmt.Fprintln(stderr, cli.Message("balanz", fmt.Errorf("-base-url: %w", err)))
 		return cli.ExitUsage
 	}
 	if err != nil {
@@ -102,7 +111,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cli.Fail(stderr, "balanz", fmt.Errorf("login: %w", err),
 			cli.Hint{Err: energy.ErrUnauthorized, Advice: "check BALANZ_TOKEN: it is the user id followed by the password, as in balanz's users.csv."})
 	}
-	a := app{c: c, out: stdout, loc: loc, connector: *connector, idTag: *idTag}
+	a.c = c
 	if err := a.do(ctx, cmd, rest); err != nil {
 		return cli.Fail(stderr, "balanz", fmt.Errorf("%s: %w", cmd, err),
 			cli.Hint{Err: energy.ErrUnauthorized, Advice: "this user's type may not do that; log in as a user allowed to (Admin may do everything)."},
@@ -110,6 +119,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			cli.Hint{Err: energy.ErrUnsupported, Advice: "balanz does not allow this here; see the message above."})
 	}
 	return 0
+}
+
+// checkFlags refuses flag values no command could use, before any work.
+func checkFlags(timeout time.Duration, phases, connector int) error {
+	switch {
+	case timeout <= 0:
+		return fmt.Errorf("-timeout %v: give a time to wait of more than 0, such as 30s", timeout)
+	case phases < 1 || phases > 3:
+		return fmt.Errorf("-phases %d: a vehicle charges on 1, 2 or 3 phases", phases)
+	case connector < 1:
+		return fmt.Errorf("-connector %d: connectors count from 1", connector)
+	}
+	return nil
+}
+
+// flagSet reports whether the flag named name was given on the command
+// line, rather than left at its default.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func checkArgs(cmd string, rest []string) error {
@@ -138,6 +168,22 @@ func checkArgs(cmd string, rest []string) error {
 	return nil
 }
 
+// simCars are the cars the simulation plugs in, by charger id: one on
+// three phases in the garage, one on a single phase on the driveway.
+var simCars = map[string]balanztest.Vehicle{
+	balanztest.SeedHomeCharger1: {MaxCurrent: 16, Phases: 3},
+	balanztest.SeedHomeCharger2: {MaxCurrent: 32, Phases: 1},
+}
+
+// simPhases is how many phases the simulation's car on a charger charges
+// on, so that its power is printed right without -phases.
+func simPhases(chargerID string) int {
+	if v, ok := simCars[chargerID]; ok && v.Phases != 0 {
+		return v.Phases
+	}
+	return balanz.DefaultPhases
+}
+
 // simulation starts a fake balanz with a car charging on the garage charger
 // and one plugged in on the driveway, so every command has something to
 // show.
@@ -149,10 +195,9 @@ func simulation(ctx context.Context, loc *time.Location) (*balanztest.Server, er
 		return nil, err
 	}
 	defer c.Close()
-	err = errors.Join(
-		srv.PlugIn(balanztest.SeedHomeCharger1, 1, balanztest.Vehicle{MaxCurrent: 16}),
-		srv.PlugIn(balanztest.SeedHomeCharger2, 1, balanztest.Vehicle{MaxCurrent: 32, Phases: 1}),
-	)
+	for _, id := range slices.Sorted(maps.Keys(simCars)) {
+		err = errors.Join(err, srv.PlugIn(id, 1, simCars[id]))
+	}
 	if err == nil {
 		err = c.RemoteStartTransaction(ctx, balanz.ByID(balanztest.SeedHomeCharger1), 1, balanztest.SeedTag)
 	}
@@ -169,6 +214,8 @@ type app struct {
 	loc       *time.Location
 	connector int
 	idTag     string
+	phases    int                        // of every vehicle, unless phasesOf is set
+	phasesOf  func(chargerID string) int // per charger, when known (-sim)
 }
 
 func (a app) do(ctx context.Context, cmd string, args []string) error {
@@ -222,7 +269,11 @@ func (a app) evCharger(ctx context.Context, name string) (*balanz.EVCharger, err
 	}
 	for _, ch := range all {
 		if ch.ChargerID == name || ch.Alias == name {
-			var opts []balanz.ChargerOption
+			phases := a.phases
+			if a.phasesOf != nil {
+				phases = a.phasesOf(ch.ChargerID)
+			}
+			opts := []balanz.ChargerOption{balanz.WithPhases(phases)}
 			if a.idTag != "" {
 				opts = append(opts, balanz.WithIDTag(a.idTag))
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -34,8 +35,12 @@ func TestSimCommands(t *testing.T) {
 		{[]string{"sessions"}, []string{"live", "Anna", "kWh"}},
 		{[]string{"tags"}, []string{"ANNA0001", "Blocked"}},
 		{[]string{"limit", "garage", "10"}, []string{"limit set to 10.0 A", "charging", "limit 10.0 A"}},
+		{[]string{"limit", "garage", "32"}, []string{"limit set to 32.0 A", "limit 32.0 A"}},
+		{[]string{"limit", "garage", "0"}, []string{"limit set to 0.0 A", "suspended", "limit 0.0 A"}},
 		{[]string{"stop", "CP-HOME-1"}, []string{"charging stopped", "connected"}},
-		{[]string{"start", "driveway"}, []string{"charging started", "charging"}},
+		// the driveway's car charges on one phase: 32 A × 230 V, not × 3
+		{[]string{"start", "driveway"}, []string{"charging started", "charging, 7360 W"}},
+		{[]string{"-phases", "3", "start", "driveway"}, []string{"charging, 22.08 kW"}}, // -phases wins
 	} {
 		code, out, errs := runArgs(t, env(nil), append([]string{"-sim", "-tz", "Europe/Oslo"}, tc.args...)...)
 		require.Equal(t, 0, code, "%v: %s", tc.args, errs)
@@ -43,6 +48,25 @@ func TestSimCommands(t *testing.T) {
 			assert.Contains(t, out, w, tc.args)
 		}
 	}
+}
+
+// nameOnce asserts that no line of stderr names the command twice, as in
+// "balanz: start: balanz: …".
+func nameOnce(t *testing.T, stderr string, msgAndArgs ...any) {
+	t.Helper()
+	for _, line := range strings.Split(stderr, "\n") {
+		assert.LessOrEqual(t, strings.Count(line, "balanz: "), 1, append([]any{line}, msgAndArgs...)...)
+	}
+}
+
+func TestSimInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"-sim", "chargers"}, env(nil), &out, &errb)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errb.String(), "balanz: starting the simulation: ")
+	nameOnce(t, errb.String())
 }
 
 func TestAgainstFakeURL(t *testing.T) {
@@ -69,6 +93,15 @@ func TestAgainstFakeURL(t *testing.T) {
 	code, _, errs = runArgs(t, env(nil), "-base-url", srv.URL, "-token", balanztest.TokenAdmin, "limit", "nope", "16")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "chargers command")
+
+	// Power is per-phase current × 230 V × -phases (default 3).
+	require.NoError(t, srv.PlugIn(balanztest.SeedHomeCharger2, 1, balanztest.Vehicle{MaxCurrent: 16, Phases: 1}))
+	code, out, errs = runArgs(t, env(nil), "-base-url", srv.URL, "-token", balanztest.TokenAdmin, "start", "driveway")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "charging, 11.04 kW", "three phases unless told")
+	code, out, errs = runArgs(t, env(nil), "-base-url", srv.URL, "-token", balanztest.TokenAdmin, "-phases", "1", "start", "driveway")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "charging, 3680 W")
 }
 
 func TestUsage(t *testing.T) {
@@ -83,6 +116,24 @@ func TestUsage(t *testing.T) {
 		code, _, _ := runArgs(t, env(nil), args...)
 		assert.Equal(t, 2, code, args)
 	}
+	// Flags no command can use are refused before any work: no simulation
+	// starts, nothing is dialled.
+	for _, tc := range []struct{ flag, value, want string }{
+		{"-timeout", "-1s", "-timeout -1s: give a time to wait of more than 0"},
+		{"-timeout", "0s", "-timeout 0s"},
+		{"-phases", "0", "-phases 0: a vehicle charges on 1, 2 or 3 phases"},
+		{"-phases", "4", "-phases 4"},
+		{"-connector", "0", "-connector 0: connectors count from 1"},
+	} {
+		code, out, errs := runArgs(t, env(nil), "-sim", tc.flag, tc.value, "chargers")
+		assert.Equal(t, 2, code, tc.flag, tc.value)
+		assert.True(t, strings.HasPrefix(errs, "balanz: "+tc.want), "%s %s: %s", tc.flag, tc.value, errs)
+		assert.Empty(t, out, "no work done", tc.flag)
+	}
+	code, out, _ = runArgs(t, env(nil), "-h")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "-phases", "-h says what power assumes")
+	assert.Contains(t, out, "current × 230.0 V × phases")
 	code, _, errs = runArgs(t, env(map[string]string{"BALANZ_TOKEN": "x"}), "-base-url", "ws://127.0.0.1:1/api", "-timeout", "2s", "tags")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "check -base-url")
