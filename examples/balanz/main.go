@@ -113,6 +113,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	a.c = c
 	if err := a.do(ctx, cmd, rest); err != nil {
+		var usage *usageError
+		if errors.As(err, &usage) {
+			fmt.Fprintf(stderr, "balanz: %v\n", err)
+			return cli.ExitUsage
+		}
 		return cli.Fail(stderr, "balanz", fmt.Errorf("%s: %w", cmd, err),
 			cli.Hint{Err: energy.ErrUnauthorized, Advice: "this user's type may not do that; log in as a user allowed to (Admin may do everything)."},
 			cli.Hint{Err: energy.ErrUnavailable, Advice: "the charger or the server cannot be reached; try again when it is connected."},
@@ -218,6 +223,12 @@ type app struct {
 	phasesOf  func(chargerID string) int // per charger, when known (-sim)
 }
 
+// usageError is a command line that does not fit the server's model: a
+// charger, connector or current it does not have. run exits 2 on it.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
 func (a app) do(ctx context.Context, cmd string, args []string) error {
 	switch cmd {
 	case "status":
@@ -231,17 +242,21 @@ func (a app) do(ctx context.Context, cmd string, args []string) error {
 	case "tags":
 		return a.tags(ctx)
 	}
-	ev, err := a.evCharger(ctx, args[0])
+	ev, ch, err := a.evCharger(ctx, args[0])
 	if err != nil {
 		return err
 	}
+	var asked energy.Amperes
 	switch cmd {
 	case "limit":
-		amps, _ := strconv.ParseFloat(args[1], 64)
-		if err := ev.SetCurrentLimit(ctx, energy.Amperes(amps)); err != nil {
+		v, _ := strconv.ParseFloat(args[1], 64)
+		asked = energy.Amperes(v)
+		if ch.ConnMax > 0 && v > float64(ch.ConnMax) {
+			return &usageError{fmt.Sprintf("limit: %v is more than charger %s may be offered (%v per connector); give at most %[3]v", asked, ch.ChargerID, amps(float64(ch.ConnMax)))}
+		}
+		if err := ev.SetCurrentLimit(ctx, asked); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.out, "%s: limit set to %v\n", ev, energy.Amperes(amps))
 	case "start":
 		if err := ev.SetCharging(ctx, true); err != nil {
 			return err
@@ -257,30 +272,57 @@ func (a app) do(ctx context.Context, cmd string, args []string) error {
 	if err != nil {
 		return err
 	}
+	if cmd == "limit" {
+		// balanz offers what the group and the charger allow, which
+		// may be less than asked for: say what it applied.
+		if st.CurrentLimit == asked {
+			fmt.Fprintf(a.out, "%s: limit set to %v\n", ev, asked)
+		} else {
+			fmt.Fprintf(a.out, "%s: asked for a limit of %v; balanz offers %v\n", ev, asked, st.CurrentLimit)
+		}
+	}
 	fmt.Fprintf(a.out, "%s: %s, %v, limit %v, session %v\n", ev, st.State, st.Power, st.CurrentLimit, st.SessionEnergy)
 	return nil
 }
 
-// evCharger finds the charger by id, else by alias.
-func (a app) evCharger(ctx context.Context, name string) (*balanz.EVCharger, error) {
+// evCharger finds the charger by id, else by alias, and checks that it has
+// the connector of -connector.
+func (a app) evCharger(ctx context.Context, name string) (*balanz.EVCharger, balanz.Charger, error) {
 	all, err := a.c.Chargers(ctx, balanz.ChargerFilter{})
 	if err != nil {
-		return nil, err
+		return nil, balanz.Charger{}, err
 	}
-	for _, ch := range all {
-		if ch.ChargerID == name || ch.Alias == name {
-			phases := a.phases
-			if a.phasesOf != nil {
-				phases = a.phasesOf(ch.ChargerID)
+	i := slices.IndexFunc(all, func(ch balanz.Charger) bool { return ch.ChargerID == name })
+	if i < 0 {
+		i = slices.IndexFunc(all, func(ch balanz.Charger) bool { return ch.Alias == name })
+	}
+	if i < 0 {
+		return nil, balanz.Charger{}, &usageError{fmt.Sprintf("no charger has the id or alias %q; run the chargers command to list them", name)}
+	}
+	ch := all[i]
+	if _, ok := ch.Connectors[a.connector]; !ok {
+		var have []string
+		for _, n := range slices.Sorted(maps.Keys(ch.Connectors)) {
+			if n >= 1 { // 0 is the charger itself in OCPP
+				have = append(have, strconv.Itoa(n))
 			}
-			opts := []balanz.ChargerOption{balanz.WithPhases(phases)}
-			if a.idTag != "" {
-				opts = append(opts, balanz.WithIDTag(a.idTag))
-			}
-			return a.c.EVCharger(balanz.ByID(ch.ChargerID), a.connector, opts...)
 		}
+		msg := fmt.Sprintf("-connector %d: charger %s has no connector %d", a.connector, ch.ChargerID, a.connector)
+		if len(have) > 0 {
+			msg += "; it has " + strings.Join(have, ", ") + ": give one of them"
+		}
+		return nil, ch, &usageError{msg}
 	}
-	return nil, fmt.Errorf("no charger has the id or alias %q; run the chargers command to list them", name)
+	phases := a.phases
+	if a.phasesOf != nil {
+		phases = a.phasesOf(ch.ChargerID)
+	}
+	opts := []balanz.ChargerOption{balanz.WithPhases(phases)}
+	if a.idTag != "" {
+		opts = append(opts, balanz.WithIDTag(a.idTag))
+	}
+	ev, err := a.c.EVCharger(balanz.ByID(ch.ChargerID), a.connector, opts...)
+	return ev, ch, err
 }
 
 func (a app) table(header string, rows [][]string) error {

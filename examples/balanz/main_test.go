@@ -59,6 +59,33 @@ func nameOnce(t *testing.T, stderr string, msgAndArgs ...any) {
 	}
 }
 
+func TestSimFailures(t *testing.T) {
+	for _, tc := range []struct {
+		args    []string
+		code    int
+		want    []string
+		notWant []string
+	}{
+		// beyond the charger's maximum: refused before anything is sent
+		{[]string{"limit", "garage", "1000"}, 2, []string{"limit: 1000.0 A", "at most 32.0 A"}, nil},
+		{[]string{"-connector", "3", "start", "visitor"}, 2, []string{"-connector 3: charger CP-SITE-1 has no connector 3; it has 1, 2"}, []string{"GetChargers", "NoSuchConnector"}},
+		{[]string{"-connector", "2", "limit", "garage", "10"}, 2, []string{"-connector 2", "it has 1:"}, nil},
+		{[]string{"start", "nope"}, 2, []string{`no charger has the id or alias "nope"`, "chargers command"}, nil},
+	} {
+		code, out, errs := runArgs(t, env(nil), append([]string{"-sim"}, tc.args...)...)
+		assert.Equal(t, tc.code, code, "%v: %s", tc.args, errs)
+		for _, w := range tc.want {
+			assert.Contains(t, errs, w, tc.args)
+		}
+		for _, w := range tc.notWant {
+			assert.NotContains(t, errs, w, tc.args)
+		}
+		assert.NotContains(t, out, "limit set", tc.args)
+		assert.NotContains(t, out, "charging started", tc.args)
+		nameOnce(t, errs, tc.args)
+	}
+}
+
 func TestSimInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -91,7 +118,7 @@ func TestAgainstFakeURL(t *testing.T) {
 	assert.Contains(t, errs, "SetChargePriority")
 
 	code, _, errs = runArgs(t, env(nil), "-base-url", srv.URL, "-token", balanztest.TokenAdmin, "limit", "nope", "16")
-	assert.Equal(t, 1, code)
+	assert.Equal(t, 2, code, "a charger the server does not have is a usage error")
 	assert.Contains(t, errs, "chargers command")
 
 	// Power is per-phase current × 230 V × -phases (default 3).
