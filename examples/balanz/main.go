@@ -118,10 +118,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			fmt.Fprintf(stderr, "balanz: %v\n", err)
 			return cli.ExitUsage
 		}
-		return cli.Fail(stderr, "balanz", fmt.Errorf("%s: %w", cmd, err),
-			cli.Hint{Err: energy.ErrUnauthorized, Advice: "this user's type may not do that; log in as a user allowed to (Admin may do everything)."},
-			cli.Hint{Err: energy.ErrUnavailable, Advice: "the charger or the server cannot be reached; try again when it is connected."},
-			cli.Hint{Err: energy.ErrUnsupported, Advice: "balanz does not allow this here; see the message above."})
+		hints := []cli.Hint{
+			{Err: energy.ErrUnauthorized, Advice: "this user's type may not do that; log in as a user allowed to (Admin may do everything)."},
+			{Err: energy.ErrUnavailable, Advice: "the charger or the server cannot be reached; try again when it is connected."},
+			{Err: energy.ErrUnsupported, Advice: "balanz does not allow this here; see the message above."},
+		}
+		var advised *advisedError
+		if errors.As(err, &advised) {
+			hints = append([]cli.Hint{{Err: advised, Advice: advised.advice}}, hints...)
+		}
+		return cli.Fail(stderr, "balanz", fmt.Errorf("%s: %w", cmd, err), hints...)
 	}
 	return 0
 }
@@ -229,6 +235,16 @@ type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
+// advisedError is a failure with advice on it that only the command can
+// give, knowing what it asked for; run prints the advice as a hint.
+type advisedError struct {
+	err    error
+	advice string
+}
+
+func (e *advisedError) Error() string { return e.err.Error() }
+func (e *advisedError) Unwrap() error { return e.err }
+
 func (a app) do(ctx context.Context, cmd string, args []string) error {
 	switch cmd {
 	case "status":
@@ -246,6 +262,7 @@ func (a app) do(ctx context.Context, cmd string, args []string) error {
 	if err != nil {
 		return err
 	}
+	cn := ch.Connectors[a.connector]
 	var asked energy.Amperes
 	switch cmd {
 	case "limit":
@@ -258,11 +275,19 @@ func (a app) do(ctx context.Context, cmd string, args []string) error {
 			return err
 		}
 	case "start":
+		if cn.TransactionID != nil {
+			fmt.Fprintf(a.out, "%s: a session is live already; nothing to start\n", ev)
+			break
+		}
 		if err := ev.SetCharging(ctx, true); err != nil {
-			return err
+			return a.whyNotStarted(ctx, ch, cn, err)
 		}
 		fmt.Fprintf(a.out, "%s: charging started\n", ev)
 	case "stop":
+		if cn.TransactionID == nil {
+			fmt.Fprintf(a.out, "%s: no session to stop; nothing done\n", ev)
+			break
+		}
 		if err := ev.SetCharging(ctx, false); err != nil {
 			return err
 		}
@@ -283,6 +308,44 @@ func (a app) do(ctx context.Context, cmd string, args []string) error {
 	}
 	fmt.Fprintf(a.out, "%s: %s, %v, limit %v, session %v\n", ev, st.State, st.Power, st.CurrentLimit, st.SessionEnergy)
 	return nil
+}
+
+// whyNotStarted adds to a refused start the likely reasons, in words a user
+// can act on. A charger rejects RemoteStartTransaction when it cannot start
+// a session on the connector (no vehicle plugged in, faulted, reserved) or
+// does not accept the id tag.
+func (a app) whyNotStarted(ctx context.Context, ch balanz.Charger, cn balanz.Connector, err error) error {
+	if !errors.Is(err, &balanz.Error{Status: balanz.StatusRejected}) {
+		return err
+	}
+	tag := a.idTag
+	if tag == "" {
+		tag = ch.ChargerID
+	}
+	var why []string
+	switch cn.Status {
+	case balanz.ConnectorAvailable:
+		why = append(why, fmt.Sprintf("no vehicle is plugged into connector %d (it is %s): plug one in, then start again", a.connector, cn.Status))
+	case balanz.ConnectorPreparing, balanz.ConnectorFinishing, balanz.ConnectorSuspendedEV, balanz.ConnectorSuspendedEVSE:
+		// a vehicle is there: the id tag is the likelier reason
+	default:
+		why = append(why, fmt.Sprintf("connector %d is %s, so the charger cannot start a session on it now", a.connector, cn.Status))
+	}
+	// The tags are a best effort: a user type that may not list them gets
+	// the general advice below.
+	if tags, terr := a.c.Tags(ctx); terr == nil {
+		i := slices.IndexFunc(tags, func(t balanz.Tag) bool { return strings.EqualFold(t.IDTag, tag) })
+		switch {
+		case i < 0:
+			why = append(why, fmt.Sprintf("id tag %q is not one balanz knows (see the tags command): give another with -id-tag", tag))
+		case tags[i].Status != balanz.TagActivated:
+			why = append(why, fmt.Sprintf("id tag %q is %s (see the tags command): give another with -id-tag", tag, tags[i].Status))
+		}
+	}
+	if len(why) == 0 {
+		why = append(why, fmt.Sprintf("the charger did not accept id tag %q or cannot start now: check its tags and its state, or give another tag with -id-tag", tag))
+	}
+	return &advisedError{err: err, advice: "the charger refused to start: " + strings.Join(why, "; and ")}
 }
 
 // evCharger finds the charger by id, else by alias, and checks that it has

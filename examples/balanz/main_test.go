@@ -41,11 +41,18 @@ func TestSimCommands(t *testing.T) {
 		// the driveway's car charges on one phase: 32 A × 230 V, not × 3
 		{[]string{"start", "driveway"}, []string{"charging started", "charging, 7360 W"}},
 		{[]string{"-phases", "3", "start", "driveway"}, []string{"charging, 22.08 kW"}}, // -phases wins
+		{[]string{"start", "garage"}, []string{"a session is live already; nothing to start", "charging, 11.04 kW"}},
+		{[]string{"stop", "driveway"}, []string{"no session to stop; nothing done", "connected"}},
+		{[]string{"stop", "fleet"}, []string{"no session to stop; nothing done", "offline"}},
 	} {
 		code, out, errs := runArgs(t, env(nil), append([]string{"-sim", "-tz", "Europe/Oslo"}, tc.args...)...)
 		require.Equal(t, 0, code, "%v: %s", tc.args, errs)
 		for _, w := range tc.want {
 			assert.Contains(t, out, w, tc.args)
+		}
+		if tc.args[0] == "stop" && tc.args[1] != "CP-HOME-1" || tc.args[0] == "start" && tc.args[1] == "garage" {
+			assert.NotContains(t, out, "charging stopped", "a stop that did nothing says so")
+			assert.NotContains(t, out, "charging started", "a start that did nothing says so")
 		}
 	}
 }
@@ -66,6 +73,13 @@ func TestSimFailures(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
+		// the visitor charger has no vehicle plugged in, so it rejects a start
+		{[]string{"start", "visitor"}, 1, []string{
+			"balanz: start: RemoteStartTransaction: Rejected\n",
+			"balanz: the charger refused to start: no vehicle is plugged into connector 1 (it is Available): plug one in, then start again\n",
+		}, []string{"id tag"}},
+		{[]string{"-id-tag", balanztest.SeedBlockedTag, "start", "driveway"}, 1, []string{"Rejected", `id tag "LOST0007" is Blocked`, "-id-tag"}, []string{"plugged"}},
+		{[]string{"-id-tag", "NOBODY", "start", "driveway"}, 1, []string{"Rejected", `id tag "NOBODY" is not one balanz knows`}, nil},
 		// beyond the charger's maximum: refused before anything is sent
 		{[]string{"limit", "garage", "1000"}, 2, []string{"limit: 1000.0 A", "at most 32.0 A"}, nil},
 		{[]string{"-connector", "3", "start", "visitor"}, 2, []string{"-connector 3: charger CP-SITE-1 has no connector 3; it has 1, 2"}, []string{"GetChargers", "NoSuchConnector"}},
