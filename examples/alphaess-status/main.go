@@ -28,6 +28,7 @@ import (
 	"github.com/gridwire/gridwire/alphaess/alphaesstest"
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/examples/internal/cli"
+	"github.com/gridwire/gridwire/internal/rest"
 )
 
 func main() {
@@ -46,12 +47,28 @@ var help = cli.Help{
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("alphaess-status", flag.ContinueOnError)
 	sim := fs.Bool("sim", false, "run against an in-process fake of the Open API (no network, no credentials)")
-	baseURL := fs.String("base-url", alphaess.DefaultBaseURL, "base URL of the Open API (or of any server speaking it)")
+	baseURL := fs.String("base-url", alphaess.DefaultBaseURL, "base URL of the Open API, or of any server speaking it (with -sim, the fake's)")
 	zone := cli.TZ(fs, "Local", "time zone of the systems, in which times are printed (IANA name, such as Australia/Sydney)")
-	interval := fs.Duration("min-interval", alphaess.DefaultMinInterval, "minimum spacing between calls (AlphaESS asks for 10s)")
+	interval := fs.Duration("min-interval", alphaess.DefaultMinInterval, "minimum spacing between calls (AlphaESS asks for 10s; 0: no pacing)")
 	timeout := fs.Duration("timeout", 3*time.Minute, "give up after this long")
 	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
 		return code
+	}
+	// Every flag is checked here, before the fake starts or a call is
+	// made, and a wrong one is named with the value given.
+	switch {
+	case *interval < 0:
+		fmt.Fprintf(stderr, "alphaess-status: -min-interval: must not be negative (0 turns pacing off), got %v\n", *interval)
+		return cli.ExitUsage
+	case *timeout <= 0:
+		fmt.Fprintf(stderr, "alphaess-status: -timeout: must be positive, got %v\n", *timeout)
+		return cli.ExitUsage
+	}
+	if !*sim {
+		if err := rest.ValidateBaseURL(*baseURL); err != nil {
+			fmt.Fprintf(stderr, "alphaess-status: -base-url: %s\n", reason(err))
+			return cli.ExitUsage
+		}
 	}
 	loc := zone.Location()
 
@@ -72,7 +89,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		var err error
 		if client, err = alphaess.New(appID, secret,
 			alphaess.WithBaseURL(*baseURL), alphaess.WithLocation(loc), alphaess.WithMinInterval(*interval)); err != nil {
-			fmt.Fprintf(stderr, "alphaess-status: %v\n", err)
+			// The flags were checked above: what is left is the
+			// credentials.
+			fmt.Fprintf(stderr, "alphaess-status: %v (check ALPHAESS_APP_ID and ALPHAESS_APP_SECRET)\n", err)
 			return 2
 		}
 	}
@@ -98,6 +117,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return cli.Fail(stderr, "alphaess-status", err,
 		cli.Hint{Err: energy.ErrUnauthorized, Advice: "check the AppID and AppSecret, and the computer's clock (it must be within 5 minutes)."},
 		cli.Hint{Err: energy.ErrUnavailable, Advice: "the Open API is unavailable: try again in a few minutes."})
+}
+
+// reason is what a *energy.FieldError says is wrong, without the name of
+// the option the user never typed.
+func reason(err error) string {
+	if fe, ok := errors.AsType[*energy.FieldError](err); ok {
+		return fe.Reason
+	}
+	return err.Error()
 }
 
 // row is the table's layout: fixed widths, so each row can be printed the

@@ -192,3 +192,34 @@ func TestStopsWhenSignalled(t *testing.T) {
 	assert.Contains(t, w.buf.String(), "calls are 10s apart")
 	assert.Equal(t, 1, srv.Requests(), "only getEssList was sent")
 }
+
+// A wrong number is a usage error naming the flag and the value given,
+// found before any work (the fake is not even started), and an option
+// name the user never typed is not shown.
+func TestBadValuesNamed(t *testing.T) {
+	creds := env(map[string]string{"ALPHAESS_APP_ID": "a", "ALPHAESS_APP_SECRET": "s"})
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-sim", "-min-interval", "-1s"}, "-min-interval: must not be negative (0 turns pacing off), got -1s"},
+		{[]string{"-sim", "-timeout", "-1s"}, "-timeout: must be positive, got -1s"},
+		{[]string{"-sim", "-timeout", "0"}, "-timeout: must be positive, got 0s"},
+		{[]string{"-base-url", "ftp://x"}, `-base-url: "ftp://x": scheme must be http or https`},
+	} {
+		var out, errb bytes.Buffer
+		assert.Equal(t, 2, run(context.Background(), tc.args, creds, &out, &errb), "%q", tc.args)
+		assert.Equal(t, "alphaess-status: "+tc.want+"\n", errb.String(), "%q", tc.args)
+		assert.Empty(t, out.String(), "%q: nothing done", tc.args)
+	}
+}
+
+// -sim replaces -base-url with the fake's, and -h says so.
+func TestHelpSaysSimIgnoresBaseURL(t *testing.T) {
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, run(context.Background(), []string{"-h"}, env(nil), &out, &errb))
+	assert.Contains(t, out.String(), "(with -sim, the fake's)")
+	errb.Reset()
+	out.Reset()
+	require.Equal(t, 0, run(context.Background(), []string{"-sim", "-base-url", "ftp://x"}, env(nil), &out, &errb), errb.String())
+}
