@@ -8,7 +8,7 @@
 // Flags:
 //
 //	-sim        serve the Amber API from an in-process fake (no network, no token)
-//	-base-url   talk to another server speaking the Amber API
+//	-base-url   talk to another server speaking the Amber API (with -sim, the fake's)
 //	-site       the site ID (default: the account's active site)
 //	-hours      how many hours ahead to show (default 12)
 //	-tz         the time zone times are printed in (default: the site's own)
@@ -25,6 +25,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -38,6 +39,7 @@ import (
 	"github.com/gridwire/gridwire/amber/ambertest"
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/examples/internal/cli"
+	"github.com/gridwire/gridwire/internal/rest"
 )
 
 const description = "amber-prices prints the next hours of an Amber Electric site's import and export prices."
@@ -55,7 +57,7 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("amber-prices", flag.ContinueOnError)
 	sim := fs.Bool("sim", false, "serve the Amber API from an in-process fake (no network, no token)")
-	baseURL := fs.String("base-url", amber.DefaultBaseURL, "base URL of a server speaking the Amber API")
+	baseURL := fs.String("base-url", amber.DefaultBaseURL, "base URL of a server speaking the Amber API (with -sim, the fake's)")
 	siteID := fs.String("site", "", "site ID (default: the account's active site)")
 	hours := fs.Int("hours", 12, "hours ahead to show, 1 to 48")
 	tzName := fs.String("tz", "", `time zone of the printed times: an IANA name, "Local" or "NEM" (default: the site's network's zone)`)
@@ -63,8 +65,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return code
 	}
 	if *hours < 1 || *hours > 48 {
-		fmt.Fprintln(stderr, "amber-prices: -hours must be from 1 to 48")
+		fmt.Fprintf(stderr, "amber-prices: -hours: must be from 1 to 48, got %d\n", *hours)
 		return 2
+	}
+	if !*sim {
+		if err := rest.ValidateBaseURL(*baseURL); err != nil {
+			fmt.Fprintf(stderr, "amber-prices: -base-url: %s\n", reason(err))
+			return 2
+		}
 	}
 	var tz *time.Location
 	if *tzName != "" {
@@ -85,7 +93,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	c, err := amber.New(token, amber.WithBaseURL(*baseURL))
 	if err != nil {
-		fmt.Fprintln(stderr, "amber-prices:", err)
+		// The flags were checked above: what is left is the token.
+		fmt.Fprintf(stderr, "amber-prices: %v (check AMBER_TOKEN)\n", err)
 		return 2
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -98,6 +107,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			cli.Hint{Err: energy.ErrUnavailable, Advice: "the API is not answering as it should; try again later, or -base-url for another server"})
 	}
 	return 0
+}
+
+// reason is what a *energy.FieldError says is wrong, without the name of
+// the option the user never typed.
+func reason(err error) string {
+	if fe, ok := errors.AsType[*energy.FieldError](err); ok {
+		return fe.Reason
+	}
+	return err.Error()
 }
 
 // loadZone is cli.Location plus "NEM", the market's fixed AEST.

@@ -51,6 +51,7 @@ func TestHelp(t *testing.T) {
 		assert.Equal(t, description, first, "a one-line description first")
 		assert.Contains(t, out.String(), "AMBER_TOKEN")
 		assert.Contains(t, out.String(), "-tz")
+		assert.Contains(t, out.String(), "(with -sim, the fake's)", "-h says -sim replaces -base-url")
 		assert.Empty(t, errs.String())
 	}
 }
@@ -80,9 +81,10 @@ func TestBaseURLAndSite(t *testing.T) {
 		{"-tz NEM", srv.Token, []string{"-base-url", srv.URL, "-tz", "nem", "-hours", "1"}, 0, "(AEST +10:00)"},
 		{"unknown site", srv.Token, []string{"-base-url", srv.URL, "-site", "01NOPE"}, 1, `site "01NOPE" is not one of the account's`},
 		{"wrong token", "psk_wrong", []string{"-base-url", srv.URL}, 1, "check AMBER_TOKEN"},
-		{"bad hours", srv.Token, []string{"-hours", "0"}, 2, "-hours"},
+		{"bad hours", srv.Token, []string{"-hours", "0"}, 2, "amber-prices: -hours: must be from 1 to 48, got 0\n"},
 		{"bad tz", srv.Token, []string{"-tz", "Mars/Olympus"}, 2, "-tz"},
-		{"bad base URL", srv.Token, []string{"-base-url", "ftp://x"}, 2, "WithBaseURL"},
+		{"bad base URL", srv.Token, []string{"-base-url", "ftp://x"}, 2, "amber-prices: -base-url: \"ftp://x\": scheme must be http or https\n"},
+		{"-sim takes the fake's URL", "", []string{"-sim", "-base-url", "ftp://x", "-hours", "1"}, 0, "Amber site"},
 		{"bad flag", srv.Token, []string{"-nope"}, 2, "flag provided but not defined"},
 		{"stray argument", srv.Token, []string{"now"}, 2, "unexpected argument"},
 	}
