@@ -11,7 +11,7 @@
 // Flags:
 //
 //	-sim        serve SolarNetwork from in-process fakes (no network, no token)
-//	-base-url   talk to another SolarNetwork server
+//	-base-url   talk to another SolarNetwork server (with -sim, the fake's)
 //	-co ADDR    run the CO endpoint on ADDR (at /oscp/co/2.0) until interrupted
 //	-tz         time zone for printed times (default: local)
 //
@@ -35,6 +35,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -42,6 +43,7 @@ import (
 
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/examples/internal/cli"
+	"github.com/gridwire/gridwire/internal/rest"
 	"github.com/gridwire/gridwire/oscp"
 	"github.com/gridwire/gridwire/oscp/co"
 	"github.com/gridwire/gridwire/oscp/oscptest"
@@ -66,13 +68,26 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("oscp", flag.ContinueOnError)
 	sim := fs.Bool("sim", false, "serve SolarNetwork from in-process fakes (no network, no token)")
-	baseURL := fs.String("base-url", oscp.DefaultBaseURL, "base URL of a SolarNetwork server")
+	baseURL := fs.String("base-url", oscp.DefaultBaseURL, "base URL of a SolarNetwork server (with -sim, the fake's)")
 	coAddr := fs.String("co", "", "run the Capacity Optimizer endpoint on this address (such as 127.0.0.1:9090) until interrupted")
 	tzName := cli.TZ(fs, "Local", "time zone for printed times, such as Europe/Berlin")
 	if ok, code := cli.Parse(fs, args, help, stdout, stderr); !ok {
 		return code
 	}
 	tz := tzName.Location()
+	// Every flag is checked before the fake starts or a call is made.
+	if *coAddr != "" {
+		if err := checkAddr(*coAddr); err != nil {
+			fmt.Fprintf(stderr, "oscp: -co %s: %v\n", *coAddr, err)
+			return 2
+		}
+	}
+	if !*sim {
+		if err := rest.ValidateBaseURL(*baseURL); err != nil {
+			fmt.Fprintf(stderr, "oscp: -base-url: %s\n", reason(err))
+			return 2
+		}
+	}
 	tokenID, secret, coToken := getenv("SN_TOKEN"), getenv("SN_TOKEN_SECRET"), getenv("OSCP_CO_TOKEN")
 	if *sim {
 		srv := oscptest.NewServer()
@@ -91,8 +106,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	c, err := oscp.New(tokenID, secret, oscp.WithBaseURL(*baseURL))
 	if err != nil {
-		fmt.Fprintln(stderr, "oscp:", err)
+		// The flags were checked above: what is left is the token.
+		fmt.Fprintf(stderr, "%s (check SN_TOKEN and SN_TOKEN_SECRET)\n", cli.Message("oscp", err))
 		return 2
+	}
+	// The endpoint's address is taken before the listing, so that one in
+	// use stops the program before it has done anything.
+	var ln net.Listener
+	if *coAddr != "" {
+		if ln, err = net.Listen("tcp", *coAddr); err != nil {
+			fmt.Fprintf(stderr, "oscp: -co %s: %v\n", *coAddr, err)
+			fmt.Fprintln(stderr, "oscp: is another program on it? pick a free address, such as 127.0.0.1:9090")
+			return 1
+		}
+		defer ln.Close()
 	}
 	lctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	err = list(lctx, c, stdout, tz)
@@ -102,10 +129,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			cli.Hint{Err: energy.ErrUnauthorized, Advice: "check SN_TOKEN and SN_TOKEN_SECRET, and that the token may use the OSCP API"},
 			cli.Hint{Err: energy.ErrUnavailable, Advice: "SolarNetwork could not be reached or answered badly; check the network and -base-url, try again later, or use -sim"})
 	}
-	if *coAddr == "" {
+	if ln == nil {
 		return 0
 	}
-	if err := serveCO(ctx, *coAddr, coToken, *sim, stdout, tz); err != nil {
+	if err := serveCO(ctx, ln, coToken, *sim, stdout, tz); err != nil {
 		fmt.Fprintln(stderr, "oscp:", err)
 		return 1
 	}
@@ -195,10 +222,32 @@ func dash(s string) string {
 	return s
 }
 
-// serveCO runs the CO endpoint on addr until ctx is done, printing each
+// checkAddr checks the syntax of a listen address, host:port with a port
+// from 0 to 65535 (the host may be empty: every interface).
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("not host:port, such as 127.0.0.1:9090 ([::1]:9090 for IPv6)")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
+	}
+	return nil
+}
+
+// reason is what a *energy.FieldError says is wrong, without the name of
+// the option the user never typed.
+func reason(err error) string {
+	if fe, ok := errors.AsType[*energy.FieldError](err); ok {
+		return fe.Reason
+	}
+	return err.Error()
+}
+
+// serveCO runs the CO endpoint on ln until ctx is done, printing each
 // forecast. With sim, a fake FP connects to it and sends a forecast every
 // few seconds.
-func serveCO(ctx context.Context, addr, token string, sim bool, w io.Writer, tz *time.Location) error {
+func serveCO(ctx context.Context, ln net.Listener, token string, sim bool, w io.Writer, tz *time.Location) error {
 	// Hooks run on the server's goroutines: one message is printed at a
 	// time.
 	var mu sync.Mutex
@@ -239,10 +288,6 @@ func serveCO(ctx context.Context, addr, token string, sim bool, w io.Writer, tz 
 	}, co.WithForecasts(forecasts))
 	if err != nil {
 		return err
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("-co %s: %w (pick a free address, such as 127.0.0.1:9090)", addr, err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle(coPath+"/", h)

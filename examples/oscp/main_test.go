@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -86,7 +87,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"-sim", "-tz", "Mars/Olympus"}, nil, 2, "-tz"},
 		{[]string{"-co", "127.0.0.1:0"}, map[string]string{"SN_TOKEN": "a", "SN_TOKEN_SECRET": "b"}, 2, "OSCP_CO_TOKEN"},
 		{[]string{"-sim", "extra"}, nil, 2, "unexpected argument"},
-		{[]string{"-base-url", "ftp://x"}, map[string]string{"SN_TOKEN": "a", "SN_TOKEN_SECRET": "b"}, 2, "WithBaseURL"},
+		{[]string{"-base-url", "ftp://x"}, map[string]string{"SN_TOKEN": "a", "SN_TOKEN_SECRET": "b"}, 2, "-base-url"},
 	} {
 		var out, errs bytes.Buffer
 		assert.Equal(t, tc.code, run(t.Context(), tc.args, &out, &errs, env(tc.env)), tc.args)
@@ -100,4 +101,46 @@ func TestUsage(t *testing.T) {
 		}
 		assert.Contains(t, got, tc.want, tc.args)
 	}
+}
+
+// A malformed -co is a usage error found before anything is listed; an
+// address in use is a failure (exit 1), also before the listing. Neither
+// shows an option name the user never typed.
+func TestCOAddrCheckedFirst(t *testing.T) {
+	for _, tc := range []struct {
+		addr, want string
+	}{
+		{"127.0.0.1:99999", `oscp: -co 127.0.0.1:99999: port "99999" is not a number from 0 to 65535` + "\n"},
+		{"bad:addr:x", "oscp: -co bad:addr:x: not host:port, such as 127.0.0.1:9090 ([::1]:9090 for IPv6)\n"},
+		{"127.0.0.1", "oscp: -co 127.0.0.1: not host:port, such as 127.0.0.1:9090 ([::1]:9090 for IPv6)\n"},
+	} {
+		var out, errs bytes.Buffer
+		assert.Equal(t, 2, run(t.Context(), []string{"-sim", "-co", tc.addr}, &out, &errs, env(nil)), tc.addr)
+		assert.Equal(t, tc.want, errs.String())
+		assert.Empty(t, out.String(), "%s: nothing listed", tc.addr)
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	var out, errs bytes.Buffer
+	assert.Equal(t, 1, run(t.Context(), []string{"-sim", "-co", ln.Addr().String()}, &out, &errs, env(nil)))
+	assert.Contains(t, errs.String(), "is another program on it?")
+	assert.Empty(t, out.String(), "nothing listed")
+}
+
+func TestBaseURLNamed(t *testing.T) {
+	var out, errs bytes.Buffer
+	creds := env(map[string]string{"SN_TOKEN": "a", "SN_TOKEN_SECRET": "b"})
+	assert.Equal(t, 2, run(t.Context(), []string{"-base-url", "ftp://x"}, &out, &errs, creds))
+	assert.Equal(t, "oscp: -base-url: \"ftp://x\": scheme must be http or https\n", errs.String())
+
+	// -sim serves SolarNetwork from the fake, whatever -base-url says; -h
+	// says so.
+	out.Reset()
+	errs.Reset()
+	assert.Equal(t, 0, run(t.Context(), []string{"-sim", "-base-url", "ftp://x"}, &out, &errs, env(nil)), errs.String())
+	out.Reset()
+	assert.Equal(t, 0, run(t.Context(), []string{"-h"}, &out, &errs, env(nil)))
+	assert.Contains(t, out.String(), "(with -sim, the fake's)")
 }
