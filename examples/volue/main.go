@@ -31,7 +31,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/gridwire/gridwire/energy"
@@ -79,6 +81,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	loc := tz.Location()
 	cfg.tz = loc
+	// Every flag is checked here, before the fake starts or a call is
+	// made: a mistake found after registering would leave a user, vehicle
+	// and meter behind on the account.
+	if err := checkFlags(cfg); err != nil {
+		fmt.Fprintln(stderr, "volue:", err)
+		return 2
+	}
 	cfg.clientID, cfg.clientSecret = getenv("VOLUE_CLIENT_ID"), getenv("VOLUE_CLIENT_SECRET")
 	var srv *voluetest.Server
 	if cfg.sim {
@@ -91,14 +100,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	c, err := volue.New(cfg.clientID, cfg.clientSecret, volue.WithBaseURL(cfg.baseURL), volue.WithTokenURL(cfg.tokenURL))
 	if err != nil {
-		// Only the URLs can be wrong here: the credentials were checked
-		// above.
-		fmt.Fprintf(stderr, "%s (check -base-url and -token-url)\n", cli.Message("volue", err))
+		fmt.Fprintln(stderr, cli.Message("volue", flagError(err)))
 		return 2
+	}
+	// The receiver's address is taken before the first call, so that one
+	// in use stops the program before it has registered anything.
+	var ln net.Listener
+	if srv != nil || cfg.hookURL != "" {
+		if ln, err = net.Listen("tcp", cfg.listen); err != nil {
+			fmt.Fprintf(stderr, "volue: -listen %s: %v\n", cfg.listen, err)
+			fmt.Fprintln(stderr, "volue: is another program on it? pick a free address, or 127.0.0.1:0 for any")
+			return 1
+		}
+		defer ln.Close()
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	if err := walk(ctx, c, cfg, srv, stdout); err != nil {
+	if err := walk(ctx, c, cfg, srv, ln, stdout); err != nil {
 		return cli.Fail(stderr, "volue", err,
 			cli.Hint{Err: energy.ErrUnauthorized, Advice: "check VOLUE_CLIENT_ID and VOLUE_CLIENT_SECRET, and that they are for the API at -base-url"},
 			cli.Hint{Err: energy.ErrUnavailable, Advice: "the API could not be reached; check the network and -base-url, then try again"})
@@ -106,8 +124,56 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	return 0
 }
 
-// walk runs the steps with c; srv is the fake under -sim, else nil.
-func walk(ctx context.Context, c *volue.Client, cfg config, srv *voluetest.Server, w io.Writer) error {
+// checkFlags checks what volue.New does not: the webhook's URL, the
+// receiver's address and the location, each named by its flag.
+func checkFlags(cfg config) error {
+	if cfg.hookURL != "" {
+		u, err := url.Parse(cfg.hookURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("-webhook-url: %q is not an absolute http(s) URL, such as https://my-tunnel.example/volue", cfg.hookURL)
+		}
+	}
+	if err := checkAddr(cfg.listen); err != nil {
+		return fmt.Errorf("-listen %s: %w", cfg.listen, err)
+	}
+	if cfg.location == "" {
+		return errors.New("-location: must not be empty")
+	}
+	return nil
+}
+
+// checkAddr checks the syntax of a listen address, host:port with a port
+// from 0 to 65535 (the host may be empty: every interface).
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("not host:port, such as 127.0.0.1:8090 ([::1]:8090 for IPv6)")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
+	}
+	return nil
+}
+
+// flagError is err from volue.New with the option it names replaced by
+// the flag that set it; the credentials were checked before.
+func flagError(err error) error {
+	fe, ok := errors.AsType[*energy.FieldError](err)
+	if !ok {
+		return err
+	}
+	switch fe.Field {
+	case "WithBaseURL":
+		return errors.New("-base-url: " + fe.Reason)
+	case "WithTokenURL":
+		return errors.New("-token-url: " + fe.Reason)
+	}
+	return err
+}
+
+// walk runs the steps with c; srv is the fake under -sim, else nil; ln is
+// the webhook receiver's listener, nil when the webhook steps are skipped.
+func walk(ctx context.Context, c *volue.Client, cfg config, srv *voluetest.Server, ln net.Listener, w io.Writer) error {
 	user, err := c.CreateUser(ctx)
 	if err != nil {
 		return fmt.Errorf("registering a user: %w", err)
@@ -133,7 +199,7 @@ func walk(ctx context.Context, c *volue.Client, cfg config, srv *voluetest.Serve
 		return err
 	}
 	if srv != nil || cfg.hookURL != "" {
-		if err := webhookSteps(ctx, cfg, c, ps, srv, w); err != nil {
+		if err := webhookSteps(ctx, cfg, c, ps, srv, ln, w); err != nil {
 			return err
 		}
 	} else {
@@ -147,7 +213,7 @@ func walk(ctx context.Context, c *volue.Client, cfg config, srv *voluetest.Serve
 
 // webhookSteps registers a webhook pointing at a local Receiver, verifies a
 // test delivery, and (under -sim) a price curve delivered through it.
-func webhookSteps(ctx context.Context, cfg config, c *volue.Client, ps *volue.PriceSource, srv *voluetest.Server, w io.Writer) error {
+func webhookSteps(ctx context.Context, cfg config, c *volue.Client, ps *volue.PriceSource, srv *voluetest.Server, ln net.Listener, w io.Writer) error {
 	secret := randomSecret()
 	events := make(chan volue.Event, 16)
 	recv, err := volue.NewReceiver(func(ctx context.Context, e volue.Event) error {
@@ -162,10 +228,6 @@ func webhookSteps(ctx context.Context, cfg config, c *volue.Client, ps *volue.Pr
 	}, []string{secret})
 	if err != nil {
 		return err
-	}
-	ln, err := net.Listen("tcp", cfg.listen)
-	if err != nil {
-		return fmt.Errorf("-listen %s: %w", cfg.listen, err)
 	}
 	hs := &http.Server{Handler: recv, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net"
 	"strings"
 	"testing"
 
@@ -47,11 +48,49 @@ func TestUsageErrors(t *testing.T) {
 	env := func(k string) string {
 		return map[string]string{"VOLUE_CLIENT_ID": "id", "VOLUE_CLIENT_SECRET": "pw"}[k]
 	}
-	for _, args := range [][]string{{"-base-url", "api.example"}, {"-token-url", "ftp://auth.example/token"}} {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-base-url", "api.example"}, `volue: -base-url: "api.example": scheme must be http or https`},
+		{[]string{"-token-url", "ftp://auth.example/token"}, `volue: -token-url: "ftp://auth.example/token": scheme must be http or https`},
+	} {
 		errb.Reset()
-		assert.Equal(t, 2, run(context.Background(), args, &out, &errb, env), "%v", args)
-		assert.Contains(t, errb.String(), "-base-url and -token-url")
+		assert.Equal(t, 2, run(context.Background(), tc.args, &out, &errb, env), "%v", tc.args)
+		assert.Equal(t, tc.want+"\n", errb.String())
 	}
+}
+
+// A wrong -webhook-url, -listen or -location is a usage error found before
+// the first call: against the real service, a user, vehicle and meter
+// would otherwise be left on the account.
+func TestFlagsCheckedBeforeRegistering(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-sim", "-webhook-url", "ftp://x/hook"}, `volue: -webhook-url: "ftp://x/hook" is not an absolute http(s) URL, such as https://my-tunnel.example/volue`},
+		{[]string{"-sim", "-listen", "bad:addr:x"}, "volue: -listen bad:addr:x: not host:port, such as 127.0.0.1:8090 ([::1]:8090 for IPv6)"},
+		{[]string{"-sim", "-listen", "127.0.0.1:99999"}, `volue: -listen 127.0.0.1:99999: port "99999" is not a number from 0 to 65535`},
+		{[]string{"-sim", "-location", ""}, "volue: -location: must not be empty"},
+	} {
+		var out, errb strings.Builder
+		assert.Equal(t, 2, run(t.Context(), tc.args, &out, &errb, noEnv), "%v", tc.args)
+		assert.Equal(t, tc.want+"\n", errb.String())
+		assert.Empty(t, out.String(), "%v: nothing registered", tc.args)
+	}
+}
+
+// An address in use is a failure (exit 1), found before anything is
+// registered.
+func TestListenInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	var out, errb strings.Builder
+	assert.Equal(t, 1, run(t.Context(), []string{"-sim", "-listen", ln.Addr().String()}, &out, &errb, noEnv))
+	assert.Contains(t, errb.String(), "is another program on it?")
+	assert.Empty(t, out.String(), "nothing registered")
 }
 
 func TestFailureSaysWhatToDo(t *testing.T) {
