@@ -71,6 +71,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -88,7 +89,7 @@ func main() {
 }
 
 // description is what -h prints first.
-const description = "vtn runs an OpenADR 2.0b VTN for pull-mode VENs and prints each VEN's telemetry, one line per report."
+const description = "vtn runs an OpenADR 2.0b VTN for pull- and push-mode VENs and prints each VEN's telemetry, one line per report."
 
 var help = cli.Help{
 	Description: description,
@@ -175,7 +176,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg.store = store
 	vtn, err := newVTN(cfg, stdout, log)
 	if err != nil {
-		fmt.Fprintln(stderr, "vtn:", err)
+		fmt.Fprintln(stderr, "vtn:", flagError(err))
 		return 2
 	}
 	ln, err := net.Listen("tcp", cfg.addr)
@@ -275,14 +276,65 @@ func parseFlags(args []string, stdout, stderr io.Writer) (config, error) {
 		err = errors.New("-db and -postgres are alternatives: give one")
 	case cfg.db == "":
 		err = errors.New("-db needs a file name (or " + memoryDB + ")")
-	case cfg.granularity < time.Second || cfg.back < 0:
-		err = errors.New("-granularity must be at least 1s and -report-back not negative")
+	default:
+		err = checkValues(cfg)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "vtn:", err)
 		return cfg, err
 	}
 	return cfg, nil
+}
+
+// checkValues checks the flags' values one by one, so that a wrong one is
+// named with the value given, before anything is opened.
+func checkValues(cfg config) error {
+	if err := checkAddr(cfg.addr); err != nil {
+		return fmt.Errorf("-addr %s: %w", cfg.addr, err)
+	}
+	switch {
+	case cfg.poll < time.Second || cfg.poll%time.Second != 0:
+		return fmt.Errorf("-poll: must be a positive whole number of seconds, got %v", cfg.poll)
+	case cfg.granularity < time.Second:
+		return fmt.Errorf("-granularity: must be at least 1s, got %v", cfg.granularity)
+	case cfg.back < 0:
+		return fmt.Errorf("-report-back: must not be negative (0: the granularity), got %v", cfg.back)
+	}
+	// The VTN's own rules for its ID (not empty, no blanks around it, an
+	// upper-case letter), said of -vtn-id.
+	if _, err := openadr.NewVTN(cfg.vtnID); err != nil {
+		return flagError(err)
+	}
+	return nil
+}
+
+// flagError is err from openadr.NewVTN with the option it names replaced
+// by the flag that set it.
+func flagError(err error) error {
+	fe, ok := errors.AsType[*energy.FieldError](err)
+	if !ok {
+		return err
+	}
+	switch fe.Field {
+	case "vtnID":
+		return errors.New("-vtn-id: " + fe.Reason)
+	case "WithPollFrequency":
+		return errors.New("-poll: " + fe.Reason)
+	}
+	return err
+}
+
+// checkAddr checks the syntax of a listen address, host:port with a port
+// from 0 to 65535 (the host may be empty: every interface).
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("not host:port, such as 127.0.0.1:8080 ([::1]:8080 for IPv6)")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
+	}
+	return nil
 }
 
 // setFlags returns the names of the flags given on the command line.

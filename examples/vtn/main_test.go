@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -62,6 +63,7 @@ func TestHelp(t *testing.T) {
 	require.Equal(t, 0, run(t.Context(), []string{"-h"}, &out, &errs))
 	first, _, _ := strings.Cut(out.String(), "\n")
 	assert.Equal(t, description, first)
+	assert.Contains(t, first, "pull- and push-mode VENs", "it serves both (RunPush runs)")
 	assert.Contains(t, out.String(), "TZ")
 	assert.Contains(t, out.String(), "-tz")
 	for _, f := range []string{"-tls-cert", "-tls-key", "-client-ca", "-provision", "-sign-key", "-require-signatures"} {
@@ -369,4 +371,40 @@ func TestPushVEN(t *testing.T) {
 	require.Len(t, evs, 1)
 	assert.Equal(t, oadr.OptIn, evs[0].Opt)
 	require.Equal(t, 0, stop())
+}
+
+// Each wrong flag is named alone, with the value given, as a usage error
+// (exit 2) before anything is opened; no option name the user never typed
+// is shown.
+func TestBadValuesNamed(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-addr", "bad:addr:x"}, "-addr bad:addr:x: not host:port, such as 127.0.0.1:8080 ([::1]:8080 for IPv6)"},
+		{[]string{"-addr", "127.0.0.1:99999"}, `-addr 127.0.0.1:99999: port "99999" is not a number from 0 to 65535`},
+		{[]string{"-poll", "-5s"}, "-poll: must be a positive whole number of seconds, got -5s"},
+		{[]string{"-poll", "1500ms"}, "-poll: must be a positive whole number of seconds, got 1.5s"},
+		{[]string{"-granularity", "500ms"}, "-granularity: must be at least 1s, got 500ms"},
+		{[]string{"-report-back", "-1s"}, "-report-back: must not be negative (0: the granularity), got -1s"},
+		{[]string{"-vtn-id", "vtn_lower"}, `-vtn-id: "vtn_lower" has no upper-case letter; OpenLEADR VENs opt out of every event from such a VTN`},
+		{[]string{"-vtn-id", ""}, "-vtn-id: empty"},
+	} {
+		var out, errs bytes.Buffer
+		assert.Equal(t, 2, run(t.Context(), tc.args, &out, &errs), "%v", tc.args)
+		assert.Equal(t, "vtn: "+tc.want+"\n", errs.String(), "%v", tc.args)
+		assert.NoFileExists(t, "vtn.db", "%v: nothing opened", tc.args)
+	}
+}
+
+// An address another program holds is a failure (exit 1) with a hint,
+// unlike a malformed one.
+func TestAddrInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	var out, errs bytes.Buffer
+	assert.Equal(t, 1, run(t.Context(), []string{"-addr", ln.Addr().String(), "-db", memoryDB}, &out, &errs))
+	assert.Contains(t, errs.String(), "is another program on "+ln.Addr().String()+"? choose another -addr")
 }
