@@ -48,9 +48,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -117,11 +119,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	loc := tz.Location()
 	c.tz = loc
-	if c.tries < 1 || c.timeout < 0 || c.status < 0 || (c.cert == "") != (c.key == "") {
-		fmt.Fprintln(stderr, "ven: -tries must be at least 1, -timeout and -status not negative, and -cert and -key go together")
+	// Every flag is checked here, each named with the value given, before
+	// a file is read or an address taken.
+	if err := checkValues(c); err != nil {
+		fmt.Fprintln(stderr, "ven:", err)
 		return 2
 	}
 	switch {
+	case (c.cert == "") != (c.key == ""):
+		fmt.Fprintln(stderr, "ven: -cert and -key go together: give both, or neither")
+		return 2
 	case c.sign && c.cert == "":
 		fmt.Fprintln(stderr, "ven: -sign needs -cert and -key: the VEN signs with its TLS client certificate")
 		return 2
@@ -157,7 +164,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	v, err := newVEN(c, hc, cert, stdout)
 	if err != nil {
-		fmt.Fprintln(stderr, "ven:", err)
+		fmt.Fprintln(stderr, "ven:", flagError(err, c))
 		return 2
 	}
 	if push != nil {
@@ -213,6 +220,72 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// checkValues checks the flags' values one by one, in the units the flags
+// take, and then what ven.New checks of them (the URLs, the names), each
+// said of its flag.
+func checkValues(c config) error {
+	switch {
+	case c.tries < 1:
+		return fmt.Errorf("-tries: must be at least 1, got %d", c.tries)
+	case c.timeout < 0:
+		return fmt.Errorf("-timeout: must not be negative (0: run until interrupted), got %v", c.timeout)
+	case c.status < 0:
+		return fmt.Errorf("-status: must not be negative (0: never), got %v", c.status)
+	case !(c.capacity > 0) || math.IsInf(c.capacity, 0):
+		return fmt.Errorf("-capacity: must be a positive number of kWh, got %v", c.capacity)
+	case !(c.maxPower > 0) || math.IsInf(c.maxPower, 0):
+		return fmt.Errorf("-max-power: must be a positive number of kW, got %v", c.maxPower)
+	case !(c.soc >= 0 && c.soc <= 100):
+		return fmt.Errorf("-soc: must be from 0 to 100 (%%), got %v", c.soc)
+	}
+	if c.pushAddr != "" {
+		if err := checkAddr(c.pushAddr); err != nil {
+			return fmt.Errorf("-push-addr %s: %w", c.pushAddr, err)
+		}
+	}
+	// A VEN built from the flags alone, thrown away: ven.New does no I/O.
+	c.sign, c.verbose = false, false
+	if c.pushURL == "" && c.pushAddr != "" {
+		c.pushURL = "http://" + c.pushAddr
+	}
+	if _, err := newVEN(c, http.DefaultClient, tls.Certificate{}, io.Discard); err != nil {
+		return flagError(err, c)
+	}
+	return nil
+}
+
+// flagError is err from ven.New with the option it names replaced by the
+// flag of c that set it.
+func flagError(err error, c config) error {
+	fe, ok := errors.AsType[*energy.FieldError](err)
+	if !ok {
+		return err
+	}
+	if fe.Field == "vtnURL" { // the only reason that does not quote the value
+		return fmt.Errorf("-vtn %q: %s", c.vtn, fe.Reason)
+	}
+	flag, ok := map[string]string{
+		"WithVENName": "-ven-name", "WithResourceID": "-resource", "WithPushAddress": "-push-url",
+	}[fe.Field]
+	if !ok {
+		return err
+	}
+	return errors.New(flag + ": " + fe.Reason)
+}
+
+// checkAddr checks the syntax of a listen address, host:port with a port
+// from 0 to 65535 (the host may be empty: every interface).
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("not host:port, such as 0.0.0.0:8081 ([::]:8081 for IPv6)")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
+	}
+	return nil
 }
 
 // servePush serves the VEN's push handler on ln until the returned

@@ -229,3 +229,35 @@ func TestBadFlags(t *testing.T) {
 		assert.NotEmpty(t, errs.String(), "%v: no message", args)
 	}
 }
+
+// Each wrong flag is named alone, with the value given in the flag's own
+// unit, as a usage error (exit 2) before a file is read or an address
+// taken; no option or field name the user never typed is shown.
+func TestBadValuesNamed(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-tries", "0"}, "-tries: must be at least 1, got 0"},
+		{[]string{"-timeout", "-1s"}, "-timeout: must not be negative (0: run until interrupted), got -1s"},
+		{[]string{"-status", "-1s"}, "-status: must not be negative (0: never), got -1s"},
+		{[]string{"-cert", "x"}, "-cert and -key go together: give both, or neither"},
+		{[]string{"-key", "x"}, "-cert and -key go together: give both, or neither"},
+		{[]string{"-capacity", "-1"}, "-capacity: must be a positive number of kWh, got -1"},
+		{[]string{"-capacity", "NaN"}, "-capacity: must be a positive number of kWh, got NaN"},
+		{[]string{"-max-power", "0"}, "-max-power: must be a positive number of kW, got 0"},
+		{[]string{"-soc", "150"}, "-soc: must be from 0 to 100 (%), got 150"},
+		{[]string{"-soc", "-1"}, "-soc: must be from 0 to 100 (%), got -1"},
+		{[]string{"-resource", ""}, "-resource: must not be empty"},
+		{[]string{"-ven-name", ""}, "-ven-name: must not be empty"},
+		{[]string{"-vtn", "ftp://x"}, `-vtn "ftp://x": scheme must be http or https, got "ftp"`},
+		{[]string{"-push-addr", "bad:addr:x"}, "-push-addr bad:addr:x: not host:port, such as 0.0.0.0:8081 ([::]:8081 for IPv6)"},
+		{[]string{"-push-addr", "127.0.0.1:99999"}, `-push-addr 127.0.0.1:99999: port "99999" is not a number from 0 to 65535`},
+		{[]string{"-push-addr", "127.0.0.1:0", "-push-url", "ftp://x"}, `-push-url: "ftp://x" is not an http or https URL`},
+	} {
+		var out, errs bytes.Buffer
+		assert.Equal(t, 2, run(t.Context(), tc.args, &out, &errs), "%v", tc.args)
+		assert.Equal(t, "ven: "+tc.want+"\n", errs.String(), "%v", tc.args)
+		assert.Empty(t, out.String(), "%v", tc.args)
+	}
+}
