@@ -19,8 +19,8 @@
 // unknown network gives Australia/Sydney. -tz takes any IANA zone name,
 // "Local", or "NEM" for the market's AEST, UTC+10 all year.
 //
-// Without AMBER_TOKEN and without -sim it exits with status 2; a failure of
-// the API exits with status 1. SIGINT and SIGTERM stop it cleanly.
+// A bad flag, or no AMBER_TOKEN without -sim, exits with status 2 before
+// the first call; a failure of the API exits with status 1. SIGINT and SIGTERM stop it cleanly.
 package main
 
 import (

@@ -17,8 +17,8 @@
 //	-location     the location whose prices to print (default "home")
 //	-tz           the time zone times are printed in (default Local)
 //
-// Without VOLUE_CLIENT_ID and VOLUE_CLIENT_SECRET and without -sim it exits
-// with status 2.
+// A bad flag, or no VOLUE_CLIENT_ID and VOLUE_CLIENT_SECRET without -sim,
+// exits with status 2 before the first call; a failure exits with status 1.
 package main
 
 import (
