@@ -66,7 +66,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if !*sim {
 		if err := rest.ValidateBaseURL(*baseURL); err != nil {
-			fmt.Fprintf(stderr, "alphaess-status: -base-url: %s\n", reason(err))
+			fmt.Fprintf(stderr, "alphaess-status: -base-url: %s\n", cli.Reason(err))
 			return cli.ExitUsage
 		}
 	}
@@ -117,15 +117,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return cli.Fail(stderr, "alphaess-status", err,
 		cli.Hint{Err: energy.ErrUnauthorized, Advice: "check the AppID and AppSecret, and the computer's clock (it must be within 5 minutes)."},
 		cli.Hint{Err: energy.ErrUnavailable, Advice: "the Open API is unavailable: try again in a few minutes."})
-}
-
-// reason is what a *energy.FieldError says is wrong, without the name of
-// the option the user never typed.
-func reason(err error) string {
-	if fe, ok := errors.AsType[*energy.FieldError](err); ok {
-		return fe.Reason
-	}
-	return err.Error()
 }
 
 // row is the table's layout: fixed widths, so each row can be printed the

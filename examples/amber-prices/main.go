@@ -25,7 +25,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -70,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	if !*sim {
 		if err := rest.ValidateBaseURL(*baseURL); err != nil {
-			fmt.Fprintf(stderr, "amber-prices: -base-url: %s\n", reason(err))
+			fmt.Fprintf(stderr, "amber-prices: -base-url: %s\n", cli.Reason(err))
 			return 2
 		}
 	}
@@ -107,15 +106,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			cli.Hint{Err: energy.ErrUnavailable, Advice: "the API is not answering as it should; try again later, or -base-url for another server"})
 	}
 	return 0
-}
-
-// reason is what a *energy.FieldError says is wrong, without the name of
-// the option the user never typed.
-func reason(err error) string {
-	if fe, ok := errors.AsType[*energy.FieldError](err); ok {
-		return fe.Reason
-	}
-	return err.Error()
 }
 
 // loadZone is cli.Location plus "NEM", the market's fixed AEST.

@@ -35,7 +35,6 @@ import (
 	"net/http"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -77,14 +76,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	tz := tzName.Location()
 	// Every flag is checked before the fake starts or a call is made.
 	if *coAddr != "" {
-		if err := checkAddr(*coAddr); err != nil {
+		if err := cli.CheckAddr(*coAddr, "127.0.0.1:9090 ([::1]:9090 for IPv6)"); err != nil {
 			fmt.Fprintf(stderr, "oscp: -co %s: %v\n", *coAddr, err)
 			return 2
 		}
 	}
 	if !*sim {
 		if err := rest.ValidateBaseURL(*baseURL); err != nil {
-			fmt.Fprintf(stderr, "oscp: -base-url: %s\n", reason(err))
+			fmt.Fprintf(stderr, "oscp: -base-url: %s\n", cli.Reason(err))
 			return 2
 		}
 	}
@@ -220,28 +219,6 @@ func dash(s string) string {
 		return "–"
 	}
 	return s
-}
-
-// checkAddr checks the syntax of a listen address, host:port with a port
-// from 0 to 65535 (the host may be empty: every interface).
-func checkAddr(addr string) error {
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return errors.New("not host:port, such as 127.0.0.1:9090 ([::1]:9090 for IPv6)")
-	}
-	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
-	}
-	return nil
-}
-
-// reason is what a *energy.FieldError says is wrong, without the name of
-// the option the user never typed.
-func reason(err error) string {
-	if fe, ok := errors.AsType[*energy.FieldError](err); ok {
-		return fe.Reason
-	}
-	return err.Error()
 }
 
 // serveCO runs the CO endpoint on ln until ctx is done, printing each

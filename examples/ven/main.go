@@ -52,7 +52,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -241,7 +240,7 @@ func checkValues(c config) error {
 		return fmt.Errorf("-soc: must be from 0 to 100 (%%), got %v", c.soc)
 	}
 	if c.pushAddr != "" {
-		if err := checkAddr(c.pushAddr); err != nil {
+		if err := cli.CheckAddr(c.pushAddr, "0.0.0.0:8081 ([::]:8081 for IPv6)"); err != nil {
 			return fmt.Errorf("-push-addr %s: %w", c.pushAddr, err)
 		}
 	}
@@ -259,33 +258,12 @@ func checkValues(c config) error {
 // flagError is err from ven.New with the option it names replaced by the
 // flag of c that set it.
 func flagError(err error, c config) error {
-	fe, ok := errors.AsType[*energy.FieldError](err)
-	if !ok {
-		return err
+	if fe, ok := errors.AsType[*energy.FieldError](err); ok && fe.Field == "vtnURL" {
+		return fmt.Errorf("-vtn %q: %s", c.vtn, fe.Reason) // the only reason that does not quote the value
 	}
-	if fe.Field == "vtnURL" { // the only reason that does not quote the value
-		return fmt.Errorf("-vtn %q: %s", c.vtn, fe.Reason)
-	}
-	flag, ok := map[string]string{
+	return cli.FlagError(err, map[string]string{
 		"WithVENName": "-ven-name", "WithResourceID": "-resource", "WithPushAddress": "-push-url",
-	}[fe.Field]
-	if !ok {
-		return err
-	}
-	return errors.New(flag + ": " + fe.Reason)
-}
-
-// checkAddr checks the syntax of a listen address, host:port with a port
-// from 0 to 65535 (the host may be empty: every interface).
-func checkAddr(addr string) error {
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return errors.New("not host:port, such as 0.0.0.0:8081 ([::]:8081 for IPv6)")
-	}
-	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
-	}
-	return nil
+	})
 }
 
 // servePush serves the VEN's push handler on ln until the returned

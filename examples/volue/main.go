@@ -33,7 +33,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/gridwire/gridwire/energy"
@@ -133,7 +132,7 @@ func checkFlags(cfg config) error {
 			return fmt.Errorf("-webhook-url: %q is not an absolute http(s) URL, such as https://my-tunnel.example/volue", cfg.hookURL)
 		}
 	}
-	if err := checkAddr(cfg.listen); err != nil {
+	if err := cli.CheckAddr(cfg.listen, "127.0.0.1:8090 ([::1]:8090 for IPv6)"); err != nil {
 		return fmt.Errorf("-listen %s: %w", cfg.listen, err)
 	}
 	if cfg.location == "" {
@@ -142,33 +141,10 @@ func checkFlags(cfg config) error {
 	return nil
 }
 
-// checkAddr checks the syntax of a listen address, host:port with a port
-// from 0 to 65535 (the host may be empty: every interface).
-func checkAddr(addr string) error {
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return errors.New("not host:port, such as 127.0.0.1:8090 ([::1]:8090 for IPv6)")
-	}
-	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
-	}
-	return nil
-}
-
 // flagError is err from volue.New with the option it names replaced by
 // the flag that set it; the credentials were checked before.
 func flagError(err error) error {
-	fe, ok := errors.AsType[*energy.FieldError](err)
-	if !ok {
-		return err
-	}
-	switch fe.Field {
-	case "WithBaseURL":
-		return errors.New("-base-url: " + fe.Reason)
-	case "WithTokenURL":
-		return errors.New("-token-url: " + fe.Reason)
-	}
-	return err
+	return cli.FlagError(err, map[string]string{"WithBaseURL": "-base-url", "WithTokenURL": "-token-url"})
 }
 
 // walk runs the steps with c; srv is the fake under -sim, else nil; ln is

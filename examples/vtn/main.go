@@ -71,7 +71,6 @@ import (
 	"net/http"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -289,7 +288,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (config, error) {
 // checkValues checks the flags' values one by one, so that a wrong one is
 // named with the value given, before anything is opened.
 func checkValues(cfg config) error {
-	if err := checkAddr(cfg.addr); err != nil {
+	if err := cli.CheckAddr(cfg.addr, "127.0.0.1:8080 ([::1]:8080 for IPv6)"); err != nil {
 		return fmt.Errorf("-addr %s: %w", cfg.addr, err)
 	}
 	switch {
@@ -311,30 +310,7 @@ func checkValues(cfg config) error {
 // flagError is err from openadr.NewVTN with the option it names replaced
 // by the flag that set it.
 func flagError(err error) error {
-	fe, ok := errors.AsType[*energy.FieldError](err)
-	if !ok {
-		return err
-	}
-	switch fe.Field {
-	case "vtnID":
-		return errors.New("-vtn-id: " + fe.Reason)
-	case "WithPollFrequency":
-		return errors.New("-poll: " + fe.Reason)
-	}
-	return err
-}
-
-// checkAddr checks the syntax of a listen address, host:port with a port
-// from 0 to 65535 (the host may be empty: every interface).
-func checkAddr(addr string) error {
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return errors.New("not host:port, such as 127.0.0.1:8080 ([::1]:8080 for IPv6)")
-	}
-	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
-	}
-	return nil
+	return cli.FlagError(err, map[string]string{"vtnID": "-vtn-id", "WithPollFrequency": "-poll"})
 }
 
 // setFlags returns the names of the flags given on the command line.

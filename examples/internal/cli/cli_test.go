@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gridwire/gridwire/energy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -163,4 +164,25 @@ func TestMessageNameOnce(t *testing.T) {
 	var w bytes.Buffer
 	Fail(&w, "demo", fmt.Errorf("start: %w", fmt.Errorf("demo: refused: %w", context.Canceled)), Hint{Err: context.Canceled, Advice: "interrupted"})
 	assert.Equal(t, "demo: start: refused: context canceled\ndemo: interrupted\n", w.String(), "Fail gives the name once too")
+}
+
+func TestCheckAddr(t *testing.T) {
+	for _, ok := range []string{"127.0.0.1:8080", ":0", "[::1]:65535", "localhost:80"} {
+		assert.NoError(t, CheckAddr(ok, "x"), ok)
+	}
+	assert.EqualError(t, CheckAddr("bad:addr:x", "127.0.0.1:8080"), "not host:port, such as 127.0.0.1:8080")
+	assert.EqualError(t, CheckAddr("127.0.0.1:99999", "x"), `port "99999" is not a number from 0 to 65535`)
+	assert.EqualError(t, CheckAddr("h:http", "x"), `port "http" is not a number from 0 to 65535`)
+}
+
+func TestFlagError(t *testing.T) {
+	flags := map[string]string{"WithBaseURL": "-base-url"}
+	err := FlagError(energy.Invalid("WithBaseURL", "no host"), flags)
+	assert.EqualError(t, err, "-base-url: no host")
+	other := energy.Invalid("WithClock", "nil")
+	assert.Same(t, other, FlagError(other, flags), "a field no flag sets")
+	plain := errors.New("plain")
+	assert.Same(t, plain, FlagError(plain, flags))
+	assert.Equal(t, "no host", Reason(energy.Invalid("WithBaseURL", "no host")))
+	assert.Equal(t, "plain", Reason(plain))
 }

@@ -1,0 +1,50 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+
+	"github.com/gridwire/gridwire/energy"
+)
+
+// CheckAddr checks the syntax of a listen address, host:port with a port
+// from 0 to 65535 (the host may be empty: every interface), so that a typo
+// is a usage error before anything is opened; like is the example the
+// message gives, such as "127.0.0.1:8080 ([::1]:8080 for IPv6)".
+func CheckAddr(addr, like string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("not host:port, such as " + like)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
+	}
+	return nil
+}
+
+// FlagError is err with the option or field a *energy.FieldError names
+// replaced by the flag that set it (flags maps one to the other), so that
+// the user reads "-base-url: …" rather than "invalid WithBaseURL: …". Any
+// other error, or a field flags does not name, is returned as it is.
+func FlagError(err error, flags map[string]string) error {
+	fe, ok := errors.AsType[*energy.FieldError](err)
+	if !ok {
+		return err
+	}
+	flag, ok := flags[fe.Field]
+	if !ok {
+		return err
+	}
+	return errors.New(flag + ": " + fe.Reason)
+}
+
+// Reason is what a *energy.FieldError says is wrong, without the name of
+// the option the user never typed; any other error as it is.
+func Reason(err error) string {
+	if fe, ok := errors.AsType[*energy.FieldError](err); ok {
+		return fe.Reason
+	}
+	return err.Error()
+}
