@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,6 +32,7 @@ func TestDialValidates(t *testing.T) {
 		{"ws://127.0.0.1:1/api", balanz.WithReconnect(time.Second, time.Millisecond), "WithReconnect"},
 		{"ws://127.0.0.1:1/api", balanz.WithTimeout(-1), "WithTimeout"},
 		{"ws://127.0.0.1:1/api", balanz.WithLocation(nil), "WithLocation"},
+		{"ws://127.0.0.1:1/api", balanz.WithUserAgent("a\r\nX-Evil: 1"), "WithUserAgent"},
 	} {
 		var opts []balanz.Option
 		if tc.opt != nil {
@@ -128,4 +130,33 @@ func TestDialSubprotocolNotAccepted(t *testing.T) {
 	_, err = balanz.Dial(ctx(t), "ws"+strings.TrimPrefix(refuse.URL, "http"))
 	assert.ErrorIs(t, err, energy.ErrUnavailable)
 	assert.ErrorContains(t, err, "HTTP 400")
+}
+
+// WithUserAgent means what it means in the REST vendors: the caller's
+// product before gridwire's own.
+func TestDialUserAgent(t *testing.T) {
+	fake := balanztest.NewServer()
+	defer fake.Close()
+	var (
+		mu  sync.Mutex
+		got []string
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Header.Get("User-Agent"))
+		mu.Unlock()
+		fake.Handler().ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/api"
+	for _, opts := range [][]balanz.Option{nil, {balanz.WithUserAgent("myapp/1.0")}} {
+		c, err := balanz.Dial(ctx(t), url, opts...)
+		require.NoError(t, err)
+		require.NoError(t, c.Close())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, got, 2)
+	assert.True(t, strings.HasPrefix(got[0], "gridwire/"), got[0])
+	assert.True(t, strings.HasPrefix(got[1], "myapp/1.0 gridwire/"), got[1])
 }

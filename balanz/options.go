@@ -3,10 +3,12 @@ package balanz
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gridwire/gridwire/clock"
 	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/internal/rest"
 )
 
 // Defaults of a new Client.
@@ -45,7 +47,7 @@ type options struct {
 func defaultOptions() options {
 	return options{
 		httpClient: http.DefaultClient,
-		userAgent:  "gridwire-balanz",
+		userAgent:  rest.UserAgent,
 		logger:     slog.New(slog.DiscardHandler),
 		clock:      clock.System(),
 		timeout:    DefaultTimeout,
@@ -67,9 +69,18 @@ func (o *options) fail(option, format string, args ...any) {
 // http.DefaultClient.
 func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
 
-// WithUserAgent sets the User-Agent of the handshake.
+// WithUserAgent puts ua (such as "myapp/1.0") before gridwire's own
+// User-Agent in the handshake, as the REST vendors' option of that name
+// does; a line break in it is an error.
 func WithUserAgent(ua string) Option {
-	return func(o *options) { o.userAgent = ua }
+	return func(o *options) {
+		switch {
+		case strings.ContainsAny(ua, "\r\n"):
+			o.fail("WithUserAgent", "contains a line break")
+		case ua != "":
+			o.userAgent = ua + " " + rest.UserAgent
+		}
+	}
 }
 
 // WithLogger sets where the client logs (connection drops, reconnections,
