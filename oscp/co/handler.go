@@ -126,12 +126,12 @@ func WithBearer(verify func(ctx context.Context, token string) bool) HandlerOpti
 	}
 }
 
-// WithMaxBody bounds a message body; a larger one is refused with 400.
+// WithMaxBodyBytes bounds a message body; a larger one is refused with 400.
 // The default is 1 MiB.
-func WithMaxBody(n int64) HandlerOption {
+func WithMaxBodyBytes(n int64) HandlerOption {
 	return func(h *Handler) error {
 		if n <= 0 {
-			return energy.Invalid("WithMaxBody", "%d is not positive", n)
+			return energy.Invalid("WithMaxBodyBytes", "%d is not positive", n)
 		}
 		h.maxBody = n
 		return nil

@@ -87,12 +87,12 @@ func WithMaxSkew(d time.Duration) Option {
 	}
 }
 
-// WithMaxBody bounds the body the Verifier reads to check the signature;
+// WithMaxBodyBytes bounds the body the Verifier reads to check the signature;
 // a larger one is refused. n must be positive; the default is 32 MiB.
-func WithMaxBody(n int64) Option {
+func WithMaxBodyBytes(n int64) Option {
 	return func(o *options) {
 		if n <= 0 {
-			o.err = energy.Invalid("WithMaxBody", "%d is not positive", n)
+			o.err = energy.Invalid("WithMaxBodyBytes", "%d is not positive", n)
 		}
 		o.maxBody = n
 	}
