@@ -2,6 +2,8 @@ package energy
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -134,6 +136,31 @@ type Price struct {
 	// Descriptor is the vendor's band for the price (for example Amber's
 	// "veryLow" … "spike"), or "".
 	Descriptor string
+}
+
+// String formats p for logs and debugging, the range's bounds rather than
+// their addresses, such as
+// "2026-01-20 10:00–10:30 +1000 import 0.2134 AUD/kWh forecast (0.1800–0.2500) low".
+func (p Price) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s–%s %s %.4f %s/kWh", p.Start.Format("2006-01-02 15:04"), p.End.Format("15:04 -0700"),
+		p.Channel, p.PerKWh, p.Currency)
+	if p.Forecast {
+		b.WriteString(" forecast")
+	}
+	if p.Low != nil || p.High != nil {
+		bound := func(v *float64) string {
+			if v == nil {
+				return "?"
+			}
+			return fmt.Sprintf("%.4f", *v)
+		}
+		fmt.Fprintf(&b, " (%s–%s)", bound(p.Low), bound(p.High))
+	}
+	if p.Descriptor != "" {
+		b.WriteString(" " + p.Descriptor)
+	}
+	return b.String()
 }
 
 // Meter reports a site's power flows.
