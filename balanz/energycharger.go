@@ -162,7 +162,7 @@ func (e *EVCharger) SetCurrentLimit(ctx context.Context, limit energy.Amperes) e
 	}
 	for _, g := range groups {
 		if g.GroupID == ch.GroupID && g.IsAllocation() {
-			return energy.Unsupported("SetCurrentLimit", "charger %s is in allocation group %s, where balanz shares the current by session priority; set the priority with SetChargePriority instead", ch.ChargerID, g.GroupID)
+			return energy.Unsupported("balanz: SetCurrentLimit", "charger %s is in allocation group %s, where balanz shares the current by session priority; set the priority with SetChargePriority instead", ch.ChargerID, g.GroupID)
 		}
 	}
 	if cn.TransactionID == nil {

@@ -50,7 +50,9 @@ func Invalid(field, format string, args ...any) error {
 // UnsupportedError reports an operation a vendor or device cannot carry out.
 // It wraps ErrUnsupported.
 type UnsupportedError struct {
-	// Op is the operation that was asked for, such as "SetSchedule".
+	// Op is the operation that was asked for, after the name of the
+	// package that refuses it, as its other errors begin: such as
+	// "alphaess: SetSchedule".
 	Op string
 	// Reason explains the limit, such as "AlphaESS supports 2 charge windows".
 	Reason string

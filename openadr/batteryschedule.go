@@ -36,7 +36,7 @@ func (b *Battery) SetSchedule(ctx context.Context, s energy.Schedule) error {
 	if s.Repeat == energy.RepeatDaily {
 		// An OpenADR event runs once: a daily schedule would run on its
 		// first day and silently not after.
-		return energy.Unsupported("SetSchedule", "an OpenADR event runs once; send each day's schedule with Repeat once")
+		return energy.Unsupported("openadr: SetSchedule", "an OpenADR event runs once; send each day's schedule with Repeat once")
 	}
 	if err := b.checkOptions(); err != nil {
 		return err
@@ -158,17 +158,17 @@ func (b *Battery) scheduleEvents(s energy.Schedule, now time.Time) ([]Event, err
 	for i, w := range s.Windows {
 		f := fmt.Sprintf("Windows[%d]", i)
 		if w.TargetSoC != 0 {
-			return nil, energy.Unsupported("SetSchedule", "%s.TargetSoC: OpenADR 2.0b has no signal that stops a battery at a state of charge; end the window where the target would be reached", f)
+			return nil, energy.Unsupported("openadr: SetSchedule", "%s.TargetSoC: OpenADR 2.0b has no signal that stops a battery at a state of charge; end the window where the target would be reached", f)
 		}
 		p := w.Power
 		if w.Mode != energy.ModeIdle {
 			switch {
 			case p == 0 && b.rated == 0:
-				return nil, energy.Unsupported("SetSchedule", "%s.Power: 0 asks for the battery's default power, which an OpenADR event cannot express; set Power, or give the rating with WithRatedPower", f)
+				return nil, energy.Unsupported("openadr: SetSchedule", "%s.Power: 0 asks for the battery's default power, which an OpenADR event cannot express; set Power, or give the rating with WithRatedPower", f)
 			case p == 0:
 				p = b.rated
 			case b.rated > 0 && p > b.rated:
-				return nil, energy.Unsupported("SetSchedule", "%s.Power: %v is above the battery's rated power %v", f, p, b.rated)
+				return nil, energy.Unsupported("openadr: SetSchedule", "%s.Power: %v is above the battery's rated power %v", f, p, b.rated)
 			}
 		}
 		sp := span{start: w.Start.Round(time.Second), end: w.End.Round(time.Second), mode: w.Mode, power: p}

@@ -106,7 +106,7 @@ func (st *VENState) takesEvents() error {
 		return ErrCancelPending
 	}
 	if r.ReportOnly {
-		return energy.Unsupported("CreateEvent", "VEN %q registered as report-only (oadrReportOnly) and takes no events", r.VenID)
+		return energy.Unsupported("openadr: CreateEvent", "VEN %q registered as report-only (oadrReportOnly) and takes no events", r.VenID)
 	}
 	return nil
 }

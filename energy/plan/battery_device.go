@@ -53,7 +53,7 @@ func ForBattery(ctx context.Context, ps energy.PriceSource, b energy.Battery, li
 		return Result{}, fmt.Errorf("plan: battery status: %w", err)
 	}
 	if st.Capacity <= 0 {
-		return Result{}, energy.Unsupported("plan.ForBattery",
+		return Result{}, energy.Unsupported("plan: ForBattery",
 			"the battery does not report its capacity; call Plan with Battery.Capacity set")
 	}
 	prices, err := ps.Prices(ctx, from, to)
