@@ -168,8 +168,12 @@ func show(ctx context.Context, c *amber.Client, siteID string, ahead time.Durati
 	}
 	fmt.Fprintf(w, "Amber site %s (%s, %s, %d-minute billing intervals)\n",
 		site.ID, site.Network, site.Status, int(site.IntervalLength.Minutes()))
-	fmt.Fprintf(w, "Next %d hours of prices in c/kWh incl. GST; export is what you are paid. Times in %s (%s).\n\n",
-		int(ahead.Hours()), tz, now.In(tz).Format("MST -07:00"))
+	span := fmt.Sprintf("%d hours", int(ahead.Hours()))
+	if ahead == time.Hour {
+		span = "hour"
+	}
+	fmt.Fprintf(w, "Next %s of prices in c/kWh incl. GST; export is what you are paid. Times in %s.\n\n",
+		span, zoneName(tz, now))
 	printTable(w, prices, now, tz)
 	if st, ok := c.RateLimit(); ok {
 		fmt.Fprintf(w, "\nRate limit: %d of %d requests left, renewed at %s.\n",
@@ -231,4 +235,15 @@ func cents(p *energy.Price) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.2f", p.PerKWh*100)
+}
+
+// zoneName is tz as a reader wants it: its name, and its abbreviation and
+// offset now when the name is not the abbreviation already ("AEST +10:00",
+// not "AEST (AEST +10:00)").
+func zoneName(tz *time.Location, now time.Time) string {
+	abbr := now.In(tz).Format("MST -07:00")
+	if strings.HasPrefix(abbr, tz.String()+" ") {
+		return abbr
+	}
+	return tz.String() + " (" + abbr + ")"
 }

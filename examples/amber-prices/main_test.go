@@ -78,7 +78,7 @@ func TestBaseURLAndSite(t *testing.T) {
 		{"closed site by ID", srv.Token, []string{"-base-url", srv.URL, "-site", srv.ClosedSiteID, "-hours", "2"}, 0, srv.ClosedSiteID + " (Ausgrid, closed"},
 		{"the site's zone", srv.Token, []string{"-base-url", srv.URL, "-site", srv.ClosedSiteID, "-hours", "1"}, 0, "Times in Australia/Sydney"},
 		{"-tz", srv.Token, []string{"-base-url", srv.URL, "-tz", "Australia/Adelaide", "-hours", "1"}, 0, "Times in Australia/Adelaide (AC"},
-		{"-tz NEM", srv.Token, []string{"-base-url", srv.URL, "-tz", "nem", "-hours", "1"}, 0, "(AEST +10:00)"},
+		{"-tz NEM", srv.Token, []string{"-base-url", srv.URL, "-tz", "nem", "-hours", "1"}, 0, "Times in AEST +10:00."},
 		{"unknown site", srv.Token, []string{"-base-url", srv.URL, "-site", "01NOPE"}, 1, `site "01NOPE" is not one of the account's`},
 		{"wrong token", "psk_wrong", []string{"-base-url", srv.URL}, 1, "check AMBER_TOKEN"},
 		{"bad hours", srv.Token, []string{"-hours", "0"}, 2, "amber-prices: -hours: must be from 1 to 48, got 0\n"},
