@@ -88,8 +88,9 @@ func (t *tokens) fetch(ctx context.Context, now time.Time) (string, error) {
 		return "", fmt.Errorf("volue: token request: %w", ctx.Err())
 	case errors.As(err, &re):
 		// Not an authentication failure, and not worth a retry: the
-		// same redirect would come back.
-		return "", convertError(re)
+		// same redirect would come back. rest.Do returns it as it is when
+		// a retry's token fetch meets it; call converts it.
+		return "", re
 	default:
 		return "", authError(err, t.secret.Reveal())
 	}

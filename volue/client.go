@@ -105,9 +105,12 @@ func (c *Client) call(ctx context.Context, method, path string, q url.Values, bo
 
 func (c *Client) authErr(method, path string, err error) error {
 	var ae *AuthError
-	var re *RedirectError
-	if errors.As(err, &ae) || errors.As(err, &re) {
+	if errors.As(err, &ae) {
 		return err
+	}
+	var re *rest.RedirectError
+	if errors.As(err, &re) {
+		return convertError(re)
 	}
 	return fmt.Errorf("volue: %s %s: %w", method, path, err)
 }

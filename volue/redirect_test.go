@@ -6,10 +6,12 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/volue"
 )
 
@@ -87,4 +89,31 @@ func TestTokenRedirectWithinOriginFollowed(t *testing.T) {
 	_, err = c.ListUsers(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, 1, c.TokensFetched())
+}
+
+// TestTokenRedirectMetOnARetry: a read whose first token request failed
+// goes on to the API, fetching a token per attempt; a refused redirect met
+// there is the same *volue.RedirectError, not a transport failure to retry.
+func TestTokenRedirectMetOnARetry(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { elsewhere.Add(1) }))
+	defer other.Close()
+	var tokenRequests atomic.Int32
+	auth := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tokenRequests.Add(1) == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		http.Redirect(w, r, other.URL+"/token", http.StatusTemporaryRedirect)
+	}))
+	defer auth.Close()
+	c, err := volue.New("id", "s3cr3t-value", volue.WithBaseURL(other.URL), volue.WithTokenURL(auth.URL+"/token"),
+		volue.WithRetryBackoff(time.Millisecond))
+	require.NoError(t, err)
+	_, err = c.ListUsers(context.Background())
+	var re *volue.RedirectError
+	require.ErrorAs(t, err, &re)
+	assert.NotErrorIs(t, err, energy.ErrUnavailable, "a refused redirect is not a failure to retry")
+	assert.Equal(t, int32(2), tokenRequests.Load(), "the refusal ends the call")
+	assert.Zero(t, elsewhere.Load())
 }
