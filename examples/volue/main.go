@@ -129,7 +129,8 @@ func checkFlags(cfg config) error {
 	if cfg.hookURL != "" {
 		u, err := url.Parse(cfg.hookURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("-webhook-url: %q is not an absolute http(s) URL, such as https://my-tunnel.example/volue", cfg.hookURL)
+			// Not echoed: a webhook URL may carry a token.
+			return errors.New("-webhook-url: not an absolute http(s) URL, such as https://my-tunnel.example/volue")
 		}
 	}
 	if err := cli.CheckAddr(cfg.listen, "127.0.0.1:8090 ([::1]:8090 for IPv6)"); err != nil {

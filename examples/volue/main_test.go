@@ -69,7 +69,7 @@ func TestFlagsCheckedBeforeRegistering(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-sim", "-webhook-url", "ftp://x/hook"}, `volue: -webhook-url: "ftp://x/hook" is not an absolute http(s) URL, such as https://my-tunnel.example/volue`},
+		{[]string{"-sim", "-webhook-url", "ftp://x/hook"}, `volue: -webhook-url: not an absolute http(s) URL, such as https://my-tunnel.example/volue`},
 		{[]string{"-sim", "-listen", "bad:addr:x"}, "volue: -listen bad:addr:x: not host:port, such as 127.0.0.1:8090 ([::1]:8090 for IPv6)"},
 		{[]string{"-sim", "-listen", "127.0.0.1:99999"}, `volue: -listen 127.0.0.1:99999: port "99999" is not a number from 0 to 65535`},
 		{[]string{"-sim", "-location", ""}, "volue: -location: must not be empty"},

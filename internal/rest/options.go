@@ -1,7 +1,6 @@
 package rest
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -82,26 +81,28 @@ func (o Options) Validate() error {
 }
 
 // ValidateBaseURL checks that u is an absolute http or https URL with a host
-// and neither a query nor a fragment. The error shows u without its
-// password, query and fragment, where credentials may have been put.
+// and neither a query nor a fragment. The error shows u only without its
+// user information, query and fragment, where credentials may have been
+// put, and not at all when it does not parse or is opaque ("user:pw@host"
+// reads as the scheme "user").
 func ValidateBaseURL(u string) error {
 	p, err := url.Parse(u)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // url.Error repeats the URL
-		}
-		return energy.Invalid("WithBaseURL", "not a URL: %v", err)
+	switch {
+	case err != nil:
+		return energy.Invalid("WithBaseURL", "not a URL")
+	case p.Opaque != "":
+		return energy.Invalid("WithBaseURL", "not an http or https URL")
 	}
-	shown := *p
-	shown.RawQuery, shown.ForceQuery, shown.Fragment, shown.RawFragment = "", false, "", ""
+	shown := url.URL{Scheme: p.Scheme, Host: p.Host, Path: p.Path, RawPath: p.RawPath}
 	switch {
 	case p.Scheme != "http" && p.Scheme != "https":
-		return energy.Invalid("WithBaseURL", "%q: scheme must be http or https", shown.Redacted())
+		return energy.Invalid("WithBaseURL", "%q: scheme must be http or https", shown.String())
 	case p.Host == "":
-		return energy.Invalid("WithBaseURL", "%q has no host", shown.Redacted())
-	case p.RawQuery != "" || p.Fragment != "" || p.ForceQuery:
-		return energy.Invalid("WithBaseURL", "%q: no query or fragment allowed", shown.Redacted()+"?…")
+		return energy.Invalid("WithBaseURL", "%q has no host", shown.String())
+	case p.RawQuery != "" || p.ForceQuery:
+		return energy.Invalid("WithBaseURL", "%q: no query allowed", shown.String()+"?…")
+	case p.Fragment != "":
+		return energy.Invalid("WithBaseURL", "%q: no fragment allowed", shown.String()+"#…")
 	}
 	return nil
 }
