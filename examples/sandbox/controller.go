@@ -396,7 +396,10 @@ func (c *controller) readReference(ctx context.Context, now time.Time) {
 // less. No limit is below a charger's Least but 0: when Capacity cannot
 // give each car its Least, the cars take turns (share). Limits that fall
 // are set before sessions start and limits rise, so that the chargers' sum
-// stays within Capacity throughout. Looks run in real time on a fast
+// stays within Capacity throughout; when a fall fails, nothing rises or
+// starts until a later look. A charger whose state is unknown (its status
+// unread, offline, faulted) keeps its limit, which is taken from Capacity
+// before the others share it. Looks run in real time on a fast
 // clock, so a look late by a step (a busy machine) or a car's first
 // seconds, before its limit reaches the charger, may still exceed a limit
 // for up to one Step.
@@ -406,12 +409,17 @@ func (c *controller) charge(ctx context.Context, now time.Time) {
 	idle := make([]bool, len(c.Chargers))
 	active := make([]bool, len(c.Chargers))
 	start := make([]bool, len(c.Chargers))
+	// unknown chargers (a status that could not be read, or offline,
+	// faulted) are not steered this look, and may draw up to the limit
+	// they have: that much of Capacity is theirs.
+	unknown := make([]bool, len(c.Chargers))
 	capped := c.Cap.Limit(c.prices, now)
 	for i, m := range c.Chargers {
 		st := &c.chargers[i]
 		status, err := m.Charger.ChargerStatus(ctx)
 		if err != nil {
 			c.failure(now, m.Name, err)
+			unknown[i] = true
 			continue
 		}
 		switch status.State {
@@ -425,6 +433,8 @@ func (c *controller) charge(ctx context.Context, now time.Time) {
 		case energy.ChargerSuspended:
 			st.started, active[i] = true, true
 			st.idle = st.idle || st.limit > 0
+		default:
+			unknown[i] = true
 		}
 		idle[i], least[i] = st.idle, m.Least
 		if active[i] && capped >= m.Least {
@@ -439,30 +449,43 @@ func (c *controller) charge(ctx context.Context, now time.Time) {
 		if next, okNext := c.Capacity.MayDraw(now.Add(c.Step)); okNext && (!ok || next < total) {
 			total, ok = next, true
 		}
+		for i, u := range unknown {
+			if u {
+				total -= max(c.chargers[i].limit, 0)
+			}
+		}
 		if ok {
-			limits = share(total, want, least, idle, int(now.UnixNano()/int64(rotation)))
+			limits = share(max(total, 0), want, least, idle, int(now.UnixNano()/int64(rotation)))
 			if !slices.Equal(limits, want) {
 				c.count(func(s *controllerStats) { s.Shared++ })
 			}
 		}
 	}
-	set := func(i int) {
+	set := func(i int) bool {
 		m, st := c.Chargers[i], &c.chargers[i]
 		if limits[i] == st.limit {
-			return
+			return true
 		}
 		if err := m.Charger.SetCurrentLimit(ctx, limits[i]); err != nil {
 			c.failure(now, m.Name, fmt.Errorf("setting the current limit: %w", err))
-			return
+			return false
 		}
 		st.limit = limits[i]
 		c.count(func(s *controllerStats) { s.Limits++ })
 		c.logf(now, "%s: current limit %s", m.Name, limits[i])
+		return true
 	}
+	fell := true
 	for i := range c.Chargers {
 		if active[i] && !start[i] && (c.chargers[i].limit < 0 || limits[i] < c.chargers[i].limit) {
-			set(i)
+			fell = set(i) && fell
 		}
+	}
+	if !fell {
+		// A limit that should have fallen did not: raising another, or
+		// starting a session, could pass Capacity. The next look tries
+		// again.
+		return
 	}
 	for i, m := range c.Chargers {
 		if !start[i] {
