@@ -33,8 +33,12 @@ const (
 // validated. A nil hook accepts the message and does nothing more. A hook's
 // error is answered 400 when it wraps energy.ErrInvalid (the message is
 // refused) and 500 otherwise; its text goes into X-Error-Message, so it
-// must not hold secrets. Hooks run on the request's goroutine: return
-// quickly.
+// must not hold secrets. A vendor client's error wraps ErrInvalid too when
+// that vendor refused a parameter (a 400 or 422 answer): a hook that
+// passes on the error of a call it made would tell the FP that its message
+// was refused, so it should return such an error without ErrInvalid
+// (fmt.Errorf("...: %v", err)). Hooks run on the request's goroutine:
+// return quickly.
 type Hooks struct {
 	// Register receives the FP's registration: the token to present when
 	// calling it (give it to NewClient) and its base URL.
