@@ -167,7 +167,7 @@ func TestMessageNameOnce(t *testing.T) {
 }
 
 func TestCheckAddr(t *testing.T) {
-	for _, ok := range []string{"127.0.0.1:8080", ":0", "[::1]:65535", "localhost:80"} {
+	for _, ok := range []string{"127.0.0.1:8080", ":0", "[::1]:65535", "localhost:80", "localhost:"} {
 		assert.NoError(t, CheckAddr(ok, "x"), ok)
 	}
 	assert.EqualError(t, CheckAddr("bad:addr:x", "127.0.0.1:8080"), "not host:port, such as 127.0.0.1:8080")

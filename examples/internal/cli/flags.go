@@ -10,13 +10,17 @@ import (
 )
 
 // CheckAddr checks the syntax of a listen address, host:port with a port
-// from 0 to 65535 (the host may be empty: every interface), so that a typo
+// from 0 to 65535 (the host may be empty: every interface; so may the
+// port, as net.Listen takes it: any free port), so that a typo
 // is a usage error before anything is opened; like is the example the
 // message gives, such as "127.0.0.1:8080 ([::1]:8080 for IPv6)".
 func CheckAddr(addr, like string) error {
 	_, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return errors.New("not host:port, such as " + like)
+	}
+	if port == "" {
+		return nil // net.Listen takes it as 0: any free port
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
