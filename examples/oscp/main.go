@@ -26,7 +26,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -268,13 +267,11 @@ func serveCO(ctx context.Context, ln net.Listener, token string, sim bool, w io.
 	}
 	mux := http.NewServeMux()
 	mux.Handle(coPath+"/", h)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + ln.Addr().String() + coPath
 	fmt.Fprintf(w, "\nCapacity Optimizer endpoint at %s (interrupt to stop)\n", url)
 
+	server := cli.Serve(&http.Server{Handler: mux}, ln)
 	var wg sync.WaitGroup
-	serveErr := make(chan error, 1)
-	wg.Go(func() { serveErr <- srv.Serve(ln) })
 	if sim {
 		wg.Go(func() {
 			simulateFP(ctx, url, token, func(err error) {
@@ -286,15 +283,10 @@ func serveCO(ctx context.Context, ln net.Listener, token string, sim bool, w io.
 	}
 	select {
 	case <-ctx.Done():
-	case err = <-serveErr:
+	case <-server.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	_ = srv.Shutdown(sctx)
-	cancel()
+	err = server.Stop()
 	wg.Wait()
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
-	}
 	return err
 }
 

@@ -167,8 +167,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if push != nil {
-		stopPush := servePush(v, push, stderr)
-		defer stopPush()
+		server := cli.Serve(&http.Server{Handler: v.PushHandler()}, push)
+		defer func() {
+			if err := server.Stop(); err != nil {
+				fmt.Fprintln(stderr, "ven: push listener:", err)
+			}
+		}()
 		fmt.Fprintf(stdout, "listening for the VTN's pushes at %s\n", c.pushURL)
 	}
 	if c.timeout > 0 {
@@ -264,30 +268,6 @@ func flagError(err error, c config) error {
 	return cli.FlagError(err, map[string]string{
 		"WithVENName": "-ven-name", "WithResourceID": "-resource", "WithPushAddress": "-push-url",
 	})
-}
-
-// servePush serves the VEN's push handler on ln until the returned
-// function is called.
-func servePush(v *ven.VEN, ln net.Listener, stderr io.Writer) (stop func()) {
-	srv := &http.Server{
-		Handler:           v.PushHandler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			fmt.Fprintln(stderr, "ven: push listener:", err)
-		}
-	}()
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		<-done
-	}
 }
 
 // newVEN builds the VEN from the flags, the client for the VTN and the

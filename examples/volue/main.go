@@ -206,15 +206,8 @@ func webhookSteps(ctx context.Context, cfg config, c *volue.Client, ps *volue.Pr
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: recv, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = hs.Shutdown(sctx)
-		<-served
-	}()
+	server := cli.Serve(&http.Server{Handler: recv}, ln)
+	defer func() { _ = server.Stop() }()
 	hookURL := cfg.hookURL
 	if hookURL == "" {
 		hookURL = "http://" + ln.Addr().String() + "/volue"

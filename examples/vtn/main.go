@@ -194,14 +194,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		ln = tls.NewListener(ln, sec.tls)
 		scheme = "https"
 	}
-	srv := &http.Server{
-		Handler:           vtn,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
 	fmt.Fprintf(stdout, "VTN %s listening on %s://%s%s\n", vtn.ID(), scheme, ln.Addr(), openadr.PathPrefix)
 	// Push-mode VENs get their messages posted to them every
 	// openadr.DefaultPushInterval; pull VENs cost a pass one read each.
@@ -209,21 +201,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	pushDone := make(chan struct{})
 	go func() { _ = vtn.RunPush(pushCtx); close(pushDone) }()
 	defer func() { stopPush(); <-pushDone }()
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
+	server := cli.Serve(&http.Server{Handler: vtn, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}, ln)
 	select {
-	case err := <-done:
-		fmt.Fprintln(stderr, "vtn:", err)
-		return 1
+	case <-server.Done():
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		fmt.Fprintln(stderr, "vtn: shutdown:", err)
-		return 1
-	}
-	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+	if err := server.Stop(); err != nil {
 		fmt.Fprintln(stderr, "vtn:", err)
 		return 1
 	}

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"syscall"
 	"testing"
 	"time"
@@ -185,4 +188,36 @@ func TestFlagError(t *testing.T) {
 	assert.Same(t, plain, FlagError(plain, flags))
 	assert.Equal(t, "no host", Reason(energy.Invalid("WithBaseURL", "no host")))
 	assert.Equal(t, "plain", Reason(plain))
+}
+
+func TestServe(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) })}
+	s := Serve(srv, ln)
+	assert.Equal(t, readHeaderTimeout, srv.ReadHeaderTimeout, "a zero timeout gets the default")
+	resp, err := http.Get("http://" + ln.Addr().String())
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, "ok", string(body))
+	select {
+	case <-s.Done():
+		t.Fatal("stopped by itself")
+	default:
+	}
+	require.NoError(t, s.Stop(), "a clean stop")
+	<-s.Done()
+
+	// A listener that fails stops the server by itself, and Stop says why.
+	ln, err = net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	require.NoError(t, ln.Close())
+	s = Serve(&http.Server{ReadTimeout: time.Second}, ln)
+	select {
+	case <-s.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("a closed listener did not stop the server")
+	}
+	assert.ErrorIs(t, s.Stop(), net.ErrClosed)
 }
