@@ -267,6 +267,9 @@ func (a app) do(ctx context.Context, cmd string, args []string) error {
 	switch cmd {
 	case "limit":
 		v, _ := strconv.ParseFloat(args[1], 64)
+		if v == 0 {
+			v = 0 // "limit X -0" printed "-0.0 A"
+		}
 		asked = energy.Amperes(v)
 		if ch.ConnMax > 0 && v > float64(ch.ConnMax) {
 			return &usageError{fmt.Sprintf("limit: %v is more than charger %s may be offered (%v per connector); give at most %[3]v", asked, ch.ChargerID, amps(float64(ch.ConnMax)))}

@@ -144,6 +144,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	var push net.Listener
+	pushFlag := "-push-url"
 	if c.pushAddr != "" {
 		if push, err = net.Listen("tcp", c.pushAddr); err != nil {
 			fmt.Fprintf(stderr, "ven: -push-addr: %v\n", err)
@@ -158,12 +159,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			scheme = "https"
 		}
 		if c.pushURL == "" {
-			c.pushURL = scheme + "://" + push.Addr().String()
+			c.pushURL, pushFlag = scheme+"://"+push.Addr().String(), "-push-addr"
 		}
 	}
 	v, err := newVEN(c, hc, cert, stdout)
 	if err != nil {
-		fmt.Fprintln(stderr, "ven:", flagError(err, c))
+		fmt.Fprintln(stderr, "ven:", flagError(err, c, pushFlag))
 		return 2
 	}
 	if push != nil {
@@ -250,23 +251,25 @@ func checkValues(c config) error {
 	}
 	// A VEN built from the flags alone, thrown away: ven.New does no I/O.
 	c.sign, c.verbose = false, false
+	pushFlag := "-push-url"
 	if c.pushURL == "" && c.pushAddr != "" {
-		c.pushURL = "http://" + c.pushAddr
+		c.pushURL, pushFlag = "http://"+c.pushAddr, "-push-addr" // the URL is made from it
 	}
 	if _, err := newVEN(c, http.DefaultClient, tls.Certificate{}, io.Discard); err != nil {
-		return flagError(err, c)
+		return flagError(err, c, pushFlag)
 	}
 	return nil
 }
 
 // flagError is err from ven.New with the option it names replaced by the
-// flag of c that set it.
-func flagError(err error, c config) error {
+// flag of c that set it; pushFlag is the flag the push URL came from
+// (-push-url, or -push-addr when the URL was made from the address).
+func flagError(err error, c config, pushFlag string) error {
 	if fe, ok := errors.AsType[*energy.FieldError](err); ok && fe.Field == "vtnURL" {
 		return fmt.Errorf("-vtn %q: %s", c.vtn, fe.Reason) // the only reason that does not quote the value
 	}
 	return cli.FlagError(err, map[string]string{
-		"WithVENName": "-ven-name", "WithResourceID": "-resource", "WithPushAddress": "-push-url",
+		"WithVENName": "-ven-name", "WithResourceID": "-resource", "WithPushAddress": pushFlag,
 	})
 }
 
