@@ -11,25 +11,32 @@ import (
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
 
-// requestEvent answers oadrRequestEvent with the VEN's current events.
-func (v *VTN) requestEvent(ctx context.Context, c Caller, m *oadr.RequestEvent) (oadr.Message, error) {
+// requestEvent answers oadrRequestEvent with the VEN's current events. A
+// complete list takes the queued event notice, which would only repeat it;
+// undo, when not nil, queues the notice again if the answer could not be
+// written, as a poll's undo does.
+func (v *VTN) requestEvent(ctx context.Context, c Caller, m *oadr.RequestEvent) (oadr.Message, func(context.Context), error) {
 	var answer *oadr.DistributeEvent
+	took := false
 	err := v.updateVEN(ctx, c, m.VenID, func(st *VENState) error {
 		answer = v.distributeEvent(st, oadr.OK(m.RequestID), v.clock.Now())
 		limited := m.ReplyLimit > 0 && int(m.ReplyLimit) < len(answer.Events)
 		if limited {
 			answer.Events = answer.Events[:m.ReplyLimit]
-		} else {
-			// The VEN now has the complete list; a queued notice would
-			// only repeat it.
-			st.Queue = slices.DeleteFunc(st.Queue, func(q Queued) bool { return q.Message == nil })
+			return nil
 		}
+		n := len(st.Queue)
+		st.Queue = slices.DeleteFunc(st.Queue, func(q Queued) bool { return q.Message == nil })
+		took = len(st.Queue) < n
 		return nil
 	})
-	if err != nil {
-		return nil, err
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case !took:
+		return answer, nil, nil
 	}
-	return answer, nil
+	return answer, v.undoPoll(c, m.VenID, Queued{QueuedAt: v.clock.Now()}), nil
 }
 
 // distributeEvent builds an oadrDistributeEvent with the VEN's events that

@@ -211,6 +211,39 @@ func TestPollAnswerLostIsKept(t *testing.T) {
 	}
 }
 
+// An oadrRequestEvent whose answer cannot be written leaves the event
+// notice it took queued: the next poll delivers the list.
+func TestRequestEventAnswerLostIsKept(t *testing.T) {
+	for _, buffered := range []bool{false, true} {
+		t.Run(fmt.Sprintf("buffered=%v", buffered), func(t *testing.T) {
+			v, _ := newVTN(t)
+			venID, _ := register(t, v, "battery")
+			drain(t, v, venID)
+			_, err := v.CreateEvent(bg, venID, simpleEvent(t0.Add(time.Hour)))
+			require.NoError(t, err)
+			req := httptest.NewRequest(http.MethodPost, PathPrefix+string(oadr.ServiceEiEvent),
+				bytes.NewReader(mustMarshal(t, &oadr.RequestEvent{RequestID: "R1", VenID: venID})))
+			v.ServeHTTP(&brokenWriter{h: http.Header{}, buffered: buffered}, req)
+			q, err := v.Queue(bg, venID)
+			require.NoError(t, err)
+			assert.Equal(t, []string{"oadrDistributeEvent"}, q, "the notice is queued again")
+			de := as[*oadr.DistributeEvent](t, pollMsg(t, v, venID))
+			assert.Len(t, de.Events, 1)
+		})
+	}
+	// An answer that arrives takes the notice, as before.
+	v, _ := newVTN(t)
+	venID, _ := register(t, v, "battery")
+	drain(t, v, venID)
+	_, err := v.CreateEvent(bg, venID, simpleEvent(t0.Add(time.Hour)))
+	require.NoError(t, err)
+	status, _ := post(t, v, oadr.ServiceEiEvent, mustMarshal(t, &oadr.RequestEvent{RequestID: "R1", VenID: venID}))
+	require.Equal(t, http.StatusOK, status)
+	q, err := v.Queue(bg, venID)
+	require.NoError(t, err)
+	assert.Empty(t, q)
+}
+
 // A megabyte venID is refused without being echoed, and logged cut short.
 func TestHugeVenID(t *testing.T) {
 	var logs bytes.Buffer

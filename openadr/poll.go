@@ -84,8 +84,9 @@ func (u *venUpdate) checkIdle(st *VENState) error {
 	return nil
 }
 
-// undoPoll returns the function that puts q back. It is made apart from
-// poll so that q is copied to the heap only for polls that took a message.
+// undoPoll returns the function that puts q back, for a poll or an
+// oadrRequestEvent whose answer took it. It is made apart from poll so that
+// q is copied to the heap only for polls that took a message.
 func (v *VTN) undoPoll(c Caller, venID string, q Queued) func(context.Context) {
 	return func(ctx context.Context) { v.requeue(ctx, c, venID, q) }
 }

@@ -228,7 +228,12 @@ func (v *VTN) handle(ctx context.Context, svc oadr.ServiceName, c Caller, body [
 			answer, err = a, nil
 		}
 	default:
-		answer, err = v.route(ctx, c, msg)
+		if r, ok := msg.(*oadr.RequestEvent); ok {
+			// Its answer, like a poll's, may take a queued message.
+			answer, undo, err = v.requestEvent(ctx, c, r)
+		} else {
+			answer, err = v.route(ctx, c, msg)
+		}
 		v.settle(ctx, c, msg)
 	}
 	if err != nil {
@@ -279,8 +284,6 @@ func (v *VTN) route(ctx context.Context, c Caller, msg oadr.Message) (oadr.Messa
 		return v.cancelReport(ctx, c, m)
 	case *oadr.CanceledReport:
 		return v.canceledReport(ctx, c, m)
-	case *oadr.RequestEvent:
-		return v.requestEvent(ctx, c, m)
 	case *oadr.CreatedEvent:
 		return v.createdEvent(ctx, c, m)
 	case *oadr.CreateOpt:
@@ -288,8 +291,8 @@ func (v *VTN) route(ctx context.Context, c Caller, msg oadr.Message) (oadr.Messa
 	case *oadr.CancelOpt:
 		return v.cancelOpt(ctx, c, m)
 	}
-	// served() lets through only the messages above, and oadrPoll, which
-	// handle answers itself.
+	// served() lets through only the messages above, and oadrPoll and
+	// oadrRequestEvent, which handle answers itself.
 	return nil, Reject(oadr.CodeComplianceError, "%s is not sent to a VTN", msg.MessageName())
 }
 
