@@ -19,13 +19,10 @@ import (
 // origin is refused before anything is sent there, as a *volue.RedirectError
 // (not an internal type) naming both origins.
 func TestRedirectToAnotherOriginRefused(t *testing.T) {
-	var elsewhere atomic.Int32
-	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { elsewhere.Add(1) }))
-	defer other.Close()
+	other, elsewhere := elsewhereServer(t)
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/token" {
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"access_token":"tok","expires_in":3600,"token_type":"Bearer"}`))
+			writeToken(w)
 			return
 		}
 		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusFound)
@@ -46,9 +43,7 @@ func TestRedirectToAnotherOriginRefused(t *testing.T) {
 // on; a redirect to another origin is refused before anything is sent
 // there, as a *volue.RedirectError, and is not retried.
 func TestTokenRedirectToAnotherOriginRefused(t *testing.T) {
-	var elsewhere atomic.Int32
-	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { elsewhere.Add(1) }))
-	defer other.Close()
+	other, elsewhere := elsewhereServer(t)
 	var tokenRequests atomic.Int32
 	auth := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tokenRequests.Add(1)
@@ -76,8 +71,7 @@ func TestTokenRedirectWithinOriginFollowed(t *testing.T) {
 		case "/old-token":
 			http.Redirect(w, r, "/token", http.StatusTemporaryRedirect)
 		case "/token":
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"access_token":"tok","expires_in":3600,"token_type":"Bearer"}`))
+			writeToken(w)
 		default:
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write([]byte(`{"users":[]}`))
@@ -95,9 +89,7 @@ func TestTokenRedirectWithinOriginFollowed(t *testing.T) {
 // goes on to the API, fetching a token per attempt; a refused redirect met
 // there is the same *volue.RedirectError, not a transport failure to retry.
 func TestTokenRedirectMetOnARetry(t *testing.T) {
-	var elsewhere atomic.Int32
-	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { elsewhere.Add(1) }))
-	defer other.Close()
+	other, elsewhere := elsewhereServer(t)
 	var tokenRequests atomic.Int32
 	auth := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if tokenRequests.Add(1) == 1 {
@@ -116,4 +108,19 @@ func TestTokenRedirectMetOnARetry(t *testing.T) {
 	assert.NotErrorIs(t, err, energy.ErrUnavailable, "a refused redirect is not a failure to retry")
 	assert.Equal(t, int32(2), tokenRequests.Load(), "the refusal ends the call")
 	assert.Zero(t, elsewhere.Load())
+}
+
+// elsewhereServer is another origin that a redirect points at, and the
+// count of requests that reached it, which must stay 0.
+func elsewhereServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { n.Add(1) }))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+// writeToken answers a token request with a valid token.
+func writeToken(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte(`{"access_token":"tok","expires_in":3600,"token_type":"Bearer"}`))
 }
