@@ -182,21 +182,32 @@ func (w *brokenWriter) Write(p []byte) (int, error) {
 }
 func (w *brokenWriter) FlushError() error { return errReset }
 
+// serveLost posts m to v on a connection that fails as the answer is sent
+// (see brokenWriter).
+func serveLost(t *testing.T, v *VTN, svc oadr.ServiceName, m oadr.Message, buffered bool) {
+	req := httptest.NewRequest(http.MethodPost, PathPrefix+string(svc), bytes.NewReader(mustMarshal(t, m)))
+	v.ServeHTTP(&brokenWriter{h: http.Header{}, buffered: buffered}, req)
+}
+
+// vtnWithEvent returns a VTN with a registered VEN whose queue holds the
+// notice of one event created for it.
+func vtnWithEvent(t *testing.T) (*VTN, string) {
+	v, _ := newVTN(t)
+	venID, _ := register(t, v, "battery")
+	drain(t, v, venID)
+	_, err := v.CreateEvent(bg, venID, simpleEvent(t0.Add(time.Hour)))
+	require.NoError(t, err)
+	return v, venID
+}
+
 // A poll whose answer cannot be written leaves the message first in the
 // queue: the next poll gets it.
 func TestPollAnswerLostIsKept(t *testing.T) {
 	for _, buffered := range []bool{false, true} {
 		t.Run(fmt.Sprintf("buffered=%v", buffered), func(t *testing.T) {
-			v, _ := newVTN(t)
-			venID, _ := register(t, v, "battery")
-			drain(t, v, venID)
-			_, err := v.CreateEvent(bg, venID, simpleEvent(t0.Add(time.Hour)))
-			require.NoError(t, err)
+			v, venID := vtnWithEvent(t)
 			require.NoError(t, v.RequestReregistration(bg, venID))
-			lostPoll := func() {
-				req := httptest.NewRequest(http.MethodPost, PathPrefix+string(oadr.ServiceOadrPoll), bytes.NewReader(mustMarshal(t, &oadr.Poll{VenID: venID})))
-				v.ServeHTTP(&brokenWriter{h: http.Header{}, buffered: buffered}, req)
-			}
+			lostPoll := func() { serveLost(t, v, oadr.ServiceOadrPoll, &oadr.Poll{VenID: venID}, buffered) }
 			lostPoll()
 			q, err := v.Queue(bg, venID)
 			require.NoError(t, err)
@@ -216,14 +227,8 @@ func TestPollAnswerLostIsKept(t *testing.T) {
 func TestRequestEventAnswerLostIsKept(t *testing.T) {
 	for _, buffered := range []bool{false, true} {
 		t.Run(fmt.Sprintf("buffered=%v", buffered), func(t *testing.T) {
-			v, _ := newVTN(t)
-			venID, _ := register(t, v, "battery")
-			drain(t, v, venID)
-			_, err := v.CreateEvent(bg, venID, simpleEvent(t0.Add(time.Hour)))
-			require.NoError(t, err)
-			req := httptest.NewRequest(http.MethodPost, PathPrefix+string(oadr.ServiceEiEvent),
-				bytes.NewReader(mustMarshal(t, &oadr.RequestEvent{RequestID: "R1", VenID: venID})))
-			v.ServeHTTP(&brokenWriter{h: http.Header{}, buffered: buffered}, req)
+			v, venID := vtnWithEvent(t)
+			serveLost(t, v, oadr.ServiceEiEvent, &oadr.RequestEvent{RequestID: "R1", VenID: venID}, buffered)
 			q, err := v.Queue(bg, venID)
 			require.NoError(t, err)
 			assert.Equal(t, []string{"oadrDistributeEvent"}, q, "the notice is queued again")
@@ -232,11 +237,7 @@ func TestRequestEventAnswerLostIsKept(t *testing.T) {
 		})
 	}
 	// An answer that arrives takes the notice, as before.
-	v, _ := newVTN(t)
-	venID, _ := register(t, v, "battery")
-	drain(t, v, venID)
-	_, err := v.CreateEvent(bg, venID, simpleEvent(t0.Add(time.Hour)))
-	require.NoError(t, err)
+	v, venID := vtnWithEvent(t)
 	status, _ := post(t, v, oadr.ServiceEiEvent, mustMarshal(t, &oadr.RequestEvent{RequestID: "R1", VenID: venID}))
 	require.Equal(t, http.StatusOK, status)
 	q, err := v.Queue(bg, venID)
