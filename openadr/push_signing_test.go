@@ -57,6 +57,17 @@ func newSignedPush(t *testing.T) *signedPush {
 	return p
 }
 
+// settledSignedPush is newSignedPush once the VTN has pushed what follows
+// a registration (its oadrRegisterReport and report requests), so that a
+// test starts from a VEN with nothing waiting.
+func settledSignedPush(t *testing.T) *signedPush {
+	t.Helper()
+	p := newSignedPush(t)
+	_, err := p.vtn.Deliver(t.Context())
+	require.NoError(t, err)
+	return p
+}
+
 // servePushTLS serves h over TLS with cert, as a push VEN bound to cert
 // does.
 func servePushTLS(t *testing.T, cert tls.Certificate, h http.Handler) *httptest.Server {
@@ -166,9 +177,7 @@ func TestSignedPush(t *testing.T) {
 // A push is signed afresh for each attempt: when the VEN took a push but
 // its answer was lost, the retry is a new payload to it, not a replay.
 func TestSignedPushRetryIsNoReplay(t *testing.T) {
-	p := newSignedPush(t)
-	_, err := p.vtn.Deliver(t.Context())
-	require.NoError(t, err)
+	p := settledSignedPush(t)
 	p.pushes.loseAnswer()
 	eventID, stats := p.event(t, time.Hour)
 	assert.Equal(t, openadr.PushStats{Pushed: 1, Retries: 1}, stats)
@@ -180,9 +189,7 @@ func TestSignedPushRetryIsNoReplay(t *testing.T) {
 // A push answer the VEN did not sign as it is, or signed with a key the
 // venID is not bound to, is refused: the event stays without an answer.
 func TestSignedPushAnswerRefused(t *testing.T) {
-	p := newSignedPush(t)
-	_, err := p.vtn.Deliver(t.Context())
-	require.NoError(t, err)
+	p := settledSignedPush(t)
 
 	p.pushes.tamperAnswer(func(b []byte) []byte {
 		return bytes.Replace(b, []byte(">optIn<"), []byte(">optOut<"), 1)
@@ -215,9 +222,7 @@ func TestSignedPushAnswerRefused(t *testing.T) {
 // The VEN refuses a push that was changed, one it has seen before, and one
 // the VTN did not sign, and handles none of them.
 func TestSignedPushRefusedByVEN(t *testing.T) {
-	p := newSignedPush(t)
-	_, err := p.vtn.Deliver(t.Context())
-	require.NoError(t, err)
+	p := settledSignedPush(t)
 
 	p.pushes.tamperRequest(func(b []byte) []byte {
 		return bytes.Replace(b, []byte("<ei:signalPayload><ei:payloadFloat><ei:value>3<"), []byte("<ei:signalPayload><ei:payloadFloat><ei:value>9<"), 1)
@@ -293,9 +298,7 @@ func (p *signedPush) venResponse(t *testing.T, b []byte) *oadr.Response {
 // gets nothing pushed there, and the VEN whose address it is sees nothing
 // of it. The message waits in the queue for the VEN's polls.
 func TestPushToAnotherVENsAddress(t *testing.T) {
-	p := newSignedPush(t)
-	_, err := p.vtn.Deliver(t.Context())
-	require.NoError(t, err)
+	p := settledSignedPush(t)
 	before := p.pushes.count()
 	events := p.ven.State().Events
 
@@ -367,9 +370,7 @@ func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { retur
 // (BindCertificate) under it: what is left, and what is queued after,
 // waits for the VEN as it now is, rather than going to the old device.
 func TestPushRunStopsWhenVENRebound(t *testing.T) {
-	p := newSignedPush(t)
-	_, err := p.vtn.Deliver(t.Context())
-	require.NoError(t, err)
+	p := settledSignedPush(t)
 	newDevice, _ := p.ca.issue(t, "new-device", 11)
 	p.runStopsWhen(t, func() {
 		require.NoError(t, p.vtn.BindCertificate(t.Context(), p.venID, openadr.Fingerprint(newDevice.Leaf)))
@@ -404,9 +405,7 @@ func (p *signedPush) runStopsWhen(t *testing.T, move func()) {
 // A push run stops too when the VEN registers again with another push
 // address under it.
 func TestPushRunStopsWhenVENMoves(t *testing.T) {
-	p := newSignedPush(t)
-	_, err := p.vtn.Deliver(t.Context())
-	require.NoError(t, err)
+	p := settledSignedPush(t)
 	reg, err := p.vtn.Registration(t.Context(), p.venID)
 	require.NoError(t, err)
 	p.runStopsWhen(t, func() {
@@ -427,9 +426,7 @@ func TestPushRunStopsWhenVENMoves(t *testing.T) {
 // same message again and again within the run; it gets it again on a
 // later run, as a poll would (WithRedeliverAfter).
 func TestPushRunSendsEachMessageOnce(t *testing.T) {
-	p := newSignedPush(t)
-	_, err := p.vtn.Deliver(t.Context())
-	require.NoError(t, err)
+	p := settledSignedPush(t)
 	p.pushes.next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, err := oadr.Marshal(&oadr.Response{Response: oadr.OK(""), VenID: p.venID})
 		require.NoError(t, err)
