@@ -253,12 +253,6 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 			if re, ok := c.redirectError(method, req.Path, err); ok {
 				return nil, re
 			}
-			if re, ok := errors.AsType[*RedirectError](err); ok {
-				// Refused by a client of OriginBound's that Sign used,
-				// such as an OAuth2 token request: the same redirect
-				// would come back on every attempt.
-				return nil, re
-			}
 			c.log.LogAttrs(ctx, slog.LevelDebug, "request failed", c.attrs(method, req.Path, attempt, 0, start, red, err)...)
 			// A body over the limit will not shrink on a retry.
 			if idempotent && failures < c.cfg.Retries && !errors.Is(err, ErrBodyTooLarge) {

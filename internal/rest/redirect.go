@@ -98,8 +98,13 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-// redirectError converts a refused redirect in err, if any.
+// redirectError returns the refused redirect in err, if any: this call's,
+// or one refused by a client of OriginBound's that Sign used (an OAuth2
+// token request), which the same redirect would refuse on every attempt.
 func (c *Client) redirectError(method, path string, err error) (*RedirectError, bool) {
+	if re, ok := errors.AsType[*RedirectError](err); ok {
+		return re, true
+	}
 	var r *errRedirect
 	if !errors.As(err, &r) {
 		return nil, false
