@@ -67,10 +67,16 @@ func (e *errRedirect) Error() string { return "redirect from " + e.from + " to "
 // withRedirectCheck returns a copy of hc (the caller's client is left as it
 // is) whose redirects are checked by c.checkRedirect.
 func (c *Client) withRedirectCheck(hc *http.Client) *http.Client {
+	return checkingRedirects(hc, c.checkRedirect)
+}
+
+// checkingRedirects returns a copy of hc whose redirects pass check first,
+// then hc's own CheckRedirect, if any.
+func checkingRedirects(hc *http.Client, check func(req *http.Request, via []*http.Request) error) *http.Client {
 	cp := *hc
 	inner := hc.CheckRedirect
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if err := c.checkRedirect(req, via); err != nil {
+		if err := check(req, via); err != nil {
 			return err
 		}
 		if inner != nil {
@@ -125,19 +131,13 @@ func OriginBound(hc *http.Client, vendor, method, rawURL string) (*http.Client, 
 		return nil, err
 	}
 	from, shown := origin(u), displayOrigin(u)
-	cp := *hc
-	inner := hc.CheckRedirect
-	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+	return checkingRedirects(hc, func(req *http.Request, via []*http.Request) error {
 		if origin(req.URL) != from {
 			return &RedirectError{Vendor: vendor, Method: method, Endpoint: u.Path, From: shown, To: displayOrigin(req.URL)}
-		}
-		if inner != nil {
-			return inner(req, via)
 		}
 		if len(via) >= maxRedirects {
 			return fmt.Errorf("stopped after %d redirects", maxRedirects)
 		}
 		return nil
-	}
-	return &cp, nil
+	}), nil
 }
