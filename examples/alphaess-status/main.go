@@ -28,7 +28,6 @@ import (
 	"github.com/gridwire/gridwire/alphaess/alphaesstest"
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/examples/internal/cli"
-	"github.com/gridwire/gridwire/internal/rest"
 )
 
 func main() {
@@ -65,8 +64,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cli.ExitUsage
 	}
 	if !*sim {
-		if err := rest.ValidateBaseURL(*baseURL); err != nil {
-			fmt.Fprintf(stderr, "alphaess-status: -base-url: %s\n", cli.Reason(err))
+		if err := cli.CheckBaseURL(*baseURL); err != nil {
+			fmt.Fprintf(stderr, "alphaess-status: %v\n", err)
 			return cli.ExitUsage
 		}
 	}

@@ -38,7 +38,6 @@ import (
 	"github.com/gridwire/gridwire/amber/ambertest"
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/examples/internal/cli"
-	"github.com/gridwire/gridwire/internal/rest"
 )
 
 const description = "amber-prices prints the next hours of an Amber Electric site's import and export prices."
@@ -68,8 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 2
 	}
 	if !*sim {
-		if err := rest.ValidateBaseURL(*baseURL); err != nil {
-			fmt.Fprintf(stderr, "amber-prices: -base-url: %s\n", cli.Reason(err))
+		if err := cli.CheckBaseURL(*baseURL); err != nil {
+			fmt.Fprintf(stderr, "amber-prices: %v\n", err)
 			return 2
 		}
 	}

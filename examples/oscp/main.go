@@ -41,7 +41,6 @@ import (
 
 	"github.com/gridwire/gridwire/energy"
 	"github.com/gridwire/gridwire/examples/internal/cli"
-	"github.com/gridwire/gridwire/internal/rest"
 	"github.com/gridwire/gridwire/oscp"
 	"github.com/gridwire/gridwire/oscp/co"
 	"github.com/gridwire/gridwire/oscp/oscptest"
@@ -81,8 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 	}
 	if !*sim {
-		if err := rest.ValidateBaseURL(*baseURL); err != nil {
-			fmt.Fprintf(stderr, "oscp: -base-url: %s\n", cli.Reason(err))
+		if err := cli.CheckBaseURL(*baseURL); err != nil {
+			fmt.Fprintf(stderr, "oscp: %v\n", err)
 			return 2
 		}
 	}

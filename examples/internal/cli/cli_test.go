@@ -186,8 +186,8 @@ func TestFlagError(t *testing.T) {
 	assert.Same(t, other, FlagError(other, flags), "a field no flag sets")
 	plain := errors.New("plain")
 	assert.Same(t, plain, FlagError(plain, flags))
-	assert.Equal(t, "no host", Reason(energy.Invalid("WithBaseURL", "no host")))
-	assert.Equal(t, "plain", Reason(plain))
+	assert.NoError(t, CheckBaseURL("https://api.example/v1"))
+	assert.EqualError(t, CheckBaseURL("ftp://x"), `-base-url: "ftp://x": scheme must be http or https`)
 }
 
 func TestServe(t *testing.T) {

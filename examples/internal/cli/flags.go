@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/gridwire/gridwire/energy"
+	"github.com/gridwire/gridwire/internal/rest"
 )
 
 // CheckAddr checks the syntax of a listen address, host:port with a port
@@ -44,11 +45,8 @@ func FlagError(err error, flags map[string]string) error {
 	return errors.New(flag + ": " + fe.Reason)
 }
 
-// Reason is what a *energy.FieldError says is wrong, without the name of
-// the option the user never typed; any other error as it is.
-func Reason(err error) string {
-	if fe, ok := errors.AsType[*energy.FieldError](err); ok {
-		return fe.Reason
-	}
-	return err.Error()
+// CheckBaseURL checks -base-url as the vendor clients will, so that a bad
+// one is a usage error naming the flag before anything starts.
+func CheckBaseURL(u string) error {
+	return FlagError(rest.ValidateBaseURL(u), map[string]string{"WithBaseURL": "-base-url"})
 }
