@@ -68,6 +68,19 @@ func settledSignedPush(t *testing.T) *signedPush {
 	return p
 }
 
+// pushOnceThrough registers a push VEN bound to a certificate with a VTN
+// whose push client sends through rt (no retries), pushes to it once and
+// returns the push's figures.
+func pushOnceThrough(t *testing.T, rt http.RoundTripper) openadr.PushStats {
+	t.Helper()
+	w := newSignedWorld(t, openadr.WithPushClient(&http.Client{Transport: rt}), openadr.WithPushRetries(0))
+	v, _, _ := w.newVEN("pusher", 7, ven.WithPushAddress("https://127.0.0.1:9"))
+	require.NoError(t, v.Register(t.Context()))
+	stats, err := w.vtn.DeliverTo(t.Context(), v.State().VENID)
+	require.NoError(t, err)
+	return stats
+}
+
 // servePushTLS serves h over TLS with cert, as a push VEN bound to cert
 // does.
 func servePushTLS(t *testing.T, cert tls.Certificate, h http.Handler) *httptest.Server {
@@ -351,12 +364,7 @@ func TestPinnedPushNeedsATracingTransport(t *testing.T) {
 		read, readErr = io.ReadAll(r.Body)
 		return nil, errors.New("not sent")
 	})
-	w := newSignedWorld(t, openadr.WithPushClient(&http.Client{Transport: blind}), openadr.WithPushRetries(0))
-	v, _, _ := w.newVEN("pusher", 7, ven.WithPushAddress("https://127.0.0.1:9"))
-	require.NoError(t, v.Register(t.Context()))
-	stats, err := w.vtn.DeliverTo(t.Context(), v.State().VENID)
-	require.NoError(t, err)
-	assert.Equal(t, 1, stats.Failed)
+	assert.Equal(t, 1, pushOnceThrough(t, blind).Failed)
 	assert.Empty(t, read, "nothing of the message was read")
 	require.Error(t, readErr)
 	assert.Contains(t, readErr.Error(), "not checked against the VEN's certificate")
@@ -463,12 +471,7 @@ func TestPinnedPushGotConnWithoutConn(t *testing.T) {
 		_, err := io.ReadAll(r.Body)
 		return nil, err
 	})
-	w := newSignedWorld(t, openadr.WithPushClient(&http.Client{Transport: odd}), openadr.WithPushRetries(0))
-	v, _, _ := w.newVEN("pusher", 7, ven.WithPushAddress("https://127.0.0.1:9"))
-	require.NoError(t, v.Register(t.Context()))
-	stats, err := w.vtn.DeliverTo(t.Context(), v.State().VENID)
-	require.NoError(t, err)
-	assert.Equal(t, 1, stats.Failed)
+	assert.Equal(t, 1, pushOnceThrough(t, odd).Failed)
 }
 
 func mustDispatch(t *testing.T) openadr.Signal {
