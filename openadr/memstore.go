@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"hash/maphash"
+	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // MemStore is the in-memory Store the VTN uses by default. Each VEN has its
@@ -20,11 +22,58 @@ type MemStore struct {
 	// whose own copy of the venID confirms it (see memEntry.is). A venID
 	// whose hash another venID has already (as likely as two random 64-bit
 	// numbers being equal) is kept in more.
-	vens    map[uint64]*memEntry
+	vens    map[uint64]memSlot
 	more    map[string]*memEntry
 	seed    maphash.Seed
 	collide bool              // tests: every venID has one hash
 	byReg   map[string]string // registrationID → venID
+
+	// summarize is the VTN's summary of a VEN's state (see
+	// MemStore.summarizeFor and quiet.go), kept beside the index for
+	// every VEN and recomputed after every change to its state.
+	summarize atomic.Pointer[summarizer]
+}
+
+// memSlot is an entry of MemStore.vens: the VEN's entry and its summary,
+// which a reader finds without touching the entry (see summary).
+type memSlot struct {
+	e *memEntry
+	q *quietRec
+}
+
+// summarizer is a function of a VEN's state to a key and a time (see
+// quietRec).
+type summarizer struct {
+	fn func(*VENState) (key uint64, until int64)
+}
+
+// quietRec is one VEN's summary: a 24-byte record beside the index, apart
+// from the VEN's state, so that among many thousands of VENs reading it
+// costs no cache miss on the state. It is written under the entry's lock
+// (one writer at a time) and read without it; seq, odd while a write is
+// under way, tells a reader whether it saw key and until of one write.
+type quietRec struct {
+	seq   atomic.Uint64
+	key   atomic.Uint64
+	until atomic.Int64
+}
+
+// noSummary is the summary of a VEN with none: its until is never ahead.
+const noSummary = math.MinInt64
+
+func (q *quietRec) store(key uint64, until int64) {
+	q.seq.Add(1)
+	q.key.Store(key)
+	q.until.Store(until)
+	q.seq.Add(1)
+}
+
+// load returns the last summary stored; ok is false when a write was under
+// way.
+func (q *quietRec) load() (key uint64, until int64, ok bool) {
+	seq := q.seq.Load()
+	key, until = q.key.Load(), q.until.Load()
+	return key, until, seq&1 == 0 && q.seq.Load() == seq
 }
 
 type memEntry struct {
@@ -37,6 +86,7 @@ type memEntry struct {
 	id    [inlineID]byte
 	key   string
 	st    VENState
+	q     *quietRec // the summary of st, also in the store's index
 }
 
 // inlineID is the longest venID a memEntry holds beside its lock (the
@@ -47,7 +97,7 @@ const (
 )
 
 func newMemEntry(st *VENState) *memEntry {
-	e := &memEntry{key: st.Registration.VenID, idLen: longID, st: *st}
+	e := &memEntry{key: st.Registration.VenID, idLen: longID, st: *st, q: new(quietRec)}
 	if len(e.key) <= inlineID {
 		e.idLen = uint8(copy(e.id[:], e.key))
 	}
@@ -64,7 +114,7 @@ func (e *memEntry) is(venID string) bool {
 
 // NewMemStore returns an empty MemStore.
 func NewMemStore() *MemStore {
-	return &MemStore{vens: make(map[uint64]*memEntry), seed: maphash.MakeSeed(), byReg: make(map[string]string)}
+	return &MemStore{vens: make(map[uint64]memSlot), seed: maphash.MakeSeed(), byReg: make(map[string]string)}
 }
 
 // hash is the key of venID in s.vens.
@@ -84,7 +134,7 @@ var (
 // s.mu.
 func (s *MemStore) find(venID string) (*memEntry, uint64) {
 	h := s.hash(venID)
-	if e := s.vens[h]; e != nil && e.is(venID) {
+	if e := s.vens[h].e; e != nil && e.is(venID) {
 		return e, h
 	}
 	return s.more[venID], h // nil, nearly always without a lookup
@@ -103,8 +153,9 @@ func (s *MemStore) Create(ctx context.Context, st *VENState) error {
 		return fmt.Errorf("%w: %q", ErrDuplicateVEN, id)
 	}
 	e := newMemEntry(st)
-	if s.vens[h] == nil {
-		s.vens[h] = e
+	e.summarize(s.summarize.Load())
+	if s.vens[h].e == nil {
+		s.vens[h] = memSlot{e: e, q: e.q}
 	} else {
 		if s.more == nil {
 			s.more = make(map[string]*memEntry)
@@ -155,7 +206,9 @@ func (s *MemStore) Update(ctx context.Context, venID string, fn func(*VENState) 
 	}
 	defer e.mu.Unlock()
 	before := e.st.Registration.RegistrationID
-	if err := fn(&e.st); err != nil {
+	err = fn(&e.st)
+	e.summarize(s.summarize.Load()) // fn may have changed st before failing
+	if err != nil {
 		return err
 	}
 	if after := e.st.Registration.RegistrationID; after != before {
@@ -180,7 +233,7 @@ func (s *MemStore) Delete(ctx context.Context, venID string) error {
 	}
 	s.mu.Lock()
 	e, h := s.find(venID)
-	if e != nil && s.vens[h] == e {
+	if e != nil && s.vens[h].e == e {
 		delete(s.vens, h)
 	} else {
 		delete(s.more, venID)
@@ -226,8 +279,8 @@ func (s *MemStore) VENs(ctx context.Context) ([]string, error) {
 	}
 	s.mu.RLock()
 	ids := make([]string, 0, len(s.vens)+len(s.more))
-	for _, e := range s.vens {
-		ids = append(ids, e.key)
+	for _, slot := range s.vens {
+		ids = append(ids, slot.e.key)
 	}
 	for id := range s.more {
 		ids = append(ids, id)
@@ -245,4 +298,58 @@ func (s *MemStore) CountVENs(ctx context.Context) (int, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.vens) + len(s.more), nil
+}
+
+// summarize stores the summary of e's state; the caller holds e.mu or has
+// not yet published e.
+func (e *memEntry) summarize(sum *summarizer) {
+	if sum == nil {
+		e.q.store(0, noSummary)
+		return
+	}
+	key, until := sum.fn(&e.st)
+	e.q.store(key, until)
+}
+
+// summarizeFor makes fn the function that summarizes each VEN's state from
+// now on, unless another was set before (by another VTN given the same
+// store); it reports whether it did. It summarizes the VENs stored already.
+func (s *MemStore) summarizeFor(fn func(*VENState) (key uint64, until int64)) bool {
+	sum := &summarizer{fn: fn}
+	if !s.summarize.CompareAndSwap(nil, sum) {
+		return false
+	}
+	// Lock order: entry, then store (as in Update), so the entries are
+	// listed first and locked after. A VEN created or changed meanwhile
+	// is summarized with fn by Create or Update.
+	s.mu.RLock()
+	entries := make([]*memEntry, 0, len(s.vens)+len(s.more))
+	for _, slot := range s.vens {
+		entries = append(entries, slot.e)
+	}
+	for _, e := range s.more {
+		entries = append(entries, e)
+	}
+	s.mu.RUnlock()
+	for _, e := range entries {
+		e.mu.Lock()
+		if !e.deleted {
+			e.summarize(sum)
+		}
+		e.mu.Unlock()
+	}
+	return true
+}
+
+// summary returns the summary last stored for the VEN whose venID hashes as
+// venID does (the caller's key tells whether it is venID's), without
+// locking the VEN; ok is false when there is none to read.
+func (s *MemStore) summary(venID string) (key uint64, until int64, ok bool) {
+	s.mu.RLock()
+	q := s.vens[s.hash(venID)].q
+	s.mu.RUnlock()
+	if q == nil {
+		return 0, noSummary, false
+	}
+	return q.load()
 }

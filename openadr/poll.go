@@ -68,6 +68,14 @@ func (v *VTN) idle(ctx context.Context, c Caller, venID string) (bool, error) {
 	if venID == "" {
 		return false, nil // updateVEN refuses it
 	}
+	if v.quietPoll(ctx, c, venID) {
+		return true, nil
+	}
+	return v.storedIdle(ctx, c, venID)
+}
+
+// storedIdle is VTN.idle read from the VEN's state in the Store.
+func (v *VTN) storedIdle(ctx context.Context, c Caller, venID string) (bool, error) {
 	u := getVenUpdate(v, c)
 	err := v.store.View(ctx, venID, u.peek)
 	idle := u.idle

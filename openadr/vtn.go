@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"hash/maphash"
 	"io"
 	"log/slog"
 	"math"
@@ -59,6 +60,12 @@ type VTN struct {
 
 	// redeliverAfter is WithRedeliverAfter's polls; 0 sends nothing twice.
 	redeliverAfter int
+
+	// quiet is the VTN's MemStore when it keeps v's summaries of each
+	// VEN's state, else nil; epoch and quietSeed are theirs (quiet.go).
+	quiet     *MemStore
+	epoch     time.Time
+	quietSeed maphash.Seed
 }
 
 // NewVTN returns a VTN named vtnID. It does no I/O.
@@ -130,6 +137,7 @@ func NewVTN(vtnID string, opts ...Option) (*VTN, error) {
 		return nil, err
 	}
 	v.offers = randcache.New[[]oadr.ReportDescription](offerCacheLen)
+	v.setupQuiet()
 	return v, nil
 }
 
