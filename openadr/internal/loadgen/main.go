@@ -8,6 +8,7 @@
 //	go run ./openadr/internal/loadgen                       # reports and polls, 8 connections, 10 s each
 //	go run ./openadr/internal/loadgen -msg report -c 64 -d 5s
 //	go run ./openadr/internal/loadgen -serve                # serve only; prints wrk commands
+//	go run ./openadr/internal/loadgen -msg poll -vens 100000 # polls spread over 100,000 VENs
 //
 // For each message (update report: the battery sample's 12-interval
 // TELEMETRY_USAGE report; poll: an empty poll) it prints one line per
@@ -15,6 +16,15 @@
 // VTN's ratio to bare. The driver runs in the same process, so it takes CPU
 // from the servers; the ratio is the figure to compare. -serve leaves the
 // driving to an outside tool such as wrk, whose Lua scripts it writes.
+//
+// -vens N registers N such VENs (the first over HTTP, the others through
+// the handler in process, which is quicker) and spreads the requests over
+// all of them: each connection starts at a VEN of its own and steps through
+// the registry by a large prime, so that consecutive requests touch memory
+// far apart, as polls from many thousands of VENs do. Comparing the figures
+// at -vens 1000 and -vens 100000 shows what the number of VENs costs a
+// request. The bare handler runs in the same process, beside the same
+// registry, so it pays the same garbage collector.
 package main
 
 import (
@@ -55,6 +65,7 @@ type config struct {
 	duration time.Duration
 	serve    bool
 	profile  string // -cpuprofile
+	vens     int
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -66,6 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.duration, "d", 10*time.Second, "how long to drive each handler")
 	fs.BoolVar(&cfg.serve, "serve", false, "only serve the VTN and the bare handler and print wrk commands, until interrupted")
 	fs.StringVar(&cfg.profile, "cpuprofile", "", "write the process's CPU profile (servers, and the driver without -serve) to this file")
+	fs.IntVar(&cfg.vens, "vens", 1, "battery VENs to register; requests are spread over them (-serve drives one)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "loadgen: drive the OpenADR VTN and a bare handler returning the same bytes over loopback, side by side (no environment variables)")
 		fs.PrintDefaults()
@@ -76,8 +88,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if cfg.conns < 1 || cfg.duration <= 0 || (cfg.msg != "report" && cfg.msg != "poll" && cfg.msg != "both") {
-		fmt.Fprintln(stderr, "loadgen: -c must be ≥ 1, -d positive, -msg report, poll or both")
+	if cfg.conns < 1 || cfg.duration <= 0 || cfg.vens < 1 || (cfg.msg != "report" && cfg.msg != "poll" && cfg.msg != "both") {
+		fmt.Fprintln(stderr, "loadgen: -c and -vens must be ≥ 1, -d positive, -msg report, poll or both")
 		return 2
 	}
 	if cfg.profile != "" {
@@ -105,10 +117,14 @@ type target struct {
 	name, path string
 	body       []byte
 	answer     []byte
+	// ids are the venIDs to send body as, all as long as the one in body,
+	// at the offsets at.
+	ids []string
+	at  []int
 }
 
 func loadgen(ctx context.Context, cfg config, out io.Writer) error {
-	v, err := openadr.NewVTN("VTN_LOADGEN")
+	v, err := openadr.NewVTN("VTN_LOADGEN", openadr.WithMaxVENs(max(cfg.vens, openadr.DefaultMaxVENs)))
 	if err != nil {
 		return err
 	}
@@ -118,10 +134,13 @@ func loadgen(ctx context.Context, cfg config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := spread(v, targets, cfg.vens); err != nil {
+		return err
+	}
 	if cfg.msg != "both" {
 		targets = slices.DeleteFunc(targets, func(t target) bool { return t.name != cfg.msg })
 	}
-	fmt.Fprintf(out, "GOMAXPROCS=%d, %d connections, %v per handler\n", runtime.GOMAXPROCS(0), cfg.conns, cfg.duration)
+	fmt.Fprintf(out, "GOMAXPROCS=%d, %d connections, %v per handler, %d VENs\n", runtime.GOMAXPROCS(0), cfg.conns, cfg.duration, cfg.vens)
 	for _, t := range targets {
 		bare := httptest.NewServer(bareHandler(t.answer))
 		if cfg.serve {
@@ -161,7 +180,7 @@ func bareHandler(answer []byte) http.Handler {
 func compare(ctx context.Context, cfg config, out io.Writer, t target, vtnURL, bareURL string) error {
 	var rates [2]float64
 	for i, url := range []string{vtnURL, bareURL} {
-		r, err := drive(ctx, url, t.path, t.body, cfg.conns, cfg.duration)
+		r, err := drive(ctx, url, t, cfg.conns, cfg.duration)
 		if err != nil {
 			return fmt.Errorf("%s: %w", t.name, err)
 		}
@@ -187,47 +206,86 @@ func printWrk(out io.Writer, t target, vtnURL, bareURL string) error {
 	return nil
 }
 
-// setup registers a battery VEN with the VTN at url over HTTP, offers its
-// telemetry reports, sends one report and drains its queue, and returns the
-// requests to drive with the VTN's answers to them.
+// setup registers a battery VEN with the VTN at url over HTTP (see
+// registerBattery) and returns the requests to drive, as that VEN, with
+// the VTN's answers to them.
 func setup(url string) ([]target, error) {
 	c := &http.Client{Timeout: 10 * time.Second}
-	reg, err := exchange(c, url, oadr.ServiceEiRegisterParty, &oadr.CreatePartyRegistration{
-		RequestID: "REQ_LOADGEN", ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
-		VenName: "loadgen-battery", HTTPPullModel: new(true),
+	bat, err := newBattery(func(svc oadr.ServiceName, m oadr.Message) (oadr.Message, error) {
+		return exchange(c, url, svc, m)
 	})
 	if err != nil {
 		return nil, err
 	}
-	created, ok := reg.(*oadr.CreatedPartyRegistration)
-	if !ok || created.Response.Code != oadr.CodeOK {
-		return nil, fmt.Errorf("registration refused: %T", reg)
-	}
-	venID := created.VenID
-	offer, err := readSample("oadrRegisterReport_battery_telemetry.xml")
+	venID, err := bat.register("loadgen-battery")
 	if err != nil {
 		return nil, err
 	}
-	offer.(*oadr.RegisterReport).VenID = venID
-	if _, err := exchange(c, url, oadr.ServiceEiReport, offer); err != nil {
+	bat.usage.VenID = venID
+	return targets(c, url, venID, []namedMessage{{"report", oadr.ServiceEiReport, bat.usage}, {"poll", oadr.ServiceOadrPoll, &oadr.Poll{VenID: venID}}})
+}
+
+// battery registers battery VENs through post: the samples' telemetry
+// offer and usage report.
+type battery struct {
+	post  func(oadr.ServiceName, oadr.Message) (oadr.Message, error)
+	offer *oadr.RegisterReport
+	usage *oadr.UpdateReport
+}
+
+func newBattery(post func(oadr.ServiceName, oadr.Message) (oadr.Message, error)) (*battery, error) {
+	offer, err := readSample("oadrRegisterReport_battery_telemetry.xml")
+	if err != nil {
 		return nil, err
 	}
 	usage, err := readSample("oadrUpdateReport_battery_TELEMETRY_USAGE.xml")
 	if err != nil {
 		return nil, err
 	}
-	usage.(*oadr.UpdateReport).VenID = venID
+	return &battery{post: post, offer: offer.(*oadr.RegisterReport), usage: usage.(*oadr.UpdateReport)}, nil
+}
+
+// register registers a pull VEN named name, offers its telemetry reports,
+// sends one usage report and drains its queue; it returns the venID.
+func (b *battery) register(name string) (string, error) {
+	reg, err := b.post(oadr.ServiceEiRegisterParty, &oadr.CreatePartyRegistration{
+		RequestID: "REQ_LOADGEN", ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
+		VenName: name, HTTPPullModel: new(true),
+	})
+	if err != nil {
+		return "", err
+	}
+	created, ok := reg.(*oadr.CreatedPartyRegistration)
+	if !ok || created.Response.Code != oadr.CodeOK {
+		return "", fmt.Errorf("registration refused: %T", reg)
+	}
+	venID := created.VenID
+	b.offer.VenID, b.usage.VenID = venID, venID
+	if _, err := b.post(oadr.ServiceEiReport, b.offer); err != nil {
+		return "", err
+	}
+	if err := b.drain(venID); err != nil {
+		return "", err
+	}
+	if _, err := b.post(oadr.ServiceEiReport, b.usage); err != nil {
+		return "", err
+	}
+	return venID, b.drain(venID)
+}
+
+// drain polls as venID until the answer is empty.
+func (b *battery) drain(venID string) error {
 	poll := &oadr.Poll{VenID: venID}
 	for range 100 {
-		ans, err := exchange(c, url, oadr.ServiceOadrPoll, poll)
+		ans, err := b.post(oadr.ServiceOadrPoll, poll)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if _, empty := ans.(*oadr.Response); empty {
-			return targets(c, url, []namedMessage{{"report", oadr.ServiceEiReport, usage}, {"poll", oadr.ServiceOadrPoll, poll}})
+			return nil
 		}
 	}
-	return nil, errors.New("the VEN's queue does not drain")
+	return errors.New("the VEN's queue does not drain")
 }
 
 type namedMessage struct {
@@ -236,7 +294,9 @@ type namedMessage struct {
 	msg  oadr.Message
 }
 
-func targets(c *http.Client, url string, ms []namedMessage) ([]target, error) {
+// targets makes the requests to drive, as venID: each message's body, the
+// offsets of venID in it, and the VTN's answer to it.
+func targets(c *http.Client, url, venID string, ms []namedMessage) ([]target, error) {
 	var ts []target
 	for _, m := range ms {
 		body, err := oadr.Marshal(m.msg)
@@ -247,7 +307,19 @@ func targets(c *http.Client, url string, ms []namedMessage) ([]target, error) {
 		if err != nil {
 			return nil, err
 		}
-		ts = append(ts, target{name: m.name, path: openadr.PathPrefix + string(m.svc), body: body, answer: answer})
+		t := target{name: m.name, path: openadr.PathPrefix + string(m.svc), body: body, answer: answer, ids: []string{venID}}
+		for at := 0; ; at += len(venID) {
+			i := bytes.Index(body[at:], []byte(venID))
+			if i < 0 {
+				break
+			}
+			at += i
+			t.at = append(t.at, at)
+		}
+		if len(t.at) == 0 {
+			return nil, fmt.Errorf("%s: the venID is not in the body", m.name)
+		}
+		ts = append(ts, t)
 	}
 	return ts, nil
 }
@@ -320,12 +392,14 @@ func (r result) p99() time.Duration {
 	return s[len(s)*99/100]
 }
 
-// drive sends body to url+path over conns keep-alive connections for d,
+// drive sends t's body to url over conns keep-alive connections for d,
 // each connection writing the next request when it has read the answer,
 // as wrk does. Requests are written raw so that the driver costs little.
-func drive(ctx context.Context, url, path string, body []byte, conns int, d time.Duration) (result, error) {
+func drive(ctx context.Context, url string, t target, conns int, d time.Duration) (result, error) {
 	addr := url[len("http://"):]
-	req := fmt.Appendf(nil, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/xml\r\nContent-Length: %d\r\n\r\n%s", path, addr, len(body), body)
+	req := fmt.Appendf(nil, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/xml\r\nContent-Length: %d\r\n\r\n", t.path, addr, len(t.body))
+	bodyAt := len(req)
+	req = append(req, t.body...)
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	var (
@@ -335,9 +409,9 @@ func drive(ctx context.Context, url, path string, body []byte, conns int, d time
 		errs []error
 	)
 	start := time.Now()
-	for range conns {
+	for i := range conns {
 		wg.Go(func() {
-			lat, err := connection(ctx, addr, req)
+			lat, err := connection(ctx, addr, slices.Clone(req), t.venIDs(bodyAt, i*len(t.ids)/conns))
 			mu.Lock()
 			defer mu.Unlock()
 			all = append(all, lat...)
@@ -350,9 +424,10 @@ func drive(ctx context.Context, url, path string, body []byte, conns int, d time
 	return result{elapsed: time.Since(start), latencies: all}, errors.Join(errs...)
 }
 
-// connection sends req on one connection until ctx ends and returns the
+// connection sends req on one connection until ctx ends, each time as the
+// VEN next gives (which writes its venID into req), and returns the
 // latency of each exchange.
-func connection(ctx context.Context, addr string, req []byte) ([]time.Duration, error) {
+func connection(ctx context.Context, addr string, req []byte, next func([]byte)) ([]time.Duration, error) {
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		return nil, err
@@ -363,6 +438,7 @@ func connection(ctx context.Context, addr string, req []byte) ([]time.Duration, 
 	rd := bufio.NewReaderSize(conn, 16<<10)
 	lat := make([]time.Duration, 0, 1<<16)
 	for ctx.Err() == nil {
+		next(req)
 		t := time.Now()
 		if _, err := conn.Write(req); err != nil {
 			return lat, ignoreDeadline(ctx, err)
@@ -390,4 +466,62 @@ func ignoreDeadline(ctx context.Context, err error) error {
 		return nil
 	}
 	return err
+}
+
+// venStride is the step from one VEN to the next of a connection: a prime,
+// so that the steps reach every VEN (unless their number is a multiple of
+// it: then the step is 1).
+const venStride = 7919
+
+// venIDs returns the function that writes the venID of the next VEN into a
+// request whose body starts at bodyAt, starting with VEN first.
+func (t target) venIDs(bodyAt, first int) func([]byte) {
+	i, step := first, venStride
+	if len(t.ids)%step == 0 {
+		step = 1
+	}
+	return func(req []byte) {
+		id := t.ids[i%len(t.ids)]
+		for _, at := range t.at {
+			copy(req[bodyAt+at:], id)
+		}
+		i += step
+	}
+}
+
+// spread registers vens-1 more battery VENs as setup did the first, through
+// v in process, and makes each target's requests go to all of them in turn.
+func spread(v http.Handler, targets []target, vens int) error {
+	first := targets[0].ids[0]
+	ids := make([]string, vens)
+	ids[0] = first
+	bat, err := newBattery(func(svc oadr.ServiceName, m oadr.Message) (oadr.Message, error) {
+		body, err := oadr.Marshal(m)
+		if err != nil {
+			return nil, err
+		}
+		rec := httptest.NewRecorder()
+		v.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, openadr.PathPrefix+string(svc), bytes.NewReader(body)))
+		if rec.Code != http.StatusOK {
+			return nil, fmt.Errorf("HTTP %d: %s", rec.Code, rec.Body.Bytes())
+		}
+		return oadr.Unmarshal(rec.Body.Bytes())
+	})
+	if err != nil {
+		return err
+	}
+	for i := 1; i < vens; i++ {
+		id, err := bat.register(fmt.Sprintf("loadgen-battery-%d", i))
+		if err != nil {
+			return fmt.Errorf("VEN %d: %w", i, err)
+		}
+		if len(id) != len(first) {
+			return fmt.Errorf("venID %q is not as long as %q", id, first)
+		}
+		ids[i] = id
+	}
+	for i := range targets {
+		targets[i].ids = ids
+	}
+	return nil
 }

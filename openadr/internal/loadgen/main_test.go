@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -20,12 +21,46 @@ func TestLoadgenComparesBothHandlers(t *testing.T) {
 	}
 }
 
+// -vens registers that many VENs and spreads the requests over them.
+func TestLoadgenManyVENs(t *testing.T) {
+	var out, errs bytes.Buffer
+	code := run(context.Background(), []string{"-vens", "3", "-c", "2", "-d", "100ms"}, &out, &errs)
+	require.Equal(t, 0, code, errs.String())
+	assert.Contains(t, out.String(), "2 connections, 100ms per handler, 3 VENs")
+	assert.Contains(t, out.String(), "poll   vtn/bare")
+}
+
+// venIDs writes each VEN's venID where the body has the first's, and a
+// connection's requests go to every VEN in turn.
+func TestVenIDsVisitsEveryVEN(t *testing.T) {
+	for _, n := range []int{1, 5, venStride, 2 * venStride} {
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("VEN_%08d", i)
+		}
+		const head = "POST / HTTP/1.1\r\n\r\n"
+		body := "<a>" + ids[0] + "</a><b>" + ids[0] + "</b>"
+		tg := target{body: []byte(body), ids: ids, at: []int{3, 3 + len(ids[0]) + 7}}
+		req := []byte(head + body)
+		next := tg.venIDs(len(head), 2%n)
+		seen := map[string]bool{}
+		for range n {
+			next(req)
+			id := string(req[len(head)+3 : len(head)+3+len(ids[0])])
+			require.Equal(t, head+"<a>"+id+"</a><b>"+id+"</b>", string(req))
+			seen[id] = true
+		}
+		assert.Len(t, seen, n, "%d VENs", n)
+	}
+}
+
 func TestLoadgenUsage(t *testing.T) {
 	var out, errs bytes.Buffer
 	assert.Equal(t, 0, run(context.Background(), []string{"-h"}, &out, &errs))
 	assert.Contains(t, errs.String(), "loadgen: drive the OpenADR VTN")
 	assert.Equal(t, 2, run(context.Background(), []string{"-msg", "nonsense"}, &out, &errs))
 	assert.Equal(t, 2, run(context.Background(), []string{"-c", "0"}, &out, &errs))
+	assert.Equal(t, 2, run(context.Background(), []string{"-vens", "0"}, &out, &errs))
 }
 
 // -cpuprofile writes a profile (gzipped protobuf, as pprof reads it); a
