@@ -13,6 +13,11 @@ import (
 // MemStore is the in-memory Store the VTN uses by default. Each VEN has its
 // own lock, so requests from different VENs do not wait for one another. Its
 // state is lost when the process ends.
+//
+// Beside each VEN it keeps a summary that the VTN it is given to first
+// computes from the VEN's state, which answers most empty polls without
+// the VEN's lock or state (see quiet.go). Another VTN given the same store
+// reads the VEN's state for every poll, as it would from any Store.
 type MemStore struct {
 	mu sync.RWMutex
 	// vens finds a VEN by a hash of its venID. Among many thousands of

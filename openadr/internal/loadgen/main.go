@@ -140,7 +140,7 @@ func loadgen(ctx context.Context, cfg config, out io.Writer) error {
 	if cfg.msg != "both" {
 		targets = slices.DeleteFunc(targets, func(t target) bool { return t.name != cfg.msg })
 	}
-	fmt.Fprintf(out, "GOMAXPROCS=%d, %d connections, %v per handler, %d VENs\n", runtime.GOMAXPROCS(0), cfg.conns, cfg.duration, cfg.vens)
+	fmt.Fprintf(out, "GOMAXPROCS=%d, %d connections, %v per handler, VENs: %d\n", runtime.GOMAXPROCS(0), cfg.conns, cfg.duration, cfg.vens)
 	for _, t := range targets {
 		bare := httptest.NewServer(bareHandler(t.answer))
 		if cfg.serve {

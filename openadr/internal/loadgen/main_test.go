@@ -26,7 +26,7 @@ func TestLoadgenManyVENs(t *testing.T) {
 	var out, errs bytes.Buffer
 	code := run(context.Background(), []string{"-vens", "3", "-c", "2", "-d", "100ms"}, &out, &errs)
 	require.Equal(t, 0, code, errs.String())
-	assert.Contains(t, out.String(), "2 connections, 100ms per handler, 3 VENs")
+	assert.Contains(t, out.String(), "2 connections, 100ms per handler, VENs: 3")
 	assert.Contains(t, out.String(), "poll   vtn/bare")
 }
 
