@@ -14,10 +14,10 @@ import (
 // own lock, so requests from different VENs do not wait for one another. Its
 // state is lost when the process ends.
 //
-// Beside each VEN it keeps a summary that the VTN it is given to first
-// computes from the VEN's state, which answers most empty polls without
-// the VEN's lock or state (see quiet.go). Another VTN given the same store
-// reads the VEN's state for every poll, as it would from any Store.
+// Beside each VEN it keeps a summary, computed from the VEN's state by the
+// VTN it was last given to, which answers most empty polls without the
+// VEN's lock or state (see quiet.go). A VTN given the store before another
+// was reads the VEN's state for every poll, as it would from any Store.
 type MemStore struct {
 	mu sync.RWMutex
 	// vens finds a VEN by a hash of its venID. Among many thousands of
@@ -34,7 +34,7 @@ type MemStore struct {
 	byReg   map[string]string // registrationID → venID
 
 	// summarize is the VTN's summary of a VEN's state (see
-	// MemStore.summarizeFor and quiet.go), kept beside the index for
+	// MemStore.summarizeFor and quiet.go), reached from the index for
 	// every VEN and recomputed after every change to its state.
 	summarize atomic.Pointer[summarizer]
 }
@@ -52,9 +52,9 @@ type summarizer struct {
 	fn func(*VENState) (key uint64, until int64)
 }
 
-// quietRec is one VEN's summary: a 24-byte record beside the index, apart
-// from the VEN's state, so that among many thousands of VENs reading it
-// costs no cache miss on the state. It is written under the entry's lock
+// quietRec is one VEN's summary: a 24-byte record reached from the index,
+// apart from the VEN's state, so that reading it costs no cache miss on the
+// state. It is written under the entry's lock
 // (one writer at a time) and read without it; seq, odd while a write is
 // under way, tells a reader whether it saw key and until of one write.
 type quietRec struct {
@@ -66,6 +66,8 @@ type quietRec struct {
 // noSummary is the summary of a VEN with none: its until is never ahead.
 const noSummary = math.MinInt64
 
+// store stores a summary; the caller holds the entry's lock or has not yet
+// published the entry, so there is one writer at a time.
 func (q *quietRec) store(key uint64, until int64) {
 	q.seq.Add(1)
 	q.key.Store(key)
@@ -317,16 +319,15 @@ func (e *memEntry) summarize(sum *summarizer) {
 }
 
 // summarizeFor makes fn the function that summarizes each VEN's state from
-// now on, unless another was set before (by another VTN given the same
-// store); it reports whether it did. It summarizes the VENs stored already.
-func (s *MemStore) summarizeFor(fn func(*VENState) (key uint64, until int64)) bool {
+// now on, in place of any set before (by another VTN given the same store),
+// and summarizes the VENs stored already.
+func (s *MemStore) summarizeFor(fn func(*VENState) (key uint64, until int64)) {
 	sum := &summarizer{fn: fn}
-	if !s.summarize.CompareAndSwap(nil, sum) {
-		return false
-	}
+	s.summarize.Store(sum)
 	// Lock order: entry, then store (as in Update), so the entries are
 	// listed first and locked after. A VEN created or changed meanwhile
-	// is summarized with fn by Create or Update.
+	// is summarized by Create or Update with fn, or with a later VTN's
+	// function, which then summarizes it again itself.
 	s.mu.RLock()
 	entries := make([]*memEntry, 0, len(s.vens)+len(s.more))
 	for _, slot := range s.vens {
@@ -339,11 +340,10 @@ func (s *MemStore) summarizeFor(fn func(*VENState) (key uint64, until int64)) bo
 	for _, e := range entries {
 		e.mu.Lock()
 		if !e.deleted {
-			e.summarize(sum)
+			e.summarize(s.summarize.Load())
 		}
 		e.mu.Unlock()
 	}
-	return true
 }
 
 // summary returns the summary last stored for the VEN whose venID hashes as

@@ -10,16 +10,23 @@ import (
 //
 // Most requests a VTN receives are empty polls from VENs with nothing to
 // deliver. VTN.idle reads the VEN's state to know that, and among many
-// thousands of VENs that read is a cache miss or two of a quarter of a
-// microsecond each, which at 100,000 VENs nearly doubles what a poll costs
-// at 1,000. When the VTN's Store is a MemStore of its own, the store keeps
-// for every VEN a summary of 24 bytes, computed by VTN.summarize after each
-// change to the VEN's state, in one small table beside its index: a key
-// naming the VEN and the client it is registered to, and the time until
-// which a poll from that client has nothing to deliver and no contact to
-// record. A poll whose key matches, before that time, is idle, as VTN.idle
-// would have found it; anything else (another client, a summary being
-// written, a store shared with another VTN) goes the ordinary way.
+// thousands of VENs that read is a cache miss or two, each about a quarter
+// of a microsecond. When the VTN's Store is a MemStore, the store keeps for
+// every VEN a summary of 24 bytes, computed by VTN.summarize after each
+// change to the VEN's state, reached from the store's index without
+// touching the state: a key naming the VEN and the client it is registered
+// to, and the time until which a poll from that client has nothing to
+// deliver and no contact to record. A poll whose key matches, before that
+// time, is idle, as VTN.idle would have found it; anything else (another
+// client, a summary being written, a store that summarizes for another VTN)
+// goes the ordinary way. The key is a hash, so a client whose key matches
+// another's by chance (about 2⁻⁶³ a poll, the seed being random and
+// secret) would get an empty answer where the ordinary way refuses it;
+// it gets nothing else, since a VEN with anything to deliver has no
+// summary.
+//
+// Among 100,000 VENs this saves about a tenth of a poll's cost in process
+// (docs/vtn-capacity.md): the index and the summary still miss the cache.
 
 // summarize is the MemStore summary of st (see quietRec): the key of the
 // VEN and the client it is registered to, its lowest bit set when the VEN
@@ -31,13 +38,23 @@ func (v *VTN) summarize(st *VENState) (key uint64, until int64) {
 	if reg.XMLSignature {
 		key |= 1
 	}
-	if len(st.Queue) > 0 || len(st.Delivered) > 0 || st.Contact.Silent {
+	last := lastContact(st)
+	if len(st.Queue) > 0 || len(st.Delivered) > 0 || st.Contact.Silent || (monotonic(v.epoch) && !monotonic(last)) {
 		return key, noSummary
 	}
 	// contactDue: a poll at or after lastContact + contactStep records
 	// the contact.
-	return key, int64(lastContact(st).Add(v.contactStep()).Sub(v.epoch))
+	return key, int64(last.Add(v.contactStep()).Sub(v.epoch))
 }
+
+// monotonic reports whether t carries a monotonic clock reading. contactDue
+// compares a poll's time with the last contact on the monotonic clock when
+// both carry one, else on the wall clock, and so does the summary's until
+// when the last contact and v.epoch agree. A last contact without one (a
+// state decoded from a durable form) beside an epoch with one would compare
+// on different clocks when the wall clock steps: such a VEN has no summary
+// until its next contact is recorded.
+func monotonic(t time.Time) bool { return t != t.Round(0) }
 
 // quietKey is the key of venID registered to the client with fingerprint fp
 // (empty for none), lowest bit clear.
@@ -66,15 +83,15 @@ func (v *VTN) quietPoll(ctx context.Context, c Caller, venID string) bool {
 	return key == want || (key == want|1 && !c.unsigned)
 }
 
-// setupQuiet gives a MemStore v's summaries, unless the store summarizes
-// for another VTN already.
+// setupQuiet has a MemStore keep v's summaries. A store given to several
+// VTNs keeps the last one's: an earlier VTN's keys match none of them, so
+// its polls go the ordinary way.
 func (v *VTN) setupQuiet() {
 	s, ok := v.store.(*MemStore)
 	if !ok {
 		return
 	}
 	v.epoch, v.quietSeed = v.clock.Now(), maphash.MakeSeed()
-	if s.summarizeFor(v.summarize) {
-		v.quiet = s
-	}
+	s.summarizeFor(v.summarize)
+	v.quiet = s
 }

@@ -2,7 +2,10 @@ package openadr
 
 import (
 	"context"
+	"encoding/json"
+	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -103,23 +106,24 @@ func TestQuietPoll(t *testing.T) {
 	assert.False(t, quietAgrees(t, v, Caller{Fingerprint: fp}, venID), "a forgotten VEN")
 }
 
-// TestQuietPollSharedStore: of two VTNs given one MemStore, the first keeps
-// the summaries, and keeps them whichever VTN changes a VEN; the second
-// reads the stored state, as it would from any Store.
+// TestQuietPollSharedStore: of two VTNs given one MemStore, the last keeps
+// the summaries, and keeps them whichever VTN changes a VEN; the first
+// reads the stored state, as it would from any Store, and answers alike.
 func TestQuietPollSharedStore(t *testing.T) {
 	ctx := context.Background()
 	store := NewMemStore()
 	first, _ := newVTN(t, WithStore(store))
-	second, _ := newVTN(t, WithStore(store), WithPollFrequency(time.Minute))
-	assert.Same(t, store, first.quiet, "the store summarizes for the VTN it was first given to")
-	assert.Nil(t, second.quiet)
-	venID, _ := register(t, second, "shared")
-	drain(t, second, venID)
+	venID, _ := register(t, first, "shared")
+	drain(t, first, venID)
 	assert.True(t, quietAgrees(t, first, Caller{}, venID))
-	assert.False(t, second.quietPoll(ctx, Caller{}, venID))
-	require.NoError(t, second.Enqueue(ctx, venID, &oadr.RegisterReport{RequestID: "REQ_RR", VenID: venID}))
-	assert.False(t, quietAgrees(t, first, Caller{}, venID), "queued by the other VTN")
-	assert.Len(t, drain(t, first, venID), 1)
+	second, _ := newVTN(t, WithStore(store), WithPollFrequency(time.Minute))
+	assert.True(t, quietAgrees(t, second, Caller{}, venID), "the store summarizes for the VTN it was last given to")
+	assert.False(t, quietAgrees(t, first, Caller{}, venID), "the first VTN's key matches no summary now")
+	assert.IsType(t, &oadr.Response{}, pollMsg(t, first, venID))
+	require.NoError(t, first.Enqueue(ctx, venID, &oadr.RegisterReport{RequestID: "REQ_RR", VenID: venID}))
+	assert.False(t, quietAgrees(t, second, Caller{}, venID), "queued by the other VTN")
+	assert.Len(t, drain(t, second, venID), 1)
+	assert.True(t, quietAgrees(t, second, Caller{}, venID))
 }
 
 // TestQuietPollSummarizesExistingVENs: a MemStore filled before the VTN is
@@ -162,4 +166,185 @@ func TestQuietPollConcurrent(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
+}
+
+// TestQuietRecNotTorn: the seqlock never hands out a key of one write with
+// the until of another.
+func TestQuietRecNotTorn(t *testing.T) {
+	var q quietRec
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := uint64(0); !stop.Load(); i++ {
+			q.store(i, int64(i))
+		}
+	})
+	torn, read := 0, 0
+	for range 200_000 {
+		k, u, ok := q.load()
+		if ok {
+			read++
+			if int64(k) != u {
+				torn++
+			}
+		}
+	}
+	stop.Store(true)
+	wg.Wait()
+	assert.Zero(t, torn, "torn reads among %d", read)
+	assert.NotZero(t, read)
+}
+
+// TestQuietPollNoTornState: an Update that moves the VEN to another
+// certificate and queues a message in one go is never seen half done: a
+// poll with the new certificate is not idle by the summary before or after.
+func TestQuietPollNoTornState(t *testing.T) {
+	ctx := context.Background()
+	v, _ := newVTN(t)
+	venID, _ := register(t, v, "torn")
+	drain(t, v, venID)
+	const fpA, fpB = "AA", "BB"
+	msg := &oadr.RegisterReport{RequestID: "REQ_T", VenID: venID}
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := 0; !stop.Load(); i++ {
+			_ = v.store.Update(ctx, venID, func(st *VENState) error {
+				if i%2 == 0 {
+					st.Registration.Fingerprint, st.Queue = fpB, []Queued{{Message: msg}}
+				} else {
+					st.Registration.Fingerprint, st.Queue = fpA, nil
+				}
+				return nil
+			})
+		}
+	})
+	bad := 0
+	for range 100_000 {
+		if v.quietPoll(ctx, Caller{Fingerprint: fpB}, venID) {
+			bad++
+		}
+	}
+	stop.Store(true)
+	wg.Wait()
+	assert.Zero(t, bad, "idle for a certificate only a state with a queued message has")
+}
+
+// TestQuietPollCreatedAfterVTN: a VEN created through the store after the
+// VTN is summarized by Create (a VEN never updated would otherwise never
+// take the quick path).
+func TestQuietPollCreatedAfterVTN(t *testing.T) {
+	ctx := context.Background()
+	v, clk := newVTN(t)
+	require.NoError(t, v.store.Create(ctx, &VENState{Registration: Registration{VenID: "VEN_LATE", RegistrationID: "REG_LATE", RegisteredAt: clk.Now()}}))
+	assert.True(t, quietAgrees(t, v, Caller{}, "VEN_LATE"))
+}
+
+// TestQuietPollColliding: on a store where every venID has one hash, the
+// VEN in the index answers from its summary, the others from their state,
+// and none from another's summary.
+func TestQuietPollColliding(t *testing.T) {
+	ctx := context.Background()
+	v, _ := newVTN(t, WithStore(NewCollidingMemStore()))
+	require.NotNil(t, v.quiet)
+	a, _ := register(t, v, "a")
+	b, _ := register(t, v, "b")
+	drain(t, v, a)
+	drain(t, v, b)
+	assert.True(t, quietAgrees(t, v, Caller{}, a))
+	assert.False(t, quietAgrees(t, v, Caller{}, b), "b's hash is a's: no summary of its own")
+	stored, err := v.storedIdle(ctx, Caller{}, b)
+	require.NoError(t, err)
+	assert.True(t, stored)
+	require.NoError(t, v.Forget(ctx, a))
+	assert.False(t, quietAgrees(t, v, Caller{}, a))
+	assert.False(t, quietAgrees(t, v, Caller{}, b))
+	c, _ := register(t, v, "c")
+	drain(t, v, c)
+	assert.True(t, quietAgrees(t, v, Caller{}, c), "c takes the slot a left")
+	assert.False(t, quietAgrees(t, v, Caller{}, b))
+}
+
+// TestQuietPollDelivered: redelivery (the VTN's default) leaves a message in
+// Delivered; no poll is idle by the summary until the VTN gives up on it.
+func TestQuietPollDelivered(t *testing.T) {
+	ctx := context.Background()
+	v, _ := newVTN(t, WithRedeliverAfter(DefaultRedeliverAfter))
+	venID, _ := register(t, v, "delivered")
+	m := pollMsg(t, v, venID) // the VTN's oadrRegisterReport, now awaiting an answer
+	require.IsType(t, &oadr.RegisterReport{}, m)
+	quick := 0
+	for range 3 * DefaultRedeliverAfter * MaxDeliveries {
+		if quietAgrees(t, v, Caller{}, venID) {
+			quick++
+		}
+		pollMsg(t, v, venID)
+	}
+	var st VENState
+	require.NoError(t, v.store.View(ctx, venID, func(s *VENState) error { st = *s; return nil }))
+	require.Empty(t, st.Delivered, "given up")
+	assert.True(t, quietAgrees(t, v, Caller{}, venID))
+	t.Logf("polls idle by summary while the message waited: %d", quick)
+}
+
+// TestQuietPollRandom: a random walk over the state VTN.idle reads and the
+// client that polls: the summary never finds idle a poll the stored state
+// does not (clock set back and forth around the contact step included).
+func TestQuietPollRandom(t *testing.T) {
+	ctx := context.Background()
+	v, clk := newVTN(t)
+	venID, _ := register(t, v, "random")
+	drain(t, v, venID)
+	r := rand.New(rand.NewPCG(1, 2))
+	fps := []string{"", "AA", "BB"}
+	step := v.contactStep()
+	offsets := []time.Duration{-step - 1, -step, -step + 1, -1, 0, 1, step - 1, step, step + 1, 2 * step}
+	quick := 0
+	for range 20000 {
+		require.NoError(t, v.store.Update(ctx, venID, func(st *VENState) error {
+			st.Registration.Fingerprint = fps[r.IntN(len(fps))]
+			st.Registration.XMLSignature = r.IntN(2) == 0
+			st.Contact.Silent = r.IntN(5) == 0
+			st.Contact.Last = t0.Add(offsets[r.IntN(len(offsets))])
+			st.Registration.RegisteredAt = t0.Add(offsets[r.IntN(len(offsets))])
+			st.Queue, st.Delivered = nil, nil
+			switch r.IntN(6) {
+			case 0:
+				st.Queue = []Queued{{Message: &oadr.RegisterReport{RequestID: "REQ_Q", VenID: venID}}}
+			case 1:
+				st.Delivered = []Delivered{{RequestID: "REQ_D"}}
+			}
+			return nil
+		}))
+		clk.Set(t0.Add(offsets[r.IntN(len(offsets))]))
+		c := Caller{Fingerprint: fps[r.IntN(len(fps))], unsigned: r.IntN(2) == 0}
+		if quietAgrees(t, v, c, venID) {
+			quick++
+		}
+	}
+	assert.NotZero(t, quick)
+}
+
+// TestQuietPollWallTimes: a VEN whose last contact has no monotonic clock
+// reading (a state decoded from JSON) has no summary on a VTN whose clock
+// has one, since a step of the wall clock would move the summary's until
+// and not contactDue's comparison; its polls go the ordinary way.
+func TestQuietPollWallTimes(t *testing.T) {
+	ctx := context.Background()
+	v, err := NewVTN("VTN_TEST", WithRedeliverAfter(0)) // the system clock
+	require.NoError(t, err)
+	now := v.clock.Now()
+	require.True(t, monotonic(now))
+	b, err := json.Marshal(&VENState{Registration: Registration{VenID: "VEN_RESTORED", RegistrationID: "REG_RESTORED", RegisteredAt: now}, Contact: Contact{Last: now}})
+	require.NoError(t, err)
+	var st VENState
+	require.NoError(t, json.Unmarshal(b, &st))
+	require.False(t, monotonic(st.Contact.Last))
+	require.NoError(t, v.store.Create(ctx, &st))
+	require.NoError(t, v.store.Create(ctx, &VENState{Registration: Registration{VenID: "VEN_LIVE", RegistrationID: "REG_LIVE", RegisteredAt: now}, Contact: Contact{Last: now}}))
+	assert.False(t, quietAgrees(t, v, Caller{}, "VEN_RESTORED"))
+	stored, err := v.storedIdle(ctx, Caller{}, "VEN_RESTORED")
+	require.NoError(t, err)
+	assert.True(t, stored, "idle all the same")
+	assert.True(t, quietAgrees(t, v, Caller{}, "VEN_LIVE"))
 }

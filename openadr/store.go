@@ -50,9 +50,9 @@ type Store interface {
 // messages round-trip through oadr.Marshal and oadr.Unmarshal.
 type VENState struct {
 	// An empty poll reads the end of Registration and the next three fields
-	// and nothing else: they are kept together so that it touches as little
-	// memory as it can (a VTN answers many thousands of VENs' polls from
-	// memory).
+	// and nothing else (on a MemStore, mostly not even those: see quiet.go):
+	// they are kept together so that it touches as little memory as it can
+	// (a VTN answers many thousands of VENs' polls from memory).
 	Registration Registration
 	// Contact is the VEN's liveness: its latest request and whether it has
 	// been reported silent (see VTN.CheckLiveness).

@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.duration, "d", 10*time.Second, "how long to drive each handler")
 	fs.BoolVar(&cfg.serve, "serve", false, "only serve the VTN and the bare handler and print wrk commands, until interrupted")
 	fs.StringVar(&cfg.profile, "cpuprofile", "", "write the process's CPU profile (servers, and the driver without -serve) to this file")
-	fs.IntVar(&cfg.vens, "vens", 1, "battery VENs to register; requests are spread over them (-serve drives one)")
+	fs.IntVar(&cfg.vens, "vens", 1, "battery VENs to register; requests are spread over them (not with -serve)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "loadgen: drive the OpenADR VTN and a bare handler returning the same bytes over loopback, side by side (no environment variables)")
 		fs.PrintDefaults()
@@ -90,6 +90,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if cfg.conns < 1 || cfg.duration <= 0 || cfg.vens < 1 || (cfg.msg != "report" && cfg.msg != "poll" && cfg.msg != "both") {
 		fmt.Fprintln(stderr, "loadgen: -c and -vens must be ≥ 1, -d positive, -msg report, poll or both")
+		return 2
+	}
+	if cfg.serve && cfg.vens > 1 {
+		fmt.Fprintln(stderr, "loadgen: -vens spreads loadgen's own requests; with -serve, wrk sends one VEN's")
 		return 2
 	}
 	if cfg.profile != "" {
@@ -233,6 +237,8 @@ type battery struct {
 	usage *oadr.UpdateReport
 }
 
+// newBattery reads the samples; post sends a message to the VTN and returns
+// its answer.
 func newBattery(post func(oadr.ServiceName, oadr.Message) (oadr.Message, error)) (*battery, error) {
 	offer, err := readSample("oadrRegisterReport_battery_telemetry.xml")
 	if err != nil {
@@ -273,7 +279,10 @@ func (b *battery) register(name string) (string, error) {
 	return venID, b.drain(venID)
 }
 
-// drain polls as venID until the answer is empty.
+// drain polls as venID until the answer is empty, answering what the VTN
+// waits an answer for, as a VEN does: a message left unanswered would be
+// delivered again (openadr.WithRedeliverAfter), and the VEN's polls would
+// not be empty ones until the VTN gave up on it.
 func (b *battery) drain(venID string) error {
 	poll := &oadr.Poll{VenID: venID}
 	for range 100 {
@@ -281,8 +290,16 @@ func (b *battery) drain(venID string) error {
 		if err != nil {
 			return err
 		}
-		if _, empty := ans.(*oadr.Response); empty {
+		switch m := ans.(type) {
+		case *oadr.Response:
 			return nil
+		case *oadr.RegisterReport:
+			_, err = b.post(oadr.ServiceEiReport, &oadr.RegisteredReport{Response: oadr.OK(m.RequestID), VenID: venID})
+		case *oadr.CreateReport:
+			_, err = b.post(oadr.ServiceEiReport, &oadr.CreatedReport{Response: oadr.OK(m.RequestID), VenID: venID})
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return errors.New("the VEN's queue does not drain")
@@ -319,9 +336,30 @@ func targets(c *http.Client, url, venID string, ms []namedMessage) ([]target, er
 		if len(t.at) == 0 {
 			return nil, fmt.Errorf("%s: the venID is not in the body", m.name)
 		}
+		if err := checkAnswer(m, answer); err != nil {
+			return nil, err
+		}
 		ts = append(ts, t)
 	}
 	return ts, nil
+}
+
+// checkAnswer checks that the VTN answered m as the figures assume: a poll
+// with an empty oadrResponse, an update report with oadrUpdatedReport. The
+// bare handler answers these bytes.
+func checkAnswer(m namedMessage, answer []byte) error {
+	want := "oadrUpdatedReport"
+	if m.svc == oadr.ServiceOadrPoll {
+		want = "oadrResponse"
+	}
+	got, err := oadr.Unmarshal(answer)
+	if err != nil {
+		return fmt.Errorf("%s: the VTN's answer: %w", m.name, err)
+	}
+	if got.MessageName() != want {
+		return fmt.Errorf("%s: the VTN answered %s, not %s", m.name, got.MessageName(), want)
+	}
+	return nil
 }
 
 func exchange(c *http.Client, url string, svc oadr.ServiceName, m oadr.Message) (oadr.Message, error) {

@@ -4,10 +4,16 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
+	"github.com/gridwire/gridwire/openadr"
+	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -61,6 +67,7 @@ func TestLoadgenUsage(t *testing.T) {
 	assert.Equal(t, 2, run(context.Background(), []string{"-msg", "nonsense"}, &out, &errs))
 	assert.Equal(t, 2, run(context.Background(), []string{"-c", "0"}, &out, &errs))
 	assert.Equal(t, 2, run(context.Background(), []string{"-vens", "0"}, &out, &errs))
+	assert.Equal(t, 2, run(context.Background(), []string{"-vens", "2", "-serve"}, &out, &errs))
 }
 
 // -cpuprofile writes a profile (gzipped protobuf, as pprof reads it); a
@@ -77,4 +84,37 @@ func TestLoadgenCPUProfile(t *testing.T) {
 	errs.Reset()
 	assert.Equal(t, 1, run(context.Background(), []string{"-cpuprofile", filepath.Join(t.TempDir(), "missing", "cpu.prof")}, &out, &errs))
 	assert.Contains(t, errs.String(), "loadgen: ")
+}
+
+// The polls loadgen drives are empty polls, answered with an empty
+// oadrResponse by the VTN (for every VEN, again and again) and by the bare
+// handler: each VEN answered what the VTN waits an answer for, so nothing
+// is delivered again.
+func TestLoadgenPollsAreEmpty(t *testing.T) {
+	v, err := openadr.NewVTN("VTN_LOADGEN")
+	require.NoError(t, err)
+	srv := httptest.NewServer(v)
+	defer srv.Close()
+	targets, err := setup(srv.URL)
+	require.NoError(t, err)
+	require.NoError(t, spread(v, targets, 3))
+	i := slices.IndexFunc(targets, func(t target) bool { return t.name == "poll" })
+	require.GreaterOrEqual(t, i, 0)
+	poll := targets[i]
+	ans, err := oadr.Unmarshal(poll.answer)
+	require.NoError(t, err)
+	assert.Equal(t, "oadrResponse", ans.MessageName(), "the bare handler's answer")
+	req := slices.Clone(poll.body)
+	next := poll.venIDs(0, 0)
+	for range 3 * 20 { // each VEN 20 times, past any redelivery
+		next(req)
+		resp, err := http.Post(srv.URL+poll.path, "application/xml", bytes.NewReader(req))
+		require.NoError(t, err)
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.NoError(t, err)
+		ans, err := oadr.Unmarshal(b)
+		require.NoError(t, err)
+		require.Equal(t, "oadrResponse", ans.MessageName(), "%s", b)
+	}
 }
