@@ -44,13 +44,17 @@ type Token struct {
 }
 
 // ScannerTokens returns the tokens of data to its end as the scanner reads
-// them, and whether it got there.
-func ScannerTokens(data []byte) (toks []Token, complete bool) {
+// them, and whether it got there; again are the tokens of a second reading
+// with the same Reader, which remembers the names it resolved the first
+// time (they must be the same).
+func ScannerTokens(data []byte) (toks []Token, complete bool, again []Token) {
 	var r xmlscan.Reader
 	r.SetInterner(localName, namespaceURI)
 	r.Reset(data)
 	toks, err := tokens(&r)
-	return toks, err == io.EOF
+	r.Reset(data)
+	again, _ = tokens(&r)
+	return toks, err == io.EOF, again
 }
 
 // EncodingXMLTokens is ScannerTokens for encoding/xml's Token (with the

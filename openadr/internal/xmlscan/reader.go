@@ -61,6 +61,7 @@ func (r *Reader) SetInterner(local, uri func([]byte) string) {
 		uri = plainString
 	}
 	r.s.internLocal, r.s.internURI = local, uri
+	r.s.cache = nil // its names came from the old functions
 }
 
 func plainString(b []byte) string { return string(b) }

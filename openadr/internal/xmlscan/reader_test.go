@@ -137,3 +137,35 @@ func TestInterner(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, calls)
 }
+
+// TestNamesAcrossScopesAndDocuments: the scanner remembers resolved names
+// (names.go); one Reader reading documents that bind the same prefixes to
+// other namespaces, redeclare them inside, undeclare the default namespace
+// and come back to earlier bindings must resolve every name as encoding/xml
+// does.
+func TestNamesAcrossScopesAndDocuments(t *testing.T) {
+	docs := []string{
+		`<a:x xmlns:a="urn:1" xmlns="urn:d"><a:y/><y/><a:y xmlns:a="urn:2"><a:y/><y xmlns=""><y/></y></a:y><a:y/><y/></a:x>`,
+		`<a:x xmlns:a="urn:1" xmlns="urn:d"><a:y/><y/></a:x>`, // the remembered bindings
+		`<a:x xmlns:a="urn:2" xmlns="urn:d"><a:y/><y/></a:x>`, // same prefixes, another URI
+		`<a:x xmlns:b="urn:1" xmlns="urn:d"><a:y/><b:y/></a:x>`,
+		`<a:x xmlns="urn:d" xmlns:a="urn:1"><a:y/><y/></a:x>`, // same bindings, another order
+		`<a:x><a:y/><y/><xmlns/><xml:y/><xmlns:y/></a:x>`,     // none
+		`<a:x xmlns:a="urn:1"><a:y xmlns:a="urn:1"/><a:y/><a:y xmlns:b="urn:3"><b:y/></a:y><b:y/></a:x>`,
+		`<a:x xmlns:a="urn:1" xmlns="urn:d"><a:y/><y/></a:x>`,
+		`<aaaaaaaaaaaaaaaaa:x xmlns:aaaaaaaaaaaaaaaaa="urn:1" xmlns:aaaaaaaaaaaaaaaab="urn:2"><aaaaaaaaaaaaaaaab:x/><aaaaaaaaaaaaaaaaa:x/></aaaaaaaaaaaaaaaaa:x>`,
+	}
+	var fast xmlscan.Reader
+	for round := range 2 {
+		for i, d := range docs {
+			var ref xmlscan.Reader
+			ref.ResetEncodingXML([]byte(d))
+			want, err := read(t, &ref)
+			require.NoError(t, err)
+			fast.Reset([]byte(d))
+			got, err := read(t, &fast)
+			require.NoError(t, err)
+			require.Equal(t, want, got, "round %d, document %d", round, i)
+		}
+	}
+}

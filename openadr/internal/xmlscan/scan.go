@@ -56,6 +56,8 @@ type scanner struct {
 	closing bool // the last start element was self-closing; its end is next
 
 	internLocal, internURI func([]byte) string // interning of local names and namespace URIs
+	cache                  *nameCache          // resolved element names, see names.go
+	gen                    uint64              // generation of the bindings in scope (ns)
 
 	stack []frame   // open elements
 	ns    []binding // namespace declarations in scope, innermost last
@@ -70,8 +72,9 @@ type scanner struct {
 
 // frame is an open element.
 type frame struct {
-	name0, name1 int // prefixed name in buf, to match the end tag
-	nsLen        int // len(ns) outside the element
+	name0, name1 int    // prefixed name in buf, to match the end tag
+	nsLen        int    // len(ns) outside the element
+	gen          uint64 // generation of those bindings
 }
 
 // binding is a namespace declaration: prefix (buf[p0:p1], empty for xmlns=)
@@ -90,13 +93,13 @@ type rawAttr struct {
 
 // reset prepares the scanner for the document data.
 func (s *scanner) reset(data []byte) {
-	*s = scanner{buf: data, internLocal: s.internLocal, internURI: s.internURI, stack: s.stack[:0], ns: s.ns[:0], attrs: s.attrs[:0]}
+	*s = scanner{buf: data, internLocal: s.internLocal, internURI: s.internURI, cache: s.cache, gen: emptyGen, stack: s.stack[:0], ns: s.ns[:0], attrs: s.attrs[:0]}
 }
 
 // release drops references to the input, keeping other reusable memory.
 func (s *scanner) release() {
 	clear(s.ns[:cap(s.ns)])
-	*s = scanner{internLocal: s.internLocal, internURI: s.internURI, stack: s.stack[:0], ns: s.ns[:0], attrs: s.attrs[:0]}
+	*s = scanner{internLocal: s.internLocal, internURI: s.internURI, cache: s.cache, stack: s.stack[:0], ns: s.ns[:0], attrs: s.attrs[:0]}
 }
 
 // next returns the next start element, end element or, if text is set,
@@ -230,7 +233,10 @@ func (s *scanner) scanStart(i int) (Kind, status) {
 	if len(s.ns) > maxBindings {
 		return 0, scanBad
 	}
-	s.stack = append(s.stack, frame{name0: name0, name1: name1, nsLen: nsLen})
+	s.stack = append(s.stack, frame{name0: name0, name1: name1, nsLen: nsLen, gen: s.gen})
+	if len(s.ns) > nsLen {
+		s.gen = s.declared()
+	}
 	s.name0, s.colon, s.name1 = name0, colon, name1
 	s.closing = selfClosing
 	s.pos = i
@@ -271,6 +277,7 @@ func (s *scanner) pop() {
 	f := s.stack[len(s.stack)-1]
 	s.stack = s.stack[:len(s.stack)-1]
 	s.ns = s.ns[:f.nsLen]
+	s.gen = f.gen
 }
 
 // scanText reads character data from i up to the next "<".
@@ -484,9 +491,9 @@ func procInst(param string, s []byte) []byte {
 
 // The names and namespaces of the current start element.
 
-// elementName returns the current start element's name with its namespace
-// resolved as Token resolves it.
-func (s *scanner) elementName() xml.Name {
+// resolveName returns the current start element's name with its namespace
+// resolved as Token resolves it (elementName remembers the result).
+func (s *scanner) resolveName() xml.Name {
 	buf := s.buf
 	if s.colon < 0 {
 		local := buf[s.name0:s.name1]

@@ -1,0 +1,156 @@
+package xmlscan
+
+import (
+	"encoding/binary"
+	"encoding/xml"
+	"math/bits"
+)
+
+// Resolving an element's name (finding its prefix among the bindings in
+// scope, interning its local name) costs more than scanning it, and a
+// document repeats a few dozen names hundreds of times. The scanner
+// therefore remembers the names it resolved, by the prefixed name as
+// written, in a small table (each name at one of two places).
+//
+// A resolution depends on the prefixed name and on the namespace bindings in
+// scope, nothing else (the interning functions are fixed: SetInterner drops
+// the table), so an entry is tagged with the generation of the bindings it
+// was made under. A generation stands for one list of bindings: a start
+// element that declares namespaces gets a new one (unless its list is the
+// one remembered from the last such element, as the root elements of a
+// peer's successive documents usually are), and its end restores the one
+// outside it; no bindings at all are always emptyGen. A list may get
+// several generations over time, which costs only misses. A hit is an
+// entry with the same prefixed name and the current generation: the name
+// resolveName would compute again.
+
+// nameCacheSize is the number of entries.
+const (
+	nameCacheBits = 7
+	nameCacheSize = 1 << nameCacheBits
+)
+
+// maxCachedName bounds the names remembered, so that a pooled Reader does
+// not keep a huge one.
+const maxCachedName = 64
+
+// emptyGen is the generation of no bindings at all, the same in every
+// document.
+const emptyGen = 1
+
+// cachedName is an entry of the table.
+type cachedName struct {
+	gen   uint64
+	qname []byte // the prefixed name as written (a copy)
+	name  xml.Name
+}
+
+// nameCache is the table of resolved names and the bookkeeping of
+// generations.
+type nameCache struct {
+	entries [nameCacheSize]cachedName
+	lastGen uint64 // the last generation handed out
+
+	// The bindings of the last start element that declared namespaces,
+	// and their generation: prefixes concatenated, each binding's end in
+	// prefixes and its URI.
+	declGen  uint64 // 0: none remembered
+	prefixes []byte
+	ends     []int
+	uris     []string
+}
+
+// qnameHash mixes the length and the first and last eight bytes of a
+// prefixed name, which tell the names of a vocabulary apart. Its top bits
+// and the next ones are the name's two places in the table.
+func qnameHash(q []byte) uint64 {
+	n := len(q)
+	var head, tail uint64
+	if n >= 8 {
+		head = binary.LittleEndian.Uint64(q)
+		tail = binary.LittleEndian.Uint64(q[n-8:])
+	} else {
+		for i := range n {
+			head |= uint64(q[i]) << (8 * i)
+		}
+	}
+	return (head ^ bits.RotateLeft64(tail, 31) ^ uint64(n)) * 0x9E3779B97F4A7C15
+}
+
+// elementName returns the current start element's name with its namespace
+// resolved as Token resolves it, from the cache when it can. A name is
+// looked for at two places; a new one takes the first whose entry is of
+// another generation, or else the second.
+func (s *scanner) elementName() xml.Name {
+	q := s.buf[s.name0:s.name1]
+	h := qnameHash(q)
+	c := s.nameCache()
+	e1 := &c.entries[h>>(64-nameCacheBits)]
+	if e1.gen == s.gen && string(e1.qname) == string(q) {
+		return e1.name
+	}
+	e2 := &c.entries[h>>(64-2*nameCacheBits)%nameCacheSize]
+	if e2.gen == s.gen && string(e2.qname) == string(q) {
+		return e2.name
+	}
+	n := s.resolveName()
+	if len(q) <= maxCachedName {
+		e := e1
+		if e1.gen == s.gen {
+			e = e2
+		}
+		e.gen, e.qname, e.name = s.gen, append(e.qname[:0], q...), n
+	}
+	return n
+}
+
+// declared returns the generation of the bindings in scope after a start
+// element that declared namespaces: the remembered one if they are the
+// remembered list, else a new one, which is then remembered (when its
+// prefixes are short enough to keep).
+func (s *scanner) declared() uint64 {
+	c := s.nameCache()
+	if c.sameBindings(s.buf, s.ns) {
+		return c.declGen
+	}
+	c.lastGen++
+	c.declGen = 0
+	c.prefixes, c.ends, c.uris = c.prefixes[:0], c.ends[:0], c.uris[:0]
+	for _, b := range s.ns {
+		if len(c.prefixes)+b.p1-b.p0 > maxRememberedPrefixes {
+			return c.lastGen
+		}
+		c.prefixes = append(c.prefixes, s.buf[b.p0:b.p1]...)
+		c.ends = append(c.ends, len(c.prefixes))
+		c.uris = append(c.uris, b.uri)
+	}
+	c.declGen = c.lastGen
+	return c.declGen
+}
+
+// maxRememberedPrefixes bounds the prefixes a pooled Reader keeps.
+const maxRememberedPrefixes = 1024
+
+// sameBindings reports whether ns, whose prefixes are in buf, is the
+// remembered list.
+func (c *nameCache) sameBindings(buf []byte, ns []binding) bool {
+	if c.declGen == 0 || len(ns) != len(c.ends) {
+		return false
+	}
+	start := 0
+	for k, b := range ns {
+		if string(buf[b.p0:b.p1]) != string(c.prefixes[start:c.ends[k]]) || b.uri != c.uris[k] {
+			return false
+		}
+		start = c.ends[k]
+	}
+	return true
+}
+
+// nameCache returns the scanner's cache, made on first use.
+func (s *scanner) nameCache() *nameCache {
+	if s.cache == nil {
+		s.cache = &nameCache{lastGen: emptyGen}
+	}
+	return s.cache
+}
