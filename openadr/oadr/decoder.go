@@ -166,6 +166,9 @@ func (d *decoder) skip() error {
 // written, valid until the next token is read. A child element inside is an
 // error: the schema gives these elements no children.
 func (d *decoder) textBytes() ([]byte, error) {
+	if raw, ok := d.r.LeafText(); ok {
+		return raw, nil // the usual case, read in one step
+	}
 	var out []byte
 	pieces := 0 // more than one when comments or CDATA sections split the text
 	for {

@@ -158,6 +158,19 @@ func (r *Reader) RawText() ([]byte, bool) {
 	return nil, false
 }
 
+// LeafText reads the rest of the current start element when it holds
+// nothing but text that is in the input as it is (see RawText): it returns
+// that text (nil if there is none), a slice of the input, and consumes the
+// end tag, as reading the tokens with Next would. Otherwise, and always
+// with encoding/xml, it reads nothing and returns false: read the tokens
+// with Next. Call it right after Next returned the start element.
+func (r *Reader) LeafText() ([]byte, bool) {
+	if r.x == nil {
+		return r.s.leafText()
+	}
+	return nil, false
+}
+
 // AppendText appends the current character data, decoded, to dst.
 func (r *Reader) AppendText(dst []byte) []byte {
 	if r.x == nil {

@@ -169,3 +169,70 @@ func TestNamesAcrossScopesAndDocuments(t *testing.T) {
 		}
 	}
 }
+
+// readLeaves is read, taking every element's content with LeafText when
+// it can: it must return the tokens Next would have returned.
+func readLeaves(t *testing.T, r *xmlscan.Reader) ([]token, error) {
+	t.Helper()
+	var toks []token
+	depth := 0
+	for {
+		k, err := r.Next(true)
+		if err != nil {
+			return toks, err
+		}
+		tok := token{kind: k}
+		switch k {
+		case xmlscan.StartElement:
+			tok.name = r.Name()
+			toks = append(toks, tok)
+			if text, ok := r.LeafText(); ok {
+				if text != nil {
+					toks = append(toks, token{kind: xmlscan.CharData, text: string(text)})
+				}
+				toks = append(toks, token{kind: xmlscan.EndElement})
+				if depth == 0 {
+					return toks, nil
+				}
+			} else {
+				depth++
+			}
+			continue
+		case xmlscan.EndElement:
+			depth--
+		case xmlscan.CharData:
+			tok.text = string(r.AppendText(nil))
+		}
+		toks = append(toks, tok)
+		if depth == 0 && k == xmlscan.EndElement {
+			return toks, nil
+		}
+	}
+}
+
+// TestLeafText: LeafText reads exactly what Next reads, or nothing, on
+// every kind of content and at every truncation.
+func TestLeafText(t *testing.T) {
+	contents := []string{
+		"", "v", " v \t\n", "a&amp;b", "a\r\nb", "a]b", "]]>", "é", "a\x01", "<!--c-->v", "v<!--c-->",
+		"<![CDATA[v]]>", "<?p?>v", "<y/>", "<y>v</y>", "v<y/>", "v</z>", "v</x >", "v</x\n>", "v</xx>", "v</x", "v</",
+		"v<", "v</x:y>",
+	}
+	var docs []string
+	for _, c := range contents {
+		docs = append(docs, `<r><x>`+c+`</x><x/><a:x xmlns:a="urn:a">`+c+`</a:x></r>`, `<x>`+c+`</x>`)
+	}
+	for _, d := range docs {
+		for n := range len(d) + 1 {
+			in := []byte(d[:n])
+			var ref, fast xmlscan.Reader
+			ref.Reset(in)
+			want, wantErr := read(t, &ref)
+			fast.Reset(in)
+			got, err := readLeaves(t, &fast)
+			require.Equal(t, wantErr, err, "%q", in)
+			require.Equal(t, want, got, "%q", in)
+			require.Equal(t, ref.GaveUp(), fast.GaveUp(), "%q", in)
+		}
+	}
+}

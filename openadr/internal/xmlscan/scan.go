@@ -334,6 +334,37 @@ func (s *scanner) scanText(i int, text bool) (Kind, status) {
 	return CharData, scanOK
 }
 
+// leafText is the shortcut of Reader.LeafText for the commonest content of
+// all, a value: the current element's text, made of plain bytes only, then
+// its end tag. It reads what next(true) would read (the same text, then
+// the end element) or, at anything else, nothing: the general path then
+// reads the same bytes again, and meets whatever made leafText give up.
+func (s *scanner) leafText() ([]byte, bool) {
+	if s.failed {
+		return nil, false
+	}
+	if s.closing { // <x/>: no text, and the end element is next
+		s.closing = false
+		s.pop()
+		return nil, true
+	}
+	buf, i := s.buf, s.pos
+	j := i
+	for j < len(buf) && charClass[buf[j]] == cPlain {
+		j++
+	}
+	if j+1 >= len(buf) || buf[j] != '<' || buf[j+1] != '/' {
+		return nil, false
+	}
+	if _, st := s.scanEnd(j + 2); st != scanOK {
+		return nil, false
+	}
+	if j == i {
+		return nil, true
+	}
+	return buf[i:j], true
+}
+
 // scanValue reads an attribute value from i (after the opening quote q) and
 // returns the position of the closing quote.
 func scanValue(buf []byte, i int, q byte) (int, bool, status) {
