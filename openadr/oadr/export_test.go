@@ -87,3 +87,7 @@ func tokens(r *xmlscan.Reader) (toks []Token, err error) {
 		}
 	}
 }
+
+// ParseDateTimeGeneral is ParseDateTime without the shortcut for its
+// commonest form.
+var ParseDateTimeGeneral = parseDateTime

@@ -205,6 +205,59 @@ func AppendDuration(b []byte, d time.Duration) []byte {
 // numeric offset ("+02:00"), which is honoured, or no zone at all, which is read
 // as UTC. The result is always in UTC.
 func ParseDateTime(s string) (time.Time, error) {
+	if t, ok := parseDateTimeZ(s); ok {
+		return t, nil
+	}
+	return parseDateTime(s)
+}
+
+// parseDateTimeZ reads the form nearly every date-time has,
+// "2025-06-01T13:00:00Z", more cheaply than time.Parse, giving what
+// parseDateTime gives; it returns false for any other text, and for values
+// out of range, which parseDateTime then judges.
+func parseDateTimeZ(s string) (time.Time, bool) {
+	if len(s) != len("2006-01-02T15:04:05Z") || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' {
+		return time.Time{}, false
+	}
+	year, month, day := digits(s[0:4]), digits(s[5:7]), digits(s[8:10])
+	hour, minute, sec := digits(s[11:13]), digits(s[14:16]), digits(s[17:19])
+	if year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) ||
+		hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC), true
+}
+
+// digits returns the value of the decimal digits s, -1 if s holds anything
+// else.
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// daysIn returns the number of days of month (1-12) in year.
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// parseDateTime is ParseDateTime for any text.
+func parseDateTime(s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		var err2 error

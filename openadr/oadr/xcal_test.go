@@ -1,6 +1,7 @@
 package oadr_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -128,4 +129,41 @@ func TestDateTime(t *testing.T) {
 	local := time.FixedZone("CEST", 2*3600)
 	assert.Equal(t, "2025-06-01T13:00:00Z", oadr.FormatDateTime(time.Date(2025, 6, 1, 15, 0, 0, 0, local)))
 	assert.Equal(t, "2025-06-01T13:00:00.25Z", oadr.FormatDateTime(time.Date(2025, 6, 1, 13, 0, 0, 250_000_000, time.UTC)))
+}
+
+// TestDateTimeShortcut: ParseDateTime reads "YYYY-MM-DDThh:mm:ssZ" without
+// time.Parse; on every date of leap and common years, every field out of
+// range and every byte changed, it must give what time.Parse gives, to the
+// bit, errors included.
+func TestDateTimeShortcut(t *testing.T) {
+	var ins []string
+	for _, y := range []string{"0000", "0001", "1900", "1999", "2000", "2023", "2024", "2100", "9999"} {
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 32; d++ {
+				ins = append(ins, fmt.Sprintf("%s-%02d-%02dT12:34:56Z", y, m, d))
+			}
+		}
+	}
+	for _, hms := range []int{0, 1, 9, 10, 23, 24, 29, 59, 60, 61, 99} {
+		ins = append(ins,
+			fmt.Sprintf("2025-06-01T%02d:00:00Z", hms), fmt.Sprintf("2025-06-01T00:%02d:00Z", hms),
+			fmt.Sprintf("2025-06-01T00:00:%02dZ", hms))
+	}
+	const base = "2024-02-29T23:59:59Z"
+	for i := range base {
+		for _, c := range "09-T:Zz+ .a\x00\xff" {
+			ins = append(ins, base[:i]+string(c)+base[i+1:], base[:i]+base[i+1:], base[:i]+string(c)+base[i:])
+		}
+	}
+	ins = append(ins, base+"Z", " "+base, "2024-02-29T23:59:59.5Z", "2024-02-29T23:59:59+00:00", "+2024-02-29T23:59:59Z")
+	for _, in := range ins {
+		want, wantErr := oadr.ParseDateTimeGeneral(in)
+		got, err := oadr.ParseDateTime(in)
+		require.True(t, want == got, "%q: %#v, want %#v", in, got, want)
+		if wantErr == nil {
+			require.NoError(t, err, in)
+		} else {
+			require.EqualError(t, err, wantErr.Error(), in)
+		}
+	}
 }
