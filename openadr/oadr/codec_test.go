@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -505,4 +508,33 @@ func TestTwoSignalPayloads(t *testing.T) {
 	require.ErrorAs(t, err, &de)
 	assert.True(t, strings.HasSuffix(de.Path, "intervals/interval/signalPayload"), de.Path)
 	assert.Contains(t, err.Error(), "more than one signalPayload")
+}
+
+// TestFloatShortcut: the decoder reads short decimals without
+// strconv.ParseFloat; it must give what strconv gives, to the bit, on every
+// kind of short decimal and on what is not one.
+func TestFloatShortcut(t *testing.T) {
+	ins := []string{"0", "-0", "0.0", "-0.0", "1.", ".5", "-.5", ".", "-", "", "-.", "1.2.3", "1e5", "1E5", "+1", "--1",
+		"51.2", "-48.8", "27.5", "0.1", "0.3", "123456789012345", "1234567890123456", "0.000000000000001", "0.0000000000000001",
+		"999999999999999", "99999999999999.9", "9007199254740993", "1_0", "0x10", "INF", "NaN", "1,5", "00000000000000000001"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		digits := fmt.Sprintf("%018d", rng.Uint64N(1_000_000_000_000_000_000))[:1+rng.IntN(16)]
+		at := rng.IntN(len(digits) + 1)
+		in := digits[:at] + "." + digits[at:]
+		if rng.IntN(2) == 0 {
+			in = "-" + in
+		}
+		ins = append(ins, in, digits)
+	}
+	for _, in := range ins {
+		got, err := oadr.ParseFloat(in)
+		want, wantErr := strconv.ParseFloat(in, 64)
+		if wantErr != nil || strings.ContainsAny(in, "xX_") {
+			require.Error(t, err, in)
+			continue
+		}
+		require.NoError(t, err, in)
+		require.Equal(t, math.Float64bits(want), math.Float64bits(got), "%q: %v, want %v", in, got, want)
+	}
 }

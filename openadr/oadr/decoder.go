@@ -272,6 +272,9 @@ func parseFloat(s string) (float64, error) {
 		s = "-Inf"
 	case "NaN":
 	default:
+		if v, ok := parseDecimal(s); ok {
+			return v, nil
+		}
 		// strconv also accepts "inf", "infinity", hex floats and underscores;
 		// the schema does not.
 		for i := 0; i < len(s); i++ {
@@ -287,6 +290,46 @@ func parseFloat(s string) (float64, error) {
 	}
 	return v, nil
 }
+
+// parseDecimal reads the numbers reports are made of ("51.2", "-48.8",
+// "0"): an optional "-" and at most 15 digits with at most one ".", no
+// exponent. The digits make an integer below 2^53, exact as a float64, and
+// the point an exact power of ten up to 1e15, so that one division, rounded
+// once, is the correctly rounded value strconv.ParseFloat returns (its own
+// fast path does the same). It returns false for anything else.
+func parseDecimal(s string) (float64, bool) {
+	i, neg := 0, false
+	if len(s) > 0 && s[0] == '-' {
+		i, neg = 1, true
+	}
+	var mant uint64
+	digits, point := 0, -1 // point: the number of digits before the "."
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9':
+			mant = mant*10 + uint64(c-'0')
+			digits++
+		case c == '.' && point < 0:
+			point = digits
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 || digits > 15 {
+		return 0, false
+	}
+	v := float64(mant)
+	if point >= 0 {
+		v /= exactPow10[digits-point]
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// exactPow10 are the powers of ten parseDecimal divides by.
+var exactPow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
 
 // notANumber is the error of parseFloat. Its own function, and a copy of s,
 // so that s does not escape: callers convert []byte to string for free.

@@ -91,3 +91,10 @@ func tokens(r *xmlscan.Reader) (toks []Token, err error) {
 // ParseDateTimeGeneral is ParseDateTime without the shortcut for its
 // commonest form.
 var ParseDateTimeGeneral = parseDateTime
+
+// ParseDurationGeneral is ParseDuration without the shortcut for its
+// commonest form.
+var ParseDurationGeneral = parseDuration
+
+// ParseFloat is the decoder's number parser, with its shortcut.
+var ParseFloat = parseFloat

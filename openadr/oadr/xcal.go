@@ -25,6 +25,36 @@ const (
 // and 30 days. It returns an error wrapping ErrInvalidValue that quotes the input
 // and says what is wrong.
 func ParseDuration(s string) (time.Duration, error) {
+	if d, ok := parseDurationTime(s); ok {
+		return d, nil
+	}
+	return parseDuration(s)
+}
+
+// parseDurationTime reads the form report durations have, a single time
+// component of up to six digits ("PT1M", "PT15M", "PT0S", "PT1H"), giving
+// what parseDuration gives; it returns false for any other text.
+func parseDurationTime(s string) (time.Duration, bool) {
+	if len(s) < len("PT0S") || len(s) > len("PT999999S") || s[0] != 'P' || s[1] != 'T' {
+		return 0, false
+	}
+	n := digits(s[2 : len(s)-1])
+	if n < 0 {
+		return 0, false
+	}
+	switch s[len(s)-1] {
+	case 'H':
+		return time.Duration(n) * time.Hour, true
+	case 'M':
+		return time.Duration(n) * time.Minute, true
+	case 'S':
+		return time.Duration(n) * time.Second, true
+	}
+	return 0, false
+}
+
+// parseDuration is ParseDuration for any text.
+func parseDuration(s string) (time.Duration, error) {
 	// Errors quote copies (strings.Clone), so that s does not escape and
 	// the decoder can pass a []byte converted to string without copying it.
 	bad := func(why string) (time.Duration, error) {

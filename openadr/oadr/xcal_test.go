@@ -167,3 +167,27 @@ func TestDateTimeShortcut(t *testing.T) {
 		}
 	}
 }
+
+// TestDurationShortcut: ParseDuration reads "PT<n>H", "PT<n>M" and
+// "PT<n>S" without the general parser; on those and their neighbours it
+// must give what the general parser gives, errors included.
+func TestDurationShortcut(t *testing.T) {
+	var ins []string
+	for _, n := range []string{"", "0", "1", "01", "15", "59", "60", "999999", "0000001", "9999999", "2562047", "2562048", "1.5", "-1", "+1", "1a", " 1"} {
+		for _, unit := range []string{"H", "M", "S", "D", "W", "Y", "h", "", "MS", "S "} {
+			for _, prefix := range []string{"PT", "P", "T", "-PT", "+PT", "PTT", "pt", "P1DT"} {
+				ins = append(ins, prefix+n+unit)
+			}
+		}
+	}
+	for _, in := range ins {
+		want, wantErr := oadr.ParseDurationGeneral(in)
+		got, err := oadr.ParseDuration(in)
+		require.Equal(t, want, got, in)
+		if wantErr == nil {
+			require.NoError(t, err, in)
+		} else {
+			require.EqualError(t, err, wantErr.Error(), in)
+		}
+	}
+}
