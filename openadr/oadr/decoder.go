@@ -106,23 +106,29 @@ func readError(err error) error {
 	return &malformedError{cause: err}
 }
 
+// child reads up to the next child element of the current element and
+// returns its name, or false when it has read the element's end tag.
+// The caller must consume the child entirely (decode it or d.skip()) and
+// attribute its errors to the child's local name (at), as children does.
+func (d *decoder) child() (xml.Name, bool, error) {
+	name, ok, err := d.r.Child()
+	if err != nil {
+		return xml.Name{}, false, readError(err)
+	}
+	return name, ok, nil
+}
+
 // children calls fn for every child element of the current element and returns
 // at its end tag. fn must consume the child entirely (decode it or d.skip()).
 // Errors from fn are attributed to the child's local name.
 func (d *decoder) children(fn func(se start) error) error {
 	for {
-		k, err := d.next(false)
-		if err != nil {
+		name, ok, err := d.child()
+		if !ok {
 			return err
 		}
-		switch k {
-		case xmlscan.StartElement:
-			se := start{Name: d.name()}
-			if err := fn(se); err != nil {
-				return at(se.Name.Local, err)
-			}
-		case xmlscan.EndElement:
-			return nil
+		if err := fn(start{Name: name}); err != nil {
+			return at(name.Local, err)
 		}
 	}
 }
@@ -132,11 +138,7 @@ func (d *decoder) children(fn func(se start) error) error {
 // there is none: many schema types are a wrapper around one required child
 // (xcal:dtstart > xcal:date-time, pyld:eiRequestEvent, …).
 func (d *decoder) only(name xml.Name, fn func() error) error {
-	found := false
-	err := d.each(name, func() error {
-		found = true
-		return fn()
-	})
+	found, err := d.eachFound(name, fn)
 	if err == nil && !found {
 		err = missing(name.Local)
 	}
@@ -146,12 +148,36 @@ func (d *decoder) only(name xml.Name, fn func() error) error {
 // each decodes the children of the current element, handing each child named
 // name to fn and skipping the rest; unlike only, none at all is fine.
 func (d *decoder) each(name xml.Name, fn func() error) error {
-	return d.children(func(se start) error {
-		if se.Name != name {
-			return d.skip()
+	_, err := d.eachFound(name, fn)
+	return err
+}
+
+// eachFound is each, reporting whether there was a child named name. It is
+// children written out, without a closure around fn: the wrappers it reads
+// are half the elements of a report.
+func (d *decoder) eachFound(name xml.Name, fn func() error) (found bool, err error) {
+	for {
+		n, ok, err := d.child()
+		if !ok {
+			return found, err
 		}
-		return fn()
-	})
+		if !sameName(n, name) {
+			err = d.skip()
+		} else {
+			found = true
+			err = fn()
+		}
+		if err != nil {
+			return found, at(n.Local, err)
+		}
+	}
+}
+
+// sameName is a == b, comparing the local names first: they tell a
+// table's names apart by their lengths alone, where the namespaces, the
+// same for most, cost a call to compare.
+func sameName(a, b xml.Name) bool {
+	return a.Local == b.Local && a.Space == b.Space
 }
 
 // skip consumes the current element.

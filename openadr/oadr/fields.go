@@ -41,28 +41,17 @@ func decodeFields[T any](d *decoder, m *T, fs fields[T]) error {
 // reports false for a child it does not know, which is then skipped.
 func decodeFieldsOr[T any](d *decoder, m *T, fs fields[T], other func(d *decoder, m *T, name xml.Name) (bool, error)) error {
 	var seen uint64
-	err := d.children(func(se start) error {
-		for i := range fs {
-			if fs[i].name == se.Name {
-				if fs[i].need == single && seen&(1<<i) != 0 {
-					return fmt.Errorf("%w: more than one %s is not supported", ErrInvalidValue, se.Name.Local)
-				}
-				seen |= 1 << i
-				if fs[i].need == orPrevious {
-					seen |= 1 << (i - 1)
-				}
-				return fs[i].decode(d, m)
-			}
-		}
-		if other != nil {
-			if ok, err := other(d, m, se.Name); ok || err != nil {
+	for {
+		name, ok, err := d.child()
+		if !ok {
+			if err != nil {
 				return err
 			}
+			break
 		}
-		return d.skip()
-	})
-	if err != nil {
-		return err
+		if err := decodeField(d, m, fs, other, name, &seen); err != nil {
+			return at(name.Local, err)
+		}
 	}
 	for i := range fs {
 		if (fs[i].need == required || fs[i].need == single) && seen&(1<<i) == 0 {
@@ -70,6 +59,29 @@ func decodeFieldsOr[T any](d *decoder, m *T, fs fields[T], other func(d *decoder
 		}
 	}
 	return nil
+}
+
+// decodeField decodes the child named name for decodeFieldsOr, recording
+// the field it fills in seen.
+func decodeField[T any](d *decoder, m *T, fs fields[T], other func(d *decoder, m *T, name xml.Name) (bool, error), name xml.Name, seen *uint64) error {
+	for i := range fs {
+		if sameName(fs[i].name, name) {
+			if fs[i].need == single && *seen&(1<<i) != 0 {
+				return fmt.Errorf("%w: more than one %s is not supported", ErrInvalidValue, name.Local)
+			}
+			*seen |= 1 << i
+			if fs[i].need == orPrevious {
+				*seen |= 1 << (i - 1)
+			}
+			return fs[i].decode(d, m)
+		}
+	}
+	if other != nil {
+		if ok, err := other(d, m, name); ok || err != nil {
+			return err
+		}
+	}
+	return d.skip()
 }
 
 // decodeAppend decodes one more occurrence of a repeated child into *list.

@@ -130,6 +130,25 @@ func (r *Reader) Next(text bool) (Kind, error) {
 	}
 }
 
+// Child reads up to the next start element or end element, passing over
+// character data: it returns the start element's name (see Name) and true,
+// or false for an end element. It is Next(false) and Name in one call, for
+// a decoder walking the children of an element.
+func (r *Reader) Child() (xml.Name, bool, error) {
+	for {
+		k, err := r.Next(false)
+		if err != nil {
+			return xml.Name{}, false, err
+		}
+		switch k {
+		case StartElement:
+			return r.Name(), true, nil
+		case EndElement:
+			return xml.Name{}, false, nil
+		}
+	}
+}
+
 // Name returns the name of the current start element, its namespace
 // resolved.
 func (r *Reader) Name() xml.Name {
