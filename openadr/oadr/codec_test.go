@@ -528,6 +528,7 @@ func TestFloatShortcut(t *testing.T) {
 		ins = append(ins, in, digits)
 	}
 	for _, in := range ins {
+		require.True(t, oadr.ShortcutsAgree(in), "%q as bytes", in)
 		got, err := oadr.ParseFloat(in)
 		want, wantErr := strconv.ParseFloat(in, 64)
 		if wantErr != nil || strings.ContainsAny(in, "xX_") {

@@ -271,6 +271,10 @@ func (d *decoder) float(p *float64) error {
 	if err != nil {
 		return err
 	}
+	if v, ok := parseDecimal(b); ok { // parseFloat's shortcut, without a copy of b
+		*p = v
+		return nil
+	}
 	v, err := parseFloat(string(b))
 	if err != nil {
 		return err
@@ -323,7 +327,7 @@ func parseFloat(s string) (float64, error) {
 // the point an exact power of ten up to 1e15, so that one division, rounded
 // once, is the correctly rounded value strconv.ParseFloat returns (its own
 // fast path does the same). It returns false for anything else.
-func parseDecimal(s string) (float64, bool) {
+func parseDecimal[S ~string | ~[]byte](s S) (float64, bool) {
 	i, neg := 0, false
 	if len(s) > 0 && s[0] == '-' {
 		i, neg = 1, true
@@ -416,7 +420,11 @@ func (d *decoder) dateTime(p *time.Time) error {
 	if err != nil {
 		return err
 	}
-	t, err := ParseDateTime(string(b))
+	if t, ok := parseDateTimeZ(b); ok { // ParseDateTime's shortcut, without a copy of b
+		*p = t
+		return nil
+	}
+	t, err := parseDateTime(string(b))
 	if err != nil {
 		return err
 	}
@@ -430,7 +438,11 @@ func (d *decoder) duration(p *time.Duration) error {
 	if err != nil {
 		return err
 	}
-	v, err := ParseDuration(string(b))
+	if v, ok := parseDurationTime(b); ok { // ParseDuration's shortcut, without a copy of b
+		*p = v
+		return nil
+	}
+	v, err := parseDuration(string(b))
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package oadr
 import (
 	"encoding/xml"
 	"io"
+	"math"
 
 	"github.com/gridwire/gridwire/openadr/internal/xmlscan"
 )
@@ -98,3 +99,16 @@ var ParseDurationGeneral = parseDuration
 
 // ParseFloat is the decoder's number parser, with its shortcut.
 var ParseFloat = parseFloat
+
+// ShortcutsAgree reports whether the shortcuts of ParseDateTime,
+// ParseDuration and parseFloat read in as bytes (as the decoder passes it)
+// as they read it as a string.
+func ShortcutsAgree(in string) bool {
+	t1, ok1 := parseDateTimeZ(in)
+	t2, ok2 := parseDateTimeZ([]byte(in))
+	d1, ok3 := parseDurationTime(in)
+	d2, ok4 := parseDurationTime([]byte(in))
+	f1, ok5 := parseDecimal(in)
+	f2, ok6 := parseDecimal([]byte(in))
+	return t1 == t2 && ok1 == ok2 && d1 == d2 && ok3 == ok4 && math.Float64bits(f1) == math.Float64bits(f2) && ok5 == ok6
+}

@@ -34,7 +34,7 @@ func ParseDuration(s string) (time.Duration, error) {
 // parseDurationTime reads the form report durations have, a single time
 // component of up to six digits ("PT1M", "PT15M", "PT0S", "PT1H"), giving
 // what parseDuration gives; it returns false for any other text.
-func parseDurationTime(s string) (time.Duration, bool) {
+func parseDurationTime[S ~string | ~[]byte](s S) (time.Duration, bool) {
 	if len(s) < len("PT0S") || len(s) > len("PT999999S") || s[0] != 'P' || s[1] != 'T' {
 		return 0, false
 	}
@@ -245,7 +245,7 @@ func ParseDateTime(s string) (time.Time, error) {
 // "2025-06-01T13:00:00Z", more cheaply than time.Parse, giving what
 // parseDateTime gives; it returns false for any other text, and for values
 // out of range, which parseDateTime then judges.
-func parseDateTimeZ(s string) (time.Time, bool) {
+func parseDateTimeZ[S ~string | ~[]byte](s S) (time.Time, bool) {
 	if len(s) != len("2006-01-02T15:04:05Z") || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' {
 		return time.Time{}, false
 	}
@@ -260,7 +260,7 @@ func parseDateTimeZ(s string) (time.Time, bool) {
 
 // digits returns the value of the decimal digits s, -1 if s holds anything
 // else.
-func digits(s string) int {
+func digits[S ~string | ~[]byte](s S) int {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]

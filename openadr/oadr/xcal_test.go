@@ -157,6 +157,7 @@ func TestDateTimeShortcut(t *testing.T) {
 	}
 	ins = append(ins, base+"Z", " "+base, "2024-02-29T23:59:59.5Z", "2024-02-29T23:59:59+00:00", "+2024-02-29T23:59:59Z")
 	for _, in := range ins {
+		require.True(t, oadr.ShortcutsAgree(in), "%q as bytes", in)
 		want, wantErr := oadr.ParseDateTimeGeneral(in)
 		got, err := oadr.ParseDateTime(in)
 		require.True(t, want == got, "%q: %#v, want %#v", in, got, want)
@@ -181,6 +182,7 @@ func TestDurationShortcut(t *testing.T) {
 		}
 	}
 	for _, in := range ins {
+		require.True(t, oadr.ShortcutsAgree(in), "%q as bytes", in)
 		want, wantErr := oadr.ParseDurationGeneral(in)
 		got, err := oadr.ParseDuration(in)
 		require.Equal(t, want, got, in)
