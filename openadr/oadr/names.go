@@ -60,36 +60,50 @@ var knownLocalNames = [...]string{
 
 // localName returns b as a string, shared when it is a known name.
 func localName(b []byte) string {
-	// Known names are found in a small hash table, faster than the map,
-	// at one of two places.
-	h := nameHash(b)
-	if s := nameTable[h%nameSlots]; s == string(b) {
-		return s
-	}
-	if s := nameTable[h>>16%nameSlots]; s == string(b) {
-		return s
-	}
-	if s, ok := localNames[string(b)]; ok {
+	if s, ok := nameTable.get(b, localNames); ok {
 		return s
 	}
 	return string(b)
 }
 
-const nameSlots = 1024
+// internSlots is the size of an internTable.
+const internSlots = 1024
 
-// nameTable holds each known name at the first free of its two places; the
-// few left out are found in localNames.
-var nameTable = func() (t [nameSlots]string) {
-	for _, n := range knownLocalNames {
+// internTable finds the known strings of a set by their bytes, faster than
+// a map: each is held at the first free of its two places in a small hash
+// table, and the few left out are found in the set's map.
+type internTable [internSlots]string
+
+// newInternTable makes the table of the strings known.
+func newInternTable(known []string) *internTable {
+	var t internTable
+	for _, n := range known {
 		h := nameHash([]byte(n))
-		if i := h % nameSlots; t[i] == "" {
+		if i := h % internSlots; t[i] == "" {
 			t[i] = n
-		} else if i := h >> 16 % nameSlots; t[i] == "" {
+		} else if i := h >> 16 % internSlots; t[i] == "" {
 			t[i] = n
 		}
 	}
-	return t
-}()
+	return &t
+}
+
+// get returns the known string equal to b; all is the map of all of them.
+// (An empty b is found too: as the empty string of a free place.)
+func (t *internTable) get(b []byte, all map[string]string) (string, bool) {
+	h := nameHash(b)
+	if s := t[h%internSlots]; s == string(b) {
+		return s, true
+	}
+	if s := t[h>>16%internSlots]; s == string(b) {
+		return s, true
+	}
+	s, ok := all[string(b)]
+	return s, ok
+}
+
+// nameTable holds the known local names.
+var nameTable = newInternTable(knownLocalNames[:])
 
 // nameHash mixes the length and four bytes of a name: cheap, and enough to
 // tell most of the schema's names apart.
@@ -149,9 +163,12 @@ var enumValues = [...]string{
 
 var unitValues = [...]string{"V", "A", "W", "Wh", "Hz", "VA", "VAR", "VAh", "VARh", "%"}
 
+// valueTable holds the known values.
+var valueTable = newInternTable(append(enumValues[:], unitValues[:]...))
+
 // value returns b as a string, shared when it is a known value.
 func value(b []byte) string {
-	if s, ok := knownValues[string(b)]; ok {
+	if s, ok := valueTable.get(b, knownValues); ok {
 		return s
 	}
 	return string(b)

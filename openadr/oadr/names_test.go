@@ -141,3 +141,27 @@ func BenchmarkLocalName(b *testing.B) {
 		}
 	}
 }
+
+// TestInternTables: the tables find every known string, and nothing else.
+func TestInternTables(t *testing.T) {
+	for _, set := range []struct {
+		table *internTable
+		all   map[string]string
+	}{{nameTable, localNames}, {valueTable, knownValues}} {
+		for s := range set.all {
+			got, ok := set.table.get([]byte(s), set.all)
+			assert.True(t, ok && got == s, "%q", s)
+			for _, other := range []string{s + "x", s[:len(s)-1], "x" + s[1:]} {
+				if other == "" {
+					continue // found, as the empty string of a free place
+				}
+				got, ok := set.table.get([]byte(other), set.all)
+				_, known := set.all[other]
+				assert.Equal(t, known, ok, "%q", other)
+				if ok {
+					assert.Equal(t, other, got)
+				}
+			}
+		}
+	}
+}
