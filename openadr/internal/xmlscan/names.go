@@ -30,9 +30,15 @@ const (
 	nameCacheSize = 1 << nameCacheBits
 )
 
-// maxCachedName bounds the names remembered, so that a pooled Reader does
-// not keep a huge one.
-const maxCachedName = 64
+// Bounds of what the cache keeps, so that a pooled Reader does not hold on
+// to huge names or namespaces: the prefixed names and the namespaces of the
+// names it remembers, and the prefixes and namespaces of the bindings (all
+// together).
+const (
+	maxCachedName  = 64
+	maxCachedSpace = 256
+	maxRemembered  = 4096
+)
 
 // emptyGen is the generation of no bindings at all, the same in every
 // document.
@@ -94,7 +100,7 @@ func (s *scanner) elementName() xml.Name {
 		return e2.name
 	}
 	n := s.resolveName()
-	if len(q) <= maxCachedName {
+	if len(q) <= maxCachedName && len(n.Space) <= maxCachedSpace {
 		e := e1
 		if e1.gen == s.gen {
 			e = e2
@@ -106,8 +112,8 @@ func (s *scanner) elementName() xml.Name {
 
 // declared returns the generation of the bindings in scope after a start
 // element that declared namespaces: the remembered one if they are the
-// remembered list, else a new one, which is then remembered (when its
-// prefixes are short enough to keep).
+// remembered list, else a new one, which is then remembered (when it is
+// short enough to keep).
 func (s *scanner) declared() uint64 {
 	c := s.nameCache()
 	if c.sameBindings(s.buf, s.ns) {
@@ -115,9 +121,13 @@ func (s *scanner) declared() uint64 {
 	}
 	c.lastGen++
 	c.declGen = 0
+	clear(c.uris[:cap(c.uris)])
 	c.prefixes, c.ends, c.uris = c.prefixes[:0], c.ends[:0], c.uris[:0]
+	size := 0
 	for _, b := range s.ns {
-		if len(c.prefixes)+b.p1-b.p0 > maxRememberedPrefixes {
+		if size += b.p1 - b.p0 + len(b.uri); size > maxRemembered {
+			clear(c.uris)
+			c.uris = c.uris[:0]
 			return c.lastGen
 		}
 		c.prefixes = append(c.prefixes, s.buf[b.p0:b.p1]...)
@@ -127,9 +137,6 @@ func (s *scanner) declared() uint64 {
 	c.declGen = c.lastGen
 	return c.declGen
 }
-
-// maxRememberedPrefixes bounds the prefixes a pooled Reader keeps.
-const maxRememberedPrefixes = 1024
 
 // sameBindings reports whether ns, whose prefixes are in buf, is the
 // remembered list.

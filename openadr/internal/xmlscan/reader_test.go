@@ -3,6 +3,7 @@ package xmlscan_test
 import (
 	"encoding/xml"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -233,6 +234,31 @@ func TestLeafText(t *testing.T) {
 			require.Equal(t, wantErr, err, "%q", in)
 			require.Equal(t, want, got, "%q", in)
 			require.Equal(t, ref.GaveUp(), fast.GaveUp(), "%q", in)
+		}
+	}
+}
+
+// TestLongNamesAndNamespaces: names and bindings too long for the cache to
+// keep are resolved all the same.
+func TestLongNamesAndNamespaces(t *testing.T) {
+	long := strings.Repeat("n", 300)
+	uri := "urn:" + strings.Repeat("u", 5000)
+	docs := []string{
+		`<a:x xmlns:a="` + uri + `"><a:` + long + `/><a:y/><a:y xmlns:a="urn:1"><a:y/></a:y><a:y/></a:x>`,
+		`<a:x xmlns:a="urn:1"><a:` + long + `/><a:y/></a:x>`,
+		`<a:x xmlns:a="` + uri + `"><a:y/><a:` + long + `/></a:x>`,
+	}
+	var fast xmlscan.Reader
+	for round := range 2 {
+		for i, d := range docs {
+			var ref xmlscan.Reader
+			ref.ResetEncodingXML([]byte(d))
+			want, err := read(t, &ref)
+			require.NoError(t, err)
+			fast.Reset([]byte(d))
+			got, err := read(t, &fast)
+			require.NoError(t, err)
+			require.Equal(t, want, got, "round %d, document %d", round, i)
 		}
 	}
 }
