@@ -52,7 +52,10 @@ type Reader struct {
 
 // SetInterner sets how names and namespace URIs become strings on the fast
 // path: a caller that knows its vocabulary returns shared strings instead of
-// allocating one per element. Either may be nil (a plain conversion).
+// allocating one per element. Either may be nil (a plain conversion). They
+// must return strings equal to their argument: element names are looked
+// up in them once per distinct name and namespace bindings, then
+// remembered (see names.go).
 func (r *Reader) SetInterner(local, uri func([]byte) string) {
 	if local == nil {
 		local = plainString
