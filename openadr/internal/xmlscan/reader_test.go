@@ -21,6 +21,17 @@ type token struct {
 // read returns the tokens of r to the end of the root element.
 func read(t *testing.T, r *xmlscan.Reader) ([]token, error) {
 	t.Helper()
+	return readTokens(r, false)
+}
+
+// readLeaves is read, taking every element's content with LeafText when
+// it can: it must return the tokens Next would have returned.
+func readLeaves(t *testing.T, r *xmlscan.Reader) ([]token, error) {
+	t.Helper()
+	return readTokens(r, true)
+}
+
+func readTokens(r *xmlscan.Reader, leaves bool) ([]token, error) {
 	var toks []token
 	depth := 0
 	for {
@@ -32,6 +43,19 @@ func read(t *testing.T, r *xmlscan.Reader) ([]token, error) {
 		switch k {
 		case xmlscan.StartElement:
 			tok.name = r.Name()
+			if leaves {
+				if text, ok := r.LeafText(); ok {
+					toks = append(toks, tok)
+					if text != nil {
+						toks = append(toks, token{kind: xmlscan.CharData, text: string(text)})
+					}
+					toks = append(toks, token{kind: xmlscan.EndElement})
+					if depth == 0 {
+						return toks, nil
+					}
+					continue
+				}
+			}
 			depth++
 		case xmlscan.EndElement:
 			depth--
@@ -167,46 +191,6 @@ func TestNamesAcrossScopesAndDocuments(t *testing.T) {
 			got, err := read(t, &fast)
 			require.NoError(t, err)
 			require.Equal(t, want, got, "round %d, document %d", round, i)
-		}
-	}
-}
-
-// readLeaves is read, taking every element's content with LeafText when
-// it can: it must return the tokens Next would have returned.
-func readLeaves(t *testing.T, r *xmlscan.Reader) ([]token, error) {
-	t.Helper()
-	var toks []token
-	depth := 0
-	for {
-		k, err := r.Next(true)
-		if err != nil {
-			return toks, err
-		}
-		tok := token{kind: k}
-		switch k {
-		case xmlscan.StartElement:
-			tok.name = r.Name()
-			toks = append(toks, tok)
-			if text, ok := r.LeafText(); ok {
-				if text != nil {
-					toks = append(toks, token{kind: xmlscan.CharData, text: string(text)})
-				}
-				toks = append(toks, token{kind: xmlscan.EndElement})
-				if depth == 0 {
-					return toks, nil
-				}
-			} else {
-				depth++
-			}
-			continue
-		case xmlscan.EndElement:
-			depth--
-		case xmlscan.CharData:
-			tok.text = string(r.AppendText(nil))
-		}
-		toks = append(toks, tok)
-		if depth == 0 && k == xmlscan.EndElement {
-			return toks, nil
 		}
 	}
 }
