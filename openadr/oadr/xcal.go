@@ -255,26 +255,7 @@ func parseDateTimeZ[S ~string | ~[]byte](s S) (time.Time, bool) {
 		hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59 {
 		return time.Time{}, false
 	}
-	secs := unixDays(year, month, day)*86400 + int64(hour*3600+minute*60+sec)
-	return time.Unix(secs, 0).UTC(), true // what time.Date(…, time.UTC) makes, without its normalising
-}
-
-// unixDays returns the number of days from 1970-01-01 to the date (in the
-// proleptic Gregorian calendar, valid ranges): Howard Hinnant's
-// days_from_civil, which counts in 400-year eras of years starting in March.
-func unixDays(year, month, day int) int64 {
-	if month <= 2 {
-		year-- // January and February end the year before
-	}
-	era := year
-	if era < 0 {
-		era -= 399 // rounding down
-	}
-	era /= 400
-	yoe := year - era*400                          // [0, 399]
-	doy := (153*((month+9)%12)+2)/5 + day - 1      // [0, 365], from March 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy         // [0, 146096]
-	return int64(era)*146097 + int64(doe) - 719468 // 719468: days from 0000-03-01 to 1970-01-01
+	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC), true
 }
 
 // digits returns the value of the decimal digits s, -1 if s holds anything
