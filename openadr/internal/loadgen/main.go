@@ -134,11 +134,15 @@ func loadgen(ctx context.Context, cfg config, out io.Writer) error {
 	}
 	vtn := httptest.NewServer(v)
 	defer vtn.Close()
-	targets, err := setup(vtn.URL)
+	bat, err := newBattery()
 	if err != nil {
 		return err
 	}
-	if err := spread(v, targets, cfg.vens); err != nil {
+	targets, err := setup(vtn.URL, bat)
+	if err != nil {
+		return err
+	}
+	if err := spread(v, bat, targets, cfg.vens); err != nil {
 		return err
 	}
 	if cfg.msg != "both" {
@@ -213,33 +217,29 @@ func printWrk(out io.Writer, t target, vtnURL, bareURL string) error {
 // setup registers a battery VEN with the VTN at url over HTTP (see
 // registerBattery) and returns the requests to drive, as that VEN, with
 // the VTN's answers to them.
-func setup(url string) ([]target, error) {
+func setup(url string, bat *battery) ([]target, error) {
 	c := &http.Client{Timeout: 10 * time.Second}
-	bat, err := newBattery(func(svc oadr.ServiceName, m oadr.Message) (oadr.Message, error) {
+	venID, err := bat.register(func(svc oadr.ServiceName, m oadr.Message) (oadr.Message, error) {
 		return exchange(c, url, svc, m)
-	})
+	}, "loadgen-battery")
 	if err != nil {
 		return nil, err
 	}
-	venID, err := bat.register("loadgen-battery")
-	if err != nil {
-		return nil, err
-	}
-	bat.usage.VenID = venID
 	return targets(c, url, venID, []namedMessage{{"report", oadr.ServiceEiReport, bat.usage}, {"poll", oadr.ServiceOadrPoll, &oadr.Poll{VenID: venID}}})
 }
 
-// battery registers battery VENs through post: the samples' telemetry
-// offer and usage report.
+// battery registers battery VENs: the samples' telemetry offer and usage
+// report.
 type battery struct {
-	post  func(oadr.ServiceName, oadr.Message) (oadr.Message, error)
 	offer *oadr.RegisterReport
 	usage *oadr.UpdateReport
 }
 
-// newBattery reads the samples; post sends a message to the VTN and returns
-// its answer.
-func newBattery(post func(oadr.ServiceName, oadr.Message) (oadr.Message, error)) (*battery, error) {
+// poster sends a message to the VTN and returns its answer.
+type poster func(oadr.ServiceName, oadr.Message) (oadr.Message, error)
+
+// newBattery reads the samples.
+func newBattery() (*battery, error) {
 	offer, err := readSample("oadrRegisterReport_battery_telemetry.xml")
 	if err != nil {
 		return nil, err
@@ -248,13 +248,13 @@ func newBattery(post func(oadr.ServiceName, oadr.Message) (oadr.Message, error))
 	if err != nil {
 		return nil, err
 	}
-	return &battery{post: post, offer: offer.(*oadr.RegisterReport), usage: usage.(*oadr.UpdateReport)}, nil
+	return &battery{offer: offer.(*oadr.RegisterReport), usage: usage.(*oadr.UpdateReport)}, nil
 }
 
 // register registers a pull VEN named name, offers its telemetry reports,
 // sends one usage report and drains its queue; it returns the venID.
-func (b *battery) register(name string) (string, error) {
-	reg, err := b.post(oadr.ServiceEiRegisterParty, &oadr.CreatePartyRegistration{
+func (b *battery) register(post poster, name string) (string, error) {
+	reg, err := post(oadr.ServiceEiRegisterParty, &oadr.CreatePartyRegistration{
 		RequestID: "REQ_LOADGEN", ProfileName: oadr.Profile20b, TransportName: oadr.TransportSimpleHTTP,
 		VenName: name, HTTPPullModel: new(true),
 	})
@@ -267,26 +267,26 @@ func (b *battery) register(name string) (string, error) {
 	}
 	venID := created.VenID
 	b.offer.VenID, b.usage.VenID = venID, venID
-	if _, err := b.post(oadr.ServiceEiReport, b.offer); err != nil {
+	if _, err := post(oadr.ServiceEiReport, b.offer); err != nil {
 		return "", err
 	}
-	if err := b.drain(venID); err != nil {
+	if err := drain(post, venID); err != nil {
 		return "", err
 	}
-	if _, err := b.post(oadr.ServiceEiReport, b.usage); err != nil {
+	if _, err := post(oadr.ServiceEiReport, b.usage); err != nil {
 		return "", err
 	}
-	return venID, b.drain(venID)
+	return venID, drain(post, venID)
 }
 
 // drain polls as venID until the answer is empty, answering what the VTN
 // waits an answer for, as a VEN does: a message left unanswered would be
 // delivered again (openadr.WithRedeliverAfter), and the VEN's polls would
 // not be empty ones until the VTN gave up on it.
-func (b *battery) drain(venID string) error {
+func drain(post poster, venID string) error {
 	poll := &oadr.Poll{VenID: venID}
 	for range 100 {
-		ans, err := b.post(oadr.ServiceOadrPoll, poll)
+		ans, err := post(oadr.ServiceOadrPoll, poll)
 		if err != nil {
 			return err
 		}
@@ -294,9 +294,9 @@ func (b *battery) drain(venID string) error {
 		case *oadr.Response:
 			return nil
 		case *oadr.RegisterReport:
-			_, err = b.post(oadr.ServiceEiReport, &oadr.RegisteredReport{Response: oadr.OK(m.RequestID), VenID: venID})
+			_, err = post(oadr.ServiceEiReport, &oadr.RegisteredReport{Response: oadr.OK(m.RequestID), VenID: venID})
 		case *oadr.CreateReport:
-			_, err = b.post(oadr.ServiceEiReport, &oadr.CreatedReport{Response: oadr.OK(m.RequestID), VenID: venID})
+			_, err = post(oadr.ServiceEiReport, &oadr.CreatedReport{Response: oadr.OK(m.RequestID), VenID: venID})
 		}
 		if err != nil {
 			return err
@@ -529,11 +529,11 @@ func (t target) venIDs(bodyAt, first int) func([]byte) {
 
 // spread registers vens-1 more battery VENs as setup did the first, through
 // v in process, and makes each target's requests go to all of them in turn.
-func spread(v http.Handler, targets []target, vens int) error {
+func spread(v http.Handler, bat *battery, targets []target, vens int) error {
 	first := targets[0].ids[0]
 	ids := make([]string, vens)
 	ids[0] = first
-	bat, err := newBattery(func(svc oadr.ServiceName, m oadr.Message) (oadr.Message, error) {
+	post := func(svc oadr.ServiceName, m oadr.Message) (oadr.Message, error) {
 		body, err := oadr.Marshal(m)
 		if err != nil {
 			return nil, err
@@ -544,12 +544,9 @@ func spread(v http.Handler, targets []target, vens int) error {
 			return nil, fmt.Errorf("HTTP %d: %s", rec.Code, rec.Body.Bytes())
 		}
 		return oadr.Unmarshal(rec.Body.Bytes())
-	})
-	if err != nil {
-		return err
 	}
 	for i := 1; i < vens; i++ {
-		id, err := bat.register(fmt.Sprintf("loadgen-battery-%d", i))
+		id, err := bat.register(post, fmt.Sprintf("loadgen-battery-%d", i))
 		if err != nil {
 			return fmt.Errorf("VEN %d: %w", i, err)
 		}

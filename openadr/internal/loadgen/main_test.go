@@ -95,9 +95,11 @@ func TestLoadgenPollsAreEmpty(t *testing.T) {
 	require.NoError(t, err)
 	srv := httptest.NewServer(v)
 	defer srv.Close()
-	targets, err := setup(srv.URL)
+	bat, err := newBattery()
 	require.NoError(t, err)
-	require.NoError(t, spread(v, targets, 3))
+	targets, err := setup(srv.URL, bat)
+	require.NoError(t, err)
+	require.NoError(t, spread(v, bat, targets, 3))
 	i := slices.IndexFunc(targets, func(t target) bool { return t.name == "poll" })
 	require.GreaterOrEqual(t, i, 0)
 	poll := targets[i]
