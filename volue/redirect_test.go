@@ -31,10 +31,7 @@ func TestRedirectToAnotherOriginRefused(t *testing.T) {
 	c, err := volue.New("id", "secret", volue.WithBaseURL(api.URL), volue.WithTokenURL(api.URL+"/token"))
 	require.NoError(t, err)
 	_, err = c.ListUsers(context.Background())
-	var re *volue.RedirectError
-	require.ErrorAs(t, err, &re)
-	assert.Equal(t, api.URL, re.From)
-	assert.Equal(t, other.URL, re.To)
+	requireRefused(t, err, api.URL, other.URL)
 	assert.Zero(t, elsewhere.Load(), "a request reached the other origin")
 }
 
@@ -53,10 +50,7 @@ func TestTokenRedirectToAnotherOriginRefused(t *testing.T) {
 	c, err := volue.New("id", "s3cr3t-value", volue.WithBaseURL(other.URL), volue.WithTokenURL(auth.URL+"/token"))
 	require.NoError(t, err)
 	_, err = c.ListUsers(context.Background())
-	var re *volue.RedirectError
-	require.ErrorAs(t, err, &re)
-	assert.Equal(t, auth.URL, re.From)
-	assert.Equal(t, other.URL, re.To)
+	re := requireRefused(t, err, auth.URL, other.URL)
 	assert.Equal(t, "/token", re.Endpoint)
 	assert.NotContains(t, err.Error(), "s3cr3t-value")
 	assert.Zero(t, elsewhere.Load(), "the token request, with the client secret, reached the other origin")
@@ -108,6 +102,17 @@ func TestTokenRedirectMetOnARetry(t *testing.T) {
 	assert.NotErrorIs(t, err, energy.ErrUnavailable, "a refused redirect is not a failure to retry")
 	assert.Equal(t, int32(2), tokenRequests.Load(), "the refusal ends the call")
 	assert.Zero(t, elsewhere.Load())
+}
+
+// requireRefused requires err to be the refusal of a redirect from one
+// origin to another, and returns it.
+func requireRefused(t *testing.T, err error, from, to string) *volue.RedirectError {
+	t.Helper()
+	var re *volue.RedirectError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, from, re.From)
+	assert.Equal(t, to, re.To)
+	return re
 }
 
 // elsewhereServer is another origin that a redirect points at, and the
