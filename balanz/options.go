@@ -3,7 +3,6 @@ package balanz
 import (
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gridwire/gridwire/clock"
@@ -59,8 +58,13 @@ func defaultOptions() options {
 }
 
 func (o *options) fail(option, format string, args ...any) {
+	o.failWith(energy.Invalid(option, format, args...))
+}
+
+// failWith keeps err unless an earlier option failed.
+func (o *options) failWith(err error) {
 	if o.err == nil {
-		o.err = energy.Invalid(option, format, args...)
+		o.err = err
 	}
 }
 
@@ -74,11 +78,10 @@ func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpCl
 // does; a line break in it is an error.
 func WithUserAgent(ua string) Option {
 	return func(o *options) {
-		switch {
-		case strings.ContainsAny(ua, "\r\n"):
-			o.fail("WithUserAgent", "contains a line break")
-		case ua != "":
-			o.userAgent = ua + " " + rest.UserAgent
+		if err := rest.ValidateUserAgent(ua); err != nil {
+			o.failWith(err)
+		} else if ua != "" {
+			o.userAgent = rest.ProductUserAgent(ua)
 		}
 	}
 }

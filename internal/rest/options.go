@@ -74,10 +74,30 @@ func (o Options) Validate() error {
 		return energy.Invalid("WithRetries", "%d is negative (0 means never retry)", o.Retries)
 	case o.Timeout < 0:
 		return energy.Invalid("WithTimeout", "%v is negative", o.Timeout)
-	case strings.ContainsAny(o.UserAgent, "\r\n"):
-		return energy.Invalid("WithUserAgent", "contains a line break")
+	}
+	if err := ValidateUserAgent(o.UserAgent); err != nil {
+		return err
 	}
 	return ValidateBaseURL(o.BaseURL)
+}
+
+// ValidateUserAgent checks the caller's product given to WithUserAgent,
+// which goes into a header: a line break in it is an error.
+func ValidateUserAgent(ua string) error {
+	if strings.ContainsAny(ua, "\r\n") {
+		return energy.Invalid("WithUserAgent", "contains a line break")
+	}
+	return nil
+}
+
+// ProductUserAgent is the User-Agent sent for the caller's product ua
+// (WithUserAgent, such as "myapp/1.0"): ua before gridwire's own, or
+// gridwire's alone when ua is "".
+func ProductUserAgent(ua string) string {
+	if ua == "" {
+		return UserAgent
+	}
+	return ua + " " + UserAgent
 }
 
 // ValidateBaseURL checks that u is an absolute http or https URL with a host
@@ -114,15 +134,11 @@ func (o Options) Config(vendor string) Config {
 	if hc == nil {
 		hc = &http.Client{Timeout: o.Timeout}
 	}
-	ua := UserAgent
-	if o.UserAgent != "" {
-		ua = o.UserAgent + " " + UserAgent
-	}
 	return Config{
 		Vendor:     vendor,
 		BaseURL:    strings.TrimRight(o.BaseURL, "/"),
 		HTTPClient: hc,
-		UserAgent:  ua,
+		UserAgent:  ProductUserAgent(o.UserAgent),
 		Logger:     o.Logger,
 		Clock:      o.Clock,
 		Retries:    o.Retries,
