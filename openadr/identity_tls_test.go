@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -38,10 +37,9 @@ func newTestCA(t *testing.T) *testCA {
 }
 
 // issue returns a client certificate for name and its OpenADR fingerprint.
-// serial only tells the callers' certificates apart; the CA numbers them.
-func (ca *testCA) issue(t *testing.T, name string, serial int64) (tls.Certificate, string) {
+func (ca *testCA) issue(t *testing.T, name string) (tls.Certificate, string) {
 	t.Helper()
-	c := ca.Client(fmt.Sprintf("%s-%d", name, serial)).Certificate
+	c := ca.Client(name).Certificate
 	return c, openadr.Fingerprint(c.Leaf)
 }
 
@@ -75,9 +73,9 @@ func postAs(t *testing.T, c *http.Client, url string, svc oadr.ServiceName, msg 
 // unprovisioned certificate and plain HTTP cannot register at all.
 func TestTLSIdentityTwoVENs(t *testing.T) {
 	ca := newTestCA(t)
-	certA, fpA := ca.issue(t, "ven-a", 2)
-	certB, fpB := ca.issue(t, "ven-b", 3)
-	certC, _ := ca.issue(t, "ven-c", 4)
+	certA, fpA := ca.issue(t, "ven-a")
+	certB, fpB := ca.issue(t, "ven-b")
+	certC, _ := ca.issue(t, "ven-c")
 	clk := clock.NewFake(t0)
 	vtn, err := openadr.NewVTN("VTN_TLS", openadr.WithClock(clk),
 		openadr.WithReportRegistrationHook(openadr.RequestTelemetry(10*time.Second, time.Minute)),
@@ -248,7 +246,7 @@ func TestPlainHTTPTrustsVenID(t *testing.T) {
 // Only the application rebinds it.
 func TestTLSBindOnFirstUse(t *testing.T) {
 	ca := newTestCA(t)
-	certX, fpX := ca.issue(t, "attacker", 2)
+	certX, fpX := ca.issue(t, "attacker")
 	vtn, err := openadr.NewVTN("VTN_TLS", openadr.WithClock(clock.NewFake(t0)))
 	require.NoError(t, err)
 	srv := httptest.NewUnstartedServer(recording(t, vtn))

@@ -45,7 +45,7 @@ func newSignedPush(t *testing.T) *signedPush {
 	t.Helper()
 	p := &signedPush{pushes: &pushTap{}}
 	w := newSignedWorld(t, openadr.WithPushRetries(1))
-	cert, _, c := w.client("pusher", 7)
+	cert, _, c := w.client("pusher")
 	p.venSrv = servePushTLS(t, cert, p.pushes)
 	signer := signerOf(t, cert, w.clk)
 	v, err := ven.New(w.srv.URL, ven.WithHTTPClient(c), ven.WithClock(w.clk), ven.WithVENName("pusher"),
@@ -74,7 +74,7 @@ func settledSignedPush(t *testing.T) *signedPush {
 func pushOnceThrough(t *testing.T, rt http.RoundTripper) openadr.PushStats {
 	t.Helper()
 	w := newSignedWorld(t, openadr.WithPushClient(&http.Client{Transport: rt}), openadr.WithPushRetries(0))
-	v, _, _ := w.newVEN("pusher", 7, ven.WithPushAddress("https://127.0.0.1:9"))
+	v, _, _ := w.newVEN("pusher", ven.WithPushAddress("https://127.0.0.1:9"))
 	require.NoError(t, v.Register(t.Context()))
 	stats, err := w.vtn.DeliverTo(t.Context(), v.State().VENID)
 	require.NoError(t, err)
@@ -213,7 +213,7 @@ func TestSignedPushAnswerRefused(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, ev.Response, "not taken as an opt-out either")
 
-	other, _ := p.ca.issue(t, "intruder", 99)
+	other, _ := p.ca.issue(t, "intruder")
 	intruder := signerOf(t, other, p.clk)
 	p.pushes.tamperAnswer(func(b []byte) []byte {
 		m, err := oadr.Unmarshal(b)
@@ -315,7 +315,7 @@ func TestPushToAnotherVENsAddress(t *testing.T) {
 	before := p.pushes.count()
 	events := p.ven.State().Events
 
-	x, _, _ := p.newVEN("intruder", 8, ven.WithPushAddress(p.venSrv.URL))
+	x, _, _ := p.newVEN("intruder", ven.WithPushAddress(p.venSrv.URL))
 	require.NoError(t, x.Register(t.Context()))
 	xID := x.State().VENID
 	dispatch, err := openadr.LoadDispatch(openadr.DispatchStep{Duration: time.Hour, Mode: energy.ModeCharge, Power: 3000})
@@ -338,7 +338,7 @@ func TestPushToAnotherVENsAddress(t *testing.T) {
 // address: a plain HTTP one could not be checked to be the VEN's.
 func TestBoundPushVENNeedsHTTPS(t *testing.T) {
 	w := newSignedWorld(t)
-	_, _, c := w.client("pusher", 7)
+	_, _, c := w.client("pusher")
 	for addr, want := range map[string]oadr.ResponseCode{
 		"http://127.0.0.1:9/":  oadr.CodeComplianceError,
 		"https://127.0.0.1:9/": oadr.CodeOK,
@@ -379,7 +379,7 @@ func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { retur
 // waits for the VEN as it now is, rather than going to the old device.
 func TestPushRunStopsWhenVENRebound(t *testing.T) {
 	p := settledSignedPush(t)
-	newDevice, _ := p.ca.issue(t, "new-device", 11)
+	newDevice, _ := p.ca.issue(t, "new-device")
 	p.runStopsWhen(t, func() {
 		require.NoError(t, p.vtn.BindCertificate(t.Context(), p.venID, openadr.Fingerprint(newDevice.Leaf)))
 	})
@@ -486,7 +486,7 @@ func mustDispatch(t *testing.T) openadr.Signal {
 // alone: the connection, and the other VEN's push in flight on it, go on.
 func TestRefusedPushLeavesSharedConnection(t *testing.T) {
 	w := newSignedWorld(t, openadr.WithPushRetries(0))
-	certA, _, cA := w.client("battery-a", 21)
+	certA, _, cA := w.client("battery-a")
 	entered, release := make(chan struct{}, 1), make(chan struct{})
 	var gate atomic.Bool
 	var h http.Handler
@@ -509,7 +509,7 @@ func TestRefusedPushLeavesSharedConnection(t *testing.T) {
 	_, err = w.vtn.Deliver(t.Context()) // the connection to A's server is open
 	require.NoError(t, err)
 
-	x, _, _ := w.newVEN("intruder", 22, ven.WithPushAddress(srv.URL))
+	x, _, _ := w.newVEN("intruder", ven.WithPushAddress(srv.URL))
 	require.NoError(t, x.Register(t.Context()))
 
 	eventA, err := w.vtn.CreateEvent(t.Context(), aID, openadr.Event{Start: w.clk.Now().Add(time.Hour), Signals: []openadr.Signal{mustDispatch(t)}})

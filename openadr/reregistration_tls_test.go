@@ -35,8 +35,8 @@ func freshRegistration(id string) *oadr.CreatePartyRegistration {
 // registration is replaced rather than left behind, and its events stay.
 func TestRegisterAgainWithSameCertificateReplaces(t *testing.T) {
 	ca := newTestCA(t)
-	cert, fp := ca.issue(t, "ven", 2)
-	otherCert, _ := ca.issue(t, "other", 3)
+	cert, fp := ca.issue(t, "ven")
+	otherCert, _ := ca.issue(t, "other")
 	var (
 		requests []openadr.RegistrationRequest
 		changes  []openadr.RegistrationChange
@@ -86,7 +86,7 @@ func TestRegisterAgainWithSameCertificateReplaces(t *testing.T) {
 // A gateway registers several VENs with one certificate.
 func TestRegisterWithSharedCertificates(t *testing.T) {
 	ca := newTestCA(t)
-	cert, _ := ca.issue(t, "gateway", 2)
+	cert, _ := ca.issue(t, "gateway")
 	vtn, err := openadr.NewVTN("VTN_TLS", openadr.WithClock(clock.NewFake(t0)), openadr.WithSharedCertificates())
 	require.NoError(t, err)
 	srv := tlsVTN(t, ca, vtn)

@@ -66,18 +66,18 @@ func newSignedWorld(t *testing.T, opts ...openadr.Option) *signedWorld {
 	return w
 }
 
-// client returns the VEN's client certificate (serial must differ per VEN)
+// client returns a new client certificate for the VEN (the CA numbers them)
 // and an HTTP client presenting it through an interposer.
-func (w *signedWorld) client(name string, serial int64) (tls.Certificate, *interposer, *http.Client) {
-	cert, _ := w.ca.issue(w.t, name, serial)
+func (w *signedWorld) client(name string) (tls.Certificate, *interposer, *http.Client) {
+	cert, _ := w.ca.issue(w.t, name)
 	c := tlsClient(w.t, w.srv, cert)
 	p := &interposer{next: c.Transport}
 	return cert, p, &http.Client{Transport: p}
 }
 
 // newVEN returns a VEN with its own certificate that signs with it.
-func (w *signedWorld) newVEN(name string, serial int64, opts ...ven.Option) (*ven.VEN, *interposer, *http.Client) {
-	cert, p, c := w.client(name, serial)
+func (w *signedWorld) newVEN(name string, opts ...ven.Option) (*ven.VEN, *interposer, *http.Client) {
+	cert, p, c := w.client(name)
 	v, err := ven.New(w.srv.URL, append([]ven.Option{ven.WithHTTPClient(c), ven.WithClock(w.clk),
 		ven.WithVENName(name), ven.WithSigning(signerOf(w.t, cert, w.clk))}, opts...)...)
 	require.NoError(w.t, err)
@@ -89,7 +89,7 @@ func (w *signedWorld) newVEN(name string, serial int64, opts ...ven.Option) (*ve
 func registeredVEN(t *testing.T) (*signedWorld, *ven.VEN, *interposer, *http.Client) {
 	t.Helper()
 	w := newSignedWorld(t)
-	v, p, c := w.newVEN("battery", 2)
+	v, p, c := w.newVEN("battery")
 	require.NoError(t, v.Register(t.Context()))
 	require.NoError(t, drainVEN(t.Context(), v))
 	return w, v, p, c

@@ -30,7 +30,7 @@ func TestSignedExchangeEndToEnd(t *testing.T) {
 		signedHook = append(signedHook, r.Caller.Signed)
 		return openadr.Approve(), nil
 	}))
-	v, p, _ := w.newVEN("battery", 2) // trusts the VTN's TLS certificate
+	v, p, _ := w.newVEN("battery") // trusts the VTN's TLS certificate
 	ctx := t.Context()
 
 	require.NoError(t, v.Register(ctx))
@@ -69,15 +69,15 @@ func TestSignedExchangeEndToEnd(t *testing.T) {
 // A VTN that signs with another certificate than its TLS one: the VEN
 // trusts it only when told (WithVTNCertificate).
 func TestSignedVTNCertificateApartFromTLS(t *testing.T) {
-	signing, _ := newTestCA(t).issue(t, "VTN signing", 50)
+	signing, _ := newTestCA(t).issue(t, "VTN signing")
 	w := newSignedWorld(t, openadr.WithSigning(signerOf(t, signing, clock.System())))
 
-	v, _, _ := w.newVEN("battery", 2)
+	v, _, _ := w.newVEN("battery")
 	err := v.Register(t.Context())
 	require.ErrorIs(t, err, oadrsig.ErrWrongCertificate, "the TLS certificate did not sign")
 	assert.ErrorIs(t, err, energy.ErrUnauthorized)
 
-	v, _, _ = w.newVEN("battery", 3, ven.WithVTNCertificate(signing.Leaf))
+	v, _, _ = w.newVEN("battery", ven.WithVTNCertificate(signing.Leaf))
 	require.NoError(t, v.Register(t.Context()))
 }
 
@@ -87,7 +87,7 @@ func TestSignedVTNCertificateApartFromTLS(t *testing.T) {
 // register again).
 func TestSignedRequestTamperingRefused(t *testing.T) {
 	other := newTestCA(t)
-	stranger, _ := other.issue(t, "stranger", 9)
+	stranger, _ := other.issue(t, "stranger")
 	cases := []struct {
 		name   string
 		tamper func(body []byte, venID string) []byte
@@ -150,8 +150,8 @@ func replaceText(open, with string) func([]byte, string) []byte {
 // with 463.
 func TestSignedByAnotherKeyRefused(t *testing.T) {
 	w := newSignedWorld(t)
-	other, _ := w.ca.issue(t, "other", 7)
-	v, _, _ := w.newVEN("battery", 2, ven.WithSigning(signerOf(t, other, w.clk)))
+	other, _ := w.ca.issue(t, "other")
+	v, _, _ := w.newVEN("battery", ven.WithSigning(signerOf(t, other, w.clk)))
 	err := v.Register(t.Context())
 	re, ok := errors.AsType[*ven.ResponseError](err)
 	require.True(t, ok, "%v", err)
@@ -166,12 +166,12 @@ func TestSignedByAnotherKeyRefused(t *testing.T) {
 // must not claim a signer other than the connection's).
 func TestSignerChecksEachAlone(t *testing.T) {
 	w := newSignedWorld(t)
-	cert, _, vc := w.client("battery", 3)
+	cert, _, vc := w.client("battery")
 	v, err := ven.New(w.srv.URL, ven.WithHTTPClient(vc), ven.WithClock(w.clk), ven.WithSigning(signerOf(t, cert, w.clk)))
 	require.NoError(t, err)
 	require.NoError(t, v.Register(t.Context()))
 	require.NoError(t, drainVEN(t.Context(), v))
-	other, _ := w.ca.issue(t, "other", 9)
+	other, _ := w.ca.issue(t, "other")
 	poll := &oadr.Poll{VenID: v.State().VENID}
 	ownB64 := base64.StdEncoding.EncodeToString(cert.Leaf.Raw)
 	otherB64 := base64.StdEncoding.EncodeToString(other.Leaf.Raw)
@@ -230,7 +230,7 @@ func TestSignedReplayAndStaleRefused(t *testing.T) {
 	})
 	t.Run("stale", func(t *testing.T) {
 		w := newSignedWorld(t)
-		cert, _, c := w.client("battery", 2)
+		cert, _, c := w.client("battery")
 		late := clock.NewFake(w.clk.Now().Add(-10 * time.Minute))
 		v, err := ven.New(w.srv.URL, ven.WithHTTPClient(c), ven.WithClock(w.clk), ven.WithSigning(signerOf(t, cert, late)))
 		require.NoError(t, err)
@@ -242,7 +242,7 @@ func TestSignedReplayAndStaleRefused(t *testing.T) {
 	})
 	t.Run("wider window", func(t *testing.T) {
 		w := newSignedWorld(t, openadr.WithSignatureWindow(15*time.Minute))
-		cert, _, c := w.client("battery", 2)
+		cert, _, c := w.client("battery")
 		late := clock.NewFake(w.clk.Now().Add(-10 * time.Minute))
 		v, err := ven.New(w.srv.URL, ven.WithHTTPClient(c), ven.WithClock(w.clk), ven.WithSigning(signerOf(t, cert, late)))
 		require.NoError(t, err)
@@ -285,8 +285,8 @@ func TestSignedAnswerTamperingRefusedByVEN(t *testing.T) {
 	}
 	t.Run("another VTN", func(t *testing.T) {
 		w := newSignedWorld(t)
-		impostor, _ := w.ca.issue(t, "impostor", 60)
-		v, _, _ := w.newVEN("battery", 2, ven.WithVTNCertificate(impostor.Leaf))
+		impostor, _ := w.ca.issue(t, "impostor")
+		v, _, _ := w.newVEN("battery", ven.WithVTNCertificate(impostor.Leaf))
 		require.ErrorIs(t, v.Register(t.Context()), oadrsig.ErrWrongCertificate)
 	})
 }
@@ -297,7 +297,7 @@ func TestSignedAnswerTamperingRefusedByVEN(t *testing.T) {
 // requires signatures of every VEN.
 func TestUnsignedFromSigningVENRefused(t *testing.T) {
 	w := newSignedWorld(t)
-	v, _, c := w.newVEN("battery", 2)
+	v, _, c := w.newVEN("battery")
 	ctx := t.Context()
 	require.NoError(t, v.Register(ctx))
 	venID := v.State().VENID
@@ -319,7 +319,7 @@ func TestUnsignedFromSigningVENRefused(t *testing.T) {
 	assert.Equal(t, oadr.CodeInvalidData, created.Response.Code)
 
 	// Signatures are each VEN's choice by default...
-	_, _, plain := w.client("plain", 3)
+	_, _, plain := w.client("plain")
 	body, err = oadr.Marshal(freshRegistration("R2"))
 	require.NoError(t, err)
 	created, ok = w.post(plain, oadr.ServiceEiRegisterParty, body).(*oadr.CreatedPartyRegistration)
@@ -332,14 +332,14 @@ func TestUnsignedFromSigningVENRefused(t *testing.T) {
 
 	// ...unless the VTN requires them.
 	strict := newSignedWorld(t, openadr.WithRequiredSignatures())
-	_, _, plain = strict.client("plain", 3)
+	_, _, plain = strict.client("plain")
 	body, err = oadr.Marshal(freshRegistration("R3"))
 	require.NoError(t, err)
 	created, ok = strict.post(plain, oadr.ServiceEiRegisterParty, body).(*oadr.CreatedPartyRegistration)
 	require.True(t, ok)
 	assert.Equal(t, oadr.CodeInvalidData, created.Response.Code)
 	assert.Contains(t, created.Response.Description, oadrsig.ErrMissingSignature.Error())
-	sv, _, _ := strict.newVEN("battery", 4)
+	sv, _, _ := strict.newVEN("battery")
 	require.NoError(t, sv.Register(ctx), "a signing VEN registers")
 }
 
@@ -351,7 +351,7 @@ func TestSigningOffUnchanged(t *testing.T) {
 	vtn, err := openadr.NewVTN("VTN_PLAIN", openadr.WithClock(clock.NewFake(t0)), openadr.WithRedeliverAfter(0)) // drained unanswered
 	require.NoError(t, err)
 	srv := tlsVTN(t, ca, vtn)
-	cert, _ := ca.issue(t, "ven", 2)
+	cert, _ := ca.issue(t, "ven")
 	c := tlsClient(t, srv, cert)
 	created := postAs(t, c, srv.URL, oadr.ServiceEiRegisterParty, freshRegistration("R1")).(*oadr.CreatedPartyRegistration)
 	require.Equal(t, oadr.CodeOK, created.Response.Code)
@@ -384,8 +384,8 @@ func TestSigningOffUnchanged(t *testing.T) {
 func TestSignedOverPlainHTTPRefused(t *testing.T) {
 	clk := clock.NewFake(time.Now())
 	ca := newTestCA(t)
-	cert, _ := ca.issue(t, "ven", 2)
-	vtnCert, _ := ca.issue(t, "vtn", 3)
+	cert, _ := ca.issue(t, "ven")
+	vtnCert, _ := ca.issue(t, "vtn")
 	vtn, err := openadr.NewVTN("VTN_SIGNED", openadr.WithClock(clk), openadr.WithSigning(signerOf(t, vtnCert, clk)))
 	require.NoError(t, err)
 	srv := httptest.NewServer(recording(t, vtn))
@@ -402,7 +402,7 @@ func TestSignedOverPlainHTTPRefused(t *testing.T) {
 
 func TestSigningOptionsInvalid(t *testing.T) {
 	ca := newTestCA(t)
-	cert, _ := ca.issue(t, "vtn", 2)
+	cert, _ := ca.issue(t, "vtn")
 	signer := signerOf(t, cert, clock.System())
 	cases := []struct {
 		opts  []openadr.Option
