@@ -79,15 +79,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	a := app{out: stdout, loc: loc, connector: *connector, idTag: *idTag, phases: *phases}
+	a := app{out: stdout, loc: loc, connector: *connector, idTag: *idTag, phases: func(string) int { return *phases }}
 	if *sim {
 		srv, err := simulation(ctx, loc)
 		if err != nil {
-			fmt.Fprintln(stderr, cli.Message("balanz", fmt.Errorf("starting the simulation: %w", err)))
-			return cli.ExitFailure
+			return cli.Fail(stderr, "balanz", fmt.Errorf("starting the simulation: %w", err))
 		}
-		if !flagSet(fs, "phases") {
-			a.phasesOf = simPhases
+		if !cli.Given(fs)["phases"] {
+			a.phases = simPhases
 		}
 		defer srv.Close()
 		*url, *token = srv.URL, srv.Token
@@ -143,14 +142,6 @@ func checkFlags(timeout time.Duration, phases, connector int) error {
 		return fmt.Errorf("-connector %d: connectors count from 1", connector)
 	}
 	return nil
-}
-
-// flagSet reports whether the flag named name was given on the command
-// line, rather than left at its default.
-func flagSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
 }
 
 func checkArgs(cmd string, rest []string) error {
@@ -225,8 +216,7 @@ type app struct {
 	loc       *time.Location
 	connector int
 	idTag     string
-	phases    int                        // of every vehicle, unless phasesOf is set
-	phasesOf  func(chargerID string) int // per charger, when known (-sim)
+	phases    func(chargerID string) int // -phases, or the simulation's cars' (-sim)
 }
 
 // usageError is a command line that does not fit the server's model: a
@@ -379,11 +369,7 @@ func (a app) evCharger(ctx context.Context, name string) (*balanz.EVCharger, bal
 		}
 		return nil, ch, &usageError{msg}
 	}
-	phases := a.phases
-	if a.phasesOf != nil {
-		phases = a.phasesOf(ch.ChargerID)
-	}
-	opts := []balanz.ChargerOption{balanz.WithPhases(phases)}
+	opts := []balanz.ChargerOption{balanz.WithPhases(a.phases(ch.ChargerID))}
 	if a.idTag != "" {
 		opts = append(opts, balanz.WithIDTag(a.idTag))
 	}

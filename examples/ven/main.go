@@ -144,7 +144,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	var push net.Listener
-	pushFlag := "-push-url"
 	if c.pushAddr != "" {
 		if push, err = net.Listen("tcp", c.pushAddr); err != nil {
 			fmt.Fprintf(stderr, "ven: -push-addr: %v\n", err)
@@ -159,12 +158,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			scheme = "https"
 		}
 		if c.pushURL == "" {
-			c.pushURL, pushFlag = scheme+"://"+push.Addr().String(), "-push-addr"
+			c.pushURL = scheme + "://" + push.Addr().String()
 		}
 	}
+	// checkValues built this VEN from the same flags: what is left to
+	// fail is -sign's, with the key and certificate read since.
 	v, err := newVEN(c, hc, cert, stdout)
 	if err != nil {
-		fmt.Fprintln(stderr, "ven:", flagError(err, c, pushFlag))
+		fmt.Fprintln(stderr, "ven:", err)
 		return 2
 	}
 	if push != nil {
@@ -184,13 +185,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := connect(ctx, v, c, stdout, stderr); err != nil {
 		switch {
 		case errors.Is(ctx.Err(), context.DeadlineExceeded):
-			fmt.Fprintln(stderr, cli.Message("ven", fmt.Errorf("not registered with %s within -timeout %v: %w", c.vtn, c.timeout, err)))
+			return cli.Fail(stderr, "ven", fmt.Errorf("not registered with %s within -timeout %v: %w", c.vtn, c.timeout, err))
 		case ctx.Err() != nil:
 			fmt.Fprintln(stderr, "ven: interrupted before registering")
-		default:
-			fmt.Fprintln(stderr, cli.Message("ven", err))
+			return 1
 		}
-		return 1
+		return cli.Fail(stderr, "ven", err)
 	}
 
 	// Print the battery now and then while Run works; State is safe to call
@@ -220,8 +220,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, cli.Message("ven", err))
-		return 1
+		return cli.Fail(stderr, "ven", err)
 	}
 	return 0
 }

@@ -254,7 +254,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (config, error) {
 		err = errors.New("-sign-key needs -tls-cert and -tls-key: VENs check signatures against the VTN's certificate")
 	case cfg.requireSignatures && cfg.signKey == "":
 		err = errors.New("-require-signatures needs -sign-key")
-	case cfg.postgres != "" && setFlags(fs)["db"]:
+	case cfg.postgres != "" && cli.Given(fs)["db"]:
 		err = errors.New("-db and -postgres are alternatives: give one")
 	case cfg.db == "":
 		err = errors.New("-db needs a file name (or " + memoryDB + ")")
@@ -294,13 +294,6 @@ func checkValues(cfg config) error {
 // by the flag that set it.
 func flagError(err error) error {
 	return cli.FlagError(err, map[string]string{"vtnID": "-vtn-id", "WithPollFrequency": "-poll"})
-}
-
-// setFlags returns the names of the flags given on the command line.
-func setFlags(fs *flag.FlagSet) map[string]bool {
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	return set
 }
 
 // newVTN builds the VTN with the program's hooks, which print to out, on

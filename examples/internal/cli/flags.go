@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"strconv"
@@ -49,4 +50,12 @@ func FlagError(err error, flags map[string]string) error {
 // one is a usage error naming the flag before anything starts.
 func CheckBaseURL(u string) error {
 	return FlagError(rest.ValidateBaseURL(u), map[string]string{"WithBaseURL": "-base-url"})
+}
+
+// Given returns the names of the flags fs's command line gave, rather than
+// left at their defaults.
+func Given(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
 }
