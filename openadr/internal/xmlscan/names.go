@@ -12,6 +12,15 @@ import (
 // therefore remembers the names it resolved, by the prefixed name as
 // written, in a small table (each name at one of two places).
 //
+// A document also repeats its shapes: in a report, every interval's first
+// child is dtstart, whose first child is date-time and whose next sibling
+// is duration, and so on. Each entry therefore also remembers the entries
+// of the first child and of the next sibling that an element of its name
+// had, last time; when the bytes of the next start tag are the predicted
+// name followed by ">", the scanner takes the name from the entry without
+// reading it byte by byte, hashing it or looking for it (see
+// scanner.predicted).
+//
 // A resolution depends on the prefixed name and on the namespace bindings in
 // scope, nothing else (the interning functions are fixed: SetInterner drops
 // the table), so an entry is tagged with the generation of the bindings it
@@ -48,8 +57,21 @@ const emptyGen = 1
 type cachedName struct {
 	gen   uint64
 	qname []byte // the prefixed name as written (a copy)
+	colon int    // the colon's offset in qname, -1 if none
 	name  xml.Name
+
+	// The entries of the first child and of the next sibling of the last
+	// element that had this name (nil: none seen, or not resolved).
+	child, sibling ref
 }
+
+// ref names an entry of the table, entries[ref-1], or none (0). Refs
+// rather than pointers keep the scanner's stores per element free of write
+// barriers and its stack free of pointers.
+type ref uint8
+
+// at returns the entry r, which is not none.
+func (c *nameCache) at(r ref) *cachedName { return &c.entries[r-1] }
 
 // nameCache is the table of resolved names and the bookkeeping of
 // generations.
@@ -88,26 +110,90 @@ func qnameHash(q []byte) uint64 {
 // looked for at two places; a new one takes the first whose entry is of
 // another generation, or else the second.
 func (s *scanner) elementName() xml.Name {
+	c := s.nameCache()
+	if s.hit != 0 {
+		return c.at(s.hit).name
+	}
 	q := s.buf[s.name0:s.name1]
 	h := qnameHash(q)
-	c := s.nameCache()
-	e1 := &c.entries[h>>(64-nameCacheBits)]
-	if e1.gen == s.gen && string(e1.qname) == string(q) {
-		return e1.name
+	r1 := ref(h>>(64-nameCacheBits)) + 1
+	if e := c.at(r1); e.gen == s.gen && string(e.qname) == string(q) {
+		s.follow(c, r1)
+		return e.name
 	}
-	e2 := &c.entries[h>>(64-2*nameCacheBits)%nameCacheSize]
-	if e2.gen == s.gen && string(e2.qname) == string(q) {
-		return e2.name
+	r2 := ref(h>>(64-2*nameCacheBits)%nameCacheSize) + 1
+	if e := c.at(r2); e.gen == s.gen && string(e.qname) == string(q) {
+		s.follow(c, r2)
+		return e.name
 	}
 	n := s.resolveName()
-	if len(q) <= maxCachedName && len(n.Space) <= maxCachedSpace {
-		e := e1
-		if e1.gen == s.gen {
-			e = e2
-		}
-		e.gen, e.qname, e.name = s.gen, append(e.qname[:0], q...), n
+	if len(q) > maxCachedName || len(n.Space) > maxCachedSpace {
+		return n
 	}
+	r := r1
+	if c.at(r1).gen == s.gen {
+		r = r2
+	}
+	e := c.at(r)
+	e.gen, e.qname, e.name, e.child, e.sibling = s.gen, append(e.qname[:0], q...), n, 0, 0
+	e.colon = -1
+	if s.colon >= 0 {
+		e.colon = s.colon - s.name0
+	}
+	s.follow(c, r)
 	return n
+}
+
+// follow records that the current start element's name is entry r's, in
+// the entry of its parent or previous sibling (the one scanStart found
+// before it) and in its frame.
+func (s *scanner) follow(c *nameCache, r ref) {
+	if s.from != 0 {
+		if f := c.at(s.from); s.fromSibling {
+			f.sibling = r
+		} else {
+			f.child = r
+		}
+		s.from = 0
+	}
+	s.stack[len(s.stack)-1].entry = r
+	s.prev, s.ended, s.hit = r, false, r
+}
+
+// predicted reads the start tag from i (after "<") when it is the
+// predicted one: the last start element's first child, or the last ended
+// element's next sibling, as they were last time, with no attributes (the
+// bytes of that name, then ">"). scanName would read the same name there
+// (it ends where it ended before, at a byte no name holds) and, with the
+// same bindings in scope (the generation), it resolves to the same
+// namespace: the entry's name is the element's.
+func (s *scanner) predicted(i int) bool {
+	if s.prev == 0 {
+		return false
+	}
+	prev := s.cache.at(s.prev)
+	r := prev.child
+	if s.ended {
+		r = prev.sibling
+	}
+	if r == 0 {
+		return false
+	}
+	p := s.cache.at(r)
+	end := i + len(p.qname)
+	if p.gen != s.gen || end >= len(s.buf) || s.buf[end] != '>' || string(s.buf[i:end]) != string(p.qname) {
+		return false
+	}
+	s.attrs = s.attrs[:0]
+	s.stack = append(s.stack, frame{name0: i, name1: end, nsLen: len(s.ns), gen: s.gen, entry: r})
+	s.name0, s.colon, s.name1 = i, -1, end
+	if p.colon >= 0 {
+		s.colon = i + p.colon
+	}
+	s.closing = false
+	s.pos = end + 1
+	s.prev, s.ended, s.hit = r, false, r
+	return true
 }
 
 // declared returns the generation of the bindings in scope after a start

@@ -64,7 +64,7 @@ func (r *Reader) SetInterner(local, uri func([]byte) string) {
 		uri = plainString
 	}
 	r.s.internLocal, r.s.internURI = local, uri
-	r.s.cache = nil // its names came from the old functions
+	r.s.cache, r.s.hit, r.s.prev, r.s.from = nil, 0, 0, 0 // its names came from the old functions
 }
 
 func plainString(b []byte) string { return string(b) }

@@ -242,3 +242,99 @@ func TestLongNamesAndNamespaces(t *testing.T) {
 	}
 	sameTokensTwice(t, docs)
 }
+
+// shapes are documents whose start tags the scanner predicts (names.go),
+// and whose tags then differ from the prediction in each way that matters:
+// a longer name, attributes, blanks or "/>" after the name, another prefix,
+// the same prefix bound to another namespace (in the document or in the
+// next one), the default namespace undeclared.
+var shapes = []string{
+	`<a:x xmlns:a="urn:1"><a:y><a:z>1</a:z></a:y><a:y><a:z>2</a:z></a:y><a:y><a:zz>3</a:zz></a:y><a:y><a:z k="v">4</a:z></a:y>` +
+		`<a:y><a:z/></a:y><a:y><a:z >5</a:z></a:y><a:y><a:z` + "\n" + `>6</a:z></a:y><a:y><b:z>7</b:z></a:y><a:y><a:z>8</a:z></a:y></a:x>`,
+	`<a:x xmlns:a="urn:1"><a:y><a:z/></a:y><a:y xmlns:a="urn:2"><a:z>t</a:z><a:z>t</a:z></a:y><a:y><a:z>t</a:z></a:y></a:x>`,
+	`<a:x xmlns:a="urn:2"><a:y><a:z/></a:y><a:y><a:z/></a:y></a:x>`,
+	`<x xmlns="urn:d"><y><z/></y><y xmlns=""><z>t</z></y><y><z>t</z></y><y><z>t</z></y></x>`,
+	`<x><y><z/></y><y><z/></y></x>`,
+	`<a:x xmlns:a="urn:1"><a:y><a:z>1</a:z></a:y><a:y><a:z>2</a:z></a:y></a:x>`,
+}
+
+// TestPredictedNames: names taken from a prediction are the names
+// encoding/xml reads, document after document.
+func TestPredictedNames(t *testing.T) {
+	sameTokensTwice(t, shapes)
+}
+
+// TestPredictionsAfterSkipping: elements passed over without their names
+// being asked for (as a decoder skips what it does not know) leave no
+// wrong prediction behind.
+func TestPredictionsAfterSkipping(t *testing.T) {
+	var fast xmlscan.Reader
+	for round := range 2 {
+		for i, d := range shapes {
+			var ref xmlscan.Reader
+			ref.ResetEncodingXML([]byte(d))
+			want, err := readSkipping(&ref)
+			require.NoError(t, err)
+			fast.Reset([]byte(d))
+			got, err := readSkipping(&fast)
+			require.NoError(t, err)
+			require.Equal(t, want, got, "round %d, document %d", round, i)
+		}
+	}
+}
+
+// readSkipping reads the names of the root's children and of their
+// children, skipping every other child of the root unnamed.
+func readSkipping(r *xmlscan.Reader) ([]xml.Name, error) {
+	if _, err := r.Next(false); err != nil {
+		return nil, err
+	}
+	var names []xml.Name
+	for n := 0; ; n++ {
+		k, err := r.Next(false)
+		if err != nil || k == xmlscan.EndElement {
+			return names, err
+		}
+		if n%2 == 0 {
+			if err := r.Skip(); err != nil {
+				return names, err
+			}
+			continue
+		}
+		names = append(names, r.Name())
+		for {
+			name, ok, err := r.Child()
+			if err != nil {
+				return names, err
+			}
+			if !ok {
+				break
+			}
+			names = append(names, name)
+			if err := r.Skip(); err != nil {
+				return names, err
+			}
+		}
+	}
+}
+
+// TestPredictionsOnTruncatedInput: a Reader that has learnt a document's
+// shape reads every truncation of it as a new Reader does.
+func TestPredictionsOnTruncatedInput(t *testing.T) {
+	var warm xmlscan.Reader
+	for _, d := range shapes {
+		warm.Reset([]byte(d))
+		_, err := read(t, &warm)
+		require.NoError(t, err)
+		for n := range len(d) + 1 {
+			in := []byte(d[:n])
+			var cold xmlscan.Reader
+			cold.Reset(in)
+			want, wantErr := read(t, &cold)
+			warm.Reset(in)
+			got, err := read(t, &warm)
+			require.Equal(t, wantErr, err, "%q", in)
+			require.Equal(t, want, got, "%q", in)
+		}
+	}
+}

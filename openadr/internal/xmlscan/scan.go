@@ -58,6 +58,14 @@ type scanner struct {
 	internLocal, internURI func([]byte) string // interning of local names and namespace URIs
 	cache                  *nameCache          // resolved element names, see names.go
 	gen                    uint64              // generation of the bindings in scope (ns)
+	hit                    ref                 // the current start element's entry, when known
+
+	// The name prediction (see names.go): the entry of the last start
+	// element, or of the last ended one (ended), and for the current start
+	// element, whose entry is found when its name is asked for, the entry
+	// to record it in, as a child or as a sibling.
+	prev, from         ref
+	ended, fromSibling bool
 
 	stack []frame   // open elements
 	ns    []binding // namespace declarations in scope, innermost last
@@ -75,6 +83,7 @@ type frame struct {
 	name0, name1 int    // prefixed name in buf, to match the end tag
 	nsLen        int    // len(ns) outside the element
 	gen          uint64 // generation of those bindings
+	entry        ref    // its name's entry, if resolved
 }
 
 // binding is a namespace declaration: prefix (buf[p0:p1], empty for xmlns=)
@@ -159,6 +168,10 @@ func (s *scanner) scan(text bool) (Kind, status) {
 
 // scanStart reads a start tag from i (after "<").
 func (s *scanner) scanStart(i int) (Kind, status) {
+	if s.predicted(i) {
+		return StartElement, scanOK
+	}
+	s.hit, s.from, s.fromSibling, s.prev = 0, s.prev, s.ended, 0
 	buf := s.buf
 	name0 := i
 	name1, colon, st := scanName(buf, i)
@@ -278,6 +291,7 @@ func (s *scanner) pop() {
 	s.stack = s.stack[:len(s.stack)-1]
 	s.ns = s.ns[:f.nsLen]
 	s.gen = f.gen
+	s.prev, s.ended, s.from, s.hit = f.entry, true, 0, 0
 }
 
 // scanText reads character data from i up to the next "<".
