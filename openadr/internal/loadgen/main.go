@@ -25,6 +25,12 @@
 // at -vens 1000 and -vens 100000 shows what the number of VENs costs a
 // request. The bare handler runs in the same process, beside the same
 // registry, so it pays the same garbage collector.
+//
+// -busy D makes the bare handler compute for D before it answers: a handler
+// that costs D of CPU per request. Its rate against the plain bare
+// handler's (run loadgen twice, or drive both -serve processes with wrk)
+// says how much CPU per request a ratio to bare allows on the machine, such
+// as the 0.6 the VTN's update reports aim at.
 package main
 
 import (
@@ -66,6 +72,7 @@ type config struct {
 	serve    bool
 	profile  string // -cpuprofile
 	vens     int
+	busy     time.Duration // the bare handler's CPU per request
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -78,6 +85,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.serve, "serve", false, "only serve the VTN and the bare handler and print wrk commands, until interrupted")
 	fs.StringVar(&cfg.profile, "cpuprofile", "", "write the process's CPU profile (servers, and the driver without -serve) to this file")
 	fs.IntVar(&cfg.vens, "vens", 1, "battery VENs to register; requests are spread over them (not with -serve)")
+	fs.DurationVar(&cfg.busy, "busy", 0, "make the bare handler compute for this long per request, to see what a handler costing that much reaches")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "loadgen: drive the OpenADR VTN and a bare handler returning the same bytes over loopback, side by side (no environment variables)")
 		fs.PrintDefaults()
@@ -88,8 +96,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if cfg.conns < 1 || cfg.duration <= 0 || cfg.vens < 1 || (cfg.msg != "report" && cfg.msg != "poll" && cfg.msg != "both") {
-		fmt.Fprintln(stderr, "loadgen: -c and -vens must be ≥ 1, -d positive, -msg report, poll or both")
+	if cfg.conns < 1 || cfg.duration <= 0 || cfg.vens < 1 || cfg.busy < 0 || (cfg.msg != "report" && cfg.msg != "poll" && cfg.msg != "both") {
+		fmt.Fprintln(stderr, "loadgen: -c and -vens must be ≥ 1, -d positive, -busy not negative, -msg report, poll or both")
 		return 2
 	}
 	if cfg.serve && cfg.vens > 1 {
@@ -148,9 +156,13 @@ func loadgen(ctx context.Context, cfg config, out io.Writer) error {
 	if cfg.msg != "both" {
 		targets = slices.DeleteFunc(targets, func(t target) bool { return t.name != cfg.msg })
 	}
-	fmt.Fprintf(out, "GOMAXPROCS=%d, %d connections, %v per handler, VENs: %d\n", runtime.GOMAXPROCS(0), cfg.conns, cfg.duration, cfg.vens)
+	fmt.Fprintf(out, "GOMAXPROCS=%d, %d connections, %v per handler, VENs: %d", runtime.GOMAXPROCS(0), cfg.conns, cfg.duration, cfg.vens)
+	if cfg.busy > 0 {
+		fmt.Fprintf(out, ", bare busy %v per request", cfg.busy)
+	}
+	fmt.Fprintln(out)
 	for _, t := range targets {
-		bare := httptest.NewServer(bareHandler(t.answer))
+		bare := httptest.NewServer(bareHandler(t.answer, cfg.busy))
 		if cfg.serve {
 			err = printWrk(out, t, vtn.URL, bare.URL)
 		} else {
@@ -174,15 +186,23 @@ func loadgen(ctx context.Context, cfg config, out io.Writer) error {
 }
 
 // bareHandler is the limit: it reads the request and answers the bytes the
-// VTN answers, with the same headers.
-func bareHandler(answer []byte) http.Handler {
+// VTN answers, with the same headers, after computing for busy.
+func bareHandler(answer []byte, busy time.Duration) http.Handler {
 	n := strconv.Itoa(len(answer))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
+		spin(busy)
 		w.Header()["Content-Type"] = []string{"application/xml"}
 		w.Header()["Content-Length"] = []string{n}
 		_, _ = w.Write(answer)
 	})
+}
+
+// spin computes for d: reading the clock, which costs tens of nanoseconds
+// and no system call, until d has passed.
+func spin(d time.Duration) {
+	for start := time.Now(); time.Since(start) < d; {
+	}
 }
 
 func compare(ctx context.Context, cfg config, out io.Writer, t target, vtnURL, bareURL string) error {

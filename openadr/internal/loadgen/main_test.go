@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/gridwire/gridwire/openadr"
 	"github.com/gridwire/gridwire/openadr/oadr"
@@ -68,6 +70,22 @@ func TestLoadgenUsage(t *testing.T) {
 	assert.Equal(t, 2, run(context.Background(), []string{"-c", "0"}, &out, &errs))
 	assert.Equal(t, 2, run(context.Background(), []string{"-vens", "0"}, &out, &errs))
 	assert.Equal(t, 2, run(context.Background(), []string{"-vens", "2", "-serve"}, &out, &errs))
+	assert.Equal(t, 2, run(context.Background(), []string{"-busy", "-1us"}, &out, &errs))
+}
+
+// -busy makes the bare handler cost that much per request, and says so.
+func TestLoadgenBusyBare(t *testing.T) {
+	answer := []byte("<answer/>")
+	h := bareHandler(answer, 3*time.Millisecond)
+	rec := httptest.NewRecorder()
+	start := time.Now()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", strings.NewReader("body")))
+	assert.GreaterOrEqual(t, time.Since(start), 3*time.Millisecond)
+	assert.Equal(t, answer, rec.Body.Bytes())
+
+	var out, errs bytes.Buffer
+	require.Equal(t, 0, run(context.Background(), []string{"-msg", "poll", "-busy", "5us", "-c", "1", "-d", "50ms"}, &out, &errs), errs.String())
+	assert.Contains(t, out.String(), "bare busy 5µs per request")
 }
 
 // -cpuprofile writes a profile (gzipped protobuf, as pprof reads it); a
