@@ -181,7 +181,7 @@ func (s *scanner) predicted(i int) bool {
 	}
 	p := s.cache.at(r)
 	end := i + len(p.qname)
-	if p.gen != s.gen || end >= len(s.buf) || s.buf[end] != '>' || string(s.buf[i:end]) != string(p.qname) {
+	if p.gen != s.gen || end >= len(s.buf) || s.buf[end] != '>' || !sameName(s.buf[i:end], p.qname) {
 		return false
 	}
 	s.attrs = s.attrs[:0]
@@ -194,6 +194,24 @@ func (s *scanner) predicted(i int) bool {
 	s.pos = end + 1
 	s.prev, s.ended, s.hit = r, false, r
 	return true
+}
+
+// sameName reports whether names a and b, of the same length, are the
+// same bytes. It is string(a) == string(b) without the call, for the
+// names of 8 to 24 bytes most vocabularies use: whole words compared, the
+// last one overlapping the one before it.
+func sameName(a, b []byte) bool {
+	n := len(a)
+	if n < 8 || n > 24 || len(b) != n {
+		return string(a) == string(b)
+	}
+	le := binary.LittleEndian
+	diff := le.Uint64(a) ^ le.Uint64(b)
+	diff |= le.Uint64(a[n-8:]) ^ le.Uint64(b[n-8:])
+	if n > 16 {
+		diff |= le.Uint64(a[8:]) ^ le.Uint64(b[8:])
+	}
+	return diff == 0
 }
 
 // declared returns the generation of the bindings in scope after a start

@@ -39,3 +39,17 @@ func TestShapesArePredicted(t *testing.T) {
 		}
 	}
 }
+
+// TestSameName: sameName is string equality, at every length and wherever
+// two names differ.
+func TestSameName(t *testing.T) {
+	for n := range 40 {
+		a := []byte(strings.Repeat("x", n))
+		require.True(t, sameName(a, []byte(string(a))), "length %d", n)
+		for i := range n {
+			b := []byte(string(a))
+			b[i] = 'y'
+			require.False(t, sameName(a, b), "length %d, byte %d", n, i)
+		}
+	}
+}

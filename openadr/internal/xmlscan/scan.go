@@ -271,7 +271,7 @@ func (s *scanner) scanEnd(i int) (Kind, status) {
 	if end >= len(buf) {
 		return 0, scanShort
 	}
-	if string(buf[i:end]) != string(buf[f.name0:f.name1]) || nameClass[buf[end]] != 0 || buf[end] >= utf8.RuneSelf {
+	if !sameName(buf[i:end], buf[f.name0:f.name1]) || nameClass[buf[end]] != 0 || buf[end] >= utf8.RuneSelf {
 		return 0, scanBad
 	}
 	i = skipSpace(buf, end)
