@@ -196,6 +196,31 @@ func (s *scanner) predicted(i int) bool {
 	return true
 }
 
+// child is the shortcut of Reader.Child for the commonest next tags of
+// all: after blanks, if any, the predicted start tag or the end tag of the
+// innermost element. It reads what next(false) and elementName would read
+// (blanks are text next(false) passes over), or nothing (ok false): the
+// general path then reads the same bytes again, and meets whatever made
+// child give up.
+func (s *scanner) child() (name *xml.Name, start, ok bool) {
+	if s.failed || s.closing {
+		return nil, false, false
+	}
+	buf := s.buf
+	i := skipSpace(buf, s.pos)
+	if i+1 >= len(buf) || buf[i] != '<' {
+		return nil, false, false
+	}
+	if buf[i+1] == '/' {
+		_, st := s.scanEnd(i + 2)
+		return nil, false, st == scanOK
+	}
+	if !s.predicted(i + 1) {
+		return nil, false, false
+	}
+	return &s.cache.at(s.hit).name, true, true
+}
+
 // sameName reports whether names a and b, of the same length, are the
 // same bytes. It is string(a) == string(b) without the call, for the
 // names of 8 to 24 bytes most vocabularies use: whole words compared, the

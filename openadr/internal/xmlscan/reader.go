@@ -138,6 +138,14 @@ func (r *Reader) Next(text bool) (Kind, error) {
 // or false for an end element. It is Next(false) and Name in one call, for
 // a decoder walking the children of an element.
 func (r *Reader) Child() (xml.Name, bool, error) {
+	if r.x == nil {
+		if name, start, ok := r.s.child(); ok {
+			if start {
+				return *name, true, nil
+			}
+			return xml.Name{}, false, nil
+		}
+	}
 	for {
 		k, err := r.Next(false)
 		if err != nil {

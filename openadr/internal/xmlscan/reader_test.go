@@ -2,6 +2,7 @@ package xmlscan_test
 
 import (
 	"encoding/xml"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -256,6 +257,8 @@ var shapes = []string{
 	`<x xmlns="urn:d"><y><z/></y><y xmlns=""><z>t</z></y><y><z>t</z></y><y><z>t</z></y></x>`,
 	`<x><y><z/></y><y><z/></y></x>`,
 	`<a:x xmlns:a="urn:1"><a:y><a:z>1</a:z></a:y><a:y><a:z>2</a:z></a:y></a:x>`,
+	`<a:x xmlns:a="urn:1"><a:y><a:y/><a:z/></a:y><a:y><a:y/><a:z>t</a:z></a:y><a:y><a:y/></a:y></a:x>`,
+	`<a:x xmlns:a="urn:1"><a:y><a:z>1</a:z></a:y><a:y/><a:z>2</a:z><a:y/><a:y><a:z>3</a:z></a:y></a:x>`,
 }
 
 // TestPredictedNames: names taken from a prediction are the names
@@ -337,4 +340,91 @@ func TestPredictionsOnTruncatedInput(t *testing.T) {
 			require.Equal(t, want, got, "%q", in)
 		}
 	}
+}
+
+// TestChildShortcut: Child, which takes the predicted start tags and the
+// end tags itself (names.go), walks the shapes, as they are and with
+// blanks, line ends, comments and text between their tags, as
+// encoding/xml does, document after document; and every truncation of
+// them as Next and Name walk it.
+func TestChildShortcut(t *testing.T) {
+	var docs []string
+	for _, d := range shapes {
+		docs = append(docs, d,
+			strings.ReplaceAll(d, "><", ">\n\t <"),
+			strings.ReplaceAll(d, "><", ">\r\n<"),
+			strings.ReplaceAll(d, "><", "><!-- c --><"),
+			strings.ReplaceAll(d, "><", ">text<"))
+	}
+	var warm xmlscan.Reader
+	for round := range 2 {
+		for i, d := range docs {
+			var ref xmlscan.Reader
+			ref.ResetEncodingXML([]byte(d))
+			want, err := walk(&ref, nextChild)
+			require.NoError(t, err)
+			warm.Reset([]byte(d))
+			got, err := walk(&warm, (*xmlscan.Reader).Child)
+			require.NoError(t, err)
+			require.Equal(t, want, got, "round %d, document %d", round, i)
+		}
+	}
+	for _, d := range docs {
+		for n := range len(d) + 1 {
+			in := []byte(d[:n])
+			var ref xmlscan.Reader
+			ref.Reset(in)
+			want, wantErr := walk(&ref, nextChild)
+			warm.Reset(in)
+			got, err := walk(&warm, (*xmlscan.Reader).Child)
+			require.Equal(t, wantErr, err, "%q", in)
+			require.Equal(t, want, got, "%q", in)
+			require.Equal(t, ref.GaveUp(), warm.GaveUp(), "%q", in)
+			if err != nil {
+				_, _, err := warm.Child()
+				require.Error(t, err, "%q: read on after an error", in)
+			}
+		}
+	}
+}
+
+// nextChild is Child written with Next and Name, which the shortcut must
+// agree with.
+func nextChild(r *xmlscan.Reader) (xml.Name, bool, error) {
+	for {
+		k, err := r.Next(false)
+		if err != nil || k == xmlscan.EndElement {
+			return xml.Name{}, false, err
+		}
+		if k == xmlscan.StartElement {
+			return r.Name(), true, nil
+		}
+	}
+}
+
+// walk reads the root element with child, recording each element's depth
+// and name and each end.
+func walk(r *xmlscan.Reader, child func(*xmlscan.Reader) (xml.Name, bool, error)) ([]string, error) {
+	if _, err := r.Next(false); err != nil {
+		return nil, err
+	}
+	var out []string
+	var children func(depth int) error
+	children = func(depth int) error {
+		for {
+			name, ok, err := child(r)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				out = append(out, "end")
+				return nil
+			}
+			out = append(out, fmt.Sprint(depth, name))
+			if err := children(depth + 1); err != nil {
+				return err
+			}
+		}
+	}
+	return out, children(1)
 }
