@@ -185,7 +185,7 @@ func (s *scanner) predicted(i int) bool {
 		return false
 	}
 	s.attrs = s.attrs[:0]
-	s.stack = append(s.stack, frame{name0: i, name1: end, nsLen: len(s.ns), gen: s.gen, entry: r})
+	s.push(i, end, len(s.ns), r)
 	s.name0, s.colon, s.name1 = i, -1, end
 	if p.colon >= 0 {
 		s.colon = i + p.colon

@@ -246,7 +246,7 @@ func (s *scanner) scanStart(i int) (Kind, status) {
 	if len(s.ns) > maxBindings {
 		return 0, scanBad
 	}
-	s.stack = append(s.stack, frame{name0: name0, name1: name1, nsLen: nsLen, gen: s.gen})
+	s.push(name0, name1, nsLen, 0)
 	if len(s.ns) > nsLen {
 		s.gen = s.declared()
 	}
@@ -286,12 +286,28 @@ func (s *scanner) scanEnd(i int) (Kind, status) {
 	return EndElement, scanOK
 }
 
+// push opens an element, whose name's entry is entry (0: not known yet),
+// outside of which nsLen bindings are in scope. It writes the frame in
+// place: a frame literal is built on the stack and copied over in pieces
+// of another size than it was written in, which the CPU cannot forward
+// from the stores to the loads.
+func (s *scanner) push(name0, name1, nsLen int, entry ref) {
+	if len(s.stack) == cap(s.stack) {
+		s.stack = append(s.stack, frame{})
+	} else {
+		s.stack = s.stack[:len(s.stack)+1]
+	}
+	f := &s.stack[len(s.stack)-1]
+	f.name0, f.name1, f.nsLen, f.gen, f.entry = name0, name1, nsLen, s.gen, entry
+}
+
+// pop closes the innermost element.
 func (s *scanner) pop() {
-	f := s.stack[len(s.stack)-1]
-	s.stack = s.stack[:len(s.stack)-1]
+	f := &s.stack[len(s.stack)-1]
 	s.ns = s.ns[:f.nsLen]
 	s.gen = f.gen
 	s.prev, s.ended, s.from, s.hit = f.entry, true, 0, 0
+	s.stack = s.stack[:len(s.stack)-1]
 }
 
 // scanText reads character data from i up to the next "<".
