@@ -86,6 +86,25 @@ type nameCache struct {
 	prefixes []byte
 	ends     []int
 	uris     []string
+
+	tag tagMemo // the last start tag that declared namespaces
+}
+
+// tagMemo is a start tag that declared namespaces, as written from its name
+// to its closing '>', and what scanStart made of it, at positions relative
+// to the tag's start. A peer begins every document with the same root tag,
+// which declares all its namespaces: reading it again costs more than the
+// rest of a small document (its names, its attribute values byte by byte,
+// each URI looked up by the interner). When the same bytes come again,
+// with the same bindings in scope outside them, scanStart would read them
+// the same way, so replayed takes its reading from here instead.
+type tagMemo struct {
+	tag          []byte // nil: none
+	outer, gen   uint64 // the generations of the bindings outside and inside
+	colon, name1 int    // colon < 0: no prefix
+	attrs        []rawAttr
+	binds        []binding
+	selfClosing  bool
 }
 
 // qnameHash mixes the length and the first and last eight bytes of a
@@ -219,6 +238,76 @@ func (s *scanner) child() (name *xml.Name, start, ok bool) {
 		return nil, false, false
 	}
 	return &s.cache.at(s.hit).name, true, true
+}
+
+// remember keeps the start tag just read, from name0 to end (after its
+// '>'), which declared the bindings s.ns[nsLen:] inside the bindings of
+// generation outer (see tagMemo), unless it is too long to keep.
+func (s *scanner) remember(name0, colon, name1, end, nsLen int, outer uint64, selfClosing bool) {
+	c := s.nameCache()
+	m := &c.tag
+	if end-name0 > maxRemembered {
+		return
+	}
+	clear(m.binds)
+	m.tag = append(m.tag[:0], s.buf[name0:end]...)
+	m.outer, m.gen, m.colon, m.name1, m.selfClosing = outer, s.gen, -1, name1-name0, selfClosing
+	if colon >= 0 {
+		m.colon = colon - name0
+	}
+	m.attrs = m.attrs[:0]
+	for _, a := range s.attrs {
+		a.name0, a.name1, a.val0, a.val1 = a.name0-name0, a.name1-name0, a.val0-name0, a.val1-name0
+		if a.colon >= 0 {
+			a.colon -= name0
+		}
+		m.attrs = append(m.attrs, a)
+	}
+	m.binds = m.binds[:0]
+	for _, b := range s.ns[nsLen:] {
+		if b.p1 > b.p0 { // a default namespace has no prefix to move
+			b.p0, b.p1 = b.p0-name0, b.p1-name0
+		}
+		m.binds = append(m.binds, b)
+	}
+}
+
+// replayed reads the start tag from i (after "<") when it is the
+// remembered one (the same bytes, and the same bindings outside it), as
+// scanStart would read it.
+func (s *scanner) replayed(i int) bool {
+	if s.cache == nil {
+		return false
+	}
+	m := &s.cache.tag
+	end := i + len(m.tag)
+	if m.tag == nil || m.outer != s.gen || end > len(s.buf) || string(s.buf[i:end]) != string(m.tag) {
+		return false
+	}
+	s.attrs = s.attrs[:0]
+	for _, a := range m.attrs {
+		a.name0, a.name1, a.val0, a.val1 = a.name0+i, a.name1+i, a.val0+i, a.val1+i
+		if a.colon >= 0 {
+			a.colon += i
+		}
+		s.attrs = append(s.attrs, a)
+	}
+	nsLen := len(s.ns)
+	for _, b := range m.binds {
+		if b.p1 > b.p0 {
+			b.p0, b.p1 = b.p0+i, b.p1+i
+		}
+		s.ns = append(s.ns, b)
+	}
+	s.push(i, i+m.name1, nsLen, 0)
+	s.gen = m.gen
+	s.name0, s.colon, s.name1 = i, -1, i+m.name1
+	if m.colon >= 0 {
+		s.colon = i + m.colon
+	}
+	s.closing = m.selfClosing
+	s.pos = end
+	return true
 }
 
 // sameName reports whether names a and b, of the same length, are the

@@ -14,9 +14,10 @@ import (
 )
 
 type token struct {
-	kind xmlscan.Kind
-	name xml.Name
-	text string
+	kind  xmlscan.Kind
+	name  xml.Name
+	attrs []xml.Attr
+	text  string
 }
 
 // read returns the tokens of r to the end of the root element.
@@ -44,6 +45,7 @@ func readTokens(r *xmlscan.Reader, leaves bool) ([]token, error) {
 		switch k {
 		case xmlscan.StartElement:
 			tok.name = r.Name()
+			tok.attrs = r.AppendAttrs(nil)
 			if leaves {
 				if text, ok := r.LeafText(); ok {
 					toks = append(toks, tok)
@@ -77,7 +79,10 @@ func TestBothPathsAgree(t *testing.T) {
 	fast.Reset([]byte(doc))
 	ref.ResetEncodingXML([]byte(doc))
 	want := []token{
-		{kind: xmlscan.StartElement, name: xml.Name{Space: "urn:a", Local: "x"}},
+		{kind: xmlscan.StartElement, name: xml.Name{Space: "urn:a", Local: "x"}, attrs: []xml.Attr{
+			{Name: xml.Name{Space: "xmlns", Local: "a"}, Value: "urn:a"},
+			{Name: xml.Name{Local: "k"}, Value: "v&w"},
+		}},
 		{kind: xmlscan.StartElement, name: xml.Name{Space: "urn:a", Local: "y"}},
 		{kind: xmlscan.CharData, text: "1 < 2"},
 		{kind: xmlscan.EndElement},
@@ -259,6 +264,43 @@ var shapes = []string{
 	`<a:x xmlns:a="urn:1"><a:y><a:z>1</a:z></a:y><a:y><a:z>2</a:z></a:y></a:x>`,
 	`<a:x xmlns:a="urn:1"><a:y><a:y/><a:z/></a:y><a:y><a:y/><a:z>t</a:z></a:y><a:y><a:y/></a:y></a:x>`,
 	`<a:x xmlns:a="urn:1"><a:y><a:z>1</a:z></a:y><a:y/><a:z>2</a:z><a:y/><a:y><a:z>3</a:z></a:y></a:x>`,
+}
+
+// TestRememberedTags: a start tag that declares namespaces, read again
+// from the scanner's memory (names.go), gives the tokens encoding/xml
+// gives: the same root at other offsets in the next documents, the same
+// tag under other bindings, self-closing, or with other bytes.
+func TestRememberedTags(t *testing.T) {
+	root := `<p:r xmlns:p="urn:1" xmlns="urn:d" k="v&amp;w" p:a='x'>`
+	docs := []string{
+		root + `<p:y/><y/></p:r>`,
+		`<?xml version="1.0"?>` + root + `<p:y/><y/></p:r>`,
+		`<!-- a longer comment first -->` + "\n" + root + `<y><p:y/></y></p:r>`,
+		`<p:r xmlns:p="urn:1" xmlns="urn:d" k="v&amp;w" p:a='y'><p:y/></p:r>`,
+		`<p:r xmlns:p="urn:1" xmlns="urn:d" k="v&amp;w" p:a='x'/>`,
+		`<a xmlns:p="urn:1"><p:b xmlns:q="urn:2"><q:c/><p:c/></p:b></a>`,
+		`<a xmlns:p="urn:3"><p:b xmlns:q="urn:2"><q:c/><p:c/></p:b></a>`,
+		`<a><p:b xmlns:q="urn:2"><q:c/><p:c/></p:b><p:b xmlns:q="urn:2"><q:c/></p:b></a>`,
+		`<longprefix1:r xmlns:longprefix1="urn:1" xmlns:longprefix2="urn:2"><longprefix2:y/><longprefix1:y/></longprefix1:r>`,
+		`<!-- shifted -->` + `<longprefix1:r xmlns:longprefix1="urn:1" xmlns:longprefix2="urn:2"><longprefix2:y longprefix1:a="1"/><longprefix2:z/></longprefix1:r>`,
+		`<p:r xmlns:p="urn:1" xmlns="urn:d" k="v&amp;w" p:a='x'>`,
+	}
+	sameTokensTwice(t, docs[:len(docs)-1])
+	var warm xmlscan.Reader
+	for _, d := range docs {
+		warm.Reset([]byte(d))
+		_, _ = read(t, &warm)
+		for n := range len(d) + 1 {
+			in := []byte(d[:n])
+			var cold xmlscan.Reader
+			cold.Reset(in)
+			want, wantErr := read(t, &cold)
+			warm.Reset(in)
+			got, err := read(t, &warm)
+			require.Equal(t, wantErr, err, "%q", in)
+			require.Equal(t, want, got, "%q", in)
+		}
+	}
 }
 
 // TestPredictedNames: names taken from a prediction are the names

@@ -172,6 +172,9 @@ func (s *scanner) scanStart(i int) (Kind, status) {
 		return StartElement, scanOK
 	}
 	s.hit, s.from, s.fromSibling, s.prev = 0, s.prev, s.ended, 0
+	if s.replayed(i) {
+		return StartElement, scanOK
+	}
 	buf := s.buf
 	name0 := i
 	name1, colon, st := scanName(buf, i)
@@ -248,7 +251,9 @@ func (s *scanner) scanStart(i int) (Kind, status) {
 	}
 	s.push(name0, name1, nsLen, 0)
 	if len(s.ns) > nsLen {
+		outer := s.gen
 		s.gen = s.declared()
+		s.remember(name0, colon, name1, i, nsLen, outer, selfClosing)
 	}
 	s.name0, s.colon, s.name1 = name0, colon, name1
 	s.closing = selfClosing
