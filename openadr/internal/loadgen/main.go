@@ -199,7 +199,9 @@ func bareHandler(answer []byte, busy time.Duration) http.Handler {
 }
 
 // spin computes for d: reading the clock, which costs tens of nanoseconds
-// and no system call, until d has passed.
+// and no system call, until d has passed. It counts wall-clock time, so a
+// handler the scheduler takes off the CPU in the meantime spends less than
+// d of CPU: d is an upper bound of what the busy handler costs.
 func spin(d time.Duration) {
 	for start := time.Now(); time.Since(start) < d; {
 	}

@@ -22,7 +22,7 @@ import (
 // scanner.predicted).
 //
 // A resolution depends on the prefixed name and on the namespace bindings in
-// scope, nothing else (the interning functions are fixed: SetInterner drops
+// scope, nothing else (the interning functions are fixed: SetInterner empties
 // the table), so an entry is tagged with the generation of the bindings it
 // was made under. A generation stands for one list of bindings: a start
 // element that declares namespaces gets a new one (unless its list is the
@@ -57,11 +57,11 @@ const emptyGen = 1
 type cachedName struct {
 	gen   uint64
 	qname []byte // the prefixed name as written (a copy)
-	colon int    // the colon's offset in qname, -1 if none
+	colon int    // the colon's offset in qname, -1 if none, for a predicted name's s.colon
 	name  xml.Name
 
 	// The entries of the first child and of the next sibling of the last
-	// element that had this name (nil: none seen, or not resolved).
+	// element that had this name (0: none seen, or not resolved).
 	child, sibling ref
 }
 
@@ -69,6 +69,9 @@ type cachedName struct {
 // rather than pointers keep the scanner's stores per element free of write
 // barriers and its stack free of pointers.
 type ref uint8
+
+// Every entry has a ref: a table too large for them does not compile.
+const _ ref = nameCacheSize
 
 // at returns the entry r, which is not none.
 func (c *nameCache) at(r ref) *cachedName { return &c.entries[r-1] }
@@ -127,7 +130,9 @@ func qnameHash(q []byte) uint64 {
 // elementName returns the current start element's name with its namespace
 // resolved as Token resolves it, from the cache when it can. A name is
 // looked for at two places; a new one takes the first whose entry is of
-// another generation, or else the second.
+// another generation, or else the second. The entry found or made is
+// recorded as the current element's (see follow), which is how the
+// shapes that predicted reads are learnt.
 func (s *scanner) elementName() xml.Name {
 	c := s.nameCache()
 	if s.hit != 0 {
@@ -165,8 +170,12 @@ func (s *scanner) elementName() xml.Name {
 
 // follow records that the current start element's name is entry r's, in
 // the entry of its parent or previous sibling (the one scanStart found
-// before it) and in its frame.
+// before it) and in its frame, while the element is open: a name asked
+// for after the element's end (its frame popped) records nothing.
 func (s *scanner) follow(c *nameCache, r ref) {
+	if top := len(s.stack) - 1; top < 0 || s.stack[top].name0 != s.name0 {
+		return
+	}
 	if s.from != 0 {
 		if f := c.at(s.from); s.fromSibling {
 			f.sibling = r

@@ -64,7 +64,18 @@ func (r *Reader) SetInterner(local, uri func([]byte) string) {
 		uri = plainString
 	}
 	r.s.internLocal, r.s.internURI = local, uri
-	r.s.cache, r.s.hit, r.s.prev, r.s.from = nil, 0, 0, 0 // its names came from the old functions
+	// The cached names and the remembered start tag came from the old
+	// functions: forget them (an entry of generation 0 matches no name,
+	// and no prediction). Keep the generations, which the bindings in
+	// scope and the open elements carry: a new table would hand them out
+	// again for other bindings.
+	if c := r.s.cache; c != nil {
+		for k := range c.entries {
+			c.entries[k].gen = 0
+		}
+		c.tag.tag = nil
+	}
+	r.s.hit = 0
 }
 
 func plainString(b []byte) string { return string(b) }

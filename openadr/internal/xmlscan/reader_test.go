@@ -380,6 +380,7 @@ func TestPredictionsOnTruncatedInput(t *testing.T) {
 			got, err := read(t, &warm)
 			require.Equal(t, wantErr, err, "%q", in)
 			require.Equal(t, want, got, "%q", in)
+			require.Equal(t, cold.GaveUp(), warm.GaveUp(), "%q", in)
 		}
 	}
 }

@@ -102,13 +102,13 @@ type rawAttr struct {
 
 // reset prepares the scanner for the document data.
 func (s *scanner) reset(data []byte) {
-	*s = scanner{buf: data, internLocal: s.internLocal, internURI: s.internURI, cache: s.cache, gen: emptyGen, stack: s.stack[:0], ns: s.ns[:0], attrs: s.attrs[:0]}
+	*s = scanner{buf: data, internLocal: s.internLocal, internURI: s.internURI, cache: s.cache, gen: emptyGen, stack: s.stack[:0], ns: s.ns[:0], attrs: s.attrs[:0], colon: -1}
 }
 
 // release drops references to the input, keeping other reusable memory.
 func (s *scanner) release() {
 	clear(s.ns[:cap(s.ns)])
-	*s = scanner{internLocal: s.internLocal, internURI: s.internURI, cache: s.cache, stack: s.stack[:0], ns: s.ns[:0], attrs: s.attrs[:0]}
+	*s = scanner{internLocal: s.internLocal, internURI: s.internURI, cache: s.cache, stack: s.stack[:0], ns: s.ns[:0], attrs: s.attrs[:0], colon: -1}
 }
 
 // next returns the next start element, end element or, if text is set,
@@ -146,7 +146,7 @@ const maxBindings = 64
 
 // scan reads one construct at s.pos and advances past it when it is
 // complete. When the input ends inside it (scanShort) it changes nothing a
-// second scan depends on.
+// second scan's result depends on (it may forget a prediction, names.go).
 func (s *scanner) scan(text bool) (Kind, status) {
 	buf, i := s.buf, s.pos
 	if buf[i] != '<' {
