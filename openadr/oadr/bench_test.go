@@ -95,6 +95,19 @@ func BenchmarkDecodeUpdateReport12(b *testing.B) {
 	}
 }
 
+// BenchmarkDecodeUpdateReportSample decodes the battery sample's report as
+// the file has it, indented as a VEN's XML library writes it.
+func BenchmarkDecodeUpdateReportSample(b *testing.B) {
+	doc := readSample(b, "battery/oadrUpdateReport_battery_TELEMETRY_USAGE.xml")
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := oadr.Unmarshal(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkDecodeUpdateReport12BaselineEncodingXML(b *testing.B) {
 	doc := mustMarshal(b, &oadr.UpdateReport{RequestID: "REQ_UPD_REPORT_0001", Reports: []oadr.Report{telemetryUsageData(12)}, VenID: "VEN_FORTRESS_1"})
 	b.SetBytes(int64(len(doc)))
