@@ -33,6 +33,10 @@ func readLeaves(t *testing.T, r *xmlscan.Reader) ([]token, error) {
 	return readTokens(r, true)
 }
 
+// tokens and leafTokens are read and readLeaves for sameOnEveryTruncation.
+func tokens(r *xmlscan.Reader) ([]token, error)     { return readTokens(r, false) }
+func leafTokens(r *xmlscan.Reader) ([]token, error) { return readTokens(r, true) }
+
 func readTokens(r *xmlscan.Reader, leaves bool) ([]token, error) {
 	var toks []token
 	depth := 0
@@ -221,19 +225,7 @@ func TestLeafText(t *testing.T) {
 	for _, c := range contents {
 		docs = append(docs, `<r><x>`+c+`</x><x/><a:x xmlns:a="urn:a">`+c+`</a:x></r>`, `<x>`+c+`</x>`)
 	}
-	for _, d := range docs {
-		for n := range len(d) + 1 {
-			in := []byte(d[:n])
-			var ref, fast xmlscan.Reader
-			ref.Reset(in)
-			want, wantErr := read(t, &ref)
-			fast.Reset(in)
-			got, err := readLeaves(t, &fast)
-			require.Equal(t, wantErr, err, "%q", in)
-			require.Equal(t, want, got, "%q", in)
-			require.Equal(t, ref.GaveUp(), fast.GaveUp(), "%q", in)
-		}
-	}
+	sameOnEveryTruncation(t, docs, tokens, leafTokens)
 }
 
 // TestLongNamesAndNamespaces: names and bindings too long for the cache to
@@ -286,21 +278,7 @@ func TestRememberedTags(t *testing.T) {
 		`<p:r xmlns:p="urn:1" xmlns="urn:d" k="v&amp;w" p:a='x'>`,
 	}
 	sameTokensTwice(t, docs[:len(docs)-1])
-	var warm xmlscan.Reader
-	for _, d := range docs {
-		warm.Reset([]byte(d))
-		_, _ = read(t, &warm)
-		for n := range len(d) + 1 {
-			in := []byte(d[:n])
-			var cold xmlscan.Reader
-			cold.Reset(in)
-			want, wantErr := read(t, &cold)
-			warm.Reset(in)
-			got, err := read(t, &warm)
-			require.Equal(t, wantErr, err, "%q", in)
-			require.Equal(t, want, got, "%q", in)
-		}
-	}
+	sameOnEveryTruncation(t, docs, tokens, tokens)
 }
 
 // TestPredictedNames: names taken from a prediction are the names
@@ -366,21 +344,35 @@ func readSkipping(r *xmlscan.Reader) ([]xml.Name, error) {
 // TestPredictionsOnTruncatedInput: a Reader that has learnt a document's
 // shape reads every truncation of it as a new Reader does.
 func TestPredictionsOnTruncatedInput(t *testing.T) {
+	sameOnEveryTruncation(t, shapes, tokens, tokens)
+}
+
+// sameOnEveryTruncation reads every truncation of each document twice:
+// with a new Reader and want, and with got and one Reader kept across them
+// all, which has read the whole document first (what the scanner learns of
+// a document must not change how it reads another). Both must give the
+// same result, error and GaveUp, and after an error the kept Reader must
+// not read on.
+func sameOnEveryTruncation[T any](t *testing.T, docs []string, want, got func(*xmlscan.Reader) (T, error)) {
+	t.Helper()
 	var warm xmlscan.Reader
-	for _, d := range shapes {
+	for _, d := range docs {
 		warm.Reset([]byte(d))
-		_, err := read(t, &warm)
-		require.NoError(t, err)
+		_, _ = got(&warm)
 		for n := range len(d) + 1 {
 			in := []byte(d[:n])
 			var cold xmlscan.Reader
 			cold.Reset(in)
-			want, wantErr := read(t, &cold)
+			w, wErr := want(&cold)
 			warm.Reset(in)
-			got, err := read(t, &warm)
-			require.Equal(t, wantErr, err, "%q", in)
-			require.Equal(t, want, got, "%q", in)
+			g, err := got(&warm)
+			require.Equal(t, wErr, err, "%q", in)
+			require.Equal(t, w, g, "%q", in)
 			require.Equal(t, cold.GaveUp(), warm.GaveUp(), "%q", in)
+			if err != nil {
+				_, _, err := warm.Child()
+				require.Error(t, err, "%q: read on after an error", in)
+			}
 		}
 	}
 }
@@ -412,23 +404,9 @@ func TestChildShortcut(t *testing.T) {
 			require.Equal(t, want, got, "round %d, document %d", round, i)
 		}
 	}
-	for _, d := range docs {
-		for n := range len(d) + 1 {
-			in := []byte(d[:n])
-			var ref xmlscan.Reader
-			ref.Reset(in)
-			want, wantErr := walk(&ref, nextChild)
-			warm.Reset(in)
-			got, err := walk(&warm, (*xmlscan.Reader).Child)
-			require.Equal(t, wantErr, err, "%q", in)
-			require.Equal(t, want, got, "%q", in)
-			require.Equal(t, ref.GaveUp(), warm.GaveUp(), "%q", in)
-			if err != nil {
-				_, _, err := warm.Child()
-				require.Error(t, err, "%q: read on after an error", in)
-			}
-		}
-	}
+	sameOnEveryTruncation(t, docs,
+		func(r *xmlscan.Reader) ([]string, error) { return walk(r, nextChild) },
+		func(r *xmlscan.Reader) ([]string, error) { return walk(r, (*xmlscan.Reader).Child) })
 }
 
 // nextChild is Child written with Next and Name, which the shortcut must
