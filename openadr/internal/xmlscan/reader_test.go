@@ -449,3 +449,18 @@ func walk(r *xmlscan.Reader, child func(*xmlscan.Reader) (xml.Name, bool, error)
 	}
 	return out, children(1)
 }
+
+// TestEightBytePrefixes: a prefix of eight bytes is not a longer prefix
+// that starts with the same eight bytes (prefixKey packs only eight), for
+// an element's name and for an attribute's, declared in the same tag or
+// outside it, and the other way round.
+func TestEightBytePrefixes(t *testing.T) {
+	docs := []string{
+		`<abcdefgh:x xmlns:abcdefghi="urn:1"/>`,
+		`<x xmlns:abcdefghi="urn:1" abcdefgh:k="v"/>`,
+		`<r xmlns:abcdefghi="urn:1"><abcdefgh:x abcdefgh:k="v"/></r>`,
+		`<abcdefghi:x xmlns:abcdefgh="urn:1" abcdefghi:k="v"/>`,
+		`<abcdefgh:x xmlns:abcdefgh="urn:2" xmlns:abcdefghi="urn:1"><abcdefgh:y/><abcdefghi:y/></abcdefgh:x>`,
+	}
+	sameTokensTwice(t, docs)
+}

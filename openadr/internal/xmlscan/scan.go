@@ -594,7 +594,7 @@ func (s *scanner) lookup(p0, p1 int) (string, bool) {
 	key := prefixKey(p)
 	for k := len(s.ns) - 1; k >= 0; k-- {
 		b := &s.ns[k]
-		if b.key == key && (len(p) <= 8 || string(s.buf[b.p0:b.p1]) == string(p)) {
+		if b.key == key && b.p1-b.p0 == len(p) && (len(p) <= 8 || string(s.buf[b.p0:b.p1]) == string(p)) {
 			return b.uri, true
 		}
 	}
@@ -602,7 +602,9 @@ func (s *scanner) lookup(p0, p1 int) (string, bool) {
 }
 
 // prefixKey packs the first eight bytes of a prefix into an integer, which
-// identifies prefixes of up to eight bytes (name bytes are never zero).
+// identifies prefixes of up to eight bytes among prefixes of the same
+// length (name bytes are never zero; an eight-byte prefix has the key of
+// every longer one that starts with it, so lookup compares lengths too).
 func prefixKey(p []byte) uint64 {
 	var k uint64
 	for i := range min(len(p), 8) {
