@@ -27,7 +27,8 @@ import (
 // was made under. A generation stands for one list of bindings: a start
 // element that declares namespaces gets a new one (unless its list is the
 // one remembered from the last such element, as the root elements of a
-// peer's successive documents usually are), and its end restores the one
+// peer's successive documents usually are; a replayed root tag, see
+// tagMemo, gets the one it had last time), and its end restores the one
 // outside it; no bindings at all are always emptyGen. A list may get
 // several generations over time, which costs only misses. A hit is an
 // entry with the same prefixed name and the current generation: the name
@@ -42,7 +43,7 @@ const (
 // Bounds of what the cache keeps, so that a pooled Reader does not hold on
 // to huge names or namespaces: the prefixed names and the namespaces of the
 // names it remembers, and the prefixes and namespaces of the bindings (all
-// together).
+// together), and the bytes of the remembered root tag.
 const (
 	maxCachedName  = 64
 	maxCachedSpace = 256
@@ -90,17 +91,22 @@ type nameCache struct {
 	ends     []int
 	uris     []string
 
-	tag tagMemo // the last start tag that declared namespaces
+	tag tagMemo // the last root tag that declared namespaces
 }
 
-// tagMemo is a start tag that declared namespaces, as written from its name
-// to its closing '>', and what scanStart made of it, at positions relative
-// to the tag's start. A peer begins every document with the same root tag,
-// which declares all its namespaces: reading it again costs more than the
-// rest of a small document (its names, its attribute values byte by byte,
-// each URI looked up by the interner). When the same bytes come again,
-// with the same bindings in scope outside them, scanStart would read them
-// the same way, so replayed takes its reading from here instead.
+// tagMemo is a root tag that declared namespaces, as written from its name
+// to its closing '>' (if no longer than maxRemembered), and what scanStart
+// made of it, at positions relative to the tag's start. A peer begins
+// every document with the same root tag, which declares all its
+// namespaces: reading it again costs more than the rest of a small
+// document (its names, its attribute values byte by byte, each URI looked
+// up by the interner). When the same bytes come again, with the same
+// bindings in scope outside them, scanStart would read them the same way,
+// so replayed takes its reading from here instead, with the generation it
+// had last time (declared is not asked, and keeps its list as it was).
+// Only the root is remembered: a document that also declares namespaces
+// inside (a signature's ds:, say) would otherwise replace the root's
+// memory with its own every time.
 type tagMemo struct {
 	tag          []byte // nil: none
 	outer, gen   uint64 // the generations of the bindings outside and inside

@@ -253,7 +253,9 @@ func (s *scanner) scanStart(i int) (Kind, status) {
 	if len(s.ns) > nsLen {
 		outer := s.gen
 		s.gen = s.declared()
-		s.remember(name0, colon, name1, i, nsLen, outer, selfClosing)
+		if len(s.stack) == 1 { // the root: see tagMemo
+			s.remember(name0, colon, name1, i, nsLen, outer, selfClosing)
+		}
 	}
 	s.name0, s.colon, s.name1 = name0, colon, name1
 	s.closing = selfClosing
