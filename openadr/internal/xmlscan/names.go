@@ -91,7 +91,7 @@ type nameCache struct {
 	ends     []int
 	uris     []string
 
-	tag tagMemo // the last root tag that declared namespaces
+	root tagMemo // the last root tag that declared namespaces
 }
 
 // tagMemo is a root tag that declared namespaces, as written from its name
@@ -108,7 +108,7 @@ type nameCache struct {
 // inside (a signature's ds:, say) would otherwise replace the root's
 // memory with its own every time.
 type tagMemo struct {
-	tag          []byte // nil: none
+	bytes        []byte // nil: none
 	outer, gen   uint64 // the generations of the bindings outside and inside
 	colon, name1 int    // colon < 0: no prefix
 	attrs        []rawAttr
@@ -260,12 +260,12 @@ func (s *scanner) child() (name *xml.Name, start, ok bool) {
 // generation outer (see tagMemo), unless it is too long to keep.
 func (s *scanner) remember(name0, colon, name1, end, nsLen int, outer uint64, selfClosing bool) {
 	c := s.nameCache()
-	m := &c.tag
+	m := &c.root
 	if end-name0 > maxRemembered {
 		return
 	}
 	clear(m.binds)
-	m.tag = append(m.tag[:0], s.buf[name0:end]...)
+	m.bytes = append(m.bytes[:0], s.buf[name0:end]...)
 	m.outer, m.gen, m.colon, m.name1, m.selfClosing = outer, s.gen, -1, name1-name0, selfClosing
 	if colon >= 0 {
 		m.colon = colon - name0
@@ -294,9 +294,9 @@ func (s *scanner) replayed(i int) bool {
 	if s.cache == nil {
 		return false
 	}
-	m := &s.cache.tag
-	end := i + len(m.tag)
-	if m.tag == nil || m.outer != s.gen || end > len(s.buf) || string(s.buf[i:end]) != string(m.tag) {
+	m := &s.cache.root
+	end := i + len(m.bytes)
+	if m.bytes == nil || m.outer != s.gen || end > len(s.buf) || string(s.buf[i:end]) != string(m.bytes) {
 		return false
 	}
 	s.attrs = s.attrs[:0]

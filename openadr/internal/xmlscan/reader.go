@@ -73,7 +73,7 @@ func (r *Reader) SetInterner(local, uri func([]byte) string) {
 		for k := range c.entries {
 			c.entries[k].gen = 0
 		}
-		c.tag.tag = nil
+		c.root.bytes = nil
 	}
 	r.s.hit = 0
 }
