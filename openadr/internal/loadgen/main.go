@@ -7,7 +7,7 @@
 //
 //	go run ./openadr/internal/loadgen                       # reports and polls, 8 connections, 10 s each
 //	go run ./openadr/internal/loadgen -msg report -c 64 -d 5s
-//	go run ./openadr/internal/loadgen -serve                # serve only; prints wrk commands
+//	go run ./openadr/internal/loadgen -serve                # serve only; prints wrk commands (scripts removed at exit)
 //	go run ./openadr/internal/loadgen -msg poll -vens 100000 # polls spread over 100,000 VENs
 //
 // For each message (update report: the battery sample's 12-interval
@@ -161,10 +161,19 @@ func loadgen(ctx context.Context, cfg config, out io.Writer) error {
 		fmt.Fprintf(out, ", bare busy %v per request", cfg.busy)
 	}
 	fmt.Fprintln(out)
+	var scripts string // -serve: the directory of this process's wrk scripts
+	if cfg.serve {
+		// A directory of its own: the scripts carry this process's venID,
+		// which another loadgen's VTN does not know.
+		if scripts, err = os.MkdirTemp("", "loadgen-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(scripts)
+	}
 	for _, t := range targets {
 		bare := httptest.NewServer(bareHandler(t.answer, cfg.busy))
 		if cfg.serve {
-			err = printWrk(out, t, vtn.URL, bare.URL)
+			err = printWrk(out, scripts, t, vtn.URL, bare.URL)
 		} else {
 			err = compare(ctx, cfg, out, t, vtn.URL, bare.URL)
 		}
@@ -222,10 +231,10 @@ func compare(ctx context.Context, cfg config, out io.Writer, t target, vtnURL, b
 	return nil
 }
 
-// printWrk writes a wrk Lua script posting t's body and prints the commands
-// that drive the VTN and the bare handler with it.
-func printWrk(out io.Writer, t target, vtnURL, bareURL string) error {
-	script := filepath.Join(os.TempDir(), "loadgen-"+t.name+".lua")
+// printWrk writes a wrk Lua script posting t's body into dir and prints
+// the commands that drive the VTN and the bare handler with it.
+func printWrk(out io.Writer, dir string, t target, vtnURL, bareURL string) error {
+	script := filepath.Join(dir, t.name+".lua")
 	lua := fmt.Sprintf("wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/xml\"\nwrk.body = %q\n", t.body)
 	if err := os.WriteFile(script, []byte(lua), 0o644); err != nil {
 		return err

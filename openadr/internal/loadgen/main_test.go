@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -71,6 +72,61 @@ func TestLoadgenUsage(t *testing.T) {
 	assert.Equal(t, 2, run(context.Background(), []string{"-vens", "0"}, &out, &errs))
 	assert.Equal(t, 2, run(context.Background(), []string{"-vens", "2", "-serve"}, &out, &errs))
 	assert.Equal(t, 2, run(context.Background(), []string{"-busy", "-1us"}, &out, &errs))
+}
+
+// -serve writes its wrk scripts into a directory of its own, which it
+// removes when it stops: the scripts carry the VEN this process
+// registered, and two loadgens at once must not drive each other's VTN
+// with an unknown venID.
+func TestLoadgenServeScripts(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var outs [2]syncBuffer
+	done := make(chan int, 2)
+	for i := range outs {
+		go func() { done <- run(ctx, []string{"-serve", "-msg", "poll"}, &outs[i], io.Discard) }()
+	}
+	var scripts [2]string
+	for i := range outs {
+		require.Eventually(t, func() bool { return strings.Contains(outs[i].String(), "serving") }, 30*time.Second, 10*time.Millisecond)
+		f := strings.Fields(strings.SplitN(outs[i].String(), "poll   vtn  ", 2)[1])
+		require.Equal(t, "wrk", f[0])
+		scripts[i] = f[5]
+		_, err := os.Stat(scripts[i])
+		require.NoError(t, err)
+	}
+	assert.NotEqual(t, scripts[0], scripts[1])
+	a, err := os.ReadFile(scripts[0])
+	require.NoError(t, err)
+	b, err := os.ReadFile(scripts[1])
+	require.NoError(t, err)
+	assert.NotEqual(t, a, b, "each script carries its own process's venID")
+	cancel()
+	for range outs {
+		assert.Equal(t, 0, <-done)
+	}
+	for _, s := range scripts {
+		_, err := os.Stat(filepath.Dir(s))
+		assert.ErrorIs(t, err, os.ErrNotExist)
+	}
+}
+
+// syncBuffer is a bytes.Buffer that a goroutine writes while the test
+// reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // -busy makes the bare handler cost that much per request, and says so.
