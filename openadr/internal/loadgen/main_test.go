@@ -80,6 +80,7 @@ func TestLoadgenUsage(t *testing.T) {
 // with an unknown venID.
 func TestLoadgenServeScripts(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
 	var outs [2]syncBuffer
 	done := make(chan int, 2)
 	for i := range outs {
