@@ -11,10 +11,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/gridwire/gridwire/internal/syncbuf"
 	"github.com/gridwire/gridwire/openadr"
 	"github.com/gridwire/gridwire/openadr/oadr"
 	"github.com/stretchr/testify/assert"
@@ -81,7 +81,7 @@ func TestLoadgenUsage(t *testing.T) {
 func TestLoadgenServeScripts(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	var outs [2]syncBuffer
+	var outs [2]syncbuf.Buffer
 	done := make(chan int, 2)
 	for i := range outs {
 		go func() { done <- run(ctx, []string{"-serve", "-msg", "poll"}, &outs[i], io.Discard) }()
@@ -109,25 +109,6 @@ func TestLoadgenServeScripts(t *testing.T) {
 		_, err := os.Stat(filepath.Dir(s))
 		assert.ErrorIs(t, err, os.ErrNotExist)
 	}
-}
-
-// syncBuffer is a bytes.Buffer that a goroutine writes while the test
-// reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // -busy makes the bare handler cost that much per request, and says so.
