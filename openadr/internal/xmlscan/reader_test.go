@@ -361,13 +361,7 @@ func sameOnEveryTruncation[T any](t *testing.T, docs []string, want, got func(*x
 		_, _ = got(&warm)
 		for n := range len(d) + 1 {
 			in := []byte(d[:n])
-			var cold xmlscan.Reader
-			cold.Reset(in)
-			w, wErr := want(&cold)
-			warm.Reset(in)
-			g, err := got(&warm)
-			require.Equal(t, wErr, err, "%q", in)
-			require.Equal(t, w, g, "%q", in)
+			cold, _, err := sameAsNew(t, &warm, in, want, got)
 			require.Equal(t, cold.GaveUp(), warm.GaveUp(), "%q", in)
 			if err != nil {
 				_, _, err := warm.Child()
@@ -376,6 +370,25 @@ func sameOnEveryTruncation[T any](t *testing.T, docs []string, want, got func(*x
 		}
 	}
 }
+
+// sameAsNew reads in with a new Reader and want, and with warm, a Reader
+// that has read other documents before, and got: both must give the same
+// result and error. It returns the new Reader and what it read.
+func sameAsNew[T any](t *testing.T, warm *xmlscan.Reader, in []byte, want, got func(*xmlscan.Reader) (T, error)) (*xmlscan.Reader, T, error) {
+	t.Helper()
+	var cold xmlscan.Reader
+	cold.Reset(in)
+	w, wErr := want(&cold)
+	warm.Reset(in)
+	g, err := got(warm)
+	require.Equal(t, wErr, err, "%q", in)
+	require.Equal(t, w, g, "%q", in)
+	return &cold, w, wErr
+}
+
+// walkNext and walkChild walk a document with nextChild and with Child.
+func walkNext(r *xmlscan.Reader) ([]string, error)  { return walk(r, nextChild) }
+func walkChild(r *xmlscan.Reader) ([]string, error) { return walk(r, (*xmlscan.Reader).Child) }
 
 // TestChildShortcut: Child, which takes the predicted start tags and the
 // end tags itself (names.go), walks the shapes, as they are and with
@@ -396,17 +409,15 @@ func TestChildShortcut(t *testing.T) {
 		for i, d := range docs {
 			var ref xmlscan.Reader
 			ref.ResetEncodingXML([]byte(d))
-			want, err := walk(&ref, nextChild)
+			want, err := walkNext(&ref)
 			require.NoError(t, err)
 			warm.Reset([]byte(d))
-			got, err := walk(&warm, (*xmlscan.Reader).Child)
+			got, err := walkChild(&warm)
 			require.NoError(t, err)
 			require.Equal(t, want, got, "round %d, document %d", round, i)
 		}
 	}
-	sameOnEveryTruncation(t, docs,
-		func(r *xmlscan.Reader) ([]string, error) { return walk(r, nextChild) },
-		func(r *xmlscan.Reader) ([]string, error) { return walk(r, (*xmlscan.Reader).Child) })
+	sameOnEveryTruncation(t, docs, walkNext, walkChild)
 }
 
 // nextChild is Child written with Next and Name, which the shortcut must

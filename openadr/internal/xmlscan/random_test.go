@@ -11,6 +11,87 @@ import (
 	"github.com/gridwire/gridwire/openadr/internal/xmlscan"
 )
 
+// genDoc makes a random document of names drawn from nNames (more than
+// the name cache holds, for 300), with prefixes rebound and the default
+// namespace declared and undeclared, attributes, self-closing elements,
+// and blanks, text and comments between the tags.
+func genDoc(rng *rand.Rand, nNames int) string {
+	var b strings.Builder
+	prefixes := []string{"", "a:", "b:", "c:"}
+	name := func() string {
+		p := prefixes[rng.IntN(len(prefixes))]
+		n := rng.IntN(nNames)
+		l := []string{"x", "yy", "intervalx", "payloadFloatValue", "oadrReportPayloadLongerThan24"}[n%5]
+		return fmt.Sprintf("%s%s%d", p, l, n)
+	}
+	var el func(depth int)
+	el = func(depth int) {
+		n := name()
+		b.WriteString("<" + n)
+		switch rng.IntN(8) {
+		case 0:
+			b.WriteString(fmt.Sprintf(` xmlns:a="urn:%d"`, rng.IntN(3)))
+		case 1:
+			b.WriteString(fmt.Sprintf(` xmlns="urn:%d"`, rng.IntN(3)))
+		case 2:
+			b.WriteString(` k="v"`)
+		case 3:
+			b.WriteString(` xmlns=""`)
+		}
+		if rng.IntN(5) == 0 {
+			b.WriteString("/>")
+			return
+		}
+		b.WriteString(">")
+		if depth < 4 {
+			for range rng.IntN(4) {
+				if rng.IntN(3) == 0 {
+					b.WriteString([]string{" ", "\n\t", "t", "<!--c-->"}[rng.IntN(4)])
+				}
+				el(depth + 1)
+			}
+		}
+		b.WriteString("</" + n + ">")
+	}
+	b.WriteString(`<r xmlns:a="urn:a" xmlns:b="urn:b">`)
+	for range 1 + rng.IntN(6) {
+		el(1)
+	}
+	b.WriteString(`</r>`)
+	return b.String()
+}
+
+// TestRandomDocuments reads thousands of random documents, some cut short,
+// with Readers that keep what they learnt of the ones before (names.go),
+// and requires the tokens encoding/xml reads, and the same walk with Child
+// as with Next and Name, and with skipped elements, as new Readers.
+func TestRandomDocuments(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var warm, warmChild, warmSkip xmlscan.Reader
+	for it := range 4000 {
+		nNames := []int{2, 6, 20, 300}[it%4]
+		d := genDoc(rng, nNames)
+		if it%7 == 0 {
+			d = d[:rng.IntN(len(d)+1)]
+		}
+		in := []byte(d)
+		var ref xmlscan.Reader
+		ref.ResetEncodingXML(in)
+		want, wantErr := read(t, &ref)
+		warm.Reset(in)
+		got, err := read(t, &warm)
+		if wantErr == nil {
+			require.NoError(t, err, "%q", d)
+			require.Equal(t, want, got, "%q", d)
+		} else if err == nil {
+			t.Fatalf("%q: fast read succeeded where encoding/xml fails: %v", d, wantErr)
+		}
+		cold, _, _ := sameAsNew(t, &warmChild, in, walkNext, walkChild)
+		require.Equal(t, cold.GaveUp(), warmChild.GaveUp())
+		sameAsNew(t, &warmSkip, in, readSkipping, readSkipping)
+	}
+}
+
 // declaringTags are start tags (without "<" and the end) that declare
 // namespaces: the default one declared and undeclared, duplicates, URIs
 // with entities and line ends, prefixes of eight and nine bytes, 40
@@ -86,18 +167,9 @@ func TestRandomRememberedTags(t *testing.T) {
 			warm.Release()
 		}
 		in := []byte(d)
-		var cold xmlscan.Reader
-		cold.Reset(in)
-		want, wantErr := read(t, &cold)
-		warm.Reset(in)
-		got, err := read(t, &warm)
-		require.Equal(t, wantErr, err, "%q", d)
-		require.Equal(t, want, got, "%q", d)
+		cold, want, wantErr := sameAsNew(t, &warm, in, tokens, tokens)
 		require.Equal(t, cold.GaveUp(), warm.GaveUp(), "%q", d)
-		warmLeaves.Reset(in)
-		got, err = readLeaves(t, &warmLeaves)
-		require.Equal(t, wantErr, err, "%q", d)
-		require.Equal(t, want, got, "%q", d)
+		sameAsNew(t, &warmLeaves, in, tokens, leafTokens)
 		if wantErr == nil {
 			var ref xmlscan.Reader
 			ref.ResetEncodingXML(in)
