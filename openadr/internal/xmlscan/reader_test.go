@@ -198,17 +198,25 @@ func TestNamesAcrossScopesAndDocuments(t *testing.T) {
 // tokens encoding/xml reads.
 func sameTokensTwice(t *testing.T, docs []string) {
 	t.Helper()
+	sameAsEncodingXMLTwice(t, docs, tokens, tokens)
+}
+
+// sameAsEncodingXMLTwice reads docs twice over, with encoding/xml and want,
+// and with one fast Reader kept across them all and got: each document
+// must be read without error, and the same each time.
+func sameAsEncodingXMLTwice[T any](t *testing.T, docs []string, want, got func(*xmlscan.Reader) (T, error)) {
+	t.Helper()
 	var fast xmlscan.Reader
 	for round := range 2 {
 		for i, d := range docs {
 			var ref xmlscan.Reader
 			ref.ResetEncodingXML([]byte(d))
-			want, err := read(t, &ref)
+			w, err := want(&ref)
 			require.NoError(t, err)
 			fast.Reset([]byte(d))
-			got, err := read(t, &fast)
+			g, err := got(&fast)
 			require.NoError(t, err)
-			require.Equal(t, want, got, "round %d, document %d", round, i)
+			require.Equal(t, w, g, "round %d, document %d", round, i)
 		}
 	}
 }
@@ -291,19 +299,7 @@ func TestPredictedNames(t *testing.T) {
 // being asked for (as a decoder skips what it does not know) leave no
 // wrong prediction behind.
 func TestPredictionsAfterSkipping(t *testing.T) {
-	var fast xmlscan.Reader
-	for round := range 2 {
-		for i, d := range shapes {
-			var ref xmlscan.Reader
-			ref.ResetEncodingXML([]byte(d))
-			want, err := readSkipping(&ref)
-			require.NoError(t, err)
-			fast.Reset([]byte(d))
-			got, err := readSkipping(&fast)
-			require.NoError(t, err)
-			require.Equal(t, want, got, "round %d, document %d", round, i)
-		}
-	}
+	sameAsEncodingXMLTwice(t, shapes, readSkipping, readSkipping)
 }
 
 // readSkipping reads the names of the root's children and of their
@@ -404,19 +400,7 @@ func TestChildShortcut(t *testing.T) {
 			strings.ReplaceAll(d, "><", "><!-- c --><"),
 			strings.ReplaceAll(d, "><", ">text<"))
 	}
-	var warm xmlscan.Reader
-	for round := range 2 {
-		for i, d := range docs {
-			var ref xmlscan.Reader
-			ref.ResetEncodingXML([]byte(d))
-			want, err := walkNext(&ref)
-			require.NoError(t, err)
-			warm.Reset([]byte(d))
-			got, err := walkChild(&warm)
-			require.NoError(t, err)
-			require.Equal(t, want, got, "round %d, document %d", round, i)
-		}
-	}
+	sameAsEncodingXMLTwice(t, docs, walkNext, walkChild)
 	sameOnEveryTruncation(t, docs, walkNext, walkChild)
 }
 
