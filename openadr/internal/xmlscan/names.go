@@ -141,8 +141,8 @@ func qnameHash(q []byte) uint64 {
 // shapes that predicted reads are learnt.
 func (s *scanner) elementName() xml.Name {
 	c := s.nameCache()
-	if s.hit != 0 {
-		return c.at(s.hit).name
+	if r := s.current(); r != 0 {
+		return c.at(r).name
 	}
 	q := s.buf[s.name0:s.name1]
 	h := qnameHash(q)
@@ -179,7 +179,8 @@ func (s *scanner) elementName() xml.Name {
 // before it) and in its frame, while the element is open: a name asked
 // for after the element's end (its frame popped) records nothing.
 func (s *scanner) follow(c *nameCache, r ref) {
-	if top := len(s.stack) - 1; top < 0 || s.stack[top].name0 != s.name0 {
+	top := len(s.stack) - 1
+	if top < 0 || s.stack[top].name0 != s.name0 {
 		return
 	}
 	if s.from != 0 {
@@ -190,8 +191,17 @@ func (s *scanner) follow(c *nameCache, r ref) {
 		}
 		s.from = 0
 	}
-	s.stack[len(s.stack)-1].entry = r
-	s.prev, s.ended, s.hit = r, false, r
+	s.stack[top].entry = r
+	s.prev, s.ended = r, false
+}
+
+// current returns the entry of the current start element's name, when it
+// is known: its frame's, while the element is open.
+func (s *scanner) current() ref {
+	if top := len(s.stack) - 1; top >= 0 && s.stack[top].name0 == s.name0 {
+		return s.stack[top].entry
+	}
+	return 0
 }
 
 // predicted reads the start tag from i (after "<") when it is the
@@ -226,7 +236,7 @@ func (s *scanner) predicted(i int) bool {
 	}
 	s.closing = false
 	s.pos = end + 1
-	s.prev, s.ended, s.hit = r, false, r
+	s.prev, s.ended = r, false
 	return true
 }
 
@@ -252,7 +262,7 @@ func (s *scanner) child() (name *xml.Name, start, ok bool) {
 	if !s.predicted(i + 1) {
 		return nil, false, false
 	}
-	return &s.cache.at(s.hit).name, true, true
+	return &s.cache.at(s.prev).name, true, true // predicted made its entry prev
 }
 
 // remember keeps the start tag just read, from name0 to end (after its

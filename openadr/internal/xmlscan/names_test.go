@@ -44,7 +44,7 @@ func unpredicted(t *testing.T, doc string) int {
 				break
 			}
 			if k == StartElement {
-				if r.s.hit == 0 {
+				if r.s.current() == 0 {
 					n++
 				}
 				_ = r.Name()

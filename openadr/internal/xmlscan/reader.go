@@ -66,16 +66,18 @@ func (r *Reader) SetInterner(local, uri func([]byte) string) {
 	r.s.internLocal, r.s.internURI = local, uri
 	// The cached names and the remembered start tag came from the old
 	// functions: forget them (an entry of generation 0 matches no name,
-	// and no prediction). Keep the generations, which the bindings in
-	// scope and the open elements carry: a new table would hand them out
-	// again for other bindings.
+	// and no prediction), and the open elements' entries. Keep the
+	// generations, which the bindings in scope and the open elements
+	// carry: a new table would hand them out again for other bindings.
 	if c := r.s.cache; c != nil {
 		for k := range c.entries {
 			c.entries[k].gen = 0
 		}
 		c.root.bytes = nil
 	}
-	r.s.hit = 0
+	for k := range r.s.stack {
+		r.s.stack[k].entry = 0
+	}
 }
 
 func plainString(b []byte) string { return string(b) }

@@ -58,7 +58,6 @@ type scanner struct {
 	internLocal, internURI func([]byte) string // interning of local names and namespace URIs
 	cache                  *nameCache          // resolved element names, see names.go
 	gen                    uint64              // generation of the bindings in scope (ns)
-	hit                    ref                 // the current start element's entry, when known
 
 	// The name prediction (see names.go): the entry of the last start
 	// element, or of the last ended one (ended), and for the current start
@@ -171,7 +170,7 @@ func (s *scanner) scanStart(i int) (Kind, status) {
 	if s.predicted(i) {
 		return StartElement, scanOK
 	}
-	s.hit, s.from, s.fromSibling, s.prev = 0, s.prev, s.ended, 0
+	s.from, s.fromSibling, s.prev = s.prev, s.ended, 0
 	if s.replayed(i) {
 		return StartElement, scanOK
 	}
@@ -313,7 +312,7 @@ func (s *scanner) pop() {
 	f := &s.stack[len(s.stack)-1]
 	s.ns = s.ns[:f.nsLen]
 	s.gen = f.gen
-	s.prev, s.ended, s.from, s.hit = f.entry, true, 0, 0
+	s.prev, s.ended, s.from = f.entry, true, 0
 	s.stack = s.stack[:len(s.stack)-1]
 }
 
