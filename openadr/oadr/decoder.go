@@ -258,24 +258,20 @@ func (d *decoder) appendStr(p *[]string) error {
 
 // enum decodes a token-typed value (enumerations, IDs with blanks trimmed).
 func enum[T ~string](d *decoder, p *T) error {
-	b, err := d.trimmed()
+	b, err := d.textBytes()
 	if err != nil {
 		return err
 	}
-	*p = T(value(b))
+	*p = enumText[T](b)
 	return nil
 }
 
 func (d *decoder) float(p *float64) error {
-	b, err := d.trimmed()
+	b, err := d.textBytes()
 	if err != nil {
 		return err
 	}
-	if v, ok := parseDecimal(b); ok { // parseFloat's shortcut, without a copy of b
-		*p = v
-		return nil
-	}
-	v, err := parseFloat(string(b))
+	v, err := floatText(b)
 	if err != nil {
 		return err
 	}
@@ -290,6 +286,50 @@ func (d *decoder) floatPtr(p **float64) error {
 	}
 	*p = &v
 	return nil
+}
+
+// The values of simple-typed elements, read from their text as textBytes
+// returns it: the decoder's methods and the replays of report shapes
+// (shapes.go) read them with the same functions.
+
+// enumText is a token-typed value: blanks trimmed, shared when known.
+func enumText[T ~string](b []byte) T { return T(value(bytes.TrimSpace(b))) }
+
+// floatText is an xs:float, xs:double or xs:decimal.
+func floatText(b []byte) (float64, error) {
+	b = bytes.TrimSpace(b)
+	if v, ok := parseDecimal(b); ok { // parseFloat's shortcut, without a copy of b
+		return v, nil
+	}
+	return parseFloat(string(b))
+}
+
+// uint32Text is an xs:unsignedInt.
+func uint32Text(b []byte) (uint32, error) {
+	b = bytes.TrimSpace(b)
+	v, err := strconv.ParseUint(string(bytes.TrimPrefix(b, []byte("+"))), 10, 32)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %q is not an unsigned 32-bit integer", ErrInvalidValue, string(b))
+	}
+	return uint32(v), nil
+}
+
+// dateTimeText is an xs:dateTime.
+func dateTimeText(b []byte) (time.Time, error) {
+	b = bytes.TrimSpace(b)
+	if t, ok := parseDateTimeZ(b); ok { // parseDateTime's shortcut, without a copy of b
+		return t, nil
+	}
+	return parseDateTime(string(b))
+}
+
+// durationText is an xcal duration.
+func durationText(b []byte) (time.Duration, error) {
+	b = bytes.TrimSpace(b)
+	if v, ok := parseDurationTime(b); ok { // parseDuration's shortcut, without a copy of b
+		return v, nil
+	}
+	return parseDuration(string(b))
 }
 
 // parseFloat reads xs:float / xs:double / xs:decimal lexical forms ("3", "-3.0",
@@ -368,15 +408,15 @@ func notANumber(s string) error {
 }
 
 func (d *decoder) uint32(p *uint32) error {
-	b, err := d.trimmed()
+	b, err := d.textBytes()
 	if err != nil {
 		return err
 	}
-	v, err := strconv.ParseUint(string(bytes.TrimPrefix(b, []byte("+"))), 10, 32)
+	v, err := uint32Text(b)
 	if err != nil {
-		return fmt.Errorf("%w: %q is not an unsigned 32-bit integer", ErrInvalidValue, string(b))
+		return err
 	}
-	*p = uint32(v)
+	*p = v
 	return nil
 }
 
@@ -416,15 +456,11 @@ func (d *decoder) boolPtr(p **bool) error {
 
 // dateTime decodes an element whose text is a date-time.
 func (d *decoder) dateTime(p *time.Time) error {
-	b, err := d.trimmed()
+	b, err := d.textBytes()
 	if err != nil {
 		return err
 	}
-	if t, ok := parseDateTimeZ(b); ok { // ParseDateTime's shortcut, without a copy of b
-		*p = t
-		return nil
-	}
-	t, err := parseDateTime(string(b))
+	t, err := dateTimeText(b)
 	if err != nil {
 		return err
 	}
@@ -434,15 +470,11 @@ func (d *decoder) dateTime(p *time.Time) error {
 
 // duration decodes an element whose text is a duration (xcal:DurationValueType).
 func (d *decoder) duration(p *time.Duration) error {
-	b, err := d.trimmed()
+	b, err := d.textBytes()
 	if err != nil {
 		return err
 	}
-	if v, ok := parseDurationTime(b); ok { // ParseDuration's shortcut, without a copy of b
-		*p = v
-		return nil
-	}
-	v, err := parseDuration(string(b))
+	v, err := durationText(b)
 	if err != nil {
 		return err
 	}
