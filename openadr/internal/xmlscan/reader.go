@@ -214,6 +214,17 @@ func (r *Reader) LeafText() ([]byte, bool) {
 	return nil, false
 }
 
+// Offset returns how many bytes of the input the fast path has read: after
+// a start element, the offset of the byte that follows its tag. With
+// encoding/xml it is the decoder's InputOffset, which counts the bytes of
+// the transcoded input.
+func (r *Reader) Offset() int {
+	if r.x == nil {
+		return r.s.pos
+	}
+	return int(r.x.InputOffset())
+}
+
 // AppendText appends the current character data, decoded, to dst.
 func (r *Reader) AppendText(dst []byte) []byte {
 	if r.x == nil {

@@ -459,3 +459,56 @@ func TestEightBytePrefixes(t *testing.T) {
 	}
 	sameTokensTwice(t, docs)
 }
+
+// TestOffset: after a start element, with Next or Child, on a first and a
+// later reading (with predicted names and the remembered root tag),
+// Offset is just past its tag; after LeafText, just past the end tag.
+func TestOffset(t *testing.T) {
+	doc := []byte(`<?xml version="1.0"?>` + "\n" + `<a:r xmlns:a="urn:a" x="1>"><a:b>text</a:b> <a:c/><a:d k='/'>t2</a:d><a:e><a:f>1</a:f></a:e></a:r>`)
+	type at struct {
+		name string
+		tag  string // the input that ends at Offset
+	}
+	want := []at{{"r", `x="1>">`}, {"b", "<a:b>"}, {"b", "text</a:b>"}, {"c", "<a:c/>"}, {"d", "k='/'>"}, {"d", "t2</a:d>"}, {"e", "<a:e>"}, {"f", "<a:f>"}, {"f", "1</a:f>"}}
+	var r xmlscan.Reader
+	for reading := range 4 {
+		r.Reset(doc)
+		var got []at
+		for {
+			var (
+				name string
+				err  error
+			)
+			if reading%2 == 0 {
+				var k xmlscan.Kind
+				if k, err = r.Next(false); err == nil && k == xmlscan.StartElement {
+					name = r.Name().Local
+				}
+			} else {
+				var n xml.Name
+				n, _, err = r.Child()
+				name = n.Local
+			}
+			if err == io.EOF {
+				break
+			}
+			require.NoError(t, err)
+			if name == "" {
+				continue
+			}
+			off := r.Offset()
+			got = append(got, at{name, string(doc[:off])})
+			if name == "b" || name == "d" || name == "f" || name == "c" {
+				_, ok := r.LeafText()
+				require.True(t, ok)
+				if name != "c" {
+					got = append(got, at{name, string(doc[:r.Offset()])})
+				}
+			}
+		}
+		require.Len(t, got, len(want), "reading %d", reading)
+		for i := range want {
+			assert.True(t, strings.HasSuffix(got[i].tag, want[i].tag), "reading %d: offset after <%s> ends %q, not %q", reading, want[i].name, got[i].tag[max(0, len(got[i].tag)-12):], want[i].tag)
+		}
+	}
+}
