@@ -2,7 +2,9 @@ package oadr_test
 
 import (
 	"encoding/xml"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
@@ -52,7 +54,7 @@ type stdResponse struct {
 	} `xml:"http://openadr.org/oadr-2.0b/2012/07 oadrSignedObject"`
 }
 
-func mustMarshal(b *testing.B, m oadr.Message) []byte {
+func mustMarshal(b testing.TB, m oadr.Message) []byte {
 	b.Helper()
 	doc, err := oadr.Marshal(m)
 	if err != nil {
@@ -162,4 +164,59 @@ func BenchmarkMarshalDistributeEvent(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkShapesUpdateReport12 reads successive reports of one VEN, the
+// report of BenchmarkDecodeUpdateReport12 with a new request ID, new times
+// and new readings each time, with Shapes (which learns the shape from the
+// first) and with Unmarshal.
+func BenchmarkShapesUpdateReport12(b *testing.B) {
+	docs := successiveReports(b, 16)
+	b.SetBytes(int64(len(docs[0])))
+	b.Run("shapes", func(b *testing.B) {
+		var s oadr.Shapes
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if _, err := s.Unmarshal(docs[i%len(docs)]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+		if s.Learned() != 1 {
+			b.Fatalf("learned %d shapes", s.Learned())
+		}
+	})
+	b.Run("unmarshal", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if _, err := oadr.Unmarshal(docs[i%len(docs)]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+}
+
+// successiveReports returns n reports of one VEN, each twelve intervals
+// later than the one before, with other readings and request IDs.
+func successiveReports(tb testing.TB, n int) [][]byte {
+	tb.Helper()
+	var docs [][]byte
+	for i := range n {
+		r := telemetryUsageData(12)
+		shift := time.Duration(i) * 12 * time.Minute
+		r.Start = r.Start.Add(shift)
+		r.CreatedDateTime = r.CreatedDateTime.Add(shift)
+		for j := range r.Intervals {
+			iv := &r.Intervals[j]
+			iv.Start = iv.Start.Add(shift)
+			for k := range iv.Payloads {
+				iv.Payloads[k].Value += float64(i) * 0.25
+			}
+		}
+		docs = append(docs, mustMarshal(tb, &oadr.UpdateReport{RequestID: fmt.Sprintf("REQ_UPD_REPORT_%04d", i), Reports: []oadr.Report{r}, VenID: "VEN_FORTRESS_1"}))
+	}
+	return docs
 }

@@ -112,3 +112,31 @@ func ShortcutsAgree(in string) bool {
 	f2, ok6 := parseDecimal([]byte(in))
 	return t1 == t2 && ok1 == ok2 && d1 == d2 && ok3 == ok4 && math.Float64bits(f1) == math.Float64bits(f2) && ok5 == ok6
 }
+
+// Hooks for the tests of Shapes.
+
+// Replay reads data with a learned shape, without decoding.
+func (s *Shapes) Replay(data []byte) (Message, bool) {
+	m, ok := s.replay(data)
+	if !ok {
+		return nil, false
+	}
+	return m, true
+}
+
+// Learned returns how many shapes s keeps.
+func (s *Shapes) Learned() int {
+	if list := s.list.Load(); list != nil {
+		return len(*list)
+	}
+	return 0
+}
+
+// Cuts returns the markup and the slots' texts of the first shape s keeps.
+func (s *Shapes) Cuts() (markup, texts [][]byte) {
+	sh := (*s.list.Load())[0]
+	for _, sl := range sh.slots {
+		texts = append(texts, sl.text)
+	}
+	return sh.markup, texts
+}

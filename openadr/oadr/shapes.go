@@ -1,0 +1,482 @@
+package oadr
+
+import (
+	"bytes"
+	"encoding/xml"
+	"io"
+	"reflect"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gridwire/gridwire/openadr/internal/xmlscan"
+)
+
+// Shapes decodes documents as Unmarshal does, and reads an oadrUpdateReport
+// shaped like one it has decoded before from its values alone.
+//
+// A VEN sends the same report again and again: the same markup, byte for
+// byte, with new values in the text of its leaf elements (the times, the
+// readings, the request ID). Once Shapes has decoded such a report, it
+// keeps its shape: the document cut at the text of each leaf element (its
+// slots), and for each slot the field of the message the text went to. A
+// later document that is the same markup around other texts is read by
+// comparing the markup whole and reading each text that changed into its
+// field, with the function the decoder reads that field with; a text that
+// did not change keeps the value it had. That skips tokenizing the markup,
+// which is most of the bytes, and dispatching each element to its field.
+//
+// Why the result is the message Unmarshal returns:
+//   - A slot's text may hold only bytes that mean nothing to XML (printable
+//     ASCII but "<", "&", ">" and "]"; tabs and line feeds), so a document
+//     that fits a shape has the tokens of the learned one, texts aside, and
+//     the decoder, which acts on tokens, fills the same fields from them.
+//   - A shape is only learned when each slot's element path, from the
+//     message element down, is the path of the field it is paired with, in
+//     the order the schema puts the fields, with as many slots as fields
+//     (an optional field with its zero value may have an element or none),
+//     and when reading the learned texts into a copy of the message
+//     changes nothing.
+//   - Reports with parts whose fields are not paired (report descriptions,
+//     resource-status payloads) and documents whose leaves are not all
+//     fields (elements the decoder skips) are decoded every time.
+//
+// FuzzShapes and TestShapesReadWhatUnmarshalReads check that a replayed
+// document decodes, with Unmarshal, to the message Shapes returns.
+//
+// The zero value is ready to use. A Shapes is safe for concurrent use. It
+// keeps at most 16 shapes, the oldest replaced first, each the size of its
+// document and its message; documents over 64 KiB are not learned. A
+// report that does not fit costs, besides its decoding, a walk of its
+// message and, when that pairs, a tokenizing of the document: a peer that
+// sends ever new shapes makes its reports slower to read, no more.
+type Shapes struct {
+	mu   sync.Mutex               // serialises learn
+	list atomic.Pointer[[]*shape] // copied on write, read without a lock
+	next int                      // the one learn replaces once the list is full
+}
+
+const (
+	maxShapes    = 16       // report shapes a VTN sees at once, with room to spare
+	maxShapeBody = 64 << 10 // larger documents are decoded every time
+)
+
+// Unmarshal decodes data as the package's Unmarshal does.
+func (s *Shapes) Unmarshal(data []byte) (Message, error) {
+	if m, ok := s.replay(data); ok {
+		return m, nil
+	}
+	m, err := Unmarshal(data)
+	if u, ok := m.(*UpdateReport); ok && err == nil {
+		s.learn(data, u)
+	}
+	return m, err
+}
+
+// shape is a learned document cut at the texts of its leaf elements.
+type shape struct {
+	markup [][]byte // markup[k] comes before slot k, the last after the last slot
+	slots  []slot
+	base   *UpdateReport // what the learned document decoded to; only copied
+}
+
+// slot is the text of one leaf element and the field it is read into.
+type slot struct {
+	text []byte // as the learned document has it
+	set  setter
+}
+
+// setter reads the text of a leaf element into its field of m.
+type setter func(m *UpdateReport, b []byte) error
+
+// replay returns the message of data when it fits a shape and its texts
+// read without error; otherwise data is left to the decoder.
+func (s *Shapes) replay(data []byte) (*UpdateReport, bool) {
+	list := s.list.Load()
+	if list == nil || len(data) > maxShapeBody {
+		return nil, false
+	}
+	var buf [128]int
+	for _, sh := range *list {
+		if ends, ok := sh.fits(data, buf[:0]); ok {
+			m, err := sh.read(data, ends)
+			return m, err == nil
+		}
+	}
+	return nil, false
+}
+
+// fits reports whether data is sh's markup around plain texts, and appends
+// where each text ends to ends.
+func (sh *shape) fits(data []byte, ends []int) ([]int, bool) {
+	pos := 0
+	for k, sl := range sh.slots {
+		if !bytes.HasPrefix(data[pos:], sh.markup[k]) {
+			return nil, false
+		}
+		pos += len(sh.markup[k])
+		// The next markup starts with the "</" that ends the slot.
+		n := bytes.IndexByte(data[pos:], '<')
+		if n < 0 {
+			return nil, false
+		}
+		// A text as the learned document has it is plain.
+		if text := data[pos : pos+n]; !bytes.Equal(text, sl.text) && !plain(text) {
+			return nil, false
+		}
+		pos += n
+		ends = append(ends, pos)
+	}
+	return ends, bytes.Equal(data[pos:], sh.markup[len(sh.slots)])
+}
+
+// read returns the message of data, which fits sh with its texts ending
+// at ends.
+func (sh *shape) read(data []byte, ends []int) (*UpdateReport, error) {
+	m := sh.base.clone()
+	pos := 0
+	for k, end := range ends {
+		pos += len(sh.markup[k])
+		if text := data[pos:end]; !bytes.Equal(text, sh.slots[k].text) {
+			if err := sh.slots[k].set(m, text); err != nil {
+				return nil, err
+			}
+		}
+		pos = end
+	}
+	return m, nil
+}
+
+// plain reports whether text holds only bytes a slot's text may have.
+func plain(text []byte) bool {
+	for _, c := range text {
+		if !plainText[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// plainText holds the bytes a slot's text may have: none starts or ends
+// markup or an entity, or is turned into another by the parser (a
+// carriage return is), or can be read otherwise in another encoding.
+var plainText = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = true
+	}
+	for _, c := range "<&>]" {
+		t[c] = false
+	}
+	t['\t'], t['\n'] = true, true
+	return t
+}()
+
+// learn keeps the shape of data, a document that decoded to m, when it can
+// prove one (see Shapes).
+func (s *Shapes) learn(data []byte, m *UpdateReport) {
+	if len(data) > maxShapeBody {
+		return
+	}
+	leaves, ok := updateReportLeaves(m)
+	if !ok {
+		return
+	}
+	sh, ok := cut(bytes.Clone(data), leaves)
+	if !ok {
+		return
+	}
+	sh.base = m.clone()
+	check := m.clone()
+	for _, sl := range sh.slots {
+		if sl.set(check, sl.text) != nil {
+			return
+		}
+	}
+	if !reflect.DeepEqual(check, m) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var list []*shape
+	if old := s.list.Load(); old != nil {
+		list = append(list, *old...)
+	}
+	for _, known := range list {
+		if slices.EqualFunc(known.markup, sh.markup, bytes.Equal) {
+			return // learned meanwhile
+		}
+	}
+	if len(list) < maxShapes {
+		list = append(list, sh)
+	} else {
+		list[s.next] = sh
+		s.next = (s.next + 1) % maxShapes
+	}
+	s.list.Store(&list)
+}
+
+// cut cuts data at the texts of its leaf elements and pairs them with
+// leaves, in order; it fails when the paths differ, when their numbers
+// differ, or when a text is not plain (see plainText). data is kept.
+func cut(data []byte, leaves []leaf) (*shape, bool) {
+	var r xmlscan.Reader
+	r.SetInterner(localName, namespaceURI)
+	r.Reset(data)
+	var (
+		names []xml.Name
+		sh    shape
+		last  int // where the markup after the last slot starts
+		next  int // the leaf the next slot is paired with
+	)
+	for {
+		k, err := r.Next(false)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, false // including xmlscan.ErrFallback
+		}
+		if k == xmlscan.EndElement {
+			names = names[:len(names)-1]
+			continue
+		}
+		names = append(names, r.Name())
+		at := r.Offset()
+		selfClosing := at >= 2 && data[at-2] == '/' && data[at-1] == '>'
+		text, ok := r.LeafText()
+		if !ok {
+			continue // it has children, or text that is not as it is in the input
+		}
+		path := messagePath(names)
+		names = names[:len(names)-1]
+		if selfClosing {
+			continue // no text to cut: a field that is set is not paired with it
+		}
+		for next < len(leaves) && leaves[next].path != path && leaves[next].absent {
+			next++ // a zero field without an element
+		}
+		end := at + len(text)
+		if next == len(leaves) || leaves[next].path != path || !plain(text) {
+			return nil, false
+		}
+		sh.markup = append(sh.markup, data[last:at])
+		sh.slots = append(sh.slots, slot{text: data[at:end], set: leaves[next].set})
+		next++
+		last = end
+	}
+	for ; next < len(leaves); next++ {
+		if !leaves[next].absent {
+			return nil, false
+		}
+	}
+	sh.markup = append(sh.markup, data[last:])
+	return &sh, true
+}
+
+// messagePath is the path of the element names ends with from the message
+// element down, whether the document has the envelope or not; "" outside
+// the message.
+func messagePath(names []xml.Name) string {
+	for i, n := range names {
+		if n == updateReportName {
+			return pathOf(names[i:])
+		}
+	}
+	return ""
+}
+
+var updateReportName = oadrN("oadrUpdateReport")
+
+// leaf is a field of a message as its document has it: the path of its
+// element, and how its text is read.
+type leaf struct {
+	path string // see pathOf
+	set  setter
+	// absent: the field has its zero value, which an element with a
+	// zero value (OpenLEADR's empty eiReportID) or no element may give.
+	absent bool
+}
+
+// pathOf joins the names of the elements from the root down.
+func pathOf(names []xml.Name) string {
+	var b []byte
+	for _, n := range names {
+		b = append(b, n.Space...)
+		b = append(b, 0)
+		b = append(b, n.Local...)
+		b = append(b, '/')
+	}
+	return string(b)
+}
+
+// leafWalk lists the leaves of a message in schema order.
+type leafWalk struct {
+	names  []xml.Name // where the walk is
+	leaves []leaf
+}
+
+func (w *leafWalk) enter(n xml.Name) { w.names = append(w.names, n) }
+func (w *leafWalk) leave()           { w.names = w.names[:len(w.names)-1] }
+
+// add adds the leaf at the walk's place followed by names; absent says
+// that the field is optional and zero.
+func (w *leafWalk) add(set setter, absent bool, names ...xml.Name) {
+	path := pathOf(append(slices.Clip(w.names), names...))
+	w.leaves = append(w.leaves, leaf{path: path, set: set, absent: absent})
+}
+
+// The leaves of each type of value, read as the decoder reads them.
+
+func (w *leafWalk) str(field func(*UpdateReport) *string, absent bool, names ...xml.Name) {
+	w.add(func(m *UpdateReport, b []byte) error {
+		*field(m) = string(b)
+		return nil
+	}, absent, names...)
+}
+
+func leafEnum[T ~string](w *leafWalk, field func(*UpdateReport) *T, absent bool, names ...xml.Name) {
+	w.add(func(m *UpdateReport, b []byte) error {
+		*field(m) = enumText[T](b)
+		return nil
+	}, absent, names...)
+}
+
+func (w *leafWalk) float(field func(*UpdateReport) *float64, names ...xml.Name) {
+	w.add(func(m *UpdateReport, b []byte) error {
+		v, err := floatText(b)
+		*field(m) = v
+		return err
+	}, false, names...)
+}
+
+func (w *leafWalk) uint32(field func(*UpdateReport) *uint32, names ...xml.Name) {
+	w.add(func(m *UpdateReport, b []byte) error {
+		v, err := uint32Text(b)
+		*field(m) = v
+		return err
+	}, false, names...)
+}
+
+func (w *leafWalk) dateTime(field func(*UpdateReport) *time.Time, absent bool, names ...xml.Name) {
+	w.add(func(m *UpdateReport, b []byte) error {
+		v, err := dateTimeText(b)
+		*field(m) = v
+		return err
+	}, absent, names...)
+}
+
+func (w *leafWalk) duration(field func(*UpdateReport) *time.Duration, absent bool, names ...xml.Name) {
+	w.add(func(m *UpdateReport, b []byte) error {
+		v, err := durationText(b)
+		*field(m) = v
+		return err
+	}, absent, names...)
+}
+
+// updateReportLeaves lists the leaves of m's document in schema order, or
+// false when m has parts Shapes does not read.
+func updateReportLeaves(m *UpdateReport) ([]leaf, bool) {
+	w := &leafWalk{names: []xml.Name{updateReportName}}
+	w.str(func(m *UpdateReport) *string { return &m.RequestID }, false, pyldN("requestID"))
+	for i := range m.Reports {
+		if !w.report(m, i) {
+			return nil, false
+		}
+	}
+	w.str(func(m *UpdateReport) *string { return &m.VenID }, m.VenID == "", eiN("venID"))
+	return w.leaves, true
+}
+
+func (w *leafWalk) report(m *UpdateReport, i int) bool {
+	r := &m.Reports[i]
+	if len(r.Descriptions) > 0 {
+		return false
+	}
+	report := func(m *UpdateReport) *Report { return &m.Reports[i] }
+	w.enter(oadrN("oadrReport"))
+	defer w.leave()
+	w.dateTime(func(m *UpdateReport) *time.Time { return &report(m).Start }, r.Start.IsZero(), xcalN("dtstart"), xcalN("date-time"))
+	w.duration(func(m *UpdateReport) *time.Duration { return &report(m).Duration }, r.Duration == 0, xcalN("duration"), xcalN("duration"))
+	if len(r.Intervals) > 0 {
+		w.enter(strmN("intervals"))
+		for j := range r.Intervals {
+			if !w.interval(report, r, j) {
+				return false
+			}
+		}
+		w.leave()
+	}
+	w.str(func(m *UpdateReport) *string { return &report(m).EiReportID }, r.EiReportID == "", eiN("eiReportID"))
+	w.str(func(m *UpdateReport) *string { return &report(m).ReportRequestID }, false, eiN("reportRequestID"))
+	w.str(func(m *UpdateReport) *string { return &report(m).ReportSpecifierID }, false, eiN("reportSpecifierID"))
+	leafEnum(w, func(m *UpdateReport) *ReportName { return &report(m).ReportName }, r.ReportName == "", eiN("reportName"))
+	w.dateTime(func(m *UpdateReport) *time.Time { return &report(m).CreatedDateTime }, false, eiN("createdDateTime"))
+	return true
+}
+
+func (w *leafWalk) interval(report func(*UpdateReport) *Report, r *Report, j int) bool {
+	iv := &r.Intervals[j]
+	interval := func(m *UpdateReport) *ReportInterval { return &report(m).Intervals[j] }
+	w.enter(eiN("interval"))
+	defer w.leave()
+	w.dateTime(func(m *UpdateReport) *time.Time { return &interval(m).Start }, iv.Start.IsZero(), xcalN("dtstart"), xcalN("date-time"))
+	w.duration(func(m *UpdateReport) *time.Duration { return &interval(m).Duration }, iv.Duration == 0, xcalN("duration"), xcalN("duration"))
+	w.str(func(m *UpdateReport) *string { return &interval(m).UID }, iv.UID == "", xcalN("uid"), xcalN("text"))
+	for k := range iv.Payloads {
+		p := &iv.Payloads[k]
+		if p.ResourceStatus != nil {
+			return false
+		}
+		payload := func(m *UpdateReport) *ReportPayload { return &interval(m).Payloads[k] }
+		w.enter(oadrN("oadrReportPayload"))
+		w.str(func(m *UpdateReport) *string { return &payload(m).RID }, false, eiN("rID"))
+		if p.Confidence != nil {
+			w.uint32(func(m *UpdateReport) *uint32 { return payload(m).Confidence }, eiN("confidence"))
+		}
+		if p.Accuracy != nil {
+			w.float(func(m *UpdateReport) *float64 { return payload(m).Accuracy }, eiN("accuracy"))
+		}
+		w.float(func(m *UpdateReport) *float64 { return &payload(m).Value }, eiN("payloadFloat"), eiN("value"))
+		leafEnum(w, func(m *UpdateReport) *DataQuality { return &payload(m).DataQuality }, p.DataQuality == "", oadrN("oadrDataQuality"))
+		w.leave()
+	}
+	return true
+}
+
+// clone copies m deeply enough that setting a leaf of the copy changes
+// nothing of m: the reports, their intervals, the payloads of all of a
+// report's intervals in one array (as the decoder leaves them), and the
+// payloads' optional values.
+func (m *UpdateReport) clone() *UpdateReport {
+	c := *m
+	c.Reports = slices.Clone(m.Reports)
+	for i := range c.Reports {
+		r := &c.Reports[i]
+		r.Intervals = slices.Clone(r.Intervals)
+		n := 0
+		for j := range r.Intervals {
+			n += len(r.Intervals[j].Payloads)
+		}
+		all := make([]ReportPayload, 0, n)
+		for j := range r.Intervals {
+			iv := &r.Intervals[j]
+			if iv.Payloads == nil {
+				continue
+			}
+			from := len(all)
+			all = append(all, iv.Payloads...)
+			iv.Payloads = all[from:len(all):len(all)]
+			for k := range iv.Payloads {
+				p := &iv.Payloads[k]
+				if p.Confidence != nil {
+					p.Confidence = new(*p.Confidence)
+				}
+				if p.Accuracy != nil {
+					p.Accuracy = new(*p.Accuracy)
+				}
+			}
+		}
+	}
+	return &c
+}

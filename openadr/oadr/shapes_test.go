@@ -1,0 +1,356 @@
+package oadr_test
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gridwire/gridwire/openadr/oadr"
+)
+
+// shapedReports are reports whose shapes Shapes learns: the battery sample
+// as written (indented), the alliance's and AVOB's samples (confidence,
+// accuracy, uid, data quality), OpenLEADR's (compact, an empty
+// eiReportID, namespaces declared inside), and one of ours.
+func shapedReports(tb testing.TB) map[string][]byte {
+	tb.Helper()
+	docs := map[string][]byte{"successive": successiveReports(tb, 1)[0]}
+	for _, rel := range []string{
+		"battery/oadrUpdateReport_battery_TELEMETRY_USAGE.xml",
+		"alliance/Sample_oadrUpdateReport.xml",
+		"avob/eireport_oadrUpdateReport.xml",
+		"openleadr-interop/14_ven2vtn_oadrUpdateReport_telemetry_usage.xml",
+	} {
+		docs[rel] = readSample(tb, rel)
+	}
+	return docs
+}
+
+// learned returns a Shapes that has learned doc's shape, and the shape's
+// markup and texts.
+func learned(tb testing.TB, doc []byte) (s *oadr.Shapes, markup, texts [][]byte) {
+	tb.Helper()
+	s = new(oadr.Shapes)
+	want, err := oadr.Unmarshal(doc)
+	require.NoError(tb, err)
+	got, err := s.Unmarshal(doc)
+	require.NoError(tb, err)
+	require.Equal(tb, want, got)
+	require.Equal(tb, 1, s.Learned(), "no shape learned")
+	markup, texts = s.Cuts()
+	require.Len(tb, markup, len(texts)+1)
+	require.Equal(tb, doc, join(markup, texts), "the cuts are not the document")
+	return s, markup, texts
+}
+
+// join puts texts between the pieces of markup.
+func join(markup, texts [][]byte) []byte {
+	var b []byte
+	for k, t := range texts {
+		b = append(append(b, markup[k]...), t...)
+	}
+	return append(b, markup[len(texts)]...)
+}
+
+// plainForShapes is the rule Shapes holds texts to, written out again:
+// printable ASCII but "<&>]", tabs and line feeds.
+func plainForShapes(text []byte) bool {
+	for _, c := range text {
+		if (c < 0x20 || c > 0x7e || strings.IndexByte("<&>]", c) >= 0) && c != '\t' && c != '\n' {
+			return false
+		}
+	}
+	return true
+}
+
+// sameAsUnmarshal checks that what s reads of doc is what Unmarshal reads,
+// and that s replays every document of its shape that decodes. It returns
+// whether doc was replayed.
+func sameAsUnmarshal(t *testing.T, s *oadr.Shapes, doc []byte, texts [][]byte) bool {
+	t.Helper()
+	want, wantErr := oadr.Unmarshal(doc)
+	got, replayed := s.Replay(doc)
+	if replayed {
+		require.NoError(t, wantErr, "replayed a document Unmarshal refuses:\n%s", doc)
+		require.Equal(t, want, got, "replayed otherwise than Unmarshal:\n%s", doc)
+	}
+	allPlain := true
+	for _, text := range texts {
+		allPlain = allPlain && plainForShapes(text)
+	}
+	if allPlain && wantErr == nil {
+		require.True(t, replayed, "did not replay a document of its shape:\n%s", doc)
+	}
+	got, gotErr := s.Unmarshal(doc)
+	if wantErr != nil {
+		require.EqualError(t, gotErr, wantErr.Error())
+	} else {
+		require.NoError(t, gotErr)
+		require.Equal(t, want, got)
+	}
+	return replayed
+}
+
+// Texts for the slots of a report, by the type of the text they replace.
+var (
+	dateTexts     = []string{"2025-06-01T12:06:00Z", "2026-11-22T01:45:36.003125Z", "2025-06-01T14:06:00+02:00", " 2025-06-01T12:06:00Z\n", "2001-12-17T09:30:47.5-05:00"}
+	durationTexts = []string{"PT1M", "PT15M", "P1D", "PT0S", "PT2M", " PT1M "}
+	numberTexts   = []string{"51.2", "-48.8", "0", "-0", "1e3", "3.14159E0", "INF", "-INF", "+5", " 12 ", "95", "100", "0.2"}
+	integerTexts  = []string{"95", "100", "0", "7", " 42 ", "+7"}
+	stringTexts   = []string{"battery1_soc", "REQ_0002", "Quality Good - Non Specific", "TELEMETRY_USAGE", "x y", "\t", "", " padded "}
+	// Texts Shapes must refuse (not plain) or the decoder rejects. (NaN,
+	// which decodes, is not among the numbers: it is not equal to itself.)
+	badTexts = []string{"2025-13-01T12:06:00Z", "-PT1M", "PT", "1.2.3", "101", "4294967296", "a&amp;b", "a<b", "a>b", "]]>", "a\rb", "é", "\x01", "<x>1</x>", "</ei:value>"}
+)
+
+// someText returns another text for a slot whose text is own: mostly one
+// of own's type, the way a VEN's next report differs from its last; if
+// wild, any text.
+func someText(rng *rand.Rand, own []byte, wild bool) []byte {
+	if wild {
+		const alphabet = "0123456789.-+eEPTMZ: \t\n&<>]\r\xc3"
+		switch rng.IntN(3) {
+		case 0:
+			return []byte(badTexts[rng.IntN(len(badTexts))])
+		case 1:
+			junk := make([]byte, rng.IntN(6))
+			for i := range junk {
+				junk[i] = alphabet[rng.IntN(len(alphabet))]
+			}
+			return junk
+		}
+	}
+	texts := stringTexts
+	switch o := strings.TrimSpace(string(own)); {
+	case len(o) >= 19 && o[4] == '-' && o[10] == 'T':
+		texts = dateTexts
+	case strings.HasPrefix(o, "P"):
+		texts = durationTexts
+	case o != "" && strings.Trim(o, "0123456789") == "":
+		texts = integerTexts
+	case strings.ContainsAny(o, "0123456789") && strings.Trim(o, "0123456789.-+eE") == "":
+		texts = numberTexts
+	}
+	if rng.IntN(3) == 0 {
+		return own
+	}
+	return []byte(texts[rng.IntN(len(texts))])
+}
+
+// TestShapesReadWhatUnmarshalReads puts other texts in the slots of
+// learned reports: whatever Shapes replays must be what Unmarshal decodes,
+// and every document of the shape that decodes must be replayed.
+func TestShapesReadWhatUnmarshalReads(t *testing.T) {
+	for name, doc := range shapedReports(t) {
+		t.Run(name, func(t *testing.T) {
+			s, markup, texts := learned(t, doc)
+			rng := rand.New(rand.NewPCG(1, uint64(len(doc))))
+			replayed := 0
+			for i := range 400 {
+				// One variant in four has a wild text in one slot, one in
+				// eight in every slot.
+				wild := -1
+				if i%4 == 0 {
+					wild = rng.IntN(len(texts))
+				}
+				variant := make([][]byte, len(texts))
+				for k := range texts {
+					variant[k] = someText(rng, texts[k], k == wild || i%8 == 1)
+				}
+				if sameAsUnmarshal(t, s, join(markup, variant), variant) {
+					replayed++
+				}
+			}
+			t.Logf("%d slots; %d of 400 variants replayed", len(texts), replayed)
+			assert.Greater(t, replayed, 100, "too few variants decode to tell")
+			assert.Equal(t, 1, s.Learned(), "a variant taught another shape")
+		})
+	}
+}
+
+// TestShapesSuccessiveReports reads a VEN's successive reports, new values
+// in every one, as the VTN does.
+func TestShapesSuccessiveReports(t *testing.T) {
+	docs := successiveReports(t, 16)
+	var s oadr.Shapes
+	for i, doc := range docs {
+		want, err := oadr.Unmarshal(doc)
+		require.NoError(t, err)
+		if i > 0 {
+			got, ok := s.Replay(doc)
+			require.True(t, ok, "report %d not replayed", i)
+			require.Equal(t, want, got)
+		}
+		got, err := s.Unmarshal(doc)
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+	}
+	assert.Equal(t, 1, s.Learned())
+}
+
+// TestShapesNotLearned: documents with leaves that are not fields in
+// schema order are decoded every time, and decoded right.
+func TestShapesNotLearned(t *testing.T) {
+	battery := string(readSample(t, "battery/oadrUpdateReport_battery_TELEMETRY_USAGE.xml"))
+	openleadr := string(readSample(t, "openleadr-interop/14_ven2vtn_oadrUpdateReport_telemetry_usage.xml"))
+	dtstart := "<xcal:dtstart><xcal:date-time>2026-11-22T01:45:36.002995Z</xcal:date-time></xcal:dtstart>"
+	reportDtstart := `<oadr:oadrReport xmlns:xcal="urn:ietf:params:xml:ns:icalendar-2.0">` + dtstart
+	require.Contains(t, openleadr, reportDtstart)
+	cases := map[string]string{
+		"resource status":     string(readSample(t, "battery/oadrUpdateReport_battery_TELEMETRY_STATUS.xml")),
+		"report descriptions": string(mustMarshal(t, &oadr.UpdateReport{RequestID: "REQ", Reports: []oadr.Report{telemetryUsageMetadata()}})),
+		"an element the decoder skips": strings.Replace(battery, "<ei:rID>battery1_soc</ei:rID>",
+			"<ei:rID>battery1_soc</ei:rID><ei:unknown>1</ei:unknown>", 1),
+		"an entity in a text": strings.Replace(battery, "battery1_soc", "battery1&#95;soc", 1),
+		"a text not in ASCII": strings.Replace(battery, "battery1_soc", "battery1_soc°", 1),
+		"a carriage return":   strings.Replace(battery, "<ei:value>58.3</ei:value>", "<ei:value>58.3\r</ei:value>", 1),
+		"a self-closing rID":  strings.Replace(battery, "<ei:rID>battery1_soc</ei:rID>", "<ei:rID/>", 1),
+		"dtstart after the intervals, out of schema order": strings.Replace(
+			strings.Replace(openleadr, reportDtstart, `<oadr:oadrReport xmlns:xcal="urn:ietf:params:xml:ns:icalendar-2.0">`, 1),
+			"</oadr:oadrReport>", dtstart+"</oadr:oadrReport>", 1),
+		"two fields of one value out of schema order": strings.Replace(battery,
+			"<ei:reportRequestID>RR_USAGE_0001</ei:reportRequestID>\n        <ei:reportSpecifierID>battery1_telemetry_usage</ei:reportSpecifierID>",
+			"<ei:reportSpecifierID>RR_USAGE_0001</ei:reportSpecifierID>\n        <ei:reportRequestID>RR_USAGE_0001</ei:reportRequestID>", 1),
+		"two values in one payload, the last kept": strings.Replace(battery, "<ei:value>58.3</ei:value>",
+			"<ei:value>58.3</ei:value><ei:value>58.3</ei:value>", 1),
+	}
+	for name, doc := range cases {
+		t.Run(name, func(t *testing.T) {
+			require.NotEqual(t, battery, doc, "the case changed nothing")
+			want, err := oadr.Unmarshal([]byte(doc))
+			require.NoError(t, err, "the case must decode")
+			var s oadr.Shapes
+			for range 2 {
+				got, err := s.Unmarshal([]byte(doc))
+				require.NoError(t, err)
+				require.Equal(t, want, got)
+			}
+			assert.Zero(t, s.Learned(), "learned a shape it cannot prove")
+		})
+	}
+}
+
+// TestShapesKeepTheirOwnCopies: neither the caller's buffer nor the
+// messages returned are shared with a shape.
+func TestShapesKeepTheirOwnCopies(t *testing.T) {
+	docs := successiveReports(t, 2)
+	var s oadr.Shapes
+	buf := bytes.Clone(docs[0])
+	first, err := s.Unmarshal(buf)
+	require.NoError(t, err)
+	clear(buf) // a server reuses its buffers
+	u := first.(*oadr.UpdateReport)
+	p := &u.Reports[0].Intervals[0].Payloads[0]
+	p.RID, p.Value = "changed", -1
+	u.Reports[0].Intervals[0].Payloads = append(u.Reports[0].Intervals[0].Payloads, oadr.ReportPayload{RID: "appended"})
+
+	want, err := oadr.Unmarshal(docs[1])
+	require.NoError(t, err)
+	for range 2 {
+		got, ok := s.Replay(docs[1])
+		require.True(t, ok)
+		require.Equal(t, want, got)
+		g := got.(*oadr.UpdateReport)
+		g.Reports[0].Intervals[0].Payloads[0].RID = "changed again"
+		g.Reports[0].Intervals[0].Payloads = append(g.Reports[0].Intervals[0].Payloads, oadr.ReportPayload{RID: "appended"})
+		assert.Equal(t, want.(*oadr.UpdateReport).Reports[0].Intervals[1], g.Reports[0].Intervals[1], "an append reached the next interval")
+	}
+}
+
+// TestShapesKeepSixteen: a seventeenth shape replaces the oldest.
+func TestShapesKeepSixteen(t *testing.T) {
+	var s oadr.Shapes
+	var docs [][]byte
+	for n := 1; n <= 20; n++ {
+		r := telemetryUsageData(n)
+		doc := mustMarshal(t, &oadr.UpdateReport{RequestID: "REQ", Reports: []oadr.Report{r}, VenID: "VEN"})
+		docs = append(docs, doc)
+		_, err := s.Unmarshal(doc)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 16, s.Learned())
+	_, ok := s.Replay(docs[0])
+	assert.False(t, ok, "the oldest shape is still kept")
+	_, ok = s.Replay(docs[19])
+	assert.True(t, ok, "the newest shape is not kept")
+}
+
+// TestShapesConcurrent reads several VENs' reports from many goroutines.
+func TestShapesConcurrent(t *testing.T) {
+	var docs [][]byte
+	for _, doc := range shapedReports(t) {
+		docs = append(docs, doc)
+	}
+	docs = append(docs, successiveReports(t, 8)...)
+	wants := make([]oadr.Message, len(docs))
+	for i, doc := range docs {
+		var err error
+		wants[i], err = oadr.Unmarshal(doc)
+		require.NoError(t, err)
+	}
+	var s oadr.Shapes
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				k := (g*7 + i) % len(docs)
+				got, err := s.Unmarshal(docs[k])
+				if err == nil && !assert.ObjectsAreEqual(wants[k], got) {
+					err = fmt.Errorf("document %d read otherwise than Unmarshal", k)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	assert.Equal(t, 5, s.Learned())
+}
+
+// FuzzShapes puts the fuzzer's texts, split at NUL bytes, in the slots of
+// a learned report: whatever Shapes replays must be what Unmarshal
+// decodes.
+func FuzzShapes(f *testing.F) {
+	docs := shapedReports(f)
+	var names []string
+	for name := range docs {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	type learnedDoc struct {
+		s             *oadr.Shapes
+		markup, texts [][]byte
+	}
+	var all []learnedDoc
+	for _, name := range names {
+		s, markup, texts := learned(f, docs[name])
+		all = append(all, learnedDoc{s, markup, texts})
+	}
+	f.Add(uint8(0), []byte("REQ_2\x002025-06-01T12:06:00Z\x00PT2M\x002025-06-01T12:06:00Z\x00PT1M\x00battery1_voltage\x0051.3"))
+	f.Add(uint8(1), []byte("String\x00\x00\x00 1 \x00&amp;\x00a<b>\x00\r\n"))
+	f.Add(uint8(2), []byte("x\x00 2001-12-17T09:30:47Z \x00P10M\x00P5M\x00INF\x00NaN\x00-0"))
+	f.Fuzz(func(t *testing.T, which uint8, joined []byte) {
+		l := all[int(which)%len(all)]
+		texts := slices.Clone(l.texts)
+		for k, text := range bytes.Split(joined, []byte{0}) {
+			if k < len(texts) {
+				texts[k] = text
+			}
+		}
+		sameAsUnmarshal(t, l.s, join(l.markup, texts), texts)
+	})
+}
