@@ -114,13 +114,17 @@ func (v *VTN) requeue(ctx context.Context, c Caller, venID string, q Queued) {
 }
 
 // decode decodes a request body; polls that fit a poll template
-// (polltemplate.go) are read without decoding.
+// (polltemplate.go) are read without decoding, and reports shaped like
+// one decoded before from their values (oadr.Shapes).
 func (v *VTN) decode(svc oadr.ServiceName, body []byte) (oadr.Message, error) {
 	isPoll := svc == oadr.ServiceOadrPoll
 	if isPoll {
 		if venID, ok := v.polls.match(body); ok {
 			return &oadr.Poll{VenID: venID}, nil
 		}
+	}
+	if svc == oadr.ServiceEiReport {
+		return v.reports.Unmarshal(body)
 	}
 	msg, err := oadr.Unmarshal(body)
 	if p, ok := msg.(*oadr.Poll); ok && err == nil && isPoll {

@@ -3,6 +3,7 @@ package openadr
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,6 +105,36 @@ func TestTelemetryFromBatterySample(t *testing.T) {
 	reqs, _ := v.ReportRequests(bg, venID)
 	assert.Equal(t, ReportActive, reqs[0].Status)
 	assert.Equal(t, t0, reqs[0].LastUpdateAt)
+}
+
+// A VEN's successive reports, the same markup with new values (which the
+// VTN reads by their shape, see oadr.Shapes), each give their own values.
+func TestTelemetryFromSuccessiveReports(t *testing.T) {
+	var got []Measurement
+	v, venID := fortressVTN(t, WithTelemetryHook(func(_ context.Context, _ string, ms []Measurement) {
+		got = append(got, ms...)
+	}))
+	doc := string(sample(t, "battery/oadrUpdateReport_battery_TELEMETRY_USAGE.xml"))
+	for i := range 3 {
+		next := strings.NewReplacer(
+			"REQ_UPD_REPORT_0001", fmt.Sprintf("REQ_UPD_REPORT_%04d", i+1),
+			"12:06:00Z", fmt.Sprintf("12:%02d:00Z", 6+i),
+			"<ei:value>58.1</ei:value>", fmt.Sprintf("<ei:value>%d.5</ei:value>", 58-i),
+		).Replace(doc)
+		got = nil
+		a := as[*oadr.UpdatedReport](t, sendRaw(t, v, oadr.ServiceEiReport, []byte(next)))
+		assert.Equal(t, fmt.Sprintf("REQ_UPD_REPORT_%04d", i+1), a.Response.RequestID)
+		require.Len(t, got, 12)
+		last := got[11]
+		assert.Equal(t, "battery1_soc", last.RID)
+		assert.InDelta(t, float64(58-i)/100+0.005, last.Value, 1e-9)
+		assert.Equal(t, time.Date(2025, 6, 1, 12, 6+i, 0, 0, time.UTC), last.MeasuredAt)
+		ms, err := v.Telemetry(bg, venID)
+		require.NoError(t, err)
+		soc, ok := ms.Latest(QuantityStateOfCharge)
+		require.True(t, ok)
+		assert.Equal(t, last, soc)
+	}
 }
 
 func updateWith(venID, reqID string, ivs ...oadr.ReportInterval) *oadr.UpdateReport {

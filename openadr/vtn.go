@@ -48,6 +48,7 @@ type VTN struct {
 	hooks         hooks
 	profiles      []oadr.Profile
 	polls         pollTemplates                              // polltemplate.go
+	reports       oadr.Shapes                                // the shapes of the reports VENs send (poll.go)
 	offers        *randcache.Cache[[]oadr.ReportDescription] // the offer cache (offers.go)
 	answers       answerSignal
 	// provisioned are the WithVENFingerprint pairs as given; allowed maps
