@@ -9,6 +9,7 @@
 //	go run ./openadr/internal/loadgen -msg report -c 64 -d 5s
 //	go run ./openadr/internal/loadgen -serve                # serve only; prints wrk commands (scripts removed at exit)
 //	go run ./openadr/internal/loadgen -msg poll -vens 100000 # polls spread over 100,000 VENs
+//	go run ./openadr/internal/loadgen -msg report -fresh     # each report with new values
 //
 // For each message (update report: the battery sample's 12-interval
 // TELEMETRY_USAGE report; poll: an empty poll) it prints one line per
@@ -26,6 +27,14 @@
 // request. The bare handler runs in the same process, beside the same
 // registry, so it pays the same garbage collector.
 //
+// -fresh sends each update report with new values, as a VEN's successive
+// reports come: 64 reports in turn, each with its own request ID, its times
+// two minutes after the one before and other readings, all in the same
+// markup. Without it every request is the same body, which the VTN reads
+// from its shape without reading a value (see oadr.Shapes); with it the VTN
+// reads the values that changed. wrk's scripts then take the bodies in turn
+// too.
+//
 // -busy D makes the bare handler compute for D before it answers: a handler
 // that costs D of CPU per request. Its rate against the plain bare
 // handler's (run loadgen twice, or drive both -serve processes with wrk)
@@ -41,6 +50,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -51,6 +61,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -73,6 +84,7 @@ type config struct {
 	profile  string // -cpuprofile
 	vens     int
 	busy     time.Duration // the bare handler's CPU per request
+	fresh    bool          // successive reports, not one body again
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -85,6 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.serve, "serve", false, "only serve the VTN and the bare handler and print wrk commands, until interrupted")
 	fs.StringVar(&cfg.profile, "cpuprofile", "", "write the process's CPU profile (servers, and the driver without -serve) to this file")
 	fs.IntVar(&cfg.vens, "vens", 1, "battery VENs to register; requests are spread over them (not with -serve)")
+	fs.BoolVar(&cfg.fresh, "fresh", false, "send each update report with new values (request ID, times, readings), as successive reports come (not with -vens)")
 	fs.DurationVar(&cfg.busy, "busy", 0, "make the bare handler compute for this long per request, to see what a handler costing that much reaches")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "loadgen: drive the OpenADR VTN and a bare handler returning the same bytes over loopback, side by side (no environment variables)")
@@ -102,6 +115,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if cfg.serve && cfg.vens > 1 {
 		fmt.Fprintln(stderr, "loadgen: -vens spreads loadgen's own requests; with -serve, wrk sends one VEN's")
+		return 2
+	}
+	if cfg.fresh && cfg.vens > 1 {
+		fmt.Fprintln(stderr, "loadgen: -fresh sends one VEN's successive reports; it does not go with -vens")
 		return 2
 	}
 	if cfg.profile != "" {
@@ -129,6 +146,9 @@ type target struct {
 	name, path string
 	body       []byte
 	answer     []byte
+	// bodies, when set, are sent in turn instead of body (-fresh); the
+	// first is body.
+	bodies [][]byte
 	// ids are the venIDs to send body as, all as long as the one in body,
 	// at the offsets at.
 	ids []string
@@ -153,10 +173,18 @@ func loadgen(ctx context.Context, cfg config, out io.Writer) error {
 	if err := spread(v, bat, targets, cfg.vens); err != nil {
 		return err
 	}
+	if cfg.fresh {
+		if err := freshReports(vtn.URL, bat, targets); err != nil {
+			return err
+		}
+	}
 	if cfg.msg != "both" {
 		targets = slices.DeleteFunc(targets, func(t target) bool { return t.name != cfg.msg })
 	}
 	fmt.Fprintf(out, "GOMAXPROCS=%d, %d connections, %v per handler, VENs: %d", runtime.GOMAXPROCS(0), cfg.conns, cfg.duration, cfg.vens)
+	if cfg.fresh {
+		fmt.Fprintf(out, ", %d successive reports in turn", freshCount)
+	}
 	if cfg.busy > 0 {
 		fmt.Fprintf(out, ", bare busy %v per request", cfg.busy)
 	}
@@ -236,6 +264,15 @@ func compare(ctx context.Context, cfg config, out io.Writer, t target, vtnURL, b
 func printWrk(out io.Writer, dir string, t target, vtnURL, bareURL string) error {
 	script := filepath.Join(dir, t.name+".lua")
 	lua := fmt.Sprintf("wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/xml\"\nwrk.body = %q\n", t.body)
+	if len(t.bodies) > 0 {
+		var b strings.Builder
+		b.WriteString(lua + "bodies = {\n")
+		for _, body := range t.bodies {
+			fmt.Fprintf(&b, "  %q,\n", body)
+		}
+		b.WriteString("}\ni = 0\nrequest = function()\n  i = i % #bodies + 1\n  return wrk.format(nil, nil, nil, bodies[i])\nend\n")
+		lua = b.String()
+	}
 	if err := os.WriteFile(script, []byte(lua), 0o644); err != nil {
 		return err
 	}
@@ -466,9 +503,6 @@ func (r result) p99() time.Duration {
 // as wrk does. Requests are written raw so that the driver costs little.
 func drive(ctx context.Context, url string, t target, conns int, d time.Duration) (result, error) {
 	addr := url[len("http://"):]
-	req := fmt.Appendf(nil, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/xml\r\nContent-Length: %d\r\n\r\n", t.path, addr, len(t.body))
-	bodyAt := len(req)
-	req = append(req, t.body...)
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	var (
@@ -480,7 +514,7 @@ func drive(ctx context.Context, url string, t target, conns int, d time.Duration
 	start := time.Now()
 	for i := range conns {
 		wg.Go(func() {
-			lat, err := connection(ctx, addr, slices.Clone(req), t.venIDs(bodyAt, i*len(t.ids)/conns))
+			lat, err := connection(ctx, addr, t.requests(addr, i*len(t.ids)/conns, i*len(t.bodies)/conns))
 			mu.Lock()
 			defer mu.Unlock()
 			all = append(all, lat...)
@@ -493,10 +527,9 @@ func drive(ctx context.Context, url string, t target, conns int, d time.Duration
 	return result{elapsed: time.Since(start), latencies: all}, errors.Join(errs...)
 }
 
-// connection sends req on one connection until ctx ends, each time as the
-// VEN next gives (which writes its venID into req), and returns the
-// latency of each exchange.
-func connection(ctx context.Context, addr string, req []byte, next func([]byte)) ([]time.Duration, error) {
+// connection sends the requests next gives on one connection until ctx
+// ends, and returns the latency of each exchange.
+func connection(ctx context.Context, addr string, next func() []byte) ([]time.Duration, error) {
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		return nil, err
@@ -507,7 +540,7 @@ func connection(ctx context.Context, addr string, req []byte, next func([]byte))
 	rd := bufio.NewReaderSize(conn, 16<<10)
 	lat := make([]time.Duration, 0, 1<<16)
 	for ctx.Err() == nil {
-		next(req)
+		req := next()
 		t := time.Now()
 		if _, err := conn.Write(req); err != nil {
 			return lat, ignoreDeadline(ctx, err)
@@ -535,6 +568,89 @@ func ignoreDeadline(ctx context.Context, err error) error {
 		return nil
 	}
 	return err
+}
+
+// requests returns the function that gives a connection's next request to
+// addr: t's body as the next VEN (from VEN first) sends it, or the next of
+// t's bodies (from body firstBody).
+func (t target) requests(addr string, first, firstBody int) func() []byte {
+	request := func(body []byte) []byte {
+		req := fmt.Appendf(nil, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/xml\r\nContent-Length: %d\r\n\r\n", t.path, addr, len(body))
+		return append(req, body...)
+	}
+	if len(t.bodies) > 0 {
+		reqs := make([][]byte, len(t.bodies))
+		for k, body := range t.bodies {
+			reqs[k] = request(body)
+		}
+		k := firstBody
+		return func() []byte {
+			req := reqs[k%len(reqs)]
+			k++
+			return req
+		}
+	}
+	req := request(t.body)
+	write := t.venIDs(len(req)-len(t.body), first)
+	return func() []byte {
+		write(req)
+		return req
+	}
+}
+
+// freshCount is how many successive reports -fresh sends in turn.
+const freshCount = 64
+
+// freshReports gives the report target freshCount successive reports of
+// the battery (see -fresh), after checking that the VTN answers each as it
+// answered the first.
+func freshReports(url string, bat *battery, targets []target) error {
+	c := &http.Client{Timeout: 10 * time.Second}
+	for i := range targets {
+		t := &targets[i]
+		if t.name != "report" {
+			continue
+		}
+		t.bodies = [][]byte{t.body}
+		for k := 1; k < freshCount; k++ {
+			body, err := oadr.Marshal(successor(bat.usage, k))
+			if err != nil {
+				return err
+			}
+			answer, err := postRaw(c, url+t.path, body)
+			if err != nil {
+				return err
+			}
+			if err := checkAnswer(namedMessage{t.name, oadr.ServiceEiReport, bat.usage}, answer); err != nil {
+				return err
+			}
+			t.bodies = append(t.bodies, body)
+		}
+	}
+	return nil
+}
+
+// successor returns the k-th report after u: its own request ID, its times
+// 2k minutes later, and each reading k hundredths higher.
+func successor(u *oadr.UpdateReport, k int) *oadr.UpdateReport {
+	next := *u
+	next.RequestID = fmt.Sprintf("%s_%d", u.RequestID, k)
+	shift := time.Duration(2*k) * time.Minute
+	next.Reports = slices.Clone(u.Reports)
+	for i := range next.Reports {
+		r := &next.Reports[i]
+		r.Start, r.CreatedDateTime = r.Start.Add(shift), r.CreatedDateTime.Add(shift)
+		r.Intervals = slices.Clone(r.Intervals)
+		for j := range r.Intervals {
+			iv := &r.Intervals[j]
+			iv.Start = iv.Start.Add(shift)
+			iv.Payloads = slices.Clone(iv.Payloads)
+			for p := range iv.Payloads {
+				iv.Payloads[p].Value = math.Round(iv.Payloads[p].Value*100+float64(k)) / 100
+			}
+		}
+	}
+	return &next
 }
 
 // venStride is the step from one VEN to the next of a connection: a prime,

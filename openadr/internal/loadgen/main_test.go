@@ -72,6 +72,7 @@ func TestLoadgenUsage(t *testing.T) {
 	assert.Equal(t, 2, run(context.Background(), []string{"-vens", "0"}, &out, &errs))
 	assert.Equal(t, 2, run(context.Background(), []string{"-vens", "2", "-serve"}, &out, &errs))
 	assert.Equal(t, 2, run(context.Background(), []string{"-busy", "-1us"}, &out, &errs))
+	assert.Equal(t, 2, run(context.Background(), []string{"-fresh", "-vens", "2"}, &out, &errs))
 }
 
 // -serve writes its wrk scripts into a directory of its own, which it
@@ -174,5 +175,54 @@ func TestLoadgenPollsAreEmpty(t *testing.T) {
 		ans, err := oadr.Unmarshal(b)
 		require.NoError(t, err)
 		require.Equal(t, "oadrResponse", ans.MessageName(), "%s", b)
+	}
+}
+
+// -fresh sends successive reports, each with new values, in turn; wrk's
+// script takes them in turn too.
+func TestLoadgenFresh(t *testing.T) {
+	var out, errs bytes.Buffer
+	require.Equal(t, 0, run(context.Background(), []string{"-msg", "report", "-fresh", "-c", "2", "-d", "100ms"}, &out, &errs), errs.String())
+	assert.Contains(t, out.String(), "64 successive reports in turn")
+	assert.Contains(t, out.String(), "report vtn/bare")
+
+	bat, err := newBattery()
+	require.NoError(t, err)
+	bat.usage.VenID = "VEN_1"
+	first, err := oadr.Marshal(bat.usage)
+	require.NoError(t, err)
+	tg := target{name: "report", path: "/r", body: first, bodies: [][]byte{first}}
+	seen := map[string]bool{string(first): true}
+	for k := 1; k < 4; k++ {
+		m := successor(bat.usage, k)
+		body, err := oadr.Marshal(m)
+		require.NoError(t, err)
+		tg.bodies = append(tg.bodies, body)
+		seen[string(body)] = true
+		back, err := oadr.Unmarshal(body)
+		require.NoError(t, err)
+		u := back.(*oadr.UpdateReport)
+		assert.Equal(t, fmt.Sprintf("%s_%d", bat.usage.RequestID, k), u.RequestID)
+		r0, r := bat.usage.Reports[0], u.Reports[0]
+		assert.Equal(t, r0.CreatedDateTime.Add(time.Duration(2*k)*time.Minute), r.CreatedDateTime)
+		assert.Equal(t, r0.Intervals[5].Start.Add(time.Duration(2*k)*time.Minute), r.Intervals[5].Start)
+		assert.InDelta(t, r0.Intervals[5].Payloads[0].Value+float64(k)/100, r.Intervals[5].Payloads[0].Value, 1e-9)
+	}
+	assert.Len(t, seen, 4, "each report differs")
+	next := tg.requests("127.0.0.1:1", 0, 2)
+	for k := range 8 {
+		req := next()
+		body := tg.bodies[(2+k)%4]
+		assert.True(t, bytes.HasSuffix(req, body), "request %d", k)
+		assert.Contains(t, string(req), fmt.Sprintf("Content-Length: %d\r\n", len(body)))
+	}
+
+	dir := t.TempDir()
+	require.NoError(t, printWrk(io.Discard, dir, tg, "http://vtn", "http://bare"))
+	lua, err := os.ReadFile(filepath.Join(dir, "report.lua"))
+	require.NoError(t, err)
+	assert.Contains(t, string(lua), "request = function()")
+	for k, body := range tg.bodies {
+		assert.Contains(t, string(lua), fmt.Sprintf("  %q,\n", body), "body %d", k)
 	}
 }
