@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gridwire/gridwire/openadr/internal/successive"
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
 
@@ -24,7 +25,7 @@ func BenchmarkPoll(b *testing.B) {
 	v, venID := benchVTN(b)
 	body, err := oadr.Marshal(&oadr.Poll{VenID: venID})
 	require.NoError(b, err)
-	benchAgainstBare(b, v, oadr.ServiceOadrPoll, body, "polls/s")
+	benchAgainstBare(b, v, oadr.ServiceOadrPoll, [][]byte{body}, "polls/s")
 }
 
 // BenchmarkUpdateReport sends the battery sample's report: 12 intervals
@@ -39,7 +40,22 @@ func BenchmarkUpdateReport(b *testing.B) {
 	u.VenID = venID
 	body, err := oadr.Marshal(u)
 	require.NoError(b, err)
-	benchAgainstBare(b, v, oadr.ServiceEiReport, body, "reports/s")
+	benchAgainstBare(b, v, oadr.ServiceEiReport, [][]byte{body}, "reports/s")
+}
+
+// BenchmarkUpdateReportFresh sends that report as a VEN's successive
+// reports come, with new values each time (64 in turn, see package
+// successive): the VTN reads the values that changed, where
+// BenchmarkUpdateReport's same body again has none (see oadr.Shapes).
+func BenchmarkUpdateReportFresh(b *testing.B) {
+	v, venID := benchVTN(b)
+	m, err := oadr.Unmarshal(sample(b, "battery/oadrUpdateReport_battery_TELEMETRY_USAGE.xml"))
+	require.NoError(b, err)
+	u := m.(*oadr.UpdateReport)
+	u.VenID = venID
+	bodies, err := successive.Bodies(u, 64)
+	require.NoError(b, err)
+	benchAgainstBare(b, v, oadr.ServiceEiReport, bodies, "reports/s")
 }
 
 // benchVTN returns a VTN with the battery VEN registered, its reports
@@ -52,8 +68,10 @@ func benchVTN(b *testing.B) (*VTN, string) {
 	return v, venID
 }
 
-func benchAgainstBare(b *testing.B, v *VTN, svc oadr.ServiceName, body []byte, unit string) {
-	status, answer := post(b, v, svc, body)
+// benchAgainstBare sends bodies in turn; the bare handler answers the
+// VTN's answer to the first.
+func benchAgainstBare(b *testing.B, v *VTN, svc oadr.ServiceName, bodies [][]byte, unit string) {
+	status, answer := post(b, v, svc, bodies[0])
 	require.Equal(b, http.StatusOK, status)
 	m, err := oadr.Unmarshal(answer)
 	require.NoError(b, err)
@@ -71,10 +89,12 @@ func benchAgainstBare(b *testing.B, v *VTN, svc oadr.ServiceName, body []byte, u
 	for _, h := range handlers {
 		b.Run("inprocess/"+h.name, func(b *testing.B) {
 			req := httptest.NewRequest(http.MethodPost, path, nil)
-			rd := bytes.NewReader(body)
+			rd := new(bytes.Reader)
 			b.ReportAllocs()
+			i := 0
 			for b.Loop() {
-				rd.Reset(body)
+				rd.Reset(bodies[i%len(bodies)])
+				i++
 				req.Body = io.NopCloser(rd)
 				rec := httptest.NewRecorder()
 				h.h.ServeHTTP(rec, req)
@@ -92,9 +112,11 @@ func benchAgainstBare(b *testing.B, v *VTN, svc oadr.ServiceName, body []byte, u
 			b.ReportAllocs()
 			b.RunParallel(func(pb *testing.PB) {
 				req := httptest.NewRequest(http.MethodPost, path, nil)
-				rd := bytes.NewReader(body)
+				rd := new(bytes.Reader)
+				i := 0
 				for pb.Next() {
-					rd.Reset(body)
+					rd.Reset(bodies[i%len(bodies)])
+					i++
 					req.Body = io.NopCloser(rd)
 					rec := httptest.NewRecorder()
 					h.h.ServeHTTP(rec, req)
@@ -113,8 +135,10 @@ func benchAgainstBare(b *testing.B, v *VTN, svc oadr.ServiceName, body []byte, u
 			defer srv.Close()
 			defer client.CloseIdleConnections()
 			b.ReportAllocs()
+			i := 0
 			for b.Loop() {
-				benchPost(b, client, srv.URL+path, body)
+				benchPost(b, client, srv.URL+path, bodies[i%len(bodies)])
+				i++
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), unit)
 		})
@@ -127,8 +151,10 @@ func benchAgainstBare(b *testing.B, v *VTN, svc oadr.ServiceName, body []byte, u
 			b.ReportAllocs()
 			b.SetParallelism(4) // 4 × GOMAXPROCS clients
 			b.RunParallel(func(pb *testing.PB) {
+				i := 0
 				for pb.Next() {
-					benchPost(b, client, srv.URL+path, body)
+					benchPost(b, client, srv.URL+path, bodies[i%len(bodies)])
+					i++
 				}
 			})
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), unit)

@@ -2,10 +2,9 @@ package oadr_test
 
 import (
 	"encoding/xml"
-	"fmt"
 	"testing"
-	"time"
 
+	"github.com/gridwire/gridwire/openadr/internal/successive"
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
 
@@ -199,24 +198,15 @@ func BenchmarkShapesUpdateReport12(b *testing.B) {
 	})
 }
 
-// successiveReports returns n reports of one VEN, each twelve intervals
-// later than the one before, with other readings and request IDs.
+// successiveReports returns n reports of one VEN, the twelve-interval
+// usage report with new request IDs, times and readings (package
+// successive).
 func successiveReports(tb testing.TB, n int) [][]byte {
 	tb.Helper()
-	var docs [][]byte
-	for i := range n {
-		r := telemetryUsageData(12)
-		shift := time.Duration(i) * 12 * time.Minute
-		r.Start = r.Start.Add(shift)
-		r.CreatedDateTime = r.CreatedDateTime.Add(shift)
-		for j := range r.Intervals {
-			iv := &r.Intervals[j]
-			iv.Start = iv.Start.Add(shift)
-			for k := range iv.Payloads {
-				iv.Payloads[k].Value += float64(i) * 0.25
-			}
-		}
-		docs = append(docs, mustMarshal(tb, &oadr.UpdateReport{RequestID: fmt.Sprintf("REQ_UPD_REPORT_%04d", i), Reports: []oadr.Report{r}, VenID: "VEN_FORTRESS_1"}))
+	u := &oadr.UpdateReport{RequestID: "REQ_UPD_REPORT_0001", Reports: []oadr.Report{telemetryUsageData(12)}, VenID: "VEN_FORTRESS_1"}
+	docs, err := successive.Bodies(u, n)
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return docs
 }

@@ -28,9 +28,9 @@
 // registry, so it pays the same garbage collector.
 //
 // -fresh sends each update report with new values, as a VEN's successive
-// reports come: 64 reports in turn, each with its own request ID, its times
-// two minutes after the one before and other readings, all in the same
-// markup. Without it every request is the same body, which the VTN reads
+// reports come: 64 reports in turn (package successive), each with its own
+// request ID, its times two minutes after the one before and other
+// readings, all in the same markup. Without it every request is the same body, which the VTN reads
 // from its shape without reading a value (see oadr.Shapes); with it the VTN
 // reads the values that changed. wrk's scripts then take the bodies in turn
 // too.
@@ -50,7 +50,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -67,6 +66,7 @@ import (
 	"time"
 
 	"github.com/gridwire/gridwire/openadr"
+	"github.com/gridwire/gridwire/openadr/internal/successive"
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
 
@@ -611,12 +611,11 @@ func freshReports(url string, bat *battery, targets []target) error {
 		if t.name != "report" {
 			continue
 		}
-		t.bodies = [][]byte{t.body}
-		for k := 1; k < freshCount; k++ {
-			body, err := oadr.Marshal(successor(bat.usage, k))
-			if err != nil {
-				return err
-			}
+		bodies, err := successive.Bodies(bat.usage, freshCount)
+		if err != nil {
+			return err
+		}
+		for _, body := range bodies[1:] {
 			answer, err := postRaw(c, url+t.path, body)
 			if err != nil {
 				return err
@@ -624,33 +623,10 @@ func freshReports(url string, bat *battery, targets []target) error {
 			if err := checkAnswer(namedMessage{t.name, oadr.ServiceEiReport, bat.usage}, answer); err != nil {
 				return err
 			}
-			t.bodies = append(t.bodies, body)
 		}
+		t.bodies = bodies
 	}
 	return nil
-}
-
-// successor returns the k-th report after u: its own request ID, its times
-// 2k minutes later, and each reading k hundredths higher.
-func successor(u *oadr.UpdateReport, k int) *oadr.UpdateReport {
-	next := *u
-	next.RequestID = fmt.Sprintf("%s_%d", u.RequestID, k)
-	shift := time.Duration(2*k) * time.Minute
-	next.Reports = slices.Clone(u.Reports)
-	for i := range next.Reports {
-		r := &next.Reports[i]
-		r.Start, r.CreatedDateTime = r.Start.Add(shift), r.CreatedDateTime.Add(shift)
-		r.Intervals = slices.Clone(r.Intervals)
-		for j := range r.Intervals {
-			iv := &r.Intervals[j]
-			iv.Start = iv.Start.Add(shift)
-			iv.Payloads = slices.Clone(iv.Payloads)
-			for p := range iv.Payloads {
-				iv.Payloads[p].Value = math.Round(iv.Payloads[p].Value*100+float64(k)) / 100
-			}
-		}
-	}
-	return &next
 }
 
 // venStride is the step from one VEN to the next of a connection: a prime,
