@@ -97,53 +97,62 @@ func (s *Shapes) replay(data []byte) (*UpdateReport, bool) {
 	if list == nil || len(data) > maxShapeBody {
 		return nil, false
 	}
-	var buf [128]int
+	var buf [128]text
 	for _, sh := range *list {
-		if ends, ok := sh.fits(data, buf[:0]); ok {
-			m, err := sh.read(data, ends)
+		if texts, ok := sh.fits(data, buf[:0]); ok {
+			m, err := sh.read(data, texts)
 			return m, err == nil
 		}
 	}
 	return nil, false
 }
 
-// fits reports whether data is sh's markup around plain texts, and appends
-// where each text ends to ends.
-func (sh *shape) fits(data []byte, ends []int) ([]int, bool) {
+// text is where the text of a slot ends in a document that fits a shape,
+// and whether it differs from the learned one.
+type text struct {
+	end     int
+	changed bool
+}
+
+// fits reports whether data is sh's markup around plain texts, and
+// appends their ends to texts.
+func (sh *shape) fits(data []byte, texts []text) ([]text, bool) {
 	pos := 0
 	for k, sl := range sh.slots {
 		if !bytes.HasPrefix(data[pos:], sh.markup[k]) {
 			return nil, false
 		}
 		pos += len(sh.markup[k])
-		// The next markup starts with the "</" that ends the slot.
-		n := bytes.IndexByte(data[pos:], '<')
-		if n < 0 {
-			return nil, false
+		// The next markup starts with the "</" that ends the slot. The
+		// text as the learned document has it is plain; another is looked
+		// at byte by byte.
+		if end := pos + len(sl.text); end < len(data) && data[end] == '<' && bytes.Equal(data[pos:end], sl.text) {
+			pos = end
+			texts = append(texts, text{end: end})
+			continue
 		}
-		// A text as the learned document has it is plain.
-		if text := data[pos : pos+n]; !bytes.Equal(text, sl.text) && !plain(text) {
+		n := bytes.IndexByte(data[pos:], '<')
+		if n < 0 || !plain(data[pos:pos+n]) {
 			return nil, false
 		}
 		pos += n
-		ends = append(ends, pos)
+		texts = append(texts, text{end: pos, changed: true})
 	}
-	return ends, bytes.Equal(data[pos:], sh.markup[len(sh.slots)])
+	return texts, bytes.Equal(data[pos:], sh.markup[len(sh.slots)])
 }
 
-// read returns the message of data, which fits sh with its texts ending
-// at ends.
-func (sh *shape) read(data []byte, ends []int) (*UpdateReport, error) {
+// read returns the message of data, which fits sh with texts.
+func (sh *shape) read(data []byte, texts []text) (*UpdateReport, error) {
 	m := sh.base.clone()
 	pos := 0
-	for k, end := range ends {
+	for k, t := range texts {
 		pos += len(sh.markup[k])
-		if text := data[pos:end]; !bytes.Equal(text, sh.slots[k].text) {
-			if err := sh.slots[k].set(m, text); err != nil {
+		if t.changed {
+			if err := sh.slots[k].set(m, data[pos:t.end]); err != nil {
 				return nil, err
 			}
 		}
-		pos = end
+		pos = t.end
 	}
 	return m, nil
 }
