@@ -117,24 +117,35 @@ func ShortcutsAgree(in string) bool {
 
 // Replay reads data with a learned shape, without decoding.
 func (s *Shapes) Replay(data []byte) (Message, bool) {
-	m, ok := s.replay(data)
-	if !ok {
-		return nil, false
+	if m, ok := s.polls.replay(data); ok {
+		return m, true
 	}
-	return m, true
+	if m, ok := s.reports.replay(data); ok {
+		return m, true
+	}
+	return nil, false
 }
 
 // Learned returns how many shapes s keeps.
-func (s *Shapes) Learned() int {
-	if list := s.list.Load(); list != nil {
-		return len(*list)
+func (s *Shapes) Learned() int { return len(s.polls.learned()) + len(s.reports.learned()) }
+
+// Cuts returns the markup and the slots' texts of the first shape s keeps
+// (reports first).
+func (s *Shapes) Cuts() (markup, texts [][]byte) {
+	if l := s.reports.learned(); len(l) > 0 {
+		return l[0].cuts()
 	}
-	return 0
+	return s.polls.learned()[0].cuts()
 }
 
-// Cuts returns the markup and the slots' texts of the first shape s keeps.
-func (s *Shapes) Cuts() (markup, texts [][]byte) {
-	sh := (*s.list.Load())[0]
+func (s *shapes[M, P]) learned() []*shape[M] {
+	if list := s.list.Load(); list != nil {
+		return *list
+	}
+	return nil
+}
+
+func (sh *shape[M]) cuts() (markup, texts [][]byte) {
 	for _, sl := range sh.slots {
 		texts = append(texts, sl.text)
 	}

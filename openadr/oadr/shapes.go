@@ -13,19 +13,22 @@ import (
 	"github.com/gridwire/gridwire/openadr/internal/xmlscan"
 )
 
-// Shapes decodes documents as Unmarshal does, and reads an oadrUpdateReport
-// shaped like one it has decoded before from its values alone.
+// Shapes decodes documents as Unmarshal does, and reads an oadrPoll or an
+// oadrUpdateReport shaped like one it has decoded before from its values
+// alone.
 //
 // A VEN sends the same report again and again: the same markup, byte for
 // byte, with new values in the text of its leaf elements (the times, the
-// readings, the request ID). Once Shapes has decoded such a report, it
-// keeps its shape: the document cut at the text of each leaf element (its
-// slots), and for each slot the field of the message the text went to. A
-// later document that is the same markup around other texts is read by
-// comparing the markup whole and reading each text that changed into its
-// field, with the function the decoder reads that field with; a text that
-// did not change keeps the value it had. That skips tokenizing the markup,
-// which is most of the bytes, and dispatching each element to its field.
+// readings, the request ID); and its polls are the same bytes each time,
+// as are other VENs' of the same software but for the venID. Once Shapes
+// has decoded such a message, it keeps its shape: the document cut at the
+// text of each leaf element (its slots), and for each slot the field of
+// the message the text went to. A later document that is the same markup
+// around other texts is read by comparing the markup whole and reading
+// each text that changed into its field, with the function the decoder
+// reads that field with; a text that did not change keeps the value it
+// had. That skips tokenizing the markup, which is most of the bytes, and
+// dispatching each element to its field.
 //
 // Why the result is the message Unmarshal returns:
 //   - A slot's text may hold only bytes that mean nothing to XML (printable
@@ -46,53 +49,79 @@ import (
 // document decodes, with Unmarshal, to the message Shapes returns.
 //
 // The zero value is ready to use. A Shapes is safe for concurrent use. It
-// keeps at most 16 shapes, the oldest replaced first, each the size of its
-// document and its message; documents over 64 KiB are not learned. A
-// report that does not fit costs, besides its decoding, a walk of its
-// message and, when that pairs, a tokenizing of the document: a peer that
-// sends ever new shapes makes its reports slower to read, no more.
+// keeps at most 16 shapes of each message, the oldest replaced first, each
+// the size of its document and its message; documents over 64 KiB are not
+// learned. A poll or report that does not fit costs, besides its
+// decoding, a walk of its message and, when that pairs, a tokenizing of
+// the document: a peer that sends ever new shapes makes its messages
+// slower to read, no more.
 type Shapes struct {
-	mu   sync.Mutex               // serialises learn
-	list atomic.Pointer[[]*shape] // copied on write, read without a lock
-	next int                      // the one learn replaces once the list is full
+	polls   shapes[Poll, *Poll]
+	reports shapes[UpdateReport, *UpdateReport]
 }
 
 const (
-	maxShapes    = 16       // report shapes a VTN sees at once, with room to spare
+	maxShapes    = 16       // shapes of a message a VTN sees at once (VEN softwares, reports), with room to spare
 	maxShapeBody = 64 << 10 // larger documents are decoded every time
 )
 
 // Unmarshal decodes data as the package's Unmarshal does.
 func (s *Shapes) Unmarshal(data []byte) (Message, error) {
-	if m, ok := s.replay(data); ok {
+	if m, ok := s.polls.replay(data); ok {
+		return m, nil
+	}
+	if m, ok := s.reports.replay(data); ok {
 		return m, nil
 	}
 	m, err := Unmarshal(data)
-	if u, ok := m.(*UpdateReport); ok && err == nil {
-		s.learn(data, u)
+	if err != nil {
+		return m, err
 	}
-	return m, err
+	switch m := m.(type) {
+	case *Poll:
+		s.polls.learn(data, m)
+	case *UpdateReport:
+		s.reports.learn(data, m)
+	}
+	return m, nil
+}
+
+// shaped is a message Shapes reads: its leaves, in schema order, with the
+// fields they fill, or false when it has parts Shapes does not read; and
+// a copy of it whose leaves can be set without changing it.
+type shaped[M any] interface {
+	*M
+	Message
+	leaves() ([]leaf[M], bool)
+	clone() *M
+}
+
+// shapes are the learned shapes of one message.
+type shapes[M any, P shaped[M]] struct {
+	mu   sync.Mutex                  // serialises learn
+	list atomic.Pointer[[]*shape[M]] // copied on write, read without a lock
+	next int                         // the one learn replaces once the list is full
 }
 
 // shape is a learned document cut at the texts of its leaf elements.
-type shape struct {
+type shape[M any] struct {
 	markup [][]byte // markup[k] comes before slot k, the last after the last slot
-	slots  []slot
-	base   *UpdateReport // what the learned document decoded to; only copied
+	slots  []slot[M]
+	base   *M // what the learned document decoded to; only copied
 }
 
 // slot is the text of one leaf element and the field it is read into.
-type slot struct {
+type slot[M any] struct {
 	text []byte // as the learned document has it
-	set  setter
+	set  setter[M]
 }
 
 // setter reads the text of a leaf element into its field of m.
-type setter func(m *UpdateReport, b []byte) error
+type setter[M any] func(m *M, b []byte) error
 
 // replay returns the message of data when it fits a shape and its texts
 // read without error; otherwise data is left to the decoder.
-func (s *Shapes) replay(data []byte) (*UpdateReport, bool) {
+func (s *shapes[M, P]) replay(data []byte) (P, bool) {
 	list := s.list.Load()
 	if list == nil || len(data) > maxShapeBody {
 		return nil, false
@@ -100,7 +129,7 @@ func (s *Shapes) replay(data []byte) (*UpdateReport, bool) {
 	var buf [128]text
 	for _, sh := range *list {
 		if texts, ok := sh.fits(data, buf[:0]); ok {
-			m, err := sh.read(data, texts)
+			m, err := read[M, P](sh, data, texts)
 			return m, err == nil
 		}
 	}
@@ -116,7 +145,7 @@ type text struct {
 
 // fits reports whether data is sh's markup around plain texts, and
 // appends their ends to texts.
-func (sh *shape) fits(data []byte, texts []text) ([]text, bool) {
+func (sh *shape[M]) fits(data []byte, texts []text) ([]text, bool) {
 	pos := 0
 	for k, sl := range sh.slots {
 		if !bytes.HasPrefix(data[pos:], sh.markup[k]) {
@@ -142,8 +171,8 @@ func (sh *shape) fits(data []byte, texts []text) ([]text, bool) {
 }
 
 // read returns the message of data, which fits sh with texts.
-func (sh *shape) read(data []byte, texts []text) (*UpdateReport, error) {
-	m := sh.base.clone()
+func read[M any, P shaped[M]](sh *shape[M], data []byte, texts []text) (P, error) {
+	m := P(sh.base).clone()
 	pos := 0
 	for k, t := range texts {
 		pos += len(sh.markup[k])
@@ -183,15 +212,15 @@ var plainText = func() (t [256]bool) {
 
 // learn keeps the shape of data, a document that decoded to m, when it can
 // prove one (see Shapes).
-func (s *Shapes) learn(data []byte, m *UpdateReport) {
+func (s *shapes[M, P]) learn(data []byte, m P) {
 	if len(data) > maxShapeBody {
 		return
 	}
-	leaves, ok := updateReportLeaves(m)
+	leaves, ok := m.leaves()
 	if !ok {
 		return
 	}
-	sh, ok := cut(bytes.Clone(data), leaves)
+	sh, ok := cut(bytes.Clone(data), oadrN(m.MessageName()), leaves)
 	if !ok {
 		return
 	}
@@ -202,12 +231,12 @@ func (s *Shapes) learn(data []byte, m *UpdateReport) {
 			return
 		}
 	}
-	if !reflect.DeepEqual(check, m) {
+	if !reflect.DeepEqual(check, (*M)(m)) {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var list []*shape
+	var list []*shape[M]
 	if old := s.list.Load(); old != nil {
 		list = append(list, *old...)
 	}
@@ -225,16 +254,17 @@ func (s *Shapes) learn(data []byte, m *UpdateReport) {
 	s.list.Store(&list)
 }
 
-// cut cuts data at the texts of its leaf elements and pairs them with
-// leaves, in order; it fails when the paths differ, when their numbers
-// differ, or when a text is not plain (see plainText). data is kept.
-func cut(data []byte, leaves []leaf) (*shape, bool) {
+// cut cuts data, a document of the message named msg, at the texts of its
+// leaf elements and pairs them with leaves, in order; it fails when the
+// paths differ, when their numbers differ, or when a text is not plain
+// (see plainText). data is kept.
+func cut[M any](data []byte, msg xml.Name, leaves []leaf[M]) (*shape[M], bool) {
 	var r xmlscan.Reader
 	r.SetInterner(localName, namespaceURI)
 	r.Reset(data)
 	var (
 		names []xml.Name
-		sh    shape
+		sh    shape[M]
 		last  int // where the markup after the last slot starts
 		next  int // the leaf the next slot is paired with
 	)
@@ -257,7 +287,7 @@ func cut(data []byte, leaves []leaf) (*shape, bool) {
 		if !ok {
 			continue // it has children, or text that is not as it is in the input
 		}
-		path := messagePath(names)
+		path := messagePath(names, msg)
 		names = names[:len(names)-1]
 		if selfClosing {
 			continue // no text to cut: a field that is set is not paired with it
@@ -270,7 +300,7 @@ func cut(data []byte, leaves []leaf) (*shape, bool) {
 			return nil, false
 		}
 		sh.markup = append(sh.markup, data[last:at])
-		sh.slots = append(sh.slots, slot{text: data[at:end], set: leaves[next].set})
+		sh.slots = append(sh.slots, slot[M]{text: data[at:end], set: leaves[next].set})
 		next++
 		last = end
 	}
@@ -284,24 +314,22 @@ func cut(data []byte, leaves []leaf) (*shape, bool) {
 }
 
 // messagePath is the path of the element names ends with from the message
-// element down, whether the document has the envelope or not; "" outside
+// element msg down, whether the document has the envelope or not; "" outside
 // the message.
-func messagePath(names []xml.Name) string {
+func messagePath(names []xml.Name, msg xml.Name) string {
 	for i, n := range names {
-		if n == updateReportName {
+		if n == msg {
 			return pathOf(names[i:])
 		}
 	}
 	return ""
 }
 
-var updateReportName = oadrN("oadrUpdateReport")
-
 // leaf is a field of a message as its document has it: the path of its
 // element, and how its text is read.
-type leaf struct {
+type leaf[M any] struct {
 	path string // see pathOf
-	set  setter
+	set  setter[M]
 	// absent: the field has its zero value, which an element with a
 	// zero value (OpenLEADR's empty eiReportID) or no element may give.
 	absent bool
@@ -320,76 +348,85 @@ func pathOf(names []xml.Name) string {
 }
 
 // leafWalk lists the leaves of a message in schema order.
-type leafWalk struct {
-	names  []xml.Name // where the walk is
-	leaves []leaf
+type leafWalk[M any] struct {
+	names  []xml.Name // where the walk is, from the message element down
+	leaves []leaf[M]
 }
 
-func (w *leafWalk) enter(n xml.Name) { w.names = append(w.names, n) }
-func (w *leafWalk) leave()           { w.names = w.names[:len(w.names)-1] }
+func (w *leafWalk[M]) enter(n xml.Name) { w.names = append(w.names, n) }
+func (w *leafWalk[M]) leave()           { w.names = w.names[:len(w.names)-1] }
 
 // add adds the leaf at the walk's place followed by names; absent says
 // that the field is optional and zero.
-func (w *leafWalk) add(set setter, absent bool, names ...xml.Name) {
+func (w *leafWalk[M]) add(set setter[M], absent bool, names ...xml.Name) {
 	path := pathOf(append(slices.Clip(w.names), names...))
-	w.leaves = append(w.leaves, leaf{path: path, set: set, absent: absent})
+	w.leaves = append(w.leaves, leaf[M]{path: path, set: set, absent: absent})
 }
 
 // The leaves of each type of value, read as the decoder reads them.
 
-func (w *leafWalk) str(field func(*UpdateReport) *string, absent bool, names ...xml.Name) {
-	w.add(func(m *UpdateReport, b []byte) error {
+func (w *leafWalk[M]) str(field func(*M) *string, absent bool, names ...xml.Name) {
+	w.add(func(m *M, b []byte) error {
 		*field(m) = string(b)
 		return nil
 	}, absent, names...)
 }
 
-func leafEnum[T ~string](w *leafWalk, field func(*UpdateReport) *T, absent bool, names ...xml.Name) {
-	w.add(func(m *UpdateReport, b []byte) error {
+func leafEnum[M any, T ~string](w *leafWalk[M], field func(*M) *T, absent bool, names ...xml.Name) {
+	w.add(func(m *M, b []byte) error {
 		*field(m) = enumText[T](b)
 		return nil
 	}, absent, names...)
 }
 
-func (w *leafWalk) float(field func(*UpdateReport) *float64, names ...xml.Name) {
-	w.add(func(m *UpdateReport, b []byte) error {
+func (w *leafWalk[M]) float(field func(*M) *float64, names ...xml.Name) {
+	w.add(func(m *M, b []byte) error {
 		v, err := floatText(b)
 		*field(m) = v
 		return err
 	}, false, names...)
 }
 
-func (w *leafWalk) uint32(field func(*UpdateReport) *uint32, names ...xml.Name) {
-	w.add(func(m *UpdateReport, b []byte) error {
+func (w *leafWalk[M]) uint32(field func(*M) *uint32, names ...xml.Name) {
+	w.add(func(m *M, b []byte) error {
 		v, err := uint32Text(b)
 		*field(m) = v
 		return err
 	}, false, names...)
 }
 
-func (w *leafWalk) dateTime(field func(*UpdateReport) *time.Time, absent bool, names ...xml.Name) {
-	w.add(func(m *UpdateReport, b []byte) error {
+func (w *leafWalk[M]) dateTime(field func(*M) *time.Time, absent bool, names ...xml.Name) {
+	w.add(func(m *M, b []byte) error {
 		v, err := dateTimeText(b)
 		*field(m) = v
 		return err
 	}, absent, names...)
 }
 
-func (w *leafWalk) duration(field func(*UpdateReport) *time.Duration, absent bool, names ...xml.Name) {
-	w.add(func(m *UpdateReport, b []byte) error {
+func (w *leafWalk[M]) duration(field func(*M) *time.Duration, absent bool, names ...xml.Name) {
+	w.add(func(m *M, b []byte) error {
 		v, err := durationText(b)
 		*field(m) = v
 		return err
 	}, absent, names...)
 }
 
-// updateReportLeaves lists the leaves of m's document in schema order, or
-// false when m has parts Shapes does not read.
-func updateReportLeaves(m *UpdateReport) ([]leaf, bool) {
-	w := &leafWalk{names: []xml.Name{updateReportName}}
+func (m *Poll) leaves() ([]leaf[Poll], bool) {
+	w := &leafWalk[Poll]{names: []xml.Name{oadrN(m.MessageName())}}
+	w.str(func(m *Poll) *string { return &m.VenID }, false, eiN("venID"))
+	return w.leaves, true
+}
+
+func (m *Poll) clone() *Poll {
+	c := *m
+	return &c
+}
+
+func (m *UpdateReport) leaves() ([]leaf[UpdateReport], bool) {
+	w := &leafWalk[UpdateReport]{names: []xml.Name{oadrN(m.MessageName())}}
 	w.str(func(m *UpdateReport) *string { return &m.RequestID }, false, pyldN("requestID"))
 	for i := range m.Reports {
-		if !w.report(m, i) {
+		if !reportLeaves(w, m, i) {
 			return nil, false
 		}
 	}
@@ -397,7 +434,7 @@ func updateReportLeaves(m *UpdateReport) ([]leaf, bool) {
 	return w.leaves, true
 }
 
-func (w *leafWalk) report(m *UpdateReport, i int) bool {
+func reportLeaves(w *leafWalk[UpdateReport], m *UpdateReport, i int) bool {
 	r := &m.Reports[i]
 	if len(r.Descriptions) > 0 {
 		return false
@@ -410,7 +447,7 @@ func (w *leafWalk) report(m *UpdateReport, i int) bool {
 	if len(r.Intervals) > 0 {
 		w.enter(strmN("intervals"))
 		for j := range r.Intervals {
-			if !w.interval(report, r, j) {
+			if !intervalLeaves(w, report, r, j) {
 				return false
 			}
 		}
@@ -424,7 +461,7 @@ func (w *leafWalk) report(m *UpdateReport, i int) bool {
 	return true
 }
 
-func (w *leafWalk) interval(report func(*UpdateReport) *Report, r *Report, j int) bool {
+func intervalLeaves(w *leafWalk[UpdateReport], report func(*UpdateReport) *Report, r *Report, j int) bool {
 	iv := &r.Intervals[j]
 	interval := func(m *UpdateReport) *ReportInterval { return &report(m).Intervals[j] }
 	w.enter(eiN("interval"))
