@@ -1,7 +1,6 @@
 package openadr
 
 import (
-	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -84,34 +83,4 @@ func FuzzHandler(f *testing.F) {
 func dirExists(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.IsDir()
-}
-
-// FuzzPollTemplates: whatever poll taught a template, a body the template
-// reads decodes to the venID it read.
-func FuzzPollTemplates(f *testing.F) {
-	const wrap = `<oadrPayload xmlns="http://openadr.org/oadr-2.0b/2012/07"><oadrSignedObject><oadrPoll xmlns:ei="http://docs.oasis-open.org/ns/energyinterop/201110" ei:schemaVersion="2.0b">%s</oadrPoll></oadrSignedObject></oadrPayload>`
-	marshalled, err := oadr.Marshal(&oadr.Poll{VenID: "ven-1"})
-	require.NoError(f, err)
-	f.Add(marshalled, []byte(strings.Replace(string(marshalled), "ven-1", "ven-22", 1)))
-	f.Add(marshalled, []byte(strings.Replace(string(marshalled), "ven-1", "a&amp;b", 1)))
-	f.Add([]byte(fmt.Sprintf(wrap, `<ei:venID>v1</ei:venID>`)), []byte(fmt.Sprintf(wrap, `<ei:venID>v2</ei:venID><ei:venID>v3</ei:venID>`)))
-	f.Add([]byte(fmt.Sprintf(wrap, `<ei:venID><![CDATA[v1]]></ei:venID>`)), []byte(fmt.Sprintf(wrap, `<ei:venID><![CDATA[x]]></ei:venID>`)))
-	f.Add([]byte(fmt.Sprintf(wrap, `<!--v1--><ei:venID>v1</ei:venID>`)), []byte(fmt.Sprintf(wrap, `<!--v1--><ei:venID>zz</ei:venID>`)))
-	f.Fuzz(func(t *testing.T, teacher, body []byte) {
-		var tp pollTemplates
-		if msg, err := oadr.Unmarshal(teacher); err == nil {
-			if p, ok := msg.(*oadr.Poll); ok {
-				tp.learn(teacher, p.VenID)
-			}
-		}
-		id, ok := tp.match(body)
-		if !ok {
-			return
-		}
-		msg, err := oadr.Unmarshal(body)
-		require.NoError(t, err, "a template read %q from a body that does not decode", id)
-		p, isPoll := msg.(*oadr.Poll)
-		require.True(t, isPoll, "a template read %q from a %s", id, msg.MessageName())
-		require.Equal(t, p.VenID, id)
-	})
 }

@@ -113,25 +113,12 @@ func (v *VTN) requeue(ctx context.Context, c Caller, venID string, q Queued) {
 	v.log.InfoContext(ctx, "openadr: a poll answer was lost; queued again", "venID", logID(venID), "message", q.Name())
 }
 
-// decode decodes a request body; polls that fit a poll template
-// (polltemplate.go) are read without decoding, and reports shaped like
-// one decoded before from their values (oadr.Shapes).
-func (v *VTN) decode(svc oadr.ServiceName, body []byte) (oadr.Message, error) {
-	isPoll := svc == oadr.ServiceOadrPoll
-	if isPoll {
-		if venID, ok := v.polls.match(body); ok {
-			return &oadr.Poll{VenID: venID}, nil
-		}
-	}
-	if svc == oadr.ServiceEiReport {
-		return v.reports.Unmarshal(body)
-	}
-	msg, err := oadr.Unmarshal(body)
-	if p, ok := msg.(*oadr.Poll); ok && err == nil && isPoll {
-		v.polls.learn(body, p.VenID)
-	}
-	return msg, err
-}
+// decode decodes a request body. A VEN's polls, the same bytes each time
+// and for other VENs of its software but for the venID, and its reports,
+// the same markup each time with new values, are read from their values
+// once one of their shape has been decoded (oadr.Shapes): nothing per VEN
+// is kept for it, only a few shapes per VEN software.
+func (v *VTN) decode(body []byte) (oadr.Message, error) { return v.shapes.Unmarshal(body) }
 
 // putBack puts q back first in the queue and forgets its delivery. An event
 // notice is not put back when another is queued already: that one builds

@@ -47,8 +47,7 @@ type VTN struct {
 	delivery      ReportRequestDelivery
 	hooks         hooks
 	profiles      []oadr.Profile
-	polls         pollTemplates                              // polltemplate.go
-	reports       oadr.Shapes                                // the shapes of the reports VENs send (poll.go)
+	shapes        oadr.Shapes                                // the shapes of VENs' polls and reports (VTN.decode)
 	offers        *randcache.Cache[[]oadr.ReportDescription] // the offer cache (offers.go)
 	answers       answerSignal
 	// provisioned are the WithVENFingerprint pairs as given; allowed maps
@@ -212,7 +211,7 @@ func (v *VTN) handle(ctx context.Context, svc oadr.ServiceName, c Caller, body [
 		err error
 	)
 	if v.sig == nil {
-		msg, err = v.decode(svc, body)
+		msg, err = v.decode(body)
 	} else {
 		var refusal oadr.Message
 		if msg, c, refusal, err = v.verify(ctx, c, body); refusal != nil {

@@ -15,18 +15,26 @@ import (
 	"github.com/gridwire/gridwire/openadr/oadr"
 )
 
-// shapedReports are reports whose shapes Shapes learns: the battery sample
-// as written (indented), the alliance's and AVOB's samples (confidence,
-// accuracy, uid, data quality), OpenLEADR's (compact, an empty
-// eiReportID, namespaces declared inside), and one of ours.
-func shapedReports(tb testing.TB) map[string][]byte {
+// shapedDocs are polls and reports whose shapes Shapes learns: the
+// battery sample's report as written (indented), the alliance's and
+// AVOB's (confidence, accuracy, uid, data quality), OpenLEADR's (compact,
+// an empty eiReportID, namespaces declared inside), one of ours, and the
+// polls of the samples' VENs and ours.
+func shapedDocs(tb testing.TB) map[string][]byte {
 	tb.Helper()
-	docs := map[string][]byte{"successive": successiveReports(tb, 1)[0]}
+	poll, err := oadr.Marshal(&oadr.Poll{VenID: "ven-1"})
+	require.NoError(tb, err)
+	docs := map[string][]byte{"successive": successiveReports(tb, 1)[0], "poll": poll}
 	for _, rel := range []string{
 		"battery/oadrUpdateReport_battery_TELEMETRY_USAGE.xml",
 		"alliance/Sample_oadrUpdateReport.xml",
 		"avob/eireport_oadrUpdateReport.xml",
 		"openleadr-interop/14_ven2vtn_oadrUpdateReport_telemetry_usage.xml",
+		"alliance/Sample_oadrPoll.xml",
+		"avob/poll_oadrPoll.xml",
+		"battery/oadrPoll_battery.xml",
+		"epri-ven-interop/005_ven2vtn_oadrPoll.xml",
+		"openleadr-interop/13_ven2vtn_oadrPoll.xml",
 	} {
 		docs[rel] = readSample(tb, rel)
 	}
@@ -148,7 +156,7 @@ func someText(rng *rand.Rand, own []byte, wild bool) []byte {
 // learned reports: whatever Shapes replays must be what Unmarshal decodes,
 // and every document of the shape that decodes must be replayed.
 func TestShapesReadWhatUnmarshalReads(t *testing.T) {
-	for name, doc := range shapedReports(t) {
+	for name, doc := range shapedDocs(t) {
 		t.Run(name, func(t *testing.T) {
 			s, markup, texts := learned(t, doc)
 			rng := rand.New(rand.NewPCG(1, uint64(len(doc))))
@@ -218,6 +226,8 @@ func TestShapesNotLearned(t *testing.T) {
 		"two fields of one value out of schema order": strings.Replace(battery,
 			"<ei:reportRequestID>RR_USAGE_0001</ei:reportRequestID>\n        <ei:reportSpecifierID>battery1_telemetry_usage</ei:reportSpecifierID>",
 			"<ei:reportSpecifierID>RR_USAGE_0001</ei:reportSpecifierID>\n        <ei:reportRequestID>RR_USAGE_0001</ei:reportRequestID>", 1),
+		"a poll: an entity in the venID":    `<oadrPayload xmlns="http://openadr.org/oadr-2.0b/2012/07"><oadrSignedObject><oadrPoll xmlns:ei="http://docs.oasis-open.org/ns/energyinterop/201110" ei:schemaVersion="2.0b"><ei:venID>ven&amp;1</ei:venID></oadrPoll></oadrSignedObject></oadrPayload>`,
+		"a poll: two venIDs, the last kept": `<oadrPayload xmlns="http://openadr.org/oadr-2.0b/2012/07"><oadrSignedObject><oadrPoll xmlns:ei="http://docs.oasis-open.org/ns/energyinterop/201110" ei:schemaVersion="2.0b"><ei:venID>ven1</ei:venID><ei:venID>ven1</ei:venID></oadrPoll></oadrSignedObject></oadrPayload>`,
 		"two values in one payload, the last kept": strings.Replace(battery, "<ei:value>58.3</ei:value>",
 			"<ei:value>58.3</ei:value><ei:value>58.3</ei:value>", 1),
 	}
@@ -285,7 +295,7 @@ func TestShapesKeepSixteen(t *testing.T) {
 // TestShapesConcurrent reads several VENs' reports from many goroutines.
 func TestShapesConcurrent(t *testing.T) {
 	var docs [][]byte
-	for _, doc := range shapedReports(t) {
+	for _, doc := range shapedDocs(t) {
 		docs = append(docs, doc)
 	}
 	docs = append(docs, successiveReports(t, 8)...)
@@ -293,6 +303,11 @@ func TestShapesConcurrent(t *testing.T) {
 	for i, doc := range docs {
 		var err error
 		wants[i], err = oadr.Unmarshal(doc)
+		require.NoError(t, err)
+	}
+	var shapes oadr.Shapes // the shapes docs have, learned one after the other
+	for _, doc := range docs {
+		_, err := shapes.Unmarshal(doc)
 		require.NoError(t, err)
 	}
 	var s oadr.Shapes
@@ -318,14 +333,14 @@ func TestShapesConcurrent(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	assert.Equal(t, 5, s.Learned())
+	assert.Equal(t, shapes.Learned(), s.Learned())
 }
 
 // FuzzShapes puts the fuzzer's texts, split at NUL bytes, in the slots of
 // a learned report: whatever Shapes replays must be what Unmarshal
 // decodes.
 func FuzzShapes(f *testing.F) {
-	docs := shapedReports(f)
+	docs := shapedDocs(f)
 	var names []string
 	for name := range docs {
 		names = append(names, name)
