@@ -114,6 +114,13 @@ type shape[M any] struct {
 type slot[M any] struct {
 	text []byte // as the learned document has it
 	set  setter[M]
+	// A date-time's slot names the date-time slot before it (twin, -1 for
+	// none) and how to copy that one's value into its own field: a report
+	// repeats a few times many times over (each interval's start), and a
+	// time equal to the one before, text for text, is copied rather than
+	// read again.
+	twin int
+	copy func(m *M)
 }
 
 // setter reads the text of a leaf element into its field of m.
@@ -136,11 +143,11 @@ func (s *shapes[M, P]) replay(data []byte) (P, bool) {
 	return nil, false
 }
 
-// text is where the text of a slot ends in a document that fits a shape,
+// text is where the text of a slot is in a document that fits a shape,
 // and whether it differs from the learned one.
 type text struct {
-	end     int
-	changed bool
+	start, end int
+	changed    bool
 }
 
 // fits reports whether data is sh's markup around plain texts, and
@@ -156,16 +163,16 @@ func (sh *shape[M]) fits(data []byte, texts []text) ([]text, bool) {
 		// text as the learned document has it is plain; another is looked
 		// at byte by byte.
 		if end := pos + len(sl.text); end < len(data) && data[end] == '<' && bytes.Equal(data[pos:end], sl.text) {
+			texts = append(texts, text{start: pos, end: end})
 			pos = end
-			texts = append(texts, text{end: end})
 			continue
 		}
 		n := bytes.IndexByte(data[pos:], '<')
 		if n < 0 || !plain(data[pos:pos+n]) {
 			return nil, false
 		}
+		texts = append(texts, text{start: pos, end: pos + n, changed: true})
 		pos += n
-		texts = append(texts, text{end: pos, changed: true})
 	}
 	return texts, bytes.Equal(data[pos:], sh.markup[len(sh.slots)])
 }
@@ -173,15 +180,18 @@ func (sh *shape[M]) fits(data []byte, texts []text) ([]text, bool) {
 // read returns the message of data, which fits sh with texts.
 func read[M any, P shaped[M]](sh *shape[M], data []byte, texts []text) (P, error) {
 	m := P(sh.base).clone()
-	pos := 0
 	for k, t := range texts {
-		pos += len(sh.markup[k])
-		if t.changed {
-			if err := sh.slots[k].set(m, data[pos:t.end]); err != nil {
-				return nil, err
-			}
+		if !t.changed {
+			continue
 		}
-		pos = t.end
+		sl := &sh.slots[k]
+		if sl.twin >= 0 && bytes.Equal(data[t.start:t.end], data[texts[sl.twin].start:texts[sl.twin].end]) {
+			sl.copy(m) // its twin's field holds what this text reads to
+			continue
+		}
+		if err := sl.set(m, data[t.start:t.end]); err != nil {
+			return nil, err
+		}
 	}
 	return m, nil
 }
@@ -267,6 +277,9 @@ func cut[M any](data []byte, msg xml.Name, leaves []leaf[M]) (*shape[M], bool) {
 		sh    shape[M]
 		last  int // where the markup after the last slot starts
 		next  int // the leaf the next slot is paired with
+		// The last date-time slot, and its field.
+		lastDateSlot int
+		lastDate     func(*M) *time.Time
 	)
 	for {
 		k, err := r.Next(false)
@@ -300,7 +313,15 @@ func cut[M any](data []byte, msg xml.Name, leaves []leaf[M]) (*shape[M], bool) {
 			return nil, false
 		}
 		sh.markup = append(sh.markup, data[last:at])
-		sh.slots = append(sh.slots, slot[M]{text: data[at:end], set: leaves[next].set})
+		sh.slots = append(sh.slots, slot[M]{text: data[at:end], set: leaves[next].set, twin: -1})
+		if date := leaves[next].date; date != nil {
+			if twin := lastDate; twin != nil {
+				sl := &sh.slots[len(sh.slots)-1]
+				sl.twin = lastDateSlot
+				sl.copy = func(m *M) { *date(m) = *twin(m) }
+			}
+			lastDate, lastDateSlot = date, len(sh.slots)-1
+		}
 		next++
 		last = end
 	}
@@ -330,6 +351,7 @@ func messagePath(names []xml.Name, msg xml.Name) string {
 type leaf[M any] struct {
 	path string // see pathOf
 	set  setter[M]
+	date func(*M) *time.Time // a date-time's field, for slot.twin
 	// absent: the field has its zero value, which an element with a
 	// zero value (OpenLEADR's empty eiReportID) or no element may give.
 	absent bool
@@ -401,6 +423,7 @@ func (w *leafWalk[M]) dateTime(field func(*M) *time.Time, absent bool, names ...
 		*field(m) = v
 		return err
 	}, absent, names...)
+	w.leaves[len(w.leaves)-1].date = field
 }
 
 func (w *leafWalk[M]) duration(field func(*M) *time.Duration, absent bool, names ...xml.Name) {
