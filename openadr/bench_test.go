@@ -32,12 +32,7 @@ func BenchmarkPoll(b *testing.B) {
 // (two instants × six data points), about 5 KB as re-encoded and sent (the
 // sample file, indented, is 6.1 KB).
 func BenchmarkUpdateReport(b *testing.B) {
-	v, venID := benchVTN(b)
-	m, err := oadr.Unmarshal(sample(b, "battery/oadrUpdateReport_battery_TELEMETRY_USAGE.xml"))
-	require.NoError(b, err)
-	u := m.(*oadr.UpdateReport)
-	require.Len(b, u.Reports[0].Intervals, 12)
-	u.VenID = venID
+	v, u := benchUsage(b)
 	body, err := oadr.Marshal(u)
 	require.NoError(b, err)
 	benchAgainstBare(b, v, oadr.ServiceEiReport, [][]byte{body}, "reports/s")
@@ -48,14 +43,22 @@ func BenchmarkUpdateReport(b *testing.B) {
 // successive): the VTN reads the values that changed, where
 // BenchmarkUpdateReport's same body again has none (see oadr.Shapes).
 func BenchmarkUpdateReportFresh(b *testing.B) {
+	v, u := benchUsage(b)
+	bodies, err := successive.Bodies(u, 64)
+	require.NoError(b, err)
+	benchAgainstBare(b, v, oadr.ServiceEiReport, bodies, "reports/s")
+}
+
+// benchUsage returns benchVTN's VTN and the battery sample's usage report
+// as its VEN.
+func benchUsage(b *testing.B) (*VTN, *oadr.UpdateReport) {
 	v, venID := benchVTN(b)
 	m, err := oadr.Unmarshal(sample(b, "battery/oadrUpdateReport_battery_TELEMETRY_USAGE.xml"))
 	require.NoError(b, err)
 	u := m.(*oadr.UpdateReport)
+	require.Len(b, u.Reports[0].Intervals, 12)
 	u.VenID = venID
-	bodies, err := successive.Bodies(u, 64)
-	require.NoError(b, err)
-	benchAgainstBare(b, v, oadr.ServiceEiReport, bodies, "reports/s")
+	return v, u
 }
 
 // benchVTN returns a VTN with the battery VEN registered, its reports

@@ -72,6 +72,12 @@
 // errors. A document ends with its root element: anything after it but
 // white space, comments and processing instructions is [ErrMalformed].
 //
+// A receiver of many documents from a few programs, such as a VTN, can
+// decode them with a [Shapes] instead: it returns what Unmarshal returns,
+// and reads a poll or update report shaped like one it has decoded (the
+// same markup, other values) from its changed values alone, about three
+// times faster for a telemetry report.
+//
 // Nesting depth and document size are bounded by the caller (the VTN limits the
 // request body). Tokens are read iteratively and this package recurses only
 // through the fixed depth of the schema's types, skipping anything deeper
