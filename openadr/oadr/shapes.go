@@ -6,6 +6,7 @@ import (
 	"io"
 	"reflect"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,27 +35,33 @@ import (
 //   - A slot's text may hold only bytes that mean nothing to XML (printable
 //     ASCII but "<", "&", ">" and "]"; tabs and line feeds), so a document
 //     that fits a shape has the tokens of the learned one, texts aside, and
-//     the decoder, which acts on tokens, fills the same fields from them.
-//   - A shape is only learned when each slot's element path, from the
-//     message element down, is the path of the field it is paired with, in
-//     the order the schema puts the fields, with as many slots as fields
-//     (an optional field with its zero value may have an element or none),
-//     and when reading the learned texts into a copy of the message
-//     changes nothing.
+//     the decoder, which acts on tokens, fills the same fields from the
+//     same texts whatever they say.
+//   - Which field each text fills is proven when the shape is learned: a
+//     probe, the shape's markup with a value of its own in every slot,
+//     must decode to what reading it by the shape gives (see proven). The
+//     slots are paired with fields by their elements' paths from the
+//     message element down, in schema order, with as many slots as fields
+//     (an optional field with its zero value may have an element or
+//     none); where the decoder does otherwise (a field's element twice,
+//     the second not a slot; a copy of the message it skips; zero values
+//     out of schema order), the probe fails and the shape is not kept.
 //   - Reports with parts whose fields are not paired (report descriptions,
 //     resource-status payloads) and documents whose leaves are not all
 //     fields (elements the decoder skips) are decoded every time.
 //
-// FuzzShapes and TestShapesReadWhatUnmarshalReads check that a replayed
-// document decodes, with Unmarshal, to the message Shapes returns.
+// FuzzShapes, TestShapesReadWhatUnmarshalReads and TestShapesNeverMisread
+// check that a replayed document decodes, with Unmarshal, to the message
+// Shapes returns.
 //
 // The zero value is ready to use. A Shapes is safe for concurrent use. It
 // keeps at most 16 shapes of each message, the oldest replaced first, each
 // the size of its document and its message; documents over 64 KiB are not
 // learned. A poll or report that does not fit costs, besides its
 // decoding, a walk of its message and, when that pairs, a tokenizing of
-// the document: a peer that sends ever new shapes makes its messages
-// slower to read, no more.
+// the document and the probe's decoding, up to three times a decoding: a
+// peer that sends ever new shapes, or shapes that cannot be proven, makes
+// its messages slower to read, no more.
 type Shapes struct {
 	polls   shapes[Poll, *Poll]
 	reports shapes[UpdateReport, *UpdateReport]
@@ -112,8 +119,9 @@ type shape[M any] struct {
 
 // slot is the text of one leaf element and the field it is read into.
 type slot[M any] struct {
-	text []byte // as the learned document has it
-	set  setter[M]
+	text  []byte // as the learned document has it
+	set   setter[M]
+	probe func(k int) string // a text for slot k, see proven
 	// A date-time's slot names the date-time slot before it (twin, -1 for
 	// none) and how to copy that one's value into its own field: a report
 	// repeats a few times many times over (each interval's start), and a
@@ -235,13 +243,7 @@ func (s *shapes[M, P]) learn(data []byte, m P) {
 		return
 	}
 	sh.base = m.clone()
-	check := m.clone()
-	for _, sl := range sh.slots {
-		if sl.set(check, sl.text) != nil {
-			return
-		}
-	}
-	if !reflect.DeepEqual(check, (*M)(m)) {
+	if !proven[M, P](sh) {
 		return
 	}
 	s.mu.Lock()
@@ -262,6 +264,40 @@ func (s *shapes[M, P]) learn(data []byte, m P) {
 		s.next = (s.next + 1) % maxShapes
 	}
 	s.list.Store(&list)
+}
+
+// proven reports whether the decoder reads each of sh's slots into the
+// field sh pairs it with, and into no other, as reading by sh does: a
+// probe, sh's markup with a value of its own in every slot (of the slot's
+// type, different from every other), must decode to what reading it by
+// sh gives. The pairing by paths is how sh was made, not the proof: the
+// decoder may take a field from an element that is not a slot (a second
+// occurrence, self-closing or with a comment in its text), or skip the
+// element a slot is in (a copy of the message outside the envelope), or
+// pair zero values otherwise than paths do (an optional element out of
+// schema order); the probe's values show where each text goes. Since the
+// decoder acts on tokens, which plain texts do not change, other texts go
+// where the probe's went.
+func proven[M any, P shaped[M]](sh *shape[M]) bool {
+	texts := make([][]byte, len(sh.slots))
+	for k, sl := range sh.slots {
+		texts[k] = []byte(sl.probe(k))
+	}
+	var doc []byte
+	for k, t := range texts {
+		doc = append(append(doc, sh.markup[k]...), t...)
+	}
+	doc = append(doc, sh.markup[len(texts)]...)
+	want, err := Unmarshal(doc)
+	if err != nil {
+		return false
+	}
+	cuts, ok := sh.fits(doc, nil)
+	if !ok {
+		return false
+	}
+	got, err := read[M, P](sh, doc, cuts)
+	return err == nil && reflect.DeepEqual(want, Message(got))
 }
 
 // cut cuts data, a document of the message named msg, at the texts of its
@@ -296,24 +332,24 @@ func cut[M any](data []byte, msg xml.Name, leaves []leaf[M]) (*shape[M], bool) {
 		names = append(names, r.Name())
 		at := r.Offset()
 		selfClosing := at >= 2 && data[at-2] == '/' && data[at-1] == '>'
-		text, ok := r.LeafText()
+		content, ok := r.LeafText()
 		if !ok {
 			continue // it has children, or text that is not as it is in the input
 		}
 		path := messagePath(names, msg)
 		names = names[:len(names)-1]
 		if selfClosing {
-			continue // no text to cut: a field that is set is not paired with it
+			continue // no text to cut; were its field set otherwise, the probe tells
 		}
 		for next < len(leaves) && leaves[next].path != path && leaves[next].absent {
 			next++ // a zero field without an element
 		}
-		end := at + len(text)
-		if next == len(leaves) || leaves[next].path != path || !plain(text) {
+		end := at + len(content)
+		if next == len(leaves) || leaves[next].path != path || !plain(content) {
 			return nil, false
 		}
 		sh.markup = append(sh.markup, data[last:at])
-		sh.slots = append(sh.slots, slot[M]{text: data[at:end], set: leaves[next].set, twin: -1})
+		sh.slots = append(sh.slots, slot[M]{text: data[at:end], set: leaves[next].set, probe: leaves[next].probe, twin: -1})
 		if date := leaves[next].date; date != nil {
 			if twin := lastDate; twin != nil {
 				sl := &sh.slots[len(sh.slots)-1]
@@ -335,23 +371,28 @@ func cut[M any](data []byte, msg xml.Name, leaves []leaf[M]) (*shape[M], bool) {
 }
 
 // messagePath is the path of the element names ends with from the message
-// element msg down, whether the document has the envelope or not; "" outside
-// the message.
+// element msg down, where the decoder takes the message: the root, or
+// oadrSignedObject's child in oadrPayload. Anywhere else (a copy the
+// decoder skips) it is "", which pairs with no field.
 func messagePath(names []xml.Name, msg xml.Name) string {
-	for i, n := range names {
-		if n == msg {
-			return pathOf(names[i:])
-		}
+	switch {
+	case len(names) > 0 && names[0] == msg:
+		return pathOf(names)
+	case len(names) > 2 && names[0] == payloadName && names[1] == signedObjectName && names[2] == msg:
+		return pathOf(names[2:])
 	}
 	return ""
 }
 
+var payloadName, signedObjectName = oadrN("oadrPayload"), oadrN("oadrSignedObject")
+
 // leaf is a field of a message as its document has it: the path of its
 // element, and how its text is read.
 type leaf[M any] struct {
-	path string // see pathOf
-	set  setter[M]
-	date func(*M) *time.Time // a date-time's field, for slot.twin
+	path  string // see pathOf
+	set   setter[M]
+	probe func(k int) string  // see proven
+	date  func(*M) *time.Time // a date-time's field, for slot.twin
 	// absent: the field has its zero value, which an element with a
 	// zero value (OpenLEADR's empty eiReportID) or no element may give.
 	absent bool
@@ -380,9 +421,19 @@ func (w *leafWalk[M]) leave()           { w.names = w.names[:len(w.names)-1] }
 
 // add adds the leaf at the walk's place followed by names; absent says
 // that the field is optional and zero.
-func (w *leafWalk[M]) add(set setter[M], absent bool, names ...xml.Name) {
+func (w *leafWalk[M]) add(set setter[M], probe func(k int) string, absent bool, names ...xml.Name) {
 	path := pathOf(append(slices.Clip(w.names), names...))
-	w.leaves = append(w.leaves, leaf[M]{path: path, set: set, absent: absent})
+	w.leaves = append(w.leaves, leaf[M]{path: path, set: set, probe: probe, absent: absent})
+}
+
+// Probe texts (see proven): for slot k, a value of each type that no
+// other slot's probe has.
+func probeString(k int) string   { return "shape-probe-" + strconv.Itoa(k) }
+func probeNumber(k int) string   { return strconv.Itoa(100000+k) + ".25" }
+func probeUnsigned(k int) string { return strconv.Itoa(100000 + k) }
+func probeDuration(k int) string { return "PT" + strconv.Itoa(100000+k) + "S" }
+func probeDateTime(k int) string {
+	return time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC).Add(time.Duration(k) * (24*time.Hour + time.Second)).Format("2006-01-02T15:04:05Z")
 }
 
 // The leaves of each type of value, read as the decoder reads them.
@@ -391,14 +442,14 @@ func (w *leafWalk[M]) str(field func(*M) *string, absent bool, names ...xml.Name
 	w.add(func(m *M, b []byte) error {
 		*field(m) = string(b)
 		return nil
-	}, absent, names...)
+	}, probeString, absent, names...)
 }
 
 func leafEnum[M any, T ~string](w *leafWalk[M], field func(*M) *T, absent bool, names ...xml.Name) {
 	w.add(func(m *M, b []byte) error {
 		*field(m) = enumText[T](b)
 		return nil
-	}, absent, names...)
+	}, probeString, absent, names...)
 }
 
 func (w *leafWalk[M]) float(field func(*M) *float64, names ...xml.Name) {
@@ -406,7 +457,7 @@ func (w *leafWalk[M]) float(field func(*M) *float64, names ...xml.Name) {
 		v, err := floatText(b)
 		*field(m) = v
 		return err
-	}, false, names...)
+	}, probeNumber, false, names...)
 }
 
 func (w *leafWalk[M]) uint32(field func(*M) *uint32, names ...xml.Name) {
@@ -414,7 +465,7 @@ func (w *leafWalk[M]) uint32(field func(*M) *uint32, names ...xml.Name) {
 		v, err := uint32Text(b)
 		*field(m) = v
 		return err
-	}, false, names...)
+	}, probeUnsigned, false, names...)
 }
 
 func (w *leafWalk[M]) dateTime(field func(*M) *time.Time, absent bool, names ...xml.Name) {
@@ -422,7 +473,7 @@ func (w *leafWalk[M]) dateTime(field func(*M) *time.Time, absent bool, names ...
 		v, err := dateTimeText(b)
 		*field(m) = v
 		return err
-	}, absent, names...)
+	}, probeDateTime, absent, names...)
 	w.leaves[len(w.leaves)-1].date = field
 }
 
@@ -431,7 +482,7 @@ func (w *leafWalk[M]) duration(field func(*M) *time.Duration, absent bool, names
 		v, err := durationText(b)
 		*field(m) = v
 		return err
-	}, absent, names...)
+	}, probeDuration, absent, names...)
 }
 
 func (m *Poll) leaves() ([]leaf[Poll], bool) {
