@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -444,4 +445,123 @@ func FuzzShapes(f *testing.F) {
 		}
 		sameAsUnmarshal(t, l.s, join(l.markup, texts), texts)
 	})
+}
+
+// Leaf elements and start tags, as the mutations below find them.
+var (
+	leafElement = regexp.MustCompile(`<([A-Za-z]+:)?([A-Za-z-]+)>([^<]*)</([A-Za-z]+:)?([A-Za-z-]+)>`)
+	startTag    = regexp.MustCompile(`<([A-Za-z]+:)?([A-Za-z-]+)( [^>]*)?>`)
+)
+
+// mutate changes doc's structure one way at random: a leaf written twice
+// (the same, self-closing, with a comment), written otherwise (self-closing,
+// empty, a zero value, an attribute, a comment in its text), moved after
+// the next, deleted, or beside one of the same local name in another
+// namespace; an empty interval, an unknown element or a comment inserted; a
+// report, intervals, an interval or a payload written twice or deleted.
+func mutate(rng *rand.Rand, doc string) string {
+	leaves := leafElement.FindAllStringSubmatchIndex(doc, -1)
+	starts := startTag.FindAllStringSubmatchIndex(doc, -1)
+	if len(leaves) == 0 {
+		return doc
+	}
+	l := leaves[rng.IntN(len(leaves))]
+	el, open, text, closing := doc[l[0]:l[1]], doc[l[0]:l[6]], doc[l[6]:l[7]], doc[l[7]:l[1]]
+	selfClosing := strings.TrimSuffix(open, ">") + "/>"
+	before, after := doc[:l[0]], doc[l[1]:]
+	switch rng.IntN(15) {
+	case 0:
+		return before + el + selfClosing + after
+	case 1:
+		return before + el + open + text + "<!---->" + closing + after
+	case 2:
+		return before + el + el + after
+	case 3:
+		return before + selfClosing + after
+	case 4:
+		return before + open + text + "<!---->" + closing + after
+	case 5:
+		return before + after
+	case 6:
+		return before + open + closing + after
+	case 7:
+		zeros := []string{"0", "PT0S", "0001-01-01T00:00:00Z", " ", "-0"}
+		return before + open + zeros[rng.IntN(len(zeros))] + closing + after
+	case 8:
+		return before + strings.TrimSuffix(open, ">") + ` a="1">` + text + closing + after
+	case 9:
+		for _, m := range leaves {
+			if m[0] == l[1] {
+				return before + doc[m[0]:m[1]] + el + doc[m[1]:]
+			}
+		}
+	case 10:
+		if p := doc[l[2]:l[3]]; p != "" {
+			name := p + doc[l[4]:l[5]]
+			return before + "<" + name + " xmlns:" + strings.TrimSuffix(p, ":") + `="urn:other">x</` + name + ">" + el + after
+		}
+	case 11:
+		if i := strings.Index(doc, "<ei:interval>"); i >= 0 {
+			return doc[:i] + "<ei:interval/>" + doc[i:]
+		}
+	case 12:
+		s := starts[rng.IntN(len(starts))]
+		return doc[:s[1]] + []string{`<ei:unknown>1</ei:unknown>`, `<!-- c -->`}[rng.IntN(2)] + doc[s[1]:]
+	case 13, 14:
+		tag := []string{"oadr:oadrReport", "ei:interval", "oadr:oadrReportPayload", "strm:intervals"}[rng.IntN(4)]
+		i := strings.Index(doc, "<"+tag+">")
+		if i < 0 {
+			i = strings.Index(doc, "<"+tag+" ")
+		}
+		j := strings.Index(doc[max(i, 0):], "</"+tag+">")
+		if i < 0 || j < 0 {
+			return doc
+		}
+		j += i + len("</"+tag+">")
+		if rng.IntN(2) == 0 {
+			return doc[:j] + doc[i:j] + doc[j:]
+		}
+		return doc[:i] + doc[j:]
+	}
+	return doc
+}
+
+// TestShapesOfMutatedDocuments learns from documents whose structure is
+// changed one to three ways (see mutate), each of which the decoder reads
+// its own way, and holds every reading of other texts in the learned
+// shape to Unmarshal (a review's test of the probe).
+func TestShapesOfMutatedDocuments(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	learnedDocs, variants := 0, 0
+	for name, doc := range shapedDocs(t) {
+		t.Run(name, func(t *testing.T) {
+			for range 100 {
+				d := string(doc)
+				for range 1 + rng.IntN(3) {
+					d = mutate(rng, d)
+				}
+				if _, err := oadr.Unmarshal([]byte(d)); err != nil {
+					continue
+				}
+				var s oadr.Shapes
+				_, err := s.Unmarshal([]byte(d))
+				require.NoError(t, err)
+				if s.Learned() == 0 {
+					continue
+				}
+				learnedDocs++
+				markup, texts := s.Cuts()
+				for range 10 {
+					variant := make([][]byte, len(texts))
+					for k := range texts {
+						variant[k] = someText(rng, texts[k], false)
+					}
+					sameAsUnmarshal(t, &s, join(markup, variant), variant)
+					variants++
+				}
+			}
+		})
+	}
+	t.Logf("%d mutated documents learned, %d variants read", learnedDocs, variants)
+	assert.Greater(t, learnedDocs, 200, "too few mutated documents learned to tell")
 }
