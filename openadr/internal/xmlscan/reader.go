@@ -215,14 +215,14 @@ func (r *Reader) LeafText() ([]byte, bool) {
 }
 
 // Offset returns how many bytes of the input the fast path has read: after
-// a start element, the offset of the byte that follows its tag. With
-// encoding/xml it is the decoder's InputOffset, which counts the bytes of
-// the transcoded input.
+// a start element, the offset of the byte that follows its tag; after
+// LeafText, of the byte that follows the end tag. With encoding/xml, whose
+// offsets may count transcoded bytes, it returns -1.
 func (r *Reader) Offset() int {
 	if r.x == nil {
 		return r.s.pos
 	}
-	return int(r.x.InputOffset())
+	return -1
 }
 
 // AppendText appends the current character data, decoded, to dst.

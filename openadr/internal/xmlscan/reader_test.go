@@ -507,6 +507,12 @@ func TestOffset(t *testing.T) {
 			}
 		}
 		require.Len(t, got, len(want), "reading %d", reading)
+		if reading == 3 {
+			r.ResetEncodingXML(doc)
+			_, err := r.Next(false)
+			require.NoError(t, err)
+			assert.Equal(t, -1, r.Offset(), "with encoding/xml")
+		}
 		for i := range want {
 			assert.True(t, strings.HasSuffix(got[i].tag, want[i].tag), "reading %d: offset after <%s> ends %q, not %q", reading, want[i].name, got[i].tag[max(0, len(got[i].tag)-12):], want[i].tag)
 		}
