@@ -270,34 +270,39 @@ func (s *shapes[M, P]) learn(data []byte, m P) {
 // field sh pairs it with, and into no other, as reading by sh does: a
 // probe, sh's markup with a value of its own in every slot (of the slot's
 // type, different from every other), must decode to what reading it by
-// sh gives. The pairing by paths is how sh was made, not the proof: the
-// decoder may take a field from an element that is not a slot (a second
-// occurrence, self-closing or with a comment in its text), or skip the
-// element a slot is in (a copy of the message outside the envelope), or
-// pair zero values otherwise than paths do (an optional element out of
-// schema order); the probe's values show where each text goes. Since the
-// decoder acts on tokens, which plain texts do not change, other texts go
-// where the probe's went.
+// sh gives, every slot read by its setter. The pairing by paths is how sh
+// was made, not the proof: the decoder may take a field from an element
+// that is not a slot (a second occurrence, self-closing or with a comment
+// in its text), or skip the element a slot is in (a copy of the message
+// outside the envelope), or pair zero values otherwise than paths do (an
+// optional element out of schema order); the probe's values show where
+// each text goes. Two probes are made, with values different from each
+// other's too: a text the probe cannot change (a constant in the markup)
+// may hold one probe's value for a slot, never both. Since the decoder
+// acts on tokens, which plain texts do not change, other texts go where
+// the probes' went.
 func proven[M any, P shaped[M]](sh *shape[M]) bool {
-	texts := make([][]byte, len(sh.slots))
-	for k, sl := range sh.slots {
-		texts[k] = []byte(sl.probe(k))
+	n := len(sh.slots)
+	for probe := range 2 {
+		var doc []byte
+		texts := make([]text, n)
+		for k, sl := range sh.slots {
+			doc = append(doc, sh.markup[k]...)
+			start := len(doc)
+			doc = append(doc, sl.probe(probe*n+k)...)
+			texts[k] = text{start: start, end: len(doc), changed: true}
+		}
+		doc = append(doc, sh.markup[n]...)
+		want, err := Unmarshal(doc)
+		if err != nil {
+			return false
+		}
+		got, err := read[M, P](sh, doc, texts)
+		if err != nil || !reflect.DeepEqual(want, Message(got)) {
+			return false
+		}
 	}
-	var doc []byte
-	for k, t := range texts {
-		doc = append(append(doc, sh.markup[k]...), t...)
-	}
-	doc = append(doc, sh.markup[len(texts)]...)
-	want, err := Unmarshal(doc)
-	if err != nil {
-		return false
-	}
-	cuts, ok := sh.fits(doc, nil)
-	if !ok {
-		return false
-	}
-	got, err := read[M, P](sh, doc, cuts)
-	return err == nil && reflect.DeepEqual(want, Message(got))
+	return true
 }
 
 // cut cuts data, a document of the message named msg, at the texts of its
@@ -426,8 +431,8 @@ func (w *leafWalk[M]) add(set setter[M], probe func(k int) string, absent bool, 
 	w.leaves = append(w.leaves, leaf[M]{path: path, set: set, probe: probe, absent: absent})
 }
 
-// Probe texts (see proven): for slot k, a value of each type that no
-// other slot's probe has.
+// Probe texts (see proven): for k, a value of each type that no other k
+// gives (the second probe's slots are numbered on from the first's).
 func probeString(k int) string   { return "shape-probe-" + strconv.Itoa(k) }
 func probeNumber(k int) string   { return strconv.Itoa(100000+k) + ".25" }
 func probeUnsigned(k int) string { return strconv.Itoa(100000 + k) }

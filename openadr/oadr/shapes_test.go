@@ -286,6 +286,15 @@ func TestShapesNeverMisread(t *testing.T) {
 		"a second value with a comment": func(v string) string {
 			return strings.Replace(battery, "<ei:value>58.3</ei:value>", "<ei:value>"+v+"</ei:value><ei:value>58.3<!-- again --></ei:value>", 1)
 		},
+		// The same, the second venID a probe's value (found by a second
+		// review): the probes differ from each other, and each slot is read
+		// by its setter in them, even where the learned text is a probe's.
+		"a second venID that is the first probe's": func(v string) string {
+			return pollHead + `<ei:venID>` + v + `</ei:venID><ei:venID>shape-probe-0<!----></ei:venID>` + pollTail
+		},
+		"a second venID that is the second probe's": func(v string) string {
+			return pollHead + `<ei:venID>` + v + `</ei:venID><ei:venID>shape-probe-1<!----></ei:venID>` + pollTail
+		},
 		// A copy of the message the decoder skips.
 		"a poll outside oadrSignedObject": func(v string) string {
 			return ns + `<oadrPoll><ei:venID>` + v + `</ei:venID></oadrPoll><oadrSignedObject><oadrPoll><ei:venID>v1<!----></ei:venID></oadrPoll></oadrSignedObject></oadrPayload>`
@@ -302,7 +311,7 @@ func TestShapesNeverMisread(t *testing.T) {
 			return strings.Replace(twoPayloads, "</oadr:oadrReportPayload></ei:interval>", `</oadr:oadrReportPayload><xcal:uid><xcal:text>`+v+`</xcal:text></xcal:uid></ei:interval>`, 1)
 		},
 	}
-	learnFrom := map[string]string{"a second value with a comment": "58.3", "a second, self-closing venID": "", "an empty interval before one with a uid": "", "a uid after its interval's payload": ""}
+	learnFrom := map[string]string{"a second value with a comment": "58.3", "a second, self-closing venID": "", "an empty interval before one with a uid": "", "a uid after its interval's payload": "", "a second venID with a comment": "shape-probe-0"}
 	for name, doc := range cases {
 		t.Run(name, func(t *testing.T) {
 			first, ok := learnFrom[name]
@@ -321,6 +330,27 @@ func TestShapesNeverMisread(t *testing.T) {
 				require.Equal(t, want, got, "%s", doc(v))
 			}
 		})
+	}
+}
+
+// TestShapesProbeValuesInTheMarkup: a report whose ignored second value
+// is one of the probes' numbers, for every slot it could stand for.
+func TestShapesProbeValuesInTheMarkup(t *testing.T) {
+	battery := string(readSample(t, "battery/oadrUpdateReport_battery_TELEMETRY_USAGE.xml"))
+	_, _, texts := learned(t, []byte(battery))
+	for k := range 2 * len(texts) {
+		constant := fmt.Sprintf("%d.25", 100000+k)
+		doc := func(v string) []byte {
+			return []byte(strings.Replace(battery, "<ei:value>58.3</ei:value>", "<ei:value>"+v+"</ei:value><ei:value>"+constant+"<!-- again --></ei:value>", 1))
+		}
+		var s oadr.Shapes
+		_, err := s.Unmarshal(doc("58.3"))
+		require.NoError(t, err)
+		want, err := oadr.Unmarshal(doc("60.1"))
+		require.NoError(t, err)
+		got, err := s.Unmarshal(doc("60.1"))
+		require.NoError(t, err)
+		require.Equal(t, want, got, "the ignored value %s", constant)
 	}
 }
 
