@@ -159,7 +159,8 @@ type text struct {
 }
 
 // fits reports whether data is sh's markup around plain texts, and
-// appends their ends to texts.
+// appends to texts where each is and whether it differs from the learned
+// one.
 func (sh *shape[M]) fits(data []byte, texts []text) ([]text, bool) {
 	pos := 0
 	for k, sl := range sh.slots {
@@ -204,9 +205,9 @@ func read[M any, P shaped[M]](sh *shape[M], data []byte, texts []text) (P, error
 	return m, nil
 }
 
-// plain reports whether text holds only bytes a slot's text may have.
-func plain(text []byte) bool {
-	for _, c := range text {
+// plain reports whether b holds only bytes a slot's text may have.
+func plain(b []byte) bool {
+	for _, c := range b {
 		if !plainText[c] {
 			return false
 		}
