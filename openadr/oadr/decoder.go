@@ -430,19 +430,28 @@ func (d *decoder) uint32Ptr(p **uint32) error {
 }
 
 func (d *decoder) boolean(p *bool) error {
-	b, err := d.trimmed()
+	b, err := d.textBytes()
 	if err != nil {
 		return err
 	}
+	v, err := boolText(b)
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
+}
+
+// boolText is an xs:boolean.
+func boolText(b []byte) (bool, error) {
+	b = bytes.TrimSpace(b)
 	switch string(b) {
 	case "true", "1":
-		*p = true
+		return true, nil
 	case "false", "0":
-		*p = false
-	default:
-		return fmt.Errorf("%w: %q is not a boolean", ErrInvalidValue, string(b))
+		return false, nil
 	}
-	return nil
+	return false, fmt.Errorf("%w: %q is not a boolean", ErrInvalidValue, string(b))
 }
 
 func (d *decoder) boolPtr(p **bool) error {
