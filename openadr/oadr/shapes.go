@@ -46,9 +46,9 @@ import (
 //     none); where the decoder does otherwise (a field's element twice,
 //     the second not a slot; a copy of the message it skips; zero values
 //     out of schema order), the probe fails and the shape is not kept.
-//   - Reports with parts whose fields are not paired (report descriptions,
-//     resource-status payloads) and documents whose leaves are not all
-//     fields (elements the decoder skips) are decoded every time.
+//   - Reports with parts whose fields are not paired (report
+//     descriptions) and documents whose leaves are not all fields
+//     (elements the decoder skips) are decoded every time.
 //
 // FuzzShapes, TestShapesReadWhatUnmarshalReads and TestShapesNeverMisread
 // check that a replayed document decodes, with Unmarshal, to the message
@@ -121,7 +121,7 @@ type shape[M any] struct {
 type slot[M any] struct {
 	text  []byte // as the learned document has it
 	set   setter[M]
-	probe func(k int) string // a text for slot k, see proven
+	probe func(k int) string // a text for slot k, see proven; nil for a boolean
 	// A date-time's slot names the date-time slot before it (twin, -1 for
 	// none) and how to copy that one's value into its own field: a report
 	// repeats a few times many times over (each interval's start), and a
@@ -279,18 +279,39 @@ func (s *shapes[M, P]) learn(data []byte, m P) {
 // optional element out of schema order); the probe's values show where
 // each text goes. Two probes are made, with values different from each
 // other's too: a text the probe cannot change (a constant in the markup)
-// may hold one probe's value for a slot, never both. Since the decoder
+// may hold one probe's value for a slot, never both. (Booleans, which have
+// two values, are told apart by their pattern across the probes, and
+// there are more probes when there are many of them.) Since the decoder
 // acts on tokens, which plain texts do not change, other texts go where
 // the probes' went.
 func proven[M any, P shaped[M]](sh *shape[M]) bool {
 	n := len(sh.slots)
-	for probe := range 2 {
+	// A boolean has two values, so the booleans' slots are told apart by
+	// their values across the probes: the b-th has the bits of b, from 1,
+	// so that no two have the same values, and none the same value in all
+	// (a constant's).
+	codes, booleans := make([]int, n), 0
+	for k, sl := range sh.slots {
+		if sl.probe == nil {
+			booleans++
+			codes[k] = booleans
+		}
+	}
+	probes := 2
+	for 1<<probes-2 < booleans {
+		probes++
+	}
+	for probe := range probes {
 		var doc []byte
 		texts := make([]text, n)
 		for k, sl := range sh.slots {
 			doc = append(doc, sh.markup[k]...)
 			start := len(doc)
-			doc = append(doc, sl.probe(probe*n+k)...)
+			if sl.probe == nil {
+				doc = strconv.AppendBool(doc, codes[k]>>probe&1 == 1)
+			} else {
+				doc = append(doc, sl.probe(probe*n+k)...)
+			}
 			texts[k] = text{start: start, end: len(doc), changed: true}
 		}
 		doc = append(doc, sh.markup[n]...)
@@ -397,7 +418,7 @@ var payloadName, signedObjectName = oadrN("oadrPayload"), oadrN("oadrSignedObjec
 type leaf[M any] struct {
 	path  string // see pathOf
 	set   setter[M]
-	probe func(k int) string  // see proven
+	probe func(k int) string  // see proven; nil for a boolean
 	date  func(*M) *time.Time // a date-time's field, for slot.twin
 	// absent: the field has its zero value, which an element with a
 	// zero value (OpenLEADR's empty eiReportID) or no element may give.
@@ -464,6 +485,14 @@ func (w *leafWalk[M]) float(field func(*M) *float64, names ...xml.Name) {
 		*field(m) = v
 		return err
 	}, probeNumber, false, names...)
+}
+
+func (w *leafWalk[M]) boolean(field func(*M) *bool, names ...xml.Name) {
+	w.add(func(m *M, b []byte) error {
+		v, err := boolText(b)
+		*field(m) = v
+		return err
+	}, nil, false, names...)
 }
 
 func (w *leafWalk[M]) uint32(field func(*M) *uint32, names ...xml.Name) {
@@ -551,9 +580,6 @@ func intervalLeaves(w *leafWalk[UpdateReport], report func(*UpdateReport) *Repor
 	w.str(func(m *UpdateReport) *string { return &interval(m).UID }, iv.UID == "", xcalN("uid"), xcalN("text"))
 	for k := range iv.Payloads {
 		p := &iv.Payloads[k]
-		if p.ResourceStatus != nil {
-			return false
-		}
 		payload := func(m *UpdateReport) *ReportPayload { return &interval(m).Payloads[k] }
 		w.enter(oadrN("oadrReportPayload"))
 		w.str(func(m *UpdateReport) *string { return &payload(m).RID }, false, eiN("rID"))
@@ -563,11 +589,78 @@ func intervalLeaves(w *leafWalk[UpdateReport], report func(*UpdateReport) *Repor
 		if p.Accuracy != nil {
 			w.float(func(m *UpdateReport) *float64 { return payload(m).Accuracy }, eiN("accuracy"))
 		}
-		w.float(func(m *UpdateReport) *float64 { return &payload(m).Value }, eiN("payloadFloat"), eiN("value"))
+		if p.ResourceStatus != nil {
+			statusLeaves(w, func(m *UpdateReport) *ResourceStatus { return payload(m).ResourceStatus }, p.ResourceStatus)
+		} else {
+			w.float(func(m *UpdateReport) *float64 { return &payload(m).Value }, eiN("payloadFloat"), eiN("value"))
+		}
 		leafEnum(w, func(m *UpdateReport) *DataQuality { return &payload(m).DataQuality }, p.DataQuality == "", oadrN("oadrDataQuality"))
 		w.leave()
 	}
 	return true
+}
+
+// statusLeaves lists the leaves of a payload's oadrPayloadResourceStatus.
+func statusLeaves(w *leafWalk[UpdateReport], status func(*UpdateReport) *ResourceStatus, s *ResourceStatus) {
+	w.enter(oadrN("oadrPayloadResourceStatus"))
+	defer w.leave()
+	w.boolean(func(m *UpdateReport) *bool { return &status(m).Online }, oadrN("oadrOnline"))
+	w.boolean(func(m *UpdateReport) *bool { return &status(m).ManualOverride }, oadrN("oadrManualOverride"))
+	l := s.LoadControlState
+	if l == nil {
+		return
+	}
+	state := func(m *UpdateReport) *LoadControlState { return status(m).LoadControlState }
+	w.enter(oadrN("oadrLoadControlState"))
+	defer w.leave()
+	for _, c := range []struct {
+		name  string
+		value *LoadControlValue
+		field func(*LoadControlState) *LoadControlValue
+	}{
+		{"oadrCapacity", l.Capacity, func(l *LoadControlState) *LoadControlValue { return l.Capacity }},
+		{"oadrLevelOffset", l.LevelOffset, func(l *LoadControlState) *LoadControlValue { return l.LevelOffset }},
+		{"oadrPercentOffset", l.PercentOffset, func(l *LoadControlState) *LoadControlValue { return l.PercentOffset }},
+		{"oadrSetPoint", l.SetPoint, func(l *LoadControlState) *LoadControlValue { return l.SetPoint }},
+	} {
+		if c.value == nil {
+			continue
+		}
+		value := func(m *UpdateReport) *LoadControlValue { return c.field(state(m)) }
+		w.enter(oadrN(c.name))
+		if c.value.Min != nil {
+			w.float(func(m *UpdateReport) *float64 { return value(m).Min }, oadrN("oadrMin"))
+		}
+		if c.value.Max != nil {
+			w.float(func(m *UpdateReport) *float64 { return value(m).Max }, oadrN("oadrMax"))
+		}
+		w.float(func(m *UpdateReport) *float64 { return &value(m).Current }, oadrN("oadrCurrent"))
+		if c.value.Normal != nil {
+			w.float(func(m *UpdateReport) *float64 { return value(m).Normal }, oadrN("oadrNormal"))
+		}
+		w.leave()
+	}
+}
+
+// clone copies s and what it points to.
+func (s *ResourceStatus) clone() *ResourceStatus {
+	c := *s
+	if l := s.LoadControlState; l != nil {
+		cl := *l
+		for _, v := range []**LoadControlValue{&cl.Capacity, &cl.LevelOffset, &cl.PercentOffset, &cl.SetPoint} {
+			if *v != nil {
+				cv := **v
+				for _, f := range []**float64{&cv.Min, &cv.Max, &cv.Normal} {
+					if *f != nil {
+						*f = new(**f)
+					}
+				}
+				*v = &cv
+			}
+		}
+		c.LoadControlState = &cl
+	}
+	return &c
 }
 
 // clone copies m deeply enough that setting a leaf of the copy changes
@@ -600,6 +693,9 @@ func (m *UpdateReport) clone() *UpdateReport {
 				}
 				if p.Accuracy != nil {
 					p.Accuracy = new(*p.Accuracy)
+				}
+				if p.ResourceStatus != nil {
+					p.ResourceStatus = p.ResourceStatus.clone()
 				}
 			}
 		}

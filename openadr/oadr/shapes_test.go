@@ -32,6 +32,8 @@ func shapedDocs(tb testing.TB) map[string][]byte {
 		"alliance/Sample_oadrUpdateReport.xml",
 		"avob/eireport_oadrUpdateReport.xml",
 		"openleadr-interop/14_ven2vtn_oadrUpdateReport_telemetry_usage.xml",
+		"battery/oadrUpdateReport_battery_TELEMETRY_STATUS.xml",
+		"alliance/Sample_oadrUpdateReport_Telemetry_Status.xml",
 		"alliance/Sample_oadrPoll.xml",
 		"avob/poll_oadrPoll.xml",
 		"battery/oadrPoll_battery.xml",
@@ -112,6 +114,7 @@ var (
 	dateTexts     = []string{"2025-06-01T12:06:00Z", "2026-11-22T01:45:36.003125Z", "2025-06-01T14:06:00+02:00", " 2025-06-01T12:06:00Z\n", "2001-12-17T09:30:47.5-05:00"}
 	durationTexts = []string{"PT1M", "PT15M", "P1D", "PT0S", "PT2M", " PT1M "}
 	numberTexts   = []string{"51.2", "-48.8", "0", "-0", "1e3", "3.14159E0", "INF", "-INF", "+5", " 12 ", "95", "100", "0.2"}
+	booleanTexts  = []string{"true", "false", "1", "0", " true "}
 	integerTexts  = []string{"95", "100", "0", "7", " 42 ", "+7"}
 	stringTexts   = []string{"battery1_soc", "REQ_0002", "Quality Good - Non Specific", "TELEMETRY_USAGE", "x y", "\t", "", " padded "}
 	// Texts Shapes must refuse (not plain) or the decoder rejects. (NaN,
@@ -142,6 +145,8 @@ func someText(rng *rand.Rand, own []byte, wild bool) []byte {
 		texts = dateTexts
 	case strings.HasPrefix(o, "P"):
 		texts = durationTexts
+	case o == "true" || o == "false":
+		texts = booleanTexts
 	case o != "" && strings.Trim(o, "0123456789") == "":
 		texts = integerTexts
 	case strings.ContainsAny(o, "0123456789") && strings.Trim(o, "0123456789.-+eE") == "":
@@ -213,7 +218,6 @@ func TestShapesNotLearned(t *testing.T) {
 	reportDtstart := `<oadr:oadrReport xmlns:xcal="urn:ietf:params:xml:ns:icalendar-2.0">` + dtstart
 	require.Contains(t, openleadr, reportDtstart)
 	cases := map[string]string{
-		"resource status":     string(readSample(t, "battery/oadrUpdateReport_battery_TELEMETRY_STATUS.xml")),
 		"report descriptions": string(mustMarshal(t, &oadr.UpdateReport{RequestID: "REQ", Reports: []oadr.Report{telemetryUsageMetadata()}})),
 		"an element the decoder skips": strings.Replace(battery, "<ei:rID>battery1_soc</ei:rID>",
 			"<ei:rID>battery1_soc</ei:rID><ei:unknown>1</ei:unknown>", 1),
@@ -378,6 +382,28 @@ func TestShapesKeepTheirOwnCopies(t *testing.T) {
 		g.Reports[0].Intervals[0].Payloads[0].RID = "changed again"
 		g.Reports[0].Intervals[0].Payloads = append(g.Reports[0].Intervals[0].Payloads, oadr.ReportPayload{RID: "appended"})
 		assert.Equal(t, want.(*oadr.UpdateReport).Reports[0].Intervals[1], g.Reports[0].Intervals[1], "an append reached the next interval")
+	}
+}
+
+// TestShapesKeepTheirOwnStatus: a resource status, its load-control state
+// and values are the message's own too.
+func TestShapesKeepTheirOwnStatus(t *testing.T) {
+	doc := readSample(t, "battery/oadrUpdateReport_battery_TELEMETRY_STATUS.xml")
+	s, _, _ := learned(t, doc)
+	want, err := oadr.Unmarshal(doc)
+	require.NoError(t, err)
+	for range 2 {
+		got, ok := s.Replay(doc)
+		require.True(t, ok)
+		require.Equal(t, want, got)
+		st := got.(*oadr.UpdateReport).Reports[0].Intervals[0].Payloads[0].ResourceStatus
+		require.NotNil(t, st.LoadControlState)
+		require.NotNil(t, st.LoadControlState.Capacity)
+		st.Online = !st.Online
+		st.LoadControlState.Capacity.Current = -1
+		if v := st.LoadControlState.Capacity; v.Max != nil {
+			*v.Max = -1
+		}
 	}
 }
 
