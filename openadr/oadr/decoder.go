@@ -266,18 +266,7 @@ func enum[T ~string](d *decoder, p *T) error {
 	return nil
 }
 
-func (d *decoder) float(p *float64) error {
-	b, err := d.textBytes()
-	if err != nil {
-		return err
-	}
-	v, err := floatText(b)
-	if err != nil {
-		return err
-	}
-	*p = v
-	return nil
-}
+func (d *decoder) float(p *float64) error { return textValue(d, p, floatText) }
 
 func (d *decoder) floatPtr(p **float64) error {
 	var v float64
@@ -291,6 +280,21 @@ func (d *decoder) floatPtr(p **float64) error {
 // The values of simple-typed elements, read from their text as textBytes
 // returns it: the decoder's methods and the replays of report shapes
 // (shapes.go) read them with the same functions.
+
+// textValue decodes an element whose text parse reads into *p, which is
+// left as it was on an error.
+func textValue[T any](d *decoder, p *T, parse func([]byte) (T, error)) error {
+	b, err := d.textBytes()
+	if err != nil {
+		return err
+	}
+	v, err := parse(b)
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
+}
 
 // enumText is a token-typed value: blanks trimmed, shared when known.
 func enumText[T ~string](b []byte) T { return T(value(bytes.TrimSpace(b))) }
@@ -407,18 +411,7 @@ func notANumber(s string) error {
 	return fmt.Errorf("%w: %q is not a number", ErrInvalidValue, strings.Clone(s))
 }
 
-func (d *decoder) uint32(p *uint32) error {
-	b, err := d.textBytes()
-	if err != nil {
-		return err
-	}
-	v, err := uint32Text(b)
-	if err != nil {
-		return err
-	}
-	*p = v
-	return nil
-}
+func (d *decoder) uint32(p *uint32) error { return textValue(d, p, uint32Text) }
 
 func (d *decoder) uint32Ptr(p **uint32) error {
 	var v uint32
@@ -429,18 +422,7 @@ func (d *decoder) uint32Ptr(p **uint32) error {
 	return nil
 }
 
-func (d *decoder) boolean(p *bool) error {
-	b, err := d.textBytes()
-	if err != nil {
-		return err
-	}
-	v, err := boolText(b)
-	if err != nil {
-		return err
-	}
-	*p = v
-	return nil
-}
+func (d *decoder) boolean(p *bool) error { return textValue(d, p, boolText) }
 
 // boolText is an xs:boolean.
 func boolText(b []byte) (bool, error) {
@@ -464,32 +446,10 @@ func (d *decoder) boolPtr(p **bool) error {
 }
 
 // dateTime decodes an element whose text is a date-time.
-func (d *decoder) dateTime(p *time.Time) error {
-	b, err := d.textBytes()
-	if err != nil {
-		return err
-	}
-	t, err := dateTimeText(b)
-	if err != nil {
-		return err
-	}
-	*p = t
-	return nil
-}
+func (d *decoder) dateTime(p *time.Time) error { return textValue(d, p, dateTimeText) }
 
 // duration decodes an element whose text is a duration (xcal:DurationValueType).
-func (d *decoder) duration(p *time.Duration) error {
-	b, err := d.textBytes()
-	if err != nil {
-		return err
-	}
-	v, err := durationText(b)
-	if err != nil {
-		return err
-	}
-	*p = v
-	return nil
-}
+func (d *decoder) duration(p *time.Duration) error { return textValue(d, p, durationText) }
 
 // xcalDateTime decodes an element such as xcal:dtstart that wraps xcal:date-time.
 func (d *decoder) xcalDateTime(p *time.Time) error {
