@@ -74,10 +74,7 @@ const (
 
 // Unmarshal decodes data as the package's Unmarshal does.
 func (s *Shapes) Unmarshal(data []byte) (Message, error) {
-	if m, ok := s.polls.replay(data); ok {
-		return m, nil
-	}
-	if m, ok := s.reports.replay(data); ok {
+	if m, ok := s.replay(data); ok {
 		return m, nil
 	}
 	m, err := Unmarshal(data)
@@ -91,6 +88,17 @@ func (s *Shapes) Unmarshal(data []byte) (Message, error) {
 		s.reports.learn(data, m)
 	}
 	return m, nil
+}
+
+// replay reads data by the shape of a poll or a report it fits.
+func (s *Shapes) replay(data []byte) (Message, bool) {
+	if m, ok := s.polls.replay(data); ok {
+		return m, true
+	}
+	if m, ok := s.reports.replay(data); ok {
+		return m, true
+	}
+	return nil, false
 }
 
 // shaped is a message Shapes reads: its leaves, in schema order, with the
@@ -465,60 +473,47 @@ func probeDateTime(k int) string {
 
 // The leaves of each type of value, read as the decoder reads them.
 
-func (w *leafWalk[M]) str(field func(*M) *string, absent bool, names ...xml.Name) {
+// leafValue adds the leaf at the walk's place followed by names, whose
+// text parse reads into field; its probes are probe's (nil for a boolean).
+func leafValue[M, T any](w *leafWalk[M], field func(*M) *T, parse func([]byte) (T, error), probe func(k int) string, absent bool, names ...xml.Name) {
 	w.add(func(m *M, b []byte) error {
-		*field(m) = string(b)
-		return nil
-	}, probeString, absent, names...)
+		v, err := parse(b)
+		*field(m) = v
+		return err
+	}, probe, absent, names...)
+}
+
+func (w *leafWalk[M]) str(field func(*M) *string, absent bool, names ...xml.Name) {
+	leafValue(w, field, stringText, probeString, absent, names...)
 }
 
 func leafEnum[M any, T ~string](w *leafWalk[M], field func(*M) *T, absent bool, names ...xml.Name) {
-	w.add(func(m *M, b []byte) error {
-		*field(m) = enumText[T](b)
-		return nil
-	}, probeString, absent, names...)
+	leafValue(w, field, func(b []byte) (T, error) { return enumText[T](b), nil }, probeString, absent, names...)
 }
 
 func (w *leafWalk[M]) float(field func(*M) *float64, names ...xml.Name) {
-	w.add(func(m *M, b []byte) error {
-		v, err := floatText(b)
-		*field(m) = v
-		return err
-	}, probeNumber, false, names...)
+	leafValue(w, field, floatText, probeNumber, false, names...)
 }
 
 func (w *leafWalk[M]) boolean(field func(*M) *bool, names ...xml.Name) {
-	w.add(func(m *M, b []byte) error {
-		v, err := boolText(b)
-		*field(m) = v
-		return err
-	}, nil, false, names...)
+	leafValue(w, field, boolText, nil, false, names...)
 }
 
 func (w *leafWalk[M]) uint32(field func(*M) *uint32, names ...xml.Name) {
-	w.add(func(m *M, b []byte) error {
-		v, err := uint32Text(b)
-		*field(m) = v
-		return err
-	}, probeUnsigned, false, names...)
+	leafValue(w, field, uint32Text, probeUnsigned, false, names...)
 }
 
 func (w *leafWalk[M]) dateTime(field func(*M) *time.Time, absent bool, names ...xml.Name) {
-	w.add(func(m *M, b []byte) error {
-		v, err := dateTimeText(b)
-		*field(m) = v
-		return err
-	}, probeDateTime, absent, names...)
+	leafValue(w, field, dateTimeText, probeDateTime, absent, names...)
 	w.leaves[len(w.leaves)-1].date = field
 }
 
 func (w *leafWalk[M]) duration(field func(*M) *time.Duration, absent bool, names ...xml.Name) {
-	w.add(func(m *M, b []byte) error {
-		v, err := durationText(b)
-		*field(m) = v
-		return err
-	}, probeDuration, absent, names...)
+	leafValue(w, field, durationText, probeDuration, absent, names...)
 }
+
+// stringText is a string as the decoder keeps it: the text as it is.
+func stringText(b []byte) (string, error) { return string(b), nil }
 
 func (m *Poll) leaves() ([]leaf[Poll], bool) {
 	w := &leafWalk[Poll]{names: []xml.Name{oadrN(m.MessageName())}}
