@@ -413,13 +413,11 @@ func messagePath(names []xml.Name, msg xml.Name) string {
 	switch {
 	case len(names) > 0 && names[0] == msg:
 		return pathOf(names)
-	case len(names) > 2 && names[0] == payloadName && names[1] == signedObjectName && names[2] == msg:
+	case len(names) > 2 && names[0] == oadrN("oadrPayload") && names[1] == oadrN("oadrSignedObject") && names[2] == msg:
 		return pathOf(names[2:])
 	}
 	return ""
 }
-
-var payloadName, signedObjectName = oadrN("oadrPayload"), oadrN("oadrSignedObject")
 
 // leaf is a field of a message as its document has it: the path of its
 // element, and how its text is read.

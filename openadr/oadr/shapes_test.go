@@ -99,14 +99,23 @@ func sameAsUnmarshal(t *testing.T, s *oadr.Shapes, doc []byte, texts [][]byte) b
 	if allPlain && wantErr == nil {
 		require.True(t, replayed, "did not replay a document of its shape:\n%s", doc)
 	}
-	got, gotErr := s.Unmarshal(doc)
-	if wantErr != nil {
-		require.EqualError(t, gotErr, wantErr.Error())
-	} else {
-		require.NoError(t, gotErr)
-		require.Equal(t, want, got)
-	}
+	readsAsUnmarshal(t, s, doc)
 	return replayed
+}
+
+// readsAsUnmarshal checks that s reads doc as Unmarshal does: the same
+// message, or the same error, which it returns.
+func readsAsUnmarshal(t *testing.T, s *oadr.Shapes, doc []byte) error {
+	t.Helper()
+	want, wantErr := oadr.Unmarshal(doc)
+	got, err := s.Unmarshal(doc)
+	if wantErr != nil {
+		require.EqualError(t, err, wantErr.Error(), "%s", doc)
+		return err
+	}
+	require.NoError(t, err)
+	require.Equal(t, want, got, "%s", doc)
+	return nil
 }
 
 // Texts for the slots of a report, by the type of the text they replace.
@@ -239,13 +248,9 @@ func TestShapesNotLearned(t *testing.T) {
 	for name, doc := range cases {
 		t.Run(name, func(t *testing.T) {
 			require.NotEqual(t, battery, doc, "the case changed nothing")
-			want, err := oadr.Unmarshal([]byte(doc))
-			require.NoError(t, err, "the case must decode")
 			var s oadr.Shapes
 			for range 2 {
-				got, err := s.Unmarshal([]byte(doc))
-				require.NoError(t, err)
-				require.Equal(t, want, got)
+				require.NoError(t, readsAsUnmarshal(t, &s, []byte(doc)), "the case must decode")
 			}
 			assert.Zero(t, s.Learned(), "learned a shape it cannot prove")
 		})
@@ -324,14 +329,7 @@ func TestShapesNeverMisread(t *testing.T) {
 			}
 			var s oadr.Shapes
 			for _, v := range []string{first, "v2", "60.1", "u1", first} {
-				want, wantErr := oadr.Unmarshal([]byte(doc(v)))
-				got, err := s.Unmarshal([]byte(doc(v)))
-				if wantErr != nil {
-					require.EqualError(t, err, wantErr.Error())
-					continue
-				}
-				require.NoError(t, err)
-				require.Equal(t, want, got, "%s", doc(v))
+				readsAsUnmarshal(t, &s, []byte(doc(v)))
 			}
 		})
 	}
@@ -350,11 +348,7 @@ func TestShapesProbeValuesInTheMarkup(t *testing.T) {
 		var s oadr.Shapes
 		_, err := s.Unmarshal(doc("58.3"))
 		require.NoError(t, err)
-		want, err := oadr.Unmarshal(doc("60.1"))
-		require.NoError(t, err)
-		got, err := s.Unmarshal(doc("60.1"))
-		require.NoError(t, err)
-		require.Equal(t, want, got, "the ignored value %s", constant)
+		require.NoError(t, readsAsUnmarshal(t, &s, doc("60.1")), "the ignored value %s", constant)
 	}
 }
 
