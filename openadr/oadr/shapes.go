@@ -57,11 +57,12 @@ import (
 // The zero value is ready to use. A Shapes is safe for concurrent use. It
 // keeps at most 16 shapes of each message, the oldest replaced first, each
 // the size of its document and its message; documents over 64 KiB are not
-// learned. A poll or report that does not fit costs, besides its
-// decoding, a walk of its message and, when that pairs, a tokenizing of
-// the document and the probe's decoding, up to three times a decoding: a
-// peer that sends ever new shapes, or shapes that cannot be proven, makes
-// its messages slower to read, no more.
+// learned. Learning a poll's or report's shape costs a walk of its
+// message and, when that pairs, a tokenizing of the document and the
+// probes' decodings, a few times a decoding; after documents whose shape
+// could not be kept, it is tried on fewer of those that fit no shape (one
+// in 64 at the fewest), so that a peer whose messages have none, or sends
+// ever new ones, makes its messages little slower to read.
 type Shapes struct {
 	polls   shapes[Poll, *Poll]
 	reports shapes[UpdateReport, *UpdateReport]
@@ -116,7 +117,16 @@ type shapes[M any, P shaped[M]] struct {
 	mu   sync.Mutex                  // serialises learn
 	list atomic.Pointer[[]*shape[M]] // copied on write, read without a lock
 	next int                         // the one learn replaces once the list is full
+	// Learning backs off: after n documents in a row whose shape could
+	// not be kept, it tries one in 2ⁿ (at most one in 64) of those that
+	// fit no shape, so that a peer whose messages have none (a Green
+	// Button report, whose payload the decoder skips) does not pay for
+	// the attempt with each.
+	refused, missed atomic.Int64
 }
+
+// maxBackoff bounds how many documents learning passes over (2^6).
+const maxBackoff = 6
 
 // shape is a learned document cut at the texts of its leaf elements.
 type shape[M any] struct {
@@ -243,18 +253,16 @@ func (s *shapes[M, P]) learn(data []byte, m P) {
 	if len(data) > maxShapeBody {
 		return
 	}
-	leaves, ok := m.leaves()
+	if n := s.refused.Load(); n > 0 && s.missed.Add(1) < 1<<min(n, maxBackoff) {
+		return
+	}
+	s.missed.Store(0)
+	sh, ok := s.prove(data, m)
 	if !ok {
+		s.refused.Add(1)
 		return
 	}
-	sh, ok := cut(bytes.Clone(data), oadrN(m.MessageName()), leaves)
-	if !ok {
-		return
-	}
-	sh.base = m.clone()
-	if !proven[M, P](sh) {
-		return
-	}
+	s.refused.Store(0)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var list []*shape[M]
@@ -273,6 +281,21 @@ func (s *shapes[M, P]) learn(data []byte, m P) {
 		s.next = (s.next + 1) % maxShapes
 	}
 	s.list.Store(&list)
+}
+
+// prove returns the shape of data, which decoded to m, when it can prove
+// one.
+func (s *shapes[M, P]) prove(data []byte, m P) (*shape[M], bool) {
+	leaves, ok := m.leaves()
+	if !ok {
+		return nil, false
+	}
+	sh, ok := cut(bytes.Clone(data), oadrN(m.MessageName()), leaves)
+	if !ok {
+		return nil, false
+	}
+	sh.base = m.clone()
+	return sh, proven[M, P](sh)
 }
 
 // proven reports whether the decoder reads each of sh's slots into the

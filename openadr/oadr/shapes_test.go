@@ -401,6 +401,25 @@ func TestShapesKeepTheirOwnStatus(t *testing.T) {
 	}
 }
 
+// TestShapesBackOff: after messages whose shape cannot be kept (a Green
+// Button report, whose payload the decoder skips), learning is tried
+// less often, and still learns a shape that comes later.
+func TestShapesBackOff(t *testing.T) {
+	greenButton := readSample(t, "alliance/Sample_oadrUpdateReport_GreenButton.xml")
+	usage := readSample(t, "battery/oadrUpdateReport_battery_TELEMETRY_USAGE.xml")
+	var s oadr.Shapes
+	for range 200 {
+		require.NoError(t, readsAsUnmarshal(t, &s, greenButton))
+	}
+	require.Zero(t, s.Learned())
+	require.NoError(t, readsAsUnmarshal(t, &s, usage))
+	assert.Zero(t, s.Learned(), "learning did not back off")
+	for range 64 {
+		require.NoError(t, readsAsUnmarshal(t, &s, usage))
+	}
+	assert.Equal(t, 1, s.Learned(), "learning backed off for good")
+}
+
 // TestShapesKeepSixteen: a seventeenth shape replaces the oldest.
 func TestShapesKeepSixteen(t *testing.T) {
 	var s oadr.Shapes
