@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gridwire/gridwire/openadr"
+	"github.com/gridwire/gridwire/openadr/oadr"
 )
 
 // TestEmptyPollAllocations holds the VTN to its allocations for the
@@ -21,14 +22,14 @@ func TestEmptyPollAllocations(t *testing.T) {
 	v, err := openadr.NewVTN("VTN_ALLOCS")
 	require.NoError(t, err)
 	id := benchRegister(t, v, "battery-allocs")
-	polls := newPollBodies(t, []string{id})
+	poll := benchMarshal(t, &oadr.Poll{VenID: id})
 	vtn := newPollServer(v)
-	answer := append([]byte(nil), vtn.poll(polls.body(0))...)
+	answer := append([]byte(nil), vtn.poll(poll)...)
 	require.Contains(t, string(answer), "oadrResponse>")
 	bare := newPollServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(answer) }))
-	bare.poll(polls.body(0))
+	bare.poll(poll)
 
-	ours := testing.AllocsPerRun(200, func() { vtn.poll(polls.body(0)) })
-	base := testing.AllocsPerRun(200, func() { bare.poll(polls.body(0)) })
+	ours := testing.AllocsPerRun(200, func() { vtn.poll(poll) })
+	base := testing.AllocsPerRun(200, func() { bare.poll(poll) })
 	assert.LessOrEqual(t, ours-base, 3.0, "allocations per empty poll beyond the bare handler's %v", base)
 }
