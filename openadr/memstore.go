@@ -20,80 +20,41 @@ import (
 // was reads the VEN's state for every poll, as it would from any Store.
 type MemStore struct {
 	mu sync.RWMutex
-	// vens finds a VEN by a hash of its venID. Among many thousands of
-	// VENs a lookup's memory is not in the CPU's cache: a map keyed by the
-	// venID would read the map's slot, the key's bytes and the entry, each
-	// a cache miss; keyed by the hash it reads the slot and the entry,
-	// whose own copy of the venID confirms it (see memEntry.is). A venID
-	// whose hash another venID has already (as likely as two random 64-bit
-	// numbers being equal) is kept in more.
-	vens    map[uint64]memSlot
-	more    map[string]*memEntry
+	// vens finds a VEN by a hash of its venID and holds its summary (see
+	// memIndex): among many thousands of VENs, a lookup and a summary cost
+	// one cache miss.
+	vens    memIndex
 	seed    maphash.Seed
 	collide bool              // tests: every venID has one hash
 	byReg   map[string]string // registrationID → venID
 
 	// summarize is the VTN's summary of a VEN's state (see
-	// MemStore.summarizeFor and quiet.go), reached from the index for
-	// every VEN and recomputed after every change to its state.
+	// MemStore.summarizeFor and quiet.go), kept in the index for every
+	// VEN and recomputed after every change to its state.
 	summarize atomic.Pointer[summarizer]
 }
 
-// memSlot is an entry of MemStore.vens: the VEN's entry and its summary,
-// which a reader finds without touching the entry (see summary).
-type memSlot struct {
-	e *memEntry
-	q *quietRec
-}
-
 // summarizer is a function of a VEN's state to a key and a time (see
-// quietRec).
+// VTN.summarize).
 type summarizer struct {
 	fn func(*VENState) (key uint64, until int64)
-}
-
-// quietRec is one VEN's summary: a 24-byte record reached from the index,
-// apart from the VEN's state, so that reading it costs no cache miss on the
-// state. It is written under the entry's lock
-// (one writer at a time) and read without it; seq, odd while a write is
-// under way, tells a reader whether it saw key and until of one write.
-type quietRec struct {
-	seq   atomic.Uint64
-	key   atomic.Uint64
-	until atomic.Int64
 }
 
 // noSummary is the summary of a VEN with none: its until is never ahead.
 const noSummary = math.MinInt64
 
-// store stores a summary; the caller holds the entry's lock or has not yet
-// published the entry, so there is one writer at a time.
-func (q *quietRec) store(key uint64, until int64) {
-	q.seq.Add(1)
-	q.key.Store(key)
-	q.until.Store(until)
-	q.seq.Add(1)
-}
-
-// load returns the last summary stored; ok is false when a write was under
-// way.
-func (q *quietRec) load() (key uint64, until int64, ok bool) {
-	seq := q.seq.Load()
-	key, until = q.key.Load(), q.until.Load()
-	return key, until, seq&1 == 0 && q.seq.Load() == seq
-}
-
 type memEntry struct {
 	mu      sync.Mutex
 	deleted bool // set by Delete; an Update that waited for the lock must fail
-	// The venID, never changed after Create, so read without mu: idLen
-	// bytes of id, beside the lock that a request takes next, or, when it
-	// is longer than id (idLen is longID), key alone. key is always set.
+	// The venID and its hash, never changed after Create, so read without
+	// mu: idLen bytes of id, beside the lock that a request takes next,
+	// or, when it is longer than id (idLen is longID), key alone. key is
+	// always set.
 	idLen uint8
 	id    [inlineID]byte
 	key   string
+	h     uint64
 	st    VENState
-	q     *quietRec // the summary of st, also in the store's index
 }
 
 // inlineID is the longest venID a memEntry holds beside its lock (the
@@ -103,8 +64,8 @@ const (
 	longID   = 255
 )
 
-func newMemEntry(st *VENState) *memEntry {
-	e := &memEntry{key: st.Registration.VenID, idLen: longID, st: *st, q: new(quietRec)}
+func newMemEntry(st *VENState, h uint64) *memEntry {
+	e := &memEntry{key: st.Registration.VenID, h: h, idLen: longID, st: *st}
 	if len(e.key) <= inlineID {
 		e.idLen = uint8(copy(e.id[:], e.key))
 	}
@@ -121,7 +82,7 @@ func (e *memEntry) is(venID string) bool {
 
 // NewMemStore returns an empty MemStore.
 func NewMemStore() *MemStore {
-	return &MemStore{vens: make(map[uint64]memSlot), seed: maphash.MakeSeed(), byReg: make(map[string]string)}
+	return &MemStore{seed: maphash.MakeSeed(), byReg: make(map[string]string)}
 }
 
 // hash is the key of venID in s.vens.
@@ -141,10 +102,7 @@ var (
 // s.mu.
 func (s *MemStore) find(venID string) (*memEntry, uint64) {
 	h := s.hash(venID)
-	if e := s.vens[h].e; e != nil && e.is(venID) {
-		return e, h
-	}
-	return s.more[venID], h // nil, nearly always without a lookup
+	return s.vens.find(h, venID), h
 }
 
 // Create implements Store.
@@ -159,16 +117,9 @@ func (s *MemStore) Create(ctx context.Context, st *VENState) error {
 	if found != nil {
 		return fmt.Errorf("%w: %q", ErrDuplicateVEN, id)
 	}
-	e := newMemEntry(st)
-	e.summarize(s.summarize.Load())
-	if s.vens[h].e == nil {
-		s.vens[h] = memSlot{e: e, q: e.q}
-	} else {
-		if s.more == nil {
-			s.more = make(map[string]*memEntry)
-		}
-		s.more[id] = e
-	}
+	e := newMemEntry(st, h)
+	key, until := e.summary(s.summarize.Load())
+	s.vens.insert(h, e, key, until)
 	if r := st.Registration.RegistrationID; r != "" {
 		s.byReg[r] = id
 	}
@@ -214,7 +165,7 @@ func (s *MemStore) Update(ctx context.Context, venID string, fn func(*VENState) 
 	defer e.mu.Unlock()
 	before := e.st.Registration.RegistrationID
 	err = fn(&e.st)
-	e.summarize(s.summarize.Load()) // fn may have changed st before failing
+	s.storeSummary(e) // fn may have changed st before failing
 	if err != nil {
 		return err
 	}
@@ -240,10 +191,8 @@ func (s *MemStore) Delete(ctx context.Context, venID string) error {
 	}
 	s.mu.Lock()
 	e, h := s.find(venID)
-	if e != nil && s.vens[h].e == e {
-		delete(s.vens, h)
-	} else {
-		delete(s.more, venID)
+	if e != nil {
+		s.vens.remove(h, e)
 	}
 	s.mu.Unlock()
 	if e == nil {
@@ -285,12 +234,9 @@ func (s *MemStore) VENs(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	s.mu.RLock()
-	ids := make([]string, 0, len(s.vens)+len(s.more))
-	for _, slot := range s.vens {
-		ids = append(ids, slot.e.key)
-	}
-	for id := range s.more {
-		ids = append(ids, id)
+	ids := make([]string, 0, s.vens.n)
+	for _, e := range s.vens.entries(make([]*memEntry, 0, s.vens.n)) {
+		ids = append(ids, e.key)
 	}
 	s.mu.RUnlock()
 	slices.Sort(ids)
@@ -304,18 +250,27 @@ func (s *MemStore) CountVENs(ctx context.Context) (int, error) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.vens) + len(s.more), nil
+	return s.vens.n, nil
 }
 
-// summarize stores the summary of e's state; the caller holds e.mu or has
+// summary is the summary of e's state by sum; the caller holds e.mu or has
 // not yet published e.
-func (e *memEntry) summarize(sum *summarizer) {
+func (e *memEntry) summary(sum *summarizer) (key uint64, until int64) {
 	if sum == nil {
-		e.q.store(0, noSummary)
-		return
+		return 0, noSummary
 	}
-	key, until := sum.fn(&e.st)
-	e.q.store(key, until)
+	return sum.fn(&e.st)
+}
+
+// storeSummary stores the summary of e's state in e's slot; the caller holds
+// e.mu. A deleted e has no slot.
+func (s *MemStore) storeSummary(e *memEntry) {
+	key, until := e.summary(s.summarize.Load())
+	s.mu.RLock()
+	if slot := s.vens.slot(e.h, e); slot != nil {
+		slot.store(key, until)
+	}
+	s.mu.RUnlock()
 }
 
 // summarizeFor makes fn the function that summarizes each VEN's state from
@@ -329,32 +284,24 @@ func (s *MemStore) summarizeFor(fn func(*VENState) (key uint64, until int64)) {
 	// is summarized by Create or Update with fn, or with a later VTN's
 	// function, which then summarizes it again itself.
 	s.mu.RLock()
-	entries := make([]*memEntry, 0, len(s.vens)+len(s.more))
-	for _, slot := range s.vens {
-		entries = append(entries, slot.e)
-	}
-	for _, e := range s.more {
-		entries = append(entries, e)
-	}
+	entries := s.vens.entries(make([]*memEntry, 0, s.vens.n))
 	s.mu.RUnlock()
 	for _, e := range entries {
 		e.mu.Lock()
 		if !e.deleted {
-			e.summarize(s.summarize.Load())
+			s.storeSummary(e)
 		}
 		e.mu.Unlock()
 	}
 }
 
-// summary returns the summary last stored for the VEN whose venID hashes as
-// venID does (the caller's key tells whether it is venID's), without
-// locking the VEN; ok is false when there is none to read.
-func (s *MemStore) summary(venID string) (key uint64, until int64, ok bool) {
+// summary returns the summary last stored for venID whose key, its lowest
+// bit aside, is want, without locking the VEN; ok is false when there is
+// none to read.
+func (s *MemStore) summary(venID string, want uint64) (key uint64, until int64, ok bool) {
+	h := s.hash(venID)
 	s.mu.RLock()
-	q := s.vens[s.hash(venID)].q
+	key, until, ok = s.vens.summary(h, want)
 	s.mu.RUnlock()
-	if q == nil {
-		return 0, noSummary, false
-	}
-	return q.load()
+	return key, until, ok
 }

@@ -75,11 +75,11 @@ func (v *VTN) quietPoll(ctx context.Context, c Caller, venID string) bool {
 	if v.quiet == nil || ctx.Err() != nil {
 		return false
 	}
-	key, until, ok := v.quiet.summary(venID)
+	want := v.quietKey(venID, c.Fingerprint)
+	key, until, ok := v.quiet.summary(venID, want)
 	if !ok || v.clock.Now().Sub(v.epoch) >= time.Duration(until) {
 		return false
 	}
-	want := v.quietKey(venID, c.Fingerprint)
 	return key == want || (key == want|1 && !c.unsigned)
 }
 

@@ -1,0 +1,105 @@
+package openadr
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestMemIndexAgainstAMap inserts and removes VENs at random, with hashes
+// drawn from few values so that searches run over long stretches of taken
+// slots and wrap around the table's end, and after every step checks the
+// index against a map: every VEN found with its summary, none found that
+// was removed, and the count.
+func TestMemIndexAgainstAMap(t *testing.T) {
+	for _, hashes := range []int{1, 3, 40, 1 << 20} {
+		t.Run(fmt.Sprintf("hashes=%d", hashes), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(uint64(hashes), 7))
+			var x memIndex
+			type ven struct {
+				e     *memEntry
+				until int64
+			}
+			live := map[string]ven{}
+			var gone []*memEntry
+			hash := func(id string) uint64 {
+				// Hashes near the table's end (high tags wrap) and
+				// above 32 bits (not in the tag).
+				var n int
+				_, _ = fmt.Sscanf(id, "ven-%d", &n)
+				return uint64(n%hashes)*0x9e3779b97f4a7c15 | 15
+			}
+			for step := range 3000 {
+				if len(live) > 0 && rng.IntN(5) < 2 {
+					for id, v := range live { // one at random
+						x.remove(hash(id), v.e)
+						delete(live, id)
+						gone = append(gone, v.e)
+						break
+					}
+				} else {
+					id := fmt.Sprintf("ven-%d", step)
+					e := newMemEntry(&VENState{Registration: Registration{VenID: id}}, hash(id))
+					x.insert(e.h, e, e.h&^1, int64(step))
+					live[id] = ven{e, int64(step)}
+				}
+				require.Equal(t, len(live), x.n)
+				require.LessOrEqual(t, x.n*4, len(x.slots)*3)
+				if step%50 != 0 && step > 200 {
+					continue // check all every 50 steps
+				}
+				for id, v := range live {
+					require.Same(t, v.e, x.find(hash(id), id), id)
+					require.NotNil(t, x.slot(hash(id), v.e), id)
+					key, until, ok := x.summary(hash(id), hash(id)&^1)
+					require.True(t, ok, id)
+					// Several VENs share a hash here and so a key: the
+					// summary is one of theirs.
+					assert.Equal(t, hash(id)&^1, key)
+					_ = until
+				}
+				for _, e := range gone {
+					require.Nil(t, x.find(e.h, e.key))
+					require.Nil(t, x.slot(e.h, e))
+				}
+				assert.Len(t, x.entries(nil), len(live))
+			}
+		})
+	}
+}
+
+// TestMemIndexSummaryByKey: among VENs of one hash, each summary is found by
+// its key, the lowest bit aside, and a key of none finds nothing.
+func TestMemIndexSummaryByKey(t *testing.T) {
+	var x memIndex
+	const h = 42
+	var es []*memEntry
+	for i := range 20 {
+		e := newMemEntry(&VENState{Registration: Registration{VenID: fmt.Sprint(i)}}, h)
+		x.insert(h, e, uint64(i)<<1|uint64(i%2), int64(i))
+		es = append(es, e)
+	}
+	for i := range 20 {
+		key, until, ok := x.summary(h, uint64(i)<<1)
+		require.True(t, ok)
+		assert.Equal(t, uint64(i)<<1|uint64(i%2), key)
+		assert.Equal(t, int64(i), until)
+	}
+	_, until, ok := x.summary(h, 99<<1)
+	assert.False(t, ok)
+	assert.Equal(t, int64(noSummary), until)
+	_, _, ok = x.summary(h+1<<32, 3<<1) // another hash of the same tag
+	assert.True(t, ok, "the tag finds the slot; the key tells whose it is")
+	x.slot(h, es[3]).store(3<<1, 1000)
+	_, until, _ = x.summary(h, 3<<1)
+	assert.Equal(t, int64(1000), until)
+	for _, e := range es {
+		x.remove(h, e)
+	}
+	assert.Zero(t, x.n)
+	_, _, ok = x.summary(h, 0)
+	assert.False(t, ok)
+}
