@@ -10,25 +10,25 @@ import (
 //
 // Most requests a VTN receives are empty polls from VENs with nothing to
 // deliver. VTN.idle reads the VEN's state to know that, and among many
-// thousands of VENs that read is a cache miss or two, each about a quarter
-// of a microsecond. When the VTN's Store is a MemStore, the store keeps for
-// every VEN a summary of 24 bytes, computed by VTN.summarize after each
-// change to the VEN's state, reached from the store's index without
-// touching the state: a key naming the VEN and the client it is registered
-// to, and the time until which a poll from that client has nothing to
-// deliver and no contact to record. A poll whose key matches, before that
-// time, is idle, as VTN.idle would have found it; anything else (another
-// client, a summary being written, a store that summarizes for another VTN)
-// goes the ordinary way. The key is a hash, so a client whose key matches
-// another's by chance (about 2⁻⁶³ a poll, the seed being random and
-// secret) would get an empty answer where the ordinary way refuses it;
-// it gets nothing else, since a VEN with anything to deliver has no
-// summary.
+// thousands of VENs that read is a cache miss or two, each a quarter to half
+// a microsecond. When the VTN's Store is a MemStore, the store keeps for
+// every VEN a summary of 16 bytes, computed by VTN.summarize after each
+// change to the VEN's state, in the slot of its index that a lookup of the
+// VEN reads (memindex.go), apart from the state: a key naming the VEN and
+// the client it is registered to, and the time until which a poll from that
+// client has nothing to deliver and no contact to record. A poll whose key
+// matches, before that time, is idle, as VTN.idle would have found it;
+// anything else (another client, a summary being written, a store that
+// summarizes for another VTN) goes the ordinary way. The key is a hash, so
+// a client whose key matches another's by chance (about 2⁻⁶³ a poll, the
+// seed being random and secret) would get an empty answer where the
+// ordinary way refuses it; it gets nothing else, since a VEN with anything
+// to deliver has no summary.
 //
-// Among 100,000 VENs this saves about a tenth of a poll's cost in process
-// (docs/vtn-capacity.md): the index and the summary still miss the cache.
+// An empty poll then reads one slot of the index, one cache miss among a
+// million VENs, and nothing else of the store (docs/vtn-capacity.md).
 
-// summarize is the MemStore summary of st (see quietRec): the key of the
+// summarize is the MemStore summary of st (see memSlot): the key of the
 // VEN and the client it is registered to, its lowest bit set when the VEN
 // must sign its messages, and the time, on the VTN's clock as an offset
 // from v.epoch, until which its polls are idle (noSummary if they are not).

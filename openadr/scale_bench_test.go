@@ -27,8 +27,8 @@ import (
 // registered, its reports offered, one telemetry report taken, its queue
 // drained), reports the live heap per VEN (heapB/VEN, and heapB/VEN-polled
 // once each VEN has polled once), then times empty polls spread over all of
-// them, two ways (httptest and inprocess, see below), beside a bare handler
-// (inprocess-bare). Compare the poll ns/op across N.
+// them, two ways (httptest and inprocess, see below), each beside a bare
+// handler (httptest-bare, inprocess-bare). Compare the poll ns/op across N.
 // N is 1,000 and 100,000; GRIDWIRE_SCALE_VENS adds another (1000000 needs
 // about 7 GiB).
 //
@@ -94,7 +94,7 @@ func BenchmarkScale(b *testing.B) {
 			// Two ways to post the polls: httptest's request and recorder
 			// (the figure the VTN's poll-latency goals were first stated in), and
 			// pollServer, which leaves out their allocations, to show what
-			// the VTN itself costs; and beside them a bare handler that
+			// the VTN itself costs; and beside each a bare handler that
 			// reads each body and answers the same bytes.
 			answer := benchServeBytes(b, v, bytes.Clone(polls.body(0)))
 			bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -106,12 +106,8 @@ func BenchmarkScale(b *testing.B) {
 				name string
 				poll func([]byte) []byte
 			}{
-				{"httptest", func(body []byte) []byte {
-					req := httptest.NewRequest(http.MethodPost, openadr.PathPrefix+"OadrPoll", bytes.NewReader(body))
-					rec := httptest.NewRecorder()
-					v.ServeHTTP(rec, req)
-					return rec.Body.Bytes()
-				}},
+				{"httptest", httptestPoll(v)},
+				{"httptest-bare", httptestPoll(bare)},
 				{"inprocess", newPollServer(v).poll},
 				{"inprocess-bare", newPollServer(bare).poll},
 			} {
@@ -176,6 +172,16 @@ func (p *pollBodies) body(i int) []byte {
 		i /= 10
 	}
 	return p.buf
+}
+
+// httptestPoll posts a poll to h with a new httptest request and recorder.
+func httptestPoll(h http.Handler) func([]byte) []byte {
+	return func(body []byte) []byte {
+		req := httptest.NewRequest(http.MethodPost, openadr.PathPrefix+"OadrPoll", bytes.NewReader(body))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Body.Bytes()
+	}
 }
 
 // benchServeBytes posts body to h in process and returns the answer.
