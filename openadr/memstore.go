@@ -254,9 +254,12 @@ func (s *MemStore) CountVENs(ctx context.Context) (int, error) {
 }
 
 // summary is the summary of e's state by sum; the caller holds e.mu or has
-// not yet published e.
+// not yet published e. A state whose venID is no longer the one it is
+// stored under (an Update changed it) has none: its key would name a VEN
+// the index does not know, which a poll of that venID could find by the
+// slot's 32-bit tag alone.
 func (e *memEntry) summary(sum *summarizer) (key uint64, until int64) {
-	if sum == nil {
+	if sum == nil || e.st.Registration.VenID != e.key {
 		return 0, noSummary
 	}
 	return sum.fn(&e.st)

@@ -341,3 +341,65 @@ func TestQuietPollWallTimes(t *testing.T) {
 	assert.True(t, stored, "idle all the same")
 	assert.True(t, quietAgrees(t, v, Caller{}, "VEN_LIVE"))
 }
+
+// TestQuietPollAfterDeleteInFlight: an Update that holds the entry while
+// Delete removes it (and the venID is created again for another client,
+// with a message) writes no summary anywhere: not in the new entry's slot,
+// nor in another VEN's slot of the same hash.
+func TestQuietPollAfterDeleteInFlight(t *testing.T) {
+	for _, recreate := range []bool{false, true} {
+		ctx := context.Background()
+		s := NewCollidingMemStore()
+		v, _ := newVTN(t, WithStore(s))
+		a, _ := register(t, v, "a")
+		b, _ := register(t, v, "b")
+		drain(t, v, a)
+		drain(t, v, b)
+		inFn, release, done := make(chan struct{}), make(chan struct{}), make(chan error)
+		go func() {
+			done <- s.Update(ctx, a, func(*VENState) error {
+				close(inFn)
+				<-release
+				return nil
+			})
+		}()
+		<-inFn
+		deleted := make(chan struct{})
+		go func() { _ = s.Delete(ctx, a); close(deleted) }()
+		for { // Delete has taken a out of the index and waits for a's lock
+			if n, _ := s.CountVENs(ctx); n == 1 {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		if recreate {
+			require.NoError(t, s.Create(ctx, &VENState{
+				Registration: Registration{VenID: a, RegistrationID: "R2", Fingerprint: "BB"},
+				Queue:        []Queued{{Message: &oadr.RegisterReport{RequestID: "REQ_X", VenID: a}}},
+				Contact:      Contact{Last: v.clock.Now()},
+			}))
+		}
+		close(release)
+		require.NoError(t, <-done)
+		<-deleted
+		require.False(t, quietAgrees(t, v, Caller{}, a), "recreate=%v", recreate)
+		require.True(t, quietAgrees(t, v, Caller{}, b))
+	}
+}
+
+// TestQuietPollRenamedState: a state whose venID an Update changed has no
+// summary, so a poll of the new venID, which the store does not know, is
+// not idle by a slot it shares a tag with.
+func TestQuietPollRenamedState(t *testing.T) {
+	ctx := context.Background()
+	v, _ := newVTN(t, WithStore(NewCollidingMemStore()))
+	a, _ := register(t, v, "a")
+	drain(t, v, a)
+	require.NoError(t, v.store.Update(ctx, a, func(st *VENState) error {
+		st.Registration.VenID = "RENAMED"
+		return nil
+	}))
+	assert.False(t, v.quietPoll(ctx, Caller{}, "RENAMED"))
+	_, err := v.storedIdle(ctx, Caller{}, "RENAMED")
+	assert.ErrorIs(t, err, ErrUnknownVEN)
+}
