@@ -133,6 +133,9 @@ func TestMemIndexSummariesSurviveMoves(t *testing.T) {
 					break
 				}
 			}
+			if step > 300 && step%13 != 0 {
+				continue // all of them checked every 13 steps
+			}
 			for id, v := range live {
 				key, until, ok := x.summary(v.e.h, v.key&^1)
 				require.True(t, ok, id)
