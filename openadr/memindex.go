@@ -38,7 +38,8 @@ const seqOne = 1 << 32 // one in the seq of tagSeq
 // minSlots is the size of an empty memIndex's table.
 const minSlots = 16
 
-func (x *memIndex) tag(h uint64) uint32 { return uint32(h) }
+// tagOf is the tag of a venID whose hash is h.
+func tagOf(h uint64) uint32 { return uint32(h) }
 
 // home is the first slot searched for a VEN with tag t.
 func (x *memIndex) home(t uint32) int { return int(t) & (len(x.slots) - 1) }
@@ -68,7 +69,7 @@ func (x *memIndex) find(h uint64, venID string) *memEntry {
 	if x.n == 0 {
 		return nil
 	}
-	t := x.tag(h)
+	t := tagOf(h)
 	for i := x.home(t); x.slots[i].e != nil; i = x.next(i) {
 		if s := &x.slots[i]; s.tag() == t && s.e.is(venID) {
 			return s.e
@@ -91,7 +92,7 @@ func (x *memIndex) at(h uint64, e *memEntry) int {
 	if x.n == 0 {
 		return -1
 	}
-	for i := x.home(x.tag(h)); x.slots[i].e != nil; i = x.next(i) {
+	for i := x.home(tagOf(h)); x.slots[i].e != nil; i = x.next(i) {
 		if x.slots[i].e == e {
 			return i
 		}
@@ -106,7 +107,7 @@ func (x *memIndex) summary(h, want uint64) (key uint64, until int64, ok bool) {
 	if x.n == 0 {
 		return 0, noSummary, false
 	}
-	t := x.tag(h)
+	t := tagOf(h)
 	for i := x.home(t); x.slots[i].e != nil; i = x.next(i) {
 		s := &x.slots[i]
 		if s.tag() != t {
@@ -126,21 +127,22 @@ func (x *memIndex) insert(h uint64, e *memEntry, key uint64, until int64) {
 	if (x.n+1)*4 > len(x.slots)*3 {
 		x.grow()
 	}
-	x.put(e, uint64(x.tag(h)), key, until)
+	t := tagOf(h)
+	s := x.free(t)
+	s.e = e
+	s.tagSeq.Store(uint64(t))
+	s.key.Store(key)
+	s.until.Store(until)
 	x.n++
 }
 
-// put puts e in the first free slot from the home of the tag of tagSeq.
-func (x *memIndex) put(e *memEntry, tagSeq, key uint64, until int64) {
-	i := x.home(uint32(tagSeq))
+// free returns the first free slot from the home of tag t.
+func (x *memIndex) free(t uint32) *memSlot {
+	i := x.home(t)
 	for x.slots[i].e != nil {
 		i = x.next(i)
 	}
-	s := &x.slots[i]
-	s.e = e
-	s.tagSeq.Store(tagSeq)
-	s.key.Store(key)
-	s.until.Store(until)
+	return &x.slots[i]
 }
 
 // grow doubles the table (or makes the first).
@@ -149,7 +151,7 @@ func (x *memIndex) grow() {
 	x.slots = make([]memSlot, max(minSlots, 2*len(old)))
 	for i := range old {
 		if s := &old[i]; s.e != nil {
-			x.put(s.e, s.tagSeq.Load(), s.key.Load(), s.until.Load())
+			x.free(s.tag()).copyFrom(s)
 		}
 	}
 }
@@ -171,7 +173,7 @@ func (x *memIndex) remove(h uint64, e *memEntry) {
 		if x.dist(home, i) < x.dist(free, i) {
 			continue
 		}
-		x.move(free, i)
+		x.slots[free].copyFrom(&x.slots[i])
 		free = i
 	}
 	x.slots[free].e = nil
@@ -181,21 +183,20 @@ func (x *memIndex) remove(h uint64, e *memEntry) {
 // dist is how many slots a search steps from i to j.
 func (x *memIndex) dist(i, j int) int { return (j - i) & (len(x.slots) - 1) }
 
-// move moves the slot at from to the slot at to.
-func (x *memIndex) move(to, from int) {
-	d, s := &x.slots[to], &x.slots[from]
+// copyFrom makes d what s is: its entry, tag, seq and summary. The caller
+// holds the store's write lock.
+func (d *memSlot) copyFrom(s *memSlot) {
 	d.e = s.e
 	d.tagSeq.Store(s.tagSeq.Load())
 	d.key.Store(s.key.Load())
 	d.until.Store(s.until.Load())
 }
 
-// entries appends every entry of the index to out.
-func (x *memIndex) entries(out []*memEntry) []*memEntry {
+// each calls fn with every entry of the index.
+func (x *memIndex) each(fn func(*memEntry)) {
 	for i := range x.slots {
 		if e := x.slots[i].e; e != nil {
-			out = append(out, e)
+			fn(e)
 		}
 	}
-	return out
 }

@@ -235,9 +235,7 @@ func (s *MemStore) VENs(ctx context.Context) ([]string, error) {
 	}
 	s.mu.RLock()
 	ids := make([]string, 0, s.vens.n)
-	for _, e := range s.vens.entries(make([]*memEntry, 0, s.vens.n)) {
-		ids = append(ids, e.key)
-	}
+	s.vens.each(func(e *memEntry) { ids = append(ids, e.key) })
 	s.mu.RUnlock()
 	slices.Sort(ids)
 	return ids, nil
@@ -287,7 +285,8 @@ func (s *MemStore) summarizeFor(fn func(*VENState) (key uint64, until int64)) {
 	// is summarized by Create or Update with fn, or with a later VTN's
 	// function, which then summarizes it again itself.
 	s.mu.RLock()
-	entries := s.vens.entries(make([]*memEntry, 0, s.vens.n))
+	entries := make([]*memEntry, 0, s.vens.n)
+	s.vens.each(func(e *memEntry) { entries = append(entries, e) })
 	s.mu.RUnlock()
 	for _, e := range entries {
 		e.mu.Lock()
